@@ -1,0 +1,81 @@
+using System.Globalization;
+
+namespace KefuScore.Engine.Events;
+
+/// <summary>ISO 8601 instants as SPEC §3 allows them: a date, a time, optional fraction, and <c>Z</c> or an offset.</summary>
+public static class Timestamp
+{
+    private static readonly string[] Formats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd'T'HH:mmK",
+    ];
+
+    /// <summary>Parses the common shape by hand (hot path for millions of lines), falls back to the framework for the rest.</summary>
+    public static bool TryParse(string s, out DateTimeOffset value)
+    {
+        if (TryParseFast(s, out value)) return true;
+        // Without an offset the instant is ambiguous: refuse it rather than guess a zone.
+        if (!HasOffset(s)) { value = default; return false; }
+        return DateTimeOffset.TryParseExact(s, Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    }
+
+    private static bool HasOffset(string s)
+    {
+        if (s.EndsWith('Z') || s.EndsWith('z')) return true;
+        var t = s.IndexOf('T', StringComparison.Ordinal);
+        if (t < 0) t = s.IndexOf(' ', StringComparison.Ordinal);
+        if (t < 0) return false;
+        return s.IndexOf('+', t) > 0 || s.IndexOf('-', t) > 0;
+    }
+
+    private static bool TryParseFast(string s, out DateTimeOffset value)
+    {
+        value = default;
+        // yyyy-MM-ddTHH:mm:ss
+        if (s.Length < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':') return false;
+        if (!Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
+            || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second)) return false;
+        var i = 19;
+        long fractionTicks = 0;
+        if (s[i] == '.' || s[i] == ',')
+        {
+            i++;
+            var start = i;
+            long scale = TimeSpan.TicksPerSecond;
+            while (i < s.Length && s[i] is >= '0' and <= '9')
+            {
+                scale /= 10;
+                fractionTicks += (s[i] - '0') * scale;
+                i++;
+            }
+            if (i == start) return false;
+        }
+        if (i >= s.Length) return false;
+        TimeSpan offset;
+        if ((s[i] == 'Z' || s[i] == 'z') && i == s.Length - 1) offset = TimeSpan.Zero;
+        else if ((s[i] == '+' || s[i] == '-') && s.Length - i == 6 && s[i + 3] == ':'
+                 && Digits(s, i + 1, 2, out var oh) && Digits(s, i + 4, 2, out var om) && oh <= 14 && om < 60)
+        {
+            offset = new TimeSpan(oh, om, 0);
+            if (s[i] == '-') offset = -offset;
+        }
+        else return false;
+        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year == 0 ? 1 : year, month) || year < 1
+            || hour > 23 || minute > 59 || second > 59) return false;
+        value = new DateTimeOffset(year, month, day, hour, minute, second, offset).AddTicks(fractionTicks);
+        return true;
+    }
+
+    private static bool Digits(string s, int start, int count, out int value)
+    {
+        value = 0;
+        for (var k = start; k < start + count; k++)
+        {
+            var c = s[k];
+            if (c is < '0' or > '9') return false;
+            value = value * 10 + (c - '0');
+        }
+        return true;
+    }
+}

@@ -1,0 +1,149 @@
+using KefuScore.Engine.Profiles;
+using YamlDotNet.RepresentationModel;
+
+namespace KefuScore.App.Profiles;
+
+public static partial class ProfileLoader
+{
+    private static readonly string[] MetricKeys =
+    [
+        "id", "names", "kind", "unit", "hours", "within", "first_only", "session_rule", "accept_assist", "exclude_bot_only",
+        "close_at_day_end", "per_account", "cap", "unanswered_as", "levels", "of", "reason",
+    ];
+
+    private static readonly string[] ComparisonKeys = ["below", "at_most", "above", "at_least"];
+
+    private static MetricKind? KindOf(string s) => s switch
+    {
+        "reply_within" => MetricKind.ReplyWithin, "reply_time" => MetricKind.ReplyTime, "unanswered" => MetricKind.Unanswered,
+        "consultations" => MetricKind.Consultations, "not_served" => MetricKind.NotServed, "rating_share" => MetricKind.RatingShare,
+        _ => null,
+    };
+
+    private static Comparison? OpOf(string s) => s switch
+    {
+        "below" => Comparison.Below, "at_most" => Comparison.AtMost, "above" => Comparison.Above, "at_least" => Comparison.AtLeast,
+        _ => null,
+    };
+
+    private static MetricDefinition? ReadMetric(Reader r, List<ProfileError> errors, YamlMappingNode m, string path)
+    {
+        r.Known(m, path, MetricKeys);
+        var id = r.String(m, path, "id", required: true);
+        var kindText = r.String(m, path, "kind", required: true);
+        var kind = kindText is null ? null : KindOf(kindText);
+        if (kindText is not null && kind is null)
+            errors.Add(new ProfileError($"{path}.kind", $"'{kindText}' is not one of reply_within, reply_time, unanswered, consultations, not_served, rating_share"));
+        var unitText = r.String(m, path, "unit");
+        CountingUnit? unit = unitText switch { null or "message" => CountingUnit.Message, "round" => CountingUnit.Round, "session" => CountingUnit.Session, _ => null };
+        if (unit is null)
+            errors.Add(new ProfileError($"{path}.unit", unitText == "buyer"
+                ? "the buyer unit is not supported by this version of the engine (see docs/decisions.md)"
+                : $"'{unitText}' is not one of message, round, session"));
+        var hours = AssessmentHours.AllDay;
+        if (r.String(m, path, "hours") is { } hoursText && !AssessmentHours.TryParse(hoursText, out hours, out var hoursError))
+            errors.Add(new ProfileError($"{path}.hours", hoursError));
+        var ruleText = r.String(m, path, "session_rule");
+        SessionRule? rule = ruleText switch { null or "average_round_wait" => SessionRule.AverageRoundWait, "every_round" => SessionRule.EveryRound, _ => null };
+        if (rule is null) errors.Add(new ProfileError($"{path}.session_rule", $"'{ruleText}' is not average_round_wait or every_round"));
+        if (id is null || kind is null) return null;
+        return new MetricDefinition
+        {
+            Id = id, Kind = kind.Value, Names = r.Names(m, path), Unit = unit ?? CountingUnit.Message, Hours = hours,
+            WithinSeconds = r.Duration(m, path, "within")?.TotalSeconds ?? 0, FirstOnly = r.Bool(m, path, "first_only"),
+            SessionRule = rule ?? SessionRule.AverageRoundWait, AcceptAssist = r.Bool(m, path, "accept_assist"),
+            ExcludeBotOnly = r.Bool(m, path, "exclude_bot_only"), CloseAtDayEnd = r.Bool(m, path, "close_at_day_end"),
+            PerAccount = r.Bool(m, path, "per_account"), CapSeconds = r.Duration(m, path, "cap")?.TotalSeconds,
+            UnansweredAsSeconds = r.Duration(m, path, "unanswered_as")?.TotalSeconds,
+            Levels = r.Levels(m, path, "levels"), Of = r.Levels(m, path, "of"), Reason = r.String(m, path, "reason"), Path = path,
+        };
+    }
+
+    private static Condition? ReadCondition(Reader r, List<ProfileError> errors, YamlMappingNode c, string path)
+    {
+        r.Known(c, path, "metric", "below", "at_most", "above", "at_least");
+        var metric = r.String(c, path, "metric", required: true);
+        var ops = ComparisonKeys.Where(k => r.Node(c, k) is not null).ToList();
+        if (ops.Count != 1)
+        {
+            errors.Add(new ProfileError(path, "a condition needs exactly one of below, at_most, above, at_least"));
+            return null;
+        }
+        var value = r.Number(c, path, ops[0]);
+        if (metric is null || value is null) return null;
+        return new Condition(metric, OpOf(ops[0])!.Value, value.Value) { Path = $"{path}.metric" };
+    }
+
+    private static IReadOnlyList<Condition> ReadConditions(Reader r, List<ProfileError> errors, YamlMappingNode map, string path, string key) =>
+        r.List(map, path, key, (c, p) => ReadCondition(r, errors, c, p));
+
+    private static AssessmentRule? ReadAssessment(Reader r, List<ProfileError> errors, YamlMappingNode a, string path)
+    {
+        r.Known(a, path, "id", "names", "period", "days", "fail_when", "pass_when", "consecutive", "consequence");
+        var id = r.String(a, path, "id", required: true);
+        var consequences = new List<Consequence>();
+        switch (r.Node(a, "consequence"))
+        {
+            case YamlMappingNode one:
+                if (ReadConsequence(r, errors, one, $"{path}.consequence") is { } c1) consequences.Add(c1);
+                break;
+            case YamlSequenceNode many:
+                consequences.AddRange(r.List(a, path, "consequence", (c, p) => ReadConsequence(r, errors, c, p)));
+                break;
+            case YamlScalarNode { Value: null or "" or "null" or "~" }:
+            case null:
+                break;
+            case { } other:
+                errors.Add(new ProfileError($"{path}.consequence (line {other.Start.Line})", "must be a mapping like { kind: fine, amount: 1000 } or a list of them"));
+                break;
+        }
+        if (id is null) return null;
+        return new AssessmentRule
+        {
+            Id = id, Names = r.Names(a, path), Period = r.Period(a, path, "period") ?? PeriodKind.Day, Days = r.Int(a, path, "days") ?? 1,
+            FailWhen = ReadConditions(r, errors, a, path, "fail_when"), PassWhen = ReadConditions(r, errors, a, path, "pass_when"),
+            Consecutive = r.Int(a, path, "consecutive") ?? 1, Consequences = consequences, Path = path,
+        };
+    }
+
+    private static Consequence? ReadConsequence(Reader r, List<ProfileError> errors, YamlMappingNode c, string path)
+    {
+        r.Known(c, path, "kind", "amount", "points", "when");
+        var kind = r.String(c, path, "kind", required: true);
+        var when = r.Mapping(c, path, "when") is { } w ? ReadCondition(r, errors, w, $"{path}.when") : null;
+        var amount = r.Number(c, path, "amount");
+        return kind is null ? null : new Consequence { Kind = kind, Amount = amount is null ? null : (decimal)amount.Value, Points = r.Int(c, path, "points"), When = when };
+    }
+
+    private static SpecialPeriod? ReadSpecialPeriod(Reader r, List<ProfileError> errors, YamlMappingNode s, string path)
+    {
+        r.Known(s, path, "id", "names", "from", "to", "overrides", "exempt");
+        var id = r.String(s, path, "id", required: true);
+        var from = r.Date(s, path, "from", required: true);
+        var to = r.Date(s, path, "to", required: true);
+        var overrides = new Dictionary<string, IReadOnlyList<Condition>>(StringComparer.Ordinal);
+        if (r.Mapping(s, path, "overrides") is { } o)
+            foreach (var (k, _) in o.Children)
+                if (k is YamlScalarNode { Value: { } rule })
+                    overrides[rule] = ReadConditions(r, errors, o, $"{path}.overrides", rule);
+        var exempt = r.Node(s, "exempt") is YamlSequenceNode seq ? seq.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : [];
+        if (id is null || from is null || to is null) return null;
+        return new SpecialPeriod { Id = id, From = from.Value, To = to.Value, Overrides = overrides, Exempt = exempt };
+    }
+
+    private static ProfileVersion? ReadVersion(Reader r, List<ProfileError> errors, YamlMappingNode v, string path)
+    {
+        r.Known(v, path, "effective_from", "metrics", "assessments", "remove_metrics", "remove_assessments");
+        var from = r.Date(v, path, "effective_from", required: true);
+        static IReadOnlyList<string> Names(YamlNode? n) => n is YamlSequenceNode seq ? seq.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : [];
+        var version = new ProfileVersion
+        {
+            EffectiveFrom = from ?? DateOnly.MinValue,
+            Metrics = r.List(v, path, "metrics", (m, p) => ReadMetric(r, errors, m, p)),
+            Assessments = r.List(v, path, "assessments", (a, p) => ReadAssessment(r, errors, a, p)),
+            RemoveMetrics = Names(r.Node(v, "remove_metrics")),
+            RemoveAssessments = Names(r.Node(v, "remove_assessments")),
+        };
+        return from is null ? null : version;
+    }
+}

@@ -1,0 +1,194 @@
+using System.Globalization;
+using KefuScore.Engine.Events;
+using KefuScore.Engine.Profiles;
+using YamlDotNet.RepresentationModel;
+
+namespace KefuScore.App.Profiles;
+
+public static partial class ProfileLoader
+{
+    /// <summary>Typed access to YAML nodes that records a <see cref="ProfileError"/> (path and line) instead of throwing.</summary>
+    private sealed class Reader(List<ProfileError> errors)
+    {
+        private void Error(YamlNode? node, string path, string problem) =>
+            errors.Add(new ProfileError(node is null ? path : $"{path} (line {node.Start.Line})", problem));
+
+        private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+        private static YamlNode? Child(YamlMappingNode map, string key) =>
+            map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+
+        public void Known(YamlMappingNode map, string path, params string[] keys)
+        {
+            foreach (var key in map.Children.Keys)
+                if (key is YamlScalarNode { Value: { } k } && !keys.Contains(k))
+                    Error(key, Join(path, k), $"unknown key (expected one of: {string.Join(", ", keys)})");
+        }
+
+        public string? String(YamlMappingNode map, string path, string key, bool required = false)
+        {
+            var node = Child(map, key);
+            if (node is null)
+            {
+                if (required) Error(map, Join(path, key), "is required");
+                return null;
+            }
+            if (node is YamlScalarNode { Value: var v }) return v;
+            Error(node, Join(path, key), "must be a single value");
+            return null;
+        }
+
+        public double? Number(YamlMappingNode map, string path, string key)
+        {
+            var s = String(map, path, key);
+            if (s is null) return null;
+            var text = s.Trim();
+            var percent = text.EndsWith('%');
+            if (double.TryParse(percent ? text[..^1] : text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return percent ? d / 100 : d;
+            Error(Child(map, key), Join(path, key), $"'{s}' is not a number");
+            return null;
+        }
+
+        public int? Int(YamlMappingNode map, string path, string key)
+        {
+            var s = String(map, path, key);
+            if (s is null) return null;
+            if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i)) return i;
+            Error(Child(map, key), Join(path, key), $"'{s}' is not a whole number");
+            return null;
+        }
+
+        public bool Bool(YamlMappingNode map, string path, string key)
+        {
+            var s = String(map, path, key);
+            if (s is null) return false;
+            if (s is "true" or "yes") return true;
+            if (s is "false" or "no") return false;
+            Error(Child(map, key), Join(path, key), $"'{s}' is not true or false");
+            return false;
+        }
+
+        public TimeSpan? Duration(YamlMappingNode map, string path, string key)
+        {
+            var s = String(map, path, key);
+            if (s is null) return null;
+            if (TryDuration(s, out var d)) return d;
+            Error(Child(map, key), Join(path, key), $"'{s}' is not a duration like 180s, 10m, 24h");
+            return null;
+        }
+
+        public DateOnly? Date(YamlMappingNode map, string path, string key, bool required = false)
+        {
+            var s = String(map, path, key, required);
+            if (s is null) return null;
+            if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+            Error(Child(map, key), Join(path, key), $"'{s}' is not a date like 2026-02-10");
+            return null;
+        }
+
+        public PeriodKind? Period(YamlMappingNode map, string path, string key)
+        {
+            var s = String(map, path, key);
+            if (s is null) return null;
+            PeriodKind? p = s switch { "day" => PeriodKind.Day, "week" => PeriodKind.Week, "month" => PeriodKind.Month, "rolling" => PeriodKind.Rolling, _ => null };
+            if (p is null) Error(Child(map, key), Join(path, key), $"'{s}' is not one of day, week, month, rolling");
+            return p;
+        }
+
+        public IReadOnlyDictionary<string, string> Names(YamlMappingNode map, string path)
+        {
+            var node = Child(map, "names");
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (node is null) return result;
+            if (node is not YamlMappingNode names)
+            {
+                Error(node, Join(path, "names"), "must map a culture to a name, e.g. { zh-CN: 满意率, en: Satisfaction rate }");
+                return result;
+            }
+            foreach (var (k, v) in names.Children)
+                if (k is YamlScalarNode { Value: { } culture } && v is YamlScalarNode { Value: { } name }) result[culture] = name;
+            return result;
+        }
+
+        public IReadOnlyDictionary<int, Satisfaction>? Stars(YamlMappingNode map, string path)
+        {
+            var node = Child(map, "stars");
+            if (node is null) return null;
+            var p = Join(path, "stars");
+            if (node is not YamlMappingNode stars)
+            {
+                Error(node, p, "must map stars 1-5 to satisfied, neutral or dissatisfied");
+                return null;
+            }
+            var result = new Dictionary<int, Satisfaction>();
+            foreach (var (k, v) in stars.Children)
+            {
+                var key = (k as YamlScalarNode)?.Value;
+                if (!int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) || s is < 1 or > 5)
+                {
+                    Error(k, $"{p}.{key}", "must be a number of stars from 1 to 5");
+                    continue;
+                }
+                var level = (v as YamlScalarNode)?.Value is { } lv ? Level(lv) : null;
+                if (level is null) Error(v, $"{p}.{key}", "must be satisfied, neutral or dissatisfied");
+                else result[s] = level.Value;
+            }
+            for (var s = 1; s <= 5; s++)
+                if (!result.ContainsKey(s)) Error(node, p, $"{s} stars is not mapped to a level");
+            return result;
+        }
+
+        public IReadOnlyList<T> List<T>(YamlMappingNode map, string path, string key, Func<YamlMappingNode, string, T?> item, bool required = false)
+            where T : class
+        {
+            var node = Child(map, key);
+            var result = new List<T>();
+            var p = Join(path, key);
+            if (node is null)
+            {
+                if (required) Error(map, p, "is required");
+                return result;
+            }
+            if (node is not YamlSequenceNode seq)
+            {
+                Error(node, p, "must be a list");
+                return result;
+            }
+            for (var i = 0; i < seq.Children.Count; i++)
+            {
+                if (seq.Children[i] is not YamlMappingNode m)
+                {
+                    Error(seq.Children[i], $"{p}[{i}]", "must be a mapping");
+                    continue;
+                }
+                if (item(m, $"{p}[{i}]") is { } value) result.Add(value);
+            }
+            return result;
+        }
+
+        public IReadOnlyList<Satisfaction> Levels(YamlMappingNode map, string path, string key)
+        {
+            var node = Child(map, key);
+            if (node is null) return [];
+            var result = new List<Satisfaction>();
+            var items = node is YamlSequenceNode seq ? seq.Children : [node];
+            foreach (var n in items)
+            {
+                var level = (n as YamlScalarNode)?.Value is { } v ? Level(v) : null;
+                if (level is null) Error(n, Join(path, key), $"'{(n as YamlScalarNode)?.Value}' is not satisfied, neutral or dissatisfied");
+                else result.Add(level.Value);
+            }
+            return result;
+        }
+
+        public YamlMappingNode? Mapping(YamlMappingNode map, string path, string key)
+        {
+            var node = Child(map, key);
+            if (node is null or YamlMappingNode) return node as YamlMappingNode;
+            Error(node, Join(path, key), "must be a mapping");
+            return null;
+        }
+
+        public YamlNode? Node(YamlMappingNode map, string key) => Child(map, key);
+    }
+}

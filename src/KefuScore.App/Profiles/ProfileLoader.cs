@@ -1,0 +1,93 @@
+using System.Globalization;
+using KefuScore.Engine.Events;
+using KefuScore.Engine.Profiles;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace KefuScore.App.Profiles;
+
+/// <summary>
+/// Reads a rule profile from YAML into the engine's <see cref="Profile"/>, collecting every problem with its path
+/// in the document and line (e.g. <c>metrics[2].within (line 31): '3 minutes' is not a duration</c>).
+/// A user's own file goes through exactly the same code as a built-in one.
+/// </summary>
+public static partial class ProfileLoader
+{
+    public static Profile Parse(string yaml, string source)
+    {
+        var errors = new List<ProfileError>();
+        YamlMappingNode root;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map)
+                throw new ProfileException(source, [new ProfileError("", "the document must be a mapping (id:, metrics:, …)")]);
+            root = map;
+        }
+        catch (YamlException e)
+        {
+            throw new ProfileException(source, [new ProfileError($"(line {e.Start.Line}, column {e.Start.Column})", e.InnerException?.Message ?? e.Message)]);
+        }
+
+        var r = new Reader(errors);
+        r.Known(root, "", "id", "names", "description", "timezone", "period", "idle_close", "stars", "metrics", "assessments", "special_periods", "versions", "experience_score");
+        var profile = new Profile
+        {
+            Id = r.String(root, "", "id", required: true) ?? "",
+            Names = r.Names(root, ""),
+            Description = r.String(root, "", "description"),
+            TimeZone = r.String(root, "", "timezone") ?? "Asia/Shanghai",
+            Period = r.Period(root, "", "period") ?? PeriodKind.Day,
+            IdleClose = r.Duration(root, "", "idle_close") ?? TimeSpan.FromHours(24),
+            Stars = r.Stars(root, "") ?? Profile.DefaultStars,
+            Metrics = r.List(root, "", "metrics", (m, p) => ReadMetric(r, errors, m, p), required: true),
+            Assessments = r.List(root, "", "assessments", (a, p) => ReadAssessment(r, errors, a, p)),
+            SpecialPeriods = r.List(root, "", "special_periods", (s, p) => ReadSpecialPeriod(r, errors, s, p)),
+            Versions = r.List(root, "", "versions", (v, p) => ReadVersion(r, errors, v, p)),
+            Source = source,
+        };
+        errors.AddRange(CompiledProfile.Validate(profile).Where(e => !errors.Any(x => x.Path == e.Path && x.Problem == e.Problem)));
+        if (errors.Count > 0) throw new ProfileException(source, errors);
+        return profile;
+    }
+
+    public static Profile Load(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ProfileException(path, [new ProfileError("", $"cannot be read: {e.Message}")]);
+        }
+        return Parse(text, path);
+    }
+
+    internal static Satisfaction? Level(string s) => s switch
+    {
+        "satisfied" or "满意" or "good" => Satisfaction.Satisfied,
+        "neutral" or "一般" or "medium" => Satisfaction.Neutral,
+        "dissatisfied" or "不满意" or "失望" or "bad" => Satisfaction.Dissatisfied,
+        _ => null,
+    };
+
+    /// <summary>"180s", "3m", "1.5h", "24h", "600" (seconds).</summary>
+    internal static bool TryDuration(string text, out TimeSpan value)
+    {
+        value = default;
+        text = text.Trim();
+        if (text.Length == 0) return false;
+        var unit = text[^1];
+        var number = char.IsLetter(unit) ? text[..^1] : text;
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || n < 0) return false;
+        double? seconds = unit switch
+        {
+            's' => n, 'm' => n * 60, 'h' => n * 3600, 'd' => n * 86400,
+            _ when char.IsDigit(unit) => n,
+            _ => null,
+        };
+        if (seconds is null) return false;
+        value = TimeSpan.FromSeconds(seconds.Value);
+        return true;
+    }
+}

@@ -1,0 +1,155 @@
+using KefuScore.Engine.Events;
+using KefuScore.Engine.Profiles;
+
+namespace KefuScore.Engine.Metrics;
+
+/// <summary>
+/// Turns one closed stretch of a conversation (its events in <see cref="EventOrder"/>, no gap longer than the
+/// profile's idle close) into metric facts. A pure function of its input: the fold calls it once per stretch,
+/// <c>kefu explain</c> calls it with an explain list.
+/// </summary>
+/// <remarks>
+/// Reply matching is one backward pass per reply policy: each customer message gets the index of the first valid
+/// reply at or after it. Messages sharing that index form a round (轮次), so rounds need no further state.
+/// </remarks>
+public sealed partial class ConversationAnalysis(CompiledProfile profile, LocalClock clock)
+{
+    private const int NoReply = -1;
+    private readonly int[]?[] _next = new int[4][];
+    private long[] _local = [];
+    private int[] _holder = [];
+    private int[] _customers = [];
+    private int _customerCount;
+
+    public CompiledProfile Profile { get; } = profile;
+
+    /// <summary>Analyses a stretch; appends facts, and explain rows for <paramref name="explainMetric"/> when asked.</summary>
+    public void Analyse(string shop, ReadOnlySpan<ChatEvent> events, List<MetricFact> facts, int explainMetric = -1, List<ExplainRow>? explain = null)
+    {
+        if (events.IsEmpty) return;
+        Prepare(events);
+
+        var singleVersion = Profile.Versions.Count == 1;
+        var firstDate = DateOnly.FromDayNumber((int)(_local[0] / TimeSpan.TicksPerDay));
+        var lastDate = DateOnly.FromDayNumber((int)(_local[events.Length - 1] / TimeSpan.TicksPerDay));
+        foreach (var version in Profile.Versions)
+        {
+            if (!singleVersion && !VersionTouches(version, firstDate, lastDate)) continue;
+            for (var k = 0; k < version.Metrics.Count; k++)
+            {
+                var metric = version.Metrics[k];
+                var index = version.MetricIndexes[k];
+                var ctx = new MetricContext(shop, metric, index, singleVersion ? null : version, index == explainMetric ? explain : null);
+                switch (metric.Kind)
+                {
+                    case MetricKind.ReplyWithin or MetricKind.ReplyTime or MetricKind.Unanswered:
+                        ReplyItems(events, ctx, facts);
+                        break;
+                    case MetricKind.Consultations or MetricKind.NotServed:
+                        Consultations(events, ctx, facts);
+                        break;
+                    case MetricKind.RatingShare:
+                        Ratings(events, ctx, facts);
+                        break;
+                }
+            }
+        }
+    }
+
+    private readonly record struct MetricContext(string Shop, MetricDefinition Metric, int Index, ProfileVersionRules? Version, List<ExplainRow>? Explain);
+
+    private bool VersionTouches(ProfileVersionRules v, DateOnly first, DateOnly last)
+    {
+        var i = IndexOf(v);
+        var end = i + 1 < Profile.Versions.Count ? Profile.Versions[i + 1].From : DateOnly.MaxValue;
+        return v.From <= last && end > first;
+    }
+
+    private int IndexOf(ProfileVersionRules v)
+    {
+        for (var i = 0; i < Profile.Versions.Count; i++)
+            if (ReferenceEquals(Profile.Versions[i], v)) return i;
+        return 0;
+    }
+
+    private bool InVersion(in MetricContext ctx, long localTicks) =>
+        ctx.Version is null || ReferenceEquals(Profile.VersionOn(DateOnly.FromDayNumber((int)(localTicks / TimeSpan.TicksPerDay))), ctx.Version);
+
+    private void Prepare(ReadOnlySpan<ChatEvent> events)
+    {
+        var n = events.Length;
+        if (_local.Length < n)
+        {
+            var size = Math.Max(n, _local.Length * 2);
+            _local = new long[size];
+            _customers = new int[size];
+            _holder = new int[size];
+        }
+        _customerCount = 0;
+        for (var i = 0; i < n; i++)
+        {
+            _local[i] = clock.ToLocalTicks(events[i].Ticks);
+            if (events[i].IsCustomerMessage) _customers[_customerCount++] = i;
+        }
+        _holderReady = false;
+        _computed = 0;
+    }
+
+    private bool _holderReady;
+    private int _computed;
+
+    /// <summary>next[i] for customer messages: the index of the first valid reply at or after i under the policy.</summary>
+    private int[] Next(ReadOnlySpan<ChatEvent> events, bool acceptAssist, bool perAccount)
+    {
+        var policy = (acceptAssist ? 1 : 0) | (perAccount ? 2 : 0);
+        var arr = _next[policy];
+        if (arr is null || arr.Length < events.Length) arr = _next[policy] = new int[Math.Max(events.Length, _local.Length)];
+        if ((_computed & (1 << policy)) != 0) return arr;
+        var next = NoReply;
+        for (var i = events.Length - 1; i >= 0; i--)
+        {
+            var e = events[i];
+            if (IsValidReply(e, acceptAssist)) next = i;
+            arr[i] = next;
+            // A transfer cuts the reply path: what was asked before it is the first account's to answer.
+            if (perAccount && e.Type == EventType.Session && e.Action == "transferred") next = NoReply;
+        }
+        _computed |= 1 << policy;
+        return arr;
+    }
+
+    private static bool IsValidReply(ChatEvent e, bool acceptAssist) =>
+        e.IsHumanReply || (acceptAssist && e.Type == EventType.Message && e.Sender == Sender.Bot && e.Kind == MessageKind.Assist);
+
+    /// <summary>The agent account holding the conversation at each event: the last opened/transferred to, or the last to reply.</summary>
+    private int[] Holders(ReadOnlySpan<ChatEvent> events)
+    {
+        if (_holderReady) return _holder;
+        var holder = NoReply;
+        for (var i = 0; i < events.Length; i++)
+        {
+            var e = events[i];
+            if ((e.Type == EventType.Session && e.Action is "opened" or "transferred" && e.Agent is not null) || e.IsHumanReply) holder = i;
+            _holder[i] = holder;
+        }
+        _holderReady = true;
+        return _holder;
+    }
+
+    private int LocalHour(int i) => (int)(_local[i] / TimeSpan.TicksPerHour);
+
+    private int LocalDay(int i) => (int)(_local[i] / TimeSpan.TicksPerDay);
+
+    private long TimeOfDay(int i) => _local[i] % TimeSpan.TicksPerDay;
+
+    private static bool BotOnly(ReadOnlySpan<ChatEvent> events)
+    {
+        var bot = false;
+        foreach (var e in events)
+        {
+            if (e.IsHumanReply) return false;
+            if (e.Type == EventType.Message && e.Sender == Sender.Bot) bot = true;
+        }
+        return bot;
+    }
+}

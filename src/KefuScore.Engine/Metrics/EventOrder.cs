@@ -1,0 +1,33 @@
+using KefuScore.Engine.Events;
+
+namespace KefuScore.Engine.Metrics;
+
+/// <summary>
+/// The total order the engine analyses a conversation in: by instant; at the same instant a session opening
+/// comes first, then customer messages (so a reply at the same instant answers them, SPEC §4), then other
+/// messages, then transfers, closings and ratings; finally by id, so shuffled input gives identical results.
+/// </summary>
+public sealed class EventOrder : IComparer<ChatEvent>
+{
+    public static EventOrder Instance { get; } = new();
+
+    public int Compare(ChatEvent? x, ChatEvent? y)
+    {
+        if (ReferenceEquals(x, y)) return 0;
+        if (x is null) return -1;
+        if (y is null) return 1;
+        var c = x.Ticks.CompareTo(y.Ticks);
+        if (c != 0) return c;
+        c = Rank(x).CompareTo(Rank(y));
+        return c != 0 ? c : string.CompareOrdinal(x.Id, y.Id);
+    }
+
+    private static int Rank(ChatEvent e) => e.Type switch
+    {
+        EventType.Session when e.Action == "opened" => 0,
+        EventType.Message when e.Sender == Sender.Customer => 1,
+        EventType.Message => 2,
+        EventType.Session => 3,
+        _ => 4,
+    };
+}

@@ -1,0 +1,181 @@
+using System.Runtime.InteropServices;
+using KefuScore.Engine.Events;
+using KefuScore.Engine.Profiles;
+
+namespace KefuScore.Engine.Metrics;
+
+/// <summary>How far the fold trusts the input's order.</summary>
+/// <param name="Lateness">
+/// How far behind the newest event an event may still arrive. Events that arrive later than that are
+/// "too late": the fold notes them (<see cref="MetricFold.TooLate"/>) and its numbers can no longer be trusted,
+/// so the caller replays the input unbounded. Null: unbounded, nothing is finalised before <see cref="MetricFold.Finish"/>.
+/// </param>
+public sealed record FoldOptions(TimeSpan? Lateness)
+{
+    public static FoldOptions Unbounded { get; } = new((TimeSpan?)null);
+    public static FoldOptions Streaming { get; } = new(TimeSpan.FromHours(1));
+}
+
+/// <summary>
+/// The engine as a fold over events: <c>Apply(event)</c> adds to the state and appends the facts that became
+/// final. Batch and streaming use this same code. A conversation stays in memory until no event can reach it any
+/// more (its last event is older than the watermark by the profile's idle close), so memory grows with open
+/// conversations, not with events. Out-of-order input within the lateness gives exactly the in-order numbers,
+/// because every stretch is analysed in <see cref="EventOrder"/> once it is complete.
+/// </summary>
+public sealed class MetricFold
+{
+    private readonly record struct ConversationKey(string Shop, string Conversation);
+    private readonly record struct IdKey(string Shop, string Id);
+
+    private sealed class OpenConversation
+    {
+        public readonly List<ChatEvent> Events = [];
+        public long LastTicks = long.MinValue;
+    }
+
+    private static readonly long ScanEvery = TimeSpan.FromMinutes(10).Ticks;
+    private readonly Dictionary<ConversationKey, OpenConversation> _open = [];
+    private readonly HashSet<IdKey> _ids = [];
+    private readonly SortedDictionary<long, List<IdKey>> _idsByHour = [];
+    private readonly ConversationAnalysis _analysis;
+    private readonly long? _lateness;
+    private readonly long _idleClose;
+    private readonly List<ChatEvent> _single = new(1);
+    private long _maxTicks = long.MinValue;
+    private long _nextScan = long.MinValue;
+
+    public MetricFold(CompiledProfile profile, FoldOptions options)
+    {
+        Profile = profile;
+        Clock = new LocalClock(profile.Zone);
+        _analysis = new ConversationAnalysis(profile, Clock);
+        _lateness = options.Lateness?.Ticks;
+        _idleClose = profile.Profile.IdleClose.Ticks;
+    }
+
+    public CompiledProfile Profile { get; }
+    public LocalClock Clock { get; }
+    /// <summary>Events applied, duplicates among them included.</summary>
+    public long Read { get; private set; }
+    /// <summary>Events whose id had been seen before in the same shop: ignored, counted here.</summary>
+    public long Duplicates { get; private set; }
+    /// <summary>Events that arrived later than the lateness allows: when non-zero, replay unbounded.</summary>
+    public long TooLate { get; private set; }
+    public int OpenConversations => _open.Count;
+    public int PeakOpenConversations { get; private set; }
+
+    private long Watermark => _lateness is { } l && _maxTicks != long.MinValue ? _maxTicks - l : long.MinValue;
+
+    /// <summary>Applies one event; facts that became final are appended to <paramref name="facts"/>.</summary>
+    public void Apply(ChatEvent e, List<MetricFact> facts)
+    {
+        Read++;
+        var ticks = e.Ticks;
+        if (_lateness is not null && ticks < Watermark) TooLate++;
+        var id = new IdKey(e.Shop, e.Id);
+        if (!_ids.Add(id))
+        {
+            Duplicates++;
+            return;
+        }
+        if (_lateness is not null) RememberId(id, ticks);
+
+        if (e.Conversation is not null && e.Type is EventType.Message or EventType.Rating or EventType.Session or EventType.Complaint)
+        {
+            var key = new ConversationKey(e.Shop, e.Conversation);
+            ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out var exists);
+            if (!exists)
+            {
+                open = new OpenConversation();
+                if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
+            }
+            open!.Events.Add(e);
+            if (ticks > open.LastTicks) open.LastTicks = ticks;
+        }
+        else if (e.Type == EventType.Rating)
+        {
+            // A rating outside any conversation is final at once: it needs no context but its own agent.
+            _single.Clear();
+            _single.Add(e);
+            _analysis.Analyse(e.Shop, CollectionsMarshal.AsSpan(_single), facts);
+        }
+
+        if (ticks > _maxTicks) _maxTicks = ticks;
+        if (_lateness is not null && _maxTicks >= _nextScan)
+        {
+            _nextScan = _maxTicks + ScanEvery;
+            FinaliseBefore(Watermark, facts);
+        }
+    }
+
+    /// <summary>"The input is over": every open conversation is analysed and its facts appended.</summary>
+    public void Finish(List<MetricFact> facts)
+    {
+        foreach (var (key, open) in _open) Close(key, open, facts);
+        _open.Clear();
+        _ids.Clear();
+        _idsByHour.Clear();
+    }
+
+    /// <summary>Analyses every stretch that ended more than the idle close before <paramref name="watermark"/>.</summary>
+    private void FinaliseBefore(long watermark, List<MetricFact> facts)
+    {
+        List<ConversationKey>? done = null;
+        foreach (var (key, open) in _open)
+        {
+            if (open.LastTicks + _idleClose >= watermark) continue;
+            Close(key, open, facts);
+            (done ??= []).Add(key);
+        }
+        if (done is not null)
+            foreach (var key in done) _open.Remove(key);
+
+        // Ids older than the watermark can only come back as too-late events, which force a replay anyway.
+        var hourLimit = watermark / TimeSpan.TicksPerHour;
+        while (_idsByHour.Count > 0)
+        {
+            var first = _idsByHour.First();
+            if (first.Key >= hourLimit) break;
+            foreach (var id in first.Value) _ids.Remove(id);
+            _idsByHour.Remove(first.Key);
+        }
+    }
+
+    private void Close(ConversationKey key, OpenConversation open, List<MetricFact> facts)
+    {
+        var events = open.Events;
+        events.Sort(EventOrder.Instance);
+        foreach (var stretch in Stretches.Split(CollectionsMarshal.AsSpan(events), _idleClose))
+            _analysis.Analyse(key.Shop, CollectionsMarshal.AsSpan(events).Slice(stretch.Start, stretch.Length), facts);
+    }
+
+    private void RememberId(IdKey id, long ticks)
+    {
+        var hour = ticks / TimeSpan.TicksPerHour;
+        if (!_idsByHour.TryGetValue(hour, out var list)) _idsByHour[hour] = list = [];
+        list.Add(id);
+    }
+}
+
+/// <summary>Splits a conversation's sorted events into stretches: a silence longer than the idle close starts a new one.</summary>
+public static class Stretches
+{
+    public readonly record struct Range(int Start, int Length);
+
+    public static List<Range> Split(ReadOnlySpan<ChatEvent> sorted, long idleCloseTicks)
+    {
+        var result = new List<Range>(1);
+        var start = 0;
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i].Ticks - sorted[i - 1].Ticks > idleCloseTicks)
+            {
+                result.Add(new Range(start, i - start));
+                start = i;
+            }
+        }
+        if (sorted.Length > 0) result.Add(new Range(start, sorted.Length - start));
+        return result;
+    }
+}

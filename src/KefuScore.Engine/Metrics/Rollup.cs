@@ -1,0 +1,82 @@
+namespace KefuScore.Engine.Metrics;
+
+/// <summary>Where a rollup row sits: shop, agent ("" for facts no agent earned) and local hour.</summary>
+public readonly record struct RollupKey(string Shop, string Agent, int Hour);
+
+/// <summary>
+/// 汇总: the engine's additive rollups per shop, agent and local hour, one <see cref="MetricCell"/> per metric.
+/// Days, ISO weeks, months and rolling windows are sums of hours; two rollups merge by adding.
+/// </summary>
+public sealed class Rollup(int metricCount)
+{
+    private readonly Dictionary<RollupKey, MetricCell[]> _rows = [];
+    private RollupKey _lastKey;
+    private MetricCell[]? _lastRow;
+
+    public int MetricCount { get; } = metricCount;
+    public int RowCount => _rows.Count;
+    public IEnumerable<KeyValuePair<RollupKey, MetricCell[]>> Rows => _rows;
+
+    public void Add(in MetricFact fact)
+    {
+        var key = new RollupKey(fact.Shop, fact.Agent ?? "", fact.Hour);
+        // Facts come in runs for the same row; skip the hash lookup for those.
+        if (_lastRow is null || !key.Equals(_lastKey))
+        {
+            if (!_rows.TryGetValue(key, out var row))
+            {
+                row = new MetricCell[MetricCount];
+                _rows.Add(key, row);
+            }
+            _lastKey = key;
+            _lastRow = row;
+        }
+        _lastRow[fact.Metric].Add(fact);
+    }
+
+    public void AddRange(IEnumerable<MetricFact> facts)
+    {
+        foreach (var f in facts) Add(f);
+    }
+
+    /// <summary>Adds another rollup's rows into this one.</summary>
+    public void Merge(Rollup other)
+    {
+        if (other.MetricCount != MetricCount) throw new ArgumentException("rollups of different profiles cannot merge", nameof(other));
+        foreach (var (key, cells) in other._rows)
+        {
+            if (!_rows.TryGetValue(key, out var row))
+            {
+                row = new MetricCell[MetricCount];
+                _rows.Add(key, row);
+            }
+            for (var i = 0; i < cells.Length; i++) row[i].Add(cells[i]);
+        }
+        _lastRow = null;
+    }
+
+    public IEnumerable<string> Shops => _rows.Keys.Select(k => k.Shop).Distinct().Order(StringComparer.Ordinal);
+
+    /// <summary>Whether two rollups hold exactly the same numbers (for tests and cross-checks).</summary>
+    public bool SameAs(Rollup other)
+    {
+        var a = Normalised();
+        var b = other.Normalised();
+        if (a.Count != b.Count) return false;
+        foreach (var (key, cells) in a)
+        {
+            if (!b.TryGetValue(key, out var o)) return false;
+            for (var i = 0; i < cells.Length; i++)
+            {
+                var x = cells[i];
+                var y = o[i];
+                if (x.Numerator != y.Numerator || x.Denominator != y.Denominator || x.SumTicks != y.SumTicks || x.Count != y.Count) return false;
+                if (!(x.Buckets ?? new long[ReplyBuckets.Count]).SequenceEqual(y.Buckets ?? new long[ReplyBuckets.Count])) return false;
+            }
+        }
+        return true;
+    }
+
+    private Dictionary<RollupKey, MetricCell[]> Normalised() =>
+        _rows.Where(r => r.Value.Any(c => !c.IsEmpty)).ToDictionary(r => r.Key, r => r.Value);
+}

@@ -1,0 +1,144 @@
+namespace KefuScore.Engine.Profiles;
+
+/// <summary>A problem in a profile: where (path in the document) and what.</summary>
+public sealed record ProfileError(string Path, string Problem)
+{
+    public override string ToString() => $"{Path}: {Problem}";
+}
+
+/// <summary>Thrown when a profile cannot be used; carries every problem found, not just the first.</summary>
+public sealed class ProfileException(string source, IReadOnlyList<ProfileError> errors)
+    : Exception($"{source}: {string.Join("; ", errors)}")
+{
+    public string ProfileSource { get; } = source;
+    public IReadOnlyList<ProfileError> Errors { get; } = errors;
+}
+
+/// <summary>The rules of one version of a profile, with metrics resolved to their report index.</summary>
+public sealed record ProfileVersionRules(DateOnly From, IReadOnlyList<MetricDefinition> Metrics, IReadOnlyList<int> MetricIndexes, IReadOnlyList<AssessmentRule> Assessments);
+
+/// <summary>
+/// A checked profile ready for the engine: every version resolved, metric ids numbered across versions
+/// (rollups store cells by that number), the time zone handed in by the caller.
+/// </summary>
+public sealed class CompiledProfile
+{
+    private CompiledProfile(Profile profile, TimeZoneInfo zone, IReadOnlyList<MetricDefinition> metrics, IReadOnlyList<ProfileVersionRules> versions)
+    {
+        Profile = profile;
+        Zone = zone;
+        Metrics = metrics;
+        Versions = versions;
+        MetricIndex = metrics.Select((m, i) => (m.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+    }
+
+    public Profile Profile { get; }
+    public string Id => Profile.Id;
+    public TimeZoneInfo Zone { get; }
+    /// <summary>Every metric id across versions, in first-seen order; the latest definition of each.</summary>
+    public IReadOnlyList<MetricDefinition> Metrics { get; }
+    public IReadOnlyDictionary<string, int> MetricIndex { get; }
+    public IReadOnlyList<ProfileVersionRules> Versions { get; }
+
+    public ProfileVersionRules VersionOn(DateOnly date)
+    {
+        for (var i = Versions.Count - 1; i > 0; i--)
+            if (date >= Versions[i].From) return Versions[i];
+        return Versions[0];
+    }
+
+    public static CompiledProfile Compile(Profile profile, TimeZoneInfo zone)
+    {
+        var errors = Validate(profile);
+        if (errors.Count > 0) throw new ProfileException(profile.Source.Length > 0 ? profile.Source : profile.Id, errors);
+
+        var all = new List<MetricDefinition>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Register(MetricDefinition m)
+        {
+            if (index.TryGetValue(m.Id, out var i)) all[i] = m;
+            else { index[m.Id] = all.Count; all.Add(m); }
+        }
+
+        var versions = new List<ProfileVersionRules>();
+        var metrics = profile.Metrics.ToList();
+        var rules = profile.Assessments.ToList();
+        foreach (var m in metrics) Register(m);
+        versions.Add(new ProfileVersionRules(DateOnly.MinValue, metrics, metrics.Select(m => index[m.Id]).ToArray(), rules));
+        foreach (var v in profile.Versions.OrderBy(v => v.EffectiveFrom))
+        {
+            metrics = Merge(metrics, v.Metrics, v.RemoveMetrics, m => m.Id);
+            rules = Merge(rules, v.Assessments, v.RemoveAssessments, r => r.Id);
+            foreach (var m in metrics) Register(m);
+            versions.Add(new ProfileVersionRules(v.EffectiveFrom, metrics, metrics.Select(m => index[m.Id]).ToArray(), rules));
+        }
+        return new CompiledProfile(profile, zone, all, versions);
+    }
+
+    private static List<T> Merge<T>(List<T> current, IReadOnlyList<T> replace, IReadOnlyList<string> remove, Func<T, string> id)
+    {
+        var result = current.Where(x => !remove.Contains(id(x))).ToList();
+        foreach (var r in replace)
+        {
+            var at = result.FindIndex(x => id(x) == id(r));
+            if (at >= 0) result[at] = r; else result.Add(r);
+        }
+        return result;
+    }
+
+    /// <summary>Checks what the loader cannot: references between metrics and rules, lines that make sense.</summary>
+    public static IReadOnlyList<ProfileError> Validate(Profile profile)
+    {
+        var errors = new List<ProfileError>();
+        if (string.IsNullOrWhiteSpace(profile.Id)) errors.Add(new("id", "is required"));
+        var allMetrics = profile.Metrics.Concat(profile.Versions.SelectMany(v => v.Metrics)).ToList();
+        var ids = new HashSet<string>(allMetrics.Select(m => m.Id), StringComparer.Ordinal);
+        CheckUnique(profile.Metrics.Select(m => (m.Id, m.Path)), "metric", errors);
+        CheckUnique(profile.Assessments.Select(a => (a.Id, a.Path)), "assessment", errors);
+        foreach (var group in allMetrics.GroupBy(m => m.Id).Where(g => g.Select(m => m.Shape).Distinct().Count() > 1))
+            errors.Add(new(group.Last().Path, $"metric '{group.Key}' changes between a rate, an average and a count across versions"));
+
+        foreach (var m in allMetrics)
+        {
+            if (m.Kind == MetricKind.ReplyWithin && m.WithinSeconds <= 0)
+                errors.Add(new($"{m.Path}.within", "a reply_within metric needs a threshold in seconds above 0"));
+            if (m.Kind == MetricKind.RatingShare && m.Levels.Count == 0)
+                errors.Add(new($"{m.Path}.levels", "a rating_share metric needs the levels it counts"));
+            if (m.CapSeconds is <= 0) errors.Add(new($"{m.Path}.cap", "must be above 0"));
+        }
+
+        var rules = profile.Assessments.Concat(profile.Versions.SelectMany(v => v.Assessments)).ToList();
+        foreach (var r in rules)
+        {
+            if (r.FailWhen.Count == 0 && r.PassWhen.Count == 0)
+                errors.Add(new(r.Path, $"assessment '{r.Id}' needs fail_when or pass_when"));
+            if (r.FailWhen.Count > 0 && r.PassWhen.Count > 0)
+                errors.Add(new(r.Path, $"assessment '{r.Id}' has both fail_when and pass_when: choose one"));
+            if (r.Consecutive < 1) errors.Add(new($"{r.Path}.consecutive", "must be 1 or more"));
+            if (r.Period == PeriodKind.Rolling && r.Days < 1) errors.Add(new($"{r.Path}.days", "a rolling period needs days ≥ 1"));
+            foreach (var c in r.FailWhen.Concat(r.PassWhen).Concat(r.Consequences.Where(c => c.When is not null).Select(c => c.When!)))
+                if (!ids.Contains(c.Metric)) errors.Add(new(c.Path, $"unknown metric '{c.Metric}' (known: {string.Join(", ", ids)})"));
+            foreach (var c in r.Consequences)
+                if (c.Kind is not ("campaign_ban" or "fine" or "points" or "restriction" or "badge" or "warning"))
+                    errors.Add(new(r.Path + ".consequence", $"unknown consequence kind '{c.Kind}' (campaign_ban, fine, points, restriction, badge, warning)"));
+        }
+
+        var ruleIds = new HashSet<string>(rules.Select(r => r.Id), StringComparer.Ordinal);
+        foreach (var (sp, i) in profile.SpecialPeriods.Select((s, i) => (s, i)))
+        {
+            if (sp.To < sp.From) errors.Add(new($"special_periods[{i}]", $"'{sp.Id}' ends ({sp.To:yyyy-MM-dd}) before it starts ({sp.From:yyyy-MM-dd})"));
+            foreach (var id in sp.Overrides.Keys.Concat(sp.Exempt))
+                if (!ruleIds.Contains(id)) errors.Add(new($"special_periods[{i}]", $"unknown assessment '{id}'"));
+            foreach (var c in sp.Overrides.Values.SelectMany(x => x))
+                if (!ids.Contains(c.Metric)) errors.Add(new(c.Path, $"unknown metric '{c.Metric}'"));
+        }
+        return errors;
+    }
+
+    private static void CheckUnique(IEnumerable<(string Id, string Path)> items, string what, List<ProfileError> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, path) in items)
+            if (!seen.Add(id)) errors.Add(new(path, $"{what} id '{id}' is used twice"));
+    }
+}

@@ -1,0 +1,71 @@
+namespace KefuScore.Engine.Profiles;
+
+/// <summary>What a metric measures; each kind has its own arithmetic (SPEC §4).</summary>
+public enum MetricKind
+{
+    /// <summary>Rate: counted items answered by a valid reply within <see cref="MetricDefinition.WithinSeconds"/>.</summary>
+    ReplyWithin,
+    /// <summary>Average reply time of counted items (sum and count), with optional cap.</summary>
+    ReplyTime,
+    /// <summary>Count of counted items that never got a valid reply.</summary>
+    Unanswered,
+    /// <summary>Count of conversations with a customer message that day (咨询量).</summary>
+    Consultations,
+    /// <summary>Rate: consultations that got no valid reply at all (不服务).</summary>
+    NotServed,
+    /// <summary>Rate: ratings at the given levels ÷ ratings at the base levels.</summary>
+    RatingShare,
+}
+
+/// <summary>What one counted item is (SPEC §4 counting units).</summary>
+public enum CountingUnit { Message, Round, Session }
+
+/// <summary>When a session counts as answered in time, for the session unit.</summary>
+public enum SessionRule { AverageRoundWait, EveryRound }
+
+/// <summary>One metric of a profile, as written in its YAML.</summary>
+public sealed record MetricDefinition
+{
+    public required string Id { get; init; }
+    public required MetricKind Kind { get; init; }
+    public IReadOnlyDictionary<string, string> Names { get; init; } = new Dictionary<string, string>();
+    public CountingUnit Unit { get; init; } = CountingUnit.Message;
+    /// <summary>考核时间: local time-of-day window in which items count (by their first message).</summary>
+    public AssessmentHours Hours { get; init; } = AssessmentHours.AllDay;
+    public double WithinSeconds { get; init; }
+    /// <summary>Only the first counted item of each conversation and day (首次回复).</summary>
+    public bool FirstOnly { get; init; }
+    public SessionRule SessionRule { get; init; } = SessionRule.AverageRoundWait;
+    /// <summary>Bot replies in assist mode (<c>kind: assist</c>) count as valid replies.</summary>
+    public bool AcceptAssist { get; init; }
+    /// <summary>Conversations handled entirely by bots are left out of both sides.</summary>
+    public bool ExcludeBotOnly { get; init; }
+    /// <summary>Items close at the end of their local day: a reply on a later day does not count.</summary>
+    public bool CloseAtDayEnd { get; init; }
+    /// <summary>Each agent account counts separately: a transfer without a reply leaves the round unanswered with the first account.</summary>
+    public bool PerAccount { get; init; }
+    /// <summary>Reply times above this are counted as this (seconds).</summary>
+    public double? CapSeconds { get; init; }
+    /// <summary>For averages: an unanswered item counts as this many seconds (null: left out of the average).</summary>
+    public double? UnansweredAsSeconds { get; init; }
+    /// <summary>For rating shares: the levels counted in the numerator.</summary>
+    public IReadOnlyList<Events.Satisfaction> Levels { get; init; } = [];
+    /// <summary>For rating shares: the levels making up the denominator (empty: all).</summary>
+    public IReadOnlyList<Events.Satisfaction> Of { get; init; } = [];
+    /// <summary>For rating shares: only ratings whose reason is this count in the numerator.</summary>
+    public string? Reason { get; init; }
+    /// <summary>Where in the profile this was defined (e.g. <c>metrics[2]</c>), for errors.</summary>
+    public string Path { get; init; } = "";
+
+    public string Name(string culture) => Names.TryGetValue(culture, out var n) ? n : Id;
+
+    /// <summary>How the report shows it: a rate, an average or a count.</summary>
+    public MetricShape Shape => Kind switch
+    {
+        MetricKind.ReplyWithin or MetricKind.NotServed or MetricKind.RatingShare => MetricShape.Rate,
+        MetricKind.ReplyTime => MetricShape.Average,
+        _ => MetricShape.Count,
+    };
+}
+
+public enum MetricShape { Rate, Average, Count }

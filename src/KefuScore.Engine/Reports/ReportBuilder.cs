@@ -1,0 +1,179 @@
+using System.Globalization;
+using KefuScore.Engine.Metrics;
+using KefuScore.Engine.Profiles;
+
+namespace KefuScore.Engine.Reports;
+
+/// <summary>What a report should cover.</summary>
+/// <param name="By">Grouping; null takes the profile's own assessment period.</param>
+/// <param name="From">First local date shown (periods overlapping it are shown whole); null: from the first data.</param>
+/// <param name="To">Last local date shown; null: to the last data.</param>
+public sealed record ReportRequest(PeriodKind? By = null, DateOnly? From = null, DateOnly? To = null, bool Agents = false, string? Shop = null);
+
+/// <summary>
+/// Sums a rollup's hours into periods and judges each period by the profile's assessments. Earlier periods are
+/// consulted for consecutive-period rules and rolling windows even when they are not shown.
+/// </summary>
+public static class ReportBuilder
+{
+    public static Report Build(CompiledProfile profile, Rollup rollup, ReportRequest request)
+    {
+        var by = request.By ?? (profile.Profile.Period == PeriodKind.Rolling ? PeriodKind.Day : profile.Profile.Period);
+        var shops = new List<ShopReport>();
+        foreach (var (shop, rows) in rollup.Rows.GroupBy(r => r.Key.Shop, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.ToList())))
+        {
+            if (request.Shop is not null && shop != request.Shop) continue;
+            var days = SumDays(rows, _ => true, rollup.MetricCount);
+            var agents = new List<AgentReport>();
+            if (request.Agents)
+            {
+                foreach (var agent in rows.Select(r => r.Key.Agent).Where(a => a.Length > 0).Distinct().Order(StringComparer.Ordinal))
+                {
+                    var agentDays = SumDays(rows, r => r.Key.Agent == agent, rollup.MetricCount);
+                    var periods = BuildPeriods(profile, agentDays, by, request);
+                    if (periods.Count > 0) agents.Add(new AgentReport(agent, periods));
+                }
+            }
+            var shopPeriods = BuildPeriods(profile, days, by, request);
+            if (shopPeriods.Count > 0 || agents.Count > 0) shops.Add(new ShopReport(shop, shopPeriods, agents));
+        }
+        return new Report(profile.Id, profile.Profile.TimeZone, by, shops);
+    }
+
+    private static SortedDictionary<DateOnly, MetricCell[]> SumDays(List<KeyValuePair<RollupKey, MetricCell[]>> rows, Func<KeyValuePair<RollupKey, MetricCell[]>, bool> include, int metricCount)
+    {
+        var days = new SortedDictionary<DateOnly, MetricCell[]>();
+        foreach (var row in rows)
+        {
+            if (!include(row)) continue;
+            var date = LocalClock.DateOfHour(row.Key.Hour);
+            if (!days.TryGetValue(date, out var cells)) days[date] = cells = new MetricCell[metricCount];
+            for (var i = 0; i < metricCount; i++) cells[i].Add(row.Value[i]);
+        }
+        return days;
+    }
+
+    private static List<PeriodReport> BuildPeriods(CompiledProfile profile, SortedDictionary<DateOnly, MetricCell[]> days, PeriodKind by, ReportRequest request)
+    {
+        var result = new List<PeriodReport>();
+        if (days.Count == 0) return result;
+        var cells = new PeriodCells(days, profile.Metrics.Count);
+        var starts = days.Keys.Select(d => Periods.StartOf(d, by)).Distinct().ToList();
+        foreach (var start in starts)
+        {
+            var end = Periods.EndOf(start, by);
+            if (request.From is { } from && end < from) continue;
+            if (request.To is { } to && start > to) continue;
+            var sum = cells.Sum(start, end);
+            var metrics = MetricsIn(profile, start, end).Select(i => new MetricValue(profile.Metrics[i], sum[i].Clone())).ToList();
+            var verdicts = new List<Verdict>();
+            foreach (var rule in profile.VersionOn(end).Assessments)
+            {
+                if (!(rule.Period == by || (rule.Period == PeriodKind.Rolling && by == PeriodKind.Day))) continue;
+                verdicts.Add(Judge(profile, rule, start, by, cells));
+            }
+            result.Add(new PeriodReport(Periods.Label(start, by), start, end, metrics, verdicts));
+        }
+        return result;
+    }
+
+    /// <summary>The metrics of every version in force during the period, in profile order.</summary>
+    private static IEnumerable<int> MetricsIn(CompiledProfile profile, DateOnly start, DateOnly end)
+    {
+        var indexes = new SortedSet<int>();
+        foreach (var v in profile.Versions)
+        {
+            var next = profile.Versions.SkipWhile(x => !ReferenceEquals(x, v)).Skip(1).FirstOrDefault();
+            if (v.From <= end && (next is null || next.From > start))
+                foreach (var i in v.MetricIndexes) indexes.Add(i);
+        }
+        return indexes;
+    }
+
+    internal static Verdict Judge(CompiledProfile profile, AssessmentRule rule, DateOnly start, PeriodKind by, PeriodCells cells)
+    {
+        var special = profile.Profile.SpecialPeriods.FirstOrDefault(s => s.Contains(start));
+        if (special is not null && special.Exempt.Contains(rule.Id))
+            return new Verdict(rule.Id, VerdictStatus.None, null, $"exempt during {special.Id}");
+        var failRule = rule.FailWhen.Count > 0;
+        var conditions = special is not null && special.Overrides.TryGetValue(rule.Id, out var over) ? over : failRule ? rule.FailWhen : rule.PassWhen;
+
+        var (met, detail) = Met(profile, conditions, Window(rule, start, by), cells);
+        if (met is null) return new Verdict(rule.Id, VerdictStatus.None, null, detail);
+        var chain = met.Value;
+        var previous = start;
+        for (var k = 1; chain && k < rule.Consecutive; k++)
+        {
+            previous = Periods.Previous(previous, rule.Period == PeriodKind.Rolling ? PeriodKind.Day : by);
+            var prevSpecial = profile.Profile.SpecialPeriods.FirstOrDefault(s => s.Contains(previous));
+            var prevConditions = prevSpecial is not null && prevSpecial.Overrides.TryGetValue(rule.Id, out var po) ? po : conditions;
+            chain = Met(profile, prevConditions, Window(rule, previous, by), cells).Met == true;
+        }
+        if (rule.Consecutive > 1) detail += chain ? $" ({rule.Consecutive} periods in a row)" : $" (not {rule.Consecutive} periods in a row)";
+        var status = failRule ? (chain ? VerdictStatus.Fail : VerdictStatus.Pass) : (chain ? VerdictStatus.Pass : VerdictStatus.Fail);
+        Consequence? consequence = null;
+        if (chain)
+        {
+            var window = cells.Sum(Window(rule, start, by).From, Window(rule, start, by).To);
+            consequence = rule.Consequences.FirstOrDefault(c => c.When is null || Value(profile, c.When.Metric, window) is { } v && c.When.Holds(v));
+        }
+        return new Verdict(rule.Id, status, consequence, detail);
+    }
+
+    private static (DateOnly From, DateOnly To) Window(AssessmentRule rule, DateOnly start, PeriodKind by) =>
+        rule.Period == PeriodKind.Rolling ? (start.AddDays(1 - rule.Days), start) : (start, Periods.EndOf(start, by));
+
+    private static (bool? Met, string Detail) Met(CompiledProfile profile, IReadOnlyList<Condition> conditions, (DateOnly From, DateOnly To) window, PeriodCells cells)
+    {
+        var sum = cells.Sum(window.From, window.To);
+        var parts = new List<string>();
+        bool? all = true;
+        foreach (var c in conditions)
+        {
+            var value = Value(profile, c.Metric, sum);
+            if (value is null)
+            {
+                parts.Add($"{c.Metric} has no value");
+                all = null;
+                continue;
+            }
+            var holds = c.Holds(value.Value);
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{c.Metric} {value.Value:0.####} {(holds ? "" : "not ")}{OpText(c.Op)} {c.Value:0.####}"));
+            if (!holds && all == true) all = false;
+        }
+        return (all, string.Join("; ", parts));
+    }
+
+    private static string OpText(Comparison op) => op switch
+    {
+        Comparison.Below => "<", Comparison.AtMost => "≤", Comparison.Above => ">", _ => "≥",
+    };
+
+    private static double? Value(CompiledProfile profile, string metric, MetricCell[] sum) =>
+        profile.MetricIndex.TryGetValue(metric, out var i) ? new MetricValue(profile.Metrics[i], sum[i]).Value : null;
+
+    /// <summary>Day cells with range sums (periods and rolling windows).</summary>
+    internal sealed class PeriodCells(SortedDictionary<DateOnly, MetricCell[]> days, int metricCount)
+    {
+        public MetricCell[] Sum(DateOnly from, DateOnly to)
+        {
+            var sum = new MetricCell[metricCount];
+            if (to.DayNumber - from.DayNumber < days.Count)
+            {
+                for (var d = from; d <= to; d = d.AddDays(1))
+                    if (days.TryGetValue(d, out var cells)) Add(sum, cells);
+            }
+            else
+            {
+                foreach (var (d, cells) in days)
+                    if (d >= from && d <= to) Add(sum, cells);
+            }
+            return sum;
+        }
+
+        private static void Add(MetricCell[] sum, MetricCell[] cells)
+        {
+            for (var i = 0; i < sum.Length; i++) sum[i].Add(cells[i]);
+        }
+    }
+}

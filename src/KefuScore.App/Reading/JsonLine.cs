@@ -32,7 +32,8 @@ internal sealed class JsonLine
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var id = reader.ValueIsEscaped ? RawFields.FindHeader(reader.GetString()) : RawFields.Find(reader.ValueSpan);
+                // Escaped names ("\u0074ype") are legal JSON but rare: unescape them the slow way, still matched exactly.
+                var id = reader.ValueIsEscaped ? RawFields.Find(Encoding.UTF8.GetBytes(reader.GetString()!)) : RawFields.Find(reader.ValueSpan);
                 reader.Read();
                 switch (reader.TokenType)
                 {

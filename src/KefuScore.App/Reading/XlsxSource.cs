@@ -1,3 +1,4 @@
+using System.Globalization;
 using KefuScore.Engine.Events;
 using MiniExcelLibs;
 
@@ -9,6 +10,10 @@ namespace KefuScore.App.Reading;
 /// </summary>
 internal sealed class XlsxSource : IEventSource
 {
+    /// <summary>The reason for an <c>at</c> typed as an Excel date: it has no zone, and guessing one would shift every metric.</summary>
+    internal const string NoOffsetReason =
+        "Excel date without a time zone offset; write the time as text like 2026-11-20T10:00:00+08:00";
+
     private readonly IEnumerator<object> _rows;
     private readonly string _name;
     private readonly RawEvent _raw = new();
@@ -34,7 +39,7 @@ internal sealed class XlsxSource : IEventSource
             if (_rows.Current is not IDictionary<string, object?> cells) continue;
             if (_columns is null)
             {
-                if (cells.Values.All(v => CellText.Of(v) is null)) continue;
+                if (cells.Values.All(v => Text(v) is null)) continue;
                 _columns = ReadHeader(cells);
                 continue;
             }
@@ -46,14 +51,14 @@ internal sealed class XlsxSource : IEventSource
             {
                 if (!cells.TryGetValue(key, out var value) || value is null) continue;
                 if (id == RawFields.At && value is DateTime) { dateAt = true; empty = false; continue; }
-                var text = CellText.Of(value);
+                var text = Text(value);
                 if (text is null) continue;
                 empty = false;
                 RawFields.Set(_raw, id, RawFields.IsRepetitive(id) ? _pool.Get(text) : text);
             }
             if (empty && AllEmpty(cells)) continue; // blank row
             item = dateAt
-                ? ReadItem.Reject(_name, _row, "at", CellText.NoOffsetReason)
+                ? ReadItem.Reject(_name, _row, "at", NoOffsetReason)
                 : RawFields.Parse(_raw, _name, _row);
             return true;
         }
@@ -67,17 +72,30 @@ internal sealed class XlsxSource : IEventSource
         var seen = new HashSet<int>();
         foreach (var (key, value) in cells)
         {
-            var id = RawFields.FindHeader(CellText.Of(value));
+            var id = RawFields.FindHeader(Text(value));
             // A repeated column name: the first one counts, as in CSV.
             if (id >= 0 && seen.Add(id)) columns.Add((key, id));
         }
         return [.. columns];
     }
 
+    /// <summary>A typed cell as the text SPEC §3 fields carry; null for an empty cell.</summary>
+    internal static string? Text(object? value) => value switch
+    {
+        null => null,
+        string s => s.Length == 0 ? null : s,
+        // "R" keeps whole numbers whole ("5", "12345678901"), so stars and numeric ids read back as typed.
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        DateTime dt => dt.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
     private static bool AllEmpty(IDictionary<string, object?> cells)
     {
         foreach (var v in cells.Values)
-            if (CellText.Of(v) is not null) return false;
+            if (Text(v) is not null) return false;
         return true;
     }
 

@@ -121,4 +121,14 @@ public sealed class JsonLinesReaderTests : IDisposable
         Assert.Equal(1, Assert.Single(rejected).Line);
         Assert.Contains("longer than", rejected[0].Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Escaped_property_names_are_matched_exactly()
+    {
+        var line = """{"\u0074ype":"message","id":"m","shop":"s","conversation":"c","sender":"bot","at":"2026-11-20T10:00:00Z","Type":"x"}""";
+        var (events, rejected) = Reads.All(EventFiles.Read(new MemoryStream(Encoding.UTF8.GetBytes(line)), EventFileFormat.JsonLines, "esc"));
+
+        Assert.Empty(rejected);
+        Assert.Equal(EventType.Message, Assert.Single(events).Type);
+    }
 }

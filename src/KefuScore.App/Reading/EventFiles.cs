@@ -1,0 +1,136 @@
+namespace KefuScore.App.Reading;
+
+/// <summary>
+/// Streams events out of files in the SPEC §3 formats. Every record becomes a <see cref="ReadItem"/>: the event, or the
+/// rejected line with its file, line, field and reason; bad records never stop the reading. A file that cannot be read
+/// at all throws <see cref="InputFileException"/>. Nothing here holds more than one record (one row group for Parquet).
+/// </summary>
+/// <remarks>
+/// What "line" means in a <see cref="Engine.Events.RejectedLine"/>: JSON Lines and CSV give the physical line where the
+/// record starts (1-based; the CSV header is line 1; newlines inside quoted CSV fields are counted); XLSX gives the sheet's
+/// row number (header row usually 1); Parquet, which has no header line, gives the 1-based row index (first row = 1).
+/// </remarks>
+public static class EventFiles
+{
+    /// <summary>Reads a file, choosing the format by its extension.</summary>
+    public static IEnumerable<ReadItem> Read(string path, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        // Resolved before the first MoveNext so that a wrong extension fails where the call is made.
+        var format = FormatOf(path);
+        return ReadFile(path, format, ct);
+    }
+
+    /// <summary>Reads a stream the caller owns (left open); <paramref name="name"/> goes into every rejected line.</summary>
+    public static IEnumerable<ReadItem> Read(Stream stream, EventFileFormat format, string name, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
+        if (!Enum.IsDefined(format)) throw new ArgumentOutOfRangeException(nameof(format), format, "unknown event file format");
+        return Drain(stream, format, name, ct);
+    }
+
+    /// <summary>The format a file name implies; throws <see cref="InputFileException"/> for any other extension.</summary>
+    public static EventFileFormat FormatOf(string path)
+    {
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        return ext switch
+        {
+            ".jsonl" or ".ndjson" => EventFileFormat.JsonLines,
+            ".csv" => EventFileFormat.Csv,
+            ".xlsx" => EventFileFormat.Xlsx,
+            ".parquet" => EventFileFormat.Parquet,
+            _ => throw new InputFileException(path,
+                $"unknown file type '{(ext.Length == 0 ? "(no extension)" : ext)}'; expected .jsonl, .ndjson, .csv, .xlsx or .parquet"),
+        };
+    }
+
+    private static IEnumerable<ReadItem> ReadFile(string path, EventFileFormat format, CancellationToken ct)
+    {
+        using var stream = Open(path);
+        foreach (var item in Drain(stream, format, path, ct)) yield return item;
+    }
+
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException e) { throw new InputFileException(path, "file not found", e); }
+        catch (DirectoryNotFoundException e) { throw new InputFileException(path, "folder not found", e); }
+        catch (UnauthorizedAccessException e) { throw new InputFileException(path, "permission denied", e); }
+        catch (IOException e) { throw new InputFileException(path, e.Message, e); }
+    }
+
+    private static IEnumerable<ReadItem> Drain(Stream stream, EventFileFormat format, string name, CancellationToken ct)
+    {
+        Stream? spool = null;
+        IEventSource source;
+        try
+        {
+            // Zip (xlsx) and Parquet readers seek; a pipe or HTTP body is spooled to a temporary file, not to memory.
+            if (format is EventFileFormat.Xlsx or EventFileFormat.Parquet && !stream.CanSeek) spool = Spool(stream);
+            source = Create(format, spool ?? stream, name, ct);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
+        {
+            spool?.Dispose();
+            throw new InputFileException(name, $"cannot be read as {Describe(format)}: {e.Message}", e);
+        }
+
+        using var spoolOwner = spool;
+        using var sourceOwner = source;
+        var more = true;
+        while (more)
+        {
+            ct.ThrowIfCancellationRequested();
+            ReadItem item = default;
+            try
+            {
+                more = source.Next(out item);
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
+            {
+                // Libraries throw a zoo of types on malformed input (XmlException, InvalidDataException, CsvFormatException…):
+                // all mean the same to the user, the file is broken from here on.
+                throw new InputFileException(name, $"cannot be read as {Describe(format)} near line {source.Line}: {e.Message}", e);
+            }
+            if (more) yield return item;
+        }
+    }
+
+    private static IEventSource Create(EventFileFormat format, Stream stream, string name, CancellationToken ct) => format switch
+    {
+        EventFileFormat.JsonLines => new JsonLinesSource(stream, name),
+        EventFileFormat.Csv => new CsvSource(stream, name),
+        EventFileFormat.Xlsx => new XlsxSource(stream, name),
+        EventFileFormat.Parquet => new ParquetSource(stream, name, ct),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+    };
+
+    private static string Describe(EventFileFormat format) => format switch
+    {
+        EventFileFormat.JsonLines => "JSON Lines",
+        EventFileFormat.Csv => "CSV",
+        EventFileFormat.Xlsx => "an Excel .xlsx workbook",
+        _ => "Parquet",
+    };
+
+    private static FileStream Spool(Stream stream)
+    {
+        var temp = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        stream.CopyTo(temp);
+        temp.Position = 0;
+        return temp;
+    }
+}
+
+/// <summary>One format's reader, pulled one record at a time by <see cref="EventFiles"/>, which translates its exceptions.</summary>
+internal interface IEventSource : IDisposable
+{
+    /// <summary>Where the reader is, for the message when the file breaks down.</summary>
+    long Line { get; }
+
+    bool Next(out ReadItem item);
+}

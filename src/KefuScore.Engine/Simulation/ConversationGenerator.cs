@@ -97,7 +97,7 @@ internal sealed class ConversationGenerator
         var agent = talk.Agent;
         if (round == 0 && _random.Chance(0.15))
             _shop.Message(first + _random.Next(1, 3), talk.Id, null, Sender.Agent, agent.Agent, MessageKind.Auto, Phrases.AgentAuto);
-        var delay = _random.LogNormal(40, 1.0);
+        var delay = _random.LogNormal(40 * agent.Speed, 1.0);
         if (Load(agent, first) >= agent.Capacity) delay += _random.Exponential(100);
         var reply = Math.Max(first + (long)Math.Ceiling(delay), last + _random.Next(2, 12));
         if (agent.IsAway(reply - _dayStart)) reply = _dayStart + agent.AwayEnd + _random.Next(5, 90);

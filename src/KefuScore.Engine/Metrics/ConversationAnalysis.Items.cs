@@ -11,7 +11,7 @@ public sealed partial class ConversationAnalysis
         var m = ctx.Metric;
         var next = Next(events, m.AcceptAssist, m.PerAccount);
         var holders = m.PerAccount ? Holders(events) : null;
-        var botOnly = m.ExcludeBotOnly && BotOnly(events);
+        var botOnly = m.ExcludeBotOnly && BotOnly(events, m.AcceptAssist);
         var lastCountedDay = int.MinValue;
         var sessions = m.Unit == CountingUnit.Session ? SessionIds(events) : null;
         var (starts, count) = m.PerAccount ? AccountStarts(events, next) : (_customers, _customerCount);

@@ -142,12 +142,13 @@ public sealed partial class ConversationAnalysis(CompiledProfile profile, LocalC
 
     private long TimeOfDay(int i) => _local[i] % TimeSpan.TicksPerDay;
 
-    private static bool BotOnly(ReadOnlySpan<ChatEvent> events)
+    /// <summary>Handled by a fully automatic bot: bots spoke and nobody gave a valid reply (an assist-mode bot is valid where accepted).</summary>
+    private static bool BotOnly(ReadOnlySpan<ChatEvent> events, bool acceptAssist)
     {
         var bot = false;
         foreach (var e in events)
         {
-            if (e.IsHumanReply) return false;
+            if (IsValidReply(e, acceptAssist)) return false;
             if (e.Type == EventType.Message && e.Sender == Sender.Bot) bot = true;
         }
         return bot;

@@ -27,7 +27,7 @@ public sealed class TaobaoTests
     public void T3_ten_questions_never_answered_make_one_unanswered_round_of_600_seconds()
     {
         var chat = Chat.On("2026-11-20");
-        for (var i = 0; i < 10; i++) chat.Customer($"10:00:{i * 15:00}");
+        for (var i = 0; i < 10; i++) chat.Customer($"10:0{i / 6}:{i % 6 * 10:00}"); // 10:00:00 … 10:01:30
         var day = Day(chat);
         Assert.Equal((0, 1), day.Ratio("reply_rate_3min"));
         Assert.Equal(600.0, day.Metric("avg_reply_seconds").Value);

@@ -137,7 +137,7 @@ internal static class ExplainCommand
 
     private static void WriteTable(CliOutput io, IReadOnlyList<Explanation> explanations)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(io.Out), Interactive = InteractionSupport.No });
+        var console = Consoles.For(io);
         foreach (var x in explanations)
         {
             var table = new Table().Title(Markup.Escape($"{x.Shop} / {x.Conversation} · {x.Metric.Id}")).Border(TableBorder.Rounded);

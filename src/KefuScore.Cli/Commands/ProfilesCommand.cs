@@ -42,7 +42,7 @@ internal static class ProfilesCommand
             }
             else
             {
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(io.Out), Interactive = InteractionSupport.No });
+                var console = Consoles.For(io);
                 var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "名称 name", "period", "metrics", "assessments");
                 foreach (var p in profiles)
                     table.AddRow(Markup.Escape(p.Id), Markup.Escape($"{p.Name("zh-CN")} / {p.Name("en")}"), p.Period.ToString().ToLowerInvariant(),

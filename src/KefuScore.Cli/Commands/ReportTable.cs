@@ -10,7 +10,7 @@ internal static class ReportTable
 {
     public static void Write(CliOutput io, Report report, FoldRun run)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(io.Out), Interactive = InteractionSupport.No });
+        var console = Consoles.For(io);
         console.MarkupLine($"[bold]{Markup.Escape(report.Profile)}[/] · {Markup.Escape(report.TimeZone)} · 事件 events {run.Read:N0} · 重复 duplicates {run.Duplicates:N0} · 拒绝 rejected {run.Rejected.Count:N0}");
         foreach (var shop in report.Shops)
         {
@@ -60,6 +60,22 @@ internal static class ReportTable
         "badge" => "获得标识",
         _ => c.Kind,
     };
+}
+
+/// <summary>Spectre consoles over our writers; wide when not at a terminal so tables are not squeezed.</summary>
+internal static class Consoles
+{
+    public static IAnsiConsole For(CliOutput io)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(io.Out),
+            Interactive = InteractionSupport.No,
+            Ansi = io.Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+        });
+        if (!io.Interactive) console.Profile.Width = 240;
+        return console;
+    }
 }
 
 /// <summary>The report as CSV: one row per shop (or agent), period and metric.</summary>

@@ -42,7 +42,7 @@ public static class ReportRunner
         var run = new FoldRun(new Rollup(profile.Metrics.Count));
         var facts = new List<MetricFact>(256);
         long items = 0;
-        foreach (var item in source())
+        foreach (var item in Batches.ReadAhead(source(), ct))
         {
             if (item.Event is { } e)
             {

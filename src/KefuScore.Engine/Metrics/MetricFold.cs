@@ -37,7 +37,10 @@ public sealed class MetricFold
     private static readonly long ScanEvery = TimeSpan.FromMinutes(10).Ticks;
     private readonly Dictionary<ConversationKey, OpenConversation> _open = [];
     private readonly HashSet<IdKey> _ids = [];
-    private readonly SortedDictionary<long, List<IdKey>> _idsByHour = [];
+    private readonly Dictionary<long, List<IdKey>> _idsByHour = [];
+    private long _oldestIdHour = long.MaxValue;
+    private long _lastIdHour = long.MinValue;
+    private List<IdKey>? _lastIdList;
     private readonly ConversationAnalysis _analysis;
     private readonly long? _lateness;
     private readonly long _idleClose;
@@ -116,6 +119,8 @@ public sealed class MetricFold
         _open.Clear();
         _ids.Clear();
         _idsByHour.Clear();
+        _lastIdList = null;
+        _oldestIdHour = long.MaxValue;
     }
 
     /// <summary>Analyses every stretch that ended more than the idle close before <paramref name="watermark"/>.</summary>
@@ -133,13 +138,13 @@ public sealed class MetricFold
 
         // Ids older than the watermark can only come back as too-late events, which force a replay anyway.
         var hourLimit = watermark / TimeSpan.TicksPerHour;
-        while (_idsByHour.Count > 0)
+        for (; _oldestIdHour < hourLimit && _idsByHour.Count > 0; _oldestIdHour++)
         {
-            var first = _idsByHour.First();
-            if (first.Key >= hourLimit) break;
-            foreach (var id in first.Value) _ids.Remove(id);
-            _idsByHour.Remove(first.Key);
+            if (!_idsByHour.Remove(_oldestIdHour, out var ids)) continue;
+            foreach (var id in ids) _ids.Remove(id);
+            if (ReferenceEquals(ids, _lastIdList)) _lastIdList = null;
         }
+        if (_idsByHour.Count == 0) _oldestIdHour = long.MaxValue;
     }
 
     private void Close(ConversationKey key, OpenConversation open, List<MetricFact> facts)
@@ -153,8 +158,13 @@ public sealed class MetricFold
     private void RememberId(IdKey id, long ticks)
     {
         var hour = ticks / TimeSpan.TicksPerHour;
-        if (!_idsByHour.TryGetValue(hour, out var list)) _idsByHour[hour] = list = [];
-        list.Add(id);
+        if (hour != _lastIdHour || _lastIdList is null)
+        {
+            if (!_idsByHour.TryGetValue(hour, out _lastIdList)) _idsByHour[hour] = _lastIdList = [];
+            _lastIdHour = hour;
+            if (hour < _oldestIdHour) _oldestIdHour = hour;
+        }
+        _lastIdList.Add(id);
     }
 }
 

@@ -20,7 +20,7 @@ internal static class TestProfiles
             new MetricDefinition { Id = "avg", Kind = MetricKind.ReplyTime, Unit = CountingUnit.Round, CapSeconds = 600, UnansweredAsSeconds = 600 },
             new MetricDefinition { Id = "unanswered", Kind = MetricKind.Unanswered },
             new MetricDefinition { Id = "not_served", Kind = MetricKind.NotServed },
-            new MetricDefinition { Id = "good", Kind = MetricKind.RatingShare, Levels = [Events.Satisfaction.Satisfied] },
+            new MetricDefinition { Id = "good", Kind = MetricKind.RatingShare, Levels = [KefuScore.Engine.Events.Satisfaction.Satisfied] },
         ],
         Assessments =
         [

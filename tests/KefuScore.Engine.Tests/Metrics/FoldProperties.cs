@@ -6,7 +6,7 @@ namespace KefuScore.Engine.Tests.Metrics;
 /// <summary>The fold's promises as properties: order and file boundaries never change the numbers; rollups add.</summary>
 public sealed class FoldProperties
 {
-    private static readonly Profiles.CompiledProfile Profile = TestProfiles.Everything();
+    private static readonly KefuScore.Engine.Profiles.CompiledProfile Profile = TestProfiles.Everything();
 
     [Property(MaxTest = 60)]
     public bool Shuffling_the_events_never_changes_the_rollup(int seed)
@@ -22,7 +22,7 @@ public sealed class FoldProperties
     {
         var events = RandomChats.Generate(seed);
         var random = new Random(seed);
-        var (a, b) = (new List<Events.ChatEvent>(), new List<Events.ChatEvent>());
+        var (a, b) = (new List<KefuScore.Engine.Events.ChatEvent>(), new List<KefuScore.Engine.Events.ChatEvent>());
         foreach (var e in events) (random.Next(2) == 0 ? a : b).Add(e);
         // Read file A then file B, as `kefu report --input a --input b` does.
         var split = Run.Fold(Profile, a.Concat(b), FoldOptions.Unbounded);

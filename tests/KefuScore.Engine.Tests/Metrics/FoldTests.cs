@@ -4,7 +4,7 @@ namespace KefuScore.Engine.Tests.Metrics;
 
 public sealed class FoldTests
 {
-    private static readonly Profiles.CompiledProfile Profile = TestProfiles.Everything();
+    private static readonly KefuScore.Engine.Profiles.CompiledProfile Profile = TestProfiles.Everything();
 
     [Fact]
     public void Conversations_are_evicted_once_the_watermark_passes_their_idle_close()
@@ -31,7 +31,7 @@ public sealed class FoldTests
     {
         var profile = TestProfiles.Everything(idleClose: TimeSpan.FromHours(1));
         var chat = Chat.On("2026-11-20").Customer("10:00:00").Agent("11:00:01");
-        var report = Reports.ReportBuilder.Build(profile, Run.Fold(profile, chat.Events), new Reports.ReportRequest());
+        var report = KefuScore.Engine.Reports.ReportBuilder.Build(profile, Run.Fold(profile, chat.Events), new KefuScore.Engine.Reports.ReportRequest());
         Assert.Equal(1L, report.Period("2026-11-20").Metric("unanswered").Cell.Count);
     }
 
@@ -39,7 +39,7 @@ public sealed class FoldTests
     public void A_rating_is_credited_to_the_last_agent_who_replied_before_it()
     {
         var chat = Chat.On("2026-11-20").Customer("10:00:00").Agent("10:01:00", agent: "a1").Agent("10:02:00", agent: "a2").Rating("10:05:00", stars: 5);
-        var report = Reports.ReportBuilder.Build(Profile, Run.Fold(Profile, chat.Events), new Reports.ReportRequest(Agents: true));
+        var report = KefuScore.Engine.Reports.ReportBuilder.Build(Profile, Run.Fold(Profile, chat.Events), new KefuScore.Engine.Reports.ReportRequest(Agents: true));
         var a2 = report.Shops.Single().Agents.Single(a => a.Agent == "a2").Periods.Single();
         Assert.Equal((1, 1), a2.Ratio("good"));
     }
@@ -49,7 +49,7 @@ public sealed class FoldTests
     {
         var chat = Chat.On("2026-11-20").Session("10:00:00", "opened").Customer("10:00:01").Agent("10:00:30").Session("10:01:00", "closed")
             .Session("10:30:00", "opened").Customer("10:30:01").Agent("10:40:00");
-        var day = Reports.ReportBuilder.Build(Profile, Run.Fold(Profile, chat.Events), new Reports.ReportRequest()).Period("2026-11-20");
+        var day = KefuScore.Engine.Reports.ReportBuilder.Build(Profile, Run.Fold(Profile, chat.Events), new KefuScore.Engine.Reports.ReportRequest()).Period("2026-11-20");
         Assert.Equal((1, 2), day.Ratio("session"));
     }
 }

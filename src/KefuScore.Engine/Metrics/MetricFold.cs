@@ -30,12 +30,17 @@ public sealed class MetricFold
 
     private sealed class OpenConversation
     {
-        public readonly List<ChatEvent> Events = [];
+        public readonly List<SlimEvent> Events = [];
         public long LastTicks = long.MinValue;
+        /// <summary>The expiry slot this conversation is filed under; older filings of it are stale.</summary>
+        public long Slot = long.MinValue;
     }
 
     private static readonly long ScanEvery = TimeSpan.FromMinutes(10).Ticks;
     private readonly Dictionary<ConversationKey, OpenConversation> _open = [];
+    /// <summary>Open conversations filed by the slot in which they may expire, so a scan touches only what is due.</summary>
+    private readonly Dictionary<long, List<ConversationKey>> _expiry = [];
+    private long _oldestSlot = long.MaxValue;
     private readonly HashSet<IdKey> _ids = [];
     private readonly Dictionary<long, List<IdKey>> _idsByHour = [];
     private long _oldestIdHour = long.MaxValue;
@@ -93,8 +98,12 @@ public sealed class MetricFold
                 open = new OpenConversation();
                 if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
             }
-            open!.Events.Add(e);
-            if (ticks > open.LastTicks) open.LastTicks = ticks;
+            open!.Events.Add(new SlimEvent(e));
+            if (ticks > open.LastTicks)
+            {
+                open.LastTicks = ticks;
+                if (_lateness is not null) File(key, open);
+            }
         }
         else if (e.Type == EventType.Rating)
         {
@@ -117,6 +126,8 @@ public sealed class MetricFold
     {
         foreach (var (key, open) in _open) Close(key, open, facts);
         _open.Clear();
+        _expiry.Clear();
+        _oldestSlot = long.MaxValue;
         _ids.Clear();
         _idsByHour.Clear();
         _lastIdList = null;
@@ -126,15 +137,26 @@ public sealed class MetricFold
     /// <summary>Analyses every stretch that ended more than the idle close before <paramref name="watermark"/>.</summary>
     private void FinaliseBefore(long watermark, List<MetricFact> facts)
     {
-        List<ConversationKey>? done = null;
-        foreach (var (key, open) in _open)
+        var due = watermark / ScanEvery;
+        for (; _oldestSlot < due && _expiry.Count > 0; _oldestSlot++)
         {
-            if (open.LastTicks + _idleClose >= watermark) continue;
-            Close(key, open, facts);
-            (done ??= []).Add(key);
+            if (!_expiry.Remove(_oldestSlot, out var keys)) continue;
+            foreach (var key in keys)
+            {
+                if (!_open.TryGetValue(key, out var open) || open.Slot != _oldestSlot) continue; // closed, or filed later
+                if (open.LastTicks + _idleClose < watermark)
+                {
+                    Close(key, open, facts);
+                    _open.Remove(key);
+                }
+                else
+                {
+                    open.Slot = long.MinValue;
+                    File(key, open);
+                }
+            }
         }
-        if (done is not null)
-            foreach (var key in done) _open.Remove(key);
+        if (_expiry.Count == 0) _oldestSlot = long.MaxValue;
 
         // Ids older than the watermark can only come back as too-late events, which force a replay anyway.
         var hourLimit = watermark / TimeSpan.TicksPerHour;
@@ -149,10 +171,26 @@ public sealed class MetricFold
 
     private void Close(ConversationKey key, OpenConversation open, List<MetricFact> facts)
     {
-        var events = open.Events;
-        events.Sort(EventOrder.Instance);
-        foreach (var stretch in Stretches.Split(CollectionsMarshal.AsSpan(events), _idleClose))
-            _analysis.Analyse(key.Shop, CollectionsMarshal.AsSpan(events).Slice(stretch.Start, stretch.Length), facts);
+        _closing.Clear();
+        foreach (var slim in open.Events) _closing.Add(slim.ToEvent(key.Shop, key.Conversation));
+        _closing.Sort(EventOrder.Instance);
+        var events = CollectionsMarshal.AsSpan(_closing);
+        foreach (var stretch in Stretches.Split(events, _idleClose))
+            _analysis.Analyse(key.Shop, events.Slice(stretch.Start, stretch.Length), facts);
+        _closing.Clear();
+    }
+
+    private readonly List<ChatEvent> _closing = [];
+
+    /// <summary>Files a conversation under the slot of its current expiry (last event + idle close).</summary>
+    private void File(ConversationKey key, OpenConversation open)
+    {
+        var slot = (open.LastTicks + _idleClose) / ScanEvery;
+        if (slot == open.Slot) return;
+        open.Slot = slot;
+        if (!_expiry.TryGetValue(slot, out var keys)) _expiry[slot] = keys = [];
+        keys.Add(key);
+        if (slot < _oldestSlot) _oldestSlot = slot;
     }
 
     private void RememberId(IdKey id, long ticks)

@@ -81,6 +81,16 @@ public sealed class ImportMappingTests
     }
 
     [Fact]
+    public void The_examples_in_the_mapping_docs_load()
+    {
+        var doc = File.ReadAllText(Path.Combine(Repo.Root, "docs", "mapping.md"));
+        var blocks = doc.Split("```yaml\n").Skip(1).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)]).ToList();
+
+        Assert.Equal(2, blocks.Count);
+        Assert.All(blocks, b => ImportMapping.Parse(b, "docs/mapping.md"));
+    }
+
+    [Fact]
     public void A_missing_file_is_a_mapping_error()
     {
         var e = Assert.Throws<MappingException>(() => ImportMapping.Load("/nonexistent/m.yaml"));

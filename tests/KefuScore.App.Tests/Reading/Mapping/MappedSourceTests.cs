@@ -108,4 +108,21 @@ public sealed class MappedSourceTests : IDisposable
         Assert.Empty(rejected);
         Assert.Equal(("m1", "旗舰店", "在吗"), (events[0].Id, events[0].Shop, events[0].Text));
     }
+
+    [Theory]
+    [InlineData("h\na\rb\nc\r\nd\r", "h\na\uFFFFb\nc\r\nd\r")]
+    [InlineData("h\r\nx\ry", "h\r\nx\uFFFFy")]
+    [InlineData("h\rx\ry\r\n", "h\rx\ry\r\n")]
+    [InlineData("a\uFFFF\n", "a\uFFFD\n")]
+    public void Bare_carriage_returns_are_told_from_line_ends_even_one_character_at_a_time(string input, string expected)
+    {
+        using var reader = new LoneCrReader(new Trickle(input));
+        Assert.Equal(expected, reader.ReadToEnd());
+    }
+
+    /// <summary>Hands out one character per call, so that every CR falls at the end of a chunk.</summary>
+    private sealed class Trickle(string text) : StringReader(text)
+    {
+        public override int Read(char[] buffer, int index, int count) => base.Read(buffer, index, Math.Min(count, 1));
+    }
 }

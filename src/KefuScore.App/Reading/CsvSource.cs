@@ -87,7 +87,7 @@ internal sealed class CsvSource : IEventSource
     }
 
     /// <summary>Physical lines a raw record spans: LF, CRLF and a lone CR each end one line.</summary>
-    private static int LineBreaks(ReadOnlySpan<char> raw)
+    internal static int LineBreaks(ReadOnlySpan<char> raw)
     {
         var lf = raw.Count('\n');
         var crIndex = raw.IndexOf('\r');

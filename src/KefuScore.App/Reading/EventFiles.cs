@@ -21,6 +21,13 @@ public static class EventFiles
         return ReadFile(path, format, ct);
     }
 
+    /// <summary>
+    /// Reads a file through an import mapping (<c>--map</c>, docs/mapping.md) when one is given; otherwise as
+    /// <see cref="Read(string, CancellationToken)"/>, choosing the format by the extension.
+    /// </summary>
+    public static IEnumerable<ReadItem> Read(string path, Mapping.ImportMapping? mapping, CancellationToken ct = default) =>
+        mapping is null ? Read(path, ct) : Mapping.MappedSource.Read(path, mapping, ct);
+
     /// <summary>Reads a stream the caller owns (left open); <paramref name="name"/> goes into every rejected line.</summary>
     public static IEnumerable<ReadItem> Read(Stream stream, EventFileFormat format, string name, CancellationToken ct = default)
     {
@@ -51,7 +58,7 @@ public static class EventFiles
         foreach (var item in Drain(stream, format, path, ct)) yield return item;
     }
 
-    private static FileStream Open(string path)
+    internal static FileStream Open(string path)
     {
         try
         {

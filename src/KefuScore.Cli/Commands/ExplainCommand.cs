@@ -20,17 +20,19 @@ internal static class ExplainCommand
         var profile = new Option<string?>("--profile", "-p") { Description = "Built-in profile id or a YAML file (default: douyin)" };
         var metric = new Option<string?>("--metric", "-m") { Description = "Which reply metric to explain (default: the profile's first reply-within metric)" };
         var format = Formats.Option("json", "table");
-        var command = new Command("explain", "Show how each customer message of a conversation was counted") { input, conversation, profile, metric, format };
+        var map = Inputs.MapOption();
+        var command = new Command("explain", "Show how each customer message of a conversation was counted") { input, conversation, profile, metric, format, map };
         command.SetAction(parse =>
         {
             var compiled = Inputs.Profile(parse.GetValue(profile));
             var files = Inputs.Files(parse.GetValue(input));
             var id = parse.GetValue(conversation)!;
+            var mapping = Inputs.Mapping(parse.GetValue(map));
             var events = new List<ChatEvent>();
             var rejected = 0;
             Inputs.Guard(() =>
             {
-                foreach (var item in files.SelectMany(f => EventFiles.Read(f)))
+                foreach (var item in Inputs.Read(files, mapping))
                 {
                     if (item.Event is { } e && e.Conversation == id) events.Add(e);
                     else if (item.Rejected is not null) rejected++;

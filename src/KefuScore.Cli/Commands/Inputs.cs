@@ -1,5 +1,7 @@
 using KefuScore.App.Profiles;
+using System.CommandLine;
 using KefuScore.App.Reading;
+using KefuScore.App.Reading.Mapping;
 using KefuScore.Engine.Profiles;
 
 namespace KefuScore.Cli.Commands;
@@ -33,6 +35,26 @@ internal static class Inputs
             if (!File.Exists(f)) throw new CliException($"--input: {f}: no such file");
         return files;
     }
+
+    /// <summary>The --map option: a mapping file for exports in other layouts (docs/mapping.md).</summary>
+    public static Option<string?> MapOption() => new("--map") { Description = "Mapping file for exports in another layout (docs/mapping.md)" };
+
+    public static ImportMapping? Mapping(string? path)
+    {
+        if (path is null) return null;
+        try
+        {
+            return ImportMapping.Load(path);
+        }
+        catch (MappingException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+
+    /// <summary>Every record of every file, read through the mapping when there is one.</summary>
+    public static IEnumerable<ReadItem> Read(IReadOnlyList<string> files, ImportMapping? mapping, CancellationToken ct = default) =>
+        files.SelectMany(f => EventFiles.Read(f, mapping, ct));
 
     /// <summary>Runs a read, turning unreadable files into a usage/fatal error (exit 2).</summary>
     public static T Guard<T>(Func<T> action)

@@ -101,6 +101,7 @@ public sealed class ReportCommandTests : IDisposable
     [InlineData("report", "--input", "/no/such/file.jsonl")]
     [InlineData("report", "--input", "x.jsonl", "--by", "year")]
     [InlineData("report", "--input", "x.jsonl", "--profile", "nope")]
+    [InlineData("report", "--input", "x.jsonl", "--map", "/no/such/map.yaml")]
     [InlineData("frobnicate")]
     public void Usage_errors_exit_2(params string[] args)
     {

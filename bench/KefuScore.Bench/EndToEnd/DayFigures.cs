@@ -39,7 +39,7 @@ public sealed record DayFigures(
             var same = x.ReplyNum == y.ReplyNum && x.ReplyDen == y.ReplyDen && x.WaitCount == y.WaitCount
                 && Math.Abs(x.WaitSumSeconds - y.WaitSumSeconds) <= 1e-6 && x.Unanswered == y.Unanswered
                 && x.Consultations == y.Consultations && x.Satisfied == y.Satisfied && x.Dissatisfied == y.Dissatisfied && x.Rated == y.Rated;
-            if (!same) problems.Add($"{key.Shop} {key.Day}\n    {leftName,-9}{x.ToLine()}\n    {rightName,-9}{y.ToLine()}");
+            if (!same) problems.Add($"{key.Shop} {key.Day}\n    {leftName,-10}{x.ToLine()}\n    {rightName,-10}{y.ToLine()}");
         }
         return problems;
     }

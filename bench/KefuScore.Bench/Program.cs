@@ -1,0 +1,73 @@
+using System.Globalization;
+using KefuScore.Bench.EndToEnd;
+using KefuScore.Bench.Kernel;
+
+namespace KefuScore.Bench;
+
+/// <summary>
+/// kefu-bench: engine kernel micro-benchmarks (BenchmarkDotNet), the end-to-end comparison with DuckDB and the
+/// streaming-memory check. See docs/benchmarks.md for the commands and the figures.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        try
+        {
+            return args.Length == 0 ? Usage() : args[0] switch
+            {
+                "kernel" => KernelCommand.Run(args[1..]),
+                "e2e" => E2eCommand.Run(Options.Parse(args[1..])),
+                "e2e-kefu" => EngineChild.RunKefu(Options.Parse(args[1..])),
+                "e2e-duckdb" => EngineChild.RunDuckDb(Options.Parse(args[1..])),
+                "memory" => MemoryCommand.Run(Options.Parse(args[1..])),
+                _ => Usage(),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"kefu-bench: {e.Message}");
+            return Usage();
+        }
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("""
+            usage:
+              kernel [BenchmarkDotNet args]            engine kernel micro-benchmarks
+              e2e --events N [--file PATH] [--keep]    KefuScore vs DuckDB on the same CSV (medians of 3)
+              memory --events N                        stream the simulator through the fold, print peak working set
+            """);
+        return 2;
+    }
+}
+
+/// <summary>The few command-line options the bench modes take: --events N, --file PATH, --out PATH, --repeat N, --keep.</summary>
+public sealed class Options
+{
+    public long Events { get; private set; }
+    public string? File { get; private set; }
+    public string? Out { get; private set; }
+    public int Repeat { get; private set; } = 3;
+    public bool Keep { get; private set; }
+
+    public static Options Parse(IReadOnlyList<string> args)
+    {
+        var o = new Options();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--events": o.Events = long.Parse(Value().Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture); break;
+                case "--file": o.File = Value(); break;
+                case "--out": o.Out = Value(); break;
+                case "--repeat": o.Repeat = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--keep": o.Keep = true; break;
+                default: throw new ArgumentException($"unknown option '{args[i]}'");
+            }
+        }
+        return o;
+    }
+}

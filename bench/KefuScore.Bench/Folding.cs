@@ -13,7 +13,7 @@ public static class Folding
     public static Rollup Fold(CompiledProfile profile, IEnumerable<ChatEvent> events, FoldOptions options, out MetricFold fold)
     {
         fold = new MetricFold(profile, options);
-        var rollup = new Rollup(profile.Metrics.Count);
+        var rollup = Rollup.Daily(profile.Metrics.Count); // as ReportRunner: daily rows
         var facts = new List<MetricFact>(256);
         foreach (var e in events)
         {

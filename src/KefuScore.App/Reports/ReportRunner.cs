@@ -39,7 +39,8 @@ public static class ReportRunner
     private static FoldRun Once(CompiledProfile profile, Func<IEnumerable<ReadItem>> source, FoldOptions options, IProgress<long>? progress, CancellationToken ct, out long tooLate)
     {
         var fold = new MetricFold(profile, options);
-        var run = new FoldRun(new Rollup(profile.Metrics.Count));
+        // Reports need days at most: daily rows keep memory proportional to days, not hours.
+        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count));
         var facts = new List<MetricFact>(256);
         long items = 0;
         foreach (var item in Batches.ReadAhead(source(), ct))

@@ -7,8 +7,17 @@ public readonly record struct RollupKey(string Shop, string Agent, int Hour);
 /// 汇总: the engine's additive rollups per shop, agent and local hour, one <see cref="MetricCell"/> per metric.
 /// Days, ISO weeks, months and rolling windows are sums of hours; two rollups merge by adding.
 /// </summary>
-public sealed class Rollup(int metricCount)
+public sealed class Rollup(int metricCount, int hoursPerRow = 1)
 {
+    /// <summary>
+    /// A rollup with one row per local day instead of per hour: what a report needs, 24 times fewer rows, so a
+    /// year of events costs a year of days, not of hours.
+    /// </summary>
+    public static Rollup Daily(int metricCount) => new(metricCount, 24);
+
+    /// <summary>1 (hourly rows) or 24 (daily rows, keyed by the day's first hour).</summary>
+    public int HoursPerRow { get; } = hoursPerRow is 1 or 24 ? hoursPerRow : throw new ArgumentOutOfRangeException(nameof(hoursPerRow), "1 or 24");
+
     private readonly Dictionary<RollupKey, MetricCell[]> _rows = [];
     private RollupKey _lastKey;
     private MetricCell[]? _lastRow;
@@ -19,7 +28,7 @@ public sealed class Rollup(int metricCount)
 
     public void Add(in MetricFact fact)
     {
-        var key = new RollupKey(fact.Shop, fact.Agent ?? "", fact.Hour);
+        var key = new RollupKey(fact.Shop, fact.Agent ?? "", HoursPerRow == 1 ? fact.Hour : fact.Hour - fact.Hour % 24);
         // Facts come in runs for the same row; skip the hash lookup for those.
         if (_lastRow is null || !key.Equals(_lastKey))
         {
@@ -43,6 +52,7 @@ public sealed class Rollup(int metricCount)
     public void Merge(Rollup other)
     {
         if (other.MetricCount != MetricCount) throw new ArgumentException("rollups of different profiles cannot merge", nameof(other));
+        if (other.HoursPerRow != HoursPerRow) throw new ArgumentException("hourly and daily rollups cannot merge", nameof(other));
         foreach (var (key, cells) in other._rows)
         {
             if (!_rows.TryGetValue(key, out var row))

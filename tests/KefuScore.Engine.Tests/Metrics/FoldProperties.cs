@@ -49,4 +49,20 @@ public sealed class FoldProperties
         var streamed = Run.Fold(Profile, blocks, FoldOptions.Streaming, out var fold);
         return fold.TooLate == 0 && streamed.SameAs(Run.Fold(Profile, events));
     }
+
+    [Property(MaxTest = 30)]
+    public bool A_daily_rollup_reports_the_same_days_as_an_hourly_one(int seed)
+    {
+        var events = RandomChats.Generate(seed);
+        var hourly = Run.Fold(Profile, events);
+        var daily = Rollup.Daily(Profile.Metrics.Count);
+        foreach (var (key, cells) in hourly.Rows)
+            for (var m = 0; m < cells.Length; m++)
+                if (!cells[m].IsEmpty || cells[m].Buckets is not null)
+                    daily.Add(new MetricFact(key.Shop, key.Agent.Length == 0 ? null : key.Agent, key.Hour, m, cells[m].Numerator, cells[m].Denominator, cells[m].SumTicks, cells[m].Count, -1));
+        var request = new KefuScore.Engine.Reports.ReportRequest(Agents: true);
+        string Text(Rollup r) => string.Join("\n", KefuScore.Engine.Reports.ReportBuilder.Build(Profile, r, request).Shops.SelectMany(s =>
+            s.Periods.Concat(s.Agents.SelectMany(a => a.Periods)).SelectMany(p => p.Metrics.Select(m => $"{s.Shop} {p.Period} {m.Metric.Id} {m.Cell.Numerator} {m.Cell.Denominator} {m.Cell.SumTicks} {m.Cell.Count}"))));
+        return Text(hourly) == Text(daily) && daily.RowCount <= hourly.RowCount;
+    }
 }

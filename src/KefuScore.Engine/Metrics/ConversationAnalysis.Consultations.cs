@@ -6,7 +6,7 @@ namespace KefuScore.Engine.Metrics;
 public sealed partial class ConversationAnalysis
 {
     /// <summary>consultations and not_served: one item per conversation and local day, at its first counted customer message.</summary>
-    private void Consultations(ReadOnlySpan<ChatEvent> events, in MetricContext ctx, List<MetricFact> facts)
+    private void Consultations(ReadOnlySpan<SlimEvent> events, in MetricContext ctx, List<MetricFact> facts)
     {
         var m = ctx.Metric;
         var next = m.Kind == MetricKind.NotServed ? Next(events, m.AcceptAssist, false) : null;
@@ -29,13 +29,13 @@ public sealed partial class ConversationAnalysis
     }
 
     /// <summary>rating_share: each rating, credited to the agent it names, else the last agent who replied before it.</summary>
-    private void Ratings(ReadOnlySpan<ChatEvent> events, in MetricContext ctx, List<MetricFact> facts)
+    private void Ratings(ReadOnlySpan<SlimEvent> events, in MetricContext ctx, List<MetricFact> facts)
     {
         var m = ctx.Metric;
         string? lastReplier = null;
         for (var i = 0; i < events.Length; i++)
         {
-            var e = events[i];
+            ref readonly var e = ref events[i];
             if (e.IsHumanReply) { lastReplier = e.Agent; continue; }
             if (e.Type != EventType.Rating) continue;
             if (!m.Hours.Contains(TimeOfDay(i)) || !InVersion(ctx, _local[i])) continue;
@@ -48,7 +48,7 @@ public sealed partial class ConversationAnalysis
     }
 
     /// <summary>The rating's level: given directly, or mapped from stars by the profile.</summary>
-    public Satisfaction LevelOf(ChatEvent rating) =>
+    public Satisfaction LevelOf(in SlimEvent rating) =>
         rating.Satisfaction != Satisfaction.None ? rating.Satisfaction
         : Profile.Profile.Stars.TryGetValue(rating.Stars, out var level) ? level : Satisfaction.None;
 

@@ -6,7 +6,7 @@ namespace KefuScore.Engine.Metrics;
 public sealed partial class ConversationAnalysis
 {
     /// <summary>reply_within, reply_time and unanswered: one item per message, round or session.</summary>
-    private void ReplyItems(ReadOnlySpan<ChatEvent> events, in MetricContext ctx, List<MetricFact> facts)
+    private void ReplyItems(ReadOnlySpan<SlimEvent> events, in MetricContext ctx, List<MetricFact> facts)
     {
         var m = ctx.Metric;
         var next = Next(events, m.AcceptAssist, m.PerAccount);
@@ -92,7 +92,7 @@ public sealed partial class ConversationAnalysis
     }
 
     /// <summary>A message or round: answered when a valid reply follows (on the same day where the profile closes items at day end).</summary>
-    private (bool Answered, long Wait, int Reply) RoundWait(ReadOnlySpan<ChatEvent> events, int reply, int start, MetricDefinition m)
+    private (bool Answered, long Wait, int Reply) RoundWait(ReadOnlySpan<SlimEvent> events, int reply, int start, MetricDefinition m)
     {
         if (reply == NoReply) return (false, 0, NoReply);
         if (m.CloseAtDayEnd && LocalDay(reply) != LocalDay(start)) return (false, 0, NoReply);
@@ -100,7 +100,7 @@ public sealed partial class ConversationAnalysis
     }
 
     /// <summary>A session: answered when every round is; its wait is the rounds' average (or the longest, by rule).</summary>
-    private (bool Answered, long Wait, int Reply) SessionWait(ReadOnlySpan<ChatEvent> events, int[] next, int[] starts, int from, int to, MetricDefinition m)
+    private (bool Answered, long Wait, int Reply) SessionWait(ReadOnlySpan<SlimEvent> events, int[] next, int[] starts, int from, int to, MetricDefinition m)
     {
         long sum = 0, max = 0;
         var rounds = 0;
@@ -125,16 +125,16 @@ public sealed partial class ConversationAnalysis
     /// over a customer still waiting. The waiting round stays unanswered with the first account (the transfer
     /// cut its reply path) and a new round starts for the receiving account at the transfer.
     /// </summary>
-    private (int[] Starts, int Count) AccountStarts(ReadOnlySpan<ChatEvent> events, int[] next)
+    private (int[] Starts, int Count) AccountStarts(ReadOnlySpan<SlimEvent> events, int[] next)
     {
         if (_accountStarts.Length < events.Length) _accountStarts = new int[Math.Max(events.Length, _local.Length)];
         var count = 0;
         var waiting = false;
         for (var i = 0; i < events.Length; i++)
         {
-            var e = events[i];
+            ref readonly var e = ref events[i];
             if (e.IsCustomerMessage) { _accountStarts[count++] = i; waiting = next[i] != i; }
-            else if (e.Type == EventType.Session && e.Action == "transferred" && waiting) _accountStarts[count++] = i;
+            else if (e.Type == EventType.Session && e.IsTransfer && waiting) _accountStarts[count++] = i;
             if (next[i] == i) waiting = false;
         }
         return (_accountStarts, count);
@@ -143,29 +143,29 @@ public sealed partial class ConversationAnalysis
     private int[] _accountStarts = [];
 
     /// <summary>Session numbers per event: explicit opened/closed events start new ones; otherwise the stretch is one session.</summary>
-    private static int[] SessionIds(ReadOnlySpan<ChatEvent> events)
+    private static int[] SessionIds(ReadOnlySpan<SlimEvent> events)
     {
         var ids = new int[events.Length];
         var current = 0;
         var used = false;
         for (var i = 0; i < events.Length; i++)
         {
-            var e = events[i];
-            if (e.Type == EventType.Session && e.Action == "opened" && used) { current++; used = false; }
+            ref readonly var e = ref events[i];
+            if (e.Type == EventType.Session && e.IsOpened && used) { current++; used = false; }
             ids[i] = current;
             if (e.IsCustomerMessage) used = true;
-            if (e.Type == EventType.Session && e.Action == "closed" && used) { current++; used = false; }
+            if (e.Type == EventType.Session && e.IsClosed && used) { current++; used = false; }
         }
         return ids;
     }
 
     /// <summary>The first reply after a message that did not count, and why (bot, auto-reply, welcome).</summary>
-    private static (string? Id, string? Why) IgnoredReply(ReadOnlySpan<ChatEvent> events, int from, int until)
+    private static (string? Id, string? Why) IgnoredReply(ReadOnlySpan<SlimEvent> events, int from, int until)
     {
         var end = until == NoReply ? events.Length : until;
         for (var i = from + 1; i < end; i++)
         {
-            var e = events[i];
+            ref readonly var e = ref events[i];
             if (e.Type != EventType.Message || e.Sender == Sender.Customer) continue;
             var why = e.Kind == MessageKind.Welcome ? "welcome message"
                 : e.Sender == Sender.Bot ? (e.Kind == MessageKind.Assist ? "assist-mode bot reply not accepted by this profile" : "bot reply")

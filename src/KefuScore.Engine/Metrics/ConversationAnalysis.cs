@@ -23,8 +23,19 @@ public sealed partial class ConversationAnalysis(CompiledProfile profile, LocalC
 
     public CompiledProfile Profile { get; } = profile;
 
-    /// <summary>Analyses a stretch; appends facts, and explain rows for <paramref name="explainMetric"/> when asked.</summary>
+    private SlimEvent[] _slim = [];
+
+    /// <summary>Analyses a stretch of full events (in <see cref="EventOrder"/>); explain rows keep their texts.</summary>
     public void Analyse(string shop, ReadOnlySpan<ChatEvent> events, List<MetricFact> facts, int explainMetric = -1, List<ExplainRow>? explain = null)
+    {
+        if (_slim.Length < events.Length) _slim = new SlimEvent[Math.Max(events.Length, _slim.Length * 2)];
+        for (var i = 0; i < events.Length; i++) _slim[i] = new SlimEvent(events[i], keepSource: explain is not null);
+        Analyse(shop, _slim.AsSpan(0, events.Length), facts, explainMetric, explain);
+        Array.Clear(_slim, 0, events.Length);
+    }
+
+    /// <summary>Analyses a stretch; appends facts, and explain rows for <paramref name="explainMetric"/> when asked.</summary>
+    public void Analyse(string shop, ReadOnlySpan<SlimEvent> events, List<MetricFact> facts, int explainMetric = -1, List<ExplainRow>? explain = null)
     {
         if (events.IsEmpty) return;
         Prepare(events);
@@ -75,7 +86,7 @@ public sealed partial class ConversationAnalysis(CompiledProfile profile, LocalC
     private bool InVersion(in MetricContext ctx, long localTicks) =>
         ctx.Version is null || ReferenceEquals(Profile.VersionOn(DateOnly.FromDayNumber((int)(localTicks / TimeSpan.TicksPerDay))), ctx.Version);
 
-    private void Prepare(ReadOnlySpan<ChatEvent> events)
+    private void Prepare(ReadOnlySpan<SlimEvent> events)
     {
         var n = events.Length;
         if (_local.Length < n)
@@ -99,7 +110,7 @@ public sealed partial class ConversationAnalysis(CompiledProfile profile, LocalC
     private int _computed;
 
     /// <summary>next[i] for customer messages: the index of the first valid reply at or after i under the policy.</summary>
-    private int[] Next(ReadOnlySpan<ChatEvent> events, bool acceptAssist, bool perAccount)
+    private int[] Next(ReadOnlySpan<SlimEvent> events, bool acceptAssist, bool perAccount)
     {
         var policy = (acceptAssist ? 1 : 0) | (perAccount ? 2 : 0);
         var arr = _next[policy];
@@ -108,28 +119,28 @@ public sealed partial class ConversationAnalysis(CompiledProfile profile, LocalC
         var next = NoReply;
         for (var i = events.Length - 1; i >= 0; i--)
         {
-            var e = events[i];
+            ref readonly var e = ref events[i];
             if (IsValidReply(e, acceptAssist)) next = i;
             arr[i] = next;
             // A transfer cuts the reply path: what was asked before it is the first account's to answer.
-            if (perAccount && e.Type == EventType.Session && e.Action == "transferred") next = NoReply;
+            if (perAccount && e.Type == EventType.Session && e.IsTransfer) next = NoReply;
         }
         _computed |= 1 << policy;
         return arr;
     }
 
-    private static bool IsValidReply(ChatEvent e, bool acceptAssist) =>
+    private static bool IsValidReply(in SlimEvent e, bool acceptAssist) =>
         e.IsHumanReply || (acceptAssist && e.Type == EventType.Message && e.Sender == Sender.Bot && e.Kind == MessageKind.Assist);
 
     /// <summary>The agent account holding the conversation at each event: the last opened/transferred to, or the last to reply.</summary>
-    private int[] Holders(ReadOnlySpan<ChatEvent> events)
+    private int[] Holders(ReadOnlySpan<SlimEvent> events)
     {
         if (_holderReady) return _holder;
         var holder = NoReply;
         for (var i = 0; i < events.Length; i++)
         {
-            var e = events[i];
-            if ((e.Type == EventType.Session && e.Action is "opened" or "transferred" && e.Agent is not null) || e.IsHumanReply) holder = i;
+            ref readonly var e = ref events[i];
+            if ((e.Type == EventType.Session && (e.IsOpened || e.IsTransfer) && e.Agent is not null) || e.IsHumanReply) holder = i;
             _holder[i] = holder;
         }
         _holderReady = true;
@@ -143,7 +154,7 @@ public sealed partial class ConversationAnalysis(CompiledProfile profile, LocalC
     private long TimeOfDay(int i) => _local[i] % TimeSpan.TicksPerDay;
 
     /// <summary>Handled by a fully automatic bot: bots spoke and nobody gave a valid reply (an assist-mode bot is valid where accepted).</summary>
-    private static bool BotOnly(ReadOnlySpan<ChatEvent> events, bool acceptAssist)
+    private static bool BotOnly(ReadOnlySpan<SlimEvent> events, bool acceptAssist)
     {
         var bot = false;
         foreach (var e in events)

@@ -7,7 +7,7 @@ namespace KefuScore.Engine.Metrics;
 /// comes first, then customer messages (so a reply at the same instant answers them, SPEC §4), then other
 /// messages, then transfers, closings and ratings; finally by id, so shuffled input gives identical results.
 /// </summary>
-public sealed class EventOrder : IComparer<ChatEvent>
+public sealed class EventOrder : IComparer<ChatEvent>, IComparer<SlimEvent>
 {
     public static EventOrder Instance { get; } = new();
 
@@ -16,15 +16,20 @@ public sealed class EventOrder : IComparer<ChatEvent>
         if (ReferenceEquals(x, y)) return 0;
         if (x is null) return -1;
         if (y is null) return 1;
+        return Compare(new SlimEvent(x), new SlimEvent(y));
+    }
+
+    public int Compare(SlimEvent x, SlimEvent y)
+    {
         var c = x.Ticks.CompareTo(y.Ticks);
         if (c != 0) return c;
         c = Rank(x).CompareTo(Rank(y));
         return c != 0 ? c : string.CompareOrdinal(x.Id, y.Id);
     }
 
-    private static int Rank(ChatEvent e) => e.Type switch
+    private static int Rank(in SlimEvent e) => e.Type switch
     {
-        EventType.Session when e.Action == "opened" => 0,
+        EventType.Session when e.IsOpened => 0,
         EventType.Message when e.Sender == Sender.Customer => 1,
         EventType.Message => 2,
         EventType.Session => 3,

@@ -49,7 +49,7 @@ public sealed class MetricFold
     private readonly ConversationAnalysis _analysis;
     private readonly long? _lateness;
     private readonly long _idleClose;
-    private readonly List<ChatEvent> _single = new(1);
+    private readonly SlimEvent[] _single = new SlimEvent[1];
     private long _maxTicks = long.MinValue;
     private long _nextScan = long.MinValue;
 
@@ -108,9 +108,8 @@ public sealed class MetricFold
         else if (e.Type == EventType.Rating)
         {
             // A rating outside any conversation is final at once: it needs no context but its own agent.
-            _single.Clear();
-            _single.Add(e);
-            _analysis.Analyse(e.Shop, CollectionsMarshal.AsSpan(_single), facts);
+            _single[0] = new SlimEvent(e);
+            _analysis.Analyse(e.Shop, _single.AsSpan(), facts);
         }
 
         if (ticks > _maxTicks) _maxTicks = ticks;
@@ -171,16 +170,11 @@ public sealed class MetricFold
 
     private void Close(ConversationKey key, OpenConversation open, List<MetricFact> facts)
     {
-        _closing.Clear();
-        foreach (var slim in open.Events) _closing.Add(slim.ToEvent(key.Shop, key.Conversation));
-        _closing.Sort(EventOrder.Instance);
-        var events = CollectionsMarshal.AsSpan(_closing);
+        open.Events.Sort(EventOrder.Instance);
+        var events = CollectionsMarshal.AsSpan(open.Events);
         foreach (var stretch in Stretches.Split(events, _idleClose))
             _analysis.Analyse(key.Shop, events.Slice(stretch.Start, stretch.Length), facts);
-        _closing.Clear();
     }
-
-    private readonly List<ChatEvent> _closing = [];
 
     /// <summary>Files a conversation under the slot of its current expiry (last event + idle close).</summary>
     private void File(ConversationKey key, OpenConversation open)
@@ -213,6 +207,13 @@ public static class Stretches
 
     public static List<Range> Split(ReadOnlySpan<ChatEvent> sorted, long idleCloseTicks)
     {
+        var ticks = new long[sorted.Length];
+        for (var i = 0; i < sorted.Length; i++) ticks[i] = sorted[i].Ticks;
+        return Split(ticks, idleCloseTicks);
+    }
+
+    public static List<Range> Split(ReadOnlySpan<SlimEvent> sorted, long idleCloseTicks)
+    {
         var result = new List<Range>(1);
         var start = 0;
         for (var i = 1; i < sorted.Length; i++)
@@ -224,6 +225,22 @@ public static class Stretches
             }
         }
         if (sorted.Length > 0) result.Add(new Range(start, sorted.Length - start));
+        return result;
+    }
+
+    private static List<Range> Split(ReadOnlySpan<long> ticks, long idleCloseTicks)
+    {
+        var result = new List<Range>(1);
+        var start = 0;
+        for (var i = 1; i < ticks.Length; i++)
+        {
+            if (ticks[i] - ticks[i - 1] > idleCloseTicks)
+            {
+                result.Add(new Range(start, i - start));
+                start = i;
+            }
+        }
+        if (ticks.Length > 0) result.Add(new Range(start, ticks.Length - start));
         return result;
     }
 }

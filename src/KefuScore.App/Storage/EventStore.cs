@@ -33,6 +33,9 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
 
     public DbContextOptions<KefuDb> Options { get; } = options;
 
+    /// <summary>The profile a shop created by ingestion keeps its facts under.</summary>
+    public string NewShopProfile { get; init; } = ProfileCatalog.DefaultId;
+
     /// <summary>Stores a batch atomically and recomputes the facts it affects.</summary>
     public async Task<IngestResult> Ingest(IReadOnlyList<ChatEvent> events, CancellationToken ct = default)
     {
@@ -117,18 +120,22 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 await EnsureShop(shop.Key, ct);
             }
 
-            var loose = new List<ChatEvent>();
-            foreach (var e in fresh)
-            {
-                _db.Events.Add(StoredEvent.From(e));
-                if (e.Conversation is not null && ConversationTypes.Contains((short)e.Type)) _affected.Add((e.Shop, e.Conversation));
-                else if (e.Type == EventType.Rating) loose.Add(e);
-            }
-            // A rating outside any conversation gives its facts at once and never needs them recomputed.
-            if (loose.Count > 0) AddFacts(loose.GroupBy(e => e.Shop).SelectMany(g => Analyse(g.Key, "", g.Select(e => new[] { e }))));
+            // New shops first (tracked rows), then the events and loose facts in bulk.
             _db.ChangeTracker.DetectChanges();
             await _db.SaveChangesAsync(ct);
             _db.ChangeTracker.Clear();
+
+            var loose = new List<ChatEvent>();
+            var rows = new List<StoredEvent>(fresh.Count);
+            foreach (var e in fresh)
+            {
+                rows.Add(StoredEvent.From(e));
+                if (e.Conversation is not null && ConversationTypes.Contains((short)e.Type)) _affected.Add((e.Shop, e.Conversation));
+                else if (e.Type == EventType.Rating) loose.Add(e);
+            }
+            await BulkInsert.Events(_db, rows, ct);
+            // A rating outside any conversation gives its facts at once and never needs them recomputed.
+            if (loose.Count > 0) await BulkInsert.Facts(_db, loose.GroupBy(e => e.Shop).SelectMany(g => Analyse(g.Key, "", g.Select(e => new[] { e }))).ToList(), ct);
             return new IngestResult(fresh.Count, duplicates);
         }
 
@@ -145,11 +152,10 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                     var stored = await _db.Events.AsNoTracking()
                         .Where(e => e.Shop == shop.Key && chunk.Contains(e.Conversation) && ConversationTypes.Contains(e.Type))
                         .ToListAsync(ct);
+                    var facts = new List<StoredFact>();
                     foreach (var conversation in stored.GroupBy(e => e.Conversation, StringComparer.Ordinal))
-                        AddFacts(Analyse(shop.Key, conversation.Key, [conversation.Select(e => e.ToEvent()).ToArray()]));
-                    _db.ChangeTracker.DetectChanges();
-                    await _db.SaveChangesAsync(ct);
-                    _db.ChangeTracker.Clear();
+                        facts.AddRange(Analyse(shop.Key, conversation.Key, [conversation.Select(e => e.ToEvent()).ToArray()]));
+                    await BulkInsert.Facts(_db, facts, ct);
                 }
             }
             await _tx.CommitAsync(ct);
@@ -181,18 +187,13 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             }
         }
 
-        private void AddFacts(IEnumerable<StoredFact> facts)
-        {
-            foreach (var f in facts) _db.Facts.Add(f);
-        }
-
         private async Task EnsureShop(string shop, CancellationToken ct)
         {
             if (_shopProfiles.ContainsKey(shop)) return;
             var row = await _db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shop, ct);
             if (row is null)
             {
-                row = new ShopRow { Id = shop, Name = shop, Profile = ProfileCatalog.DefaultId };
+                row = new ShopRow { Id = shop, Name = shop, Profile = _store.NewShopProfile };
                 _db.Shops.Add(row);
             }
             _shopProfiles[shop] = row.Profile;

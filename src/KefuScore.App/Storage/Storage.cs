@@ -7,6 +7,17 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 {
     public string SqlitePath => Path.Combine(DataDirectory, "kefu.db");
 
+    /// <summary>
+    /// The hosts' rule: an explicit connection string, else <c>ConnectionStrings__Kefu</c>, selects PostgreSQL; the data
+    /// folder is the explicit one, else <c>KEFU_DATA</c>, else <c>./data</c>.
+    /// </summary>
+    public static StorageLocation Resolve(string? dataDirectory = null, string? connection = null)
+    {
+        var pg = connection ?? Environment.GetEnvironmentVariable("ConnectionStrings__Kefu");
+        var data = dataDirectory ?? Environment.GetEnvironmentVariable("KEFU_DATA");
+        return new StorageLocation(string.IsNullOrWhiteSpace(data) ? Path.GetFullPath("data") : Path.GetFullPath(data), string.IsNullOrWhiteSpace(pg) ? null : pg);
+    }
+
     public override string ToString() => PostgresConnection is null ? $"SQLite {SqlitePath}" : "PostgreSQL";
 }
 

@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(SimulateCommand.Create(io));
         root.Subcommands.Add(ProfilesCommand.Create(io));
         root.Subcommands.Add(ImportCommand.Create(io));
+        root.Subcommands.Add(ServeCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -90,6 +90,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         private readonly Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction _tx;
         private readonly HashSet<(string Shop, string Conversation)> _affected = [];
         private readonly Dictionary<string, string> _shopProfiles = new(StringComparer.Ordinal);
+        private readonly RollupChanges _rollups = new();
         private bool _done;
 
         internal Batch(EventStore store, KefuDb db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx)
@@ -135,7 +136,13 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             }
             await BulkInsert.Events(_db, rows, ct);
             // A rating outside any conversation gives its facts at once and never needs them recomputed.
-            if (loose.Count > 0) await BulkInsert.Facts(_db, loose.GroupBy(e => e.Shop).SelectMany(g => Analyse(g.Key, "", g.Select(e => new[] { e }))).ToList(), ct);
+            if (loose.Count > 0)
+            {
+                var facts = loose.GroupBy(e => e.Shop).SelectMany(g => Analyse(g.Key, "", g.Select(e => new[] { e }))).ToList();
+                await BulkInsert.Facts(_db, facts, ct);
+                foreach (var f in facts) _rollups.Add(f, +1);
+                await _rollups.Apply(_db, ct);
+            }
             return new IngestResult(fresh.Count, duplicates);
         }
 
@@ -148,7 +155,9 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 var profile = _shopProfiles[shop.Key];
                 foreach (var chunk in shop.Select(a => a.Conversation).Chunk(Chunk))
                 {
-                    await _db.Facts.Where(f => f.Profile == profile && f.Shop == shop.Key && chunk.Contains(f.Conversation)).ExecuteDeleteAsync(ct);
+                    var before = _db.Facts.Where(f => f.Profile == profile && f.Shop == shop.Key && chunk.Contains(f.Conversation));
+                    foreach (var f in await before.AsNoTracking().ToListAsync(ct)) _rollups.Add(f, -1);
+                    await before.ExecuteDeleteAsync(ct);
                     var stored = await _db.Events.AsNoTracking()
                         .Where(e => e.Shop == shop.Key && chunk.Contains(e.Conversation) && ConversationTypes.Contains(e.Type))
                         .ToListAsync(ct);
@@ -156,6 +165,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                     foreach (var conversation in stored.GroupBy(e => e.Conversation, StringComparer.Ordinal))
                         facts.AddRange(Analyse(shop.Key, conversation.Key, [conversation.Select(e => e.ToEvent()).ToArray()]));
                     await BulkInsert.Facts(_db, facts, ct);
+                    foreach (var f in facts) _rollups.Add(f, +1);
+                    await _rollups.Apply(_db, ct);
                 }
             }
             await _tx.CommitAsync(ct);

@@ -14,6 +14,7 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options
 {
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
     public DbSet<StoredFact> Facts => Set<StoredFact>();
+    public DbSet<StoredRollup> Rollups => Set<StoredRollup>();
     public DbSet<ShopRow> Shops => Set<ShopRow>();
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
     public DbSet<UserRow> Users => Set<UserRow>();
@@ -37,6 +38,11 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options
             e.ToTable("facts");
             e.HasKey(x => x.Seq);
             e.HasIndex(x => new { x.Profile, x.Shop, x.Conversation });
+        });
+        b.Entity<StoredRollup>(e =>
+        {
+            e.ToTable("rollups");
+            e.HasKey(x => new { x.Profile, x.Shop, x.Agent, x.Hour, x.Metric });
         });
         b.Entity<ShopRow>(e =>
         {

@@ -41,7 +41,17 @@ public sealed class EventStoreTests(ITestOutputHelper output)
             var stored = await StoredReports.Build(context, shop, null, request);
             Assert.NotNull(stored);
             Assert.Equal(expectedJson, Json(stored.Report, stored.Run));
+            await AssertRollupsAreTheFactsSummed(context, shop);
         }
+    }
+
+    private static async Task AssertRollupsAreTheFactsSummed(KefuDb context, string shop)
+    {
+        var profile = ProfileCatalog.Compile("douyin");
+        var rollups = await StoredReports.FromRollups(context, profile, "douyin", shop);
+        var facts = await StoredReports.FromFacts(context, profile, "douyin", shop);
+        Assert.True(rollups.RowCount > 0);
+        Assert.True(rollups.SameAs(facts), "rollups equal the facts summed");
     }
 
     [Theory]
@@ -101,6 +111,7 @@ public sealed class EventStoreTests(ITestOutputHelper output)
         var expected = ReportRunner.Run(profile, () => all.Select(ReadItem.Of));
         var stored = await StoredReports.Build(context, "s1", null, new ReportRequest(Agents: true));
         Assert.Equal(Json(ReportBuilder.Build(profile, expected.Rollup, new ReportRequest(Agents: true, Shop: "s1")), expected), Json(stored!.Report, stored.Run));
+        await AssertRollupsAreTheFactsSummed(context, "s1");
     }
 
     [Fact]

@@ -10,6 +10,10 @@ var builder = WebApplication.CreateBuilder(args);
 // http://127.0.0.1:5080 unless --urls (or ASPNETCORE_URLS) says otherwise.
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
+// Quiet by default wherever the server is started from (appsettings.json is only found when the content root is this folder).
+builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddDbContext<KefuDb>(
     (sp, options) => KefuStorage.Configure(options, ServerSettings.Location(sp.GetRequiredService<IConfiguration>())),

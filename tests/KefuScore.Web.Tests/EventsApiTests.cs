@@ -58,6 +58,13 @@ public sealed class EventsApiTests(KefuServer server) : IClassFixture<KefuServer
     }
 
     [Fact]
+    public async Task Any_content_type_is_read_as_events()
+    {
+        var response = await server.Client().PostAsync("/api/v1/events", new StringContent(Lines("plain"), Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Nothing_valid_is_400_with_the_line_errors()
     {
         var response = await server.Client().PostAsync("/api/v1/events", Ndjson("""{"type":"message","id":"x"}""" + "\nnot json\n"));

@@ -3,6 +3,7 @@ using KefuScore.App.Reports;
 using KefuScore.App.Storage;
 using KefuScore.Engine.Profiles;
 using KefuScore.Engine.Reports;
+using Microsoft.EntityFrameworkCore;
 
 namespace KefuScore.Web.Reports;
 
@@ -44,7 +45,10 @@ internal static class ReportsApi
     {
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
         if (profile is not null && !ProfileCatalog.BuiltInIds.Contains(profile)) return BadRequest($"profile: '{profile}' is not a built-in profile ({string.Join(", ", ProfileCatalog.BuiltInIds)})");
-        var compiled = ProfileCatalog.Compile(profile ?? ProfileCatalog.DefaultId);
+        // Default: the profile the shop's facts are kept under, as for the report.
+        var shopProfile = await db.Shops.Where(s => s.Id == shop).Select(s => s.Profile).SingleOrDefaultAsync(ct);
+        if (shopProfile is null) return NotFound($"shop '{shop}' is not known");
+        var compiled = ProfileCatalog.Compile(profile ?? shopProfile);
         IReadOnlyList<Explanation> explanations;
         try
         {

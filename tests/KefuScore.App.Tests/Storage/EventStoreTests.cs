@@ -114,6 +114,26 @@ public sealed class EventStoreTests(ITestOutputHelper output)
         await AssertRollupsAreTheFactsSummed(context, "s1");
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Concurrent_writers_to_one_conversation_lose_nothing(string provider)
+    {
+        await using var db = await TestDatabase.Create(provider, output);
+        if (db is null) return;
+        // Two stores (two servers on one database) and many small batches of the same conversation at once.
+        using var other = new EventStore(db.Options);
+        var events = Enumerable.Range(0, 40).Select(i => i % 2 == 0
+            ? Customer($"m{i}", $"10:{i:00}:00") : Agent($"m{i}", $"10:{i - 1:00}:{30 + i % 20:00}")).ToList();
+        await Task.WhenAll(events.Chunk(2).Select((batch, i) => Task.Run(() => (i % 2 == 0 ? db.Store : other).Ingest(batch))));
+
+        await using var context = db.Open();
+        var profile = ProfileCatalog.Compile("douyin");
+        var expected = ReportRunner.Run(profile, () => events.Select(ReadItem.Of));
+        var stored = await StoredReports.Build(context, "s1", null, new ReportRequest(Agents: true));
+        Assert.Equal(Json(ReportBuilder.Build(profile, expected.Rollup, new ReportRequest(Agents: true, Shop: "s1")), expected), Json(stored!.Report, stored.Run));
+        await AssertRollupsAreTheFactsSummed(context, "s1");
+    }
+
     [Fact]
     public async Task A_batch_left_uncommitted_stores_nothing()
     {

@@ -43,6 +43,18 @@ public sealed class Rollup(int metricCount, int hoursPerRow = 1)
         _lastRow[fact.Metric].Add(fact);
     }
 
+    /// <summary>Adds an already summed cell (e.g. facts grouped by a database) to one metric of a row.</summary>
+    public void Add(RollupKey key, int metric, in MetricCell cell)
+    {
+        if (!_rows.TryGetValue(key, out var row))
+        {
+            row = new MetricCell[MetricCount];
+            _rows.Add(key, row);
+        }
+        row[metric].Add(cell);
+        _lastRow = null;
+    }
+
     public void AddRange(IEnumerable<MetricFact> facts)
     {
         foreach (var f in facts) Add(f);

@@ -1,0 +1,114 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace KefuScore.App.Storage;
+
+/// <summary>
+/// The database: events, facts, shops, API keys, users and the schema version. One model for SQLite and PostgreSQL;
+/// tables and columns in snake_case. No repository over it: the few queries live where they are used
+/// (<see cref="EventStore"/>, <see cref="StoredReports"/>, <see cref="Accounts"/>).
+/// </summary>
+public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options)
+{
+    public DbSet<StoredEvent> Events => Set<StoredEvent>();
+    public DbSet<StoredFact> Facts => Set<StoredFact>();
+    public DbSet<StoredRollup> Rollups => Set<StoredRollup>();
+    public DbSet<ShopRow> Shops => Set<ShopRow>();
+    public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+    public DbSet<UserRow> Users => Set<UserRow>();
+    public DbSet<SchemaVersionRow> SchemaVersion => Set<SchemaVersionRow>();
+
+    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var b = modelBuilder;
+        b.Entity<StoredEvent>(e =>
+        {
+            e.ToTable("events");
+            e.HasKey(x => x.Seq);
+            e.HasIndex(x => new { x.Shop, x.Id }).IsUnique();
+            e.HasIndex(x => new { x.Shop, x.Conversation });
+            e.HasIndex(x => new { x.Shop, x.AtTicks });
+        });
+        b.Entity<StoredFact>(e =>
+        {
+            e.ToTable("facts");
+            e.HasKey(x => x.Seq);
+            e.HasIndex(x => new { x.Profile, x.Shop, x.Conversation });
+        });
+        b.Entity<StoredRollup>(e =>
+        {
+            e.ToTable("rollups");
+            e.HasKey(x => new { x.Profile, x.Shop, x.Agent, x.Hour, x.Metric });
+        });
+        b.Entity<ShopRow>(e =>
+        {
+            e.ToTable("shops");
+            e.HasKey(x => x.Id);
+        });
+        b.Entity<ApiKeyRow>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.Hash).IsUnique();
+        });
+        b.Entity<UserRow>(e =>
+        {
+            e.ToTable("users");
+            e.HasKey(x => x.Name);
+        });
+        b.Entity<SchemaVersionRow>(e =>
+        {
+            e.ToTable("schema_version");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+        });
+
+        foreach (var entity in b.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties()) property.SetColumnName(SnakeCase(property.Name));
+            foreach (var index in entity.GetIndexes())
+                index.SetDatabaseName($"ix_{entity.GetTableName()}_{string.Join("_", index.Properties.Select(p => SnakeCase(p.Name)))}");
+        }
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0) sb.Append('_');
+            sb.Append(char.ToLowerInvariant(name[i]));
+        }
+        return sb.ToString();
+    }
+}
+
+/// <summary>
+/// Sets SQLite's per-connection durability on every open: <c>synchronous=FULL</c> (with WAL, each commit is fsynced
+/// before it returns, so an acknowledged event survives a kill and a power cut) and a busy timeout for the rare
+/// second writer.
+/// </summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    private const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Run(connection);
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void Run(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
+}

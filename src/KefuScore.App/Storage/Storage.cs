@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace KefuScore.App.Storage;
+
+/// <summary>Where the data lives: a PostgreSQL connection string, else a SQLite file <c>kefu.db</c> in a data folder.</summary>
+public sealed record StorageLocation(string DataDirectory, string? PostgresConnection = null)
+{
+    public string SqlitePath => Path.Combine(DataDirectory, "kefu.db");
+
+    /// <summary>
+    /// The hosts' rule: an explicit connection string, else <c>ConnectionStrings__Kefu</c>, selects PostgreSQL; the data
+    /// folder is the explicit one, else <c>KEFU_DATA</c>, else <c>./data</c>.
+    /// </summary>
+    public static StorageLocation Resolve(string? dataDirectory = null, string? connection = null)
+    {
+        var pg = connection ?? Environment.GetEnvironmentVariable("ConnectionStrings__Kefu");
+        var data = dataDirectory ?? Environment.GetEnvironmentVariable("KEFU_DATA");
+        return new StorageLocation(string.IsNullOrWhiteSpace(data) ? Path.GetFullPath("data") : Path.GetFullPath(data), string.IsNullOrWhiteSpace(pg) ? null : pg);
+    }
+
+    public override string ToString() => PostgresConnection is null ? $"SQLite {SqlitePath}" : "PostgreSQL";
+}
+
+/// <summary>Opens the database and brings its schema to the current version at start (docs/storage.md).</summary>
+public static class KefuStorage
+{
+    /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
+    public const int SchemaVersion = 1;
+
+    public static DbContextOptions<KefuDb> Options(StorageLocation location)
+    {
+        var b = new DbContextOptionsBuilder<KefuDb>();
+        Configure(b, location);
+        return b.Options;
+    }
+
+    public static void Configure(DbContextOptionsBuilder b, StorageLocation location)
+    {
+        if (location.PostgresConnection is { } pg)
+        {
+            b.UseNpgsql(pg);
+        }
+        else
+        {
+            Directory.CreateDirectory(location.DataDirectory);
+            b.UseSqlite($"Data Source={location.SqlitePath};Pooling=True");
+            b.AddInterceptors(new SqlitePragmas());
+        }
+    }
+
+    /// <summary>Creates the database and schema when missing, records or checks the schema version; returns true when it was created.</summary>
+    public static async Task<bool> InitialiseAsync(DbContextOptions<KefuDb> options, CancellationToken ct = default)
+    {
+        await using var db = new KefuDb(options);
+        if (db.IsSqlite)
+        {
+            // WAL is a property of the file: set once, kept. Readers never block the writer.
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+        var created = await db.Database.EnsureCreatedAsync(ct);
+        var row = await db.SchemaVersion.SingleOrDefaultAsync(r => r.Id == 1, ct);
+        if (row is null)
+        {
+            db.SchemaVersion.Add(new SchemaVersionRow { Id = 1, Version = SchemaVersion });
+            await db.SaveChangesAsync(ct);
+        }
+        else if (row.Version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"the database has schema version {row.Version}, newer than this KefuScore ({SchemaVersion}); upgrade KefuScore");
+        }
+        // Version 1 is the first schema: later versions add their steps here (hand-written SQL per provider, docs/storage.md).
+        return created;
+    }
+}

@@ -1,0 +1,60 @@
+using KefuScore.App.Storage;
+using Microsoft.OpenApi;
+using Microsoft.AspNetCore.OpenApi;
+
+namespace KefuScore.Web;
+
+/// <summary>
+/// Every <c>/api/v1</c> endpoint needs <c>Authorization: Bearer &lt;api key&gt;</c>: 401 without a valid key. The grant
+/// (which shops the key covers) is left in the request for the endpoint to check with <see cref="Grant"/>.
+/// </summary>
+internal sealed class ApiKeyFilter : IEndpointFilter
+{
+    private const string Item = "kefu.grant";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var header = http.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        ApiKeyGrant? grant = null;
+        if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && header.Length > scheme.Length)
+        {
+            var db = http.RequestServices.GetRequiredService<KefuDb>();
+            grant = await Accounts.Verify(db, header[scheme.Length..].Trim(), http.RequestAborted);
+        }
+        if (grant is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Json(new ApiError("a valid API key is required: Authorization: Bearer <key>"), statusCode: StatusCodes.Status401Unauthorized);
+        }
+        http.Items[Item] = grant;
+        return await next(context);
+    }
+
+    public static ApiKeyGrant Grant(HttpContext http) =>
+        http.Items[Item] as ApiKeyGrant ?? throw new InvalidOperationException("the API key filter did not run");
+
+    public static IResult Forbidden(string shop) =>
+        Results.Json(new ApiError($"this API key does not cover shop '{shop}'"), statusCode: StatusCodes.Status403Forbidden);
+}
+
+/// <summary>An error answer: one sentence saying what is wrong.</summary>
+internal sealed record ApiError(string Error);
+
+/// <summary>Declares the bearer API key in the OpenAPI document, so the Scalar page can send it.</summary>
+internal sealed class BearerScheme : IOpenApiDocumentTransformer
+{
+    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes["ApiKey"] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API key: Authorization: Bearer <key>",
+        };
+        document.Security ??= [];
+        document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] });
+        return Task.CompletedTask;
+    }
+}

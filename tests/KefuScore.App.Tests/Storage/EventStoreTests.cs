@@ -1,0 +1,203 @@
+using KefuScore.App.Profiles;
+using KefuScore.App.Reading;
+using KefuScore.App.Reports;
+using KefuScore.App.Storage;
+using KefuScore.Engine.Events;
+using KefuScore.Engine.Reports;
+using KefuScore.Engine.Simulation;
+using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
+
+namespace KefuScore.App.Tests.Storage;
+
+public sealed class EventStoreTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Providers => new() { "sqlite", "postgres" };
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Stored_report_equals_kefu_report_over_shuffled_batches(string provider)
+    {
+        await using var db = await TestDatabase.Create(provider, output);
+        if (db is null) return;
+        var events = Simulator.Generate(new SimulationOptions { Shops = 2, Days = 3, Seed = 7 }).ToList();
+        var shuffled = events.ToArray();
+        new Random(11).Shuffle(shuffled);
+        var total = new IngestResult();
+        foreach (var batch in shuffled.Chunk(500)) total += await db.Store.Ingest(batch);
+        // One batch sent twice: all duplicates, nothing changes.
+        var again = await db.Store.Ingest(shuffled[..500]);
+
+        Assert.Equal(events.Count, total.Accepted);
+        Assert.Equal(0, total.Duplicates);
+        Assert.Equal(new IngestResult(0, 500), again);
+        var profile = ProfileCatalog.Compile("douyin");
+        foreach (var shop in new[] { "s1", "s2" })
+        {
+            var request = new ReportRequest(Agents: true, Shop: shop);
+            var expected = ReportRunner.Run(profile, () => events.Where(e => e.Shop == shop).Select(ReadItem.Of));
+            var expectedJson = Json(ReportBuilder.Build(profile, expected.Rollup, request), expected);
+            await using var context = db.Open();
+            var stored = await StoredReports.Build(context, shop, null, request);
+            Assert.NotNull(stored);
+            Assert.Equal(expectedJson, Json(stored.Report, stored.Run));
+            await AssertRollupsAreTheFactsSummed(context, shop);
+        }
+    }
+
+    private static async Task AssertRollupsAreTheFactsSummed(KefuDb context, string shop)
+    {
+        var profile = ProfileCatalog.Compile("douyin");
+        var rollups = await StoredReports.FromRollups(context, profile, "douyin", shop);
+        var facts = await StoredReports.FromFacts(context, profile, "douyin", shop);
+        Assert.True(rollups.RowCount > 0);
+        Assert.True(rollups.SameAs(facts), "rollups equal the facts summed");
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Report_under_another_profile_folds_the_stored_events(string provider)
+    {
+        await using var db = await TestDatabase.Create(provider, output);
+        if (db is null) return;
+        var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 2, Seed = 3 }).ToList();
+        await db.Store.Ingest(events);
+
+        var profile = ProfileCatalog.Compile("kuaishou");
+        var expected = ReportRunner.Run(profile, () => events.Select(ReadItem.Of));
+        await using var context = db.Open();
+        var stored = await StoredReports.Build(context, "s1", "kuaishou", new ReportRequest());
+        Assert.NotNull(stored);
+        Assert.Equal(Json(ReportBuilder.Build(profile, expected.Rollup, new ReportRequest(Shop: "s1")), expected), Json(stored.Report, stored.Run));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Repeated_ids_are_duplicates_in_the_batch_and_across_batches(string provider)
+    {
+        await using var db = await TestDatabase.Create(provider, output);
+        if (db is null) return;
+        var first = await db.Store.Ingest([Customer("m1", "10:00:00"), Customer("m1", "10:00:05"), Agent("m2", "10:01:00")]);
+        var second = await db.Store.Ingest([Agent("m2", "10:01:00"), Customer("m3", "10:02:00"), Customer("m3", "10:02:00", shop: "s2")]);
+
+        Assert.Equal(new IngestResult(2, 1), first);
+        Assert.Equal(new IngestResult(2, 1), second);
+        await using var context = db.Open();
+        Assert.Equal(4, await context.Events.CountAsync());
+        // The first of two equal ids wins, as in the fold.
+        var m1 = await context.Events.SingleAsync(e => e.Shop == "s1" && e.Id == "m1");
+        Assert.Equal(Time("10:00:00").UtcTicks, m1.AtTicks);
+        Assert.Equal(["s1", "s2"], await context.Shops.Select(s => s.Id).OrderBy(s => s).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_late_reply_recomputes_exactly_its_conversation(string provider)
+    {
+        await using var db = await TestDatabase.Create(provider, output);
+        if (db is null) return;
+        await db.Store.Ingest([Customer("m1", "10:00:00"), Agent("m2", "10:05:00"), Customer("x1", "11:00:00", conversation: "c2")]);
+        var before = await Facts(db, "c2");
+        Assert.Equal((0, 2), await Rate(db, "2026-11-20"));
+
+        // A reply that happened at 10:02 arrives after everything else: c1 is now answered within 3 minutes.
+        await db.Store.Ingest([Agent("m0", "10:02:00")]);
+
+        Assert.Equal((1, 2), await Rate(db, "2026-11-20"));
+        Assert.Equal(before, await Facts(db, "c2"));
+        await using var context = db.Open();
+        var all = (await context.Events.AsNoTracking().ToListAsync()).Select(e => e.ToEvent()).ToList();
+        var profile = ProfileCatalog.Compile("douyin");
+        var expected = ReportRunner.Run(profile, () => all.Select(ReadItem.Of));
+        var stored = await StoredReports.Build(context, "s1", null, new ReportRequest(Agents: true));
+        Assert.Equal(Json(ReportBuilder.Build(profile, expected.Rollup, new ReportRequest(Agents: true, Shop: "s1")), expected), Json(stored!.Report, stored.Run));
+        await AssertRollupsAreTheFactsSummed(context, "s1");
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Concurrent_writers_to_one_conversation_lose_nothing(string provider)
+    {
+        await using var db = await TestDatabase.Create(provider, output);
+        if (db is null) return;
+        // Two stores (two servers on one database) and many small batches of the same conversation at once.
+        using var other = new EventStore(db.Options);
+        var events = Enumerable.Range(0, 40).Select(i => i % 2 == 0
+            ? Customer($"m{i}", $"10:{i:00}:00") : Agent($"m{i}", $"10:{i - 1:00}:{30 + i % 20:00}")).ToList();
+        await Task.WhenAll(events.Chunk(2).Select((batch, i) => Task.Run(() => (i % 2 == 0 ? db.Store : other).Ingest(batch))));
+
+        await using var context = db.Open();
+        var profile = ProfileCatalog.Compile("douyin");
+        var expected = ReportRunner.Run(profile, () => events.Select(ReadItem.Of));
+        var stored = await StoredReports.Build(context, "s1", null, new ReportRequest(Agents: true));
+        Assert.Equal(Json(ReportBuilder.Build(profile, expected.Rollup, new ReportRequest(Agents: true, Shop: "s1")), expected), Json(stored!.Report, stored.Run));
+        await AssertRollupsAreTheFactsSummed(context, "s1");
+    }
+
+    [Fact]
+    public async Task A_batch_left_uncommitted_stores_nothing()
+    {
+        await using var db = await TestDatabase.Create("sqlite", output);
+        await using (var batch = await db!.Store.Begin())
+        {
+            await batch.Append([Customer("m1", "10:00:00"), Agent("m2", "10:01:00")]);
+            // Disposed without Commit: rolled back.
+        }
+        await using var context = db.Open();
+        Assert.Equal(0, await context.Events.CountAsync());
+        Assert.Equal(0, await context.Facts.CountAsync());
+        Assert.Equal(0, await context.Shops.CountAsync());
+    }
+
+    [Fact]
+    public void A_stored_event_rebuilds_exactly()
+    {
+        foreach (var e in Simulator.Generate(new SimulationOptions { Shops = 1, Days = 1, Seed = 5 }).Take(3000))
+        {
+            var back = StoredEvent.From(e).ToEvent();
+            Assert.Equal(EventText(e), EventText(back));
+            Assert.Equal(e.At, back.At);
+            Assert.Equal(e.At.Offset, back.At.Offset);
+        }
+    }
+
+    private static string EventText(ChatEvent e) =>
+        string.Join("|", e.Type, e.Id, e.Shop, e.At.ToString("O"), e.Conversation, e.Customer, e.Sender, e.Agent, e.Kind, e.Text,
+            e.Stars, e.Satisfaction, e.Reason, e.Order, e.Media, e.Category, e.Action, e.Status, e.Capacity);
+
+    private static async Task<(long, long)> Rate(TestDatabase db, string day)
+    {
+        await using var context = db.Open();
+        var stored = await StoredReports.Build(context, "s1", null, new ReportRequest());
+        var cell = stored!.Report.Shops.Single().Periods.Single(p => p.Period == day).Metrics.Single(m => m.Metric.Id == "reply_rate_3min").Cell;
+        return (cell.Numerator, cell.Denominator);
+    }
+
+    private static async Task<List<string>> Facts(TestDatabase db, string conversation)
+    {
+        await using var context = db.Open();
+        return await context.Facts.Where(f => f.Conversation == conversation)
+            .OrderBy(f => f.Metric).ThenBy(f => f.Hour).ThenBy(f => f.Agent).ThenBy(f => f.Numerator).ThenBy(f => f.Denominator).ThenBy(f => f.SumTicks)
+            .Select(f => f.Metric + " " + f.Hour + " " + f.Agent + " " + f.Numerator + "/" + f.Denominator + " " + f.SumTicks + "/" + f.Count + " " + f.Bucket)
+            .ToListAsync();
+    }
+
+    internal static string Json(Report report, FoldRun run)
+    {
+        using var stream = new MemoryStream();
+        ReportJson.Write(stream, report, run);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    internal static DateTimeOffset Time(string hms) => DateTimeOffset.Parse($"2026-11-20T{hms}+08:00", System.Globalization.CultureInfo.InvariantCulture);
+
+    internal static ChatEvent Customer(string id, string hms, string conversation = "c1", string shop = "s1") => new()
+    {
+        Type = EventType.Message, Id = id, Shop = shop, At = Time(hms), Conversation = conversation, Customer = "u1", Sender = Sender.Customer, Text = "在吗?",
+    };
+
+    internal static ChatEvent Agent(string id, string hms, string conversation = "c1", string shop = "s1") => new()
+    {
+        Type = EventType.Message, Id = id, Shop = shop, At = Time(hms), Conversation = conversation, Sender = Sender.Agent, Agent = "a1", Text = "您好",
+    };
+}

@@ -1,0 +1,74 @@
+using KefuScore.App.Storage;
+using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
+
+namespace KefuScore.App.Tests.Storage;
+
+/// <summary>
+/// A fresh database for one test: a SQLite file in a temp folder, or a new PostgreSQL database named after a GUID on
+/// the server <c>KEFU_TEST_POSTGRES</c> points at (the role needs CREATEDB); dropped afterwards.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public const string PostgresVariable = "KEFU_TEST_POSTGRES";
+
+    private TestDatabase(StorageLocation location, string folder)
+    {
+        Location = location;
+        Folder = folder;
+        Options = KefuStorage.Options(location);
+        Store = new EventStore(Options);
+    }
+
+    public StorageLocation Location { get; }
+    public string Folder { get; }
+    public DbContextOptions<KefuDb> Options { get; }
+    public EventStore Store { get; }
+
+    public KefuDb Open() => new(Options);
+
+    /// <summary>
+    /// The database for <paramref name="provider"/> ("sqlite" or "postgres"), or null when PostgreSQL is not configured
+    /// outside CI (the reason is written to the test output). Under CI=true a missing PostgreSQL fails the test.
+    /// </summary>
+    public static async Task<TestDatabase?> Create(string provider, ITestOutputHelper output)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "kefu-store-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        StorageLocation location;
+        if (provider == "postgres")
+        {
+            var server = Environment.GetEnvironmentVariable(PostgresVariable);
+            if (string.IsNullOrWhiteSpace(server))
+            {
+                if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+                    Assert.Fail($"CI=true but {PostgresVariable} is not set: the storage tests must run on PostgreSQL too (docs/storage.md)");
+                output.WriteLine($"PostgreSQL not tested: set {PostgresVariable} to a connection string (docs/storage.md)");
+                Directory.Delete(folder);
+                return null;
+            }
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "kefu_test_" + Guid.NewGuid().ToString("N")[..12] };
+            location = new StorageLocation(folder, builder.ConnectionString);
+        }
+        else
+        {
+            location = new StorageLocation(folder);
+        }
+        var db = new TestDatabase(location, folder);
+        await KefuStorage.InitialiseAsync(db.Options);
+        return db;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Store.Dispose();
+        if (Location.PostgresConnection is not null)
+        {
+            await using var db = Open();
+            await db.Database.EnsureDeletedAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Folder, recursive: true); }
+        catch (IOException) { /* best effort */ }
+    }
+}

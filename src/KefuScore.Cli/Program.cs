@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(ExplainCommand.Create(io));
         root.Subcommands.Add(SimulateCommand.Create(io));
         root.Subcommands.Add(ProfilesCommand.Create(io));
+        root.Subcommands.Add(PlanCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -21,6 +21,7 @@ public static class Program
         root.Subcommands.Add(ProfilesCommand.Create(io));
         root.Subcommands.Add(ImportCommand.Create(io));
         root.Subcommands.Add(ServeCommand.Create(io));
+        root.Subcommands.Add(PlanCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

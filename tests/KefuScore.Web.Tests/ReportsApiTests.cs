@@ -22,7 +22,7 @@ public sealed class ReportsApiTests(KefuServer server) : IClassFixture<KefuServe
         foreach (var chunk in Events.Chunk(2000).Reverse())
         {
             using var buffer = new MemoryStream();
-            EventWriter.Write(buffer, App.Writing.EventFileFormat.JsonLines, chunk);
+            EventWriter.Write(buffer, EventFileFormat.JsonLines, chunk);
             var response = await client.PostAsync("/api/v1/events", new ByteArrayContent(buffer.ToArray()));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }

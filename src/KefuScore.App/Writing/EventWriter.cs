@@ -1,16 +1,7 @@
+using KefuScore.App.Reading;
 using KefuScore.Engine.Events;
 
 namespace KefuScore.App.Writing;
-
-/// <summary>The file formats events can be written in.</summary>
-public enum EventFileFormat
-{
-    /// <summary><c>.jsonl</c>: one JSON object a line.</summary>
-    JsonLines,
-
-    /// <summary><c>.csv</c>: header row and RFC 4180 quoting.</summary>
-    Csv,
-}
 
 /// <summary>
 /// Writes events to a file in the interchange format (SPEC §3), JSON Lines or CSV as the extension says, so
@@ -43,6 +34,6 @@ public static class EventWriter
     {
         EventFileFormat.JsonLines => JsonLinesEventWriter.Write(stream, events),
         EventFileFormat.Csv => CsvEventWriter.Write(stream, events),
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown event file format"),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "events are written as JSON Lines or CSV only"),
     };
 }

@@ -1,3 +1,4 @@
+using KefuScore.App.Reading;
 using System.CommandLine;
 using KefuScore.App.Writing;
 using KefuScore.Engine.Simulation;

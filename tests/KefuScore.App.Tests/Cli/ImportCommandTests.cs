@@ -1,3 +1,4 @@
+using KefuScore.App.Reading;
 using System.Text.Json;
 using KefuScore.App.Storage;
 using KefuScore.App.Tests.Reading;

@@ -1,3 +1,4 @@
+using KefuScore.App.Reading;
 using System.Text;
 using FsCheck.Xunit;
 using KefuScore.App.Writing;

@@ -1,3 +1,4 @@
+using KefuScore.App.Reading;
 using System.Text;
 using System.Text.Json;
 using KefuScore.Engine.Events;

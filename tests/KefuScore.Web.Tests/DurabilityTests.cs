@@ -1,0 +1,164 @@
+using KefuScore.App.Reading;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using KefuScore.App.Profiles;
+using KefuScore.App.Reports;
+using KefuScore.App.Writing;
+using KefuScore.Engine.Events;
+using KefuScore.Engine.Metrics;
+using KefuScore.Engine.Reports;
+using KefuScore.Engine.Simulation;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace KefuScore.Web.Tests;
+
+/// <summary>
+/// Issue 3 §5: the server is killed with SIGKILL in the middle of a stream of pushes and started again; everything
+/// acknowledged comes back as duplicates, the push that was in flight is all or nothing, and the stored report equals
+/// `kefu report` over exactly the events that were pushed.
+/// </summary>
+public sealed class DurabilityTests(ITestOutputHelper output)
+{
+    private const int BatchSize = 100;
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task A_killed_server_loses_no_acknowledged_event(string provider)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "kefu-kill-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        string? postgres = null, database = null;
+        if (provider == "postgresql")
+        {
+            (postgres, database) = await CreatePostgresDatabase();
+            if (postgres is null) return;
+        }
+        try
+        {
+            var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 3, Seed = 11 }).ToList();
+            // Eight small pushes, then one push with everything else, killed on its way (its ingestion takes long
+            // enough that the kill lands in the middle of it, whatever the machine's speed).
+            var parts = events.Take(8 * BatchSize).Chunk(BatchSize).Append(events.Skip(8 * BatchSize).ToArray()).ToList();
+            var batches = parts.Select(b => Ndjson(b)).ToList();
+
+            var acknowledged = new List<int>();
+            var inFlight = -1;
+            using (var server = await ServerProcess.Start(folder, postgres))
+            {
+                for (var i = 0; i < batches.Count && inFlight < 0; i++)
+                {
+                    var push = server.Client.PostAsync("/api/v1/events", Content(batches[i]));
+                    // Kill while the 8th push is on its way: the server may or may not have committed it.
+                    if (i == 8)
+                    {
+                        await Task.Delay(30);
+                        server.Kill();
+                    }
+                    try
+                    {
+                        var response = await push;
+                        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                        acknowledged.Add(i);
+                    }
+                    catch (HttpRequestException) { inFlight = i; }
+                    catch (TaskCanceledException) { inFlight = i; }
+                }
+            }
+            Assert.True(inFlight >= 8, $"the kill happened while pushing (in flight: {inFlight}, acknowledged: {acknowledged.Count} of {batches.Count})");
+            output.WriteLine($"{provider}: {acknowledged.Count} pushes acknowledged before the kill; push {inFlight} was in flight");
+
+            using (var again = await ServerProcess.Start(folder, postgres))
+            {
+                foreach (var i in acknowledged)
+                {
+                    var body = await Push(again, batches[i]);
+                    Assert.Equal(0, body.Accepted);
+                    Assert.Equal(batches[i].Count, body.Duplicates);
+                }
+                // The push in flight was committed whole or not at all.
+                var flight = await Push(again, batches[inFlight]);
+                Assert.True(flight.Accepted == 0 || flight.Accepted == batches[inFlight].Count, $"in-flight push half stored: {flight.Accepted} of {batches[inFlight].Count}");
+                Assert.Equal(batches[inFlight].Count, flight.Accepted + flight.Duplicates);
+
+                var pushed = acknowledged.Append(inFlight).SelectMany(i => parts[i]).ToList();
+                var stored = await again.Client.GetStringAsync($"/api/v1/shops/{pushed[0].Shop}/report?by=day");
+                Assert.Equal(Expected(pushed), Normalise(stored));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+            if (database is not null) await DropPostgresDatabase(database);
+        }
+    }
+
+    private sealed record Batch(string Text, int Count);
+
+    private static Batch Ndjson(IReadOnlyList<ChatEvent> events)
+    {
+        using var stream = new MemoryStream();
+        EventWriter.Write(stream, EventFileFormat.JsonLines, events);
+        return new Batch(Encoding.UTF8.GetString(stream.ToArray()), events.Count);
+    }
+
+    private static StringContent Content(Batch b) => new(b.Text, Encoding.UTF8, "application/x-ndjson");
+
+    private static async Task<(long Accepted, long Duplicates)> Push(ServerProcess server, Batch batch)
+    {
+        var response = await server.Client.PostAsync("/api/v1/events", Content(batch));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        return (body.GetProperty("accepted").GetInt64(), body.GetProperty("duplicates").GetInt64());
+    }
+
+    /// <summary>`kefu report` over the pushed events: the shop's part of its JSON.</summary>
+    private static string Expected(IReadOnlyList<ChatEvent> events)
+    {
+        var profile = ProfileCatalog.Compile(ProfileCatalog.DefaultId);
+        var run = ReportRunner.Run(profile, () => events.Select(e => new KefuScore.App.Reading.ReadItem(e, null)));
+        var report = ReportBuilder.Build(profile, run.Rollup, new ReportRequest(By: KefuScore.Engine.Profiles.PeriodKind.Day));
+        using var stream = new MemoryStream();
+        ReportJson.Write(stream, report, run);
+        return Normalise(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>The shops array only (event counters differ between a file run and a server).</summary>
+    private static string Normalise(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return JsonSerializer.Serialize(doc.RootElement.GetProperty("shops"));
+    }
+
+    private async Task<(string? Connection, string? Database)> CreatePostgresDatabase()
+    {
+        var server = Environment.GetEnvironmentVariable("KEFU_TEST_POSTGRES");
+        if (server is null)
+        {
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+                Assert.Fail("CI=true but KEFU_TEST_POSTGRES is not set: the kill test must run on PostgreSQL too (docs/storage.md)");
+            output.WriteLine("PostgreSQL not tested: set KEFU_TEST_POSTGRES to a connection string (docs/storage.md)");
+            return (null, null);
+        }
+        var database = "kefu_kill_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return (new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString, database);
+    }
+
+    private static async Task DropPostgresDatabase(string database)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("KEFU_TEST_POSTGRES"));
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}

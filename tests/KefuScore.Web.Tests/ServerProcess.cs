@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+
+namespace KefuScore.Web.Tests;
+
+/// <summary>
+/// The real server as a child process (the built KefuScore.Web.dll beside the tests) on a free loopback port,
+/// so that a test can kill it with SIGKILL and start it again on the same data.
+/// </summary>
+public sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KefuServer.Key);
+    }
+
+    public int Port { get; }
+    public HttpClient Client { get; }
+
+    /// <summary>Starts the server on <paramref name="dataFolder"/> (or PostgreSQL) and waits until /healthz answers.</summary>
+    public static async Task<ServerProcess> Start(string dataFolder, string? postgres)
+    {
+        var port = FreePort();
+        var dll = Path.Combine(AppContext.BaseDirectory, "KefuScore.Web.dll");
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = dataFolder,
+        };
+        info.Environment["KEFU_DATA"] = dataFolder;
+        info.Environment["KEFU_BOOTSTRAP_API_KEY"] = KefuServer.Key;
+        info.Environment["KEFU_ADMIN_PASSWORD"] = "kill-test-password";
+        info.Environment["KEFU_DEMO"] = "off";
+        if (postgres is not null) info.Environment["ConnectionStrings__Kefu"] = postgres;
+        var process = Process.Start(info) ?? throw new InvalidOperationException("the server did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, port);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"the server exited with {process.ExitCode} while starting");
+            try
+            {
+                var health = await server.Client.GetAsync("/healthz");
+                if (health.StatusCode == HttpStatusCode.OK) return server;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        server.Dispose();
+        throw new TimeoutException("the server did not answer /healthz within 90 s");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing; what was acknowledged must already be durable.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+        Client.Dispose();
+    }
+}

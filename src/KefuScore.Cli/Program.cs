@@ -19,6 +19,8 @@ public static class Program
         root.Subcommands.Add(ExplainCommand.Create(io));
         root.Subcommands.Add(SimulateCommand.Create(io));
         root.Subcommands.Add(ProfilesCommand.Create(io));
+        root.Subcommands.Add(InspectCommand.Create(io));
+        root.Subcommands.Add(CalendarCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -22,6 +22,8 @@ public static class Program
         root.Subcommands.Add(ImportCommand.Create(io));
         root.Subcommands.Add(ServeCommand.Create(io));
         root.Subcommands.Add(PlanCommand.Create(io));
+        root.Subcommands.Add(InspectCommand.Create(io));
+        root.Subcommands.Add(CalendarCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,122 @@
+using System.Text.RegularExpressions;
+using KefuScore.App.Profiles;
+using KefuScore.App.Yaml;
+using KefuScore.Engine.Quality;
+using YamlDotNet.RepresentationModel;
+
+namespace KefuScore.App.Quality;
+
+/// <summary>
+/// Reads inspection rules from YAML (the built-in <c>Quality/inspection.yaml</c>, embedded in this assembly, or a
+/// user's file), collecting every problem with its path and line (<c>rules[1].patterns[0] (line 12): …</c>).
+/// </summary>
+public static class InspectionLoader
+{
+    private const string BuiltInName = "quality/inspection.yaml";
+
+    /// <summary>The YAML text of the built-in rules.</summary>
+    public static string BuiltInText()
+    {
+        using var stream = typeof(InspectionLoader).Assembly.GetManifestResourceStream(BuiltInName)
+            ?? throw new InvalidOperationException($"resource {BuiltInName} is missing from the build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    public static InspectionRules BuiltIn() => Parse(BuiltInText(), "built-in inspection rules");
+
+    public static InspectionRules Load(string path) => Parse(YamlFile.ReadText(path), path);
+
+    public static InspectionRules Parse(string yaml, string source)
+    {
+        var y = new YamlFile(source);
+        var root = y.Root(yaml, "rules: [ { id: absolute_claim, words: […] }, … ]");
+        y.Known(root, "", "rules");
+        var rules = new List<InspectionRule>();
+        var node = YamlFile.Child(root, "rules");
+        if (node is not YamlSequenceNode seq)
+        {
+            y.Error(node ?? root, "rules", node is null ? "is required" : "must be a list of rules");
+            y.ThrowIfAny();
+            return new InspectionRules { Rules = rules, Source = source };
+        }
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            var path = $"rules[{i}]";
+            if (seq.Children[i] is not YamlMappingNode m)
+            {
+                y.Error(seq.Children[i], path, "must be a mapping (id:, words:, …)");
+                continue;
+            }
+            if (ReadRule(y, m, path) is not { } rule) continue;
+            if (rules.Any(r => r.Id == rule.Id)) y.Error(YamlFile.Child(m, "id"), $"{path}.id", $"rule '{rule.Id}' is configured twice");
+            else rules.Add(rule);
+        }
+        y.ThrowIfAny();
+        return new InspectionRules { Rules = rules, Source = source };
+    }
+
+    private static InspectionRule? ReadRule(YamlFile y, YamlMappingNode m, string path)
+    {
+        var id = y.String(m, path, "id", required: true);
+        if (id is null) return null;
+        if (!RuleIds.All.Contains(id))
+        {
+            y.Error(YamlFile.Child(m, "id"), $"{path}.id", $"'{id}' is not a rule this version knows (known: {string.Join(", ", RuleIds.All)})");
+            return null;
+        }
+        var text = id != RuleIds.LongSilence;
+        var timed = id is RuleIds.Vague or RuleIds.LongSilence;
+        string[] keys = [ "id", "name", "enabled", "weight", .. text ? new[] { "words", "patterns", "except" } : [], .. timed ? new[] { "within" } : [] ];
+        y.Known(m, path, keys);
+
+        var weight = 1.0;
+        if (y.String(m, path, "weight") is { } w)
+        {
+            if (!double.TryParse(w, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out weight) || weight < 0)
+            {
+                y.Error(YamlFile.Child(m, "weight"), $"{path}.weight", $"'{w}' is not a number of points ≥ 0");
+                weight = 1;
+            }
+        }
+        var enabled = true;
+        if (y.String(m, path, "enabled") is { } en)
+        {
+            if (en is "true" or "yes") enabled = true;
+            else if (en is "false" or "no") enabled = false;
+            else y.Error(YamlFile.Child(m, "enabled"), $"{path}.enabled", $"'{en}' is not true or false");
+        }
+        TimeSpan? within = null;
+        if (y.String(m, path, "within") is { } wi)
+        {
+            if (ProfileLoader.TryDuration(wi, out var d) && d > TimeSpan.Zero) within = d;
+            else y.Error(YamlFile.Child(m, "within"), $"{path}.within", $"'{wi}' is not a duration like 120s, 5m");
+        }
+
+        var words = y.Strings(YamlFile.Child(m, "words"), $"{path}.words").Select(s => s.Value).ToList();
+        var patterns = new List<string>();
+        var patternNodes = y.Strings(YamlFile.Child(m, "patterns"), $"{path}.patterns");
+        for (var i = 0; i < patternNodes.Count; i++)
+        {
+            var (p, node) = patternNodes[i];
+            try
+            {
+                _ = new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                patterns.Add(p);
+            }
+            catch (ArgumentException e)
+            {
+                y.Error(node, $"{path}.patterns[{i}]", $"'{p}' is not a regular expression: {e.Message}");
+            }
+        }
+        var except = y.Strings(YamlFile.Child(m, "except"), $"{path}.except").Select(s => s.Value).ToList();
+        if (text && enabled && words.Count == 0 && patterns.Count == 0 && patternNodes.Count == 0)
+            y.Error(m, path, $"rule '{id}' needs words or patterns");
+
+        return new InspectionRule
+        {
+            Id = id, Name = y.String(m, path, "name"), Enabled = enabled, Weight = weight,
+            Words = words, Patterns = patterns, Except = except, Within = within,
+        };
+    }
+}

@@ -1,0 +1,119 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace KefuScore.App.Yaml;
+
+/// <summary>One problem in a YAML file, at a path in the document with its line: <c>rules[2].within (line 14): …</c>.</summary>
+public sealed record YamlProblem(string Path, string Problem)
+{
+    public override string ToString() => Path.Length == 0 ? Problem : $"{Path}: {Problem}";
+}
+
+/// <summary>A YAML file (inspection rules, a calendar) that cannot be used; carries every problem found, not just the first.</summary>
+public sealed class YamlFileException : Exception
+{
+    public YamlFileException() : base("The YAML file cannot be used.") { }
+
+    public YamlFileException(string message) : base(message) { }
+
+    public YamlFileException(string message, Exception innerException) : base(message, innerException) { }
+
+    public YamlFileException(string source, IReadOnlyList<YamlProblem> problems)
+        : base($"{source}:\n  {string.Join("\n  ", problems)}")
+    {
+        FileSource = source;
+        Problems = problems;
+    }
+
+    public string FileSource { get; } = "";
+
+    public IReadOnlyList<YamlProblem> Problems { get; } = [];
+}
+
+/// <summary>
+/// Reads a YAML document's nodes, recording a <see cref="YamlProblem"/> with path and line instead of throwing,
+/// the way <see cref="Profiles.ProfileLoader"/> does for profiles.
+/// </summary>
+internal sealed class YamlFile(string source)
+{
+    public List<YamlProblem> Problems { get; } = [];
+
+    public string Source { get; } = source;
+
+    public static string ReadText(string path)
+    {
+        try { return File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new YamlFileException(path, [new YamlProblem("", $"cannot be read: {e.Message}")]);
+        }
+    }
+
+    /// <summary>The document's root mapping; throws <see cref="YamlFileException"/> when the text is not YAML or not a mapping.</summary>
+    public YamlMappingNode Root(string text, string expected)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode map) return map;
+        }
+        catch (YamlException e)
+        {
+            throw new YamlFileException(Source, [new YamlProblem($"(line {e.Start.Line}, column {e.Start.Column})", e.InnerException?.Message ?? e.Message)]);
+        }
+        throw new YamlFileException(Source, [new YamlProblem("", $"the document must be a mapping ({expected})")]);
+    }
+
+    public void ThrowIfAny()
+    {
+        if (Problems.Count > 0) throw new YamlFileException(Source, Problems);
+    }
+
+    public void Error(YamlNode? node, string path, string problem) =>
+        Problems.Add(new YamlProblem(node is null ? path : $"{path} (line {node.Start.Line})", problem));
+
+    public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    public static YamlNode? Child(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+
+    public void Known(YamlMappingNode map, string path, params string[] keys)
+    {
+        foreach (var key in map.Children.Keys)
+            if (key is YamlScalarNode { Value: { } k } && !keys.Contains(k))
+                Error(key, Join(path, k), $"unknown key (expected one of: {string.Join(", ", keys)})");
+    }
+
+    public string? String(YamlMappingNode map, string path, string key, bool required = false)
+    {
+        var node = Child(map, key);
+        if (node is null)
+        {
+            if (required) Error(map, Join(path, key), "is required");
+            return null;
+        }
+        if (node is YamlScalarNode { Value: var v }) return v;
+        Error(node, Join(path, key), "must be a single value");
+        return null;
+    }
+
+    /// <summary>A list of strings; a single value is a list of one.</summary>
+    public IReadOnlyList<(string Value, YamlNode Node)> Strings(YamlNode? node, string path)
+    {
+        if (node is null) return [];
+        if (node is YamlScalarNode { Value: { } single }) return single.Length == 0 ? [] : [(single, node)];
+        if (node is not YamlSequenceNode seq)
+        {
+            Error(node, path, "must be a list of values");
+            return [];
+        }
+        var result = new List<(string, YamlNode)>();
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            if (seq.Children[i] is YamlScalarNode { Value: { } v }) result.Add((v, seq.Children[i]));
+            else Error(seq.Children[i], $"{path}[{i}]", "must be a single value");
+        }
+        return result;
+    }
+}

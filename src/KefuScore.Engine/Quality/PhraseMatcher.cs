@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+
+namespace KefuScore.Engine.Quality;
+
+/// <summary>
+/// Finds a rule's phrases in a message: literal words and regular expressions, minus the ordinary phrases of its
+/// except list. A match is dropped when an except phrase covers its first character (最近 covers the 最 of 最近的),
+/// and the search then resumes one character later, so 最近最低价 still finds 最低. Overlapping matches keep the
+/// longest. Matching folds full-width ASCII (１００％ → 100%) and ASCII case; evidence is the original text.
+/// </summary>
+public sealed class PhraseMatcher
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+    private readonly Regex[] _patterns;
+    private readonly string[] _except;
+
+    public PhraseMatcher(InspectionRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        _patterns = rule.Words.Where(w => w.Length > 0).Select(w => new Regex(Regex.Escape(Fold(w)), RegexOptions.CultureInvariant, Timeout))
+            .Concat(rule.Patterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, Timeout)))
+            .ToArray();
+        _except = rule.Except.Where(e => e.Length > 0).Select(Fold).ToArray();
+    }
+
+    public bool IsEmpty => _patterns.Length == 0;
+
+    /// <summary>The distinct matched texts, in order of appearance.</summary>
+    public IReadOnlyList<string> Matches(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var folded = Fold(text);
+        var excepted = ExceptRanges(folded);
+        var spans = new List<(int Start, int End)>();
+        foreach (var regex in _patterns)
+        {
+            var pos = 0;
+            while (pos <= folded.Length)
+            {
+                var m = regex.Match(folded, pos);
+                if (!m.Success) break;
+                if (m.Length > 0 && !excepted.Any(x => x.Start <= m.Index && m.Index < x.End)) spans.Add((m.Index, m.Index + m.Length));
+                pos = m.Index + 1;
+            }
+        }
+        var kept = new List<(int Start, int End)>();
+        foreach (var s in spans.OrderBy(s => s.Start).ThenByDescending(s => s.End - s.Start))
+        {
+            if (kept.Count > 0 && s.Start < kept[^1].End) continue;
+            kept.Add(s);
+        }
+        return kept.Select(s => text[s.Start..s.End]).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private List<(int Start, int End)> ExceptRanges(string folded)
+    {
+        var ranges = new List<(int, int)>();
+        foreach (var e in _except)
+        {
+            var i = folded.IndexOf(e, StringComparison.Ordinal);
+            while (i >= 0)
+            {
+                ranges.Add((i, i + e.Length));
+                i = folded.IndexOf(e, i + 1, StringComparison.Ordinal);
+            }
+        }
+        return ranges;
+    }
+
+    /// <summary>Full-width ASCII to half-width, ideographic space to space, ASCII upper to lower; one char for one char.</summary>
+    public static string Fold(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return string.Create(text.Length, text, static (span, s) =>
+        {
+            for (var i = 0; i < s.Length; i++)
+            {
+                var c = s[i];
+                if (c is >= '\uFF01' and <= '\uFF5E') c = (char)(c - 0xFEE0);
+                else if (c == '\u3000') c = ' ';
+                if (c is >= 'A' and <= 'Z') c = (char)(c + 32);
+                span[i] = c;
+            }
+        });
+    }
+}

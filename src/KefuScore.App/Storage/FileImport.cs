@@ -17,9 +17,13 @@ public static class FileImport
 
     /// <summary>Imports one file; <paramref name="progress"/> gets the share of the file read (0–1).</summary>
     /// <exception cref="InputFileException">The file cannot be read; nothing of it is stored.</exception>
-    public static async Task<ImportResult> Import(EventStore store, string path, IProgress<double>? progress = null, CancellationToken ct = default)
+    public static Task<ImportResult> Import(EventStore store, string path, IProgress<double>? progress = null, CancellationToken ct = default) =>
+        Import(store, path, null, progress, ct);
+
+    /// <summary>Imports one file, through a mapping for exports in other layouts (docs/mapping.md) when one is given.</summary>
+    public static async Task<ImportResult> Import(EventStore store, string path, Reading.Mapping.ImportMapping? mapping, IProgress<double>? progress = null, CancellationToken ct = default)
     {
-        var format = EventFiles.FormatOf(path);
+        var format = mapping is null ? EventFiles.FormatOf(path) : EventFileFormat.Csv;
         FileStream stream;
         try
         {
@@ -36,7 +40,9 @@ public static class FileImport
         await using (var batch = await store.Begin(ct))
         {
             var events = new List<ChatEvent>(BatchSize);
-            foreach (var item in EventFiles.Read(stream, format, path, ct))
+            // A mapped file is read by the mapping (twice, when it rebuilds threads); progress then comes at the end.
+            var items = mapping is null ? EventFiles.Read(stream, format, path, ct) : EventFiles.Read(path, mapping, ct);
+            foreach (var item in items)
             {
                 if (item.Event is { } e) events.Add(e);
                 else if (item.Rejected is { } r) rejected.Add(r);

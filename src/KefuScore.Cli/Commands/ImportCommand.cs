@@ -20,16 +20,17 @@ internal static class ImportCommand
         var data = new Option<string?>("--data") { Description = "Data folder of the SQLite database (default: $KEFU_DATA, else ./data)" };
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL connection string (default: $ConnectionStrings__Kefu; none: SQLite)" };
         var profile = new Option<string?>("--profile", "-p") { Description = "Built-in profile for shops this import creates (default: douyin)" };
+        var map = Inputs.MapOption();
         var command = new Command("import", "Store event files in the database; importing the same file twice adds nothing")
         {
-            files, data, connection, profile,
+            files, data, connection, profile, map,
         };
-        command.SetAction(parse => Run(io, parse.GetValue(files) ?? [], parse.GetValue(data), parse.GetValue(connection), parse.GetValue(profile))
+        command.SetAction(parse => Run(io, parse.GetValue(files) ?? [], parse.GetValue(data), parse.GetValue(connection), parse.GetValue(profile), Inputs.Mapping(parse.GetValue(map)))
             .GetAwaiter().GetResult());
         return command;
     }
 
-    private static async Task<int> Run(CliOutput io, string[] files, string? data, string? connection, string? profileId)
+    private static async Task<int> Run(CliOutput io, string[] files, string? data, string? connection, string? profileId, App.Reading.Mapping.ImportMapping? mapping)
     {
         foreach (var f in files)
             if (!File.Exists(f)) throw new CliException($"{f}: no such file");
@@ -53,9 +54,9 @@ internal static class ImportCommand
         {
             try
             {
-                results.Add(await WithProgress(io, file, p => FileImport.Import(store, file, p)));
+                results.Add(await WithProgress(io, file, p => FileImport.Import(store, file, mapping, p)));
             }
-            catch (InputFileException e)
+            catch (Exception e) when (e is InputFileException or App.Reading.Mapping.MappingException)
             {
                 throw new CliException($"{e.Message} (nothing of it was stored)");
             }

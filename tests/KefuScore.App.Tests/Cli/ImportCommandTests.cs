@@ -94,6 +94,38 @@ public sealed class ImportCommandTests : IDisposable
         public void Report(double value) => cancel.Cancel();
     }
 
+    [Fact]
+    public void An_export_in_another_layout_imports_through_a_mapping_file()
+    {
+        var export = _dir.WriteText("export.csv", """
+            消息ID,会话ID,时间,角色,昵称,内容
+            1,c1,2026/11/20 10:00:00,买家,u1,在吗?
+            2,c1,2026/11/20 10:02:30,客服,a1,"您好,在的"
+            3,c1,昨天,买家,u1,?
+            """);
+        var map = _dir.WriteText("map.yaml", """
+            format: csv
+            fields:
+              type: message
+              id: { column: 消息ID }
+              shop: { value: 旗舰店 }
+              conversation: { column: 会话ID }
+              at: { column: 时间, format: "yyyy/MM/dd HH:mm:ss", offset: "+08:00" }
+              sender: { column: 角色, values: { 买家: customer, 客服: agent } }
+              agent: { column: 昵称, when_sender: agent }
+              customer: { column: 昵称, when_sender: customer }
+              text: { column: 内容 }
+            """);
+        var data = _dir.File("mapped-data");
+        var (exit, stdout, stderr) = KefuCli.Run("import", export, "--map", map, "--data", data);
+        Assert.Equal(1, exit);
+        var summary = JsonDocument.Parse(stdout).RootElement.GetProperty("files")[0];
+        Assert.Equal(2, summary.GetProperty("accepted").GetInt64());
+        Assert.Equal(1, summary.GetProperty("rejected").GetInt64());
+        Assert.Contains($"rejected {export}:4 at", stderr);
+        Assert.Equal(2, KefuCli.Run("import", export, "--map", _dir.File("missing.yaml"), "--data", data).Exit);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

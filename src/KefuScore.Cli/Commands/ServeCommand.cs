@@ -1,22 +1,24 @@
 using System.CommandLine;
+using KefuScore.Web;
 
 namespace KefuScore.Cli.Commands;
 
-/// <summary>
-/// <c>kefu serve</c>: the server is its own project (ASP.NET Core), not part of this tool; this says how to start it
-/// and exits 2, because nothing was served.
-/// </summary>
+/// <summary><c>kefu serve</c>: the HTTP server (the same host as <c>dotnet run --project src/KefuScore.Web</c>).</summary>
 internal static class ServeCommand
 {
     public static Command Create(CliOutput io)
     {
-        var command = new Command("serve", "How to start the HTTP server (the KefuScore.Web project)");
-        command.SetAction(_ =>
+        var urls = new Option<string?>("--urls") { Description = "Address to listen on (default http://127.0.0.1:5080)" };
+        var data = new Option<string?>("--data") { Description = "Data folder of the SQLite database (default: $KEFU_DATA, else ./data)" };
+        var command = new Command("serve", "Run the HTTP server: API under /api/v1, OpenAPI, Scalar at /scalar; Ctrl+C stops it") { urls, data };
+        command.SetAction(parse =>
         {
-            io.Error.WriteLine("kefu serve: the server is the KefuScore.Web project; start it with");
-            io.Error.WriteLine("  dotnet run --project src/KefuScore.Web [--urls http://127.0.0.1:5080]");
-            io.Error.WriteLine("  (data under ./data or $KEFU_DATA; PostgreSQL when ConnectionStrings__Kefu is set; README.md)");
-            return ExitCodes.Usage;
+            var args = new List<string>();
+            if (parse.GetValue(urls) is { } u) args.AddRange(["--urls", u]);
+            if (parse.GetValue(data) is { } d) args.AddRange(["--KEFU_DATA", Path.GetFullPath(d)]);
+            io.Error.WriteLine("kefu: starting the server (Ctrl+C stops it)");
+            KefuWebHost.RunAsync([.. args]).GetAwaiter().GetResult();
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -9,7 +9,7 @@ internal static class KefuCli
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = Program.Run(args, stdout, stderr);
+        var exit = KefuScore.Cli.Program.Run(args, stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 }

@@ -1,0 +1,47 @@
+using KefuScore.App.Storage;
+using KefuScore.Web;
+using KefuScore.Web.Events;
+using KefuScore.Web.Health;
+using KefuScore.Web.Reports;
+using KefuScore.Web.Shops;
+using Scalar.AspNetCore;
+
+namespace KefuScore.Web;
+
+/// <summary>
+/// Builds and runs the server. Program.cs and <c>kefu serve</c> both start it through here, so the two are the same
+/// server with the same settings (<c>--urls</c>, <c>KEFU_DATA</c>, <c>ConnectionStrings__Kefu</c>).
+/// </summary>
+public static class KefuWebHost
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // http://127.0.0.1:5080 unless --urls (or ASPNETCORE_URLS) says otherwise.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
+
+        // Quiet by default wherever the server is started from (appsettings.json is only found when the content root is this folder).
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddDbContext<KefuDb>(
+            (sp, options) => KefuStorage.Configure(options, ServerSettings.Location(sp.GetRequiredService<IConfiguration>())),
+            ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        builder.Services.AddSingleton(sp => new EventStore(sp.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<KefuDb>>()));
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerScheme>());
+
+        var app = builder.Build();
+        await FirstStart.Run(app.Services, app.Configuration, app.Lifetime.ApplicationStopping);
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapHealthApi();
+        var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiKeyFilter>();
+        api.MapEventsApi();
+        api.MapShopsApi();
+        api.MapReportsApi();
+
+        await app.RunAsync();
+    }
+}

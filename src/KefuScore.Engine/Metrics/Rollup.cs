@@ -46,6 +46,7 @@ public sealed class Rollup(int metricCount, int hoursPerRow = 1)
     /// <summary>Adds an already summed cell (e.g. facts grouped by a database) to one metric of a row.</summary>
     public void Add(RollupKey key, int metric, in MetricCell cell)
     {
+        if (HoursPerRow != 1) key = key with { Hour = key.Hour - key.Hour % 24 };
         if (!_rows.TryGetValue(key, out var row))
         {
             row = new MetricCell[MetricCount];

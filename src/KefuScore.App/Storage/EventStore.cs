@@ -58,7 +58,13 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             db = new KefuDb(Options);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var tx = await db.Database.BeginTransactionAsync(ct);
-            if (!db.IsSqlite) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PostgresWriterLock})", ct);
+            if (!db.IsSqlite)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PostgresWriterLock})", ct);
+                // A long import adds rows the planner's statistics have not seen yet (autovacuum cannot analyse an open
+                // transaction), so it would scan the whole table for every id lookup; every lookup here has an index.
+                await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_seqscan = off", ct);
+            }
             return new Batch(this, db, tx);
         }
         catch
@@ -141,7 +147,6 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 var facts = loose.GroupBy(e => e.Shop).SelectMany(g => Analyse(g.Key, "", g.Select(e => new[] { e }))).ToList();
                 await BulkInsert.Facts(_db, facts, ct);
                 foreach (var f in facts) _rollups.Add(f, +1);
-                await _rollups.Apply(_db, ct);
             }
             return new IngestResult(fresh.Count, duplicates);
         }
@@ -166,9 +171,10 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                         facts.AddRange(Analyse(shop.Key, conversation.Key, [conversation.Select(e => e.ToEvent()).ToArray()]));
                     await BulkInsert.Facts(_db, facts, ct);
                     foreach (var f in facts) _rollups.Add(f, +1);
-                    await _rollups.Apply(_db, ct);
                 }
             }
+            // Once per transaction: a row touched by many conversations is written once, with the net change.
+            await _rollups.Apply(_db, ct);
             await _tx.CommitAsync(ct);
             _done = true;
         }

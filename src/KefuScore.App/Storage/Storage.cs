@@ -38,12 +38,14 @@ public static class KefuStorage
     {
         if (location.PostgresConnection is { } pg)
         {
-            b.UseNpgsql(pg);
+            // Relational nulls: every column we compare is NOT NULL, and C#-style null compensation turns
+            // `id = ANY(@ids)` into an OR that PostgreSQL cannot answer from the (shop, id) index.
+            b.UseNpgsql(pg, o => o.UseRelationalNulls());
         }
         else
         {
             Directory.CreateDirectory(location.DataDirectory);
-            b.UseSqlite($"Data Source={location.SqlitePath};Pooling=True");
+            b.UseSqlite($"Data Source={location.SqlitePath};Pooling=True", o => o.UseRelationalNulls());
             b.AddInterceptors(new SqlitePragmas());
         }
     }

@@ -60,6 +60,10 @@ internal static class ImportCommand
             {
                 throw new CliException($"{e.Message} (nothing of it was stored)");
             }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or Microsoft.EntityFrameworkCore.DbUpdateException)
+            {
+                throw new CliException($"{file}: the database refused the import, nothing of this file was stored: {e.Message}");
+            }
             var r = results[^1];
             io.Error.WriteLine($"kefu: {r.File}: {r.Accepted:N0} stored, {r.Duplicates:N0} duplicates, {r.Rejected.Count:N0} rejected{(r.RejectsFile is null ? "" : $" (listed in {r.RejectsFile})")}");
             foreach (var x in r.Rejected.Take(20)) io.Error.WriteLine($"rejected {x.File}:{x.Line} {x.Field}: {x.Reason}");

@@ -30,7 +30,30 @@ public sealed class MetricFold
 
     private sealed class OpenConversation
     {
-        public readonly List<SlimEvent> Events = [];
+        /// <summary>
+        /// Pooled storage: the arrays are rented once and reused by later conversations, so they live in the old
+        /// generation instead of being copied through every collection while the conversation stays open.
+        /// </summary>
+        public SlimEvent[] Events = System.Buffers.ArrayPool<SlimEvent>.Shared.Rent(8);
+        public int Count;
+
+        public void Add(in SlimEvent e)
+        {
+            if (Count == Events.Length)
+            {
+                var bigger = System.Buffers.ArrayPool<SlimEvent>.Shared.Rent(Events.Length * 2);
+                Array.Copy(Events, bigger, Count);
+                Return();
+                Events = bigger;
+            }
+            Events[Count++] = e;
+        }
+
+        public void Return()
+        {
+            Array.Clear(Events, 0, Count);
+            System.Buffers.ArrayPool<SlimEvent>.Shared.Return(Events);
+        }
         public long LastTicks = long.MinValue;
         /// <summary>The expiry slot this conversation is filed under; older filings of it are stale.</summary>
         public long Slot = long.MinValue;
@@ -98,7 +121,7 @@ public sealed class MetricFold
                 open = new OpenConversation();
                 if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
             }
-            open!.Events.Add(new SlimEvent(e));
+            open!.Add(new SlimEvent(e));
             if (ticks > open.LastTicks)
             {
                 open.LastTicks = ticks;
@@ -170,10 +193,11 @@ public sealed class MetricFold
 
     private void Close(ConversationKey key, OpenConversation open, List<MetricFact> facts)
     {
-        open.Events.Sort(EventOrder.Instance);
-        var events = CollectionsMarshal.AsSpan(open.Events);
+        var events = open.Events.AsSpan(0, open.Count);
+        events.Sort(EventOrder.Instance);
         foreach (var stretch in Stretches.Split(events, _idleClose))
             _analysis.Analyse(key.Shop, events.Slice(stretch.Start, stretch.Length), facts);
+        open.Return();
     }
 
     /// <summary>Files a conversation under the slot of its current expiry (last event + idle close).</summary>

@@ -1,42 +1,32 @@
 using System.Globalization;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Profiles;
+using KefuScore.App.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace KefuScore.App.Profiles;
 
 public static partial class ProfileLoader
 {
-    /// <summary>Typed access to YAML nodes that records a <see cref="ProfileError"/> (path and line) instead of throwing.</summary>
-    private sealed class Reader(List<ProfileError> errors)
+    /// <summary>
+    /// Typed access to a profile's YAML nodes on top of <see cref="YamlFile"/> (the shared path-and-line bookkeeping):
+    /// records problems instead of throwing; <see cref="Problems"/> hands them over as <see cref="ProfileError"/>s.
+    /// </summary>
+    private sealed class Reader
     {
-        private void Error(YamlNode? node, string path, string problem) =>
-            errors.Add(new ProfileError(node is null ? path : $"{path} (line {node.Start.Line})", problem));
+        private readonly YamlFile _yaml = new("profile");
 
-        private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+        public IEnumerable<ProfileError> Problems => _yaml.Problems.Select(p => new ProfileError(p.Path, p.Problem));
 
-        private static YamlNode? Child(YamlMappingNode map, string key) =>
-            map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+        private void Error(YamlNode? node, string path, string problem) => _yaml.Error(node, path, problem);
 
-        public void Known(YamlMappingNode map, string path, params string[] keys)
-        {
-            foreach (var key in map.Children.Keys)
-                if (key is YamlScalarNode { Value: { } k } && !keys.Contains(k))
-                    Error(key, Join(path, k), $"unknown key (expected one of: {string.Join(", ", keys)})");
-        }
+        private static string Join(string path, string key) => YamlFile.Join(path, key);
 
-        public string? String(YamlMappingNode map, string path, string key, bool required = false)
-        {
-            var node = Child(map, key);
-            if (node is null)
-            {
-                if (required) Error(map, Join(path, key), "is required");
-                return null;
-            }
-            if (node is YamlScalarNode { Value: var v }) return v;
-            Error(node, Join(path, key), "must be a single value");
-            return null;
-        }
+        private static YamlNode? Child(YamlMappingNode map, string key) => YamlFile.Child(map, key);
+
+        public void Known(YamlMappingNode map, string path, params string[] keys) => _yaml.Known(map, path, keys);
+
+        public string? String(YamlMappingNode map, string path, string key, bool required = false) => _yaml.String(map, path, key, required);
 
         public double? Number(YamlMappingNode map, string path, string key)
         {

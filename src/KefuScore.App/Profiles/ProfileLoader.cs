@@ -30,7 +30,7 @@ public static partial class ProfileLoader
             throw new ProfileException(source, [new ProfileError($"(line {e.Start.Line}, column {e.Start.Column})", e.InnerException?.Message ?? e.Message)]);
         }
 
-        var r = new Reader(errors);
+        var r = new Reader();
         r.Known(root, "", "id", "names", "description", "timezone", "period", "idle_close", "stars", "metrics", "assessments", "special_periods", "versions", "experience_score");
         var profile = new Profile
         {
@@ -47,6 +47,7 @@ public static partial class ProfileLoader
             Versions = r.List(root, "", "versions", (v, p) => ReadVersion(r, errors, v, p)),
             Source = source,
         };
+        errors.AddRange(r.Problems);
         errors.AddRange(CompiledProfile.Validate(profile).Where(e => !errors.Any(x => x.Path == e.Path && x.Problem == e.Problem)));
         if (errors.Count > 0) throw new ProfileException(source, errors);
         return profile;

@@ -81,7 +81,7 @@ internal static class ImportCommand
         await console.Progress().AutoClear(true).StartAsync(async ctx =>
         {
             var task = ctx.AddTask(Markup.Escape(Path.GetFileName(file)), maxValue: 1.0);
-            result = await work(new SyncProgress(v => task.Value = v));
+            result = await work(new SyncProgress<double>(v => task.Value = v));
         });
         return result!;
     }
@@ -104,10 +104,5 @@ internal static class ImportCommand
         }
         w.WriteEndArray();
         w.WriteEndObject();
-    }
-
-    private sealed class SyncProgress(Action<double> report) : IProgress<double>
-    {
-        public void Report(double value) => report(value);
     }
 }

@@ -101,11 +101,13 @@ internal static class Progress
         if (!io.ErrorInteractive) return work(new Progress<long>(_ => { }));
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         return console.Status().Start(label, ctx =>
-            work(new SyncProgress(n => ctx.Status($"{label}: {n:N0}"))));
+            work(new SyncProgress<long>(n => ctx.Status($"{label}: {n:N0}"))));
     }
 
-    private sealed class SyncProgress(Action<long> report) : IProgress<long>
-    {
-        public void Report(long value) => report(value);
-    }
+}
+
+/// <summary>Reports progress on the calling thread (Spectre's live displays are updated from the work itself).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

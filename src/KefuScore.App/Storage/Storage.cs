@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -72,7 +72,44 @@ public static class KefuStorage
         {
             throw new InvalidOperationException($"the database has schema version {row.Version}, newer than this KefuScore ({SchemaVersion}); upgrade KefuScore");
         }
-        // Version 1 is the first schema: later versions add their steps here (hand-written SQL per provider, docs/storage.md).
+        else if (row.Version < SchemaVersion)
+        {
+            // Version 2 only added tables (dashboard users, live alerts, complaints, FAQ, score figures…): create
+            // whatever the model has and the database lacks, in one transaction. A later step that changes existing
+            // tables adds its own hand-written SQL here, keyed by the version it starts from.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await AddMissingTables(db, ct);
+            row.Version = SchemaVersion;
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
         return created;
+    }
+
+    /// <summary>
+    /// Runs the model's own create script with every CREATE TABLE/INDEX made conditional, so tables and indexes that
+    /// exist are kept as they are (with their data) and missing ones are created. Both SQLite and PostgreSQL accept
+    /// <c>IF NOT EXISTS</c> on both statements.
+    /// </summary>
+    internal static async Task AddMissingTables(KefuDb db, CancellationToken ct)
+    {
+        foreach (var statement in CreateStatements(db.Database.GenerateCreateScript()))
+            await db.Database.ExecuteSqlRawAsync(statement, ct);
+    }
+
+    internal static IEnumerable<string> CreateStatements(string script)
+    {
+        foreach (var raw in script.Split(";", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var statement = raw;
+            if (statement.StartsWith("CREATE TABLE ", StringComparison.Ordinal))
+                statement = "CREATE TABLE IF NOT EXISTS " + statement["CREATE TABLE ".Length..];
+            else if (statement.StartsWith("CREATE UNIQUE INDEX ", StringComparison.Ordinal))
+                statement = "CREATE UNIQUE INDEX IF NOT EXISTS " + statement["CREATE UNIQUE INDEX ".Length..];
+            else if (statement.StartsWith("CREATE INDEX ", StringComparison.Ordinal))
+                statement = "CREATE INDEX IF NOT EXISTS " + statement["CREATE INDEX ".Length..];
+            else continue; // nothing else in a create script matters for an existing database
+            yield return statement;
+        }
     }
 }

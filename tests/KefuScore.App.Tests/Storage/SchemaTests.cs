@@ -1,0 +1,42 @@
+using KefuScore.App.Storage;
+using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
+
+namespace KefuScore.App.Tests.Storage;
+
+public sealed class SchemaTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_version_1_database_gets_the_missing_tables_and_keeps_its_events(string provider)
+    {
+        await using var db = await TestDatabase.Create(provider, output);
+        if (db is null) return;
+        await db.Store.Ingest(KefuScore.Tests.Chat.On("2026-11-20").Customer("10:00:00").Agent("10:01:00").Events);
+        // Make it look like a database written before version 2: a table version 2 has is missing.
+        await using (var context = db.Open())
+        {
+            await context.Database.ExecuteSqlRawAsync("DROP TABLE api_keys");
+            await context.SchemaVersion.ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, 1));
+        }
+
+        var created = await KefuStorage.InitialiseAsync(db.Options);
+
+        Assert.False(created);
+        await using var after = db.Open();
+        Assert.Equal(KefuStorage.SchemaVersion, (await after.SchemaVersion.SingleAsync()).Version);
+        Assert.Equal(2, await after.Events.CountAsync());
+        await Accounts.AddKey(after, "new", Accounts.NewKey(), null, 0);
+        Assert.Equal(1, await after.ApiKeys.CountAsync());
+    }
+
+    [Fact]
+    public void Every_create_statement_becomes_conditional_and_nothing_else_runs()
+    {
+        var script = "CREATE TABLE \"a\" (\"x\" INTEGER);\n\nCREATE UNIQUE INDEX \"ix_a\" ON \"a\" (\"x\");\n\nCREATE INDEX \"ix_b\" ON \"a\" (\"x\");\n\nCOMMIT;";
+        Assert.Equal(
+            ["CREATE TABLE IF NOT EXISTS \"a\" (\"x\" INTEGER)", "CREATE UNIQUE INDEX IF NOT EXISTS \"ix_a\" ON \"a\" (\"x\")", "CREATE INDEX IF NOT EXISTS \"ix_b\" ON \"a\" (\"x\")"],
+            KefuStorage.CreateStatements(script));
+    }
+}

@@ -21,6 +21,7 @@ public static class Program
                 "e2e-kefu" => EngineChild.RunKefu(Options.Parse(args[1..])),
                 "e2e-duckdb" => EngineChild.RunDuckDb(Options.Parse(args[1..])),
                 "memory" => MemoryCommand.Run(Options.Parse(args[1..])),
+                "ingest" => IngestCommand.Run(Options.Parse(args[1..])).GetAwaiter().GetResult(),
                 _ => Usage(),
             };
         }
@@ -38,6 +39,8 @@ public static class Program
               kernel [BenchmarkDotNet args]            engine kernel micro-benchmarks
               e2e --events N [--file PATH] [--keep]    KefuScore vs DuckDB on the same CSV (medians of 3)
               memory --events N                        stream the simulator through the fold, print peak working set
+              ingest --url URL --key KEY --events N [--batch 5000] [--clients 4] [--shops 30] [--seed 5]
+                                                       HTTP ingestion load run against a running server
             """);
         return 2;
     }
@@ -51,6 +54,12 @@ public sealed class Options
     public string? Out { get; private set; }
     public int Repeat { get; private set; } = 3;
     public bool Keep { get; private set; }
+    public string? Url { get; private set; }
+    public string? Key { get; private set; }
+    public int Batch { get; private set; } = 5000;
+    public int Clients { get; private set; } = 4;
+    public int Shops { get; private set; } = 30;
+    public long Seed { get; private set; } = 5;
 
     public static Options Parse(IReadOnlyList<string> args)
     {
@@ -65,6 +74,12 @@ public sealed class Options
                 case "--out": o.Out = Value(); break;
                 case "--repeat": o.Repeat = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--keep": o.Keep = true; break;
+                case "--url": o.Url = Value(); break;
+                case "--key": o.Key = Value(); break;
+                case "--batch": o.Batch = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--clients": o.Clients = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--shops": o.Shops = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--seed": o.Seed = long.Parse(Value(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }

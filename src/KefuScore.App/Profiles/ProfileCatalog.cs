@@ -35,7 +35,19 @@ public static class ProfileCatalog
         throw new ProfileException(idOrPath, [new ProfileError("", $"no built-in profile '{idOrPath}' and no such file (built-in: {string.Join(", ", BuiltInIds)})")]);
     }
 
+    /// <summary>
+    /// The compiled profile. Built-ins are compiled once per process (they are embedded and a compiled profile is
+    /// immutable): a server answering reports would otherwise parse YAML on every request. Files are read every time.
+    /// </summary>
     public static CompiledProfile Compile(string idOrPath)
+    {
+        if (BuiltInIds.Contains(idOrPath, StringComparer.Ordinal)) return CompiledBuiltIns.GetOrAdd(idOrPath, id => CompileNow(id));
+        return CompileNow(idOrPath);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CompiledProfile> CompiledBuiltIns = new(StringComparer.Ordinal);
+
+    private static CompiledProfile CompileNow(string idOrPath)
     {
         var profile = Load(idOrPath);
         return CompiledProfile.Compile(profile, TimeZones.Find(profile.TimeZone, profile.Source));

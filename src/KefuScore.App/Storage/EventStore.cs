@@ -118,12 +118,14 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 var ids = shop.Select(e => e.Id).Distinct(StringComparer.Ordinal).ToList();
                 foreach (var chunk in ids.Chunk(Chunk))
                     known.UnionWith(await _db.Events.Where(e => e.Shop == shop.Key && chunk.Contains(e.Id)).Select(e => e.Id).ToListAsync(ct));
+                var before = fresh.Count;
                 foreach (var e in shop)
                 {
                     // Known ids, and the second of two equal ids in this batch (the first one wins, as in the fold).
                     if (!known.Add(e.Id)) duplicates++;
                     else fresh.Add(e);
                 }
+                _rollups.AddEvents(shop.Key, fresh.Count - before);
                 await EnsureShop(shop.Key, ct);
             }
 

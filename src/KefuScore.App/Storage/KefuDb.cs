@@ -15,6 +15,8 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
     public DbSet<StoredFact> Facts => Set<StoredFact>();
     public DbSet<StoredRollup> Rollups => Set<StoredRollup>();
+    public DbSet<StoredDailyRollup> DailyRollups => Set<StoredDailyRollup>();
+    public DbSet<ShopCount> ShopCounts => Set<ShopCount>();
     public DbSet<ShopRow> Shops => Set<ShopRow>();
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
     public DbSet<UserRow> Users => Set<UserRow>();
@@ -43,6 +45,16 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options
         {
             e.ToTable("rollups");
             e.HasKey(x => new { x.Profile, x.Shop, x.Agent, x.Hour, x.Metric });
+        });
+        b.Entity<StoredDailyRollup>(e =>
+        {
+            e.ToTable("rollups_daily");
+            e.HasKey(x => new { x.Profile, x.Shop, x.Day, x.Metric });
+        });
+        b.Entity<ShopCount>(e =>
+        {
+            e.ToTable("shop_counts");
+            e.HasKey(x => x.Shop);
         });
         b.Entity<ShopRow>(e =>
         {

@@ -79,6 +79,7 @@ public static class KefuStorage
             // tables adds its own hand-written SQL here, keyed by the version it starts from.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             await AddMissingTables(db, ct);
+            await FillDerivedTables(db, ct);
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -95,6 +96,21 @@ public static class KefuStorage
     {
         foreach (var statement in CreateStatements(db.Database.GenerateCreateScript()))
             await db.Database.ExecuteSqlRawAsync(statement, ct);
+    }
+
+    /// <summary>Version 2's derived tables, filled from what a version-1 database already holds (when they are still empty).</summary>
+    private static async Task FillDerivedTables(KefuDb db, CancellationToken ct)
+    {
+        if (!await db.DailyRollups.AnyAsync(ct))
+        {
+            string[] sums = ["facts", "numerator", "denominator", "sum_ticks", "count", .. Enumerable.Range(0, RollupSums.BucketColumns).Select(i => "b" + i)];
+            // Column names only, from the constant list above: nothing from outside goes into this SQL.
+            var sql = $"INSERT INTO rollups_daily (profile, shop, day, metric, {string.Join(", ", sums)}) " +
+                $"SELECT profile, shop, hour / 24, metric, {string.Join(", ", sums.Select(c => $"SUM({c})"))} FROM rollups GROUP BY profile, shop, hour / 24, metric";
+            await db.Database.ExecuteSqlRawAsync(sql, ct);
+        }
+        if (!await db.ShopCounts.AnyAsync(ct))
+            await db.Database.ExecuteSqlRawAsync("INSERT INTO shop_counts (shop, events) SELECT shop, COUNT(*) FROM events GROUP BY shop", ct);
     }
 
     internal static IEnumerable<string> CreateStatements(string script)

@@ -5,18 +5,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace KefuScore.App.Storage;
 
-/// <summary>
-/// A row of <c>rollups</c>: the sum of the facts of one profile, shop, agent, local hour and metric, with the
-/// reply-time histogram as fourteen columns and the number of facts summed (a row with no facts is not data).
-/// Kept by adding the difference between a conversation's old and new facts whenever it is recomputed.
-/// </summary>
-public sealed class StoredRollup
+/// <summary>The sums a rollup row keeps: facts summed, numerators, denominators, reply-time sums and counts, and the histogram.</summary>
+public abstract class RollupSums
 {
-    public required string Profile { get; set; }
-    public required string Shop { get; set; }
-    public string Agent { get; set; } = "";
-    public int Hour { get; set; }
-    public required string Metric { get; set; }
     public long Facts { get; set; }
     public long Numerator { get; set; }
     public long Denominator { get; set; }
@@ -40,27 +31,89 @@ public sealed class StoredRollup
     public const int BucketColumns = 14;
 
     public long[] Buckets() => [B0, B1, B2, B3, B4, B5, B6, B7, B8, B9, B10, B11, B12, B13];
+
+    public MetricCell ToCell()
+    {
+        var buckets = Buckets();
+        return new MetricCell
+        {
+            Numerator = Numerator, Denominator = Denominator, SumTicks = SumTicks, Count = Count,
+            Buckets = buckets.Any(b => b != 0) ? buckets : null,
+        };
+    }
+}
+
+/// <summary>
+/// A row of <c>rollups</c>: the sum of the facts of one profile, shop, agent, local hour and metric, with the
+/// reply-time histogram as fourteen columns and the number of facts summed (a row with no facts is not data).
+/// Kept by adding the difference between a conversation's old and new facts whenever it is recomputed.
+/// </summary>
+public sealed class StoredRollup : RollupSums
+{
+    public required string Profile { get; set; }
+    public required string Shop { get; set; }
+    public string Agent { get; set; } = "";
+    public int Hour { get; set; }
+    public required string Metric { get; set; }
+}
+
+/// <summary>
+/// A row of <c>rollups_daily</c>: <c>rollups</c> summed over agents and the hours of one local day (day = hour ÷ 24),
+/// kept by the same differences in the same transaction. A shop's report without agents reads these: a month is a few
+/// hundred rows instead of tens of thousands.
+/// </summary>
+public sealed class StoredDailyRollup : RollupSums
+{
+    public required string Profile { get; set; }
+    public required string Shop { get; set; }
+    public int Day { get; set; }
+    public required string Metric { get; set; }
+}
+
+/// <summary>A row of <c>shop_counts</c>: how many events a shop has stored, kept by each write (a report prints it).</summary>
+public sealed class ShopCount
+{
+    public required string Shop { get; set; }
+    public long Events { get; set; }
 }
 
 /// <summary>The change a write makes to <c>rollups</c>: facts removed count negative, facts added positive.</summary>
 internal sealed class RollupChanges
 {
-    private static readonly string[] Sums = ["facts", "numerator", "denominator", "sum_ticks", "count", .. Enumerable.Range(0, StoredRollup.BucketColumns).Select(i => "b" + i)];
+    private static readonly string[] Sums = ["facts", "numerator", "denominator", "sum_ticks", "count", .. Enumerable.Range(0, RollupSums.BucketColumns).Select(i => "b" + i)];
 
     private readonly record struct Key(string Profile, string Shop, string Agent, int Hour, string Metric);
 
+    private readonly record struct DayKey(string Profile, string Shop, int Day, string Metric);
+
     private readonly Dictionary<Key, long[]> _changes = [];
+    private readonly Dictionary<DayKey, long[]> _days = [];
+    private readonly Dictionary<string, long> _events = new(StringComparer.Ordinal);
+
+    /// <summary>Events newly stored for a shop.</summary>
+    public void AddEvents(string shop, long count)
+    {
+        if (count != 0) _events[shop] = _events.GetValueOrDefault(shop) + count;
+    }
 
     static RollupChanges()
     {
-        if (ReplyBuckets.Count != StoredRollup.BucketColumns)
-            throw new InvalidOperationException($"rollups has {StoredRollup.BucketColumns} bucket columns, the engine {ReplyBuckets.Count} buckets: add a schema version");
+        if (ReplyBuckets.Count != RollupSums.BucketColumns)
+            throw new InvalidOperationException($"rollups has {RollupSums.BucketColumns} bucket columns, the engine {ReplyBuckets.Count} buckets: add a schema version");
     }
 
     public void Add(StoredFact f, int sign)
     {
         var key = new Key(f.Profile, f.Shop, f.Agent, f.Hour, f.Metric);
         if (!_changes.TryGetValue(key, out var d)) _changes[key] = d = new long[Sums.Length];
+        AddTo(d, f, sign);
+        var day = new DayKey(f.Profile, f.Shop, f.Hour / 24, f.Metric);
+        if (!_days.TryGetValue(day, out var dd)) _days[day] = dd = new long[Sums.Length];
+        AddTo(dd, f, sign);
+    }
+
+    private static void AddTo(long[] d, StoredFact f, int sign)
+    {
         d[0] += sign;
         d[1] += sign * f.Numerator;
         d[2] += sign * f.Denominator;
@@ -69,23 +122,37 @@ internal sealed class RollupChanges
         if (f.Bucket >= 0) d[5 + f.Bucket] += sign;
     }
 
-    /// <summary>Adds every non-zero change to <c>rollups</c> (insert or add) inside the context's transaction.</summary>
+    /// <summary>Adds every non-zero change to <c>rollups</c>, <c>rollups_daily</c> and <c>shop_counts</c> (insert or add) inside the context's transaction.</summary>
     public async Task Apply(KefuDb db, CancellationToken ct)
     {
-        var changed = _changes.Where(c => c.Value.Any(v => v != 0)).ToList();
+        await Upsert(db, "rollups", ["profile", "shop", "agent", "hour", "metric"],
+            _changes.Where(c => c.Value.Any(v => v != 0)).Select(c => ((object[])[c.Key.Profile, c.Key.Shop, c.Key.Agent, c.Key.Hour, c.Key.Metric], c.Value)).ToList(), ct);
+        await Upsert(db, "rollups_daily", ["profile", "shop", "day", "metric"],
+            _days.Where(c => c.Value.Any(v => v != 0)).Select(c => ((object[])[c.Key.Profile, c.Key.Shop, c.Key.Day, c.Key.Metric], c.Value)).ToList(), ct);
+        await Upsert(db, "shop_counts", ["shop"], ["events"],
+            _events.Select(c => ((object[])[c.Key], new[] { c.Value })).ToList(), ct);
         _changes.Clear();
-        if (changed.Count == 0) return;
+        _days.Clear();
+        _events.Clear();
+    }
+
+    private static Task Upsert(KefuDb db, string table, string[] keys, List<(object[] Key, long[] Sums)> rows, CancellationToken ct) =>
+        Upsert(db, table, keys, Sums, rows, ct);
+
+    /// <summary><c>INSERT … ON CONFLICT (keys) DO UPDATE SET s = s + excluded.s</c>, the same SQL on both databases, one prepared statement.</summary>
+    private static async Task Upsert(KefuDb db, string table, string[] keys, string[] sums, List<(object[] Key, long[] Sums)> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("rollups change inside the store's transaction");
-        string[] keys = ["profile", "shop", "agent", "hour", "metric"];
-        var columns = keys.Concat(Sums).ToArray();
+        var columns = keys.Concat(sums).ToArray();
         var p = db.IsSqlite ? "$" : "@";
         command.CommandText =
-            $"INSERT INTO rollups ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => p + "p" + i))}) " +
+            $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => p + "p" + i))}) " +
             $"ON CONFLICT ({string.Join(", ", keys.Select(c => $"\"{c}\""))}) DO UPDATE SET " +
-            string.Join(", ", Sums.Select(c => $"\"{c}\" = rollups.\"{c}\" + excluded.\"{c}\""));
+            string.Join(", ", sums.Select(c => $"\"{c}\" = {table}.\"{c}\" + excluded.\"{c}\""));
         var parameters = new DbParameter[columns.Length];
         for (var i = 0; i < columns.Length; i++)
         {
@@ -93,14 +160,10 @@ internal sealed class RollupChanges
             parameters[i].ParameterName = p + "p" + i;
             command.Parameters.Add(parameters[i]);
         }
-        foreach (var (key, d) in changed)
+        foreach (var (key, d) in rows)
         {
-            parameters[0].Value = key.Profile;
-            parameters[1].Value = key.Shop;
-            parameters[2].Value = key.Agent;
-            parameters[3].Value = key.Hour;
-            parameters[4].Value = key.Metric;
-            for (var i = 0; i < d.Length; i++) parameters[5 + i].Value = d[i];
+            for (var i = 0; i < key.Length; i++) parameters[i].Value = key[i];
+            for (var i = 0; i < d.Length; i++) parameters[key.Length + i].Value = d[i];
             await command.ExecuteNonQueryAsync(ct);
         }
     }

@@ -18,6 +18,8 @@ public sealed class SchemaTests(ITestOutputHelper output)
         await using (var context = db.Open())
         {
             await context.Database.ExecuteSqlRawAsync("DROP TABLE api_keys");
+            await context.Database.ExecuteSqlRawAsync("DROP TABLE rollups_daily");
+            await context.Database.ExecuteSqlRawAsync("DROP TABLE shop_counts");
             await context.SchemaVersion.ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, 1));
         }
 
@@ -27,6 +29,11 @@ public sealed class SchemaTests(ITestOutputHelper output)
         await using var after = db.Open();
         Assert.Equal(KefuStorage.SchemaVersion, (await after.SchemaVersion.SingleAsync()).Version);
         Assert.Equal(2, await after.Events.CountAsync());
+        // The derived tables are filled from what version 1 kept: the day sums of rollups, the events per shop.
+        Assert.Equal(2, await after.ShopCounts.Where(c => c.Shop == "s1").Select(c => c.Events).SingleAsync());
+        var hourly = await after.Rollups.Where(r => r.Metric == "reply_rate_3min").SumAsync(r => r.Numerator);
+        Assert.Equal(1, hourly);
+        Assert.Equal(hourly, await after.DailyRollups.Where(r => r.Metric == "reply_rate_3min").SumAsync(r => r.Numerator));
         await Accounts.AddKey(after, "new", Accounts.NewKey(), null, 0);
         Assert.Equal(1, await after.ApiKeys.CountAsync());
     }

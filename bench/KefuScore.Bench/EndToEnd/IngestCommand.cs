@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using KefuScore.App.Reading;
+using KefuScore.App.Writing;
+using KefuScore.Engine.Simulation;
+
+namespace KefuScore.Bench.EndToEnd;
+
+/// <summary>
+/// <c>ingest --url URL --key KEY --events N [--batch 5000] [--clients 4] [--shops 30]</c>: a bounded HTTP load run
+/// against a running server (<c>kefu serve</c>). Simulated events in time order (as live integrations send them) are
+/// cut into NDJSON requests before the clock starts; <c>--clients</c> connections post them as fast as the server
+/// answers. Prints events/s over the whole run and request latency percentiles; fails unless every request is 200.
+/// </summary>
+public static class IngestCommand
+{
+    public static async Task<int> Run(Options options)
+    {
+        if (options.Url is null || options.Key is null || options.Events <= 0)
+            throw new ArgumentException("ingest needs --url, --key and --events");
+        var sim = new SimulationOptions { Shops = options.Shops, Days = Math.Max(1, (int)(options.Events / (options.Shops * 1_600L)) + 1), Seed = options.Seed };
+        var events = Simulator.Generate(sim).OrderBy(e => e.At).Take((int)options.Events).ToList();
+        var bodies = new List<byte[]>();
+        foreach (var chunk in events.Chunk(options.Batch))
+        {
+            using var buffer = new MemoryStream();
+            EventWriter.Write(buffer, EventFileFormat.JsonLines, chunk);
+            bodies.Add(buffer.ToArray());
+        }
+        Console.Error.WriteLine($"{events.Count:N0} events ({sim.Shops} shops, from {events[0].At:yyyy-MM-dd} to {events[^1].At:yyyy-MM-dd}) in {bodies.Count} requests of up to {options.Batch}; {options.Clients} clients");
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients }) { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
+        var latencies = new double[bodies.Count];
+        var failures = 0;
+        long accepted = 0, duplicates = 0;
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < bodies.Count)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var content = new ByteArrayContent(bodies[i]);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+                using var response = await http.PostAsync("/api/v1/events", content);
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    using var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                    Interlocked.Add(ref accepted, answer.RootElement.GetProperty("accepted").GetInt64());
+                    Interlocked.Add(ref duplicates, answer.RootElement.GetProperty("duplicates").GetInt64());
+                }
+                else
+                {
+                    Interlocked.Increment(ref failures);
+                    Console.Error.WriteLine($"request {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+        }));
+        watch.Stop();
+        Array.Sort(latencies);
+        double P(double q) => latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{events.Count:N0} events in {watch.Elapsed.TotalSeconds:F2} s: {events.Count / watch.Elapsed.TotalSeconds:N0} events/s; " +
+            $"request latency p50 {P(0.5):F0} ms, p99 {P(0.99):F0} ms, max {latencies[^1]:F0} ms; {accepted:N0} accepted, {duplicates:N0} duplicates, {failures} failed requests"));
+        return failures == 0 ? 0 : 1;
+    }
+}

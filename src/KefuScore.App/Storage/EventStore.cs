@@ -30,6 +30,17 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
 
     private readonly Func<string, CompiledProfile> _profiles = profiles ?? CachedCatalog;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private ConversationCache? _cache;
+    /// <summary>Shop → the profile its facts are kept under, for shops this store has seen (valid with the cache).</summary>
+    private readonly Dictionary<string, string> _shops = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How many recently written conversations keep their events and facts in memory, so that the next write to them
+    /// needs no read-back (0: none). 50,000 conversations of ten events are about 100 MB.
+    /// </summary>
+    public int CachedConversations { get; init; } = 50_000;
+
+    private ConversationCache Cache => _cache ??= new ConversationCache(CachedConversations);
 
     public DbContextOptions<KefuDb> Options { get; } = options;
 
@@ -65,7 +76,15 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 // transaction), so it would scan the whole table for every id lookup; every lookup here has an index.
                 await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_seqscan = off", ct);
             }
-            return new Batch(this, db, tx);
+            // Inside the write lock: if the generation moved since this store last committed, another writer (another
+            // process) changed the database, and nothing remembered about it can be trusted.
+            var generation = await db.StoreState.Where(s => s.Id == 1).Select(s => s.Generation).SingleAsync(ct);
+            if (generation != Cache.Generation)
+            {
+                Cache.Clear();
+                _shops.Clear();
+            }
+            return new Batch(this, db, tx, generation);
         }
         catch
         {
@@ -97,13 +116,19 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         private readonly HashSet<(string Shop, string Conversation)> _affected = [];
         private readonly Dictionary<string, string> _shopProfiles = new(StringComparer.Ordinal);
         private readonly RollupChanges _rollups = new();
+        private readonly long _generation;
+        /// <summary>This batch's new events of each conversation, for conversations re-analysed from the cache.</summary>
+        private readonly Dictionary<(string Shop, string Conversation), List<StoredEvent>> _fresh = [];
+        /// <summary>Shops first seen in this batch, remembered by the store only once the batch commits.</summary>
+        private readonly Dictionary<string, string> _newShops = new(StringComparer.Ordinal);
         private bool _done;
 
-        internal Batch(EventStore store, KefuDb db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx)
+        internal Batch(EventStore store, KefuDb db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, long generation)
         {
             _store = store;
             _db = db;
             _tx = tx;
+            _generation = generation;
         }
 
         /// <summary>Inserts the new events of <paramref name="events"/>; facts are brought up to date at <see cref="Commit"/>.</summary>
@@ -138,8 +163,15 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             var rows = new List<StoredEvent>(fresh.Count);
             foreach (var e in fresh)
             {
-                rows.Add(StoredEvent.From(e));
-                if (e.Conversation is not null && ConversationTypes.Contains((short)e.Type)) _affected.Add((e.Shop, e.Conversation));
+                var row = StoredEvent.From(e);
+                rows.Add(row);
+                if (e.Conversation is not null && ConversationTypes.Contains((short)e.Type))
+                {
+                    var key = (e.Shop, e.Conversation);
+                    _affected.Add(key);
+                    if (!_fresh.TryGetValue(key, out var list)) _fresh[key] = list = [];
+                    list.Add(row);
+                }
                 else if (e.Type == EventType.Rating) loose.Add(e);
             }
             await BulkInsert.Events(_db, rows, ct);
@@ -157,28 +189,71 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         public async Task Commit(CancellationToken ct = default)
         {
             ObjectDisposedException.ThrowIf(_done, this);
-            foreach (var shop in _affected.GroupBy(a => a.Shop, StringComparer.Ordinal))
+            var cache = _store.Cache;
+            var staged = new List<(ConversationCache.Key Key, ConversationCache.Entry Entry)>(_affected.Count);
+            try
             {
-                var profile = _shopProfiles[shop.Key];
-                foreach (var chunk in shop.Select(a => a.Conversation).Chunk(Chunk))
+                foreach (var shop in _affected.GroupBy(a => a.Shop, StringComparer.Ordinal))
                 {
-                    var before = _db.Facts.Where(f => f.Profile == profile && f.Shop == shop.Key && chunk.Contains(f.Conversation));
-                    foreach (var f in await before.AsNoTracking().ToListAsync(ct)) _rollups.Add(f, -1);
-                    await before.ExecuteDeleteAsync(ct);
-                    var stored = await _db.Events.AsNoTracking()
-                        .Where(e => e.Shop == shop.Key && chunk.Contains(e.Conversation) && ConversationTypes.Contains(e.Type))
-                        .ToListAsync(ct);
-                    var facts = new List<StoredFact>();
-                    foreach (var conversation in stored.GroupBy(e => e.Conversation, StringComparer.Ordinal))
-                        facts.AddRange(Analyse(shop.Key, conversation.Key, [conversation.Select(e => e.ToEvent()).ToArray()]));
-                    await BulkInsert.Facts(_db, facts, ct);
-                    foreach (var f in facts) _rollups.Add(f, +1);
+                    var profile = _shopProfiles[shop.Key];
+                    foreach (var chunk in shop.Select(a => a.Conversation).Chunk(Chunk))
+                    {
+                        // Conversations written recently are re-analysed from memory: their stored events are the cached ones
+                        // plus this batch's, their old facts the cached ones. The others are read back.
+                        var analysed = new List<(string Conversation, ChatEvent[] Events)>(chunk.Length);
+                        var misses = new List<string>();
+                        foreach (var conversation in chunk)
+                        {
+                            if (cache.TryGet(new(profile, shop.Key, conversation), out var entry))
+                            {
+                                foreach (var f in entry.Facts) _rollups.Add(f, -1);
+                                analysed.Add((conversation, [.. entry.Events, .. _fresh[(shop.Key, conversation)].Select(e => e.ToEvent())]));
+                            }
+                            else misses.Add(conversation);
+                        }
+                        var all = _db.Facts.Where(f => f.Profile == profile && f.Shop == shop.Key && chunk.Contains(f.Conversation));
+                        if (misses.Count > 0)
+                        {
+                            var before = _db.Facts.Where(f => f.Profile == profile && f.Shop == shop.Key && misses.Contains(f.Conversation));
+                            foreach (var f in await before.AsNoTracking().ToListAsync(ct)) _rollups.Add(f, -1);
+                            var stored = await _db.Events.AsNoTracking()
+                                .Where(e => e.Shop == shop.Key && misses.Contains(e.Conversation) && ConversationTypes.Contains(e.Type))
+                                .ToListAsync(ct);
+                            foreach (var conversation in stored.GroupBy(e => e.Conversation, StringComparer.Ordinal))
+                                analysed.Add((conversation.Key, conversation.Select(e => e.ToEvent()).ToArray()));
+                        }
+                        await all.ExecuteDeleteAsync(ct);
+                        var facts = new List<StoredFact>();
+                        foreach (var (conversation, events) in analysed)
+                        {
+                            var mine = Analyse(shop.Key, conversation, [events]).ToList(); // sorts events in place
+                            facts.AddRange(mine);
+                            staged.Add((new(profile, shop.Key, conversation), new(events, mine)));
+                        }
+                        await BulkInsert.Facts(_db, facts, ct);
+                        foreach (var f in facts) _rollups.Add(f, +1);
+                    }
                 }
+                // Once per transaction: a row touched by many conversations is written once, with the net change.
+                await _rollups.Apply(_db, ct);
+                await _db.StoreState.Where(s => s.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(x => x.Generation, x => x.Generation + 1), ct);
+                await _tx.CommitAsync(ct);
             }
-            // Once per transaction: a row touched by many conversations is written once, with the net change.
-            await _rollups.Apply(_db, ct);
-            await _tx.CommitAsync(ct);
+            catch
+            {
+                // Whatever this transaction did is rolled back; the cache may have been read for it but was not
+                // changed, yet drop it anyway so a half-understood failure cannot leave it out of step.
+                cache.Clear();
+                _store._shops.Clear();
+                throw;
+            }
             _done = true;
+            if (cache.Generation == _generation || cache.Generation == -1)
+            {
+                cache.Generation = _generation + 1;
+                foreach (var (key, entry) in staged) cache.Put(key, entry);
+                foreach (var (shop, profile) in _newShops) _store._shops[shop] = profile;
+            }
         }
 
         /// <summary>Facts of each event group (one conversation, or one loose rating) under the shop's profile.</summary>
@@ -209,6 +284,11 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         private async Task EnsureShop(string shop, CancellationToken ct)
         {
             if (_shopProfiles.ContainsKey(shop)) return;
+            if (_store._shops.TryGetValue(shop, out var known))
+            {
+                _shopProfiles[shop] = known;
+                return;
+            }
             var row = await _db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shop, ct);
             if (row is null)
             {
@@ -216,6 +296,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 _db.Shops.Add(row);
             }
             _shopProfiles[shop] = row.Profile;
+            _newShops[shop] = row.Profile;
         }
 
         public async ValueTask DisposeAsync()

@@ -17,6 +17,7 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options
     public DbSet<StoredRollup> Rollups => Set<StoredRollup>();
     public DbSet<StoredDailyRollup> DailyRollups => Set<StoredDailyRollup>();
     public DbSet<ShopCount> ShopCounts => Set<ShopCount>();
+    public DbSet<StoreState> StoreState => Set<StoreState>();
     public DbSet<ShopRow> Shops => Set<ShopRow>();
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
     public DbSet<UserRow> Users => Set<UserRow>();
@@ -55,6 +56,12 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options
         {
             e.ToTable("shop_counts");
             e.HasKey(x => x.Shop);
+        });
+        b.Entity<StoreState>(e =>
+        {
+            e.ToTable("store_state");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
         });
         b.Entity<ShopRow>(e =>
         {

@@ -84,6 +84,11 @@ public static class KefuStorage
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
+        if (!await db.StoreState.AnyAsync(ct))
+        {
+            db.StoreState.Add(new StoreState { Id = 1 });
+            await db.SaveChangesAsync(ct);
+        }
         return created;
     }
 

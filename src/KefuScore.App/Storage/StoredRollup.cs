@@ -70,6 +70,16 @@ public sealed class StoredDailyRollup : RollupSums
     public required string Metric { get; set; }
 }
 
+/// <summary>
+/// The one row of <c>store_state</c>: the write generation, added to by every committed write. A writer that finds it
+/// moved since its own last commit knows another process wrote in between (<see cref="EventStore"/>'s cache).
+/// </summary>
+public sealed class StoreState
+{
+    public int Id { get; set; } = 1;
+    public long Generation { get; set; }
+}
+
 /// <summary>A row of <c>shop_counts</c>: how many events a shop has stored, kept by each write (a report prints it).</summary>
 public sealed class ShopCount
 {

@@ -45,6 +45,48 @@ public sealed class EventStoreTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task The_conversation_cache_changes_nothing_stored(string provider)
+    {
+        // The same shuffled batches through stores that remember no conversation, 7 of them (constant eviction) and
+        // all of them; the facts and rollups they leave must be the same rows.
+        var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 2, Seed = 21 }).ToArray();
+        new Random(4).Shuffle(events);
+        var results = new List<(List<string> Facts, List<string> Rollups)>();
+        foreach (var capacity in new[] { 0, 7, 100_000 })
+        {
+            await using var db = await TestDatabase.Create(provider, output);
+            if (db is null) return;
+            using var store = new EventStore(db.Options) { CachedConversations = capacity };
+            foreach (var batch in events.Chunk(97)) await store.Ingest(batch);
+            await using var context = db.Open();
+            results.Add((
+                (await context.Facts.AsNoTracking().ToListAsync()).Select(f => $"{f.Conversation} {f.Metric} {f.Hour} {f.Agent} {f.Numerator}/{f.Denominator} {f.SumTicks}/{f.Count} {f.Bucket}").Order(StringComparer.Ordinal).ToList(),
+                (await context.Rollups.AsNoTracking().Where(r => r.Facts != 0).ToListAsync()).Select(r => $"{r.Metric} {r.Hour} {r.Agent} {r.Facts} {r.Numerator}/{r.Denominator} {r.SumTicks}/{r.Count} {string.Join(",", r.Buckets())}").Order(StringComparer.Ordinal).ToList()));
+            await AssertRollupsAreTheFactsSummed(context, "s1");
+        }
+        Assert.True(results[0].Facts.Count > 1000, $"{results[0].Facts.Count} facts");
+        Assert.Equal(results[0].Facts, results[1].Facts);
+        Assert.Equal(results[0].Facts, results[2].Facts);
+        Assert.Equal(results[0].Rollups, results[1].Rollups);
+        Assert.Equal(results[0].Rollups, results[2].Rollups);
+    }
+
+    [Fact]
+    public async Task A_write_by_another_store_in_between_is_not_hidden_by_the_cache()
+    {
+        await using var db = await TestDatabase.Create("sqlite", output);
+        using var other = new EventStore(db!.Options);
+        await db.Store.Ingest([Customer("m1", "10:00:00")]);          // db.Store now remembers c1
+        await other.Ingest([Agent("m2", "10:01:00")]);                 // another process answers it
+        await db.Store.Ingest([Customer("m3", "10:10:00")]);          // db.Store must not re-analyse c1 without m2
+
+        Assert.Equal((1, 2), await Rate(db, "2026-11-20"));
+        await using var context = db.Open();
+        await AssertRollupsAreTheFactsSummed(context, "s1");
+    }
+
     private static async Task AssertRollupsAreTheFactsSummed(KefuDb context, string shop)
     {
         var profile = ProfileCatalog.Compile("douyin");

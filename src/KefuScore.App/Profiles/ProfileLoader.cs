@@ -46,6 +46,7 @@ public static partial class ProfileLoader
             Assessments = r.List(root, "", "assessments", (a, p) => ReadAssessment(r, errors, a, p)),
             SpecialPeriods = r.List(root, "", "special_periods", (s, p) => ReadSpecialPeriod(r, errors, s, p)),
             Versions = r.List(root, "", "versions", (v, p) => ReadVersion(r, errors, v, p)),
+            Score = ReadScore(r, errors, root),
             Source = source,
         };
         errors.AddRange(r.Problems);

@@ -137,6 +137,10 @@ public sealed class CompiledProfile
         if (sessions.CloseAfterCustomerSilence is { } cs && cs > profile.IdleClose || sessions.CloseAfterAgentSilence is { } ag && ag > profile.IdleClose)
             errors.Add(new("sessions", "a session cannot stay open longer than idle_close"));
 
+        foreach (var i in profile.Score?.Indicators ?? [])
+            if (i.Source == Score.IndicatorSource.Metric && !ids.Contains(i.From))
+                errors.Add(new($"{i.Path}.metric", $"unknown metric '{i.From}' (known: {string.Join(", ", ids)})"));
+
         var ruleIds = new HashSet<string>(rules.Select(r => r.Id), StringComparer.Ordinal);
         foreach (var (sp, i) in profile.SpecialPeriods.Select((s, i) => (s, i)))
         {

@@ -24,6 +24,8 @@ public sealed record Profile
     public IReadOnlyList<SpecialPeriod> SpecialPeriods { get; init; } = [];
     /// <summary>Later versions of the rules, each from its effective date; history is computed under the version in force.</summary>
     public IReadOnlyList<ProfileVersion> Versions { get; init; } = [];
+    /// <summary>The experience-score model (体验分, SPEC §5.4), where the platform has one.</summary>
+    public Score.ScoreModel? Score { get; init; }
     /// <summary>Where the profile came from (file path or "built-in"), for error messages.</summary>
     public string Source { get; init; } = "";
 

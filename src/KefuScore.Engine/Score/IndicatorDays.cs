@@ -35,10 +35,12 @@ public sealed class IndicatorDays
         _drivers[key] = _drivers.GetValueOrDefault(key) + bad;
     }
 
-    public void Merge(IndicatorDays other)
+    public void Merge(IndicatorDays other, Func<string, DateOnly, bool>? keep = null)
     {
-        foreach (var (k, v) in other._totals) Add(k.Shop, k.Date, k.Indicator, v.Numerator, v.Denominator);
-        foreach (var (k, v) in other._drivers) AddDriver(k.Shop, k.Date, k.Indicator, k.Driver, v);
+        foreach (var (k, v) in other._totals)
+            if (keep is null || keep(k.Shop, k.Date)) Add(k.Shop, k.Date, k.Indicator, v.Numerator, v.Denominator);
+        foreach (var (k, v) in other._drivers)
+            if (keep is null || keep(k.Shop, k.Date)) AddDriver(k.Shop, k.Date, k.Indicator, k.Driver, v);
     }
 
     /// <summary>Every indicator of a shop summed over [from, to] (local dates, inclusive).</summary>

@@ -14,8 +14,9 @@ public sealed class IndicatorDays
     private readonly record struct TotalKey(string Shop, DateOnly Date, string Indicator);
     private readonly record struct DriverKey(string Shop, DateOnly Date, string Indicator, string Driver);
 
-    private readonly Dictionary<TotalKey, (double Numerator, double Denominator)> _totals = [];
-    private readonly Dictionary<DriverKey, double> _drivers = [];
+    // Decimal sums: values converted once from double add exactly, so any input order gives the same sums.
+    private readonly Dictionary<TotalKey, (decimal Numerator, decimal Denominator)> _totals = [];
+    private readonly Dictionary<DriverKey, decimal> _drivers = [];
 
     public IEnumerable<string> Shops => _totals.Keys.Select(k => k.Shop).Distinct().Order(StringComparer.Ordinal);
 
@@ -25,41 +26,47 @@ public sealed class IndicatorDays
     {
         var key = new TotalKey(shop, date, indicator);
         _totals.TryGetValue(key, out var cell);
-        _totals[key] = (cell.Numerator + numerator, cell.Denominator + denominator);
+        _totals[key] = (cell.Numerator + (decimal)numerator, cell.Denominator + (decimal)denominator);
     }
 
     public void AddDriver(string shop, DateOnly date, string indicator, string driver, double bad)
     {
         if (bad == 0) return;
         var key = new DriverKey(shop, date, indicator, driver);
-        _drivers[key] = _drivers.GetValueOrDefault(key) + bad;
+        _drivers[key] = _drivers.GetValueOrDefault(key) + (decimal)bad;
     }
 
     public void Merge(IndicatorDays other, Func<string, DateOnly, bool>? keep = null)
     {
         foreach (var (k, v) in other._totals)
-            if (keep is null || keep(k.Shop, k.Date)) Add(k.Shop, k.Date, k.Indicator, v.Numerator, v.Denominator);
+        {
+            if (keep is not null && !keep(k.Shop, k.Date)) continue;
+            _totals.TryGetValue(k, out var cell);
+            _totals[k] = (cell.Numerator + v.Numerator, cell.Denominator + v.Denominator);
+        }
         foreach (var (k, v) in other._drivers)
-            if (keep is null || keep(k.Shop, k.Date)) AddDriver(k.Shop, k.Date, k.Indicator, k.Driver, v);
+            if (keep is null || keep(k.Shop, k.Date)) _drivers[k] = _drivers.GetValueOrDefault(k) + v;
     }
 
     /// <summary>Every indicator of a shop summed over [from, to] (local dates, inclusive).</summary>
     public IndicatorWindow Window(string shop, DateOnly from, DateOnly to)
     {
-        var totals = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
+        var sums = new Dictionary<string, (decimal, decimal)>(StringComparer.Ordinal);
         foreach (var (k, v) in _totals)
         {
             if (k.Shop != shop || k.Date < from || k.Date > to) continue;
-            totals.TryGetValue(k.Indicator, out var cell);
-            totals[k.Indicator] = (cell.Item1 + v.Numerator, cell.Item2 + v.Denominator);
+            sums.TryGetValue(k.Indicator, out var cell);
+            sums[k.Indicator] = (cell.Item1 + v.Numerator, cell.Item2 + v.Denominator);
         }
-        var drivers = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        var parts = new Dictionary<string, Dictionary<string, decimal>>(StringComparer.Ordinal);
         foreach (var (k, v) in _drivers)
         {
             if (k.Shop != shop || k.Date < from || k.Date > to) continue;
-            if (!drivers.TryGetValue(k.Indicator, out var map)) drivers[k.Indicator] = map = new(StringComparer.Ordinal);
+            if (!parts.TryGetValue(k.Indicator, out var map)) parts[k.Indicator] = map = new(StringComparer.Ordinal);
             map[k.Driver] = map.GetValueOrDefault(k.Driver) + v;
         }
+        var totals = sums.ToDictionary(x => x.Key, x => ((double)x.Value.Item1, (double)x.Value.Item2), StringComparer.Ordinal);
+        var drivers = parts.ToDictionary(x => x.Key, x => x.Value.ToDictionary(d => d.Key, d => (double)d.Value, StringComparer.Ordinal), StringComparer.Ordinal);
         return new IndicatorWindow(from, to, totals, drivers);
     }
 

@@ -101,7 +101,7 @@ internal static class ScoreCommand
         foreach (var c in x.Indicators.Where(c => c.Contribution != 0).OrderBy(c => c.Contribution))
         {
             var a = Advice.For(c.Spec.Category);
-            var drivers = string.Join(", ", c.Drivers.Where(d => d.Change != 0).Take(3).Select(d => $"{d.Driver} {d.Change:+0.####;-0.####}"));
+            var drivers = string.Join(", ", c.Drivers.Where(d => d.Change != 0).OrderByDescending(d => Math.Abs(d.Change)).Take(3).Select(d => $"{d.Driver} {d.Change:+0.####;-0.####}"));
             table.AddRow(Markup.Escape(c.Spec.Name("zh-CN")), N(c.Against is { } b ? Math.Round(b, 4) : null), N(c.Value is { } v ? Math.Round(v, 4) : null),
                 c.Contribution.ToString("+0.##;-0.##;0", CultureInfo.InvariantCulture), Markup.Escape(a.ReasonZh), Markup.Escape(a.AdviceZh), Markup.Escape(drivers));
         }

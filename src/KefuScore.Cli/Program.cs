@@ -24,6 +24,8 @@ public static class Program
         root.Subcommands.Add(PlanCommand.Create(io));
         root.Subcommands.Add(InspectCommand.Create(io));
         root.Subcommands.Add(CalendarCommand.Create(io));
+        root.Subcommands.Add(ScoreCommand.Create(io));
+        root.Subcommands.Add(ReconcileCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -41,6 +41,7 @@ public static class KefuWebHost
         api.MapEventsApi();
         api.MapShopsApi();
         api.MapReportsApi();
+        KefuScore.Web.Score.ScoreApi.MapScoreApi(api);
 
         await app.RunAsync();
     }

@@ -8,7 +8,7 @@ public static partial class ProfileLoader
     private static readonly string[] MetricKeys =
     [
         "id", "names", "kind", "unit", "hours", "within", "first_only", "session_rule", "accept_assist", "exclude_bot_only",
-        "close_at_day_end", "per_account", "cap", "unanswered_as", "levels", "of", "reason",
+        "close_at_day_end", "per_account", "cap", "unanswered_as", "levels", "of", "reason", "exclude_leave_messages",
     ];
 
     private static readonly string[] ComparisonKeys = ["below", "at_most", "above", "at_least"];
@@ -17,6 +17,7 @@ public static partial class ProfileLoader
     {
         "reply_within" => MetricKind.ReplyWithin, "reply_time" => MetricKind.ReplyTime, "unanswered" => MetricKind.Unanswered,
         "consultations" => MetricKind.Consultations, "not_served" => MetricKind.NotServed, "rating_share" => MetricKind.RatingShare,
+        "leave_message" => MetricKind.LeaveMessage, "complaint_rate" => MetricKind.ComplaintRate,
         _ => null,
     };
 
@@ -33,19 +34,24 @@ public static partial class ProfileLoader
         var kindText = r.String(m, path, "kind", required: true);
         var kind = kindText is null ? null : KindOf(kindText);
         if (kindText is not null && kind is null)
-            errors.Add(new ProfileError($"{path}.kind", $"'{kindText}' is not one of reply_within, reply_time, unanswered, consultations, not_served, rating_share"));
+            errors.Add(new ProfileError($"{path}.kind", $"'{kindText}' is not one of reply_within, reply_time, unanswered, consultations, not_served, rating_share, leave_message, complaint_rate"));
         var unitText = r.String(m, path, "unit");
-        CountingUnit? unit = unitText switch { null or "message" => CountingUnit.Message, "round" => CountingUnit.Round, "session" => CountingUnit.Session, _ => null };
-        if (unit is null)
-            errors.Add(new ProfileError($"{path}.unit", unitText == "buyer"
-                ? "the buyer unit is not supported by this version of the engine (see docs/decisions.md)"
-                : $"'{unitText}' is not one of message, round, session"));
+        CountingUnit? unit = unitText switch
+        {
+            null or "message" => CountingUnit.Message, "round" => CountingUnit.Round, "session" => CountingUnit.Session, "buyer" => CountingUnit.Buyer,
+            _ => null,
+        };
+        if (unit is null) errors.Add(new ProfileError($"{path}.unit", $"'{unitText}' is not one of message, round, session, buyer"));
         var hours = AssessmentHours.AllDay;
         if (r.String(m, path, "hours") is { } hoursText && !AssessmentHours.TryParse(hoursText, out hours, out var hoursError))
             errors.Add(new ProfileError($"{path}.hours", hoursError));
         var ruleText = r.String(m, path, "session_rule");
-        SessionRule? rule = ruleText switch { null or "average_round_wait" => SessionRule.AverageRoundWait, "every_round" => SessionRule.EveryRound, _ => null };
-        if (rule is null) errors.Add(new ProfileError($"{path}.session_rule", $"'{ruleText}' is not average_round_wait or every_round"));
+        SessionRule? rule = ruleText switch
+        {
+            null or "average_round_wait" => SessionRule.AverageRoundWait, "every_round" => SessionRule.EveryRound, "first_round" => SessionRule.FirstRound,
+            _ => null,
+        };
+        if (rule is null) errors.Add(new ProfileError($"{path}.session_rule", $"'{ruleText}' is not average_round_wait, every_round or first_round"));
         if (id is null || kind is null) return null;
         return new MetricDefinition
         {
@@ -55,7 +61,20 @@ public static partial class ProfileLoader
             ExcludeBotOnly = r.Bool(m, path, "exclude_bot_only"), CloseAtDayEnd = r.Bool(m, path, "close_at_day_end"),
             PerAccount = r.Bool(m, path, "per_account"), CapSeconds = r.Duration(m, path, "cap")?.TotalSeconds,
             UnansweredAsSeconds = r.Duration(m, path, "unanswered_as")?.TotalSeconds,
-            Levels = r.Levels(m, path, "levels"), Of = r.Levels(m, path, "of"), Reason = r.String(m, path, "reason"), Path = path,
+            Levels = r.Levels(m, path, "levels"), Of = r.Levels(m, path, "of"), Reason = r.String(m, path, "reason"),
+            ExcludeLeaveMessages = r.Bool(m, path, "exclude_leave_messages"), Path = path,
+        };
+    }
+
+    private static SessionRules ReadSessions(Reader r, YamlMappingNode root)
+    {
+        if (r.Mapping(root, "", "sessions") is not { } s) return SessionRules.None;
+        r.Known(s, "sessions", "continue_within", "close_after_agent_silence", "close_after_customer_silence");
+        return new SessionRules
+        {
+            ContinueWithin = r.Duration(s, "sessions", "continue_within"),
+            CloseAfterAgentSilence = r.Duration(s, "sessions", "close_after_agent_silence"),
+            CloseAfterCustomerSilence = r.Duration(s, "sessions", "close_after_customer_silence"),
         };
     }
 

@@ -17,6 +17,7 @@ public static class ExplainJson
         ExplainReason.MergedIntoRound => "merged_into_round",
         ExplainReason.NotFirstOfDay => "not_first_of_day",
         ExplainReason.BotOnly => "bot_only",
+        ExplainReason.LeaveMessage => "leave_message",
         _ => "not_in_version",
     };
 
@@ -34,6 +35,7 @@ public static class ExplainJson
             ExplainReason.MergedIntoRound => $"merged into the {m.Unit.ToString().ToLowerInvariant()} opened by {row.RoundStartId}",
             ExplainReason.NotFirstOfDay => "not the conversation's first counted message of the day",
             ExplainReason.BotOnly => "the conversation was handled by bots only, which this profile leaves out",
+            ExplainReason.LeaveMessage => "the session was left as a message (留言): no valid reply before it closed; counted in the leave-message rate instead",
             _ => "the metric is not in the profile version in force that day",
         };
     }

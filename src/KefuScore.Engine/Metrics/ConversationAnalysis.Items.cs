@@ -13,7 +13,7 @@ public sealed partial class ConversationAnalysis
         var holders = m.PerAccount ? Holders(events) : null;
         var botOnly = m.ExcludeBotOnly && BotOnly(events, m.AcceptAssist);
         var lastCountedDay = int.MinValue;
-        var sessions = m.Unit == CountingUnit.Session ? SessionIds(events) : null;
+        var sessions = m.Unit == CountingUnit.Session ? Sessions(events) : null;
         var (starts, count) = m.PerAccount ? AccountStarts(events, next) : (_customers, _customerCount);
 
         var k = 0;
@@ -33,9 +33,10 @@ public sealed partial class ConversationAnalysis
             else if (!m.Hours.Contains(TimeOfDay(start))) { counted = false; reason = ExplainReason.OutsideHours; }
             else if (!InVersion(ctx, _local[start])) { counted = false; reason = ExplainReason.NotInVersion; }
             else if (m.FirstOnly && LocalDay(start) == lastCountedDay) { counted = false; reason = ExplainReason.NotFirstOfDay; }
+            else if (m.ExcludeLeaveMessages && sessions is not null && IsLeaveMessage(events, next, sessions[start], start)) { counted = false; reason = ExplainReason.LeaveMessage; }
 
             var (answered, wait, reply) = m.Unit == CountingUnit.Session
-                ? SessionWait(events, next, starts, k, end, m)
+                ? SessionWait(events, next, starts, k, end, m, _sessionClose[sessions![start]])
                 : RoundWait(events, next[start], start, m);
             string? agent = answered ? events[reply].Agent
                 : holders is not null && holders[start] >= 0 ? events[holders[start]].Agent : null;
@@ -100,7 +101,7 @@ public sealed partial class ConversationAnalysis
     }
 
     /// <summary>A session: answered when every round is; its wait is the rounds' average (or the longest, by rule).</summary>
-    private (bool Answered, long Wait, int Reply) SessionWait(ReadOnlySpan<SlimEvent> events, int[] next, int[] starts, int from, int to, MetricDefinition m)
+    private (bool Answered, long Wait, int Reply) SessionWait(ReadOnlySpan<SlimEvent> events, int[] next, int[] starts, int from, int to, MetricDefinition m, long closeTicks)
     {
         long sum = 0, max = 0;
         var rounds = 0;
@@ -110,8 +111,10 @@ public sealed partial class ConversationAnalysis
         {
             var start = starts[j];
             var (answered, wait, reply) = RoundWait(events, next[start], start, m);
-            if (!answered) return (false, 0, NoReply);
+            // A reply after the session closed (e.g. Kuaishou's 6 h) no longer answers it.
+            if (!answered || events[reply].Ticks > closeTicks) return (false, 0, NoReply);
             if (firstReply == NoReply) firstReply = reply;
+            if (m.SessionRule == SessionRule.FirstRound) return (true, wait, reply);
             sum += wait;
             max = Math.Max(max, wait);
             rounds++;
@@ -141,23 +144,6 @@ public sealed partial class ConversationAnalysis
     }
 
     private int[] _accountStarts = [];
-
-    /// <summary>Session numbers per event: explicit opened/closed events start new ones; otherwise the stretch is one session.</summary>
-    private static int[] SessionIds(ReadOnlySpan<SlimEvent> events)
-    {
-        var ids = new int[events.Length];
-        var current = 0;
-        var used = false;
-        for (var i = 0; i < events.Length; i++)
-        {
-            ref readonly var e = ref events[i];
-            if (e.Type == EventType.Session && e.IsOpened && used) { current++; used = false; }
-            ids[i] = current;
-            if (e.IsCustomerMessage) used = true;
-            if (e.Type == EventType.Session && e.IsClosed && used) { current++; used = false; }
-        }
-        return ids;
-    }
 
     /// <summary>The first reply after a message that did not count, and why (bot, auto-reply, welcome).</summary>
     private static (string? Id, string? Why) IgnoredReply(ReadOnlySpan<SlimEvent> events, int from, int until)

@@ -53,14 +53,29 @@ public sealed partial class ConversationAnalysis(CompiledProfile profile, LocalC
                 var ctx = new MetricContext(shop, metric, index, singleVersion ? null : version, index == explainMetric ? explain : null);
                 switch (metric.Kind)
                 {
+                    case MetricKind.ReplyWithin or MetricKind.ReplyTime or MetricKind.Unanswered when metric.Unit == CountingUnit.Buyer:
+                        BuyerItems(events, ctx, facts);
+                        break;
                     case MetricKind.ReplyWithin or MetricKind.ReplyTime or MetricKind.Unanswered:
                         ReplyItems(events, ctx, facts);
+                        break;
+                    case MetricKind.Consultations when metric.Unit == CountingUnit.Buyer:
+                        ConsultingBuyers(events, ctx, facts);
+                        break;
+                    case MetricKind.Consultations when metric.Unit == CountingUnit.Session:
+                        ConsultingSessions(events, ctx, facts);
                         break;
                     case MetricKind.Consultations or MetricKind.NotServed:
                         Consultations(events, ctx, facts);
                         break;
                     case MetricKind.RatingShare:
                         Ratings(events, ctx, facts);
+                        break;
+                    case MetricKind.LeaveMessage:
+                        LeaveMessages(events, ctx, facts);
+                        break;
+                    case MetricKind.ComplaintRate:
+                        Complaints(events, ctx, facts);
                         break;
                 }
             }
@@ -103,6 +118,7 @@ public sealed partial class ConversationAnalysis(CompiledProfile profile, LocalC
             if (events[i].IsCustomerMessage) _customers[_customerCount++] = i;
         }
         _holderReady = false;
+        _sessionsReady = false;
         _computed = 0;
     }
 

@@ -19,6 +19,8 @@ public enum ExplainReason
     BotOnly,
     /// <summary>The metric does not exist in the profile version in force that day.</summary>
     NotInVersion,
+    /// <summary>The session was left as a message (留言) and the metric leaves such sessions out.</summary>
+    LeaveMessage,
 }
 
 /// <summary>One customer message of a conversation as the chosen metric saw it.</summary>

@@ -16,6 +16,7 @@ public readonly struct SlimEvent
         At = e.At;
         Id = e.Id;
         Agent = e.Agent;
+        Customer = e.Customer;
         Reason = e.Reason;
         Type = e.Type;
         Sender = e.Sender;
@@ -29,6 +30,8 @@ public readonly struct SlimEvent
     public DateTimeOffset At { get; }
     public string Id { get; }
     public string? Agent { get; }
+    /// <summary>The buyer who wrote a customer message (for the buyer unit).</summary>
+    public string? Customer { get; }
     public string? Reason { get; }
     public EventType Type { get; }
     public Sender Sender { get; }

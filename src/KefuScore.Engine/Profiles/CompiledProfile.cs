@@ -105,6 +105,14 @@ public sealed class CompiledProfile
             if (m.Kind == MetricKind.RatingShare && m.Levels.Count == 0)
                 errors.Add(new($"{m.Path}.levels", "a rating_share metric needs the levels it counts"));
             if (m.CapSeconds is <= 0) errors.Add(new($"{m.Path}.cap", "must be above 0"));
+            if (m.Unit == CountingUnit.Buyer && m.Kind is not (MetricKind.ReplyWithin or MetricKind.Consultations or MetricKind.ComplaintRate))
+                errors.Add(new($"{m.Path}.unit", "the buyer unit applies to reply_within, consultations and complaint_rate"));
+            if (m.Kind == MetricKind.ComplaintRate && m.Unit != CountingUnit.Buyer)
+                errors.Add(new($"{m.Path}.unit", "a complaint_rate counts buyers: give unit: buyer"));
+            if (m.SessionRule == SessionRule.FirstRound && m.Unit != CountingUnit.Session)
+                errors.Add(new($"{m.Path}.session_rule", "first_round needs unit: session"));
+            if (m.ExcludeLeaveMessages && m.Unit != CountingUnit.Session)
+                errors.Add(new($"{m.Path}.exclude_leave_messages", "needs unit: session"));
         }
 
         var rules = profile.Assessments.Concat(profile.Versions.SelectMany(v => v.Assessments)).ToList();
@@ -122,6 +130,16 @@ public sealed class CompiledProfile
                 if (c.Kind is not ("campaign_ban" or "fine" or "points" or "restriction" or "badge" or "warning"))
                     errors.Add(new(r.Path + ".consequence", $"unknown consequence kind '{c.Kind}' (campaign_ban, fine, points, restriction, badge, warning)"));
         }
+
+        var sessions = profile.Sessions;
+        foreach (var (value, key) in new[] { (sessions.ContinueWithin, "continue_within"), (sessions.CloseAfterAgentSilence, "close_after_agent_silence"), (sessions.CloseAfterCustomerSilence, "close_after_customer_silence") })
+            if (value is { } v && v <= TimeSpan.Zero) errors.Add(new($"sessions.{key}", "must be above 0"));
+        if (sessions.CloseAfterCustomerSilence is { } cs && cs > profile.IdleClose || sessions.CloseAfterAgentSilence is { } ag && ag > profile.IdleClose)
+            errors.Add(new("sessions", "a session cannot stay open longer than idle_close"));
+
+        foreach (var i in profile.Score?.Indicators ?? [])
+            if (i.Source == Score.IndicatorSource.Metric && !ids.Contains(i.From))
+                errors.Add(new($"{i.Path}.metric", $"unknown metric '{i.From}' (known: {string.Join(", ", ids)})"));
 
         var ruleIds = new HashSet<string>(rules.Select(r => r.Id), StringComparer.Ordinal);
         foreach (var (sp, i) in profile.SpecialPeriods.Select((s, i) => (s, i)))

@@ -15,13 +15,25 @@ public enum MetricKind
     NotServed,
     /// <summary>Rate: ratings at the given levels ÷ ratings at the base levels.</summary>
     RatingShare,
+    /// <summary>Rate: sessions left as messages (留言, no valid reply before the session closed) ÷ sessions (JD 留言率).</summary>
+    LeaveMessage,
+    /// <summary>Rate: buyers who complained that day ÷ buyers who consulted that day (拼多多 投诉率).</summary>
+    ComplaintRate,
 }
 
 /// <summary>What one counted item is (SPEC §4 counting units).</summary>
-public enum CountingUnit { Message, Round, Session }
+public enum CountingUnit { Message, Round, Session, Buyer }
 
 /// <summary>When a session counts as answered in time, for the session unit.</summary>
-public enum SessionRule { AverageRoundWait, EveryRound }
+public enum SessionRule
+{
+    /// <summary>The average wait of its rounds (抖店 会话口径).</summary>
+    AverageRoundWait,
+    /// <summary>Its longest round wait.</summary>
+    EveryRound,
+    /// <summary>Only its first round is measured (京东 首次响应: the first consultation of a session).</summary>
+    FirstRound,
+}
 
 /// <summary>One metric of a profile, as written in its YAML.</summary>
 public sealed record MetricDefinition
@@ -54,6 +66,8 @@ public sealed record MetricDefinition
     public IReadOnlyList<Events.Satisfaction> Of { get; init; } = [];
     /// <summary>For rating shares: only ratings whose reason is this count in the numerator.</summary>
     public string? Reason { get; init; }
+    /// <summary>Sessions that were left as messages (留言) are left out of both sides (JD: they go to the leave-message rate).</summary>
+    public bool ExcludeLeaveMessages { get; init; }
     /// <summary>Where in the profile this was defined (e.g. <c>metrics[2]</c>), for errors.</summary>
     public string Path { get; init; } = "";
 
@@ -62,7 +76,7 @@ public sealed record MetricDefinition
     /// <summary>How the report shows it: a rate, an average or a count.</summary>
     public MetricShape Shape => Kind switch
     {
-        MetricKind.ReplyWithin or MetricKind.NotServed or MetricKind.RatingShare => MetricShape.Rate,
+        MetricKind.ReplyWithin or MetricKind.NotServed or MetricKind.RatingShare or MetricKind.LeaveMessage or MetricKind.ComplaintRate => MetricShape.Rate,
         MetricKind.ReplyTime => MetricShape.Average,
         _ => MetricShape.Count,
     };

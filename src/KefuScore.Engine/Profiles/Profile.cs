@@ -15,6 +15,8 @@ public sealed record Profile
     public PeriodKind Period { get; init; } = PeriodKind.Day;
     /// <summary>A conversation silent this long is closed: what it left unanswered stays unanswered.</summary>
     public TimeSpan IdleClose { get; init; } = TimeSpan.FromHours(24);
+    /// <summary>How the platform opens and closes sessions inside a conversation (JD, Kuaishou 2021).</summary>
+    public SessionRules Sessions { get; init; } = SessionRules.None;
     /// <summary>How 1–5 stars map to levels; a rating given as a level is taken as it is.</summary>
     public IReadOnlyDictionary<int, Events.Satisfaction> Stars { get; init; } = DefaultStars;
     public required IReadOnlyList<MetricDefinition> Metrics { get; init; }
@@ -22,6 +24,8 @@ public sealed record Profile
     public IReadOnlyList<SpecialPeriod> SpecialPeriods { get; init; } = [];
     /// <summary>Later versions of the rules, each from its effective date; history is computed under the version in force.</summary>
     public IReadOnlyList<ProfileVersion> Versions { get; init; } = [];
+    /// <summary>The experience-score model (体验分, SPEC §5.4), where the platform has one.</summary>
+    public Score.ScoreModel? Score { get; init; }
     /// <summary>Where the profile came from (file path or "built-in"), for error messages.</summary>
     public string Source { get; init; } = "";
 
@@ -59,4 +63,22 @@ public sealed record SpecialPeriod
     public IReadOnlyList<string> Exempt { get; init; } = [];
 
     public bool Contains(DateOnly date) => date >= From && date <= To;
+}
+
+/// <summary>
+/// 会话规则: how a platform cuts a conversation into sessions beyond explicit <c>session</c> events.
+/// Kuaishou closes a session 6 h after an unanswered buyer message or N minutes after the agent's last message
+/// when the buyer stays silent; JD lets a buyer who returns within 10 minutes of a close continue that session.
+/// </summary>
+public sealed record SessionRules
+{
+    public static SessionRules None { get; } = new();
+    /// <summary>A customer message this soon after a session closed continues that session (strictly less).</summary>
+    public TimeSpan? ContinueWithin { get; init; }
+    /// <summary>A customer message left without a human reply this long closes the session (at that instant).</summary>
+    public TimeSpan? CloseAfterAgentSilence { get; init; }
+    /// <summary>An agent reply followed by this long without a customer message closes the session.</summary>
+    public TimeSpan? CloseAfterCustomerSilence { get; init; }
+
+    public bool IsNone => ContinueWithin is null && CloseAfterAgentSilence is null && CloseAfterCustomerSilence is null;
 }

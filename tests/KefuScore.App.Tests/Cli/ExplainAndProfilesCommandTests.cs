@@ -48,7 +48,7 @@ public sealed class ExplainAndProfilesCommandTests : IDisposable
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(stdout);
         var ids = doc.RootElement.EnumerateArray().Select(p => p.GetProperty("id").GetString()).ToList();
-        Assert.Equal(["douyin", "douyin-feige", "kuaishou", "taobao"], ids);
+        Assert.Equal(["douyin", "douyin-feige", "jd", "kuaishou", "kuaishou-2021", "pinduoduo", "taobao"], ids);
     }
 
     [Fact]

@@ -14,6 +14,9 @@ public sealed class ProfileLoaderTests
     [InlineData("kuaishou")]
     [InlineData("douyin-feige")]
     [InlineData("taobao")]
+    [InlineData("jd")]
+    [InlineData("pinduoduo")]
+    [InlineData("kuaishou-2021")]
     public void Every_built_in_profile_loads_and_a_copy_in_a_file_gives_the_same_numbers(string id)
     {
         var path = Path.Combine(Path.GetTempPath(), $"kefu-{Guid.NewGuid():N}.yaml");
@@ -32,6 +35,23 @@ public sealed class ProfileLoaderTests
     private static List<string> Flatten(Report r) =>
         r.Shops.SelectMany(s => s.Periods.SelectMany(p => p.Metrics.Select(m => $"{s.Shop} {p.Period} {m.Metric.Id} {m.Cell.Numerator}/{m.Cell.Denominator} {m.Cell.SumTicks}/{m.Cell.Count}")
             .Concat(p.Verdicts.Select(v => $"{s.Shop} {p.Period} {v.Rule} {v.Status}")))).ToList();
+
+    [Fact]
+    public void The_buyer_unit_is_refused_where_it_has_no_meaning_and_session_rules_must_be_positive()
+    {
+        var e = Assert.Throws<ProfileException>(() => ProfileLoader.Parse("""
+            id: mine
+            sessions: { continue_within: 0s }
+            metrics:
+              - { id: wait, kind: reply_time, unit: buyer }
+              - { id: complaints, kind: complaint_rate }
+              - { id: first, kind: reply_within, within: 30s, session_rule: first_round }
+            """, "mine.yaml"));
+        Assert.Contains(e.Errors, x => x.Path == "metrics[0].unit" && x.Problem.Contains("reply_within, consultations and complaint_rate", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x => x.Path == "metrics[1].unit" && x.Problem.Contains("unit: buyer", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x => x.Path == "metrics[2].session_rule");
+        Assert.Contains(e.Errors, x => x.Path == "sessions.continue_within");
+    }
 
     [Fact]
     public void Every_problem_is_reported_with_its_path_and_line()

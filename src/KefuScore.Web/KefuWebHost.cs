@@ -41,6 +41,7 @@ public static class KefuWebHost
         api.MapEventsApi();
         api.MapShopsApi();
         api.MapReportsApi();
+        KefuScore.Web.Staffing.PlanApi.MapPlanApi(api);
 
         await app.RunAsync();
     }

@@ -56,8 +56,12 @@ public sealed record StaffingPlan(
     public bool MeetsTarget => Replay.Rate is { } r && r >= Target.Share;
 }
 
-/// <summary>Bad plan input, phrased for the user; hosts turn it into exit 2 or HTTP 400.</summary>
-public sealed class PlanException(string message) : Exception(message);
+/// <summary>Bad plan input, phrased for the user with the field it is about; hosts turn it into exit 2 or HTTP 400.</summary>
+public sealed class PlanException(string field, string reason) : Exception($"{field}: {reason}")
+{
+    public string Field { get; } = field;
+    public string Reason { get; } = reason;
+}
 
 /// <summary>
 /// Makes a staffing plan: forecast the date's consultations per 15 minutes from history, size each interval with
@@ -74,13 +78,13 @@ public static class StaffingPlanner
         ArgumentNullException.ThrowIfNull(profile);
         var parts = (text ?? "").Split('=', 2);
         if (parts.Length != 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var share))
-            throw new PlanException($"target: '{text}' is not METRIC=SHARE, e.g. reply_rate_3min=0.97");
-        if (!(share > 0 && share < 1)) throw new PlanException($"target: the share {parts[1]} must be strictly between 0 and 1");
+            throw new PlanException("target", $"'{text}' is not METRIC=SHARE, e.g. reply_rate_3min=0.97");
+        if (!(share > 0 && share < 1)) throw new PlanException("target", $"the share {parts[1]} must be strictly between 0 and 1");
         var metric = profile.Metrics.FirstOrDefault(m => m.Id == parts[0]);
         if (metric is null || metric.Kind != MetricKind.ReplyWithin)
         {
             var choices = string.Join(", ", profile.Metrics.Where(m => m.Kind == MetricKind.ReplyWithin).Select(m => m.Id).Distinct());
-            throw new PlanException($"target: '{parts[0]}' is not a reply-within metric of profile {profile.Id} (one of: {choices})");
+            throw new PlanException("target", $"'{parts[0]}' is not a reply-within metric of profile {profile.Id} (one of: {choices})");
         }
         return new PlanTarget(metric.Id, share, metric.WithinSeconds, metric.Hours, metric.FirstOnly);
     }
@@ -91,10 +95,10 @@ public static class StaffingPlanner
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(request);
         var target = ParseTarget(request.Target, profile);
-        if (!(request.Shrinkage >= 0 && request.Shrinkage < 1)) throw new PlanException("shrinkage: must be at least 0 and below 1");
-        if (!(request.MaxOccupancy > 0 && request.MaxOccupancy <= 1)) throw new PlanException("max-occupancy: must be above 0 and at most 1");
-        if (request.Concurrency < 1) throw new PlanException("concurrency: must be at least 1");
-        if (request.Uplift is { } u && !(u > 0)) throw new PlanException("uplift: must be a positive factor");
+        if (!(request.Shrinkage >= 0 && request.Shrinkage < 1)) throw new PlanException("shrinkage", "must be at least 0 and below 1");
+        if (!(request.MaxOccupancy > 0 && request.MaxOccupancy <= 1)) throw new PlanException("max-occupancy", "must be above 0 and at most 1");
+        if (request.Concurrency < 1) throw new PlanException("concurrency", "must be at least 1");
+        if (request.Uplift is { } u && !(u > 0)) throw new PlanException("uplift", "must be a positive factor");
 
         ConsultationForecast forecast;
         try
@@ -103,19 +107,19 @@ public static class StaffingPlanner
         }
         catch (ArgumentException e)
         {
-            throw new PlanException(e.Message.Split(" (Parameter")[0]);
+            throw new PlanException("date", e.Message.Split(" (Parameter")[0]);
         }
 
         double handle;
         string handleSource;
         if (request.HandleSeconds is { } given)
         {
-            if (!(given > 0)) throw new PlanException("handle: must be a positive duration");
+            if (!(given > 0)) throw new PlanException("handle", "must be a positive duration");
             (handle, handleSource) = (given, "given");
         }
         else if (history.AnsweredConversations >= MinConversationsForHandle)
             (handle, handleSource) = (history.MeanHandleSeconds, $"history: mean first message to last human reply over {history.AnsweredConversations} conversations");
-        else throw new PlanException($"handle: the history has {history.AnsweredConversations} answered conversations, fewer than {MinConversationsForHandle} to estimate a handle time from; give one with --handle");
+        else throw new PlanException("handle", $"the history has {history.AnsweredConversations} answered conversations, fewer than {MinConversationsForHandle} to estimate a handle time from; give one with --handle");
         handle = Math.Max(handle, 1);
 
         var staffingTarget = new StaffingTarget
@@ -143,7 +147,14 @@ public static class StaffingPlanner
         while (true)
         {
             var need = required.Select((r, i) => r + added[i]).ToArray();
-            roster = RosterSolver.Solve(need, request.Shifts ?? ShiftLoader.Default);
+            try
+            {
+                roster = RosterSolver.Solve(need, request.Shifts ?? ShiftLoader.Default);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new PlanException("shifts", e.Message);
+            }
             var onQueue = roster.Coverage.Select(c => (int)Math.Floor(c * (1 - request.Shrinkage) + 1e-9)).ToArray();
             replay = DayReplay.Measure(new ReplayOptions
             {

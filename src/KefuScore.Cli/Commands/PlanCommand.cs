@@ -71,11 +71,7 @@ internal static partial class PlanCommand
             }
             catch (PlanException e)
             {
-                throw new CliException($"--{e.Message}");
-            }
-            catch (InvalidOperationException e)
-            {
-                throw new CliException($"--shifts: {e.Message}");
+                throw new CliException($"--{e.Field}: {e.Reason}");
             }
             if (Formats.Resolve(parse.GetValue(format), io) == "json") KefuScore.Cli.Commands.Json.Emit(io, stream => PlanJson.Write(stream, plan));
             else PlanTable(io.Out, plan);

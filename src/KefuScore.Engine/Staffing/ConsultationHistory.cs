@@ -4,10 +4,10 @@ using KefuScore.Engine.Metrics;
 namespace KefuScore.Engine.Staffing;
 
 /// <summary>
-/// What a staffing plan learns from a shop's past: consultations (咨询, conversations started by a customer) per
-/// local 15-minute interval and day, and the handling facts the queue model needs. A consultation is counted at
-/// its first customer message: that is the contact that waits for an agent's slot, and the platforms' consultation
-/// counts are per conversation too. Later messages of the same conversation are served by the agent already on it.
+/// What a staffing plan learns from a shop's past: consultations (咨询: a customer's conversation, or its return
+/// after more than <see cref="DefaultSessionGap"/> of silence) per local 15-minute interval and day, and the handling
+/// facts the queue model needs. A consultation is counted at its first customer message: that is the contact that
+/// waits for an agent's slot. Later messages of it are served by the agent already on it.
 /// </summary>
 public sealed class ConsultationHistory
 {
@@ -64,10 +64,17 @@ public sealed class ConsultationHistory
     public double Total(DateOnly date) => _days.TryGetValue(date, out var d) ? d.Sum() : 0;
 
     /// <summary>
+    /// Silence after which a customer's next message in the same conversation is a new consultation: it waits for an
+    /// agent again (the platforms close an idle session and queue the customer anew), and event files that reuse
+    /// conversation ids on other days do not merge into one.
+    /// </summary>
+    public static TimeSpan DefaultSessionGap { get; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
     /// Counts the message events of one shop (or all, when <paramref name="shop"/> is null) by local time in
     /// <paramref name="zone"/>. Order of the events does not matter.
     /// </summary>
-    public static ConsultationHistory From(IEnumerable<ChatEvent> events, TimeZoneInfo zone, string? shop = null)
+    public static ConsultationHistory From(IEnumerable<ChatEvent> events, TimeZoneInfo zone, string? shop = null, TimeSpan? sessionGap = null)
     {
         var conversations = new Dictionary<(string Shop, string Conversation), List<(long Ticks, bool Customer)>>();
         foreach (var e in events)
@@ -86,38 +93,44 @@ public sealed class ConsultationHistory
         double handleSum = 0, messages = 0;
         long consultations = 0, answered = 0;
         var followUps = new List<double>();
+        var gapTicks = (sessionGap ?? DefaultSessionGap).Ticks;
         foreach (var list in conversations.Values)
         {
             // Customer before agent at the same instant: a reply cannot precede the message it answers.
             list.Sort((a, b) => a.Ticks != b.Ticks ? a.Ticks.CompareTo(b.Ticks) : b.Customer.CompareTo(a.Customer));
-            var first = list.FindIndex(x => x.Customer);
-            if (first < 0) continue;
-            var local = clock.ToLocalTicks(list[first].Ticks);
-            var date = DateOnly.FromDayNumber((int)(local / TimeSpan.TicksPerDay));
-            var interval = (int)(local % TimeSpan.TicksPerDay / (TimeSpan.TicksPerMinute * 15));
-            history.Add(date, interval, 1);
-            consultations++;
-
-            long? lastReply = null, pending = null;
-            var seenCustomer = 0;
-            for (var i = first; i < list.Count; i++)
+            var i = list.FindIndex(x => x.Customer);
+            while (i >= 0 && i < list.Count)
             {
-                var (ticks, isCustomer) = list[i];
-                if (isCustomer)
+                // One consultation: from a customer message to the next customer message after a silence of more
+                // than the session gap (or the end), which waits for an agent again.
+                var first = list[i].Ticks;
+                var local = clock.ToLocalTicks(first);
+                history.Add(DateOnly.FromDayNumber((int)(local / TimeSpan.TicksPerDay)), (int)(local % TimeSpan.TicksPerDay / (TimeSpan.TicksPerMinute * 15)), 1);
+                consultations++;
+                long? lastReply = null, pending = null;
+                var seenCustomer = 0;
+                var previous = first;
+                for (; i < list.Count; i++)
                 {
-                    messages++;
-                    seenCustomer++;
-                    if (seenCustomer > 1) pending ??= ticks;
-                    continue;
+                    var (ticks, isCustomer) = list[i];
+                    if (isCustomer && seenCustomer > 0 && ticks - previous > gapTicks) break;
+                    previous = ticks;
+                    if (isCustomer)
+                    {
+                        messages++;
+                        seenCustomer++;
+                        if (seenCustomer > 1) pending ??= ticks;
+                        continue;
+                    }
+                    lastReply = ticks;
+                    if (pending is { } p) followUps.Add((ticks - p) / (double)TimeSpan.TicksPerSecond);
+                    pending = null;
                 }
-                lastReply = ticks;
-                if (pending is { } p) followUps.Add((ticks - p) / (double)TimeSpan.TicksPerSecond);
-                pending = null;
-            }
-            if (lastReply is { } last)
-            {
-                answered++;
-                handleSum += (last - list[first].Ticks) / (double)TimeSpan.TicksPerSecond;
+                if (lastReply is { } last)
+                {
+                    answered++;
+                    handleSum += (last - first) / (double)TimeSpan.TicksPerSecond;
+                }
             }
         }
         followUps.Sort();

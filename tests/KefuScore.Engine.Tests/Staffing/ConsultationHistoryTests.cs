@@ -27,4 +27,22 @@ public sealed class ConsultationHistoryTests
         // The one follow-up wait: 10:13:00 → 10:14:00.
         Assert.Equal(60, history.FollowUpReplySeconds);
     }
+
+    [Fact]
+    public void A_return_after_more_than_30_minutes_of_silence_is_a_new_consultation()
+    {
+        // The same conversation id: 10:00 answered 10:02; the customer comes back at 10:40 (38 minutes later) and
+        // again on the next day; each return waits for an agent again.
+        var chat = Chat.On("2026-11-20").Customer("10:00:00").Agent("10:02:00").Customer("10:40:00").Agent("10:41:00")
+            .Then("2026-11-21").Customer("09:00:00").Agent("09:03:00");
+
+        var history = ConsultationHistory.From(chat.Events, Run.Shanghai);
+
+        Assert.Equal(1, history.Days[new DateOnly(2026, 11, 20)][40]); // 10:00
+        Assert.Equal(1, history.Days[new DateOnly(2026, 11, 20)][42]); // 10:40
+        Assert.Equal(1, history.Days[new DateOnly(2026, 11, 21)][36]); // 09:00
+        Assert.Equal(3, history.AnsweredConversations);
+        Assert.Equal((120 + 60 + 180) / 3.0, history.MeanHandleSeconds, 9);
+        Assert.Null(history.FollowUpReplySeconds);
+    }
 }

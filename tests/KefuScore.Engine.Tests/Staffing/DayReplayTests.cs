@@ -6,7 +6,8 @@ namespace KefuScore.Engine.Tests.Staffing;
 
 /// <summary>
 /// The replay measured by the engine's own fold, against Erlang C. Tolerance: 0.02 on the service level over about
-/// 200,000 arrivals (at 88% service level the spread between seeds is about 0.004 at that length, docs/staffing.md).
+/// 200,000 arrivals. Spread between 8 seeds (docs/staffing.md): 12 agents (SL 0.94) sd 0.0056, largest 0.0128;
+/// 13 agents (SL 0.986) sd 0.0021. At 11 agents (occupancy 0.91) the sd is 0.017 and 0.02 would not be safe.
 /// </summary>
 public sealed class DayReplayTests
 {
@@ -24,7 +25,7 @@ public sealed class DayReplayTests
     private static double[] Flat(double perInterval) => [.. Enumerable.Repeat(perInterval, 96)];
 
     [Theory]
-    [InlineData(11, 7UL)]
+    [InlineData(13, 7UL)]
     [InlineData(12, 8UL)]
     public void A_long_stationary_replay_agrees_with_Erlang_C(int agents, ulong seed)
     {

@@ -57,6 +57,8 @@ internal static partial class PlanCommand
             var history = Inputs.Guard(() => ConsultationHistory.From(
                 Inputs.Read(files, mapping).Where(r => { if (r.Rejected is not null) rejected++; return r.Event is not null; }).Select(r => r.Event!),
                 compiled.Zone, shopId));
+            if (shopId is null && history.Shops.Count > 1)
+                throw new CliException($"--shop: the files hold {history.Shops.Count} shops ({string.Join(", ", history.Shops.Take(5))}{(history.Shops.Count > 5 ? ", …" : "")}); plan one with --shop");
             if (rejected > 0) io.Error.WriteLine($"kefu: {rejected} input lines were rejected and left out of the history (kefu report lists them)");
             var request = new PlanRequest
             {

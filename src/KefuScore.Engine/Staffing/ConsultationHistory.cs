@@ -22,6 +22,11 @@ public sealed class ConsultationHistory
     /// <summary>Local dates with consultations, ascending.</summary>
     public IEnumerable<DateOnly> Dates => _days.Keys;
 
+    /// <summary>The shops whose consultations were counted.</summary>
+    public IReadOnlySet<string> Shops => _shops;
+
+    private readonly SortedSet<string> _shops = new(StringComparer.Ordinal);
+
     /// <summary>Conversations with a customer message and a human reply, the ones the handling facts come from.</summary>
     public long AnsweredConversations { get; private set; }
 
@@ -76,6 +81,7 @@ public sealed class ConsultationHistory
     /// </summary>
     public static ConsultationHistory From(IEnumerable<ChatEvent> events, TimeZoneInfo zone, string? shop = null, TimeSpan? sessionGap = null)
     {
+        var history = new ConsultationHistory();
         var conversations = new Dictionary<(string Shop, string Conversation), List<(long Ticks, bool Customer)>>();
         foreach (var e in events)
         {
@@ -84,11 +90,11 @@ public sealed class ConsultationHistory
             var customer = e.IsCustomerMessage;
             if (!customer && !e.IsHumanReply) continue;
             var key = (e.Shop, e.Conversation);
+            if (customer) history._shops.Add(e.Shop);
             if (!conversations.TryGetValue(key, out var list)) conversations[key] = list = [];
             list.Add((e.Ticks, customer));
         }
 
-        var history = new ConsultationHistory();
         var clock = new LocalClock(zone);
         double handleSum = 0, messages = 0;
         long consultations = 0, answered = 0;

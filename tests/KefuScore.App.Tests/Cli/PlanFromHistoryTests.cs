@@ -111,5 +111,19 @@ public sealed class PlanFromHistoryTests : IDisposable
         Assert.Contains("shifts[0].length (line 3)", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Several_shops_need_a_choice()
+    {
+        var two = _dir.WriteText("two.jsonl", File.ReadAllText(History()) + File.ReadAllText(History()).Replace("\"shop\":\"s1\"", "\"shop\":\"s2\"", StringComparison.Ordinal));
+        var (exit, _, stderr) = KefuCli.Run("plan", "--input", two, "--date", "2026-11-23", "--format", "json");
+        Assert.Equal(2, exit);
+        Assert.Contains("--shop: the files hold 2 shops (s1, s2); plan one with --shop", stderr, StringComparison.Ordinal);
+
+        var (ok, stdout, _) = KefuCli.Run("plan", "--input", two, "--date", "2026-11-23", "--shop", "s2", "--format", "json");
+        Assert.Equal(0, ok);
+        Assert.Equal("s2", System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("shop").GetString());
+        Assert.Contains("\"total\": 60,", stdout, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

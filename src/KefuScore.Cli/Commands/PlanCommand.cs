@@ -94,7 +94,8 @@ internal static partial class PlanCommand
         foreach (var s in plan.Roster.Shifts)
             o.WriteLine($"  {s.Agents,3} × {s.Template,-8} {Clock(s.StartMinute)}–{Clock(s.StartMinute + s.LengthMinutes)}" + (s.BreakStartMinute is { } bs ? $"  break {Clock(bs)}–{Clock(bs + s.BreakMinutes)}" : ""));
         o.WriteLine();
-        o.WriteLine("时段 hour  consultations  agents needed :00 :15 :30 :45  rostered :00 :15 :30 :45  gap  expected rate");
+        // "时段" is two characters but four columns wide at a terminal: the header is padded by display width.
+        o.WriteLine($"时段 hour {"consultations",14}  {"needed :00 :15 :30 :45",22}  {"rostered :00 :15 :30 :45",24}  {"gap",4}  {"expected rate",13}");
         for (var hour = 0; hour < 24; hour++)
         {
             var quarter = plan.Intervals.Skip(hour * 4).Take(4).ToList();
@@ -102,7 +103,7 @@ internal static partial class PlanCommand
             if (quarter.Sum(i => i.Forecast) < 0.05 && quarter.All(i => i.Agents == 0 && i.Rostered == 0)) continue;
             var needed = string.Concat(quarter.Select(i => $"{i.Agents,4}"));
             var rostered = string.Concat(quarter.Select(i => $"{i.Rostered,4}"));
-            o.WriteLine($"{hour:00}:00   {quarter.Sum(i => i.Forecast),13:0.0}  {needed,30}  {rostered,25}  {quarter.Sum(i => i.Gap),3}  {(rate.Counted == 0 ? "—" : Formats.Percent(rate.Rate)),13}");
+            o.WriteLine($"{hour:00}:00     {quarter.Sum(i => i.Forecast),14:0.0}  {needed,22}  {rostered,24}  {quarter.Sum(i => i.Gap),4}  {(rate.Counted == 0 ? "—" : Formats.Percent(rate.Rate)),13}");
         }
         o.WriteLine();
         o.WriteLine($"回放 replay         {Formats.Percent(plan.Replay.Rate)} over {plan.Replays} replays: {(plan.MeetsTarget ? "meets the target 达标" : "misses the target 未达标")}");

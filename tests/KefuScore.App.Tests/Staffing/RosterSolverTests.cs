@@ -55,6 +55,24 @@ public sealed class RosterSolverTests
         Assert.Equal(roster.Shifts.Sum(s => s.Agents * s.LengthMinutes) / 60.0, roster.AgentHours);
     }
 
+    /// <summary>
+    /// Any requirement of 0–6 agents per quarter hour, in blocks: the default templates reach every interval of the
+    /// day without limits, so the roster leaves no gap; the coverage recomputed from its shifts meets every interval;
+    /// and it never uses less than the requirement's own agent-hours.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 15)]
+    public bool Default_shifts_cover_any_requirement(FsCheck.NonEmptyArray<byte> blocks)
+    {
+        var req = new int[96];
+        var values = blocks.Get;
+        for (var i = 0; i < 96; i++) req[i] = values[i * values.Length / 96] % 7;
+        var roster = RosterSolver.Solve(req, ShiftLoader.Default);
+        var coverage = ShiftRoster.CoverageOf(roster.Shifts);
+        for (var i = 0; i < 96; i++)
+            if (coverage[i] < req[i] || roster.Gap[i] != 0) return false;
+        return roster.AgentHours >= req.Sum() / 4.0;
+    }
+
     [Fact]
     public void A_cap_on_agents_leaves_a_gap_that_is_reported_per_interval()
     {

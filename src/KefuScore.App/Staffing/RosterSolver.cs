@@ -13,7 +13,7 @@ namespace KefuScore.App.Staffing;
 public static class RosterSolver
 {
     /// <summary>Time allowed to each of the two solves; the best roster found so far is used after it.</summary>
-    public static double SecondsPerStep { get; set; } = 10;
+    public const double SecondsPerStep = 10;
 
     public static ShiftRoster Solve(IReadOnlyList<int> requirement, IReadOnlyList<ShiftTemplate> templates)
     {

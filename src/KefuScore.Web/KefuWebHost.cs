@@ -42,6 +42,7 @@ public static class KefuWebHost
         api.MapShopsApi();
         api.MapReportsApi();
         KefuScore.Web.Score.ScoreApi.MapScoreApi(api);
+        KefuScore.Web.Staffing.PlanApi.MapPlanApi(api);
 
         await app.RunAsync();
     }

@@ -36,6 +36,9 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
     /// <summary>The profile a shop created by ingestion keeps its facts under.</summary>
     public string NewShopProfile { get; init; } = ProfileCatalog.DefaultId;
 
+    /// <summary>Raised after each commit with the events it stored (duplicates left out): the live monitor listens.</summary>
+    public event Action<IReadOnlyList<ChatEvent>>? Committed;
+
     /// <summary>Stores a batch atomically and recomputes the facts it affects.</summary>
     public async Task<IngestResult> Ingest(IReadOnlyList<ChatEvent> events, CancellationToken ct = default)
     {
@@ -97,6 +100,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         private readonly HashSet<(string Shop, string Conversation)> _affected = [];
         private readonly Dictionary<string, string> _shopProfiles = new(StringComparer.Ordinal);
         private readonly RollupChanges _rollups = new();
+        private readonly List<ChatEvent> _stored = [];
         private bool _done;
 
         internal Batch(EventStore store, KefuDb db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx)
@@ -132,6 +136,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             await _db.SaveChangesAsync(ct);
             _db.ChangeTracker.Clear();
 
+            _stored.AddRange(fresh);
             var loose = new List<ChatEvent>();
             var rows = new List<StoredEvent>(fresh.Count);
             foreach (var e in fresh)
@@ -177,6 +182,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             await _rollups.Apply(_db, ct);
             await _tx.CommitAsync(ct);
             _done = true;
+            if (_stored.Count > 0) _store.Committed?.Invoke(_stored);
         }
 
         /// <summary>Facts of each event group (one conversation, or one loose rating) under the shop's profile.</summary>

@@ -470,7 +470,7 @@ public sealed class LiveShop
                     var threshold = (long)Math.Round(rule.Threshold * TimeSpan.TicksPerSecond);
                     foreach (var w in waiting)
                         if (t - w.Since.UtcTicks >= threshold)
-                            Want(new LiveAlert(rule.Id, rule.Kind, w.MessageId, w.Since, AlertState.Open, w.Conversation, Value: w.Seconds));
+                            Want(new LiveAlert(rule.Id, rule.Kind, w.MessageId, w.Since, AlertState.Open, w.Conversation, Value: w.Seconds, Due: w.Since.AddTicks(threshold)));
                     break;
                 case AlertKind.NoAgentOnline:
                     // Only once the shop reports presence at all: without agent_status events nobody is known to be offline.

@@ -22,8 +22,11 @@ public enum AlertState { Open, Quiet }
 /// </summary>
 public sealed record LiveAlert(
     string Rule, AlertKind Kind, string Cause, DateTimeOffset Since, AlertState State,
-    string? Conversation = null, string? Agent = null, string? Metric = null, double? Value = null)
+    string? Conversation = null, string? Agent = null, string? Metric = null, double? Value = null, DateTimeOffset? Due = null)
 {
+    /// <summary>The instant the alert became due (a waiting customer: since + threshold), for delivery latency.</summary>
+    public DateTimeOffset DueAt => Due ?? Since;
+
     public string Key => $"{Rule}\u001f{Cause}";
 }
 

@@ -200,6 +200,7 @@ public sealed class LiveShop
             foreach (var e in c.Events) Candidate(e.Ticks);
             if (waiting.Count > 0) Candidate(c.LastTicks + _idleClose + 1);
         }
+        foreach (var e in _loose) Candidate(e.Ticks);
         if (_quiet.Count > 0 && Rules.QuietHours is { } q) Candidate(NextLocal(t, q.End));
         if (_open.Values.Any(a => a.Kind is AlertKind.Dissatisfied or AlertKind.Complaint)) Candidate(NextLocal(t, TimeSpan.Zero));
         return next == long.MaxValue ? null : new DateTimeOffset(next, TimeSpan.Zero);

@@ -21,6 +21,7 @@ public static class Program
                 "e2e-kefu" => EngineChild.RunKefu(Options.Parse(args[1..])),
                 "e2e-duckdb" => EngineChild.RunDuckDb(Options.Parse(args[1..])),
                 "memory" => MemoryCommand.Run(Options.Parse(args[1..])),
+                "live" => Live.LiveCommand.Run(args[1..]),
                 _ => Usage(),
             };
         }
@@ -38,6 +39,8 @@ public static class Program
               kernel [BenchmarkDotNet args]            engine kernel micro-benchmarks
               e2e --events N [--file PATH] [--keep]    KefuScore vs DuckDB on the same CSV (medians of 3)
               memory --events N                        stream the simulator through the fold, print peak working set
+              live [--shops 1000] [--rate 5000] [--seconds 30] [--server DLL]
+                                                       the live monitor under load: webhook due→delivered, /live freshness
             """);
         return 2;
     }

@@ -39,7 +39,7 @@ public static class Program
               kernel [BenchmarkDotNet args]            engine kernel micro-benchmarks
               e2e --events N [--file PATH] [--keep]    KefuScore vs DuckDB on the same CSV (medians of 3)
               memory --events N                        stream the simulator through the fold, print peak working set
-              live [--shops 1000] [--rate 5000] [--seconds 30] [--server DLL]
+              live [--shops 1000] [--rate 5000] [--seconds 30] [--server DLL] [--live-off]
                                                        the live monitor under load: webhook due→delivered, /live freshness
             """);
         return 2;

@@ -27,6 +27,7 @@ public static class LiveCommand
     {
         int shops = 1000, rate = 5000, seconds = 30;
         string? server = null;
+        var liveOff = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -36,10 +37,11 @@ public static class LiveCommand
                 case "--rate": rate = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--server": server = Value(); break;
+                case "--live-off": liveOff = true; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
-        return RunAsync(shops, rate, seconds, server ?? FindServer()).GetAwaiter().GetResult();
+        return RunAsync(shops, rate, seconds, server ?? FindServer(), liveOff).GetAwaiter().GetResult();
     }
 
     private static string FindServer()
@@ -61,7 +63,7 @@ public static class LiveCommand
         return port;
     }
 
-    private static async Task<int> RunAsync(int shops, int rate, int seconds, string serverDll)
+    private static async Task<int> RunAsync(int shops, int rate, int seconds, string serverDll, bool liveOff)
     {
         var data = Path.Combine(Path.GetTempPath(), "kefu-bench-live-" + Guid.NewGuid().ToString("N"));
         var port = FreePort();
@@ -71,6 +73,7 @@ public static class LiveCommand
         psi.Environment["KEFU_BOOTSTRAP_API_KEY"] = Key;
         psi.Environment["KEFU_DEMO"] = "off";
         psi.Environment["KEFU_ADMIN_PASSWORD"] = "bench-admin-password";
+        if (liveOff) psi.Environment["KEFU_LIVE"] = "off";
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("the server did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"server: {e.Data}"); };
@@ -89,7 +92,7 @@ public static class LiveCommand
                 setup.Append(CultureInfo.InvariantCulture, $$"""{"type":"agent_status","id":"st0","shop":"s{{s}}","agent":"a1","status":"online","capacity":50,"at":"{{now:O}}"}""").Append('\n');
             (await http.PostAsync("/api/v1/events", new StringContent(setup.ToString(), Encoding.UTF8, "application/x-ndjson"))).EnsureSuccessStatusCode();
             var rules = $$"""{"quiet_hours":null,"rules":[{"id":"waiting","kind":"waiting","threshold":{{WaitingSeconds}}}]}""";
-            await Parallel.ForAsync(0, shops, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (s, ct) =>
+            if (!liveOff) await Parallel.ForAsync(0, shops, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (s, ct) =>
             {
                 (await http.PutAsync($"/api/v1/shops/s{s}/alert-rules", new StringContent(rules, Encoding.UTF8, "application/json"), ct)).EnsureSuccessStatusCode();
                 (await http.PostAsync($"/api/v1/shops/s{s}/webhooks", new StringContent($$"""{"url":"{{receiver.Url}}"}""", Encoding.UTF8, "application/json"), ct)).EnsureSuccessStatusCode();
@@ -98,19 +101,21 @@ public static class LiveCommand
             Console.Error.WriteLine($"live bench: posting {rate} events/s for {seconds} s");
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
             var load = Load(http, shops, rate, cts.Token);
-            var probes = Probes(http, shops, cts.Token);
+            var probes = liveOff ? Task.FromResult(Array.Empty<double>()) : Probes(http, shops, cts.Token);
             var (sent, failed, requests) = await load;
             var probeLatencies = await probes;
             // Alerts of the last conversations are due up to 5 s after the load stops.
-            await Task.Delay(TimeSpan.FromSeconds(WaitingSeconds + 3));
+            if (!liveOff) await Task.Delay(TimeSpan.FromSeconds(WaitingSeconds + 3));
 
             var latencies = receiver.Latencies.ToArray();
             Array.Sort(latencies);
             Array.Sort(probeLatencies);
+            var posts = PostMilliseconds.ToArray();
+            Array.Sort(posts);
             var result = new
             {
-                shops, rate_asked = rate, seconds,
-                events_sent = sent, events_per_second = Math.Round(sent / (double)seconds), requests, failed_requests = failed,
+                shops, rate_asked = rate, seconds, live_monitor = !liveOff,
+                events_sent = sent, post_ms = Stats(posts), events_per_second = Math.Round(sent / (double)seconds), requests, failed_requests = failed,
                 webhook_alerts_received = latencies.Length,
                 due_to_delivered_ms = Stats(latencies),
                 live_probes = probeLatencies.Length,
@@ -150,6 +155,8 @@ public static class LiveCommand
     }
 
     /// <summary>Every 100 ms one request with a tenth of a second's events: due replies first, then new customers.</summary>
+    private static readonly ConcurrentBag<double> PostMilliseconds = [];
+
     private static async Task<(long Sent, long Failed, long Requests)> Load(HttpClient http, int shops, int rate, CancellationToken ct)
     {
         var random = new Random(5);
@@ -184,9 +191,11 @@ public static class LiveCommand
             if (inFlight.Count >= 8) await Task.WhenAny(inFlight);
             inFlight.Add(Task.Run(async () =>
             {
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
                     using var response = await http.PostAsync("/api/v1/events", new StringContent(body.ToString(), Encoding.UTF8, "application/x-ndjson"), CancellationToken.None);
+                    PostMilliseconds.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     if (response.IsSuccessStatusCode) Interlocked.Add(ref sent, count);
                     else Interlocked.Increment(ref failed);
                 }

@@ -22,10 +22,12 @@ internal static class LiveServices
 }
 
 /// <summary>At start: listen to every commit, then load the last two days of stored events (silently: no old alert is re-sent).</summary>
-internal sealed class LiveStartup(LiveMonitor monitor, EventStore store) : IHostedService
+internal sealed class LiveStartup(LiveMonitor monitor, EventStore store, IConfiguration config) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // KEFU_LIVE=off: no live monitor (ingestion-only servers, and the benchmark's baseline).
+        if (string.Equals(config["KEFU_LIVE"], "off", StringComparison.OrdinalIgnoreCase)) return;
         store.Committed += events => monitor.Ingest(events);
         await monitor.Rebuild(cancellationToken);
     }

@@ -185,4 +185,21 @@ public sealed class LiveApiTests(FakeClockServer server) : IClassFixture<FakeClo
         var listed = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/shops/mine/webhooks")).RootElement;
         Assert.All(listed.EnumerateArray(), w => Assert.False(w.TryGetProperty("secret", out _)));
     }
+
+    [Fact]
+    public async Task The_change_feed_yields_the_current_state_then_each_change()
+    {
+        var date = server.NextDay();
+        var client = server.Client();
+        await client.PostAsync("/api/v1/events", Ndjson(Message("feed", "m1", "c1", "customer", $"{date}T09:00:00+08:00")));
+        var monitor = (KefuScore.Web.Live.LiveMonitor)server.Services.GetService(typeof(KefuScore.Web.Live.LiveMonitor))!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var feed = monitor.Watch("feed", cts.Token).GetAsyncEnumerator(cts.Token);
+
+        Assert.True(await feed.MoveNextAsync());
+        Assert.Equal(["c1"], feed.Current.Waiting.Select(w => w.Conversation));
+        await client.PostAsync("/api/v1/events", Ndjson(Message("feed", "m2", "c2", "customer", $"{date}T09:00:00+08:00")));
+        Assert.True(await feed.MoveNextAsync());
+        Assert.Equal(["c1", "c2"], feed.Current.Waiting.Select(w => w.Conversation).Order());
+    }
 }

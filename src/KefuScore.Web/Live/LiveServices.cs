@@ -22,13 +22,18 @@ internal static class LiveServices
 }
 
 /// <summary>At start: listen to every commit, then load the last two days of stored events (silently: no old alert is re-sent).</summary>
-internal sealed class LiveStartup(LiveMonitor monitor, EventStore store, IConfiguration config) : IHostedService
+internal sealed class LiveStartup(LiveMonitor monitor, EventStore store, IConfiguration config, ILogger<LiveStartup> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // KEFU_LIVE=off: no live monitor (ingestion-only servers, and the benchmark's baseline).
         if (string.Equals(config["KEFU_LIVE"], "off", StringComparison.OrdinalIgnoreCase)) return;
-        store.Committed += events => monitor.Ingest(events);
+        store.Committed += events =>
+        {
+            // The events are committed whatever happens here: a monitor failure must not turn the push into an error.
+            try { monitor.Ingest(events); }
+            catch (Exception e) when (e is not OutOfMemoryException) { log.LogError(e, "live monitor: committed events could not be applied"); }
+        };
         await monitor.Rebuild(cancellationToken);
     }
 

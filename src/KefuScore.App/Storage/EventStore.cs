@@ -116,19 +116,26 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             ObjectDisposedException.ThrowIf(_done, this);
             var fresh = new List<ChatEvent>(events.Count);
             long duplicates = 0;
-            foreach (var shop in events.GroupBy(e => e.Shop, StringComparer.Ordinal))
+            var byShop = events.GroupBy(e => e.Shop, StringComparer.Ordinal).ToList();
+            // Lookups go across shops, a chunk of (shop, id) pairs per query: a batch spread over a thousand shops
+            // costs a few queries, not a few per shop.
+            await EnsureShops(byShop.Select(g => g.Key), ct);
+            var known = new HashSet<(string Shop, string Id)>();
+            foreach (var chunk in events.Select(e => (e.Shop, e.Id)).Distinct().Chunk(Chunk))
             {
-                var known = new HashSet<string>(StringComparer.Ordinal);
-                var ids = shop.Select(e => e.Id).Distinct(StringComparer.Ordinal).ToList();
-                foreach (var chunk in ids.Chunk(Chunk))
-                    known.UnionWith(await _db.Events.Where(e => e.Shop == shop.Key && chunk.Contains(e.Id)).Select(e => e.Id).ToListAsync(ct));
+                var shops = chunk.Select(p => p.Shop).Distinct(StringComparer.Ordinal).ToList();
+                var ids = chunk.Select(p => p.Id).Distinct(StringComparer.Ordinal).ToList();
+                foreach (var hit in await _db.Events.Where(e => shops.Contains(e.Shop) && ids.Contains(e.Id)).Select(e => new { e.Shop, e.Id }).ToListAsync(ct))
+                    known.Add((hit.Shop, hit.Id));
+            }
+            foreach (var shop in byShop)
+            {
                 foreach (var e in shop)
                 {
                     // Known ids, and the second of two equal ids in this batch (the first one wins, as in the fold).
-                    if (!known.Add(e.Id)) duplicates++;
+                    if (!known.Add((e.Shop, e.Id))) duplicates++;
                     else fresh.Add(e);
                 }
-                await EnsureShop(shop.Key, ct);
             }
 
             // New shops first (tracked rows), then the events and loose facts in bulk.
@@ -160,20 +167,30 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         public async Task Commit(CancellationToken ct = default)
         {
             ObjectDisposedException.ThrowIf(_done, this);
-            foreach (var shop in _affected.GroupBy(a => a.Shop, StringComparer.Ordinal))
+            foreach (var byProfile in _affected.GroupBy(a => _shopProfiles[a.Shop], StringComparer.Ordinal))
             {
-                var profile = _shopProfiles[shop.Key];
-                foreach (var chunk in shop.Select(a => a.Conversation).Chunk(Chunk))
+                var profile = byProfile.Key;
+                foreach (var chunk in byProfile.Chunk(Chunk))
                 {
-                    var before = _db.Facts.Where(f => f.Profile == profile && f.Shop == shop.Key && chunk.Contains(f.Conversation));
-                    foreach (var f in await before.AsNoTracking().ToListAsync(ct)) _rollups.Add(f, -1);
-                    await before.ExecuteDeleteAsync(ct);
-                    var stored = await _db.Events.AsNoTracking()
-                        .Where(e => e.Shop == shop.Key && chunk.Contains(e.Conversation) && ConversationTypes.Contains(e.Type))
-                        .ToListAsync(ct);
+                    // One query per chunk of (shop, conversation) pairs across shops; rows of other pairs that share a
+                    // shop and a conversation id are read and left alone.
+                    var pairs = chunk.ToHashSet();
+                    var shops = chunk.Select(a => a.Shop).Distinct(StringComparer.Ordinal).ToList();
+                    var conversations = chunk.Select(a => a.Conversation).Distinct(StringComparer.Ordinal).ToList();
+                    var before = (await _db.Facts.AsNoTracking()
+                            .Where(f => f.Profile == profile && shops.Contains(f.Shop) && conversations.Contains(f.Conversation))
+                            .ToListAsync(ct))
+                        .Where(f => pairs.Contains((f.Shop, f.Conversation))).ToList();
+                    foreach (var f in before) _rollups.Add(f, -1);
+                    foreach (var seqs in before.Select(f => f.Seq).Chunk(Chunk))
+                        await _db.Facts.Where(f => seqs.Contains(f.Seq)).ExecuteDeleteAsync(ct);
+                    var stored = (await _db.Events.AsNoTracking()
+                            .Where(e => shops.Contains(e.Shop) && conversations.Contains(e.Conversation) && ConversationTypes.Contains(e.Type))
+                            .ToListAsync(ct))
+                        .Where(e => pairs.Contains((e.Shop, e.Conversation)));
                     var facts = new List<StoredFact>();
-                    foreach (var conversation in stored.GroupBy(e => e.Conversation, StringComparer.Ordinal))
-                        facts.AddRange(Analyse(shop.Key, conversation.Key, [conversation.Select(e => e.ToEvent()).ToArray()]));
+                    foreach (var conversation in stored.GroupBy(e => (e.Shop, e.Conversation)))
+                        facts.AddRange(Analyse(conversation.Key.Shop, conversation.Key.Conversation, [conversation.Select(e => e.ToEvent()).ToArray()]));
                     await BulkInsert.Facts(_db, facts, ct);
                     foreach (var f in facts) _rollups.Add(f, +1);
                 }
@@ -210,16 +227,19 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             }
         }
 
-        private async Task EnsureShop(string shop, CancellationToken ct)
+        /// <summary>Reads the profiles of the batch's shops not seen yet in this transaction, and adds the shops not stored.</summary>
+        private async Task EnsureShops(IEnumerable<string> shops, CancellationToken ct)
         {
-            if (_shopProfiles.ContainsKey(shop)) return;
-            var row = await _db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shop, ct);
-            if (row is null)
+            var missing = shops.Where(s => !_shopProfiles.ContainsKey(s)).ToList();
+            foreach (var chunk in missing.Chunk(Chunk))
+                foreach (var row in await _db.Shops.AsNoTracking().Where(s => chunk.Contains(s.Id)).ToListAsync(ct))
+                    _shopProfiles[row.Id] = row.Profile;
+            foreach (var shop in missing)
             {
-                row = new ShopRow { Id = shop, Name = shop, Profile = _store.NewShopProfile };
-                _db.Shops.Add(row);
+                if (_shopProfiles.ContainsKey(shop)) continue;
+                _db.Shops.Add(new ShopRow { Id = shop, Name = shop, Profile = _store.NewShopProfile });
+                _shopProfiles[shop] = _store.NewShopProfile;
             }
-            _shopProfiles[shop] = row.Profile;
         }
 
         public async ValueTask DisposeAsync()

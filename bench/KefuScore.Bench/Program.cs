@@ -22,6 +22,7 @@ public static class Program
                 "e2e-duckdb" => EngineChild.RunDuckDb(Options.Parse(args[1..])),
                 "memory" => MemoryCommand.Run(Options.Parse(args[1..])),
                 "ingest" => IngestCommand.Run(Options.Parse(args[1..])).GetAwaiter().GetResult(),
+                "live" => Live.LiveCommand.Run(args[1..]),
                 _ => Usage(),
             };
         }
@@ -41,6 +42,8 @@ public static class Program
               memory --events N                        stream the simulator through the fold, print peak working set
               ingest --url URL --key KEY --events N [--batch 5000] [--clients 4] [--shops 30] [--seed 5]
                                                        HTTP ingestion load run against a running server
+              live [--shops 1000] [--rate 5000] [--seconds 30] [--server DLL] [--live-off]
+                                                       the live monitor under load: webhook due→delivered, /live freshness
             """);
         return 2;
     }

@@ -2,6 +2,7 @@ using KefuScore.App.Storage;
 using KefuScore.Web;
 using KefuScore.Web.Events;
 using KefuScore.Web.Health;
+using KefuScore.Web.Live;
 using KefuScore.Web.Reports;
 using KefuScore.Web.Shops;
 using Scalar.AspNetCore;
@@ -29,6 +30,7 @@ public static class KefuWebHost
             (sp, options) => KefuStorage.Configure(options, ServerSettings.Location(sp.GetRequiredService<IConfiguration>())),
             ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddSingleton(sp => new EventStore(sp.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<KefuDb>>()));
+        builder.Services.AddLiveMonitor(builder.Configuration);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerScheme>());
 
         var app = builder.Build();
@@ -43,6 +45,7 @@ public static class KefuWebHost
         api.MapReportsApi();
         KefuScore.Web.Score.ScoreApi.MapScoreApi(api);
         KefuScore.Web.Staffing.PlanApi.MapPlanApi(api);
+        api.MapLiveApi();
 
         await app.RunAsync();
     }

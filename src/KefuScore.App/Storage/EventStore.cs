@@ -35,8 +35,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
     private readonly Dictionary<string, string> _shops = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// How many recently written conversations keep their events and facts in memory, so that the next write to them
-    /// needs no read-back (0: none). 50,000 conversations of ten events are about 100 MB.
+    /// How many recently written conversations keep their stored events in memory, so that the next write to them
+    /// needs no read-back of events (0: none). 50,000 conversations of ten events are about 100 MB.
     /// </summary>
     public int CachedConversations { get; init; } = 50_000;
 
@@ -46,6 +46,9 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
 
     /// <summary>The profile a shop created by ingestion keeps its facts under.</summary>
     public string NewShopProfile { get; init; } = ProfileCatalog.DefaultId;
+
+    /// <summary>Raised after each commit with the events it stored (duplicates left out): the live monitor listens.</summary>
+    public event Action<IReadOnlyList<ChatEvent>>? Committed;
 
     /// <summary>Stores a batch atomically and recomputes the facts it affects.</summary>
     public async Task<IngestResult> Ingest(IReadOnlyList<ChatEvent> events, CancellationToken ct = default)
@@ -116,6 +119,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         private readonly HashSet<(string Shop, string Conversation)> _affected = [];
         private readonly Dictionary<string, string> _shopProfiles = new(StringComparer.Ordinal);
         private readonly RollupChanges _rollups = new();
+        private readonly List<ChatEvent> _stored = [];
         private readonly long _generation;
         /// <summary>This batch's new events of each conversation, for conversations re-analysed from the cache.</summary>
         private readonly Dictionary<(string Shop, string Conversation), List<StoredEvent>> _fresh = [];
@@ -137,21 +141,28 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             ObjectDisposedException.ThrowIf(_done, this);
             var fresh = new List<ChatEvent>(events.Count);
             long duplicates = 0;
-            foreach (var shop in events.GroupBy(e => e.Shop, StringComparer.Ordinal))
+            var byShop = events.GroupBy(e => e.Shop, StringComparer.Ordinal).ToList();
+            // Lookups go across shops, a chunk of (shop, id) pairs per query: a batch spread over a thousand shops
+            // costs a few queries, not a few per shop.
+            await EnsureShops(byShop.Select(g => g.Key), ct);
+            var known = new HashSet<(string Shop, string Id)>();
+            foreach (var chunk in events.Select(e => (e.Shop, e.Id)).Distinct().Chunk(Chunk))
             {
-                var known = new HashSet<string>(StringComparer.Ordinal);
-                var ids = shop.Select(e => e.Id).Distinct(StringComparer.Ordinal).ToList();
-                foreach (var chunk in ids.Chunk(Chunk))
-                    known.UnionWith(await _db.Events.Where(e => e.Shop == shop.Key && chunk.Contains(e.Id)).Select(e => e.Id).ToListAsync(ct));
+                var shops = chunk.Select(p => p.Shop).Distinct(StringComparer.Ordinal).ToList();
+                var ids = chunk.Select(p => p.Id).Distinct(StringComparer.Ordinal).ToList();
+                foreach (var hit in await _db.Events.Where(e => shops.Contains(e.Shop) && ids.Contains(e.Id)).Select(e => new { e.Shop, e.Id }).ToListAsync(ct))
+                    known.Add((hit.Shop, hit.Id));
+            }
+            foreach (var shop in byShop)
+            {
                 var before = fresh.Count;
                 foreach (var e in shop)
                 {
                     // Known ids, and the second of two equal ids in this batch (the first one wins, as in the fold).
-                    if (!known.Add(e.Id)) duplicates++;
+                    if (!known.Add((e.Shop, e.Id))) duplicates++;
                     else fresh.Add(e);
                 }
                 _rollups.AddEvents(shop.Key, fresh.Count - before);
-                await EnsureShop(shop.Key, ct);
             }
 
             // New shops first (tracked rows), then the events and loose facts in bulk.
@@ -159,6 +170,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             await _db.SaveChangesAsync(ct);
             _db.ChangeTracker.Clear();
 
+            _stored.AddRange(fresh);
             var loose = new List<ChatEvent>();
             var rows = new List<StoredEvent>(fresh.Count);
             foreach (var e in fresh)
@@ -190,45 +202,53 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         {
             ObjectDisposedException.ThrowIf(_done, this);
             var cache = _store.Cache;
-            var staged = new List<(ConversationCache.Key Key, ConversationCache.Entry Entry)>(_affected.Count);
+            var staged = new List<((string Shop, string Conversation) Key, ChatEvent[] Events)>(_affected.Count);
             try
             {
-                foreach (var shop in _affected.GroupBy(a => a.Shop, StringComparer.Ordinal))
+                foreach (var byProfile in _affected.GroupBy(a => _shopProfiles[a.Shop], StringComparer.Ordinal))
                 {
-                    var profile = _shopProfiles[shop.Key];
-                    foreach (var chunk in shop.Select(a => a.Conversation).Chunk(Chunk))
+                    var profile = byProfile.Key;
+                    foreach (var chunk in byProfile.Chunk(Chunk))
                     {
-                        // Conversations written recently are re-analysed from memory: their stored events are the cached ones
-                        // plus this batch's, their old facts the cached ones. The others are read back.
-                        var analysed = new List<(string Conversation, ChatEvent[] Events)>(chunk.Length);
-                        var misses = new List<string>();
-                        foreach (var conversation in chunk)
+                        // One query per chunk of (shop, conversation) pairs across shops; rows of other pairs that share a
+                        // shop and a conversation id are read and left alone.
+                        var pairs = chunk.ToHashSet();
+                        var shops = chunk.Select(a => a.Shop).Distinct(StringComparer.Ordinal).ToList();
+                        var conversations = chunk.Select(a => a.Conversation).Distinct(StringComparer.Ordinal).ToList();
+                        var before = (await _db.Facts.AsNoTracking()
+                                .Where(f => f.Profile == profile && shops.Contains(f.Shop) && conversations.Contains(f.Conversation))
+                                .ToListAsync(ct))
+                            .Where(f => pairs.Contains((f.Shop, f.Conversation))).ToList();
+                        foreach (var f in before) _rollups.Add(f, -1);
+                        foreach (var seqs in before.Select(f => f.Seq).Chunk(Chunk))
+                            await _db.Facts.Where(f => seqs.Contains(f.Seq)).ExecuteDeleteAsync(ct);
+
+                        // Conversations written recently are re-analysed from memory (their stored events are the cached
+                        // ones plus this batch's); only the others' events are read back.
+                        var analysed = new List<((string Shop, string Conversation) Key, ChatEvent[] Events)>(chunk.Length);
+                        var misses = new List<(string Shop, string Conversation)>();
+                        foreach (var key in chunk)
                         {
-                            if (cache.TryGet(new(profile, shop.Key, conversation), out var entry))
-                            {
-                                foreach (var f in entry.Facts) _rollups.Add(f, -1);
-                                analysed.Add((conversation, [.. entry.Events, .. _fresh[(shop.Key, conversation)].Select(e => e.ToEvent())]));
-                            }
-                            else misses.Add(conversation);
+                            if (cache.TryGet(key, out var cached)) analysed.Add((key, [.. cached, .. _fresh[key].Select(e => e.ToEvent())]));
+                            else misses.Add(key);
                         }
-                        var all = _db.Facts.Where(f => f.Profile == profile && f.Shop == shop.Key && chunk.Contains(f.Conversation));
                         if (misses.Count > 0)
                         {
-                            var before = _db.Facts.Where(f => f.Profile == profile && f.Shop == shop.Key && misses.Contains(f.Conversation));
-                            foreach (var f in await before.AsNoTracking().ToListAsync(ct)) _rollups.Add(f, -1);
-                            var stored = await _db.Events.AsNoTracking()
-                                .Where(e => e.Shop == shop.Key && misses.Contains(e.Conversation) && ConversationTypes.Contains(e.Type))
-                                .ToListAsync(ct);
-                            foreach (var conversation in stored.GroupBy(e => e.Conversation, StringComparer.Ordinal))
+                            var missed = misses.ToHashSet();
+                            var missShops = misses.Select(a => a.Shop).Distinct(StringComparer.Ordinal).ToList();
+                            var missConversations = misses.Select(a => a.Conversation).Distinct(StringComparer.Ordinal).ToList();
+                            var stored = (await _db.Events.AsNoTracking()
+                                    .Where(e => missShops.Contains(e.Shop) && missConversations.Contains(e.Conversation) && ConversationTypes.Contains(e.Type))
+                                    .ToListAsync(ct))
+                                .Where(e => missed.Contains((e.Shop, e.Conversation)));
+                            foreach (var conversation in stored.GroupBy(e => (e.Shop, e.Conversation)))
                                 analysed.Add((conversation.Key, conversation.Select(e => e.ToEvent()).ToArray()));
                         }
-                        await all.ExecuteDeleteAsync(ct);
                         var facts = new List<StoredFact>();
-                        foreach (var (conversation, events) in analysed)
+                        foreach (var (key, events) in analysed)
                         {
-                            var mine = Analyse(shop.Key, conversation, [events]).ToList(); // sorts events in place
-                            facts.AddRange(mine);
-                            staged.Add((new(profile, shop.Key, conversation), new(events, mine)));
+                            facts.AddRange(Analyse(key.Shop, key.Conversation, [events])); // sorts events in place
+                            staged.Add((key, events));
                         }
                         await BulkInsert.Facts(_db, facts, ct);
                         foreach (var f in facts) _rollups.Add(f, +1);
@@ -241,19 +261,17 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             }
             catch
             {
-                // Whatever this transaction did is rolled back; the cache may have been read for it but was not
-                // changed, yet drop it anyway so a half-understood failure cannot leave it out of step.
+                // The transaction is rolled back; the cache was only read for it, but drop it anyway so that a
+                // half-understood failure cannot leave it out of step with the database.
                 cache.Clear();
                 _store._shops.Clear();
                 throw;
             }
             _done = true;
-            if (cache.Generation == _generation || cache.Generation == -1)
-            {
-                cache.Generation = _generation + 1;
-                foreach (var (key, entry) in staged) cache.Put(key, entry);
-                foreach (var (shop, profile) in _newShops) _store._shops[shop] = profile;
-            }
+            cache.Generation = _generation + 1;
+            foreach (var (key, events) in staged) cache.Put(key, events);
+            foreach (var (shop, profile) in _newShops) _store._shops[shop] = profile;
+            if (_stored.Count > 0) _store.Committed?.Invoke(_stored);
         }
 
         /// <summary>Facts of each event group (one conversation, or one loose rating) under the shop's profile.</summary>
@@ -281,22 +299,31 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             }
         }
 
-        private async Task EnsureShop(string shop, CancellationToken ct)
+        /// <summary>Reads the profiles of the batch's shops not seen yet in this transaction, and adds the shops not stored.</summary>
+        private async Task EnsureShops(IEnumerable<string> shops, CancellationToken ct)
         {
-            if (_shopProfiles.ContainsKey(shop)) return;
-            if (_store._shops.TryGetValue(shop, out var known))
+            var missing = new List<string>();
+            foreach (var shop in shops)
             {
-                _shopProfiles[shop] = known;
-                return;
+                if (_shopProfiles.ContainsKey(shop)) continue;
+                if (_store._shops.TryGetValue(shop, out var profile)) _shopProfiles[shop] = profile;
+                else missing.Add(shop);
             }
-            var row = await _db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shop, ct);
-            if (row is null)
+            foreach (var chunk in missing.Chunk(Chunk))
             {
-                row = new ShopRow { Id = shop, Name = shop, Profile = _store.NewShopProfile };
-                _db.Shops.Add(row);
+                foreach (var row in await _db.Shops.AsNoTracking().Where(s => chunk.Contains(s.Id)).ToListAsync(ct))
+                {
+                    _shopProfiles[row.Id] = row.Profile;
+                    _newShops[row.Id] = row.Profile;
+                }
             }
-            _shopProfiles[shop] = row.Profile;
-            _newShops[shop] = row.Profile;
+            foreach (var shop in missing)
+            {
+                if (_shopProfiles.ContainsKey(shop)) continue;
+                _db.Shops.Add(new ShopRow { Id = shop, Name = shop, Profile = _store.NewShopProfile });
+                _shopProfiles[shop] = _store.NewShopProfile;
+                _newShops[shop] = _store.NewShopProfile;
+            }
         }
 
         public async ValueTask DisposeAsync()

@@ -86,6 +86,8 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options
             e.Property(x => x.Id).ValueGeneratedNever();
         });
 
+        Live.LiveTables.Configure(b);
+
         foreach (var entity in b.Model.GetEntityTypes())
         {
             foreach (var property in entity.GetProperties()) property.SetColumnName(SnakeCase(property.Name));

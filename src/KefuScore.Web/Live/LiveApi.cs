@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text.Json;
+using KefuScore.App.Live;
+using KefuScore.App.Storage;
+using KefuScore.Engine.Live;
+using Microsoft.EntityFrameworkCore;
+
+namespace KefuScore.Web.Live;
+
+/// <summary>
+/// <c>GET /api/v1/shops/{shop}/live</c>: who waits, agents' load, today's metrics and projections, alerts.
+/// <c>GET/PUT …/alert-rules</c>; <c>GET/POST/DELETE …/webhooks</c>; <c>GET …/webhooks/dead-letters</c> and
+/// <c>POST …/webhooks/dead-letters/{id}/retry</c>. Every one checks that the key covers the shop (docs/live.md).
+/// </summary>
+internal static class LiveApi
+{
+    public static void MapLiveApi(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/shops/{shop}/live", Live)
+            .WithName("ShopLive").WithSummary("The shop now: waiting customers, agents' load, today's metrics with projections, open alerts")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound);
+        api.MapGet("/shops/{shop}/alert-rules", GetRules)
+            .WithName("GetAlertRules").WithSummary("The shop's alert rules and quiet hours (the defaults until changed)")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json");
+        api.MapPut("/shops/{shop}/alert-rules", PutRules)
+            .WithName("PutAlertRules").WithSummary("Replace the shop's alert rules and quiet hours")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status400BadRequest);
+        api.MapGet("/shops/{shop}/webhooks", ListWebhooks)
+            .WithName("ListWebhooks").WithSummary("The shop's webhooks (secrets are never shown again)").Produces<List<WebhookItem>>();
+        api.MapPost("/shops/{shop}/webhooks", AddWebhook)
+            .WithName("AddWebhook").WithSummary("Subscribe a URL to the shop's alerts; the answer shows the signing secret once")
+            .Produces<NewWebhook>(StatusCodes.Status201Created).Produces<ApiError>(StatusCodes.Status400BadRequest);
+        api.MapDelete("/shops/{shop}/webhooks/{id:long}", DeleteWebhook)
+            .WithName("DeleteWebhook").WithSummary("Remove a webhook").Produces(StatusCodes.Status204NoContent).Produces<ApiError>(StatusCodes.Status404NotFound);
+        api.MapGet("/shops/{shop}/webhooks/dead-letters", DeadLetters)
+            .WithName("WebhookDeadLetters").WithSummary("Deliveries that failed every attempt").Produces<List<DeadLetterItem>>();
+        api.MapPost("/shops/{shop}/webhooks/dead-letters/{id:long}/retry", Retry)
+            .WithName("RetryDeadLetter").WithSummary("Send a dead letter again").Produces(StatusCodes.Status202Accepted).Produces<ApiError>(StatusCodes.Status404NotFound);
+    }
+
+    private static IResult Live(HttpContext http, LiveMonitor monitor, string shop)
+    {
+        if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        var state = monitor.State(shop);
+        if (state is null) return NotFound($"shop '{shop}' is not known");
+        return Results.Bytes(LiveJson.Write(state, monitor.ProfileOf(shop)!.Zone), "application/json; charset=utf-8");
+    }
+
+    private static IResult GetRules(HttpContext http, LiveMonitor monitor, string shop)
+    {
+        if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        var rules = monitor.Rules(shop);
+        return rules is null ? NotFound($"shop '{shop}' is not known") : Results.Text(AlertRulesJson.Write(rules), "application/json; charset=utf-8");
+    }
+
+    private static async Task<IResult> PutRules(HttpContext http, LiveMonitor monitor, KefuDb db, TimeProvider time, string shop, CancellationToken ct)
+    {
+        if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        var profile = monitor.ProfileOf(shop);
+        if (profile is null) return NotFound($"shop '{shop}' is not known");
+        using var reader = new StreamReader(http.Request.Body);
+        var text = await reader.ReadToEndAsync(ct);
+        if (text.Length > 64 * 1024) return BadRequest("the rule set is larger than 64 KiB");
+        var (set, errors) = AlertRulesJson.Read(text, profile);
+        if (set is null) return Results.Json(new { errors = errors.Select(e => new { field = e.Field, reason = e.Reason }) }, statusCode: StatusCodes.Status400BadRequest);
+        var json = AlertRulesJson.Write(set);
+        var row = await db.Set<AlertRulesRow>().SingleOrDefaultAsync(r => r.Shop == shop, ct);
+        if (row is null) db.Add(new AlertRulesRow { Shop = shop, Json = json, UpdatedTicks = time.GetUtcNow().UtcTicks });
+        else
+        {
+            row.Json = json;
+            row.UpdatedTicks = time.GetUtcNow().UtcTicks;
+        }
+        await db.SaveChangesAsync(ct);
+        monitor.SetRules(shop, set);
+        return Results.Text(json, "application/json; charset=utf-8");
+    }
+
+    private static async Task<IResult> ListWebhooks(HttpContext http, KefuDb db, string shop, CancellationToken ct)
+    {
+        if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        var rows = await db.Set<WebhookRow>().AsNoTracking().Where(w => w.Shop == shop).OrderBy(w => w.Id).ToListAsync(ct);
+        return Results.Ok(rows.Select(r => new WebhookItem(r.Id, r.Url, new DateTimeOffset(r.CreatedTicks, TimeSpan.Zero))).ToList());
+    }
+
+    private static async Task<IResult> AddWebhook(HttpContext http, KefuDb db, WebhookDispatcher webhooks, LiveMonitor monitor, TimeProvider time, string shop, NewWebhookRequest? request, CancellationToken ct)
+    {
+        if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        if (monitor.ProfileOf(shop) is null) return NotFound($"shop '{shop}' is not known");
+        if (request?.Url is not { } url || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || url.Length > 2000)
+            return BadRequest("url: expected an absolute http or https URL (at most 2000 characters)");
+        var secret = WebhookDispatcher.NewSecret();
+        var row = new WebhookRow { Shop = shop, Url = uri.ToString(), ProtectedSecret = webhooks.Protect(secret), CreatedTicks = time.GetUtcNow().UtcTicks };
+        db.Add(row);
+        await db.SaveChangesAsync(ct);
+        webhooks.Invalidate(shop);
+        return Results.Json(new NewWebhook(row.Id, row.Url, secret), statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> DeleteWebhook(HttpContext http, KefuDb db, WebhookDispatcher webhooks, string shop, long id, CancellationToken ct)
+    {
+        if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        var n = await db.Set<WebhookRow>().Where(w => w.Shop == shop && w.Id == id).ExecuteDeleteAsync(ct);
+        webhooks.Invalidate(shop);
+        return n == 0 ? NotFound($"webhook {id} of shop '{shop}' does not exist") : Results.NoContent();
+    }
+
+    private static async Task<IResult> DeadLetters(HttpContext http, KefuDb db, string shop, CancellationToken ct)
+    {
+        if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        var rows = await db.Set<WebhookDeadLetterRow>().AsNoTracking().Where(d => d.Shop == shop).OrderByDescending(d => d.Id).Take(500).ToListAsync(ct);
+        return Results.Ok(rows.Select(r => new DeadLetterItem(r.Id, r.WebhookId, r.Url, r.Attempts, r.LastError,
+            new DateTimeOffset(r.FailedTicks, TimeSpan.Zero), JsonDocument.Parse(r.Payload).RootElement)).ToList());
+    }
+
+    private static async Task<IResult> Retry(HttpContext http, WebhookDispatcher webhooks, string shop, long id, CancellationToken ct)
+    {
+        if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        return await webhooks.Retry(shop, id, ct)
+            ? Results.Accepted()
+            : NotFound($"dead letter {id} of shop '{shop}' does not exist (or its webhook was removed)");
+    }
+
+    private static IResult BadRequest(string message) => Results.Json(new ApiError(message), statusCode: StatusCodes.Status400BadRequest);
+
+    private static IResult NotFound(string message) => Results.Json(new ApiError(message), statusCode: StatusCodes.Status404NotFound);
+}
+
+internal sealed record NewWebhookRequest(string? Url);
+
+/// <summary>A new webhook: its secret appears here once and never again.</summary>
+internal sealed record NewWebhook(long Id, string Url, string Secret);
+
+internal sealed record WebhookItem(long Id, string Url, DateTimeOffset Created);
+
+internal sealed record DeadLetterItem(long Id, long Webhook, string Url, int Attempts, string LastError, DateTimeOffset Failed, JsonElement Payload);
+
+/// <summary>The <c>/live</c> JSON, instants in the profile's zone.</summary>
+internal static class LiveJson
+{
+    public static byte[] Write(LiveState s, TimeZoneInfo zone)
+    {
+        string Time(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("at", Time(s.At));
+            w.WriteStartArray("waiting");
+            foreach (var x in s.Waiting)
+            {
+                w.WriteStartObject();
+                w.WriteString("conversation", x.Conversation);
+                if (x.Customer is null) w.WriteNull("customer");
+                else w.WriteString("customer", x.Customer);
+                w.WriteString("since", Time(x.Since));
+                w.WriteNumber("seconds", Math.Round(x.Seconds, 3));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("agents");
+            foreach (var a in s.Agents)
+            {
+                w.WriteStartObject();
+                w.WriteString("agent", a.Agent);
+                w.WriteString("status", a.Status);
+                w.WriteNumber("active", a.Active);
+                w.WriteNumber("capacity", a.Capacity);
+                w.WriteNumber("saturation", Math.Round(a.Saturation, 4));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartObject("today");
+            foreach (var m in s.TodayMetrics)
+            {
+                w.WriteStartObject(m.Metric);
+                Number(w, "value", m.Value);
+                Number(w, "projected", m.Projected);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteStartArray("alerts");
+            foreach (var a in s.Alerts)
+            {
+                w.WriteStartObject();
+                w.WriteString("rule", a.Rule);
+                if (a.Conversation is null) w.WriteNull("conversation");
+                else w.WriteString("conversation", a.Conversation);
+                w.WriteString("since", Time(a.Since));
+                w.WriteString("state", a.State == AlertState.Open ? "open" : "quiet");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v)) w.WriteNumber(name, Math.Round(v, 6));
+        else w.WriteNull(name);
+    }
+}

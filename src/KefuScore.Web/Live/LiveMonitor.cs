@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using KefuScore.App.Live;
+using KefuScore.App.Profiles;
+using KefuScore.App.Storage;
+using KefuScore.Engine.Events;
+using KefuScore.Engine.Live;
+using KefuScore.Engine.Profiles;
+using Microsoft.EntityFrameworkCore;
+
+namespace KefuScore.Web.Live;
+
+/// <summary>
+/// 实时监控 in the server: one <see cref="LiveShop"/> per shop, fed by every committed ingestion
+/// (<see cref="EventStore.Committed"/>) and rebuilt at start from the last two days of stored events. Each shop has
+/// one timer, set to the instant its next alert may become due (<see cref="LiveShop.NextDue"/>), from the
+/// <see cref="TimeProvider"/>: no polling, and tests drive it with a fake clock. Alert transitions go to the webhook
+/// dispatcher; every change is announced on <see cref="Changed"/> and to <see cref="Watch"/> readers (the live page).
+/// </summary>
+public sealed class LiveMonitor : IDisposable
+{
+    /// <summary>Events older than this are history: they cannot make anyone wait now, and the day before is enough for projections.</summary>
+    public static readonly TimeSpan Horizon = TimeSpan.FromDays(2);
+
+    private sealed class Slot(LiveShop shop)
+    {
+        public readonly LiveShop Shop = shop;
+        public readonly Lock Gate = new();
+        public ITimer? Timer;
+        public long TimerDue = long.MaxValue;
+        public readonly List<Channel<bool>> Watchers = [];
+    }
+
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CompiledProfile> _profiles = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly DbContextOptions<KefuDb> _db;
+    private readonly WebhookDispatcher _webhooks;
+    private readonly ILogger<LiveMonitor> _log;
+    private bool _disposed;
+
+    public LiveMonitor(TimeProvider time, DbContextOptions<KefuDb> db, WebhookDispatcher webhooks, ILogger<LiveMonitor> log)
+    {
+        _time = time;
+        _db = db;
+        _webhooks = webhooks;
+        _log = log;
+    }
+
+    /// <summary>Raised (with the shop id) after a shop's live picture changed: new events, an alert opened or cleared.</summary>
+    public event Action<string>? Changed;
+
+    /// <summary>Alert transitions as they happen (after delivery is queued), for hosts and benchmarks.</summary>
+    public event Action<string, AlertTransition>? Transition;
+
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>Feeds committed events; alerts that become due now are delivered (unless <paramref name="silent"/>, at rebuild).</summary>
+    public void Ingest(IReadOnlyList<ChatEvent> events, bool silent = false)
+    {
+        var now = Now;
+        var from = now - Horizon;
+        foreach (var group in events.Where(e => e.At >= from).GroupBy(e => e.Shop, StringComparer.Ordinal))
+        {
+            var slot = SlotFor(group.Key);
+            if (slot is null) continue;
+            lock (slot.Gate)
+            {
+                foreach (var e in group) slot.Shop.Apply(e);
+                Evaluate(slot, now, silent);
+            }
+            Notify(slot);
+        }
+    }
+
+    /// <summary>The shop's picture now, alerts brought up to date; null when the shop is not known.</summary>
+    public LiveState? State(string shop)
+    {
+        var slot = SlotFor(shop);
+        if (slot is null) return null;
+        var now = Now;
+        lock (slot.Gate)
+        {
+            Evaluate(slot, now, silent: false);
+            return slot.Shop.State(now);
+        }
+    }
+
+    /// <summary>The shop's profile (for rule checks); null when the shop is not known.</summary>
+    public CompiledProfile? ProfileOf(string shop) => SlotFor(shop)?.Shop.Profile;
+
+    /// <summary>The rules in force for a shop (stored, else the defaults of its profile).</summary>
+    public AlertRuleSet? Rules(string shop) => SlotFor(shop)?.Shop.Rules;
+
+    /// <summary>Replaces a shop's rules (already stored by the caller) and re-evaluates at once.</summary>
+    public void SetRules(string shop, AlertRuleSet rules)
+    {
+        var slot = SlotFor(shop);
+        if (slot is null) return;
+        lock (slot.Gate)
+        {
+            slot.Shop.Rules = rules;
+            Evaluate(slot, Now, silent: false);
+        }
+        Notify(slot);
+    }
+
+    /// <summary>
+    /// The shop's picture each time it changes (coalesced: a slow reader gets the latest, never a backlog), starting with
+    /// the current one. The dashboard's live page reads this.
+    /// </summary>
+    public async IAsyncEnumerable<LiveState> Watch(string shop, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var slot = SlotFor(shop);
+        if (slot is null) yield break;
+        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        lock (slot.Gate) slot.Watchers.Add(signal);
+        try
+        {
+            signal.Writer.TryWrite(true);
+            while (await signal.Reader.WaitToReadAsync(ct))
+            {
+                signal.Reader.TryRead(out _);
+                var state = State(shop);
+                if (state is not null) yield return state;
+            }
+        }
+        finally
+        {
+            lock (slot.Gate) slot.Watchers.Remove(signal);
+        }
+    }
+
+    /// <summary>Loads the last <see cref="Horizon"/> of stored events without delivering what was due before the start.</summary>
+    public async Task Rebuild(CancellationToken ct)
+    {
+        var from = (Now - Horizon).UtcTicks;
+        await using var db = new KefuDb(_db);
+        long seq = 0;
+        while (true)
+        {
+            var rows = await db.Events.AsNoTracking().Where(e => e.AtTicks >= from && e.Seq > seq).OrderBy(e => e.Seq).Take(10_000).ToListAsync(ct);
+            if (rows.Count == 0) break;
+            seq = rows[^1].Seq;
+            Ingest(rows.Select(r => r.ToEvent()).ToList(), silent: true);
+        }
+    }
+
+    private Slot? SlotFor(string shop)
+    {
+        if (_slots.TryGetValue(shop, out var slot)) return slot;
+        using var db = new KefuDb(_db);
+        var row = db.Shops.AsNoTracking().SingleOrDefault(s => s.Id == shop);
+        if (row is null) return null;
+        var profile = _profiles.GetOrAdd(row.Profile, ProfileCatalog.Compile);
+        var rules = AlertRuleSet.Defaults(profile);
+        var stored = db.Set<AlertRulesRow>().AsNoTracking().SingleOrDefault(r => r.Shop == shop);
+        if (stored is not null)
+        {
+            var (set, errors) = AlertRulesJson.Read(stored.Json, profile);
+            if (set is not null) rules = set;
+            else _log.LogWarning("shop {Shop}: stored alert rules no longer fit profile {Profile} ({Errors}); using the defaults", shop, profile.Id, string.Join("; ", errors));
+        }
+        return _slots.GetOrAdd(shop, _ => new Slot(new LiveShop(shop, profile, rules)));
+    }
+
+    /// <summary>Evaluates under the slot's lock, queues deliveries and sets the shop's single timer.</summary>
+    private void Evaluate(Slot slot, DateTimeOffset now, bool silent)
+    {
+        var transitions = slot.Shop.Evaluate(now);
+        if (!silent && transitions.Count > 0)
+        {
+            _webhooks.Enqueue(slot.Shop.Shop, transitions);
+            foreach (var t in transitions) Transition?.Invoke(slot.Shop.Shop, t);
+        }
+        Schedule(slot, now);
+    }
+
+    private void Schedule(Slot slot, DateTimeOffset now)
+    {
+        if (_disposed) return;
+        var due = slot.Shop.NextDue(now);
+        var ticks = due?.UtcTicks ?? long.MaxValue;
+        if (ticks == slot.TimerDue) return;
+        slot.TimerDue = ticks;
+        if (due is null)
+        {
+            slot.Timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+        var wait = due.Value - now;
+        if (wait < TimeSpan.Zero) wait = TimeSpan.Zero;
+        slot.Timer ??= _time.CreateTimer(static s => ((LiveMonitor)((object[])s!)[0]).Fire((Slot)((object[])s!)[1]), new object[] { this, slot }, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        slot.Timer.Change(wait, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Fire(Slot slot)
+    {
+        try
+        {
+            lock (slot.Gate)
+            {
+                slot.TimerDue = long.MaxValue;
+                Evaluate(slot, Now, silent: false);
+            }
+            Notify(slot);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.LogError(e, "live monitor: evaluating shop {Shop} failed", slot.Shop.Shop);
+        }
+    }
+
+    private void Notify(Slot slot)
+    {
+        lock (slot.Gate)
+            foreach (var w in slot.Watchers) w.Writer.TryWrite(true);
+        Changed?.Invoke(slot.Shop.Shop);
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var slot in _slots.Values) slot.Timer?.Dispose();
+    }
+}

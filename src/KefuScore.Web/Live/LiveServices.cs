@@ -1,0 +1,41 @@
+using KefuScore.App.Storage;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace KefuScore.Web.Live;
+
+/// <summary>Registers the live monitor, the webhook dispatcher and the start-up rebuild (one line in KefuWebHost).</summary>
+internal static class LiveServices
+{
+    public static IServiceCollection AddLiveMonitor(this IServiceCollection services, IConfiguration config)
+    {
+        // Webhook secrets are encrypted with these keys: they must outlive a restart, so they sit with the data.
+        services.AddDataProtection()
+            .SetApplicationName("KefuScore")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(ServerSettings.Location(config).DataDirectory, "keys")));
+        services.AddSingleton(_ => WebhookOptions.From(config));
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddSingleton<LiveMonitor>();
+        services.AddHostedService<LiveStartup>();
+        return services;
+    }
+}
+
+/// <summary>At start: listen to every commit, then load the last two days of stored events (silently: no old alert is re-sent).</summary>
+internal sealed class LiveStartup(LiveMonitor monitor, EventStore store, IConfiguration config, ILogger<LiveStartup> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // KEFU_LIVE=off: no live monitor (ingestion-only servers, and the benchmark's baseline).
+        if (string.Equals(config["KEFU_LIVE"], "off", StringComparison.OrdinalIgnoreCase)) return;
+        store.Committed += events =>
+        {
+            // The events are committed whatever happens here: a monitor failure must not turn the push into an error.
+            try { monitor.Ingest(events); }
+            catch (Exception e) when (e is not OutOfMemoryException) { log.LogError(e, "live monitor: committed events could not be applied"); }
+        };
+        await monitor.Rebuild(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

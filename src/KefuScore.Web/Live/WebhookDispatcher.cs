@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using KefuScore.App.Live;
+using KefuScore.App.Storage;
+using KefuScore.Engine.Live;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace KefuScore.Web.Live;
+
+/// <summary>Delivery settings: attempts per delivery, the first retry's delay (doubling after each failure), the request timeout.</summary>
+public sealed record WebhookOptions(int MaxAttempts, TimeSpan FirstRetry, TimeSpan Timeout)
+{
+    public static WebhookOptions From(IConfiguration config) => new(
+        int.TryParse(config["KEFU_WEBHOOK_ATTEMPTS"], CultureInfo.InvariantCulture, out var a) && a > 0 ? a : 6,
+        TimeSpan.FromMilliseconds(double.TryParse(config["KEFU_WEBHOOK_FIRST_RETRY_MS"], CultureInfo.InvariantCulture, out var ms) && ms >= 0 ? ms : 1000),
+        TimeSpan.FromSeconds(10));
+}
+
+/// <summary>
+/// Posts alert transitions to the shop's webhooks: the body signed with HMAC-SHA256 under the subscription's secret
+/// (<c>X-Kefu-Signature: sha256=&lt;hex&gt;</c>; the body carries its own timestamp, repeated in <c>X-Kefu-Timestamp</c>),
+/// retried with exponential backoff on any non-2xx answer or network error, and kept in <c>webhook_dead_letters</c>
+/// after the last attempt. Waits use the <see cref="TimeProvider"/>. Deliveries waiting for a retry live in memory:
+/// a restart drops them (docs/live.md).
+/// </summary>
+public sealed class WebhookDispatcher : BackgroundService
+{
+    public const string Purpose = "KefuScore.Webhooks.Secret.v1";
+
+    private sealed record Subscription(long Id, string Url, byte[] Secret);
+
+    private sealed record Delivery(string Shop, Subscription To, string Alert, int Attempt);
+
+    private readonly Channel<(string Shop, string Alert)> _alerts = Channel.CreateUnbounded<(string, string)>();
+    private readonly Channel<Delivery> _deliveries = Channel.CreateUnbounded<Delivery>();
+    private readonly ConcurrentDictionary<string, IReadOnlyList<Subscription>> _subscriptions = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly DbContextOptions<KefuDb> _db;
+    private readonly IDataProtector _protector;
+    private readonly ILogger<WebhookDispatcher> _log;
+    private readonly HttpClient _http;
+    private readonly SemaphoreSlim _parallel = new(64);
+
+    public WebhookDispatcher(TimeProvider time, DbContextOptions<KefuDb> db, IDataProtectionProvider protection, WebhookOptions options, ILogger<WebhookDispatcher> log)
+    {
+        _time = time;
+        _db = db;
+        _protector = protection.CreateProtector(Purpose);
+        _log = log;
+        Options = options;
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false }) { Timeout = options.Timeout };
+    }
+
+    public WebhookOptions Options { get; }
+
+    /// <summary>Deliveries that succeeded, with the attempt that made it (for tests and the benchmark).</summary>
+    public event Action<string, int>? Delivered;
+
+    /// <summary>Queues the transitions for every webhook of the shop; returns at once.</summary>
+    public void Enqueue(string shop, IReadOnlyList<AlertTransition> transitions)
+    {
+        foreach (var t in transitions) _alerts.Writer.TryWrite((shop, AlertJson(shop, t)));
+    }
+
+    /// <summary>Forgets the cached subscriptions of a shop after they changed.</summary>
+    public void Invalidate(string shop) => _subscriptions.TryRemove(shop, out _);
+
+    /// <summary>Sends a dead letter again from its first attempt; false when there is no such letter or webhook.</summary>
+    public async Task<bool> Retry(string shop, long deadLetter, CancellationToken ct)
+    {
+        await using var db = new KefuDb(_db);
+        var row = await db.Set<WebhookDeadLetterRow>().SingleOrDefaultAsync(d => d.Id == deadLetter && d.Shop == shop, ct);
+        if (row is null) return false;
+        var to = (await SubscriptionsOf(shop, ct)).FirstOrDefault(s => s.Id == row.WebhookId);
+        if (to is null) return false;
+        db.Remove(row);
+        await db.SaveChangesAsync(ct);
+        _deliveries.Writer.TryWrite(new Delivery(shop, to, row.Payload, 1));
+        return true;
+    }
+
+    /// <summary>The secret a new webhook signs with: 32 random bytes, shown once.</summary>
+    public static string NewSecret() => "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    public string Protect(string secret) => _protector.Protect(secret);
+
+    /// <summary>The signature header's value for a body: <c>sha256=</c> and the lower-case hex HMAC-SHA256 of the body's bytes.</summary>
+    public static string Sign(ReadOnlySpan<byte> body, string secret) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Fanout(stoppingToken), Send(stoppingToken));
+
+    /// <summary>One delivery per webhook of the alert's shop.</summary>
+    private async Task Fanout(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var (shop, alert) in _alerts.Reader.ReadAllAsync(ct))
+            {
+                try
+                {
+                    foreach (var to in await SubscriptionsOf(shop, ct))
+                        _deliveries.Writer.TryWrite(new Delivery(shop, to, alert, 1));
+                }
+                catch (Exception e) when (e is DbUpdateException or InvalidOperationException or CryptographicException)
+                {
+                    _log.LogError(e, "webhooks of shop {Shop} could not be read", shop);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    private async Task Send(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var d in _deliveries.Reader.ReadAllAsync(ct))
+            {
+                await _parallel.WaitAsync(ct);
+                _ = Task.Run(async () =>
+                {
+                    try { await Attempt(d, ct); }
+                    finally { _parallel.Release(); }
+                }, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    private async Task Attempt(Delivery d, CancellationToken ct)
+    {
+        string error;
+        try
+        {
+            var sent = _time.GetUtcNow();
+            var body = Body(d.Alert, sent, d.Attempt);
+            using var request = new HttpRequestMessage(HttpMethod.Post, d.To.Url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            request.Headers.Add("X-Kefu-Signature", Sign(body, Encoding.UTF8.GetString(d.To.Secret)));
+            request.Headers.Add("X-Kefu-Timestamp", sent.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add("X-Kefu-Attempt", d.Attempt.ToString(CultureInfo.InvariantCulture));
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (response.IsSuccessStatusCode)
+            {
+                Delivered?.Invoke(d.Shop, d.Attempt);
+                return;
+            }
+            error = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            error = e is TaskCanceledException ? $"no answer within {Options.Timeout.TotalSeconds:0} s" : e.Message;
+        }
+
+        if (d.Attempt < Options.MaxAttempts)
+        {
+            // 1 s, 2 s, 4 s, … after the first, second, third failure.
+            var wait = Options.FirstRetry * Math.Pow(2, d.Attempt - 1);
+            try { await Task.Delay(wait, _time, ct); }
+            catch (OperationCanceledException) { return; }
+            _deliveries.Writer.TryWrite(d with { Attempt = d.Attempt + 1 });
+            return;
+        }
+        try
+        {
+            await using var db = new KefuDb(_db);
+            db.Add(new WebhookDeadLetterRow
+            {
+                WebhookId = d.To.Id, Shop = d.Shop, Url = d.To.Url, Payload = d.Alert, Attempts = d.Attempt,
+                LastError = error.Length > 500 ? error[..500] : error, FailedTicks = _time.GetUtcNow().UtcTicks,
+            });
+            await db.SaveChangesAsync(ct);
+            _log.LogWarning("webhook {Webhook} of shop {Shop}: dead letter after {Attempts} attempts ({Error})", d.To.Id, d.Shop, d.Attempt, error);
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or OperationCanceledException)
+        {
+            _log.LogError(e, "webhook {Webhook}: the dead letter could not be stored", d.To.Id);
+        }
+    }
+
+    private async Task<IReadOnlyList<Subscription>> SubscriptionsOf(string shop, CancellationToken ct)
+    {
+        if (_subscriptions.TryGetValue(shop, out var cached)) return cached;
+        await using var db = new KefuDb(_db);
+        var rows = await db.Set<WebhookRow>().AsNoTracking().Where(w => w.Shop == shop).ToListAsync(ct);
+        var list = rows.Select(r => new Subscription(r.Id, r.Url, Encoding.UTF8.GetBytes(_protector.Unprotect(r.ProtectedSecret)))).ToList();
+        _subscriptions[shop] = list;
+        return list;
+    }
+
+    /// <summary>The alert part of a webhook body (kept in dead letters as it is).</summary>
+    internal static string AlertJson(string shop, AlertTransition t)
+    {
+        var a = t.Alert;
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("event", t.Opened ? "alert.opened" : "alert.cleared");
+            w.WriteString("shop", shop);
+            w.WriteString("at", t.At.ToString("O", CultureInfo.InvariantCulture));
+            w.WriteStartObject("alert");
+            w.WriteString("rule", a.Rule);
+            w.WriteString("kind", AlertRule.KindName(a.Kind));
+            w.WriteString("cause", a.Cause);
+            WriteOrNull(w, "conversation", a.Conversation);
+            WriteOrNull(w, "agent", a.Agent);
+            WriteOrNull(w, "metric", a.Metric);
+            w.WriteString("since", a.Since.ToString("O", CultureInfo.InvariantCulture));
+            w.WriteString("due", a.DueAt.ToString("O", CultureInfo.InvariantCulture));
+            if (a.Value is { } v) w.WriteNumber("value", Math.Round(v, 6));
+            else w.WriteNull("value");
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The body of one attempt: the alert with the sending instant, so the signature covers the timestamp.</summary>
+    internal static byte[] Body(string alert, DateTimeOffset sent, int attempt)
+    {
+        // {"event":…} + ,"sent_at":…,"attempt":n}
+        var tail = $",\"sent_at\":\"{sent.ToString("O", CultureInfo.InvariantCulture)}\",\"attempt\":{attempt.ToString(CultureInfo.InvariantCulture)}}}";
+        return Encoding.UTF8.GetBytes(string.Concat(alert.AsSpan(0, alert.Length - 1), tail));
+    }
+
+    private static void WriteOrNull(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name);
+        else w.WriteString(name, value);
+    }
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        _parallel.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KefuScore.Web.Tests.Live;
+
+/// <summary>The server on a fake clock (starting 2026-11-20 09:00 +08:00); webhooks: 3 attempts, the first retry after 1 s.</summary>
+public sealed class FakeClockServer : KefuServer
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-11-20T09:00:00+08:00", CultureInfo.InvariantCulture));
+
+    private int _day;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("KEFU_WEBHOOK_ATTEMPTS", "3");
+        builder.UseSetting("KEFU_WEBHOOK_FIRST_RETRY_MS", "1000");
+        builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>Moves the clock to 09:00 of a day no other test used, and returns that date ("2026-11-21", …).</summary>
+    public string NextDay()
+    {
+        var date = new DateOnly(2026, 11, 21).AddDays(Interlocked.Increment(ref _day));
+        Clock.SetUtcNow(new DateTimeOffset(date.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8)));
+        return date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
+    public void At(string date, string time) =>
+        Clock.SetUtcNow(DateTimeOffset.Parse($"{date}T{time}+08:00", CultureInfo.InvariantCulture));
+}
+
+/// <summary>
+/// A webhook receiver on loopback: checks each request's HMAC-SHA256 signature against the secret, answers 500 to the
+/// first <see cref="FailFirst"/> requests, and keeps what it received.
+/// </summary>
+public sealed class WebhookReceiver : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Task _loop;
+    private int _requests;
+
+    public WebhookReceiver()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        Url = $"http://127.0.0.1:{port}/hook/";
+        _listener.Prefixes.Add(Url);
+        _listener.Start();
+        _loop = Task.Run(Loop);
+    }
+
+    public string Url { get; }
+    public string Secret { get; set; } = "";
+    public int FailFirst { get; set; }
+    /// <summary>Called at each request (e.g. to read a fake clock).</summary>
+    public Func<DateTimeOffset>? Now { get; set; }
+
+    public sealed record Received(string Body, string Signature, string Timestamp, bool SignatureValid, int Status, DateTimeOffset At);
+
+    public ConcurrentQueue<Received> All { get; } = new();
+
+    public IEnumerable<Received> Accepted => All.Where(r => r.Status == 200);
+
+    private async Task Loop()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext ctx;
+            try { ctx = await _listener.GetContextAsync(); }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            using var body = new MemoryStream();
+            await ctx.Request.InputStream.CopyToAsync(body);
+            var bytes = body.ToArray();
+            var signature = ctx.Request.Headers["X-Kefu-Signature"] ?? "";
+            var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), bytes));
+            var valid = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(signature), Encoding.ASCII.GetBytes(expected));
+            var status = Interlocked.Increment(ref _requests) <= FailFirst ? 500 : valid ? 200 : 401;
+            All.Enqueue(new Received(Encoding.UTF8.GetString(bytes), signature, ctx.Request.Headers["X-Kefu-Timestamp"] ?? "", valid, status, Now?.Invoke() ?? DateTimeOffset.UtcNow));
+            ctx.Response.StatusCode = status;
+            ctx.Response.Close();
+        }
+    }
+
+    /// <summary>Waits (real time, at most 20 s) until <paramref name="done"/> holds, calling <paramref name="tick"/> between checks.</summary>
+    public static async Task Until(Func<bool> done, Action? tick = null)
+    {
+        for (var i = 0; i < 2000 && !done(); i++)
+        {
+            await Task.Delay(10);
+            tick?.Invoke();
+        }
+        Assert.True(done(), "the webhook receiver did not see what was expected within 20 s");
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+        try { _loop.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+    }
+}

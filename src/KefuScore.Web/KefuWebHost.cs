@@ -1,5 +1,6 @@
 using KefuScore.App.Storage;
 using KefuScore.Web;
+using KefuScore.Web.Complaints;
 using KefuScore.Web.Events;
 using KefuScore.Web.Health;
 using KefuScore.Web.Reports;
@@ -41,6 +42,7 @@ public static class KefuWebHost
         api.MapEventsApi();
         api.MapShopsApi();
         api.MapReportsApi();
+        api.MapComplaintsApi();
 
         await app.RunAsync();
     }

@@ -66,6 +66,7 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedNever();
         });
+        QualityTables.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

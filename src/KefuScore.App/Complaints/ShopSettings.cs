@@ -41,7 +41,7 @@ public static class ShopSettings
         else
         {
             row.Text = text;
-            row.UpdatedTicks = nowTicks;
+            row.UpdatedTicks = Math.Max(nowTicks, row.UpdatedTicks + 1);   // also the FAQ index version: always moves on
         }
         await db.SaveChangesAsync(ct);
     }

@@ -75,14 +75,10 @@ public static class FaqCsv
             var question = cells[q].Trim();
             var answer = cells[a].Trim();
             if (question.Length == 0) problems.Add(new FaqProblem(line, "question", "is empty"));
+            else if (seen.TryGetValue(question, out var first)) problems.Add(new FaqProblem(line, "question", $"'{question}' is already on line {first}"));
+            else seen[question] = line;
             if (answer.Length == 0) problems.Add(new FaqProblem(line, "answer", "is empty"));
-            if (question.Length == 0 || answer.Length == 0) continue;
-            if (seen.TryGetValue(question, out var first))
-            {
-                problems.Add(new FaqProblem(line, "question", $"'{question}' is already on line {first}"));
-                continue;
-            }
-            seen[question] = line;
+            if (problems.Count > 0) continue;
             var keywords = k < 0 ? [] : cells[k].Split(KeywordSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             entries.Add(new FaqEntry((int)line, question, answer, keywords));
         }

@@ -14,9 +14,10 @@ namespace KefuScore.App.Faq;
 public sealed record FaqMatch(FaqEntry Entry, double Score, double Coverage);
 
 /// <summary>
-/// FAQ 匹配: a shop's knowledge base in an in-memory Lucene index. Chinese needs no word list here: Lucene's
-/// <see cref="CJKAnalyzer"/> cuts Chinese into overlapping character bigrams (发货时间 → 发货 货时 时间) and Latin text
-/// into lower-cased words, and <see cref="BM25Similarity"/> ranks entries. A question is searched in the entry's
+/// FAQ 匹配: a shop's knowledge base in an in-memory Lucene index. Chinese needs no word list here: the analyzer is
+/// Lucene's <see cref="CJKAnalyzer"/> chain, which cuts Chinese into overlapping character bigrams (发货时间 → 发货 货时
+/// 时间) and Latin text into lower-cased words, with the single characters kept too (<see cref="CharacterGrams"/>);
+/// <see cref="BM25Similarity"/> ranks entries. A question is searched in the entry's
 /// question and keywords (weighted higher: the shop chose them) and, weakly, its answer. Thread-safe for searching.
 /// </summary>
 public sealed class FaqIndex : IDisposable
@@ -24,7 +25,7 @@ public sealed class FaqIndex : IDisposable
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
     private const float QuestionBoost = 1.0f, KeywordBoost = 1.5f, AnswerBoost = 0.2f;
 
-    private readonly Analyzer _analyzer = new CJKAnalyzer(Version);
+    private readonly Analyzer _analyzer = new CharacterGrams();
     private readonly RAMDirectory _directory = new();
     private readonly DirectoryReader _reader;
     private readonly IndexSearcher _searcher;
@@ -98,5 +99,22 @@ public sealed class FaqIndex : IDisposable
         _reader.Dispose();
         _directory.Dispose();
         _analyzer.Dispose();
+    }
+
+    /// <summary>
+    /// <see cref="CJKAnalyzer"/>'s chain (standard tokenizer, full-width folding, lower case, CJK bigrams) with the
+    /// single characters kept as well: short questions hinge on one character (码, 券, 修), which bigrams alone lose.
+    /// </summary>
+    private sealed class CharacterGrams : Analyzer
+    {
+
+        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
+        {
+            var source = new Lucene.Net.Analysis.Standard.StandardTokenizer(Version, reader);
+            TokenStream stream = new CJKWidthFilter(source);
+            stream = new Lucene.Net.Analysis.Core.LowerCaseFilter(Version, stream);
+            stream = new CJKBigramFilter(stream, CJKScript.HAN | CJKScript.HIRAGANA | CJKScript.KATAKANA | CJKScript.HANGUL, outputUnigrams: true);
+            return new TokenStreamComponents(source, stream);
+        }
     }
 }

@@ -24,6 +24,7 @@ public static class Program
         root.Subcommands.Add(PlanCommand.Create(io));
         root.Subcommands.Add(InspectCommand.Create(io));
         root.Subcommands.Add(CalendarCommand.Create(io));
+        root.Subcommands.Add(FaqCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

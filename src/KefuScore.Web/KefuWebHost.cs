@@ -30,6 +30,7 @@ public static class KefuWebHost
             (sp, options) => KefuStorage.Configure(options, ServerSettings.Location(sp.GetRequiredService<IConfiguration>())),
             ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddSingleton(sp => new EventStore(sp.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<KefuDb>>()));
+        builder.Services.AddSingleton<KefuScore.App.Faq.FaqLibrary>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerScheme>());
 
         var app = builder.Build();
@@ -43,6 +44,7 @@ public static class KefuWebHost
         api.MapShopsApi();
         api.MapReportsApi();
         api.MapComplaintsApi();
+        api.MapFaqApi();
 
         await app.RunAsync();
     }

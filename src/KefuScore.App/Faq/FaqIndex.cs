@@ -10,8 +10,11 @@ using Lucene.Net.Util;
 
 namespace KefuScore.App.Faq;
 
-/// <summary>The best entry for a question: its BM25 score and the share of the question's terms it contains.</summary>
-public sealed record FaqMatch(FaqEntry Entry, double Score, double Coverage);
+/// <summary>
+/// An entry for a question: its BM25 score, the share of the question's terms its question and keywords contain, and
+/// how many of the question's multi-character terms (bigrams, words) they share.
+/// </summary>
+public sealed record FaqMatch(FaqEntry Entry, double Score, double Coverage, int SharedBigrams = 1);
 
 /// <summary>
 /// FAQ 匹配: a shop's knowledge base in an in-memory Lucene index. Chinese needs no word list here: the analyzer is
@@ -88,7 +91,8 @@ public sealed class FaqIndex : IDisposable
             .Select(h => (Index: _searcher.Doc(h.Doc).GetField("entry").GetInt32Value() ?? 0, h.Score))
             .OrderByDescending(h => h.Score).ThenBy(h => h.Index)
             .Take(top)
-            .Select(h => new FaqMatch(_entries[h.Index], h.Score, terms.Count(t => _terms[h.Index].Contains(t)) / (double)terms.Count))
+            .Select(h => new FaqMatch(_entries[h.Index], h.Score, terms.Count(t => _terms[h.Index].Contains(t)) / (double)terms.Count,
+                terms.Count(t => t.Length > 1 && _terms[h.Index].Contains(t))))
             .ToList();
     }
 

@@ -76,12 +76,13 @@ public sealed class FaqTests
 
         Assert.Equal("下单后多久发货", shipping!.Entry.Question);
         Assert.Equal("可以开发票吗", invoice!.Entry.Question);
-        Assert.True(weather is null || weather.Coverage < new FaqPolicy().MinCoverage, $"coverage {weather?.Coverage}");
+        Assert.False(new FaqPolicy().Decide(false, 0, false, weather).Answer, $"coverage {weather?.Coverage}");
+        Assert.False(new FaqPolicy().Decide(false, 0, false, index.Best("在吗")).Answer);
         Assert.Empty(index.Search("？！"));
     }
 
-    private static readonly FaqMatch Good = new(new FaqEntry(2, "运费怎么算", "满99包邮", []), 3.2, 0.8);
-    private static readonly FaqMatch Weak = new(new FaqEntry(2, "运费怎么算", "满99包邮", []), 0.4, 0.2);
+    private static readonly FaqMatch Good = new(new FaqEntry(2, "运费怎么算", "满99包邮", []), 12.5, 0.8);
+    private static readonly FaqMatch Weak = new(new FaqEntry(2, "运费怎么算", "满99包邮", []), 12.5, 0.2);
 
     [Theory]
     [InlineData(false, 0, false, "good", true, "off_hours")]
@@ -91,9 +92,10 @@ public sealed class FaqTests
     [InlineData(true, 0, false, "good", false, "agents_available")]
     [InlineData(false, 0, false, "weak", false, "below_threshold")]
     [InlineData(false, 0, false, "none", false, "no_match")]
+    [InlineData(false, 0, false, "chance", false, "below_threshold")]
     public void The_policy_answers_at_night_and_at_peaks_and_only_with_a_good_match(bool open, int waiting, bool allAtCapacity, string match, bool answer, string reason)
     {
-        var m = match switch { "good" => Good, "weak" => Weak, _ => null };
+        var m = match switch { "good" => Good, "weak" => Weak, "chance" => Good with { SharedBigrams = 0 }, _ => null };
 
         var decision = new FaqPolicy().Decide(open, waiting, allAtCapacity, m);
 

@@ -25,6 +25,7 @@ public static class Program
         root.Subcommands.Add(InspectCommand.Create(io));
         root.Subcommands.Add(CalendarCommand.Create(io));
         root.Subcommands.Add(FaqCommand.Create(io));
+        root.Subcommands.Add(GradeCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

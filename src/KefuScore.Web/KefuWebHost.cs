@@ -45,6 +45,7 @@ public static class KefuWebHost
         api.MapReportsApi();
         api.MapComplaintsApi();
         api.MapFaqApi();
+        api.MapTrainingApi();
 
         await app.RunAsync();
     }

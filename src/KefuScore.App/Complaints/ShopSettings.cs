@@ -9,7 +9,7 @@ namespace KefuScore.App.Complaints;
 
 /// <summary>
 /// A shop's quality documents in <c>shop_settings</c>: <c>calendar</c> (business hours, docs/quality.md),
-/// <c>complaints</c> (deadlines), <c>faq</c> (the knowledge base CSV) and <c>faq_policy</c>. A document is checked
+/// <c>complaints</c> (deadlines), <c>faq</c> (the knowledge base CSV), <c>faq_policy</c> and <c>incentives</c>. A document is checked
 /// before it is stored, so a stored one always loads.
 /// </summary>
 public static class ShopSettings
@@ -18,8 +18,9 @@ public static class ShopSettings
     public const string Complaints = "complaints";
     public const string Faq = "faq";
     public const string FaqPolicy = "faq_policy";
+    public const string Incentives = "incentives";
 
-    public static IReadOnlyList<string> Kinds { get; } = [Calendar, Complaints, Faq, FaqPolicy];
+    public static IReadOnlyList<string> Kinds { get; } = [Calendar, Complaints, Faq, FaqPolicy, Incentives];
 
     /// <summary>
     /// The calendar of a shop without one: open round the clock in China. The seeds say 抖店 service should cover
@@ -55,6 +56,7 @@ public static class ShopSettings
             case Complaints: ComplaintPolicyLoader.Parse(text, source); break;
             case Faq: KefuScore.App.Faq.FaqCsv.Parse(text, source); break;
             case FaqPolicy: KefuScore.App.Faq.FaqPolicyLoader.Parse(text, source); break;
+            case Incentives: KefuScore.App.Incentives.IncentivesLoader.Parse(text, source); break;
             default: throw new ArgumentException($"'{kind}' is not a setting ({string.Join(", ", Kinds)})", nameof(kind));
         }
     }

@@ -9,7 +9,7 @@ namespace KefuScore.Web.Complaints;
 /// <summary>
 /// 培训 and 人工复核: <c>GET /api/v1/shops/{shop}/training/courses</c>, <c>GET/POST …/agents/{agent}/training</c>,
 /// <c>GET …/training/suggestions?from=&amp;to=</c>; <c>POST …/review/sample</c> (draw or fetch the period's sample) and
-/// <c>POST …/review/items/{id}/verdicts</c>.
+/// <c>POST …/review/items/{id}/verdicts</c>; <c>GET …/incentives?from=&amp;to=</c> (grades and rewards from storage).
 /// </summary>
 internal static class TrainingApi
 {
@@ -26,6 +26,7 @@ internal static class TrainingApi
         g.MapGet("/agents/{agent}/training", Records).WithName("AgentTraining").WithSummary("An agent's training records");
         g.MapPost("/agents/{agent}/training", Add).WithName("AddAgentTraining").WithSummary("Record a planned or completed course");
         g.MapGet("/training/suggestions", Suggestions).WithName("TrainingSuggestions").WithSummary("Courses suggested from findings and complaints in a period");
+        g.MapGet("/incentives", Incentives).WithName("ShopIncentives").WithSummary("Each agent's grade, contest rank and reward for a period (as kefu grade)");
         g.MapPost("/review/sample", Sample).WithName("ReviewSample").WithSummary("The period's manual-review sample (drawn once, then stored)");
         g.MapPost("/review/items/{id:long}/verdicts", Verdict).WithName("ReviewVerdict").WithSummary("A reviewer's verdict on a finding or a conversation");
     }
@@ -61,6 +62,24 @@ internal static class TrainingApi
             long Start(DateOnly d) => new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), calendar.Zone.GetUtcOffset(d.ToDateTime(TimeOnly.MinValue))).UtcTicks;
             var list = await TrainingBook.Suggestions(db, shop, Start(f), Start(t.AddDays(1)), ct);
             return Results.Json(list.Select(s => new { agent = s.Agent, course = s.Course.Id, name = s.Course.Name, because = s.Because }), ComplaintJson.Options);
+        }, ct);
+
+    private static async Task<IResult> Incentives(HttpContext http, KefuDb db, TimeProvider clock, string shop, string? from, string? to, CancellationToken ct) =>
+        await ComplaintsApi.Guarded(http, db, shop, async () =>
+        {
+            if (!TryDate(from, out var f) || !TryDate(to, out var t)) return ComplaintsApi.Error(400, "from, to: required dates like 2026-11-20");
+            var result = await App.Incentives.IncentiveBook.Evaluate(db, shop, f, t, clock.GetUtcNow(), ct);
+            if (result is not { } r) return ComplaintsApi.Error(404, $"shop '{shop}' is not known");
+            return Results.Json(new
+            {
+                from, to,
+                agents = r.Standings.Select(x => new
+                {
+                    agent = x.Agent, grade = x.Grade.Id, grade_name = x.Grade.Name, rank = x.Rank, reward = x.Reward,
+                    @base = x.Base, bonus = x.Bonus, deduction = x.Deduction, prize = x.Prize,
+                    figures = r.Figures.First(g => g.Agent == x.Agent).Values.OrderBy(v => v.Key, StringComparer.Ordinal).ToDictionary(v => v.Key, v => Math.Round(v.Value, 4)),
+                }),
+            }, ComplaintJson.Options);
         }, ct);
 
     private static async Task<IResult> Sample(HttpContext http, KefuDb db, string shop, SampleBody body, CancellationToken ct) =>

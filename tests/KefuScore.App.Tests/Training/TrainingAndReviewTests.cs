@@ -40,7 +40,6 @@ public sealed class TrainingAndReviewTests(ITestOutputHelper output)
         await using var db = await Shop(provider, output);
         if (db is null) return;
         await using var context = db.Open();
-        await ComplaintBook.List(context, "s1", T("2026-11-20T13:00:00+08:00"));   // the complaint event becomes a complaint
         await TrainingBook.Add(context, "s1", "a2", "emotions", "done", T("2026-11-20T18:00:00+08:00"), 92, "线下课");
 
         var s = await TrainingBook.Suggestions(context, "s1", Ticks("2026-11-20T00:00:00+08:00"), Ticks("2026-11-21T00:00:00+08:00"));

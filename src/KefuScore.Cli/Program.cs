@@ -26,6 +26,8 @@ public static class Program
         root.Subcommands.Add(CalendarCommand.Create(io));
         root.Subcommands.Add(ScoreCommand.Create(io));
         root.Subcommands.Add(ReconcileCommand.Create(io));
+        root.Subcommands.Add(FaqCommand.Create(io));
+        root.Subcommands.Add(GradeCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,5 +1,6 @@
 using KefuScore.App.Storage;
 using KefuScore.Web;
+using KefuScore.Web.Complaints;
 using KefuScore.Web.Events;
 using KefuScore.Web.Health;
 using KefuScore.Web.Live;
@@ -31,6 +32,7 @@ public static class KefuWebHost
             ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddSingleton(sp => new EventStore(sp.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<KefuDb>>()));
         builder.Services.AddLiveMonitor(builder.Configuration);
+        builder.Services.AddSingleton<KefuScore.App.Faq.FaqLibrary>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerScheme>());
 
         var app = builder.Build();
@@ -46,6 +48,9 @@ public static class KefuWebHost
         KefuScore.Web.Score.ScoreApi.MapScoreApi(api);
         KefuScore.Web.Staffing.PlanApi.MapPlanApi(api);
         api.MapLiveApi();
+        api.MapComplaintsApi();
+        api.MapFaqApi();
+        api.MapTrainingApi();
 
         await app.RunAsync();
     }

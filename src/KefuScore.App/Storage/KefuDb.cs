@@ -85,6 +85,7 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedNever();
         });
+        QualityTables.Configure(b);
 
         Live.LiveTables.Configure(b);
 

@@ -99,6 +99,37 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
 
     public void Dispose() => _writer.Dispose();
 
+    /// <summary>A row of a (shop, key) lookup.</summary>
+    private sealed class PairRow
+    {
+        public string Shop { get; set; } = "";
+        public string Key { get; set; } = "";
+    }
+
+    /// <summary>
+    /// A query over exactly these (shop, key) pairs: <c>WITH p(shop, k) AS (VALUES …) </c> followed by
+    /// <paramref name="select"/>, which joins <c>p</c>. Both databases drive the join from the pairs through the
+    /// composite indexes; <c>shop IN (…) AND id IN (…)</c> would read the cross product, and shops number their ids
+    /// and conversations independently ("c32" exists in every shop). Values are parameters; <paramref name="extra"/>
+    /// follow the pairs' parameters (<c>{2n}</c>, …).
+    /// </summary>
+    private static (string Sql, object[] Args) Pairs(IReadOnlyCollection<(string Shop, string Key)> pairs, string select, params object[] extra)
+    {
+        var sql = new System.Text.StringBuilder("WITH p(shop, k) AS (VALUES ");
+        var args = new object[(pairs.Count * 2) + extra.Length];
+        var i = 0;
+        foreach (var (shop, key) in pairs)
+        {
+            sql.Append(i > 0 ? ", ({" : "({").Append(i).Append("}, {").Append(i + 1).Append("})");
+            args[i] = shop;
+            args[i + 1] = key;
+            i += 2;
+        }
+        extra.CopyTo(args, i);
+        sql.Append(") ").Append(select);
+        return (sql.ToString(), args);
+    }
+
     private static readonly Dictionary<string, CompiledProfile> Compiled = [];
 
     private static CompiledProfile CachedCatalog(string id)
@@ -148,10 +179,9 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             var known = new HashSet<(string Shop, string Id)>();
             foreach (var chunk in events.Select(e => (e.Shop, e.Id)).Distinct().Chunk(Chunk))
             {
-                var shops = chunk.Select(p => p.Shop).Distinct(StringComparer.Ordinal).ToList();
-                var ids = chunk.Select(p => p.Id).Distinct(StringComparer.Ordinal).ToList();
-                foreach (var hit in await _db.Events.Where(e => shops.Contains(e.Shop) && ids.Contains(e.Id)).Select(e => new { e.Shop, e.Id }).ToListAsync(ct))
-                    known.Add((hit.Shop, hit.Id));
+                var (sql, args) = Pairs(chunk, "SELECT e.shop AS \"Shop\", e.id AS \"Key\" FROM p JOIN events e ON e.shop = p.shop AND e.id = p.k");
+                foreach (var hit in await _db.Database.SqlQueryRaw<PairRow>(sql, args).ToListAsync(ct))
+                    known.Add((hit.Shop, hit.Key));
             }
             foreach (var shop in byShop)
             {
@@ -212,13 +242,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                     {
                         // One query per chunk of (shop, conversation) pairs across shops; rows of other pairs that share a
                         // shop and a conversation id are read and left alone.
-                        var pairs = chunk.ToHashSet();
-                        var shops = chunk.Select(a => a.Shop).Distinct(StringComparer.Ordinal).ToList();
-                        var conversations = chunk.Select(a => a.Conversation).Distinct(StringComparer.Ordinal).ToList();
-                        var before = (await _db.Facts.AsNoTracking()
-                                .Where(f => f.Profile == profile && shops.Contains(f.Shop) && conversations.Contains(f.Conversation))
-                                .ToListAsync(ct))
-                            .Where(f => pairs.Contains((f.Shop, f.Conversation))).ToList();
+                        var (factsSql, factsArgs) = Pairs(chunk, $"SELECT f.* FROM p JOIN facts f ON f.profile = {{{chunk.Length * 2}}} AND f.shop = p.shop AND f.conversation = p.k", profile);
+                        var before = await _db.Facts.FromSqlRaw(factsSql, factsArgs).AsNoTracking().ToListAsync(ct);
                         foreach (var f in before) _rollups.Add(f, -1);
                         foreach (var seqs in before.Select(f => f.Seq).Chunk(Chunk))
                             await _db.Facts.Where(f => seqs.Contains(f.Seq)).ExecuteDeleteAsync(ct);
@@ -234,13 +259,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                         }
                         if (misses.Count > 0)
                         {
-                            var missed = misses.ToHashSet();
-                            var missShops = misses.Select(a => a.Shop).Distinct(StringComparer.Ordinal).ToList();
-                            var missConversations = misses.Select(a => a.Conversation).Distinct(StringComparer.Ordinal).ToList();
-                            var stored = (await _db.Events.AsNoTracking()
-                                    .Where(e => missShops.Contains(e.Shop) && missConversations.Contains(e.Conversation) && ConversationTypes.Contains(e.Type))
-                                    .ToListAsync(ct))
-                                .Where(e => missed.Contains((e.Shop, e.Conversation)));
+                            var (eventsSql, eventsArgs) = Pairs(misses, $"SELECT e.* FROM p JOIN events e ON e.shop = p.shop AND e.conversation = p.k WHERE e.type IN ({string.Join(", ", ConversationTypes)})");
+                            var stored = await _db.Events.FromSqlRaw(eventsSql, eventsArgs).AsNoTracking().ToListAsync(ct);
                             foreach (var conversation in stored.GroupBy(e => (e.Shop, e.Conversation)))
                                 analysed.Add((conversation.Key, conversation.Select(e => e.ToEvent()).ToArray()));
                         }

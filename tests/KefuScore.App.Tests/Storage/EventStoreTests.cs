@@ -73,6 +73,31 @@ public sealed class EventStoreTests(ITestOutputHelper output)
         Assert.Equal(results[0].Rollups, results[2].Rollups);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Shops_that_number_ids_and_conversations_alike_stay_apart(string provider)
+    {
+        await using var db = await TestDatabase.Create(provider, output);
+        if (db is null) return;
+        // Both shops have a conversation c1 and a message m1; s1's is answered at once, s2's not yet.
+        using var cold = new EventStore(db.Options) { CachedConversations = 0 }; // every lookup goes to the database
+        await cold.Ingest([Customer("m1", "10:00:00"), Agent("m2", "10:01:00"), Customer("m1", "10:00:00", shop: "s2")]);
+        var s1 = await Facts(db, "c1", "s1");
+        // s2's reply arrives; s1 has the same ids but must not be touched, and s2's m1 is not a duplicate of s1's.
+        var second = await cold.Ingest([Agent("m2", "10:02:00", shop: "s2"), Customer("m1", "10:05:00", shop: "s2")]);
+
+        Assert.Equal(new IngestResult(1, 1), second);
+        Assert.Equal(s1, await Facts(db, "c1", "s1"));
+        await using var context = db.Open();
+        foreach (var shop in new[] { "s1", "s2" })
+        {
+            var stored = await StoredReports.Build(context, shop, null, new ReportRequest());
+            var cell = stored!.Report.Shops.Single().Periods.Single().Metrics.Single(m => m.Metric.Id == "reply_rate_3min").Cell;
+            Assert.Equal((1L, 1L), (cell.Numerator, cell.Denominator));
+            await AssertRollupsAreTheFactsSummed(context, shop);
+        }
+    }
+
     [Fact]
     public async Task A_write_by_another_store_in_between_is_not_hidden_by_the_cache()
     {
@@ -215,10 +240,10 @@ public sealed class EventStoreTests(ITestOutputHelper output)
         return (cell.Numerator, cell.Denominator);
     }
 
-    private static async Task<List<string>> Facts(TestDatabase db, string conversation)
+    private static async Task<List<string>> Facts(TestDatabase db, string conversation, string shop = "s1")
     {
         await using var context = db.Open();
-        return await context.Facts.Where(f => f.Conversation == conversation)
+        return await context.Facts.Where(f => f.Conversation == conversation && f.Shop == shop)
             .OrderBy(f => f.Metric).ThenBy(f => f.Hour).ThenBy(f => f.Agent).ThenBy(f => f.Numerator).ThenBy(f => f.Denominator).ThenBy(f => f.SumTicks)
             .Select(f => f.Metric + " " + f.Hour + " " + f.Agent + " " + f.Numerator + "/" + f.Denominator + " " + f.SumTicks + "/" + f.Count + " " + f.Bucket)
             .ToListAsync();

@@ -179,7 +179,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             var known = new HashSet<(string Shop, string Id)>();
             foreach (var chunk in events.Select(e => (e.Shop, e.Id)).Distinct().Chunk(Chunk))
             {
-                var (sql, args) = Pairs(chunk, "SELECT e.shop AS \"Shop\", e.id AS \"Key\" FROM p JOIN events e ON e.shop = p.shop AND e.id = p.k");
+                var (sql, args) = Pairs(chunk, "SELECT e.shop AS \"Shop\", e.id AS \"Key\" FROM p CROSS JOIN events e WHERE e.shop = p.shop AND e.id = p.k");
                 foreach (var hit in await _db.Database.SqlQueryRaw<PairRow>(sql, args).ToListAsync(ct))
                     known.Add((hit.Shop, hit.Key));
             }
@@ -242,7 +242,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                     {
                         // One query per chunk of (shop, conversation) pairs across shops; rows of other pairs that share a
                         // shop and a conversation id are read and left alone.
-                        var (factsSql, factsArgs) = Pairs(chunk, $"SELECT f.* FROM p JOIN facts f ON f.profile = {{{chunk.Length * 2}}} AND f.shop = p.shop AND f.conversation = p.k", profile);
+                        var (factsSql, factsArgs) = Pairs(chunk, $"SELECT f.* FROM p CROSS JOIN facts f WHERE f.profile = {{{chunk.Length * 2}}} AND f.shop = p.shop AND f.conversation = p.k", profile);
                         var before = await _db.Facts.FromSqlRaw(factsSql, factsArgs).AsNoTracking().ToListAsync(ct);
                         foreach (var f in before) _rollups.Add(f, -1);
                         foreach (var seqs in before.Select(f => f.Seq).Chunk(Chunk))
@@ -259,7 +259,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                         }
                         if (misses.Count > 0)
                         {
-                            var (eventsSql, eventsArgs) = Pairs(misses, $"SELECT e.* FROM p JOIN events e ON e.shop = p.shop AND e.conversation = p.k WHERE e.type IN ({string.Join(", ", ConversationTypes)})");
+                            var (eventsSql, eventsArgs) = Pairs(misses, $"SELECT e.* FROM p CROSS JOIN events e WHERE e.shop = p.shop AND e.conversation = p.k AND e.type IN ({string.Join(", ", ConversationTypes)})");
                             var stored = await _db.Events.FromSqlRaw(eventsSql, eventsArgs).AsNoTracking().ToListAsync(ct);
                             foreach (var conversation in stored.GroupBy(e => (e.Shop, e.Conversation)))
                                 analysed.Add((conversation.Key, conversation.Select(e => e.ToEvent()).ToArray()));

@@ -1,0 +1,112 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace KefuScore.Browser.Tests;
+
+/// <summary>
+/// What a manager does every morning, in a real browser against the real server: sign in, read the demo shop's
+/// overview in Chinese, open a late conversation from the heatmap and see why it counted, switch to English, export a
+/// table. Screenshots land in TestResults/screenshots beside the test assembly; axe finds nothing serious.
+/// </summary>
+public sealed class DashboardTests
+{
+    private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+
+    [BrowserFact]
+    public async Task A_manager_signs_in_reads_the_overview_follows_a_late_reply_switches_language_and_exports()
+    {
+        await using var server = await DashboardServer.Start();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = BrowserFactAttribute.Chromium, Headless = true, Args = ["--no-sandbox"],
+        });
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = server.Address, ViewportSize = new ViewportSize { Width = 1366, Height = 768 }, AcceptDownloads = true,
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        Directory.CreateDirectory(Screenshots);
+
+        try
+        {
+            // Signed out, any page leads to the sign-in form, in Chinese.
+            await page.GotoAsync("/");
+            await page.WaitForURLAsync("**/account/login**");
+            Assert.Equal("登录", (await page.Locator("button[type=submit]").InnerTextAsync()).Trim());
+            await AssertNoSeriousViolations(page, "login");
+
+            await page.FillAsync("#user", DashboardServer.Admin);
+            await page.FillAsync("#password", DashboardServer.Password);
+            await page.ClickAsync("button[type=submit]");
+
+            // The demo shop's overview: the 3-minute rate against its 97% line, yesterday's verdicts, the heatmap.
+            await page.WaitForURLAsync("**/shops/demo");
+            await page.Locator("#refreshed").WaitForAsync();
+            Assert.Contains("概览", await page.Locator("h1").InnerTextAsync());
+            var rate = page.Locator("tr[data-metric=reply_rate_3min]");
+            Assert.Contains("3分钟人工回复率", await rate.InnerTextAsync());
+            Assert.Contains("< 97.0%", await rate.InnerTextAsync());
+            // Yesterday has a value and a verdict colour (the demo ends yesterday); today has none yet.
+            Assert.Matches(@"\d+\.\d%", await rate.Locator("td").Nth(1).InnerTextAsync());
+            Assert.Matches("^(pass|fail)$", await rate.Locator("td").Nth(1).Locator("span").GetAttributeAsync("data-status") ?? "");
+            // The demo's rate sits under 97% on most days: yesterday's standard verdict is red, and says so.
+            Assert.Contains("不达标", await page.Locator("#verdicts").InnerTextAsync());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "1-overview-zh.png"), FullPage = true });
+            await AssertNoSeriousViolations(page, "overview");
+
+            // The busiest heatmap cell opens the late conversations of that weekday and hour.
+            var cells = page.Locator(".kefu-heatmap a[data-late]");
+            Assert.True(await cells.CountAsync() > 0, "the heatmap shows late replies");
+            await cells.First.ClickAsync();
+            await page.WaitForURLAsync("**/shops/demo/conversations?filter=late**");
+            var first = page.Locator("#conversations tbody tr").First;
+            await first.WaitForAsync();
+            Assert.NotEqual("0", (await first.Locator("td").Nth(3).InnerTextAsync()).Trim());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "2-late-conversations.png"), FullPage = true });
+            await AssertNoSeriousViolations(page, "conversations");
+
+            // The conversation: each message, whether it counted, its reply time and why; at least one was late or unanswered.
+            await first.Locator("a").ClickAsync();
+            await page.WaitForURLAsync("**/shops/demo/conversations/**");
+            await page.Locator("#explain").WaitForAsync();
+            var late = page.Locator("#explain tr[data-reason=late], #explain tr[data-reason=unanswered]");
+            Assert.True(await late.CountAsync() > 0, "the late conversation shows a late or unanswered message");
+            Assert.Contains("计入", await page.Locator("#explain").InnerTextAsync());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "3-conversation.png"), FullPage = true });
+            await AssertNoSeriousViolations(page, "conversation");
+
+            // English, remembered: the next page is English too.
+            await page.ClickAsync("a.kefu-appbar-link");
+            await page.Locator("#explain").WaitForAsync();
+            Assert.Contains("Conversation", await page.Locator("h1").InnerTextAsync());
+            await page.GotoAsync("/shops/demo");
+            await page.Locator("#refreshed").WaitForAsync();
+            Assert.Contains("Overview", await page.Locator("h1").InnerTextAsync());
+            Assert.Contains("3-minute human reply rate", await page.Locator("tr[data-metric=reply_rate_3min]").InnerTextAsync());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "4-overview-en.png"), FullPage = true });
+
+            // Export the overview table as CSV: a header and one row per day of the demo's 14.
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByText("Export CSV").First.ClickAsync());
+            var file = Path.Combine(Screenshots, download.SuggestedFilename);
+            await download.SaveAsAsync(file);
+            var lines = File.ReadAllLines(file).Where(l => l.Length > 0).ToList();
+            Assert.StartsWith("date,consultations,reply_rate_3min", lines[0].TrimStart('\uFEFF'));
+            Assert.Equal(14, lines.Count - 1);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "failure.png"), FullPage = true });
+            throw;
+        }
+    }
+
+    private static async Task AssertNoSeriousViolations(IPage page, string name)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{name}: " + string.Join("\n", serious.Select(v =>
+            $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}")));
+    }
+}

@@ -66,6 +66,13 @@ public static class DashboardSetup
         app.MapAccountEndpoints();
         app.MapExportEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The address to open, on the console (the newcomer's first command ends here).
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses) Console.Out.WriteLine($"KefuScore: dashboard at {address}/ (sign in as the admin user)");
+        });
     }
 
     /// <summary>The three roles, created at every start when missing.</summary>

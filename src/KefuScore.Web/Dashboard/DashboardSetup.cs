@@ -18,6 +18,7 @@ public static class DashboardSetup
         // Static files of packages (MudBlazor, blazor.web.js) from the build output, whatever the environment.
         builder.WebHost.UseStaticWebAssets();
         services.AddSingleton<ShopChanges>();
+        services.AddSingleton<Overview.OverviewCache>();
         services.AddIdentityCore<IdentityUser>(o =>
             {
                 // Length over composition rules (NIST 800-63B): generated admin passwords are 24 random characters.

@@ -35,7 +35,16 @@ public sealed record ShopContext(ShopRow Shop, CompiledProfile Profile, DateOnly
     public async Task<IReadOnlyList<PeriodReport>> Days(KefuDb db, ApiKeyGrant grant, DateOnly from, DateOnly to, PeriodKind by = PeriodKind.Day, CancellationToken ct = default)
     {
         var agent = grant.AgentIn(Id);
-        var stored = await StoredReports.Build(db, Id, null, new ReportRequest(by, from, to, agent is not null), ct);
+        if (agent is null)
+        {
+            // The shop's day sums straight from the rollups: what StoredReports.Build does, without counting the
+            // shop's events for the report's bookkeeping (a tenth of a second on a million events, shown nowhere here).
+            var request = new ReportRequest(by, from, to, Shop: Id);
+            var daily = await StoredReports.DailyFromRollups(db, Profile, Shop.Profile, Id, StoredReports.HourWindow(Profile, request), ct);
+            var report = ReportBuilder.Build(Profile, daily, request);
+            return report.Shops.Count == 0 ? [] : report.Shops[0].Periods;
+        }
+        var stored = await StoredReports.Build(db, Id, null, new ReportRequest(by, from, to, true), ct);
         if (stored is null) return [];
         if (stored.Report.Shops.Count == 0) return [];
         var shop = stored.Report.Shops[0];

@@ -55,6 +55,7 @@ public sealed class OverviewRefreshTests : BunitContext
         Services.AddSingleton(options);
         Services.AddSingleton<TimeProvider>(new FixedClock(new DateTimeOffset(2026, 11, 20, 20, 0, 0, China)));
         Services.AddSingleton(changes);
+        Services.AddSingleton<OverviewCache>();
         Services.AddScoped<Access>();
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;

@@ -12,23 +12,99 @@ public sealed class DashboardTests
 {
     private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
 
-    [BrowserFact]
-    public async Task A_manager_signs_in_reads_the_overview_follows_a_late_reply_switches_language_and_exports()
+    /// <summary>A fresh server and a laptop-sized browser page (1366×768).</summary>
+    private static async Task<(DashboardServer Server, IPlaywright Playwright, IBrowser Browser, IPage Page)> Open()
     {
-        await using var server = await DashboardServer.Start();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        var server = await DashboardServer.Start();
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = BrowserFactAttribute.Chromium, Headless = true, Args = ["--no-sandbox"],
         });
-        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = server.Address, ViewportSize = new ViewportSize { Width = 1366, Height = 768 }, AcceptDownloads = true,
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         Directory.CreateDirectory(Screenshots);
+        return (server, playwright, browser, page);
+    }
 
+    private static async Task SignIn(IPage page)
+    {
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#user", DashboardServer.Admin);
+        await page.FillAsync("#password", DashboardServer.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/shops/demo");
+    }
+
+    [BrowserFact]
+    public async Task An_admin_imports_a_file_with_a_bad_line_and_checks_a_broken_profile()
+    {
+        var (server, playwright, browser, page) = await Open();
+        await using var _ = server;
+        using var __ = playwright;
+        await using var ___ = browser;
+        var file = Path.Combine(Screenshots, "upload.csv");
+        try
+        {
+            await SignIn(page);
+
+            // Two good lines and one with a broken time: the good ones are stored, the bad one listed with its reason.
+            File.WriteAllText(file, string.Join("\n",
+                "type,id,shop,at,conversation,customer,sender,agent,kind,text",
+                "message,u1,upload,2026-11-20T10:00:00+08:00,k1,c1,customer,,text,在吗",
+                "message,u2,upload,2026-11-20T10:01:00+08:00,k1,c1,agent,upload-a1,text,在的",
+                "message,u3,upload,yesterday,k1,c1,customer,,text,还在吗") + "\n");
+            await page.GotoAsync("/import");
+            await page.Locator("h1").WaitForAsync();
+            await InputFileReady(page, "import-file");
+            await page.Locator("#import-file").SetInputFilesAsync(file);
+            await page.Locator("#import-result").WaitForAsync(new LocatorWaitForOptions { Timeout = 90_000 });
+            Assert.Contains("已保存 2 条", await page.Locator("#import-result").InnerTextAsync());
+            var rejected = page.Locator("#rejected tbody tr");
+            Assert.Equal(1, await rejected.CountAsync());
+            Assert.StartsWith("4", (await rejected.Locator("td").First.InnerTextAsync()).Trim());
+            Assert.Equal("at", (await rejected.Locator("td").Nth(1).InnerTextAsync()).Trim());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "5-import.png"), FullPage = true });
+            await AssertNoSeriousViolations(page, "import");
+
+            // The new shop is in the switcher.
+            await page.GotoAsync("/shops/upload");
+            await page.Locator("#refreshed").WaitForAsync();
+            Assert.Contains("upload", await page.Locator("#shop-switcher").InnerTextAsync());
+
+            // A profile with a bad duration: the error is printed under the line it is about.
+            var yaml = Path.Combine(Screenshots, "mine.yaml");
+            File.WriteAllText(yaml, "id: mine\nnames: { zh-CN: 我的 }\nmetrics:\n  - id: rate\n    kind: reply_within\n    within: soon\n");
+            await page.GotoAsync("/profiles");
+            await page.Locator("#profile-ok").WaitForAsync();
+            await InputFileReady(page, "profile-file");
+            await page.Locator("#profile-file").SetInputFilesAsync(yaml);
+            var error = page.Locator(".kefu-yaml-error").First;
+            await error.WaitForAsync();
+            Assert.Contains("within", await error.InnerTextAsync());
+            var before = await page.Locator(".kefu-yaml-line").Nth(5).InnerTextAsync();
+            Assert.Contains("within: soon", before);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "6-profile-errors.png"), FullPage = true });
+            await AssertNoSeriousViolations(page, "profiles");
+        }
+        catch (Exception e)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "failure-import.png"), FullPage = true });
+            throw new InvalidOperationException($"{e.Message}\nserver console:\n{server.Log}", e);
+        }
+    }
+
+    [BrowserFact]
+    public async Task A_manager_signs_in_reads_the_overview_follows_a_late_reply_switches_language_and_exports()
+    {
+        var (server, playwright, browser, page) = await Open();
+        await using var _ = server;
+        using var __ = playwright;
+        await using var ___ = browser;
         try
         {
             // Signed out, any page leads to the sign-in form, in Chinese.
@@ -95,11 +171,21 @@ public sealed class DashboardTests
             Assert.StartsWith("date,consultations,reply_rate_3min", lines[0].TrimStart('\uFEFF'));
             Assert.Equal(14, lines.Count - 1);
         }
-        catch
+        catch (Exception e)
         {
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "failure.png"), FullPage = true });
-            throw;
+            throw new InvalidOperationException($"{e.Message}\nserver console:\n{server.Log}", e);
         }
+    }
+
+    /// <summary>
+    /// Waits until Blazor's InputFile has hooked its change listener on the element (it marks the element when it
+    /// does); a file set before that is never seen by the page.
+    /// </summary>
+    private static async Task InputFileReady(IPage page, string id)
+    {
+        await page.Locator("#kefu-live").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await page.WaitForFunctionAsync($"() => document.getElementById('{id}')?._blazorInputFileNextFileId !== undefined");
     }
 
     private static async Task AssertNoSeriousViolations(IPage page, string name)

@@ -155,6 +155,8 @@ public sealed class DashboardTests
 
             // English, remembered: the next page is English too.
             await page.ClickAsync("a.kefu-appbar-link");
+            // A full page load (the language is fixed per page): wait for the new document, not the old one's table.
+            await page.Locator("html[lang=en]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
             await page.Locator("#explain").WaitForAsync();
             Assert.Contains("Conversation", await page.Locator("h1").InnerTextAsync());
             await page.GotoAsync("/shops/demo");
@@ -190,6 +192,10 @@ public sealed class DashboardTests
 
     private static async Task AssertNoSeriousViolations(IPage page, string name)
     {
+        // Checked once the page is interactive and settled, not while the circuit swaps the prerendered content.
+        if (!page.Url.Contains("/account/", StringComparison.Ordinal))
+            await page.Locator("#kefu-live").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await page.WaitForFunctionAsync("() => document.title.length > 0 && !document.getElementById('loading')");
         var result = await page.RunAxe();
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(serious.Count == 0, $"{name}: " + string.Join("\n", serious.Select(v =>

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.OpenApi;
 namespace KefuScore.Web;
 
 /// <summary>
-/// Every <c>/api/v1</c> endpoint needs <c>Authorization: Bearer &lt;api key&gt;</c>: 401 without a valid key. The grant
-/// (which shops the key covers) is left in the request for the endpoint to check with <see cref="Grant"/>.
+/// Every <c>/api/v1</c> endpoint needs <c>Authorization: Bearer &lt;api key&gt;</c> or a signed-in dashboard user: 401
+/// without either. The grant (which shops the key or user covers, and for an agent which agent they are) is left in the
+/// request for the endpoint to check with <see cref="Grant"/>.
 /// </summary>
 internal sealed class ApiKeyFilter : IEndpointFilter
 {
@@ -22,6 +23,10 @@ internal sealed class ApiKeyFilter : IEndpointFilter
         {
             var db = http.RequestServices.GetRequiredService<KefuDb>();
             grant = await Accounts.Verify(db, header[scheme.Length..].Trim(), http.RequestAborted);
+        }
+        else if (http.User.Identity?.IsAuthenticated == true)
+        {
+            grant = await Dashboard.Access.GrantOf(http.RequestServices, http.User, http.RequestAborted);
         }
         if (grant is null)
         {

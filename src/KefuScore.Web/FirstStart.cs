@@ -2,6 +2,7 @@ using KefuScore.App.Profiles;
 using KefuScore.App.Storage;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Simulation;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace KefuScore.Web;
@@ -23,13 +24,19 @@ internal static class FirstStart
         await KefuStorage.InitialiseAsync(options, ct);
         await using var db = new KefuDb(options);
 
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await Dashboard.DashboardSetup.EnsureRoles(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
+        }
         if (!await db.Users.AnyAsync(ct))
         {
             var name = NonEmpty(config["KEFU_ADMIN_USER"]) ?? "admin";
             var given = NonEmpty(config["KEFU_ADMIN_PASSWORD"]);
             var password = given ?? Accounts.NewPassword();
-            db.Users.Add(new UserRow { Name = name, PasswordHash = Accounts.HashPassword(password), Role = "admin" });
-            await db.SaveChangesAsync(ct);
+            await using var scope = services.CreateAsyncScope();
+            var errors = await Dashboard.Account.AccountEndpoints.CreateUser(scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>(),
+                scope.ServiceProvider.GetRequiredService<KefuDb>(), name, password, Roles.Admin, [], ct);
+            if (errors.Count > 0) throw new InvalidOperationException($"KEFU_ADMIN_PASSWORD / KEFU_ADMIN_USER: {string.Join("; ", errors)}");
             // On the console once, never through the logger (logs are kept and shipped; this line is not).
             Console.Out.WriteLine(given is null
                 ? $"KefuScore: created admin user '{name}' with password {password} (shown once; set KEFU_ADMIN_PASSWORD to choose it)"

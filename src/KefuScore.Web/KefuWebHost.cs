@@ -1,6 +1,7 @@
 using KefuScore.App.Storage;
 using KefuScore.Web;
 using KefuScore.Web.Complaints;
+using KefuScore.Web.Dashboard;
 using KefuScore.Web.Events;
 using KefuScore.Web.Health;
 using KefuScore.Web.Live;
@@ -18,7 +19,8 @@ public static class KefuWebHost
 {
     public static async Task RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The application name names the static-asset manifest; fixed, so `kefu serve` finds the dashboard's files too.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(KefuWebHost).Assembly.GetName().Name });
         // http://127.0.0.1:5080 unless --urls (or ASPNETCORE_URLS) says otherwise.
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
@@ -34,10 +36,12 @@ public static class KefuWebHost
         builder.Services.AddLiveMonitor(builder.Configuration);
         builder.Services.AddSingleton<KefuScore.App.Faq.FaqLibrary>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerScheme>());
+        builder.AddDashboard();
 
         var app = builder.Build();
         await FirstStart.Run(app.Services, app.Configuration, app.Lifetime.ApplicationStopping);
 
+        app.MapDashboard();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthApi();

@@ -4,13 +4,35 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KefuScore.App.Storage;
 
-/// <summary>An API key as a request presents it, once verified: its name and the shops it covers.</summary>
+/// <summary>
+/// What a request may see, once verified: an API key's or a signed-in user's name and the shops it covers. For an
+/// agent's sign-in, <see cref="AgentOf"/> names the agent id they stand for in each shop: they see that agent's
+/// figures and conversations only, never the shop's totals or another agent's.
+/// </summary>
 public sealed record ApiKeyGrant(string Name, IReadOnlySet<string>? Shops)
 {
     /// <summary>True when the key covers every shop, including shops not yet known.</summary>
     public bool AllShops => Shops is null;
 
+    /// <summary>Shop → agent id, for an agent's sign-in; null for keys, admins and supervisors.</summary>
+    public IReadOnlyDictionary<string, string>? AgentOf { get; init; }
+
+    /// <summary>True for a signed-in user (not an API key): such a grant never pushes events (no CSRF through the cookie).</summary>
+    public bool IsUser { get; init; }
+
     public bool Covers(string shop) => Shops is null || Shops.Contains(shop);
+
+    /// <summary>The agent id this grant is limited to in <paramref name="shop"/>, or null when it sees the whole shop.</summary>
+    public string? AgentIn(string shop) => AgentOf is { } a && a.TryGetValue(shop, out var agent) ? agent : null;
+}
+
+/// <summary>The three roles of a sign-in: admin sees everything, supervisor the shops assigned, agent their own figures.</summary>
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Supervisor = "supervisor";
+    public const string Agent = "agent";
+    public static readonly IReadOnlyList<string> All = [Admin, Supervisor, Agent];
 }
 
 /// <summary>
@@ -46,6 +68,25 @@ public static class Accounts
         var row = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Hash == hash, ct);
         if (row is null) return null;
         return new ApiKeyGrant(row.Name, row.Shops == AllShops ? null : row.Shops.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// What a signed-in user may see: admins every shop; supervisors the shops of their <c>user_shops</c> rows; agents
+    /// the shops of their rows, limited to the agent id each row names. A user with no role sees nothing.
+    /// </summary>
+    public static async Task<ApiKeyGrant> UserGrant(KefuDb db, string userId, string userName, IEnumerable<string> roles, CancellationToken ct = default)
+    {
+        var set = roles.ToHashSet(StringComparer.Ordinal);
+        if (set.Contains(Roles.Admin)) return new ApiKeyGrant(userName, null) { IsUser = true };
+        var rows = await db.UserShops.AsNoTracking().Where(r => r.UserId == userId).ToListAsync(ct);
+        if (set.Contains(Roles.Supervisor))
+            return new ApiKeyGrant(userName, rows.Select(r => r.Shop).ToHashSet(StringComparer.Ordinal)) { IsUser = true };
+        if (set.Contains(Roles.Agent))
+        {
+            var agentRows = rows.Where(r => r.Agent.Length > 0).GroupBy(r => r.Shop, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Agent, StringComparer.Ordinal);
+            return new ApiKeyGrant(userName, agentRows.Keys.ToHashSet(StringComparer.Ordinal)) { IsUser = true, AgentOf = agentRows };
+        }
+        return new ApiKeyGrant(userName, new HashSet<string>(StringComparer.Ordinal)) { IsUser = true };
     }
 
     /// <summary>A generated password for a first admin: 18 random bytes, base64url.</summary>

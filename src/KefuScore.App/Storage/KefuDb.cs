@@ -1,16 +1,19 @@
 using System.Data.Common;
 using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace KefuScore.App.Storage;
 
 /// <summary>
-/// The database: events, facts, shops, API keys, users and the schema version. One model for SQLite and PostgreSQL;
-/// tables and columns in snake_case. No repository over it: the few queries live where they are used
+/// The database: events, facts, shops, API keys, the schema version, and the ASP.NET Core Identity users and roles
+/// (<c>users</c>, <c>roles</c>, <c>user_roles</c>…) with the shops each user may see (<c>user_shops</c>). One model for
+/// SQLite and PostgreSQL; tables and columns in snake_case. No repository over it: the few queries live where they are used
 /// (<see cref="EventStore"/>, <see cref="StoredReports"/>, <see cref="Accounts"/>).
 /// </summary>
-public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options)
+public sealed class KefuDb(DbContextOptions<KefuDb> options) : IdentityDbContext<IdentityUser>(options)
 {
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
     public DbSet<StoredFact> Facts => Set<StoredFact>();
@@ -20,14 +23,23 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options
     public DbSet<StoreState> StoreState => Set<StoreState>();
     public DbSet<ShopRow> Shops => Set<ShopRow>();
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
-    public DbSet<UserRow> Users => Set<UserRow>();
-    public DbSet<SchemaVersionRow> SchemaVersion => Set<SchemaVersionRow>();
+    public DbSet<UserShopRow> UserShops => Set<UserShopRow>();
+    // `new`: IdentityDbContext has its own SchemaVersion (of the Identity tables); ours is the database's.
+    public new DbSet<SchemaVersionRow> SchemaVersion => Set<SchemaVersionRow>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        var b = modelBuilder;
+        base.OnModelCreating(builder);
+        var b = builder;
+        b.Entity<IdentityUser>().ToTable("users");
+        b.Entity<IdentityRole>().ToTable("roles");
+        b.Entity<IdentityUserRole<string>>().ToTable("user_roles");
+        b.Entity<IdentityUserClaim<string>>().ToTable("user_claims");
+        b.Entity<IdentityUserLogin<string>>().ToTable("user_logins");
+        b.Entity<IdentityUserToken<string>>().ToTable("user_tokens");
+        b.Entity<IdentityRoleClaim<string>>().ToTable("role_claims");
         b.Entity<StoredEvent>(e =>
         {
             e.ToTable("events");
@@ -74,10 +86,10 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : DbContext(options
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.Hash).IsUnique();
         });
-        b.Entity<UserRow>(e =>
+        b.Entity<UserShopRow>(e =>
         {
-            e.ToTable("users");
-            e.HasKey(x => x.Name);
+            e.ToTable("user_shops");
+            e.HasKey(x => new { x.UserId, x.Shop, x.Agent });
         });
         b.Entity<SchemaVersionRow>(e =>
         {

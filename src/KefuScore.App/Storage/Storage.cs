@@ -78,6 +78,7 @@ public static class KefuStorage
             // whatever the model has and the database lacks, in one transaction. A later step that changes existing
             // tables adds its own hand-written SQL here, keyed by the version it starts from.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await KeepVersion1Users(db, ct);
             await AddMissingTables(db, ct);
             await FillDerivedTables(db, ct);
             row.Version = SchemaVersion;
@@ -101,6 +102,20 @@ public static class KefuStorage
     {
         foreach (var statement in CreateStatements(db.Database.GenerateCreateScript()))
             await db.Database.ExecuteSqlRawAsync(statement, ct);
+    }
+
+    /// <summary>
+    /// Version 1 kept its own <c>users</c> (name, password_hash, role); version 2 signs in with ASP.NET Core Identity,
+    /// whose table has the same name. The old table is renamed <c>users_v1</c>, kept for reference, and first start
+    /// creates the admin again because the new table is empty (docs/storage.md).
+    /// </summary>
+    private static async Task KeepVersion1Users(KefuDb db, CancellationToken ct)
+    {
+        var sql = db.IsSqlite
+            ? "SELECT COUNT(*) AS \"Value\" FROM pragma_table_info('users') WHERE name = 'password_hash'"
+            : "SELECT COUNT(*)::int AS \"Value\" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'users' AND column_name = 'password_hash'";
+        if (await db.Database.SqlQueryRaw<int>(sql).SingleAsync(ct) > 0)
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE users RENAME TO users_v1", ct);
     }
 
     /// <summary>Version 2's derived tables, filled from what a version-1 database already holds (when they are still empty).</summary>

@@ -99,12 +99,15 @@ public sealed class ApiKeyRow
     public long CreatedTicks { get; set; }
 }
 
-/// <summary>A row of <c>users</c>: name, PBKDF2 password hash (<see cref="Passwords"/>) and role.</summary>
-public sealed class UserRow
+/// <summary>
+/// A row of <c>user_shops</c>: a shop a supervisor is assigned to (<see cref="Agent"/> ""), or the shop and agent id
+/// an agent's sign-in stands for (they see that agent's figures only). Admins need no rows: they see every shop.
+/// </summary>
+public sealed class UserShopRow
 {
-    public required string Name { get; set; }
-    public required string PasswordHash { get; set; }
-    public required string Role { get; set; }
+    public required string UserId { get; set; }
+    public required string Shop { get; set; }
+    public string Agent { get; set; } = "";
 }
 
 /// <summary>The single row of <c>schema_version</c>.</summary>

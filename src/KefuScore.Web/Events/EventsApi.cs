@@ -27,9 +27,11 @@ internal static class EventsApi
             .Produces<ApiError>(StatusCodes.Status401Unauthorized).Produces<ApiError>(StatusCodes.Status403Forbidden)
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
 
-    private static async Task<IResult> Post(HttpContext http, KefuDb db, EventStore store, CancellationToken ct)
+    private static async Task<IResult> Post(HttpContext http, KefuDb db, EventStore store, ShopChanges changes, CancellationToken ct)
     {
         var grant = ApiKeyFilter.Grant(http);
+        // A signed-in user's cookie never pushes events: a page elsewhere could post with it (CSRF). Keys only.
+        if (grant.IsUser) return Results.Json(new ApiError("pushing events needs an API key: Authorization: Bearer <key>"), statusCode: StatusCodes.Status403Forbidden);
         var body = await ReadBody(http.Request, ct);
         if (body is null)
             return Results.Json(new ApiError($"the request body is larger than {ServerSettings.MaxEventsBody >> 20} MiB: send fewer events per request"),
@@ -53,6 +55,7 @@ internal static class EventsApi
         }
 
         var result = await store.Ingest(events, ct);
+        changes.Raise(shops);
         return Results.Ok(new IngestResponse(result.Accepted, result.Duplicates, rejected));
     }
 

@@ -27,7 +27,11 @@ internal static class ReportsApi
 
     private static async Task<IResult> Report(HttpContext http, KefuDb db, string shop, string? profile, string? from, string? to, string? by, bool? agents, CancellationToken ct)
     {
-        if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        var grant = ApiKeyFilter.Grant(http);
+        if (!grant.Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        // An agent's sign-in gets their own figures only: no shop totals, no other agent.
+        var onlyAgent = grant.AgentIn(shop);
+        if (onlyAgent is not null) agents = true;
         if (profile is not null && !ProfileCatalog.BuiltInIds.Contains(profile)) return BadRequest($"profile: '{profile}' is not a built-in profile ({string.Join(", ", ProfileCatalog.BuiltInIds)})");
         PeriodKind? period = by switch { null => null, "day" => PeriodKind.Day, "week" => PeriodKind.Week, "month" => PeriodKind.Month, _ => (PeriodKind)(-1) };
         if (period == (PeriodKind)(-1)) return BadRequest($"by: '{by}' is not one of day, week, month");
@@ -36,14 +40,19 @@ internal static class ReportsApi
 
         var stored = await StoredReports.Build(db, shop, profile, new ReportRequest(period, fromDate, toDate, agents ?? false), ct);
         if (stored is null) return NotFound($"shop '{shop}' is not known");
+        var report = onlyAgent is null ? stored.Report : Dashboard.Access.OnlyAgent(stored.Report, onlyAgent);
         using var buffer = new MemoryStream();
-        ReportJson.Write(buffer, stored.Report, stored.Run);
+        ReportJson.Write(buffer, report, stored.Run);
         return Results.Bytes(buffer.ToArray(), "application/json; charset=utf-8");
     }
 
     private static async Task<IResult> Explain(HttpContext http, KefuDb db, string shop, string id, string? profile, string? metric, CancellationToken ct)
     {
-        if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        var grant = ApiKeyFilter.Grant(http);
+        if (!grant.Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        // An agent sees only conversations they took part in; another's is answered as not found, revealing nothing.
+        if (grant.AgentIn(shop) is { } agent && !await db.Events.AnyAsync(e => e.Shop == shop && e.Conversation == id && e.Agent == agent, ct))
+            return NotFound($"conversation '{id}' of shop '{shop}' is not stored");
         if (profile is not null && !ProfileCatalog.BuiltInIds.Contains(profile)) return BadRequest($"profile: '{profile}' is not a built-in profile ({string.Join(", ", ProfileCatalog.BuiltInIds)})");
         // Default: the profile the shop's facts are kept under, as for the report.
         var shopProfile = await db.Shops.Where(s => s.Id == shop).Select(s => s.Profile).SingleOrDefaultAsync(ct);

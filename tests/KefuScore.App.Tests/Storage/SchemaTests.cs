@@ -20,6 +20,14 @@ public sealed class SchemaTests(ITestOutputHelper output)
             await context.Database.ExecuteSqlRawAsync("DROP TABLE api_keys");
             await context.Database.ExecuteSqlRawAsync("DROP TABLE rollups_daily");
             await context.Database.ExecuteSqlRawAsync("DROP TABLE shop_counts");
+            // Version 1's own users table, where Identity's is now.
+            await context.Database.ExecuteSqlRawAsync("DROP TABLE user_roles");
+            await context.Database.ExecuteSqlRawAsync("DROP TABLE user_claims");
+            await context.Database.ExecuteSqlRawAsync("DROP TABLE user_logins");
+            await context.Database.ExecuteSqlRawAsync("DROP TABLE user_tokens");
+            await context.Database.ExecuteSqlRawAsync("DROP TABLE users");
+            await context.Database.ExecuteSqlRawAsync("CREATE TABLE users (name TEXT NOT NULL PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL)");
+            await context.Database.ExecuteSqlRawAsync("INSERT INTO users VALUES ('admin', 'pbkdf2-sha256$x', 'admin')");
             await context.SchemaVersion.ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, 1));
         }
 
@@ -34,6 +42,9 @@ public sealed class SchemaTests(ITestOutputHelper output)
         var hourly = await after.Rollups.Where(r => r.Metric == "reply_rate_3min").SumAsync(r => r.Numerator);
         Assert.Equal(1, hourly);
         Assert.Equal(hourly, await after.DailyRollups.Where(r => r.Metric == "reply_rate_3min").SumAsync(r => r.Numerator));
+        // The old users are kept aside; Identity's table is there and empty, so first start creates the admin again.
+        Assert.Equal(1, await after.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM users_v1").SingleAsync());
+        Assert.Equal(0, await after.Users.CountAsync());
         await Accounts.AddKey(after, "new", Accounts.NewKey(), null, 0);
         Assert.Equal(1, await after.ApiKeys.CountAsync());
     }

@@ -1,0 +1,60 @@
+using KefuScore.App.Storage;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KefuScore.Web.Dashboard.Account;
+
+/// <summary>
+/// Sign-in and sign-out (cookie, ASP.NET Core Identity) and the language switch. Plain form posts with antiforgery
+/// tokens: the cookie must be set on an HTTP response, which an interactive page does not have.
+/// </summary>
+internal static class AccountEndpoints
+{
+    public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/account/signin", SignIn).ExcludeFromDescription();
+        app.MapPost("/account/signout", async (SignInManager<IdentityUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect("~/account/login");
+        }).ExcludeFromDescription();
+        app.MapGet("/account/lang", (HttpContext http, string? to, string? back) =>
+        {
+            // A year: the choice is remembered on this browser. Not HttpOnly-sensitive, but no script needs it either.
+            http.Response.Cookies.Append(Lang.Cookie, to == "en" ? "en" : "zh", new CookieOptions
+            {
+                MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true,
+            });
+            return Results.LocalRedirect(LocalOr(back, "~/"));
+        }).ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> SignIn([FromForm] string user, [FromForm] string password, [FromForm] string? returnUrl, SignInManager<IdentityUser> signIn)
+    {
+        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: true, lockoutOnFailure: true);
+        if (!result.Succeeded)
+            return Results.LocalRedirect("~/account/login?error=1&returnUrl=" + Uri.EscapeDataString(LocalOr(returnUrl, "/")));
+        return Results.LocalRedirect(LocalOr(returnUrl, "~/"));
+    }
+
+    /// <summary>Only local addresses: a sign-in link must not send the user to another site (open redirect).</summary>
+    private static string LocalOr(string? url, string fallback) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url : fallback;
+
+    /// <summary>Creates a user with a role (and, for supervisors and agents, their shops); the errors when Identity refuses.</summary>
+    public static async Task<IReadOnlyList<string>> CreateUser(UserManager<IdentityUser> users, KefuDb db, string name, string password, string role,
+        IEnumerable<(string Shop, string Agent)> shops, CancellationToken ct = default)
+    {
+        if (!Roles.All.Contains(role)) return [$"role '{role}' is not one of {string.Join(", ", Roles.All)}"];
+        var user = new IdentityUser(name);
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded) return created.Errors.Select(e => e.Description).ToList();
+        var added = await users.AddToRoleAsync(user, role);
+        if (!added.Succeeded) return added.Errors.Select(e => e.Description).ToList();
+        foreach (var (shop, agent) in shops)
+            db.UserShops.Add(new UserShopRow { UserId = user.Id, Shop = shop, Agent = role == Roles.Agent ? agent : "" });
+        await db.SaveChangesAsync(ct);
+        return [];
+    }
+}

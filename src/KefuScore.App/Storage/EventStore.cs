@@ -107,27 +107,29 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
     }
 
     /// <summary>
-    /// A query over exactly these (shop, key) pairs: <c>WITH p(shop, k) AS (VALUES …) </c> followed by
-    /// <paramref name="select"/>, which joins <c>p</c>. Both databases drive the join from the pairs through the
-    /// composite indexes; <c>shop IN (…) AND id IN (…)</c> would read the cross product, and shops number their ids
-    /// and conversations independently ("c32" exists in every shop). Values are parameters; <paramref name="extra"/>
-    /// follow the pairs' parameters (<c>{2n}</c>, …).
+    /// A query over exactly these (shop, key) pairs: <c>WITH p(shop, k) AS (…)</c> followed by <paramref name="select"/>,
+    /// which joins <c>p</c> with <c>CROSS JOIN</c>: SQLite then keeps <c>p</c> as the outer loop and probes the composite
+    /// index for each pair (its planner otherwise may scan the table and probe the pairs); PostgreSQL treats it as any
+    /// join. <c>shop IN (…) AND id IN (…)</c> would read the cross product, since shops number their ids and
+    /// conversations independently ("c32" exists in every shop). The pairs travel as one JSON parameter on SQLite
+    /// (binding hundreds of named parameters costs SQLite a linear name search each) and as two text arrays on
+    /// PostgreSQL; <c>{X}</c> in <paramref name="select"/> is the first of <paramref name="extra"/>.
     /// </summary>
-    private static (string Sql, object[] Args) Pairs(IReadOnlyCollection<(string Shop, string Key)> pairs, string select, params object[] extra)
+    private static (string Sql, object[] Args) Pairs(bool sqlite, IReadOnlyCollection<(string Shop, string Key)> pairs, string select, params object[] extra)
     {
-        var sql = new System.Text.StringBuilder("WITH p(shop, k) AS (VALUES ");
-        var args = new object[(pairs.Count * 2) + extra.Length];
-        var i = 0;
-        foreach (var (shop, key) in pairs)
+        object[] values;
+        string cte;
+        if (sqlite)
         {
-            sql.Append(i > 0 ? ", ({" : "({").Append(i).Append("}, {").Append(i + 1).Append("})");
-            args[i] = shop;
-            args[i + 1] = key;
-            i += 2;
+            values = [System.Text.Json.JsonSerializer.Serialize(pairs.Select(p => new[] { p.Shop, p.Key }))];
+            cte = "WITH p(shop, k) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each({0})) ";
         }
-        extra.CopyTo(args, i);
-        sql.Append(") ").Append(select);
-        return (sql.ToString(), args);
+        else
+        {
+            values = [pairs.Select(p => p.Shop).ToArray(), pairs.Select(p => p.Key).ToArray()];
+            cte = "WITH p(shop, k) AS (SELECT * FROM unnest({0}::text[], {1}::text[])) ";
+        }
+        return (cte + select.Replace("{X}", "{" + values.Length + "}", StringComparison.Ordinal), [.. values, .. extra]);
     }
 
     private static readonly Dictionary<string, CompiledProfile> Compiled = [];
@@ -179,7 +181,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             var known = new HashSet<(string Shop, string Id)>();
             foreach (var chunk in events.Select(e => (e.Shop, e.Id)).Distinct().Chunk(Chunk))
             {
-                var (sql, args) = Pairs(chunk, "SELECT e.shop AS \"Shop\", e.id AS \"Key\" FROM p CROSS JOIN events e WHERE e.shop = p.shop AND e.id = p.k");
+                var (sql, args) = Pairs(_db.IsSqlite, chunk, "SELECT e.shop AS \"Shop\", e.id AS \"Key\" FROM p CROSS JOIN events e WHERE e.shop = p.shop AND e.id = p.k");
                 foreach (var hit in await _db.Database.SqlQueryRaw<PairRow>(sql, args).ToListAsync(ct))
                     known.Add((hit.Shop, hit.Key));
             }
@@ -242,7 +244,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                     {
                         // One query per chunk of (shop, conversation) pairs across shops; rows of other pairs that share a
                         // shop and a conversation id are read and left alone.
-                        var (factsSql, factsArgs) = Pairs(chunk, $"SELECT f.* FROM p CROSS JOIN facts f WHERE f.profile = {{{chunk.Length * 2}}} AND f.shop = p.shop AND f.conversation = p.k", profile);
+                        var (factsSql, factsArgs) = Pairs(_db.IsSqlite, chunk, "SELECT f.* FROM p CROSS JOIN facts f WHERE f.profile = {X} AND f.shop = p.shop AND f.conversation = p.k", profile);
                         var before = await _db.Facts.FromSqlRaw(factsSql, factsArgs).AsNoTracking().ToListAsync(ct);
                         foreach (var f in before) _rollups.Add(f, -1);
                         foreach (var seqs in before.Select(f => f.Seq).Chunk(Chunk))
@@ -259,7 +261,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                         }
                         if (misses.Count > 0)
                         {
-                            var (eventsSql, eventsArgs) = Pairs(misses, $"SELECT e.* FROM p CROSS JOIN events e WHERE e.shop = p.shop AND e.conversation = p.k AND e.type IN ({string.Join(", ", ConversationTypes)})");
+                            var (eventsSql, eventsArgs) = Pairs(_db.IsSqlite, misses, $"SELECT e.* FROM p CROSS JOIN events e WHERE e.shop = p.shop AND e.conversation = p.k AND e.type IN ({string.Join(", ", ConversationTypes)})");
                             var stored = await _db.Events.FromSqlRaw(eventsSql, eventsArgs).AsNoTracking().ToListAsync(ct);
                             foreach (var conversation in stored.GroupBy(e => (e.Shop, e.Conversation)))
                                 analysed.Add((conversation.Key, conversation.Select(e => e.ToEvent()).ToArray()));

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using KefuScore.App.Live;
+using KefuScore.App.Storage;
+using KefuScore.Engine.Live;
+using KefuScore.Engine.Profiles;
+using KefuScore.Web.Live;
+using Microsoft.EntityFrameworkCore;
+
+namespace KefuScore.Web.Dashboard.Live;
+
+/// <summary>
+/// What the live pages do besides watching: the same steps as <c>PUT …/alert-rules</c> and the webhook endpoints
+/// (<see cref="LiveApi"/>), for a signed-in supervisor over the circuit. The rule set is checked by
+/// <see cref="AlertRulesJson.Read"/>, so the page and the API refuse exactly the same sets with the same field names.
+/// </summary>
+public static class LiveAdmin
+{
+    /// <summary>Admins and the shop's supervisors: a grant covering the shop and not limited to one agent.</summary>
+    public static bool MayManage(ApiKeyGrant grant, string shop) => grant.Covers(shop) && grant.AgentIn(shop) is null;
+
+    /// <summary>Checks, stores and applies a rule set; the errors (nothing stored) when it is refused.</summary>
+    public static async Task<IReadOnlyList<AlertRuleError>> SaveRules(KefuDb db, LiveMonitor monitor, TimeProvider time, string shop, string json, CancellationToken ct = default)
+    {
+        var profile = monitor.ProfileOf(shop);
+        if (profile is null) return [new AlertRuleError("", $"shop '{shop}' is not known")];
+        var (set, errors) = AlertRulesJson.Read(json, profile);
+        if (set is null) return errors;
+        var text = AlertRulesJson.Write(set);
+        var row = await db.Set<AlertRulesRow>().SingleOrDefaultAsync(r => r.Shop == shop, ct);
+        if (row is null) db.Add(new AlertRulesRow { Shop = shop, Json = text, UpdatedTicks = time.GetUtcNow().UtcTicks });
+        else
+        {
+            row.Json = text;
+            row.UpdatedTicks = time.GetUtcNow().UtcTicks;
+        }
+        await db.SaveChangesAsync(ct);
+        monitor.SetRules(shop, set);
+        return [];
+    }
+
+    public sealed record Hook(long Id, string Url, DateTimeOffset Created);
+
+    public sealed record DeadLetter(long Id, long Webhook, string Url, int Attempts, string LastError, DateTimeOffset Failed, string Event, string Rule);
+
+    public static async Task<IReadOnlyList<Hook>> Webhooks(KefuDb db, string shop, CancellationToken ct = default)
+    {
+        var rows = await db.Set<WebhookRow>().AsNoTracking().Where(w => w.Shop == shop).OrderBy(w => w.Id).ToListAsync(ct);
+        return rows.Select(r => new Hook(r.Id, r.Url, new DateTimeOffset(r.CreatedTicks, TimeSpan.Zero))).ToList();
+    }
+
+    /// <summary>Adds a webhook; the secret (shown once) or the reason the URL is refused.</summary>
+    public static async Task<(string? Secret, string? Error)> AddWebhook(KefuDb db, WebhookDispatcher webhooks, TimeProvider time, string shop, string? url, CancellationToken ct = default)
+    {
+        url = url?.Trim();
+        if (string.IsNullOrEmpty(url) || url.Length > 2000 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            return (null, "url");
+        var secret = WebhookDispatcher.NewSecret();
+        db.Add(new WebhookRow { Shop = shop, Url = uri.ToString(), ProtectedSecret = webhooks.Protect(secret), CreatedTicks = time.GetUtcNow().UtcTicks });
+        await db.SaveChangesAsync(ct);
+        webhooks.Invalidate(shop);
+        return (secret, null);
+    }
+
+    public static async Task<bool> DeleteWebhook(KefuDb db, WebhookDispatcher webhooks, string shop, long id, CancellationToken ct = default)
+    {
+        var n = await db.Set<WebhookRow>().Where(w => w.Shop == shop && w.Id == id).ExecuteDeleteAsync(ct);
+        webhooks.Invalidate(shop);
+        return n > 0;
+    }
+
+    public static async Task<IReadOnlyList<DeadLetter>> DeadLetters(KefuDb db, string shop, CancellationToken ct = default)
+    {
+        var rows = await db.Set<WebhookDeadLetterRow>().AsNoTracking().Where(d => d.Shop == shop).OrderByDescending(d => d.Id).Take(500).ToListAsync(ct);
+        return rows.Select(r =>
+        {
+            // The stored body is the dispatcher's own JSON; a damaged one still lists, with blanks.
+            string ev = "", rule = "";
+            try
+            {
+                using var doc = JsonDocument.Parse(r.Payload);
+                if (doc.RootElement.TryGetProperty("event", out var e) && e.ValueKind == JsonValueKind.String) ev = e.GetString() ?? "";
+                if (doc.RootElement.TryGetProperty("alert", out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty("rule", out var ru) && ru.ValueKind == JsonValueKind.String) rule = ru.GetString() ?? "";
+            }
+            catch (JsonException) { }
+            return new DeadLetter(r.Id, r.WebhookId, r.Url, r.Attempts, r.LastError, new DateTimeOffset(r.FailedTicks, TimeSpan.Zero), ev, rule);
+        }).ToList();
+    }
+
+    /// <summary>The line "the next N replies must be on time" aims at: the highest "below" fail line on the metric in the latest version.</summary>
+    public static double? PassLine(CompiledProfile profile, string metric)
+    {
+        double? line = null;
+        foreach (var rule in profile.Versions[^1].Assessments)
+            foreach (var c in rule.FailWhen)
+                if (c.Metric == metric && c.Op == Comparison.Below && (line is null || c.Value > line)) line = c.Value;
+        return line;
+    }
+
+    /// <summary>The threshold (seconds) from which a waiting customer shows amber: the first enabled waiting rule's.</summary>
+    public static double AmberSeconds(AlertRuleSet? rules) =>
+        rules?.Rules.FirstOrDefault(r => r.Kind == AlertKind.Waiting && r.Enabled)?.Threshold ?? 120;
+}

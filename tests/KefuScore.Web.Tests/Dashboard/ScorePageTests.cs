@@ -98,6 +98,9 @@ public sealed class ScorePageTests : ShopWidePageContext
         Assert.Equal("reply_rate_3min", rows[0].GetAttribute("data-indicator"));
         Assert.Contains("及时回复消费者", cut.Find("#diag-table tr[data-advice=reply_rate_3min]").TextContent, StringComparison.Ordinal);
         Assert.Contains("回复慢", cut.Find("#diag-table tr[data-advice=reply_rate_3min]").TextContent, StringComparison.Ordinal);
+        // Its drivers: the one agent's missed share went from 0 to 1 of 4 (0.25); 11:00 holds that late reply.
+        Assert.Equal("客服 t-a1: 0 → 0.25 (+0.25)", cut.Find("#diag-table tr[data-advice=reply_rate_3min] li[data-driver='agent:t-a1']").TextContent);
+        Assert.Equal("11点: 0 → 0.25 (+0.25)", cut.Find("#diag-table tr[data-advice=reply_rate_3min] li[data-driver='hour:11']").TextContent);
     }
 
     [Fact]

@@ -64,8 +64,27 @@ public sealed class TestDatabase : IAsyncDisposable
         Store.Dispose();
         if (Location.PostgresConnection is not null)
         {
-            await using var db = Open();
-            await db.Database.EnsureDeletedAsync();
+            // Dropping forces other sessions off the database; an autovacuum worker that happens to be on it belongs to
+            // the postgres role, which our role may not terminate (42501). Try a few times, then leave the scratch
+            // database behind: it holds nothing another test reads.
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var db = Open();
+                    await db.Database.EnsureDeletedAsync();
+                    break;
+                }
+                catch (Npgsql.PostgresException e) when (e.SqlState == "42501" && attempt < 5)
+                {
+                    await Task.Delay(200 * attempt);
+                }
+                catch (Npgsql.PostgresException e) when (e.SqlState == "42501")
+                {
+                    break;
+                }
+            }
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(Folder, recursive: true); }

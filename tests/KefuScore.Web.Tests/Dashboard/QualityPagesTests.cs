@@ -1,0 +1,162 @@
+using System.Security.Claims;
+using Bunit;
+using KefuScore.App.Complaints;
+using KefuScore.App.Storage;
+using KefuScore.Engine.Events;
+using KefuScore.Web.Dashboard;
+using KefuScore.Web.Dashboard.Quality;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
+
+namespace KefuScore.Web.Tests.Dashboard;
+
+/// <summary>
+/// The quality pages over a real SQLite store and a fake clock: the complaints' live countdown and overdue colour,
+/// an agent's view limited to their own complaints, and the FAQ upload's line errors.
+/// </summary>
+public sealed class QualityPagesTests : BunitContext
+{
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "kefu-quality-" + Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 20, 11, 0, 0, China));
+    private DbContextOptions<KefuDb> _options = null!;
+
+    private static ChatEvent Message(string id, string conversation, Sender sender, string agent, string at) => new()
+    {
+        Type = EventType.Message, Id = id, Shop = "t", Conversation = conversation, Customer = "c-" + conversation,
+        Sender = sender, Agent = sender == Sender.Agent ? agent : null, Kind = MessageKind.Text, Text = sender == Sender.Customer ? "在吗" : "亲，在的",
+        At = DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
+    /// Shop <c>t</c> (no calendar of its own: open round the clock in Shanghai) with two complaints, both with 2 hours to
+    /// respond: #1 about t-a1 made at 10:00 (due 12:00, an hour left at 11:00) and #2 about t-a2 made at 08:00 (due
+    /// 10:00, an hour overdue at 11:00: escalation level 1, the first step being 0 s).
+    /// </summary>
+    private async Task<(long Mine, long Theirs)> Seed(string role, string? agent = null)
+    {
+        _options = KefuStorage.Options(new StorageLocation(_folder));
+        await KefuStorage.InitialiseAsync(_options);
+        using (var store = new EventStore(_options))
+            await store.Ingest([
+                Message("m1", "c1", Sender.Customer, "", "2026-11-20T09:59:00+08:00"), Message("m2", "c1", Sender.Agent, "t-a1", "2026-11-20T09:59:30+08:00"),
+                Message("m3", "c2", Sender.Customer, "", "2026-11-20T07:59:00+08:00"), Message("m4", "c2", Sender.Agent, "t-a2", "2026-11-20T07:59:30+08:00"),
+            ]);
+        await using var db = new KefuDb(_options);
+        var mine = await ComplaintBook.Create(db, "t", new NewComplaint("attitude", "c1", Agent: "t-a1", Text: "态度不好", At: new DateTimeOffset(2026, 11, 20, 10, 0, 0, China)), _clock.GetUtcNow());
+        var theirs = await ComplaintBook.Create(db, "t", new NewComplaint("slow_reply", "c2", Agent: "t-a2", Text: "回复太慢", At: new DateTimeOffset(2026, 11, 20, 8, 0, 0, China)), _clock.GetUtcNow());
+
+        var roleRow = new IdentityRole(role) { NormalizedName = role.ToUpperInvariant() };
+        var user = new IdentityUser("someone") { NormalizedUserName = "SOMEONE" };
+        db.Roles.Add(roleRow);
+        db.Users.Add(user);
+        db.UserRoles.Add(new IdentityUserRole<string> { RoleId = roleRow.Id, UserId = user.Id });
+        if (role != Roles.Admin) db.UserShops.Add(new UserShopRow { UserId = user.Id, Shop = "t", Agent = agent ?? "" });
+        await db.SaveChangesAsync();
+
+        Services.AddSingleton(_options);
+        Services.AddSingleton<TimeProvider>(_clock);
+        Services.AddSingleton(new ShopChanges());
+        Services.AddScoped<Access>();
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        var auth = AddAuthorization();
+        auth.SetAuthorized("someone");
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, user.Id));
+        return (mine.Row.Id, theirs.Row.Id);
+    }
+
+    private static string Countdown(IRenderedComponent<ComplaintsPage> cut, long id) => cut.Find($"tr[data-complaint='{id}'] .kefu-countdown").TextContent;
+
+    private static string Colour(IRenderedComponent<ComplaintsPage> cut, long id) => cut.Find($"tr[data-complaint='{id}'] .kefu-countdown").GetAttribute("style") ?? "";
+
+    [Fact]
+    public async Task The_countdown_runs_by_the_second_and_an_overdue_complaint_is_red_with_its_escalation_level()
+    {
+        var (first, second) = await Seed(Roles.Supervisor);
+        var cut = Render<ComplaintsPage>(p => p.Add(x => x.ShopId, "t"));
+        cut.WaitForAssertion(() => Assert.Equal("1:00:00", Countdown(cut, first)), TimeSpan.FromSeconds(10));
+        Assert.Equal("-1:00:00", Countdown(cut, second));
+        Assert.Contains(VerdictColours.Pass, Colour(cut, first), StringComparison.Ordinal);
+        Assert.Contains(VerdictColours.Fail, Colour(cut, second), StringComparison.Ordinal);
+        Assert.Equal("false", cut.Find($"tr[data-complaint='{first}']").GetAttribute("data-breached"));
+        Assert.Equal("1", cut.Find($"tr[data-complaint='{second}'] td[data-escalation]").GetAttribute("data-escalation"));
+        Assert.Equal("0", cut.Find($"tr[data-complaint='{first}'] td[data-escalation]").GetAttribute("data-escalation"));
+
+        // 90 seconds later, without a reload: the page's own timer redraws the seconds.
+        _clock.Advance(TimeSpan.FromSeconds(90));
+        cut.WaitForAssertion(() => Assert.Equal("0:58:30", Countdown(cut, first)), TimeSpan.FromSeconds(10));
+        Assert.Equal("-1:01:30", Countdown(cut, second));
+
+        // An hour later #1 is overdue too: red, level 1.
+        _clock.Advance(TimeSpan.FromMinutes(59));
+        cut.WaitForAssertion(() => Assert.Equal("-0:00:30", Countdown(cut, first)), TimeSpan.FromSeconds(10));
+        Assert.Contains(VerdictColours.Fail, Colour(cut, first), StringComparison.Ordinal);
+        Assert.Equal("1", cut.Find($"tr[data-complaint='{first}'] td[data-escalation]").GetAttribute("data-escalation"));
+    }
+
+    [Fact]
+    public async Task The_state_and_category_filters_keep_only_the_matching_complaints()
+    {
+        var (first, second) = await Seed(Roles.Admin);
+        await using (var db = new KefuDb(_options))
+            await ComplaintBook.Move(db, "t", second, "investigating", "boss", "看一下", _clock.GetUtcNow());
+        var cut = Render<ComplaintsPage>(p => p.Add(x => x.ShopId, "t"));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("tr[data-complaint]").Count), TimeSpan.FromSeconds(10));
+        cut.Find("#state-filter").Change("investigating");
+        Assert.Equal([second.ToString(System.Globalization.CultureInfo.InvariantCulture)], cut.FindAll("tr[data-complaint]").Select(r => r.GetAttribute("data-complaint")));
+        cut.Find("#state-filter").Change("");
+        cut.Find("#category-filter").Change("attitude");
+        Assert.Equal([first.ToString(System.Globalization.CultureInfo.InvariantCulture)], cut.FindAll("tr[data-complaint]").Select(r => r.GetAttribute("data-complaint")));
+        // Taken up at 11:00, an hour after the 10:00 deadline: the response clock stopped; the 24 h resolution runs.
+        cut.Find("#category-filter").Change("slow_reply");
+        Assert.Equal("true", cut.Find($"tr[data-complaint='{second}']").GetAttribute("data-breached"));
+    }
+
+    [Fact]
+    public async Task An_agent_sees_only_their_own_complaints_and_cannot_open_a_colleagues()
+    {
+        var (mine, theirs) = await Seed(Roles.Agent, "t-a1");
+        var list = Render<ComplaintsPage>(p => p.Add(x => x.ShopId, "t"));
+        list.WaitForAssertion(() => Assert.Single(list.FindAll("tr[data-complaint]")), TimeSpan.FromSeconds(10));
+        Assert.Equal(mine.ToString(System.Globalization.CultureInfo.InvariantCulture), list.Find("tr[data-complaint]").GetAttribute("data-complaint"));
+        Assert.Empty(list.FindAll("#new-complaint"));
+
+        var other = Render<ComplaintPage>(p => p.Add(x => x.ShopId, "t").Add(x => x.Id, theirs));
+        other.WaitForAssertion(() => Assert.NotNull(other.Find("#no-access")), TimeSpan.FromSeconds(10));
+        var own = Render<ComplaintPage>(p => p.Add(x => x.ShopId, "t").Add(x => x.Id, mine));
+        own.WaitForAssertion(() => Assert.Contains("态度不好", own.Find("#complaint").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        // The agent may add a note but not move the complaint.
+        Assert.Empty(own.FindAll("[data-to]"));
+        own.Find("#note-text").Change("已联系顾客");
+        await own.Find("#add-note").ClickAsync(new());
+        own.WaitForAssertion(() => Assert.Contains("已联系顾客", own.Find("#notes").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_supervisor_moves_a_complaint_and_the_note_records_the_move()
+    {
+        var (mine, _) = await Seed(Roles.Supervisor);
+        var cut = Render<ComplaintPage>(p => p.Add(x => x.ShopId, "t").Add(x => x.Id, mine));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-to=investigating]")), TimeSpan.FromSeconds(10));
+        // Evidence links to the conversation page.
+        Assert.Equal("shops/t/conversations/c1", cut.Find("#evidence a").GetAttribute("href"));
+        cut.Find("#note-text").Change("开始调查");
+        await cut.Find("[data-to=investigating]").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.Equal("调查中", cut.Find("#complaint-state").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Contains("待处理 → 调查中", cut.Find("#notes").TextContent, StringComparison.Ordinal);
+        Assert.Contains("开始调查", cut.Find("#notes").TextContent, StringComparison.Ordinal);
+        Assert.Equal(["resolved", "rejected"], cut.FindAll("[data-to]").Select(b => b.GetAttribute("data-to")));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_folder, recursive: true); }
+        catch (IOException) { /* best effort */ }
+    }
+}

@@ -24,10 +24,10 @@ public sealed class QualityPagesTests : BunitContext
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 20, 11, 0, 0, China));
     private DbContextOptions<KefuDb> _options = null!;
 
-    private static ChatEvent Message(string id, string conversation, Sender sender, string agent, string at) => new()
+    private static ChatEvent Message(string id, string conversation, Sender sender, string agent, string at, string? text = null) => new()
     {
         Type = EventType.Message, Id = id, Shop = "t", Conversation = conversation, Customer = "c-" + conversation,
-        Sender = sender, Agent = sender == Sender.Agent ? agent : null, Kind = MessageKind.Text, Text = sender == Sender.Customer ? "在吗" : "亲，在的",
+        Sender = sender, Agent = sender == Sender.Agent ? agent : null, Kind = MessageKind.Text, Text = text ?? (sender == Sender.Customer ? "在吗" : "亲，在的"),
         At = DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture),
     };
 
@@ -43,7 +43,10 @@ public sealed class QualityPagesTests : BunitContext
         using (var store = new EventStore(_options))
             await store.Ingest([
                 Message("m1", "c1", Sender.Customer, "", "2026-11-20T09:59:00+08:00"), Message("m2", "c1", Sender.Agent, "t-a1", "2026-11-20T09:59:30+08:00"),
-                Message("m3", "c2", Sender.Customer, "", "2026-11-20T07:59:00+08:00"), Message("m4", "c2", Sender.Agent, "t-a2", "2026-11-20T07:59:30+08:00"),
+                Message("m3", "c2", Sender.Customer, "", "2026-11-20T09:30:00+08:00"), Message("m4", "c2", Sender.Agent, "t-a2", "2026-11-20T09:30:30+08:00"),
+                // One finding each: t-a1 an absolute claim, t-a2 a rude phrase (both greeted politely first).
+                Message("m5", "c1", Sender.Agent, "t-a1", "2026-11-20T10:00:00+08:00", "这款全网最低"),
+                Message("m6", "c2", Sender.Agent, "t-a2", "2026-11-20T09:31:00+08:00", "你自己看详情页"),
             ]);
         await using var db = new KefuDb(_options);
         var mine = await ComplaintBook.Create(db, "t", new NewComplaint("attitude", "c1", Agent: "t-a1", Text: "态度不好", At: new DateTimeOffset(2026, 11, 20, 10, 0, 0, China)), _clock.GetUtcNow());
@@ -61,6 +64,7 @@ public sealed class QualityPagesTests : BunitContext
         Services.AddSingleton<TimeProvider>(_clock);
         Services.AddSingleton(new ShopChanges());
         Services.AddScoped<Access>();
+        Services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
         var auth = AddAuthorization();
@@ -150,6 +154,49 @@ public sealed class QualityPagesTests : BunitContext
         Assert.Contains("待处理 → 调查中", cut.Find("#notes").TextContent, StringComparison.Ordinal);
         Assert.Contains("开始调查", cut.Find("#notes").TextContent, StringComparison.Ordinal);
         Assert.Equal(["resolved", "rejected"], cut.FindAll("[data-to]").Select(b => b.GetAttribute("data-to")));
+    }
+
+    [Fact]
+    public async Task The_agents_page_counts_findings_per_agent_and_links_to_them()
+    {
+        await Seed(Roles.Supervisor);
+        var cut = Render<KefuScore.Web.Dashboard.Agents.Agents>(p => p.Add(x => x.ShopId, "t"));
+        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("td[data-findings=t-a1] a").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Equal("1", cut.Find("td[data-findings=t-a2] a").TextContent);
+        Assert.Equal("shops/t/findings?agent=t-a1&from=2026-11-01&to=2026-11-20", cut.Find("td[data-findings=t-a1] a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task An_agent_sees_only_their_own_findings_and_no_review_form()
+    {
+        await Seed(Roles.Agent, "t-a1");
+        var cut = Render<FindingsPage>(p => p.Add(x => x.ShopId, "t"));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#findings tbody tr")), TimeSpan.FromSeconds(10));
+        var row = cut.Find("#findings tbody tr");
+        Assert.Equal("t-a1", row.GetAttribute("data-agent"));
+        Assert.Equal("absolute_claim", row.GetAttribute("data-rule"));
+        Assert.Contains("全网最低", row.TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("#draw-sample"));
+        var agents = Render<KefuScore.Web.Dashboard.Agents.Agents>(p => p.Add(x => x.ShopId, "t"));
+        agents.WaitForAssertion(() => Assert.Equal("1", agents.Find("td[data-findings=t-a1] a").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Empty(agents.FindAll("td[data-findings=t-a2]"));
+    }
+
+    [Fact]
+    public async Task A_reviewer_draws_the_sample_and_agrees_with_a_finding()
+    {
+        await Seed(Roles.Supervisor);
+        var cut = Render<FindingsPage>(p => p.Add(x => x.ShopId, "t"));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#findings tbody tr").Count), TimeSpan.FromSeconds(10));
+        await cut.Find("#draw-sample").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#review tr[data-rule=rude]")), TimeSpan.FromSeconds(10));
+        cut.Find("#review tr[data-rule=rude] input").Change("确实不礼貌");
+        await cut.Find("#review tr[data-rule=rude] [data-verdict-button=agree]").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.Equal("agree", cut.Find("#review tr[data-rule=rude] [data-verdict]").GetAttribute("data-verdict")), TimeSpan.FromSeconds(10));
+        Assert.Contains("确实不礼貌", cut.Find("#review tr[data-rule=rude]").TextContent, StringComparison.Ordinal);
+        await using var db = new KefuDb(_options);
+        var verdict = Assert.Single(db.Set<ReviewVerdictRow>());
+        Assert.Equal(("rude", "m6", "agree", "someone"), (verdict.Rule, verdict.Message, verdict.Verdict, verdict.Reviewer));
     }
 
     protected override void Dispose(bool disposing)

@@ -199,6 +199,50 @@ public sealed class QualityPagesTests : BunitContext
         Assert.Equal(("rude", "m6", "agree", "someone"), (verdict.Rule, verdict.Message, verdict.Verdict, verdict.Reviewer));
     }
 
+    [Fact]
+    public async Task Training_and_incentives_show_every_agent_to_a_supervisor_with_courses_suggested_from_findings()
+    {
+        await Seed(Roles.Supervisor);
+        var cut = Render<TrainingPage>(p => p.Add(x => x.ShopId, "t"));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#incentives tbody tr").Count), TimeSpan.FromSeconds(10));
+        Assert.Equal(["t-a1", "t-a2"], cut.FindAll("#training tbody tr").Select(r => r.GetAttribute("data-agent")));
+        // t-a1: an absolute claim (honesty, product knowledge) and an attitude complaint (etiquette, emotions, complaint handling).
+        var courses = cut.FindAll("td[data-suggestions=t-a1] [data-course]").Select(c => c.GetAttribute("data-course")).ToList();
+        Assert.Contains("honesty", courses);
+        Assert.Contains("etiquette", courses);
+        Assert.Contains("绝对化用语 ×1", cut.Find("td[data-suggestions=t-a1]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("export/t/incentives.csv?from=2026-11-01&to=2026-11-20", cut.Find(".kefu-export a").GetAttribute("href"));
+
+        // Recording a done course takes it off the suggestions.
+        cut.Find("#record-agent").Change("t-a1");
+        cut.Find("#record-course").Change("honesty");
+        cut.Find("#record-status").Change("done");
+        await cut.Find("#add-record").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("td[data-records=t-a1] [data-record=honesty]")), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("honesty", cut.FindAll("td[data-suggestions=t-a1] [data-course]").Select(c => c.GetAttribute("data-course")));
+    }
+
+    [Fact]
+    public async Task An_agent_sees_only_their_own_courses_and_reward_in_the_page_and_the_export()
+    {
+        await Seed(Roles.Agent, "t-a1");
+        var cut = Render<TrainingPage>(p => p.Add(x => x.ShopId, "t"));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#incentives tbody tr")), TimeSpan.FromSeconds(10));
+        Assert.Equal("t-a1", cut.Find("#incentives tbody tr").GetAttribute("data-agent"));
+        Assert.Equal(["t-a1"], cut.FindAll("#training tbody tr").Select(r => r.GetAttribute("data-agent")));
+        Assert.Empty(cut.FindAll("#add-record"));
+
+        await using var db = new KefuDb(_options);
+        var grant = await Services.GetRequiredService<Access>().Current();
+        var shop = (await ShopContext.Load(db, grant, "t", _clock))!;
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        http.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?from=2026-11-01&to=2026-11-20");
+        var table = await QualityQuery.IncentivesTable(db, grant, shop, new Lang(false), http, _clock.GetUtcNow(), CancellationToken.None);
+        Assert.Equal(["t-a1"], table.Rows.Select(r => r[1]));
+        var complaints = await QualityQuery.ComplaintsTable(db, grant, shop, new Lang(false), _clock.GetUtcNow(), CancellationToken.None);
+        Assert.Equal(["t-a1"], complaints.Rows.Select(r => r[3]));
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -64,6 +64,7 @@ public sealed class QualityPagesTests : BunitContext
         Services.AddSingleton<TimeProvider>(_clock);
         Services.AddSingleton(new ShopChanges());
         Services.AddScoped<Access>();
+        Services.AddSingleton(new KefuScore.App.Faq.FaqLibrary());
         Services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -241,6 +242,35 @@ public sealed class QualityPagesTests : BunitContext
         Assert.Equal(["t-a1"], table.Rows.Select(r => r[1]));
         var complaints = await QualityQuery.ComplaintsTable(db, grant, shop, new Lang(false), _clock.GetUtcNow(), CancellationToken.None);
         Assert.Equal(["t-a1"], complaints.Rows.Select(r => r[3]));
+    }
+
+    [Fact]
+    public async Task A_knowledge_base_with_a_bad_line_shows_the_line_error_and_stores_nothing_then_a_good_one_answers()
+    {
+        await Seed(Roles.Supervisor);
+        // An FAQ reply already sent to one customer today: the chart counts it.
+        using (var store = new EventStore(_options))
+            await store.Ingest([KefuScore.App.Faq.FaqPolicy.Reply("faq-1", "t", "c1", "c-c1", "48小时内发货", new DateTimeOffset(2026, 11, 20, 10, 30, 0, China))]);
+        var cut = Render<FaqPage>(p => p.Add(x => x.ShopId, "t"));
+        cut.WaitForAssertion(() => Assert.Equal("还没有知识库。", cut.Find("#faq-count").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Equal("合计 1 人次", cut.Find("#faq-answered-total").TextContent);
+
+        const string bad = "question,answer,keywords\n什么时候发货,付款后48小时内发货,发货 时间\n运费多少,全场包邮\n";
+        cut.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromText(bad, "faq.csv"));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#faq-problems tr[data-line='3']")), TimeSpan.FromSeconds(10));
+        Assert.Equal(["3", "row", "has 2 cells, the header has 3"], cut.FindAll("#faq-problems tr[data-line='3'] td").Select(td => td.TextContent));
+        Assert.Empty(cut.FindAll("#faq-stored"));
+        await using (var db = new KefuDb(_options))
+            Assert.Null(await ShopSettings.Get(db, "t", ShopSettings.Faq));
+
+        const string good = "question,answer,keywords\n什么时候发货,付款后48小时内发货,发货 时间\n运费多少,全场包邮,运费 邮费\n";
+        cut.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromText(good, "faq.csv"));
+        cut.WaitForAssertion(() => Assert.Equal("已保存 2 条。", cut.Find("#faq-stored").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Empty(cut.FindAll("#faq-problems"));
+        cut.Find("#faq-question").Change("邮费要多少钱");
+        await cut.Find("#faq-ask").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.Equal("运费多少 → 全场包邮", cut.Find("#faq-answer").TextContent), TimeSpan.FromSeconds(10));
+        Assert.StartsWith("得分 ", cut.Find("#faq-score").TextContent, StringComparison.Ordinal);
     }
 
     protected override void Dispose(bool disposing)

@@ -91,6 +91,7 @@ public static class QualityQuery
         var figures = r.Figures.ToDictionary(f => f.Agent, StringComparer.Ordinal);
         var agent = grant.AgentIn(shop.Id);
         return r.Standings.Where(s => agent is null || s.Agent == agent)
+            .OrderBy(s => s.Rank ?? int.MaxValue).ThenBy(s => s.Agent, StringComparer.Ordinal)
             .Select(s => (s, figures.TryGetValue(s.Agent, out var f) ? f : new AgentFigures(s.Agent, new Dictionary<string, double>()))).ToList();
     }
 

@@ -69,7 +69,8 @@ public static class ReviewBook
         return rows.Select(r => new ReviewItem(r, inspection.Findings.Where(f => f.Agent == r.Agent && f.Conversation == r.Conversation).ToList(), verdicts[r.Id].ToList())).ToList();
     }
 
-    private static async Task<(Inspection, List<ChatEvent>)> Inspect(KefuDb db, string shop, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <summary>The built-in inspection of the conversations that begin in the period (the dashboard's findings pages use it too).</summary>
+    public static async Task<(Inspection, List<ChatEvent>)> Inspect(KefuDb db, string shop, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var calendar = await ShopSettings.CalendarOf(db, shop, ct);
         var offsetFrom = calendar.Zone.GetUtcOffset(from.ToDateTime(TimeOnly.MinValue));

@@ -32,6 +32,8 @@ internal static class ExportEndpoints
             "overview" => await Overview(db, grant, context, lang, ct),
             "conversations" => await Conversations(db, grant, context, ConversationQuery.Parse(filter), weekday, hour, ct),
             "agents" => await AgentsTable(db, grant, context, lang, ct),
+            "complaints" => await Quality.QualityQuery.ComplaintsTable(db, grant, context, lang, clock.GetUtcNow(), ct),
+            "incentives" => await Quality.QualityQuery.IncentivesTable(db, grant, context, lang, http, clock.GetUtcNow(), ct),
             _ => null,
         };
         if (result is null) return Results.NotFound();

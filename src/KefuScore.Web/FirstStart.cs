@@ -54,15 +54,31 @@ internal static class FirstStart
             await FillDemo(services.GetRequiredService<EventStore>(), db, clock, ct);
     }
 
-    /// <summary>The demo shop: 14 simulated days ending yesterday (Asia/Shanghai), the same seed every time.</summary>
+    /// <summary>
+    /// The demo shop: 14 simulated days ending yesterday (Asia/Shanghai), the same seed every time, and the Spring
+    /// Festival scenario: last Spring Festival period with the four weeks before it, simulated with the festival surge,
+    /// so that the 排班 page (or <c>GET /plan</c>) for a day in the coming festival learns the uplift from history
+    /// (docs/staffing.md).
+    /// </summary>
     private static async Task FillDemo(EventStore store, KefuDb db, TimeProvider clock, CancellationToken ct)
     {
         var zone = TimeZones.Find("Asia/Shanghai", "demo");
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
-        var options = new SimulationOptions { Shops = 1, Days = 14, Seed = DemoSeed, Start = today.AddDays(-14) };
+        var recent = new SimulationOptions { Shops = 1, Days = 14, Seed = DemoSeed, Start = today.AddDays(-14) };
+        var events = Simulator.Generate(recent).Select(e => InShop(e, DemoShop));
+        if (LastFestival(recent.Start) is { } festival)
+        {
+            var history = new SimulationOptions
+            {
+                Shops = 1, Seed = DemoSeed + 1, Festival = true, Start = festival.From.AddDays(-FestivalLookback),
+                Days = festival.To.DayNumber - festival.From.DayNumber + 1 + FestivalLookback,
+            };
+            // Its own ids: the simulator numbers every run from 1.
+            events = events.Concat(Simulator.Generate(history).Select(e => InShop(e, DemoShop, "sf-")));
+        }
         await using (var batch = await store.Begin(ct))
         {
-            foreach (var chunk in Simulator.Generate(options).Select(e => InShop(e, DemoShop)).Chunk(5000))
+            foreach (var chunk in events.Chunk(5000))
                 await batch.Append(chunk, ct);
             await batch.Commit(ct);
         }
@@ -71,12 +87,20 @@ internal static class FirstStart
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>The simulator names its shops s1…sN; the demo's events are moved to the demo shop.</summary>
-    internal static ChatEvent InShop(ChatEvent e, string shop) => new()
+    /// <summary>How many days before last festival the demo's festival history starts (what the uplift is learned against).</summary>
+    internal const int FestivalLookback = 28;
+
+    /// <summary>The last Spring Festival period that ended before <paramref name="before"/>, if the calendar knows one.</summary>
+    internal static KefuScore.Engine.Staffing.DatePeriod? LastFestival(DateOnly before) =>
+        KefuScore.Engine.Staffing.SpringFestival.Periods.Where(p => p.To < before).Select(p => (KefuScore.Engine.Staffing.DatePeriod?)p).LastOrDefault();
+
+    /// <summary>The simulator names its shops s1…sN; the demo's events are moved to the demo shop (ids, conversations and orders prefixed when given).</summary>
+    internal static ChatEvent InShop(ChatEvent e, string shop, string prefix = "") => new()
     {
-        Type = e.Type, Id = e.Id, Shop = shop, At = e.At, Conversation = e.Conversation, Customer = e.Customer, Sender = e.Sender,
-        Agent = e.Agent, Kind = e.Kind, Text = e.Text, Stars = e.Stars, Satisfaction = e.Satisfaction, Reason = e.Reason,
-        Order = e.Order, Media = e.Media, Category = e.Category, Action = e.Action, Status = e.Status, Capacity = e.Capacity,
+        Type = e.Type, Id = prefix + e.Id, Shop = shop, At = e.At, Conversation = e.Conversation is null ? null : prefix + e.Conversation,
+        Customer = e.Customer, Sender = e.Sender, Agent = e.Agent, Kind = e.Kind, Text = e.Text, Stars = e.Stars,
+        Satisfaction = e.Satisfaction, Reason = e.Reason, Order = e.Order is null ? null : prefix + e.Order, Media = e.Media,
+        Category = e.Category, Action = e.Action, Status = e.Status, Capacity = e.Capacity,
     };
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

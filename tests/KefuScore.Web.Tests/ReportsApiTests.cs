@@ -82,12 +82,22 @@ public sealed class ReportsApiTests(KefuServer server) : IClassFixture<KefuServe
 public sealed class FirstStartTests(KefuServerWithDemo server) : IClassFixture<KefuServerWithDemo>
 {
     [Fact]
-    public async Task The_first_start_fills_a_demo_shop_with_fourteen_days()
+    public async Task The_first_start_fills_a_demo_shop_with_fourteen_days_and_last_spring_festival()
     {
         var client = server.Client();
         var shops = JsonDocument.Parse(await client.GetStringAsync("/api/v1/shops")).RootElement;
         Assert.Equal("demo", shops[0].GetProperty("id").GetString());
         var report = JsonDocument.Parse(await client.GetStringAsync("/api/v1/shops/demo/report")).RootElement;
-        Assert.Equal(14, report.GetProperty("shops")[0].GetProperty("periods").GetArrayLength());
+        var days = report.GetProperty("shops")[0].GetProperty("periods").EnumerateArray()
+            .Select(p => DateOnly.Parse(p.GetProperty("period").GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        // The last 14 days (yesterday included)…
+        Assert.Equal(14, days.Count(d => d >= today.AddDays(-14)));
+        // …and last Spring Festival (正月初一 ± 7 days) with the 28 days before it, for the staffing scenario.
+        var festival = FirstStart.LastFestival(today.AddDays(-14))!.Value;
+        var history = days.Where(d => d < today.AddDays(-14)).ToList();
+        Assert.Equal(festival.From.AddDays(-FirstStart.FestivalLookback), history.Min());
+        Assert.Equal(festival.To, history.Max());
+        Assert.Equal(FirstStart.FestivalLookback + 15, history.Count);
     }
 }

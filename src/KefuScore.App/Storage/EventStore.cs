@@ -47,7 +47,10 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
     /// <summary>The profile a shop created by ingestion keeps its facts under.</summary>
     public string NewShopProfile { get; init; } = ProfileCatalog.DefaultId;
 
-    /// <summary>Raised after each commit with the events it stored (duplicates left out): the live monitor listens.</summary>
+    /// <summary>
+    /// Raised after each commit, once the writer lock is released, with the events it stored (duplicates left out):
+    /// the live monitor listens. Listeners may be called from several writers' threads at once.
+    /// </summary>
     public event Action<IReadOnlyList<ChatEvent>>? Committed;
 
     /// <summary>Stores a batch atomically and recomputes the facts it affects.</summary>
@@ -293,7 +296,6 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             cache.Generation = _generation + 1;
             foreach (var (key, events) in staged) cache.Put(key, events);
             foreach (var (shop, profile) in _newShops) _store._shops[shop] = profile;
-            if (_stored.Count > 0) _store.Committed?.Invoke(_stored);
         }
 
         /// <summary>Facts of each event group (one conversation, or one loose rating) under the shop's profile.</summary>
@@ -356,6 +358,9 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             {
                 _released = true;
                 _store._writer.Release();
+                // Listeners (the live monitor) hear of committed events after the writer lock is released, so the
+                // next write need not wait for them; still before Ingest returns, so a pusher reads its own writes.
+                if (_done && _stored.Count > 0) _store.Committed?.Invoke(_stored);
             }
         }
 

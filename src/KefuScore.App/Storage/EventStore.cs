@@ -205,7 +205,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             await _db.SaveChangesAsync(ct);
             _db.ChangeTracker.Clear();
 
-            _stored.AddRange(fresh);
+            // Kept for the listeners only when there are any: a command-line import of millions keeps nothing.
+            if (_store.Committed is not null) _stored.AddRange(fresh);
             var loose = new List<ChatEvent>();
             var rows = new List<StoredEvent>(fresh.Count);
             foreach (var e in fresh)
@@ -216,8 +217,14 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 {
                     var key = (e.Shop, e.Conversation);
                     _affected.Add(key);
-                    if (!_fresh.TryGetValue(key, out var list)) _fresh[key] = list = [];
-                    list.Add(row);
+                    // Only conversations the cache holds are re-analysed from memory at commit; the others are read
+                    // back, so their new rows need not be kept (an import would otherwise hold every row it wrote).
+                    // Nothing else writes while this batch holds the lock, so the cache cannot change before Commit.
+                    if (_store.Cache.TryGet(key, out _))
+                    {
+                        if (!_fresh.TryGetValue(key, out var list)) _fresh[key] = list = [];
+                        list.Add(row);
+                    }
                 }
                 else if (e.Type == EventType.Rating) loose.Add(e);
             }

@@ -17,10 +17,6 @@ internal sealed class ConversationCache(int capacity)
     /// <summary>The write generation the cache is valid for; -1 when nothing is known.</summary>
     public long Generation { get; set; } = -1;
 
-    public int Count => _entries.Count;
-
-    public int Capacity => capacity;
-
     /// <summary>The conversation's stored events, in <see cref="EventOrder"/>.</summary>
     public bool TryGet((string Shop, string Conversation) key, out ChatEvent[] events)
     {

@@ -62,25 +62,15 @@ internal static class LiveApi
         using var reader = new StreamReader(http.Request.Body);
         var text = await reader.ReadToEndAsync(ct);
         if (text.Length > 64 * 1024) return BadRequest("the rule set is larger than 64 KiB");
-        var (set, errors) = AlertRulesJson.Read(text, profile);
-        if (set is null) return Results.Json(new { errors = errors.Select(e => new { field = e.Field, reason = e.Reason }) }, statusCode: StatusCodes.Status400BadRequest);
-        var json = AlertRulesJson.Write(set);
-        var row = await db.Set<AlertRulesRow>().SingleOrDefaultAsync(r => r.Shop == shop, ct);
-        if (row is null) db.Add(new AlertRulesRow { Shop = shop, Json = json, UpdatedTicks = time.GetUtcNow().UtcTicks });
-        else
-        {
-            row.Json = json;
-            row.UpdatedTicks = time.GetUtcNow().UtcTicks;
-        }
-        await db.SaveChangesAsync(ct);
-        monitor.SetRules(shop, set);
+        var (json, errors) = await LiveSettings.SaveRules(db, monitor, time, profile, shop, text, ct);
+        if (json is null) return Results.Json(new { errors = errors.Select(e => new { field = e.Field, reason = e.Reason }) }, statusCode: StatusCodes.Status400BadRequest);
         return Results.Text(json, "application/json; charset=utf-8");
     }
 
     private static async Task<IResult> ListWebhooks(HttpContext http, KefuDb db, string shop, CancellationToken ct)
     {
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
-        var rows = await db.Set<WebhookRow>().AsNoTracking().Where(w => w.Shop == shop).OrderBy(w => w.Id).ToListAsync(ct);
+        var rows = await LiveSettings.Webhooks(db, shop, ct);
         return Results.Ok(rows.Select(r => new WebhookItem(r.Id, r.Url, new DateTimeOffset(r.CreatedTicks, TimeSpan.Zero))).ToList());
     }
 
@@ -88,28 +78,22 @@ internal static class LiveApi
     {
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
         if (monitor.ProfileOf(shop) is null) return NotFound($"shop '{shop}' is not known");
-        if (request?.Url is not { } url || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || url.Length > 2000)
+        if (!LiveSettings.IsWebhookUrl(request?.Url, out var uri))
             return BadRequest("url: expected an absolute http or https URL (at most 2000 characters)");
-        var secret = WebhookDispatcher.NewSecret();
-        var row = new WebhookRow { Shop = shop, Url = uri.ToString(), ProtectedSecret = webhooks.Protect(secret), CreatedTicks = time.GetUtcNow().UtcTicks };
-        db.Add(row);
-        await db.SaveChangesAsync(ct);
-        webhooks.Invalidate(shop);
+        var (row, secret) = await LiveSettings.AddWebhook(db, webhooks, time, shop, uri, ct);
         return Results.Json(new NewWebhook(row.Id, row.Url, secret), statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> DeleteWebhook(HttpContext http, KefuDb db, WebhookDispatcher webhooks, string shop, long id, CancellationToken ct)
     {
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
-        var n = await db.Set<WebhookRow>().Where(w => w.Shop == shop && w.Id == id).ExecuteDeleteAsync(ct);
-        webhooks.Invalidate(shop);
-        return n == 0 ? NotFound($"webhook {id} of shop '{shop}' does not exist") : Results.NoContent();
+        return !await LiveSettings.DeleteWebhook(db, webhooks, shop, id, ct) ? NotFound($"webhook {id} of shop '{shop}' does not exist") : Results.NoContent();
     }
 
     private static async Task<IResult> DeadLetters(HttpContext http, KefuDb db, string shop, CancellationToken ct)
     {
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
-        var rows = await db.Set<WebhookDeadLetterRow>().AsNoTracking().Where(d => d.Shop == shop).OrderByDescending(d => d.Id).Take(500).ToListAsync(ct);
+        var rows = await LiveSettings.DeadLetters(db, shop, ct);
         return Results.Ok(rows.Select(r => new DeadLetterItem(r.Id, r.WebhookId, r.Url, r.Attempts, r.LastError,
             new DateTimeOffset(r.FailedTicks, TimeSpan.Zero), JsonDocument.Parse(r.Payload).RootElement)).ToList());
     }

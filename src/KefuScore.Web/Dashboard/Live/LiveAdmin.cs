@@ -9,9 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace KefuScore.Web.Dashboard.Live;
 
 /// <summary>
-/// What the live pages do besides watching: the same steps as <c>PUT …/alert-rules</c> and the webhook endpoints
-/// (<see cref="LiveApi"/>), for a signed-in supervisor over the circuit. The rule set is checked by
-/// <see cref="AlertRulesJson.Read"/>, so the page and the API refuse exactly the same sets with the same field names.
+/// What the live pages do besides watching, for a signed-in supervisor over the circuit: the API's own steps
+/// (<see cref="LiveSettings"/>), so the page and the API store and refuse exactly the same things.
 /// </summary>
 public static class LiveAdmin
 {
@@ -23,19 +22,7 @@ public static class LiveAdmin
     {
         var profile = monitor.ProfileOf(shop);
         if (profile is null) return [new AlertRuleError("", $"shop '{shop}' is not known")];
-        var (set, errors) = AlertRulesJson.Read(json, profile);
-        if (set is null) return errors;
-        var text = AlertRulesJson.Write(set);
-        var row = await db.Set<AlertRulesRow>().SingleOrDefaultAsync(r => r.Shop == shop, ct);
-        if (row is null) db.Add(new AlertRulesRow { Shop = shop, Json = text, UpdatedTicks = time.GetUtcNow().UtcTicks });
-        else
-        {
-            row.Json = text;
-            row.UpdatedTicks = time.GetUtcNow().UtcTicks;
-        }
-        await db.SaveChangesAsync(ct);
-        monitor.SetRules(shop, set);
-        return [];
+        return (await LiveSettings.SaveRules(db, monitor, time, profile, shop, json, ct)).Errors;
     }
 
     public sealed record Hook(long Id, string Url, DateTimeOffset Created);
@@ -44,33 +31,24 @@ public static class LiveAdmin
 
     public static async Task<IReadOnlyList<Hook>> Webhooks(KefuDb db, string shop, CancellationToken ct = default)
     {
-        var rows = await db.Set<WebhookRow>().AsNoTracking().Where(w => w.Shop == shop).OrderBy(w => w.Id).ToListAsync(ct);
+        var rows = await LiveSettings.Webhooks(db, shop, ct);
         return rows.Select(r => new Hook(r.Id, r.Url, new DateTimeOffset(r.CreatedTicks, TimeSpan.Zero))).ToList();
     }
 
     /// <summary>Adds a webhook; the secret (shown once) or the reason the URL is refused.</summary>
     public static async Task<(string? Secret, string? Error)> AddWebhook(KefuDb db, WebhookDispatcher webhooks, TimeProvider time, string shop, string? url, CancellationToken ct = default)
     {
-        url = url?.Trim();
-        if (string.IsNullOrEmpty(url) || url.Length > 2000 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            return (null, "url");
-        var secret = WebhookDispatcher.NewSecret();
-        db.Add(new WebhookRow { Shop = shop, Url = uri.ToString(), ProtectedSecret = webhooks.Protect(secret), CreatedTicks = time.GetUtcNow().UtcTicks });
-        await db.SaveChangesAsync(ct);
-        webhooks.Invalidate(shop);
+        if (!LiveSettings.IsWebhookUrl(url?.Trim(), out var uri)) return (null, "url");
+        var (_, secret) = await LiveSettings.AddWebhook(db, webhooks, time, shop, uri, ct);
         return (secret, null);
     }
 
-    public static async Task<bool> DeleteWebhook(KefuDb db, WebhookDispatcher webhooks, string shop, long id, CancellationToken ct = default)
-    {
-        var n = await db.Set<WebhookRow>().Where(w => w.Shop == shop && w.Id == id).ExecuteDeleteAsync(ct);
-        webhooks.Invalidate(shop);
-        return n > 0;
-    }
+    public static Task<bool> DeleteWebhook(KefuDb db, WebhookDispatcher webhooks, string shop, long id, CancellationToken ct = default) =>
+        LiveSettings.DeleteWebhook(db, webhooks, shop, id, ct);
 
     public static async Task<IReadOnlyList<DeadLetter>> DeadLetters(KefuDb db, string shop, CancellationToken ct = default)
     {
-        var rows = await db.Set<WebhookDeadLetterRow>().AsNoTracking().Where(d => d.Shop == shop).OrderByDescending(d => d.Id).Take(500).ToListAsync(ct);
+        var rows = await LiveSettings.DeadLetters(db, shop, ct);
         return rows.Select(r =>
         {
             // The stored body is the dispatcher's own JSON; a damaged one still lists, with blanks.

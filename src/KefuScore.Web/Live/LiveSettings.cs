@@ -1,0 +1,66 @@
+using KefuScore.App.Live;
+using KefuScore.App.Storage;
+using KefuScore.Engine.Live;
+using KefuScore.Engine.Profiles;
+using Microsoft.EntityFrameworkCore;
+
+namespace KefuScore.Web.Live;
+
+/// <summary>
+/// The steps behind the alert-rule and webhook settings, shared by the API (<see cref="LiveApi"/>) and the dashboard's
+/// live pages, so both store, apply and refuse exactly the same things. Callers check access first.
+/// </summary>
+public static class LiveSettings
+{
+    /// <summary>Checks a rule set (<see cref="AlertRulesJson.Read"/>), stores and applies it: its stored JSON, or the errors (nothing stored).</summary>
+    public static async Task<(string? Json, IReadOnlyList<AlertRuleError> Errors)> SaveRules(
+        KefuDb db, LiveMonitor monitor, TimeProvider time, CompiledProfile profile, string shop, string json, CancellationToken ct = default)
+    {
+        var (set, errors) = AlertRulesJson.Read(json, profile);
+        if (set is null) return (null, errors);
+        var text = AlertRulesJson.Write(set);
+        var row = await db.Set<AlertRulesRow>().SingleOrDefaultAsync(r => r.Shop == shop, ct);
+        if (row is null) db.Add(new AlertRulesRow { Shop = shop, Json = text, UpdatedTicks = time.GetUtcNow().UtcTicks });
+        else
+        {
+            row.Json = text;
+            row.UpdatedTicks = time.GetUtcNow().UtcTicks;
+        }
+        await db.SaveChangesAsync(ct);
+        monitor.SetRules(shop, set);
+        return (text, []);
+    }
+
+    public static Task<List<WebhookRow>> Webhooks(KefuDb db, string shop, CancellationToken ct = default) =>
+        db.Set<WebhookRow>().AsNoTracking().Where(w => w.Shop == shop).OrderBy(w => w.Id).ToListAsync(ct);
+
+    /// <summary>An absolute http or https URL of at most 2000 characters.</summary>
+    public static bool IsWebhookUrl(string? url, out Uri uri)
+    {
+        uri = null!;
+        return url is not null && url.Length <= 2000 && Uri.TryCreate(url, UriKind.Absolute, out uri!) && uri.Scheme is "http" or "https";
+    }
+
+    /// <summary>Stores a webhook with a new secret (kept protected) and returns the row and the secret, shown once.</summary>
+    public static async Task<(WebhookRow Row, string Secret)> AddWebhook(KefuDb db, WebhookDispatcher webhooks, TimeProvider time, string shop, Uri url, CancellationToken ct = default)
+    {
+        var secret = WebhookDispatcher.NewSecret();
+        var row = new WebhookRow { Shop = shop, Url = url.ToString(), ProtectedSecret = webhooks.Protect(secret), CreatedTicks = time.GetUtcNow().UtcTicks };
+        db.Add(row);
+        await db.SaveChangesAsync(ct);
+        webhooks.Invalidate(shop);
+        return (row, secret);
+    }
+
+    /// <summary>Removes a webhook; false when the shop has no such webhook.</summary>
+    public static async Task<bool> DeleteWebhook(KefuDb db, WebhookDispatcher webhooks, string shop, long id, CancellationToken ct = default)
+    {
+        var n = await db.Set<WebhookRow>().Where(w => w.Shop == shop && w.Id == id).ExecuteDeleteAsync(ct);
+        webhooks.Invalidate(shop);
+        return n > 0;
+    }
+
+    /// <summary>The shop's newest 500 dead letters.</summary>
+    public static Task<List<WebhookDeadLetterRow>> DeadLetters(KefuDb db, string shop, CancellationToken ct = default) =>
+        db.Set<WebhookDeadLetterRow>().AsNoTracking().Where(d => d.Shop == shop).OrderByDescending(d => d.Id).Take(500).ToListAsync(ct);
+}

@@ -28,7 +28,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
     private static readonly short[] ConversationTypes =
         [(short)EventType.Message, (short)EventType.Rating, (short)EventType.Session, (short)EventType.Complaint];
 
-    private readonly Func<string, CompiledProfile> _profiles = profiles ?? CachedCatalog;
+    // Shops are kept under built-in profiles (kefu import --profile takes built-in ids only), which the catalog compiles once.
+    private readonly Func<string, CompiledProfile> _profiles = profiles ?? ProfileCatalog.Compile;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private ConversationCache? _cache;
     /// <summary>Shop → the profile its facts are kept under, for shops this store has seen (valid with the cache).</summary>
@@ -133,17 +134,6 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             cte = "WITH p(shop, k) AS (SELECT * FROM unnest({0}::text[], {1}::text[])) ";
         }
         return (cte + select.Replace("{X}", "{" + values.Length + "}", StringComparison.Ordinal), [.. values, .. extra]);
-    }
-
-    private static readonly Dictionary<string, CompiledProfile> Compiled = [];
-
-    private static CompiledProfile CachedCatalog(string id)
-    {
-        lock (Compiled)
-        {
-            if (!Compiled.TryGetValue(id, out var p)) Compiled[id] = p = ProfileCatalog.Compile(id);
-            return p;
-        }
     }
 
     /// <summary>One write transaction: <see cref="Append"/> as often as needed, then <see cref="Commit"/>.</summary>

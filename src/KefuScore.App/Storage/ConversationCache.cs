@@ -3,43 +3,52 @@ using KefuScore.Engine.Events;
 namespace KefuScore.App.Storage;
 
 /// <summary>
-/// The stored events of recently written conversations, so that a write touching them re-analyses from memory instead
-/// of reading their events back from the database. Bounded (least recently written
-/// conversations leave first) and only ever a copy: an entry is replaced after its transaction commits, and the whole
-/// cache is dropped when the database's write generation shows another writer (another process) was there in between,
-/// or when a transaction fails.
+/// The stored events and facts of recently written conversations, so that a write touching them re-analyses from
+/// memory and replaces only the facts that changed, without reading anything back from the database. Bounded (least
+/// recently written conversations leave first) and only ever a copy: an entry is replaced after its transaction
+/// commits, and the whole cache is dropped when the database's write generation shows another writer (another
+/// process) was there in between, or when a transaction fails.
 /// </summary>
 internal sealed class ConversationCache(int capacity)
 {
-    private readonly Dictionary<(string Shop, string Conversation), LinkedListNode<((string Shop, string Conversation) Key, ChatEvent[] Events)>> _entries = [];
-    private readonly LinkedList<((string Shop, string Conversation) Key, ChatEvent[] Events)> _order = [];
+    /// <summary>A conversation's stored events (in <see cref="EventOrder"/>) and its stored facts with their seqs.</summary>
+    public sealed record Entry(ChatEvent[] Events, StoredFact[] Facts);
+
+    private readonly Dictionary<(string Shop, string Conversation), LinkedListNode<((string Shop, string Conversation) Key, Entry Entry)>> _entries = [];
+    private readonly LinkedList<((string Shop, string Conversation) Key, Entry Entry)> _order = [];
 
     /// <summary>The write generation the cache is valid for; -1 when nothing is known.</summary>
     public long Generation { get; set; } = -1;
 
-    /// <summary>The conversation's stored events, in <see cref="EventOrder"/>.</summary>
-    public bool TryGet((string Shop, string Conversation) key, out ChatEvent[] events)
+    public bool TryGet((string Shop, string Conversation) key, out Entry entry)
     {
         if (_entries.TryGetValue(key, out var node))
         {
-            events = node.Value.Events;
+            entry = node.Value.Entry;
             return true;
         }
-        events = [];
+        entry = null!;
         return false;
     }
 
-    public void Put((string Shop, string Conversation) key, ChatEvent[] events)
+    public bool Contains((string Shop, string Conversation) key) => _entries.ContainsKey(key);
+
+    public void Put((string Shop, string Conversation) key, Entry entry)
     {
         if (capacity <= 0) return;
-        if (_entries.TryGetValue(key, out var node)) _order.Remove(node);
-        _entries[key] = _order.AddFirst((key, events));
+        Remove(key);
+        _entries[key] = _order.AddFirst((key, entry));
         while (_entries.Count > capacity)
         {
             var last = _order.Last!;
             _order.RemoveLast();
             _entries.Remove(last.Value.Key);
         }
+    }
+
+    public void Remove((string Shop, string Conversation) key)
+    {
+        if (_entries.Remove(key, out var node)) _order.Remove(node);
     }
 
     public void Clear()

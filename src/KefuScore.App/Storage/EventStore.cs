@@ -43,6 +43,12 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
 
     private ConversationCache Cache => _cache ??= new ConversationCache(CachedConversations);
 
+    /// <summary>
+    /// How many touched conversations one write transaction holds in memory before it writes the facts of the least
+    /// recently touched half (a file import of millions of events stays bounded).
+    /// </summary>
+    public int OpenConversations { get; init; } = 50_000;
+
     public DbContextOptions<KefuDb> Options { get; } = options;
 
     /// <summary>The profile a shop created by ingestion keeps its facts under.</summary>
@@ -142,15 +148,18 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         private readonly EventStore _store;
         private readonly KefuDb _db;
         private readonly Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction _tx;
-        private readonly HashSet<(string Shop, string Conversation)> _affected = [];
         private readonly Dictionary<string, string> _shopProfiles = new(StringComparer.Ordinal);
         private readonly RollupChanges _rollups = new();
         private readonly List<ChatEvent> _stored = [];
         private readonly long _generation;
-        /// <summary>This batch's new events of each conversation, for conversations re-analysed from the cache.</summary>
-        private readonly Dictionary<(string Shop, string Conversation), List<StoredEvent>> _fresh = [];
+        /// <summary>Conversations this transaction touched and holds in memory until their facts are written.</summary>
+        private readonly Dictionary<(string Shop, string Conversation), Open> _open = [];
+        /// <summary>Conversations whose facts were written before the commit and left memory (read back if touched again).</summary>
+        private readonly HashSet<(string Shop, string Conversation)> _written = [];
         /// <summary>Shops first seen in this batch, remembered by the store only once the batch commits.</summary>
         private readonly Dictionary<string, string> _newShops = new(StringComparer.Ordinal);
+        private StoreRows? _rows;
+        private long _touches;
         private bool _done;
 
         internal Batch(EventStore store, KefuDb db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, long generation)
@@ -161,121 +170,206 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             _generation = generation;
         }
 
+        private StoreRows Rows => _rows ??= StoreRows.For(_db);
+
+        /// <summary>
+        /// A conversation the transaction touched. <see cref="Known"/>: <see cref="Events"/> and <see cref="Facts"/>
+        /// are everything stored of it (from the cache, or empty for a conversation new to the database); otherwise
+        /// <see cref="Events"/> holds only this transaction's events, and the rest is read back when it is analysed.
+        /// </summary>
+        private sealed class Open((string Shop, string Conversation) key)
+        {
+            public (string Shop, string Conversation) Key { get; } = key;
+            public List<ChatEvent> Events { get; } = [];
+            public StoredFact[] Facts { get; set; } = [];
+            public bool Known { get; set; }
+            /// <summary>Has new events not analysed yet.</summary>
+            public bool Dirty { get; set; }
+            public long Touched { get; set; }
+        }
+
         /// <summary>Inserts the new events of <paramref name="events"/>; facts are brought up to date at <see cref="Commit"/>.</summary>
         public async Task<IngestResult> Append(IReadOnlyList<ChatEvent> events, CancellationToken ct = default)
         {
             ObjectDisposedException.ThrowIf(_done, this);
-            var fresh = new List<ChatEvent>(events.Count);
-            long duplicates = 0;
-            var byShop = events.GroupBy(e => e.Shop, StringComparer.Ordinal).ToList();
-            // Lookups go across shops, a chunk of (shop, id) pairs per query: a batch spread over a thousand shops
-            // costs a few queries, not a few per shop.
-            await EnsureShops(byShop.Select(g => g.Key), ct);
-            var known = new HashSet<(string Shop, string Id)>();
-            foreach (var chunk in events.Select(e => (e.Shop, e.Id)).Distinct().Chunk(Chunk))
+            await EnsureShops(events.Select(e => e.Shop).Distinct(StringComparer.Ordinal), ct);
+            // New shops first (tracked rows), then the events and facts through the row writer.
+            if (_db.ChangeTracker.HasChanges())
             {
-                var (sql, args) = Pairs(_db.IsSqlite, chunk, "SELECT e.shop AS \"Shop\", e.id AS \"Key\" FROM p CROSS JOIN events e WHERE e.shop = p.shop AND e.id = p.k");
-                foreach (var hit in await _db.Database.SqlQueryRaw<PairRow>(sql, args).ToListAsync(ct))
-                    known.Add((hit.Shop, hit.Key));
+                await _db.SaveChangesAsync(ct);
+                _db.ChangeTracker.Clear();
             }
-            foreach (var shop in byShop)
-            {
-                var before = fresh.Count;
-                foreach (var e in shop)
-                {
-                    // Known ids, and the second of two equal ids in this batch (the first one wins, as in the fold).
-                    if (!known.Add((e.Shop, e.Id))) duplicates++;
-                    else fresh.Add(e);
-                }
-                _rollups.AddEvents(shop.Key, fresh.Count - before);
-            }
+            await OpenConversations(events, ct);
 
-            // New shops first (tracked rows), then the events and loose facts in bulk.
-            _db.ChangeTracker.DetectChanges();
-            await _db.SaveChangesAsync(ct);
-            _db.ChangeTracker.Clear();
-
-            // Kept for the listeners only when there are any: a command-line import of millions keeps nothing.
-            if (_store.Committed is not null) _stored.AddRange(fresh);
+            var rows = new StoredEvent[events.Count];
+            for (var i = 0; i < rows.Length; i++) rows[i] = StoredEvent.From(events[i]);
+            // Known (shop, id) pairs, and the second of two equal ids in this batch, are duplicates (the first one wins, as in the fold).
+            var inserted = await Rows.InsertNewEvents(rows, ct);
+            long accepted = 0;
             var loose = new List<ChatEvent>();
-            var rows = new List<StoredEvent>(fresh.Count);
-            foreach (var e in fresh)
+            for (var i = 0; i < rows.Length; i++)
             {
-                var row = StoredEvent.From(e);
-                rows.Add(row);
-                if (e.Conversation is not null && ConversationTypes.Contains((short)e.Type))
+                if (!inserted[i]) continue;
+                var e = events[i];
+                accepted++;
+                _rollups.AddEvents(e.Shop, 1);
+                // Kept for the listeners only when there are any: a command-line import of millions keeps nothing.
+                if (_store.Committed is not null) _stored.Add(e);
+                if (InConversation(e))
                 {
-                    var key = (e.Shop, e.Conversation);
-                    _affected.Add(key);
-                    // Only conversations the cache holds are re-analysed from memory at commit; the others are read
-                    // back, so their new rows need not be kept (an import would otherwise hold every row it wrote).
-                    // Nothing else writes while this batch holds the lock, so the cache cannot change before Commit.
-                    if (_store.Cache.TryGet(key, out _))
-                    {
-                        if (!_fresh.TryGetValue(key, out var list)) _fresh[key] = list = [];
-                        list.Add(row);
-                    }
+                    var open = _open[(e.Shop, e.Conversation!)];
+                    open.Events.Add(e);
+                    open.Dirty = true;
+                    open.Touched = ++_touches;
                 }
                 else if (e.Type == EventType.Rating) loose.Add(e);
             }
-            await BulkInsert.Events(_db, rows, ct);
             // A rating outside any conversation gives its facts at once and never needs them recomputed.
             if (loose.Count > 0)
             {
                 var facts = loose.GroupBy(e => e.Shop).SelectMany(g => Analyse(g.Key, "", g.Select(e => new[] { e }))).ToList();
-                await BulkInsert.Facts(_db, facts, ct);
+                await Rows.InsertFacts(facts, ct);
                 foreach (var f in facts) _rollups.Add(f, +1);
             }
-            return new IngestResult(fresh.Count, duplicates);
+            // A long import keeps a bounded set of conversations in memory: the least recently touched half is written
+            // out (in a time-ordered file, the finished ones); if one of them is touched again it is read back.
+            if (_open.Count > _store.OpenConversations)
+            {
+                var leaving = _open.Values.OrderBy(o => o.Touched).Take(_open.Count - _store.OpenConversations / 2).ToList();
+                await WriteFacts(leaving, ct);
+                foreach (var o in leaving)
+                {
+                    _open.Remove(o.Key);
+                    _written.Add(o.Key);
+                }
+            }
+            return new IngestResult(accepted, events.Count - accepted);
         }
 
-        /// <summary>Re-analyses every conversation the appends touched, replaces their facts, and commits.</summary>
+        private static bool InConversation(ChatEvent e) => e.Conversation is not null && ConversationTypes.Contains((short)e.Type);
+
+        /// <summary>
+        /// Registers the conversations of <paramref name="events"/> this transaction has not touched yet: from the cache
+        /// when it holds them, as new when the database has no event of theirs (one existence query per chunk), else
+        /// to be read back.
+        /// </summary>
+        private async Task OpenConversations(IReadOnlyList<ChatEvent> events, CancellationToken ct)
+        {
+            var cache = _store.Cache;
+            var unseen = new List<(string Shop, string Conversation)>();
+            foreach (var e in events)
+            {
+                if (!InConversation(e)) continue;
+                var key = (e.Shop, e.Conversation!);
+                if (_open.ContainsKey(key)) continue;
+                var open = new Open(key);
+                _open[key] = open;
+                if (_written.Contains(key)) continue; // written earlier in this transaction: the cache no longer knows it
+                if (cache.TryGet(key, out var entry))
+                {
+                    open.Events.AddRange(entry.Events);
+                    open.Facts = entry.Facts;
+                    open.Known = true;
+                }
+                else unseen.Add(key);
+            }
+            foreach (var chunk in unseen.Chunk(Chunk))
+            {
+                var (sql, args) = Pairs(_db.IsSqlite, chunk,
+                    $"SELECT p.shop AS \"Shop\", p.k AS \"Key\" FROM p WHERE EXISTS (SELECT 1 FROM events e WHERE e.shop = p.shop AND e.conversation = p.k AND e.type IN ({string.Join(", ", ConversationTypes)}))");
+                var stored = new HashSet<(string, string)>();
+                foreach (var hit in await _db.Database.SqlQueryRaw<PairRow>(sql, args).ToListAsync(ct)) stored.Add((hit.Shop, hit.Key));
+                foreach (var key in chunk)
+                    if (!stored.Contains(key)) _open[key].Known = true; // nothing stored yet: no events, no facts
+            }
+        }
+
+        /// <summary>
+        /// Re-analyses conversations with new events and writes the difference between their stored facts and their
+        /// new ones: a fact that is still drawn keeps its row, one no longer drawn is deleted, a new one is inserted,
+        /// and the rollups change by exactly those rows.
+        /// </summary>
+        private async Task WriteFacts(IReadOnlyCollection<Open> opens, CancellationToken ct)
+        {
+            var dirty = opens.Where(o => o.Dirty).ToList();
+            foreach (var byProfile in dirty.Where(o => !o.Known).GroupBy(o => _shopProfiles[o.Key.Shop], StringComparer.Ordinal))
+            {
+                foreach (var chunk in byProfile.Chunk(Chunk))
+                {
+                    var keys = chunk.Select(o => o.Key).ToList();
+                    // One query per chunk of (shop, conversation) pairs across shops; rows of other pairs that share a
+                    // shop and a conversation id are read and left alone.
+                    var (factsSql, factsArgs) = Pairs(_db.IsSqlite, keys, "SELECT f.* FROM p CROSS JOIN facts f WHERE f.profile = {X} AND f.shop = p.shop AND f.conversation = p.k", byProfile.Key);
+                    var facts = (await _db.Facts.FromSqlRaw(factsSql, factsArgs).AsNoTracking().ToListAsync(ct)).ToLookup(f => (f.Shop, f.Conversation));
+                    var (eventsSql, eventsArgs) = Pairs(_db.IsSqlite, keys, $"SELECT e.* FROM p CROSS JOIN events e WHERE e.shop = p.shop AND e.conversation = p.k AND e.type IN ({string.Join(", ", ConversationTypes)})");
+                    var stored = (await _db.Events.FromSqlRaw(eventsSql, eventsArgs).AsNoTracking().ToListAsync(ct)).ToLookup(e => (e.Shop, e.Conversation));
+                    foreach (var o in chunk)
+                    {
+                        // The stored events include this transaction's, which are already inserted.
+                        o.Events.Clear();
+                        o.Events.AddRange(stored[o.Key].Select(e => e.ToEvent()));
+                        o.Facts = [.. facts[o.Key]];
+                        o.Known = true;
+                    }
+                }
+            }
+
+            var deleted = new List<long>();
+            var added = new List<StoredFact>();
+            var outcomes = new List<(Open Open, List<StoredFact> Kept, int AddedFrom, int AddedCount)>(dirty.Count);
+            foreach (var o in dirty)
+            {
+                var events = o.Events.ToArray();
+                var drawn = Analyse(o.Key.Shop, o.Key.Conversation, [events]).ToList(); // sorts events in place
+                o.Events.Clear();
+                o.Events.AddRange(events);
+                var old = new Dictionary<FactValue, Stack<StoredFact>>();
+                foreach (var f in o.Facts)
+                {
+                    if (!old.TryGetValue(FactValue.Of(f), out var same)) old[FactValue.Of(f)] = same = new Stack<StoredFact>();
+                    same.Push(f);
+                }
+                var kept = new List<StoredFact>(drawn.Count);
+                var from = added.Count;
+                foreach (var f in drawn)
+                {
+                    if (old.TryGetValue(FactValue.Of(f), out var same) && same.Count > 0) kept.Add(same.Pop());
+                    else
+                    {
+                        added.Add(f);
+                        _rollups.Add(f, +1);
+                    }
+                }
+                foreach (var f in old.Values.SelectMany(s => s))
+                {
+                    deleted.Add(f.Seq);
+                    _rollups.Add(f, -1);
+                }
+                outcomes.Add((o, kept, from, added.Count - from));
+            }
+            await Rows.DeleteFacts(deleted, ct);
+            await Rows.InsertFacts(added, ct); // sets their seqs
+            foreach (var (o, kept, from, count) in outcomes)
+            {
+                o.Facts = [.. kept, .. added.GetRange(from, count)];
+                o.Dirty = false;
+            }
+        }
+
+        /// <summary>What makes two facts of one conversation the same row (everything but the seq).</summary>
+        private readonly record struct FactValue(string Profile, string Agent, int Hour, string Metric, long Numerator, long Denominator, long SumTicks, long Count, short Bucket)
+        {
+            public static FactValue Of(StoredFact f) => new(f.Profile, f.Agent, f.Hour, f.Metric, f.Numerator, f.Denominator, f.SumTicks, f.Count, f.Bucket);
+        }
+
+        /// <summary>Writes the facts of the conversations still held, and commits.</summary>
         public async Task Commit(CancellationToken ct = default)
         {
             ObjectDisposedException.ThrowIf(_done, this);
             var cache = _store.Cache;
-            var staged = new List<((string Shop, string Conversation) Key, ChatEvent[] Events)>(_affected.Count);
             try
             {
-                foreach (var byProfile in _affected.GroupBy(a => _shopProfiles[a.Shop], StringComparer.Ordinal))
-                {
-                    var profile = byProfile.Key;
-                    foreach (var chunk in byProfile.Chunk(Chunk))
-                    {
-                        // One query per chunk of (shop, conversation) pairs across shops; rows of other pairs that share a
-                        // shop and a conversation id are read and left alone.
-                        var (factsSql, factsArgs) = Pairs(_db.IsSqlite, chunk, "SELECT f.* FROM p CROSS JOIN facts f WHERE f.profile = {X} AND f.shop = p.shop AND f.conversation = p.k", profile);
-                        var before = await _db.Facts.FromSqlRaw(factsSql, factsArgs).AsNoTracking().ToListAsync(ct);
-                        foreach (var f in before) _rollups.Add(f, -1);
-                        foreach (var seqs in before.Select(f => f.Seq).Chunk(Chunk))
-                            await _db.Facts.Where(f => seqs.Contains(f.Seq)).ExecuteDeleteAsync(ct);
-
-                        // Conversations written recently are re-analysed from memory (their stored events are the cached
-                        // ones plus this batch's); only the others' events are read back.
-                        var analysed = new List<((string Shop, string Conversation) Key, ChatEvent[] Events)>(chunk.Length);
-                        var misses = new List<(string Shop, string Conversation)>();
-                        foreach (var key in chunk)
-                        {
-                            if (cache.TryGet(key, out var cached)) analysed.Add((key, [.. cached, .. _fresh[key].Select(e => e.ToEvent())]));
-                            else misses.Add(key);
-                        }
-                        if (misses.Count > 0)
-                        {
-                            var (eventsSql, eventsArgs) = Pairs(_db.IsSqlite, misses, $"SELECT e.* FROM p CROSS JOIN events e WHERE e.shop = p.shop AND e.conversation = p.k AND e.type IN ({string.Join(", ", ConversationTypes)})");
-                            var stored = await _db.Events.FromSqlRaw(eventsSql, eventsArgs).AsNoTracking().ToListAsync(ct);
-                            foreach (var conversation in stored.GroupBy(e => (e.Shop, e.Conversation)))
-                                analysed.Add((conversation.Key, conversation.Select(e => e.ToEvent()).ToArray()));
-                        }
-                        var facts = new List<StoredFact>();
-                        foreach (var (key, events) in analysed)
-                        {
-                            facts.AddRange(Analyse(key.Shop, key.Conversation, [events])); // sorts events in place
-                            staged.Add((key, events));
-                        }
-                        await BulkInsert.Facts(_db, facts, ct);
-                        foreach (var f in facts) _rollups.Add(f, +1);
-                    }
-                }
+                await WriteFacts(_open.Values, ct);
                 // Once per transaction: a row touched by many conversations is written once, with the net change.
                 await _rollups.Apply(_db, ct);
                 await _db.StoreState.Where(s => s.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(x => x.Generation, x => x.Generation + 1), ct);
@@ -291,7 +385,9 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             }
             _done = true;
             cache.Generation = _generation + 1;
-            foreach (var (key, events) in staged) cache.Put(key, events);
+            foreach (var key in _written) cache.Remove(key);
+            foreach (var o in _open.Values)
+                if (o.Known) cache.Put(o.Key, new ConversationCache.Entry([.. o.Events], o.Facts));
             foreach (var (shop, profile) in _newShops) _store._shops[shop] = profile;
         }
 
@@ -349,6 +445,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
 
         public async ValueTask DisposeAsync()
         {
+            _rows?.Dispose();
             await _tx.DisposeAsync();
             await _db.DisposeAsync();
             if (!_released)

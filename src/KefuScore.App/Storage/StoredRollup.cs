@@ -154,20 +154,34 @@ internal sealed class RollupChanges
     {
         if (rows.Count == 0) return;
         var connection = db.Database.GetDbConnection();
+        var columns = keys.Concat(sums).ToArray();
+        var upsert = $" ON CONFLICT ({string.Join(", ", keys.Select(c => $"\"{c}\""))}) DO UPDATE SET " +
+            string.Join(", ", sums.Select(c => $"\"{c}\" = {table}.\"{c}\" + excluded.\"{c}\""));
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            // Bound by position: see SqliteStatement.
+            using var statement = new SqliteStatement(sqlite,
+                $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})" + upsert);
+            var values = new object?[columns.Length];
+            foreach (var (key, d) in rows)
+            {
+                key.CopyTo(values, 0);
+                for (var i = 0; i < d.Length; i++) values[key.Length + i] = d[i];
+                statement.Bind(values);
+                statement.Run();
+            }
+            return;
+        }
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("rollups change inside the store's transaction");
-        var columns = keys.Concat(sums).ToArray();
-        var p = db.IsSqlite ? "$" : "@";
         command.CommandText =
-            $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => p + "p" + i))}) " +
-            $"ON CONFLICT ({string.Join(", ", keys.Select(c => $"\"{c}\""))}) DO UPDATE SET " +
-            string.Join(", ", sums.Select(c => $"\"{c}\" = {table}.\"{c}\" + excluded.\"{c}\""));
+            $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})" + upsert;
         var parameters = new DbParameter[columns.Length];
         for (var i = 0; i < columns.Length; i++)
         {
             parameters[i] = command.CreateParameter();
-            parameters[i].ParameterName = p + "p" + i;
+            parameters[i].ParameterName = "@p" + i;
             command.Parameters.Add(parameters[i]);
         }
         foreach (var (key, d) in rows)

@@ -1,0 +1,263 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using SQLitePCL;
+
+namespace KefuScore.App.Storage;
+
+/// <summary>
+/// The row writes a write transaction makes thousands of times: new events (known (shop, id) pairs skipped), facts
+/// added (their seq learnt, so that a later change deletes exactly them) and facts deleted by seq. SQLite binds by
+/// position on prepared statements through the raw handle: Microsoft.Data.Sqlite looks every named parameter up by
+/// name on every execution, which was a quarter of an import's time (docs/benchmarks.md). PostgreSQL uses binary COPY.
+/// Column lists follow <see cref="KefuDb"/>'s names; everything runs inside the context's current transaction.
+/// </summary>
+internal abstract class StoreRows : IDisposable
+{
+    protected static readonly string[] EventColumns =
+    [
+        "shop", "id", "type", "at_ticks", "offset_minutes", "conversation", "customer", "sender", "agent", "kind", "text",
+        "stars", "satisfaction", "reason", "order", "media", "category", "action", "status", "capacity",
+    ];
+
+    protected static readonly string[] FactColumns =
+        ["profile", "shop", "conversation", "agent", "hour", "metric", "numerator", "denominator", "sum_ticks", "count", "bucket"];
+
+    protected static object?[] Values(StoredEvent e) =>
+    [
+        e.Shop, e.Id, e.Type, e.AtTicks, e.OffsetMinutes, e.Conversation, e.Customer, e.Sender, e.Agent, e.Kind, e.Text,
+        e.Stars, e.Satisfaction, e.Reason, e.Order, e.Media, e.Category, e.Action, e.Status, e.Capacity,
+    ];
+
+    protected static object?[] Values(StoredFact f) =>
+        [f.Profile, f.Shop, f.Conversation, f.Agent, f.Hour, f.Metric, f.Numerator, f.Denominator, f.SumTicks, f.Count, f.Bucket];
+
+    protected static string Quoted(IEnumerable<string> columns) => string.Join(", ", columns.Select(c => $"\"{c}\""));
+
+    public static StoreRows For(KefuDb db)
+    {
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("row writes run inside the store's transaction");
+        return connection switch
+        {
+            SqliteConnection sqlite => new SqliteRows(sqlite),
+            NpgsqlConnection pg => new PostgresRows(pg, transaction),
+            _ => throw new InvalidOperationException($"no row writer for {connection.GetType().Name}"),
+        };
+    }
+
+    /// <summary>
+    /// Inserts the rows whose (shop, id) is neither stored nor earlier in <paramref name="rows"/> (the first of equal ids
+    /// wins, as in the fold); returns, for each row, whether it was inserted.
+    /// </summary>
+    public abstract Task<bool[]> InsertNewEvents(IReadOnlyList<StoredEvent> rows, CancellationToken ct);
+
+    /// <summary>Inserts the facts and sets each one's <see cref="StoredFact.Seq"/>.</summary>
+    public abstract Task InsertFacts(IReadOnlyList<StoredFact> facts, CancellationToken ct);
+
+    public abstract Task DeleteFacts(IReadOnlyList<long> seqs, CancellationToken ct);
+
+    public abstract void Dispose();
+}
+
+/// <summary>SQLite: one prepared statement per kind of write, bound by position (see <see cref="SqliteStatement"/>).</summary>
+internal sealed class SqliteRows(SqliteConnection connection) : StoreRows
+{
+    private readonly SqliteStatement _insertEvent = new(connection,
+        $"INSERT INTO events ({Quoted(EventColumns)}) VALUES ({string.Join(", ", EventColumns.Select(_ => "?"))}) ON CONFLICT (shop, id) DO NOTHING");
+    private readonly SqliteStatement _insertFact = new(connection,
+        $"INSERT INTO facts ({Quoted(FactColumns)}) VALUES ({string.Join(", ", FactColumns.Select(_ => "?"))})");
+    private readonly SqliteStatement _deleteFact = new(connection, "DELETE FROM facts WHERE seq = ?");
+
+    public override Task<bool[]> InsertNewEvents(IReadOnlyList<StoredEvent> rows, CancellationToken ct)
+    {
+        var inserted = new bool[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var e = rows[i];
+            _insertEvent.Bind(e.Shop, e.Id, e.Type, e.AtTicks, e.OffsetMinutes, e.Conversation, e.Customer, e.Sender, e.Agent,
+                e.Kind, e.Text, e.Stars, e.Satisfaction, e.Reason, e.Order, e.Media, e.Category, e.Action, e.Status, e.Capacity);
+            inserted[i] = _insertEvent.Run() == 1;
+        }
+        return Task.FromResult(inserted);
+    }
+
+    public override Task InsertFacts(IReadOnlyList<StoredFact> facts, CancellationToken ct)
+    {
+        foreach (var f in facts)
+        {
+            _insertFact.Bind(f.Profile, f.Shop, f.Conversation, f.Agent, f.Hour, f.Metric, f.Numerator, f.Denominator, f.SumTicks, f.Count, f.Bucket);
+            _insertFact.Run();
+            f.Seq = _insertFact.LastRowId;
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task DeleteFacts(IReadOnlyList<long> seqs, CancellationToken ct)
+    {
+        foreach (var seq in seqs)
+        {
+            _deleteFact.Bind(seq);
+            _deleteFact.Run();
+        }
+        return Task.CompletedTask;
+    }
+
+    public override void Dispose()
+    {
+        _insertEvent.Dispose();
+        _insertFact.Dispose();
+        _deleteFact.Dispose();
+    }
+}
+
+/// <summary>
+/// PostgreSQL: events through a temporary staging table (binary COPY, then one <c>INSERT … SELECT … ON CONFLICT DO
+/// NOTHING RETURNING</c> tells which were new), facts by COPY with seqs drawn from the table's own sequence first.
+/// </summary>
+internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction transaction) : StoreRows
+{
+    private string? _factSequence;
+    private bool _staging;
+
+    public override async Task<bool[]> InsertNewEvents(IReadOnlyList<StoredEvent> rows, CancellationToken ct)
+    {
+        var inserted = new bool[rows.Count];
+        if (rows.Count == 0) return inserted;
+        if (!_staging)
+        {
+            // Dropped at commit; "n" keeps the rows' order so that the first of two equal ids is the one inserted.
+            await Execute($"CREATE TEMP TABLE events_staging ON COMMIT DROP AS SELECT 0::integer AS n, {Quoted(EventColumns)} FROM events WITH NO DATA", ct);
+            _staging = true;
+        }
+        await Execute("TRUNCATE events_staging", ct);
+        await Copy("events_staging", ["n", .. EventColumns], rows.Select((e, i) => (object?[])[i, .. Values(e)]), ct);
+        await using var command = connection.CreateCommand();
+        command.Transaction = (NpgsqlTransaction)transaction;
+        command.CommandText =
+            $"INSERT INTO events ({Quoted(EventColumns)}) SELECT {Quoted(EventColumns)} FROM events_staging ORDER BY n " +
+            "ON CONFLICT (shop, id) DO NOTHING RETURNING shop, id";
+        var added = new HashSet<(string, string)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) added.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        for (var i = 0; i < rows.Count; i++) inserted[i] = added.Remove((rows[i].Shop, rows[i].Id));
+        return inserted;
+    }
+
+    public override async Task InsertFacts(IReadOnlyList<StoredFact> facts, CancellationToken ct)
+    {
+        if (facts.Count == 0) return;
+        _factSequence ??= (string?)await Scalar("SELECT pg_get_serial_sequence('facts', 'seq')", null, ct)
+            ?? throw new InvalidOperationException("facts.seq has no sequence");
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = (NpgsqlTransaction)transaction;
+            command.CommandText = "SELECT nextval(@s::regclass) FROM generate_series(1, @n)";
+            command.Parameters.AddWithValue("s", _factSequence);
+            command.Parameters.AddWithValue("n", facts.Count);
+            var i = 0;
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) facts[i++].Seq = reader.GetInt64(0);
+        }
+        await Copy("facts", ["seq", .. FactColumns], facts.Select(f => (object?[])[f.Seq, .. Values(f)]), ct);
+    }
+
+    public override async Task DeleteFacts(IReadOnlyList<long> seqs, CancellationToken ct)
+    {
+        if (seqs.Count == 0) return;
+        await Scalar("DELETE FROM facts WHERE seq = ANY(@p)", seqs.ToArray(), ct);
+    }
+
+    public override void Dispose() { }
+
+    private async Task Execute(string sql, CancellationToken ct) => await Scalar(sql, null, ct);
+
+    private async Task<object?> Scalar(string sql, object? parameter, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = (NpgsqlTransaction)transaction;
+        command.CommandText = sql;
+        if (parameter is not null) command.Parameters.AddWithValue("p", parameter);
+        return await command.ExecuteScalarAsync(ct);
+    }
+
+    private async Task Copy(string table, string[] columns, IEnumerable<object?[]> rows, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({Quoted(columns)}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var row in rows)
+        {
+            await copy.StartRowAsync(ct);
+            foreach (var value in row)
+            {
+                switch (value)
+                {
+                    case null: await copy.WriteNullAsync(ct); break;
+                    case string s: await copy.WriteAsync(s, NpgsqlDbType.Text, ct); break;
+                    case short h: await copy.WriteAsync(h, NpgsqlDbType.Smallint, ct); break;
+                    case int i: await copy.WriteAsync(i, NpgsqlDbType.Integer, ct); break;
+                    case long l: await copy.WriteAsync(l, NpgsqlDbType.Bigint, ct); break;
+                    default: throw new InvalidOperationException($"no COPY type for {value.GetType()}");
+                }
+            }
+        }
+        await copy.CompleteAsync(ct);
+    }
+}
+
+/// <summary>
+/// A prepared SQLite statement run many times with values bound by position, through SQLitePCL's raw API on the
+/// connection Microsoft.Data.Sqlite opened (so it shares that connection's transaction).
+/// </summary>
+internal sealed class SqliteStatement : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+
+    public SqliteStatement(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
+        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+    }
+
+    public void Bind(params ReadOnlySpan<object?> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            var rc = values[i] switch
+            {
+                null => raw.sqlite3_bind_null(_statement, i + 1),
+                string s => raw.sqlite3_bind_text(_statement, i + 1, s),
+                short h => raw.sqlite3_bind_int(_statement, i + 1, h),
+                int n => raw.sqlite3_bind_int(_statement, i + 1, n),
+                long l => raw.sqlite3_bind_int64(_statement, i + 1, l),
+                var other => throw new InvalidOperationException($"no SQLite binding for {other.GetType()}"),
+            };
+            Check(rc);
+        }
+    }
+
+    /// <summary>Runs the statement to its end and resets it; returns the rows it changed.</summary>
+    public int Run()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        raw.sqlite3_reset(_statement);
+        if (rc != raw.SQLITE_DONE) Check(rc);
+        return raw.sqlite3_changes(_db);
+    }
+
+    public long LastRowId => raw.sqlite3_last_insert_rowid(_db);
+
+    private void Check(int rc)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
+            throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
+    }
+
+    public void Dispose() => _statement.Dispose();
+}

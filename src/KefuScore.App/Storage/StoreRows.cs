@@ -79,9 +79,12 @@ internal sealed class SqliteRows(SqliteConnection connection) : StoreRows
         for (var i = 0; i < rows.Count; i++)
         {
             var e = rows[i];
-            _insertEvent.Bind(e.Shop, e.Id, e.Type, e.AtTicks, e.OffsetMinutes, e.Conversation, e.Customer, e.Sender, e.Agent,
-                e.Kind, e.Text, e.Stars, e.Satisfaction, e.Reason, e.Order, e.Media, e.Category, e.Action, e.Status, e.Capacity);
-            inserted[i] = _insertEvent.Run() == 1;
+            var s = _insertEvent;
+            s.Text(1, e.Shop); s.Text(2, e.Id); s.Integer(3, e.Type); s.Integer(4, e.AtTicks); s.Integer(5, e.OffsetMinutes);
+            s.Text(6, e.Conversation); s.Text(7, e.Customer); s.Integer(8, e.Sender); s.Text(9, e.Agent); s.Integer(10, e.Kind);
+            s.Text(11, e.Text); s.Integer(12, e.Stars); s.Integer(13, e.Satisfaction); s.Text(14, e.Reason); s.Text(15, e.Order);
+            s.Text(16, e.Media); s.Text(17, e.Category); s.Text(18, e.Action); s.Text(19, e.Status); s.Integer(20, e.Capacity);
+            inserted[i] = s.Run() == 1;
         }
         return Task.FromResult(inserted);
     }
@@ -90,8 +93,10 @@ internal sealed class SqliteRows(SqliteConnection connection) : StoreRows
     {
         foreach (var f in facts)
         {
-            _insertFact.Bind(f.Profile, f.Shop, f.Conversation, f.Agent, f.Hour, f.Metric, f.Numerator, f.Denominator, f.SumTicks, f.Count, f.Bucket);
-            _insertFact.Run();
+            var s = _insertFact;
+            s.Text(1, f.Profile); s.Text(2, f.Shop); s.Text(3, f.Conversation); s.Text(4, f.Agent); s.Integer(5, f.Hour); s.Text(6, f.Metric);
+            s.Integer(7, f.Numerator); s.Integer(8, f.Denominator); s.Integer(9, f.SumTicks); s.Integer(10, f.Count); s.Integer(11, f.Bucket);
+            s.Run();
             f.Seq = _insertFact.LastRowId;
         }
         return Task.CompletedTask;
@@ -101,7 +106,7 @@ internal sealed class SqliteRows(SqliteConnection connection) : StoreRows
     {
         foreach (var seq in seqs)
         {
-            _deleteFact.Bind(seq);
+            _deleteFact.Integer(1, seq);
             _deleteFact.Run();
         }
         return Task.CompletedTask;
@@ -225,22 +230,39 @@ internal sealed class SqliteStatement : IDisposable
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
     }
 
+    private byte[] _utf8 = new byte[256];
+
     public void Bind(params ReadOnlySpan<object?> values)
     {
         for (var i = 0; i < values.Length; i++)
         {
-            var rc = values[i] switch
+            switch (values[i])
             {
-                null => raw.sqlite3_bind_null(_statement, i + 1),
-                string s => raw.sqlite3_bind_text(_statement, i + 1, s),
-                short h => raw.sqlite3_bind_int(_statement, i + 1, h),
-                int n => raw.sqlite3_bind_int(_statement, i + 1, n),
-                long l => raw.sqlite3_bind_int64(_statement, i + 1, l),
-                var other => throw new InvalidOperationException($"no SQLite binding for {other.GetType()}"),
-            };
-            Check(rc);
+                case null: Check(raw.sqlite3_bind_null(_statement, i + 1)); break;
+                case string s: Text(i + 1, s); break;
+                case short h: Integer(i + 1, h); break;
+                case int n: Integer(i + 1, n); break;
+                case long l: Integer(i + 1, l); break;
+                case var other: throw new InvalidOperationException($"no SQLite binding for {other.GetType()}");
+            }
         }
     }
+
+    /// <summary>Binds text (or null) at a 1-based position, encoded into a buffer the statement reuses (SQLite copies it).</summary>
+    public void Text(int index, string? value)
+    {
+        if (value is null)
+        {
+            Check(raw.sqlite3_bind_null(_statement, index));
+            return;
+        }
+        var max = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_utf8.Length < max) _utf8 = new byte[Math.Max(max, _utf8.Length * 2)];
+        var length = System.Text.Encoding.UTF8.GetBytes(value, _utf8);
+        Check(raw.sqlite3_bind_text(_statement, index, _utf8.AsSpan(0, length)));
+    }
+
+    public void Integer(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 
     /// <summary>Runs the statement to its end and resets it; returns the rows it changed.</summary>
     public int Run()

@@ -60,13 +60,102 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
     /// </summary>
     public event Action<IReadOnlyList<ChatEvent>>? Committed;
 
-    /// <summary>Stores a batch atomically and recomputes the facts it affects.</summary>
+    /// <summary>
+    /// Stores a batch atomically and recomputes the facts it affects. Batches that arrive while another is being
+    /// written are written together, in one transaction and one commit (group commit): each batch is still all or
+    /// nothing, sees the batches before it (a repeated id is its duplicate), and returns only once it is durable.
+    /// </summary>
     public async Task<IngestResult> Ingest(IReadOnlyList<ChatEvent> events, CancellationToken ct = default)
     {
-        await using var batch = await Begin(ct);
-        var result = await batch.Append(events, ct);
-        await batch.Commit(ct);
-        return result;
+        var mine = new PendingBatch(events);
+        bool lead;
+        lock (_pending)
+        {
+            _pending.Add(mine);
+            lead = !_leading;
+            _leading = true;
+        }
+        // The first caller writes its group and every group that queued meanwhile; the others wait for their answer.
+        if (lead) await WriteQueued(mine);
+        return await mine.Done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>Events of one <see cref="Ingest"/> call waiting for a group write.</summary>
+    private sealed record PendingBatch(IReadOnlyList<ChatEvent> Events)
+    {
+        public TaskCompletionSource<IngestResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private readonly List<PendingBatch> _pending = [];
+    private bool _leading;
+
+    /// <summary>The most events one group commit takes from the queue (a single larger batch is still taken whole).</summary>
+    private const int GroupEvents = 50_000;
+
+    /// <summary>
+    /// Writes queued groups until the queue is empty, or until the caller's own batch is answered and others wait: then
+    /// the leadership passes to a background task so that the caller gets its answer without writing everyone else's.
+    /// </summary>
+    private async Task WriteQueued(PendingBatch? mine)
+    {
+        while (true)
+        {
+            List<PendingBatch> group;
+            lock (_pending)
+            {
+                if (_pending.Count == 0)
+                {
+                    _leading = false;
+                    return;
+                }
+                if (mine is not null && mine.Done.Task.IsCompleted)
+                {
+                    _ = Task.Run(() => WriteQueued(null));
+                    return;
+                }
+                var take = 1;
+                var count = _pending[0].Events.Count;
+                while (take < _pending.Count && count + _pending[take].Events.Count <= GroupEvents) count += _pending[take++].Events.Count;
+                group = _pending.GetRange(0, take);
+                _pending.RemoveRange(0, take);
+            }
+            await WriteGroup(group);
+        }
+    }
+
+    private async Task WriteGroup(List<PendingBatch> group)
+    {
+        var results = new IngestResult[group.Count];
+        var committed = false;
+        try
+        {
+            // Not the callers' cancellation: one caller giving up must not undo the others' writes.
+            var batch = await Begin(CancellationToken.None);
+            try
+            {
+                for (var i = 0; i < group.Count; i++) results[i] = await batch.Append(group[i].Events);
+                await batch.Commit();
+                committed = true;
+            }
+            finally
+            {
+                await batch.DisposeAsync(); // listeners hear of the commit before the callers get their answers
+            }
+        }
+        catch (Exception) when (!committed && group.Count > 1)
+        {
+            // Nothing of the group was committed: write each batch alone, so that one batch's failure is only its own.
+            foreach (var one in group) await WriteGroup([one]);
+            return;
+        }
+        catch (Exception e)
+        {
+            // Alone and failed, or committed and then a listener failed: the callers hear of it (a retry of a
+            // committed batch finds its events stored, as duplicates).
+            foreach (var p in group) p.Done.TrySetException(e);
+            return;
+        }
+        for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(results[i]);
     }
 
     /// <summary>

@@ -214,6 +214,43 @@ public sealed class EventStoreTests(ITestOutputHelper output)
         await AssertRollupsAreTheFactsSummed(context, "s1");
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Batches_written_together_keep_their_own_answers_and_failures(string provider)
+    {
+        await using var db = await TestDatabase.Create(provider, output);
+        if (db is null) return;
+        // Shop "bad" is kept under a profile that cannot be compiled, so any batch with a conversation of it fails.
+        await using (var context = db.Open())
+        {
+            context.Shops.Add(new ShopRow { Id = "bad", Name = "bad", Profile = "broken" });
+            await context.SaveChangesAsync();
+        }
+        using var store = new EventStore(db.Options, id => id == "broken" ? throw new InvalidOperationException("broken profile") : ProfileCatalog.Compile(id));
+
+        // While a file import holds the writer, A queues and is taken alone; B, C and D queue behind it and are written
+        // as one group: C fails, so the group is written again one batch at a time.
+        var import = await store.Begin();
+        var a = store.Ingest([Customer("m1", "10:00:00")]);
+        await Task.Delay(200);
+        var b = store.Ingest([Agent("m2", "10:01:00"), Customer("m1", "10:00:00")]);
+        var c = store.Ingest([Customer("m3", "10:02:00", shop: "bad")]);
+        var d = store.Ingest([Customer("m4", "10:03:00", conversation: "c2"), Agent("m2", "10:01:00")]);
+        await Task.Delay(200);
+        Assert.False(a.IsCompleted || b.IsCompleted || c.IsCompleted || d.IsCompleted, "nothing is written while the import holds the writer");
+        await import.DisposeAsync();
+
+        Assert.Equal(new IngestResult(1, 0), await a);
+        Assert.Equal(new IngestResult(1, 1), await b); // m1 came with A
+        Assert.Equal(new IngestResult(1, 1), await d); // m2 came with B, the batch before it
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => c);
+        Assert.Equal("broken profile", failure.Message);
+        await using var check = db.Open();
+        Assert.Equal(["m1", "m2", "m4"], await check.Events.Select(e => e.Id).OrderBy(id => id).ToListAsync());
+        Assert.Equal((1, 2), await Rate(db, "2026-11-20"));
+        await AssertRollupsAreTheFactsSummed(check, "s1");
+    }
+
     [Fact]
     public async Task A_batch_left_uncommitted_stores_nothing()
     {

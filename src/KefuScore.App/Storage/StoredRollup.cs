@@ -172,23 +172,34 @@ internal sealed class RollupChanges
             }
             return;
         }
+        // PostgreSQL: every row in one statement, each column as an array (one round trip instead of one per row).
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("rollups change inside the store's transaction");
+        var arrays = new List<string>();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@p" + i;
+            (parameter.Value, var type) = rows[0].Key[i] switch
+            {
+                string => ((object)rows.Select(r => (string)r.Key[i]).ToArray(), "text"),
+                int => (rows.Select(r => (int)r.Key[i]).ToArray(), "integer"),
+                var other => throw new InvalidOperationException($"no array type for {other.GetType()}"),
+            };
+            command.Parameters.Add(parameter);
+            arrays.Add($"@p{i}::{type}[]");
+        }
+        for (var j = 0; j < sums.Length; j++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@p" + (keys.Length + j);
+            parameter.Value = rows.Select(r => r.Sums[j]).ToArray();
+            command.Parameters.Add(parameter);
+            arrays.Add($"@p{keys.Length + j}::bigint[]");
+        }
         command.CommandText =
-            $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})" + upsert;
-        var parameters = new DbParameter[columns.Length];
-        for (var i = 0; i < columns.Length; i++)
-        {
-            parameters[i] = command.CreateParameter();
-            parameters[i].ParameterName = "@p" + i;
-            command.Parameters.Add(parameters[i]);
-        }
-        foreach (var (key, d) in rows)
-        {
-            for (var i = 0; i < key.Length; i++) parameters[i].Value = key[i];
-            for (var i = 0; i < d.Length; i++) parameters[key.Length + i].Value = d[i];
-            await command.ExecuteNonQueryAsync(ct);
-        }
+            $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) SELECT * FROM unnest({string.Join(", ", arrays)})" + upsert;
+        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -38,9 +38,10 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         }
         try
         {
-            var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 3, Seed = 11 }).ToList();
-            // Eight small pushes, then one push with everything else, killed on its way (its ingestion takes long
-            // enough that the kill lands in the middle of it, whatever the machine's speed).
+            var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 20, Seed = 11 }).ToList();
+            // Eight small pushes, then one push with everything else (about 30,000 events), killed on its way: sending,
+            // parsing and writing it takes long enough that the kill lands in the middle of it (3 days' worth, 4,000
+            // events, was stored within the 30 ms once ingestion got faster).
             var parts = events.Take(8 * BatchSize).Chunk(BatchSize).Append(events.Skip(8 * BatchSize).ToArray()).ToList();
             var batches = parts.Select(b => Ndjson(b)).ToList();
 

@@ -362,15 +362,10 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 }
                 else unseen.Add(key);
             }
-            foreach (var chunk in unseen.Chunk(Chunk))
-            {
-                var (sql, args) = Pairs(_db.IsSqlite, chunk,
-                    $"SELECT p.shop AS \"Shop\", p.k AS \"Key\" FROM p WHERE EXISTS (SELECT 1 FROM events e WHERE e.shop = p.shop AND e.conversation = p.k AND e.type IN ({string.Join(", ", ConversationTypes)}))");
-                var stored = new HashSet<(string, string)>();
-                foreach (var hit in await _db.Database.SqlQueryRaw<PairRow>(sql, args).ToListAsync(ct)) stored.Add((hit.Shop, hit.Key));
-                foreach (var key in chunk)
-                    if (!stored.Contains(key)) _open[key].Known = true; // nothing stored yet: no events, no facts
-            }
+            if (unseen.Count == 0) return;
+            var stored = await Rows.StoredConversations(unseen, ConversationTypes, ct);
+            foreach (var key in unseen)
+                if (!stored.Contains(key)) _open[key].Known = true; // nothing stored yet: no events, no facts
         }
 
         /// <summary>

@@ -37,24 +37,49 @@ public static class FileImport
         var length = Math.Max(1, stream.Length);
         var rejected = new List<RejectedLine>();
         var total = new IngestResult();
-        await using (var batch = await store.Begin(ct))
+        // The file is read and parsed on another thread while this one writes: batches pass through a short queue.
+        var batches = System.Threading.Channels.Channel.CreateBounded<(List<ChatEvent> Events, double Read)>(4);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reader = Task.Run(async () =>
         {
-            var events = new List<ChatEvent>(BatchSize);
-            // A mapped file is read by the mapping (twice, when it rebuilds threads); progress then comes at the end.
-            var items = mapping is null ? EventFiles.Read(stream, format, path, ct) : EventFiles.Read(path, mapping, ct);
-            foreach (var item in items)
+            try
             {
-                if (item.Event is { } e) events.Add(e);
-                else if (item.Rejected is { } r) rejected.Add(r);
-                if (events.Count == BatchSize)
+                var events = new List<ChatEvent>(BatchSize);
+                // A mapped file is read by the mapping (twice, when it rebuilds threads); progress then comes at the end.
+                var items = mapping is null ? EventFiles.Read(stream, format, path, stop.Token) : EventFiles.Read(path, mapping, stop.Token);
+                foreach (var item in items)
                 {
-                    total += await batch.Append(events, ct);
-                    events.Clear();
-                    progress?.Report(Math.Min(1.0, stream.Position / (double)length));
+                    if (item.Event is { } e) events.Add(e);
+                    else if (item.Rejected is { } r) rejected.Add(r);
+                    if (events.Count == BatchSize)
+                    {
+                        await batches.Writer.WriteAsync((events, stream.Position / (double)length), stop.Token);
+                        events = new List<ChatEvent>(BatchSize);
+                    }
                 }
+                if (events.Count > 0) await batches.Writer.WriteAsync((events, 1.0), stop.Token);
+                batches.Writer.Complete();
             }
-            if (events.Count > 0) total += await batch.Append(events, ct);
+            catch (Exception e)
+            {
+                batches.Writer.Complete(e);
+            }
+        }, stop.Token);
+        try
+        {
+            await using var batch = await store.Begin(ct);
+            await foreach (var (events, read) in batches.Reader.ReadAllAsync(ct))
+            {
+                total += await batch.Append(events, ct);
+                progress?.Report(Math.Min(1.0, read));
+            }
             await batch.Commit(ct);
+        }
+        finally
+        {
+            // A failed write stops the reader; a failed read has already ended the loop with its exception.
+            await stop.CancelAsync();
+            try { await reader; } catch (OperationCanceledException) { }
         }
         progress?.Report(1.0);
         var rejectsFile = await WriteRejects(path, rejected, ct);

@@ -61,6 +61,9 @@ internal abstract class StoreRows : IDisposable
 
     public abstract Task DeleteFacts(IReadOnlyList<long> seqs, CancellationToken ct);
 
+    /// <summary>Which of these (shop, conversation) pairs have a stored event of one of <paramref name="types"/>.</summary>
+    public abstract Task<HashSet<(string Shop, string Conversation)>> StoredConversations(IReadOnlyList<(string Shop, string Conversation)> keys, short[] types, CancellationToken ct);
+
     public abstract void Dispose();
 }
 
@@ -72,6 +75,22 @@ internal sealed class SqliteRows(SqliteConnection connection) : StoreRows
     private readonly SqliteStatement _insertFact = new(connection,
         $"INSERT INTO facts ({Quoted(FactColumns)}) VALUES ({string.Join(", ", FactColumns.Select(_ => "?"))})");
     private readonly SqliteStatement _deleteFact = new(connection, "DELETE FROM facts WHERE seq = ?");
+    private SqliteStatement? _conversation;
+
+    public override Task<HashSet<(string Shop, string Conversation)>> StoredConversations(IReadOnlyList<(string Shop, string Conversation)> keys, short[] types, CancellationToken ct)
+    {
+        // One probe of the (shop, conversation) index per pair.
+        _conversation ??= new SqliteStatement(connection,
+            $"SELECT 1 FROM events WHERE shop = ? AND conversation = ? AND type IN ({string.Join(", ", types)}) LIMIT 1");
+        var stored = new HashSet<(string, string)>();
+        foreach (var key in keys)
+        {
+            _conversation.Text(1, key.Shop);
+            _conversation.Text(2, key.Conversation);
+            if (_conversation.Row()) stored.Add(key);
+        }
+        return Task.FromResult(stored);
+    }
 
     public override Task<bool[]> InsertNewEvents(IReadOnlyList<StoredEvent> rows, CancellationToken ct)
     {
@@ -117,6 +136,7 @@ internal sealed class SqliteRows(SqliteConnection connection) : StoreRows
         _insertEvent.Dispose();
         _insertFact.Dispose();
         _deleteFact.Dispose();
+        _conversation?.Dispose();
     }
 }
 
@@ -201,6 +221,21 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
     {
         if (seqs.Count == 0) return;
         await Scalar("DELETE FROM facts WHERE seq = ANY(@p)", seqs.ToArray(), ct);
+    }
+
+    public override async Task<HashSet<(string Shop, string Conversation)>> StoredConversations(IReadOnlyList<(string Shop, string Conversation)> keys, short[] types, CancellationToken ct)
+    {
+        var stored = new HashSet<(string, string)>();
+        await using var command = connection.CreateCommand();
+        command.Transaction = (NpgsqlTransaction)transaction;
+        command.CommandText = "SELECT p.shop, p.k FROM unnest(@s::text[], @k::text[]) AS p(shop, k) WHERE EXISTS " +
+            "(SELECT 1 FROM events e WHERE e.shop = p.shop AND e.conversation = p.k AND e.type = ANY(@t))";
+        command.Parameters.AddWithValue("s", keys.Select(k => k.Shop).ToArray());
+        command.Parameters.AddWithValue("k", keys.Select(k => k.Conversation).ToArray());
+        command.Parameters.AddWithValue("t", types);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) stored.Add((reader.GetString(0), reader.GetString(1)));
+        return stored;
     }
 
     public override void Dispose() { }
@@ -295,6 +330,15 @@ internal sealed class SqliteStatement : IDisposable
         raw.sqlite3_reset(_statement);
         if (rc != raw.SQLITE_DONE) Check(rc);
         return raw.sqlite3_changes(_db);
+    }
+
+    /// <summary>Runs a query and resets it; returns whether it gave a row.</summary>
+    public bool Row()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        raw.sqlite3_reset(_statement);
+        if (rc is not (raw.SQLITE_ROW or raw.SQLITE_DONE)) Check(rc);
+        return rc == raw.SQLITE_ROW;
     }
 
     public long LastRowId => raw.sqlite3_last_insert_rowid(_db);

@@ -290,13 +290,11 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             }
             await OpenConversations(events, ct);
 
-            var rows = new StoredEvent[events.Count];
-            for (var i = 0; i < rows.Length; i++) rows[i] = StoredEvent.From(events[i]);
             // Known (shop, id) pairs, and the second of two equal ids in this batch, are duplicates (the first one wins, as in the fold).
-            var inserted = await Rows.InsertNewEvents(rows, ct);
+            var inserted = await Rows.InsertNewEvents(events, ct);
             long accepted = 0;
             var loose = new List<ChatEvent>();
-            for (var i = 0; i < rows.Length; i++)
+            for (var i = 0; i < events.Count; i++)
             {
                 if (!inserted[i]) continue;
                 var e = events[i];
@@ -404,7 +402,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             foreach (var o in dirty)
             {
                 var events = o.Events.ToArray();
-                var drawn = Analyse(o.Key.Shop, o.Key.Conversation, [events]).ToList(); // sorts events in place
+                var drawn = Analyse(o.Key.Shop, o.Key.Conversation, [events]); // sorts events in place
                 o.Events.Clear();
                 o.Events.AddRange(events);
                 var old = new Dictionary<FactValue, Stack<StoredFact>>();
@@ -476,29 +474,39 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         }
 
         /// <summary>Facts of each event group (one conversation, or one loose rating) under the shop's profile.</summary>
-        private IEnumerable<StoredFact> Analyse(string shop, string conversation, IEnumerable<ChatEvent[]> groups)
+        private List<StoredFact> Analyse(string shop, string conversation, IEnumerable<ChatEvent[]> groups)
         {
             var profileId = _shopProfiles[shop];
-            var profile = _store._profiles(profileId);
-            var analysis = new ConversationAnalysis(profile, new LocalClock(profile.Zone));
-            var facts = new List<MetricFact>();
+            // One analysis (and its buffers) per profile for the whole transaction, not one per conversation.
+            if (!_analyses.TryGetValue(profileId, out var analysis))
+            {
+                var compiled = _store._profiles(profileId);
+                _analyses[profileId] = analysis = new ConversationAnalysis(compiled, new LocalClock(compiled.Zone));
+            }
+            var profile = analysis.Profile;
+            _drawn.Clear();
             var idle = profile.Profile.IdleClose.Ticks;
             foreach (var events in groups)
             {
                 Array.Sort(events, EventOrder.Instance);
                 foreach (var stretch in Stretches.Split(events, idle))
-                    analysis.Analyse(shop, events.AsSpan(stretch.Start, stretch.Length), facts);
+                    analysis.Analyse(shop, events.AsSpan(stretch.Start, stretch.Length), _drawn);
             }
-            foreach (var f in facts)
+            var facts = new List<StoredFact>(_drawn.Count);
+            foreach (var f in _drawn)
             {
-                yield return new StoredFact
+                facts.Add(new StoredFact
                 {
                     Profile = profileId, Shop = shop, Conversation = conversation, Agent = f.Agent ?? "", Hour = f.Hour,
                     Metric = profile.Metrics[f.Metric].Id, Numerator = f.Numerator, Denominator = f.Denominator,
                     SumTicks = f.SumTicks, Count = f.Count, Bucket = f.Bucket,
-                };
+                });
             }
+            return facts;
         }
+
+        private readonly Dictionary<string, ConversationAnalysis> _analyses = new(StringComparer.Ordinal);
+        private readonly List<MetricFact> _drawn = [];
 
         /// <summary>Reads the profiles of the batch's shops not seen yet in this transaction, and adds the shops not stored.</summary>
         private async Task EnsureShops(IEnumerable<string> shops, CancellationToken ct)

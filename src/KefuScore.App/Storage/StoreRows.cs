@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
+using KefuScore.Engine.Events;
 using SQLitePCL;
 
 namespace KefuScore.App.Storage;
@@ -54,7 +55,7 @@ internal abstract class StoreRows : IDisposable
     /// Inserts the rows whose (shop, id) is neither stored nor earlier in <paramref name="rows"/> (the first of equal ids
     /// wins, as in the fold); returns, for each row, whether it was inserted.
     /// </summary>
-    public abstract Task<bool[]> InsertNewEvents(IReadOnlyList<StoredEvent> rows, CancellationToken ct);
+    public abstract Task<bool[]> InsertNewEvents(IReadOnlyList<ChatEvent> events, CancellationToken ct);
 
     /// <summary>Inserts the facts and sets each one's <see cref="StoredFact.Seq"/>.</summary>
     public abstract Task InsertFacts(IReadOnlyList<StoredFact> facts, CancellationToken ct);
@@ -92,17 +93,19 @@ internal sealed class SqliteRows(SqliteConnection connection) : StoreRows
         return Task.FromResult(stored);
     }
 
-    public override Task<bool[]> InsertNewEvents(IReadOnlyList<StoredEvent> rows, CancellationToken ct)
+    public override Task<bool[]> InsertNewEvents(IReadOnlyList<ChatEvent> events, CancellationToken ct)
     {
-        var inserted = new bool[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        var inserted = new bool[events.Count];
+        for (var i = 0; i < events.Count; i++)
         {
-            var e = rows[i];
+            // The columns of StoredEvent.From, bound straight from the event.
+            var e = events[i];
             var s = _insertEvent;
-            s.Text(1, e.Shop); s.Text(2, e.Id); s.Integer(3, e.Type); s.Integer(4, e.AtTicks); s.Integer(5, e.OffsetMinutes);
-            s.Text(6, e.Conversation); s.Text(7, e.Customer); s.Integer(8, e.Sender); s.Text(9, e.Agent); s.Integer(10, e.Kind);
-            s.Text(11, e.Text); s.Integer(12, e.Stars); s.Integer(13, e.Satisfaction); s.Text(14, e.Reason); s.Text(15, e.Order);
-            s.Text(16, e.Media); s.Text(17, e.Category); s.Text(18, e.Action); s.Text(19, e.Status); s.Integer(20, e.Capacity);
+            s.Text(1, e.Shop); s.Text(2, e.Id); s.Integer(3, (short)e.Type); s.Integer(4, e.At.UtcTicks);
+            s.Integer(5, (short)(e.At.Offset.Ticks / TimeSpan.TicksPerMinute)); s.Text(6, e.Conversation ?? ""); s.Text(7, e.Customer);
+            s.Integer(8, (short)e.Sender); s.Text(9, e.Agent); s.Integer(10, (short)e.Kind); s.Text(11, e.Text); s.Integer(12, e.Stars);
+            s.Integer(13, (short)e.Satisfaction); s.Text(14, e.Reason); s.Text(15, e.Order); s.Text(16, e.Media); s.Text(17, e.Category);
+            s.Text(18, e.Action); s.Text(19, e.Status); s.Integer(20, e.Capacity);
             inserted[i] = s.Run() == 1;
         }
         return Task.FromResult(inserted);
@@ -149,8 +152,9 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
 {
     private string? _factSequence;
 
-    public override async Task<bool[]> InsertNewEvents(IReadOnlyList<StoredEvent> rows, CancellationToken ct)
+    public override async Task<bool[]> InsertNewEvents(IReadOnlyList<ChatEvent> events, CancellationToken ct)
     {
+        var rows = events.Select(StoredEvent.From).ToList();
         var inserted = new bool[rows.Count];
         if (rows.Count == 0) return inserted;
         var tx = (NpgsqlTransaction)transaction;

@@ -158,11 +158,18 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(results[i]);
     }
 
+    /// <inheritdoc cref="Begin(bool, CancellationToken)"/>
+    public Task<Batch> Begin(CancellationToken ct = default) => Begin(false, ct);
+
     /// <summary>
     /// Opens a write transaction for several appends that commit together (a file import); writers are serialised.
     /// Nothing is visible to readers before <see cref="Batch.Commit"/>; disposing without it rolls everything back.
+    /// <paramref name="large"/>: a file import, whose transaction may change gigabytes of pages; on SQLite its
+    /// connection gets a page cache of a quarter of the machine's memory (up to 2 GB, back to the default afterwards),
+    /// since pages that do not fit are written to the WAL before the commit and again when they change (measured: a
+    /// 10M-event import 221 → 177 s).
     /// </summary>
-    public async Task<Batch> Begin(CancellationToken ct = default)
+    public async Task<Batch> Begin(bool large, CancellationToken ct = default)
     {
         await _writer.WaitAsync(ct);
         KefuDb? db = null;
@@ -171,6 +178,11 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             db = new KefuDb(Options);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var tx = await db.Database.BeginTransactionAsync(ct);
+            if (large && db.IsSqlite)
+            {
+                var kib = Math.Min(2L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 / 1024);
+                SqliteStatement.Execute(db, "PRAGMA cache_size=-" + kib.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
             if (!db.IsSqlite)
             {
                 await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PostgresWriterLock})", ct);
@@ -186,7 +198,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 Cache.Clear();
                 _shops.Clear();
             }
-            return new Batch(this, db, tx, generation);
+            return new Batch(this, db, tx, generation, large && db.IsSqlite);
         }
         catch
         {
@@ -251,8 +263,19 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         private long _touches;
         private bool _done;
 
-        internal Batch(EventStore store, KefuDb db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, long generation)
+        private bool _largeCache;
+
+        /// <summary>Gives the connection its usual page cache back (SQLite frees the pages above it) while it is still open.</summary>
+        private void RestoreCache()
         {
+            if (!_largeCache || _db.Database.GetDbConnection().State != System.Data.ConnectionState.Open) return;
+            _largeCache = false;
+            SqliteStatement.Execute(_db, SqlitePragmas.CacheSize);
+        }
+
+        internal Batch(EventStore store, KefuDb db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, long generation, bool largeCache)
+        {
+            _largeCache = largeCache;
             _store = store;
             _db = db;
             _tx = tx;
@@ -455,6 +478,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 // Once per transaction: a row touched by many conversations is written once, with the net change.
                 await _rollups.Apply(_db, ct);
                 await _db.StoreState.Where(s => s.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(x => x.Generation, x => x.Generation + 1), ct);
+                RestoreCache(); // before the commit, which may close the connection and hand it back to the pool
                 await _tx.CommitAsync(ct);
             }
             catch
@@ -538,6 +562,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         public async ValueTask DisposeAsync()
         {
             _rows?.Dispose();
+            RestoreCache(); // a batch disposed without its commit
             await _tx.DisposeAsync();
             await _db.DisposeAsync();
             if (!_released)

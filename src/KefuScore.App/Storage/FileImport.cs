@@ -67,7 +67,7 @@ public static class FileImport
         }, stop.Token);
         try
         {
-            await using var batch = await store.Begin(ct);
+            await using var batch = await store.Begin(large: true, ct);
             await foreach (var (events, read) in batches.Reader.ReadAllAsync(ct))
             {
                 total += await batch.Append(events, ct);

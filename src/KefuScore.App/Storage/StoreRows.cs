@@ -347,6 +347,13 @@ internal sealed class SqliteStatement : IDisposable
 
     public long LastRowId => raw.sqlite3_last_insert_rowid(_db);
 
+    /// <summary>Runs one statement without values (a pragma) on the context's open SQLite connection.</summary>
+    public static void Execute(KefuDb db, string sql)
+    {
+        using var statement = new SqliteStatement((SqliteConnection)db.Database.GetDbConnection(), sql);
+        statement.Run();
+    }
+
     private void Check(int rc)
     {
         if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# One HTTP ingestion run against a fresh server (docs/benchmarks.md, issue 3):
+#   bench/ingest-run.sh EVENTS [sqlite|pg] [extra kefu-bench ingest arguments…]
+# Starts `kefu serve` on an empty data folder (SQLite) or an empty database `kefu_bench` (PostgreSQL, SSL off on
+# loopback, needs KEFU_BENCH_POSTGRES or the CI role kefu/kefu-ci on 127.0.0.1), waits for /healthz, runs
+# `kefu-bench ingest`, and prints its line plus the server's (and PostgreSQL backends') CPU seconds during the run.
+# Build first: dotnet build -c Release KefuScore.slnx
+set -euo pipefail
+events=${1:?usage: bench/ingest-run.sh EVENTS [sqlite|pg] [ingest args…]}
+db=${2:-sqlite}
+shift $(( $# >= 2 ? 2 : 1 ))
+root=$(cd "$(dirname "$0")/.." && pwd)
+kefu="$root/src/KefuScore.Cli/bin/Release/net10.0/kefu.dll"
+bench="$root/bench/KefuScore.Bench/bin/Release/net10.0/KefuScore.Bench.dll"
+port=5091
+work=$(mktemp -d /tmp/kefu-ingest-XXXXXX)
+trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+if [ "$db" = pg ]; then
+  base=${KEFU_BENCH_POSTGRES:-Host=127.0.0.1;Port=5432;Username=kefu;Password=kefu-ci;SSL Mode=Disable}
+  PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d postgres -qc 'DROP DATABASE IF EXISTS kefu_bench' >/dev/null
+  export ConnectionStrings__Kefu="$base;Database=kefu_bench"
+fi
+KEFU_DATA="$work/data" KEFU_DEMO=off KEFU_BOOTSTRAP_API_KEY=bench-key KEFU_ADMIN_PASSWORD=bench-password-1 \
+  dotnet "$kefu" serve --urls "http://127.0.0.1:$port" > "$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
+
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_cpu() { local t=0; for p in $(pgrep -f "postgres: .*kefu_bench" || true); do t=$((t + $(cpu "$p"))); done; echo $t; }
+
+dotnet "$bench" ingest --url "http://127.0.0.1:$port" --key bench-key --events "$events" "$@" > "$work/out" 2> "$work/err" &
+client=$!
+# The client simulates and serialises its requests first; the clock starts when it says how many it will send.
+until grep -q requests "$work/err" 2>/dev/null || ! kill -0 $client 2>/dev/null; do sleep 0.05; done
+s0=$(cpu $server); p0=$(pg_cpu)
+wait $client
+s1=$(cpu $server); p1=$(pg_cpu)
+cat "$work/out"
+ticks=$(getconf CLK_TCK)
+echo "server CPU $(( (s1 - s0) / ticks )).$(( ((s1 - s0) % ticks) * 100 / ticks )) s; PostgreSQL backends CPU $(( (p1 - p0) / ticks )).$(( ((p1 - p0) % ticks) * 100 / ticks )) s"

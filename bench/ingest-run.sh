@@ -16,6 +16,9 @@ port=5091
 work=$(mktemp -d /tmp/kefu-ingest-XXXXXX)
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
+if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+  echo "something already answers on port $port: stop it first (pkill -f 'kefu.dll serve')" >&2; exit 2
+fi
 if [ "$db" = pg ]; then
   base=${KEFU_BENCH_POSTGRES:-Host=127.0.0.1;Port=5432;Username=kefu;Password=kefu-ci;SSL Mode=Disable}
   PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d postgres -qc 'DROP DATABASE IF EXISTS kefu_bench' >/dev/null
@@ -25,6 +28,7 @@ KEFU_DATA="$work/data" KEFU_DEMO=off KEFU_BOOTSTRAP_API_KEY=bench-key KEFU_ADMIN
   dotnet "$kefu" serve --urls "http://127.0.0.1:$port" > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
+kill -0 $server 2>/dev/null || { echo "the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_cpu() { local t=0; for p in $(pgrep -f "postgres: .*kefu_bench" || true); do t=$((t + $(cpu "$p"))); done; echo $t; }

@@ -27,15 +27,6 @@ internal abstract class StoreRows : IDisposable
     protected static readonly string[] FactColumns =
         ["profile", "shop", "conversation", "agent", "hour", "metric", "numerator", "denominator", "sum_ticks", "count", "bucket"];
 
-    protected static object?[] Values(StoredEvent e) =>
-    [
-        e.Shop, e.Id, e.Type, e.AtTicks, e.OffsetMinutes, e.Conversation, e.Customer, e.Sender, e.Agent, e.Kind, e.Text,
-        e.Stars, e.Satisfaction, e.Reason, e.Order, e.Media, e.Category, e.Action, e.Status, e.Capacity,
-    ];
-
-    protected static object?[] Values(StoredFact f) =>
-        [f.Profile, f.Shop, f.Conversation, f.Agent, f.Hour, f.Metric, f.Numerator, f.Denominator, f.SumTicks, f.Count, f.Bucket];
-
     protected static string Quoted(IEnumerable<string> columns) => string.Join(", ", columns.Select(c => $"\"{c}\""));
 
     public static StoreRows For(KefuDb db)
@@ -164,7 +155,7 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
         await tx.SaveAsync("kefu_events", ct);
         try
         {
-            await Copy("events", EventColumns, fresh.Select(Values), ct);
+            await CopyEvents(fresh, ct);
             await tx.ReleaseAsync("kefu_events", ct);
             return inserted;
         }
@@ -186,7 +177,7 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
             while (await reader.ReadAsync(ct)) known.Add((reader.GetString(0), reader.GetString(1)));
         }
         Array.Clear(inserted);
-        await Copy("events", EventColumns, FirstOfEach(rows, known, inserted).Select(Values), ct);
+        await CopyEvents(FirstOfEach(rows, known, inserted), ct);
         return inserted;
     }
 
@@ -208,17 +199,11 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
         if (facts.Count == 0) return;
         _factSequence ??= (string?)await Scalar("SELECT pg_get_serial_sequence('facts', 'seq')", null, ct)
             ?? throw new InvalidOperationException("facts.seq has no sequence");
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = (NpgsqlTransaction)transaction;
-            command.CommandText = "SELECT nextval(@s::regclass) FROM generate_series(1, @n)";
-            command.Parameters.AddWithValue("s", _factSequence);
-            command.Parameters.AddWithValue("n", facts.Count);
-            var i = 0;
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) facts[i++].Seq = reader.GetInt64(0);
-        }
-        await Copy("facts", ["seq", .. FactColumns], facts.Select(f => (object?[])[f.Seq, .. Values(f)]), ct);
+        // A block of n seqs in one statement: only the store writes facts, under its writer lock, so nothing else
+        // draws from the sequence in between (a rolled-back block is a gap, as any unused sequence value).
+        var last = (long)(await Scalar("SELECT setval(@p::regclass, nextval(@p::regclass) + @n - 1)", _factSequence, ct, facts.Count))!;
+        for (var i = 0; i < facts.Count; i++) facts[i].Seq = last - facts.Count + 1 + i;
+        await CopyFacts(facts, ct);
     }
 
     public override async Task DeleteFacts(IReadOnlyList<long> seqs, CancellationToken ct)
@@ -244,37 +229,53 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
 
     public override void Dispose() { }
 
-    private async Task<object?> Scalar(string sql, object? parameter, CancellationToken ct)
+    private async Task<object?> Scalar(string sql, object? parameter, CancellationToken ct, int? n = null)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = (NpgsqlTransaction)transaction;
         command.CommandText = sql;
         if (parameter is not null) command.Parameters.AddWithValue("p", parameter);
+        if (n is not null) command.Parameters.AddWithValue("n", n.Value);
         return await command.ExecuteScalarAsync(ct);
     }
 
-    private async Task Copy(string table, string[] columns, IEnumerable<object?[]> rows, CancellationToken ct)
+    // Binary COPY, one typed write per column in the order of EventColumns / FactColumns (the types of KefuDb's model:
+    // short → smallint, int → integer, long → bigint). Synchronous writes fill Npgsql's buffer and block only when it
+    // is flushed; an await per value cost more than the value.
+    private async Task CopyEvents(IEnumerable<StoredEvent> rows, CancellationToken ct)
     {
-        await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({Quoted(columns)}) FROM STDIN (FORMAT BINARY)", ct);
-        // Synchronous writes: they fill Npgsql's buffer and only block when it is flushed; an await per value costs
-        // more than the value.
-        foreach (var row in rows)
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY events ({Quoted(EventColumns)}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var e in rows)
         {
             copy.StartRow();
-            foreach (var value in row)
-            {
-                switch (value)
-                {
-                    case null: copy.WriteNull(); break;
-                    case string s: copy.Write(s, NpgsqlDbType.Text); break;
-                    case short h: copy.Write(h, NpgsqlDbType.Smallint); break;
-                    case int i: copy.Write(i, NpgsqlDbType.Integer); break;
-                    case long l: copy.Write(l, NpgsqlDbType.Bigint); break;
-                    default: throw new InvalidOperationException($"no COPY type for {value.GetType()}");
-                }
-            }
+            Text(copy, e.Shop); Text(copy, e.Id); copy.Write(e.Type, NpgsqlDbType.Smallint); copy.Write(e.AtTicks, NpgsqlDbType.Bigint);
+            copy.Write(e.OffsetMinutes, NpgsqlDbType.Smallint); Text(copy, e.Conversation); Text(copy, e.Customer);
+            copy.Write(e.Sender, NpgsqlDbType.Smallint); Text(copy, e.Agent); copy.Write(e.Kind, NpgsqlDbType.Smallint); Text(copy, e.Text);
+            copy.Write(e.Stars, NpgsqlDbType.Smallint); copy.Write(e.Satisfaction, NpgsqlDbType.Smallint); Text(copy, e.Reason);
+            Text(copy, e.Order); Text(copy, e.Media); Text(copy, e.Category); Text(copy, e.Action); Text(copy, e.Status);
+            copy.Write(e.Capacity, NpgsqlDbType.Integer);
         }
         await copy.CompleteAsync(ct);
+    }
+
+    private async Task CopyFacts(IEnumerable<StoredFact> facts, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY facts (\"seq\", {Quoted(FactColumns)}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var f in facts)
+        {
+            copy.StartRow();
+            copy.Write(f.Seq, NpgsqlDbType.Bigint); Text(copy, f.Profile); Text(copy, f.Shop); Text(copy, f.Conversation); Text(copy, f.Agent);
+            copy.Write(f.Hour, NpgsqlDbType.Integer); Text(copy, f.Metric); copy.Write(f.Numerator, NpgsqlDbType.Bigint);
+            copy.Write(f.Denominator, NpgsqlDbType.Bigint); copy.Write(f.SumTicks, NpgsqlDbType.Bigint); copy.Write(f.Count, NpgsqlDbType.Bigint);
+            copy.Write(f.Bucket, NpgsqlDbType.Smallint);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    private static void Text(NpgsqlBinaryImporter copy, string? value)
+    {
+        if (value is null) copy.WriteNull();
+        else copy.Write(value, NpgsqlDbType.Text);
     }
 }
 

@@ -137,7 +137,7 @@ internal sealed class SqliteRows(SqliteConnection connection) : StoreRows
 /// <summary>
 /// PostgreSQL: the stored (shop, id) pairs looked up in one query, then the new events by binary COPY (measured: an
 /// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> from a COPY-filled staging table cost twice as much); facts by COPY
-/// with seqs drawn from the table's own sequence first.
+/// with seqs reserved first as one block of the table's own sequence.
 /// </summary>
 internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction transaction) : StoreRows
 {

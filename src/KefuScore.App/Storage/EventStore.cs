@@ -265,7 +265,11 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
 
         private bool _largeCache;
 
-        /// <summary>Gives the connection its usual page cache back (SQLite frees the pages above it) while it is still open.</summary>
+        /// <summary>
+        /// Gives the connection its usual page cache back while it is still open: SQLite frees the pages above it at
+        /// once. (<see cref="SqlitePragmas"/> would set it again at the connection's next open from the pool, but an
+        /// idle pooled connection would hold up to 2 GB until then.)
+        /// </summary>
         private void RestoreCache()
         {
             if (!_largeCache || _db.Database.GetDbConnection().State != System.Data.ConnectionState.Open) return;

@@ -15,9 +15,10 @@ public readonly record struct IngestResult(long Accepted, long Duplicates)
 /// <summary>
 /// Ingestion: stores new events and keeps each conversation's facts equal to what the engine draws from all of its
 /// stored events. A batch is one transaction: its new events are inserted (known (shop, id) pairs are duplicates), the
-/// conversations they touch are re-analysed from every stored event of theirs, and those conversations' facts are
-/// replaced. An event for an old hour therefore recomputes exactly the conversation it belongs to, and a report summed
-/// from facts equals <c>kefu report</c> over the same events.
+/// conversations they touch are re-analysed from every stored event of theirs (kept in memory, or read back), and
+/// their stored facts are brought to the new ones by difference. An event for an old hour therefore recomputes exactly
+/// the conversation it belongs to, and a report summed from facts equals <c>kefu report</c> over the same events.
+/// Concurrent <see cref="Ingest"/> calls are written in groups, one transaction and one commit each (docs/storage.md).
 /// </summary>
 public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, CompiledProfile>? profiles = null) : IDisposable
 {
@@ -209,13 +210,6 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
     }
 
     public void Dispose() => _writer.Dispose();
-
-    /// <summary>A row of a (shop, key) lookup.</summary>
-    private sealed class PairRow
-    {
-        public string Shop { get; set; } = "";
-        public string Key { get; set; } = "";
-    }
 
     /// <summary>
     /// A query over exactly these (shop, key) pairs: <c>WITH p(shop, k) AS (…)</c> followed by <paramref name="select"/>,

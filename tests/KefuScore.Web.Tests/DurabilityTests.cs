@@ -97,6 +97,77 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Pushes_written_together_and_killed_lose_no_acknowledged_event(string provider)
+    {
+        // Four clients push at once, so the server writes their batches in groups (one transaction and one commit
+        // each); it is killed once eight pushes are acknowledged. Every acknowledged push must come back as duplicates,
+        // and each push that was in flight must be stored whole or not at all, whichever group it was in.
+        var folder = Path.Combine(Path.GetTempPath(), "kefu-kill-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        string? postgres = null, database = null;
+        if (provider == "postgresql")
+        {
+            (postgres, database) = await CreatePostgresDatabase();
+            if (postgres is null) return;
+        }
+        try
+        {
+            var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 20, Seed = 12 }).ToList();
+            var parts = events.Chunk(500).ToList();
+            var batches = parts.Select(p => Ndjson(p)).ToList();
+            var acknowledged = new System.Collections.Concurrent.ConcurrentBag<int>();
+            var inFlight = new System.Collections.Concurrent.ConcurrentBag<int>();
+            using (var server = await ServerProcess.Start(folder, postgres))
+            {
+                var killed = 0;
+                await Task.WhenAll(Enumerable.Range(0, 4).Select(client => Task.Run(async () =>
+                {
+                    for (var i = client; i < batches.Count && Volatile.Read(ref killed) == 0; i += 4)
+                    {
+                        try
+                        {
+                            var response = await server.Client.PostAsync("/api/v1/events", Content(batches[i]));
+                            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                            acknowledged.Add(i);
+                            if (acknowledged.Count >= 8 && Interlocked.Exchange(ref killed, 1) == 0) server.Kill();
+                        }
+                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                        {
+                            inFlight.Add(i);
+                            return;
+                        }
+                    }
+                })));
+            }
+            output.WriteLine($"{provider}: {acknowledged.Count} pushes acknowledged, {inFlight.Count} in flight at the kill");
+            Assert.True(acknowledged.Count >= 8 && acknowledged.Count < batches.Count, $"the kill happened while pushing ({acknowledged.Count} of {batches.Count} acknowledged)");
+
+            using var again = await ServerProcess.Start(folder, postgres);
+            foreach (var i in acknowledged)
+            {
+                var body = await Push(again, batches[i]);
+                Assert.Equal((0L, (long)batches[i].Count), body);
+            }
+            foreach (var i in inFlight)
+            {
+                var flight = await Push(again, batches[i]);
+                Assert.True(flight.Accepted == 0 || flight.Accepted == batches[i].Count, $"in-flight push {i} half stored: {flight.Accepted} of {batches[i].Count}");
+            }
+            var pushed = acknowledged.Concat(inFlight).Order().SelectMany(i => parts[i]).ToList();
+            var stored = await again.Client.GetStringAsync($"/api/v1/shops/{pushed[0].Shop}/report?by=day");
+            Assert.Equal(Expected(pushed), Normalise(stored));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+            if (database is not null) await DropPostgresDatabase(database);
+        }
+    }
+
     private sealed record Batch(string Text, int Count);
 
     private static Batch Ndjson(IReadOnlyList<ChatEvent> events)

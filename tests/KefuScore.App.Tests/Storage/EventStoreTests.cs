@@ -266,6 +266,35 @@ public sealed class EventStoreTests(ITestOutputHelper output)
         Assert.Equal(0, await context.Shops.CountAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Every_field_of_a_stored_event_reads_back_as_sent(string provider)
+    {
+        // The row writers bind each column themselves (SQLite by position, PostgreSQL by COPY order), so a swap of two
+        // columns of the same type would only show here: every field gets a value no other field has.
+        await using var db = await TestDatabase.Create(provider, output);
+        if (db is null) return;
+        var odd = new ChatEvent
+        {
+            Type = EventType.Rating, Id = "id-1", Shop = "s9", At = new DateTimeOffset(2026, 11, 20, 10, 0, 7, TimeSpan.FromHours(5.75)),
+            Conversation = "conv-1", Customer = "cust-1", Sender = Sender.Bot, Agent = "agent-1", Kind = MessageKind.Assist,
+            Text = "文字-1", Stars = 4, Satisfaction = Satisfaction.Neutral, Reason = "reason-1", Order = "order-1", Media = "media-1",
+            Category = "category-1", Action = "action-1", Status = "status-1", Capacity = 7,
+        };
+        var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 1, Seed = 5 }).Take(3000).Prepend(odd).ToList();
+        await db.Store.Ingest(events);
+
+        await using var context = db.Open();
+        var stored = (await context.Events.AsNoTracking().ToListAsync()).ToDictionary(r => (r.Shop, r.Id), r => r.ToEvent());
+        Assert.Equal(events.Count, stored.Count);
+        foreach (var e in events)
+        {
+            var back = stored[(e.Shop, e.Id)];
+            Assert.Equal(EventText(e), EventText(back));
+            Assert.Equal(e.At.Offset, back.At.Offset);
+        }
+    }
+
     [Fact]
     public void A_stored_event_rebuilds_exactly()
     {

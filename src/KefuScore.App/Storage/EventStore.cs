@@ -298,7 +298,10 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             public long Touched { get; set; }
         }
 
-        /// <summary>Inserts the new events of <paramref name="events"/>; facts are brought up to date at <see cref="Commit"/>.</summary>
+        /// <summary>
+        /// Inserts the new events of <paramref name="events"/>; facts are brought up to date at <see cref="Commit"/>, or
+        /// earlier for conversations that leave memory in a long transaction.
+        /// </summary>
         public async Task<IngestResult> Append(IReadOnlyList<ChatEvent> events, CancellationToken ct = default)
         {
             ObjectDisposedException.ThrowIf(_done, this);
@@ -358,8 +361,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
 
         /// <summary>
         /// Registers the conversations of <paramref name="events"/> this transaction has not touched yet: from the cache
-        /// when it holds them, as new when the database has no event of theirs (one existence query per chunk), else
-        /// to be read back.
+        /// when it holds them, as new when the database has no event of theirs (an index probe each on SQLite, one
+        /// array query on PostgreSQL), else to be read back when analysed.
         /// </summary>
         private async Task OpenConversations(IReadOnlyList<ChatEvent> events, CancellationToken ct)
         {

@@ -26,85 +26,108 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgresql")]
-    public async Task A_killed_server_loses_no_acknowledged_event(string provider)
+    public Task A_killed_server_loses_no_acknowledged_event(string provider) => OnFreshStorage(provider, async (folder, postgres) =>
     {
-        var folder = Path.Combine(Path.GetTempPath(), "kefu-kill-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        string? postgres = null, database = null;
-        if (provider == "postgresql")
+        var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 20, Seed = 11 }).ToList();
+        // Eight small pushes, then one push with everything else (about 30,000 events), killed on its way: sending,
+        // parsing and writing it takes long enough that the kill lands in the middle of it (3 days' worth, 4,000
+        // events, was stored within the 30 ms once ingestion got faster).
+        var parts = events.Take(8 * BatchSize).Chunk(BatchSize).Append(events.Skip(8 * BatchSize).ToArray()).ToList();
+        var batches = parts.Select(b => Ndjson(b)).ToList();
+
+        var acknowledged = new List<int>();
+        var inFlight = -1;
+        using (var server = await ServerProcess.Start(folder, postgres))
         {
-            (postgres, database) = await CreatePostgresDatabase();
-            if (postgres is null) return;
-        }
-        try
-        {
-            var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 20, Seed = 11 }).ToList();
-            // Eight small pushes, then one push with everything else (about 30,000 events), killed on its way: sending,
-            // parsing and writing it takes long enough that the kill lands in the middle of it (3 days' worth, 4,000
-            // events, was stored within the 30 ms once ingestion got faster).
-            var parts = events.Take(8 * BatchSize).Chunk(BatchSize).Append(events.Skip(8 * BatchSize).ToArray()).ToList();
-            var batches = parts.Select(b => Ndjson(b)).ToList();
-
-            var acknowledged = new List<int>();
-            var inFlight = -1;
-            using (var server = await ServerProcess.Start(folder, postgres))
+            for (var i = 0; i < batches.Count && inFlight < 0; i++)
             {
-                for (var i = 0; i < batches.Count && inFlight < 0; i++)
+                var push = server.Client.PostAsync("/api/v1/events", Content(batches[i]));
+                // Kill while the 8th push is on its way: the server may or may not have committed it.
+                if (i == 8)
                 {
-                    var push = server.Client.PostAsync("/api/v1/events", Content(batches[i]));
-                    // Kill while the 8th push is on its way: the server may or may not have committed it.
-                    if (i == 8)
-                    {
-                        await Task.Delay(30);
-                        server.Kill();
-                    }
-                    try
-                    {
-                        var response = await push;
-                        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                        acknowledged.Add(i);
-                    }
-                    catch (HttpRequestException) { inFlight = i; }
-                    catch (TaskCanceledException) { inFlight = i; }
+                    await Task.Delay(30);
+                    server.Kill();
                 }
-            }
-            Assert.True(inFlight >= 8, $"the kill happened while pushing (in flight: {inFlight}, acknowledged: {acknowledged.Count} of {batches.Count})");
-            output.WriteLine($"{provider}: {acknowledged.Count} pushes acknowledged before the kill; push {inFlight} was in flight");
-
-            using (var again = await ServerProcess.Start(folder, postgres))
-            {
-                foreach (var i in acknowledged)
+                try
                 {
-                    var body = await Push(again, batches[i]);
-                    Assert.Equal(0, body.Accepted);
-                    Assert.Equal(batches[i].Count, body.Duplicates);
+                    var response = await push;
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    acknowledged.Add(i);
                 }
-                // The push in flight was committed whole or not at all.
-                var flight = await Push(again, batches[inFlight]);
-                Assert.True(flight.Accepted == 0 || flight.Accepted == batches[inFlight].Count, $"in-flight push half stored: {flight.Accepted} of {batches[inFlight].Count}");
-                Assert.Equal(batches[inFlight].Count, flight.Accepted + flight.Duplicates);
-
-                var pushed = acknowledged.Append(inFlight).SelectMany(i => parts[i]).ToList();
-                var stored = await again.Client.GetStringAsync($"/api/v1/shops/{pushed[0].Shop}/report?by=day");
-                Assert.Equal(Expected(pushed), Normalise(stored));
+                catch (HttpRequestException) { inFlight = i; }
+                catch (TaskCanceledException) { inFlight = i; }
             }
         }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
-            if (database is not null) await DropPostgresDatabase(database);
-        }
-    }
+        Assert.True(inFlight >= 8, $"the kill happened while pushing (in flight: {inFlight}, acknowledged: {acknowledged.Count} of {batches.Count})");
+        output.WriteLine($"{provider}: {acknowledged.Count} pushes acknowledged before the kill; push {inFlight} was in flight");
+        await AssertNothingAcknowledgedLost(folder, postgres, parts, batches, acknowledged, [inFlight]);
+    });
 
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgresql")]
-    public async Task Pushes_written_together_and_killed_lose_no_acknowledged_event(string provider)
+    public Task Pushes_written_together_and_killed_lose_no_acknowledged_event(string provider) => OnFreshStorage(provider, async (folder, postgres) =>
     {
         // Four clients push at once, so the server writes their batches in groups (one transaction and one commit
         // each); it is killed once eight pushes are acknowledged. Every acknowledged push must come back as duplicates,
         // and each push that was in flight must be stored whole or not at all, whichever group it was in.
+        var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 20, Seed = 12 }).ToList();
+        var parts = events.Chunk(500).ToList();
+        var batches = parts.Select(p => Ndjson(p)).ToList();
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var inFlight = new System.Collections.Concurrent.ConcurrentBag<int>();
+        using (var server = await ServerProcess.Start(folder, postgres))
+        {
+            var killed = 0;
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(client => Task.Run(async () =>
+            {
+                for (var i = client; i < batches.Count && Volatile.Read(ref killed) == 0; i += 4)
+                {
+                    try
+                    {
+                        var response = await server.Client.PostAsync("/api/v1/events", Content(batches[i]));
+                        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                        acknowledged.Add(i);
+                        if (acknowledged.Count >= 8 && Interlocked.Exchange(ref killed, 1) == 0) server.Kill();
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        inFlight.Add(i);
+                        return;
+                    }
+                }
+            })));
+        }
+        output.WriteLine($"{provider}: {acknowledged.Count} pushes acknowledged, {inFlight.Count} in flight at the kill");
+        Assert.True(acknowledged.Count >= 8 && acknowledged.Count < batches.Count, $"the kill happened while pushing ({acknowledged.Count} of {batches.Count} acknowledged)");
+        await AssertNothingAcknowledgedLost(folder, postgres, parts, batches, [.. acknowledged], [.. inFlight]);
+    });
+
+    /// <summary>
+    /// After the kill: a restarted server answers every acknowledged push sent again with duplicates only, stores each
+    /// push that was in flight whole or not at all (sent again, it is accepted whole or all duplicates), and then
+    /// reports exactly what <c>kefu report</c> says of all those pushes.
+    /// </summary>
+    private static async Task AssertNothingAcknowledgedLost(string folder, string? postgres, IReadOnlyList<ChatEvent[]> parts, IReadOnlyList<Batch> batches,
+        IReadOnlyCollection<int> acknowledged, IReadOnlyCollection<int> inFlight)
+    {
+        using var again = await ServerProcess.Start(folder, postgres);
+        foreach (var i in acknowledged)
+            Assert.Equal((0L, (long)batches[i].Count), await Push(again, batches[i]));
+        foreach (var i in inFlight)
+        {
+            var flight = await Push(again, batches[i]);
+            Assert.True(flight.Accepted == 0 || flight.Accepted == batches[i].Count, $"in-flight push {i} half stored: {flight.Accepted} of {batches[i].Count}");
+            Assert.Equal(batches[i].Count, flight.Accepted + flight.Duplicates);
+        }
+        var pushed = acknowledged.Concat(inFlight).Order().SelectMany(i => parts[i]).ToList();
+        var stored = await again.Client.GetStringAsync($"/api/v1/shops/{pushed[0].Shop}/report?by=day");
+        Assert.Equal(Expected(pushed), Normalise(stored));
+    }
+
+    /// <summary>Runs a test on an empty data folder (and an empty PostgreSQL database for "postgresql"), removed afterwards.</summary>
+    private async Task OnFreshStorage(string provider, Func<string, string?, Task> test)
+    {
         var folder = Path.Combine(Path.GetTempPath(), "kefu-kill-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         string? postgres = null, database = null;
@@ -115,50 +138,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         }
         try
         {
-            var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 20, Seed = 12 }).ToList();
-            var parts = events.Chunk(500).ToList();
-            var batches = parts.Select(p => Ndjson(p)).ToList();
-            var acknowledged = new System.Collections.Concurrent.ConcurrentBag<int>();
-            var inFlight = new System.Collections.Concurrent.ConcurrentBag<int>();
-            using (var server = await ServerProcess.Start(folder, postgres))
-            {
-                var killed = 0;
-                await Task.WhenAll(Enumerable.Range(0, 4).Select(client => Task.Run(async () =>
-                {
-                    for (var i = client; i < batches.Count && Volatile.Read(ref killed) == 0; i += 4)
-                    {
-                        try
-                        {
-                            var response = await server.Client.PostAsync("/api/v1/events", Content(batches[i]));
-                            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                            acknowledged.Add(i);
-                            if (acknowledged.Count >= 8 && Interlocked.Exchange(ref killed, 1) == 0) server.Kill();
-                        }
-                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                        {
-                            inFlight.Add(i);
-                            return;
-                        }
-                    }
-                })));
-            }
-            output.WriteLine($"{provider}: {acknowledged.Count} pushes acknowledged, {inFlight.Count} in flight at the kill");
-            Assert.True(acknowledged.Count >= 8 && acknowledged.Count < batches.Count, $"the kill happened while pushing ({acknowledged.Count} of {batches.Count} acknowledged)");
-
-            using var again = await ServerProcess.Start(folder, postgres);
-            foreach (var i in acknowledged)
-            {
-                var body = await Push(again, batches[i]);
-                Assert.Equal((0L, (long)batches[i].Count), body);
-            }
-            foreach (var i in inFlight)
-            {
-                var flight = await Push(again, batches[i]);
-                Assert.True(flight.Accepted == 0 || flight.Accepted == batches[i].Count, $"in-flight push {i} half stored: {flight.Accepted} of {batches[i].Count}");
-            }
-            var pushed = acknowledged.Concat(inFlight).Order().SelectMany(i => parts[i]).ToList();
-            var stored = await again.Client.GetStringAsync($"/api/v1/shops/{pushed[0].Shop}/report?by=day");
-            Assert.Equal(Expected(pushed), Normalise(stored));
+            await test(folder, postgres);
         }
         finally
         {

@@ -47,6 +47,17 @@ internal sealed class ApiKeyFilter : IEndpointFilter
 /// <summary>An error answer: one sentence saying what is wrong.</summary>
 internal sealed record ApiError(string Error);
 
+internal static class ShopEndpoints
+{
+    /// <summary>
+    /// The answers of a read under <c>/shops/{shop}</c> in the OpenAPI document: its JSON, or an <see cref="ApiError"/>
+    /// for a bad query (400), a shop the caller may not see (403) or one with nothing stored (404).
+    /// </summary>
+    public static RouteHandlerBuilder ProducesShopJson(this RouteHandlerBuilder endpoint) =>
+        endpoint.Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound);
+}
+
 /// <summary>Declares the bearer API key in the OpenAPI document, so the Scalar page can send it.</summary>
 internal sealed class BearerScheme : IOpenApiDocumentTransformer
 {

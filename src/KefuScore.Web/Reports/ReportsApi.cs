@@ -17,12 +17,10 @@ internal static class ReportsApi
     {
         api.MapGet("/shops/{shop}/report", Report)
             .WithName("ShopReport").WithSummary("Every metric and verdict of the shop per period (the JSON of kefu report)")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesShopJson();
         api.MapGet("/shops/{shop}/conversations/{id}/explain", Explain)
             .WithName("ExplainConversation").WithSummary("How each customer message of a conversation counted, and why (the JSON of kefu explain)")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesShopJson();
     }
 
     private static async Task<IResult> Report(HttpContext http, KefuDb db, string shop, string? profile, string? from, string? to, string? by, bool? agents, CancellationToken ct)

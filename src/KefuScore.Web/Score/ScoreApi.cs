@@ -19,13 +19,11 @@ internal static class ScoreApi
     {
         api.MapGet("/shops/{shop}/score", Score)
             .WithName("ShopScore").WithSummary("The experience score (体验分) with dimensions and indicators; diagnose=1 explains a change; history=1 gives one score a day")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesShopJson();
         api.MapPost("/shops/{shop}/reconcile", Reconcile)
             .WithName("ShopReconcile").WithSummary("The platform's daily figures (CSV body: date,metric,value) beside ours, with the difference")
             .Accepts<string>("text/csv")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesShopJson();
     }
 
     private static async Task<IResult> Score(HttpContext http, KefuDb db, string shop, string? profile, string? version, string? industry,

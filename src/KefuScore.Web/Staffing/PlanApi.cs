@@ -12,8 +12,7 @@ internal static class PlanApi
     {
         api.MapGet("/shops/{shop}/plan", Plan)
             .WithName("StaffingPlan").WithSummary("Forecast, agents per 15 minutes, roster, gap and the replayed rate for a date (the JSON of kefu plan)")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesShopJson();
     }
 
     private static async Task<IResult> Plan(HttpContext http, KefuDb db, string shop, string? date, string? target, string? profile,

@@ -31,8 +31,6 @@ internal sealed class ConversationCache(int capacity)
         return false;
     }
 
-    public bool Contains((string Shop, string Conversation) key) => _entries.ContainsKey(key);
-
     public void Put((string Shop, string Conversation) key, Entry entry)
     {
         if (capacity <= 0) return;

@@ -16,9 +16,10 @@ namespace KefuScore.Web.Tests;
 
 /// <summary>
 /// Roles through pages, exports and the API: an agent sees their own figures in their own shop and nothing else; a
-/// supervisor sees the shops assigned; a signed-in cookie never pushes events.
+/// supervisor sees the shops assigned; a signed-in cookie never pushes events. The server's clock stands in the
+/// simulated month (November 2026), since the pages open on the current month.
 /// </summary>
-public sealed partial class DashboardAccessTests(KefuServer server) : IClassFixture<KefuServer>
+public sealed partial class DashboardAccessTests(KefuServerAtMondayNoon server) : IClassFixture<KefuServerAtMondayNoon>
 {
     private const string Password = "dashboard-test-password";
 

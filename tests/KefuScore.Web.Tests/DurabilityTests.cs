@@ -29,25 +29,27 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     public Task A_killed_server_loses_no_acknowledged_event(string provider) => OnFreshStorage(provider, async (folder, postgres) =>
     {
         var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 20, Seed = 11 }).ToList();
-        // Eight small pushes, then one push with everything else (about 30,000 events), killed on its way: sending,
-        // parsing and writing it takes long enough that the kill lands in the middle of it (3 days' worth, 4,000
-        // events, was stored within the 30 ms once ingestion got faster).
+        // Eight small pushes, then one push with everything else (about 30,000 events), killed on its way: parsing
+        // and writing it takes long enough that a kill 30 ms after its body is sent lands in the middle of it (3 days'
+        // worth, 4,000 events, was stored within the 30 ms once ingestion got faster).
         var parts = events.Take(8 * BatchSize).Chunk(BatchSize).Append(events.Skip(8 * BatchSize).ToArray()).ToList();
         var batches = parts.Select(b => Ndjson(b)).ToList();
 
         var acknowledged = new List<int>();
         var inFlight = -1;
+        Thread? killer = null;
         using (var server = await ServerProcess.Start(folder, postgres))
         {
             for (var i = 0; i < batches.Count && inFlight < 0; i++)
             {
-                var push = server.Client.PostAsync("/api/v1/events", Content(batches[i]));
-                // Kill while the 8th push is on its way: the server may or may not have committed it.
-                if (i == 8)
+                // The last push is killed 30 ms after its whole body has been sent, by a thread of its own: a timer on a
+                // thread pool busy with the other test assemblies once fired only after the server had answered.
+                HttpContent content = i < 8 ? Content(batches[i]) : new SentContent(batches[i], () =>
                 {
-                    await Task.Delay(30);
-                    server.Kill();
-                }
+                    killer = new Thread(() => { Thread.Sleep(30); server.Kill(); }) { IsBackground = true };
+                    killer.Start();
+                });
+                var push = server.Client.PostAsync("/api/v1/events", content);
                 try
                 {
                     var response = await push;
@@ -57,6 +59,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
                 catch (HttpRequestException) { inFlight = i; }
                 catch (TaskCanceledException) { inFlight = i; }
             }
+            killer?.Join();
         }
         Assert.True(inFlight >= 8, $"the kill happened while pushing (in flight: {inFlight}, acknowledged: {acknowledged.Count} of {batches.Count})");
         output.WriteLine($"{provider}: {acknowledged.Count} pushes acknowledged before the kill; push {inFlight} was in flight");
@@ -158,6 +161,32 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     }
 
     private static StringContent Content(Batch b) => new(b.Text, Encoding.UTF8, "application/x-ndjson");
+
+    /// <summary>A push's body that calls <paramref name="sent"/> once all of it has been written to the connection.</summary>
+    private sealed class SentContent : HttpContent
+    {
+        private readonly byte[] _body;
+        private readonly Action _sent;
+
+        public SentContent(Batch b, Action sent)
+        {
+            (_body, _sent) = (Encoding.UTF8.GetBytes(b.Text), sent);
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson") { CharSet = "utf-8" };
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(_body);
+            await stream.FlushAsync();
+            _sent();
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _body.Length;
+            return true;
+        }
+    }
 
     private static async Task<(long Accepted, long Duplicates)> Push(ServerProcess server, Batch batch)
     {

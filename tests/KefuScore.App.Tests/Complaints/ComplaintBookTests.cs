@@ -40,10 +40,9 @@ public sealed class ComplaintBookTests(ITestOutputHelper output)
         return chat;
     }
 
-    private static async Task<TestDatabase?> Shop(string provider, ITestOutputHelper output)
+    private static async Task<TestDatabase> Shop(string provider, ITestOutputHelper output)
     {
         var db = await TestDatabase.Create(provider, output);
-        if (db is null) return null;
         await db.Store.Ingest(Events());
         await using var context = db.Open();
         ShopSettings.Check(ShopSettings.Calendar, Weekdays, "test");
@@ -51,12 +50,11 @@ public sealed class ComplaintBookTests(ITestOutputHelper output)
         return db;
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Providers))]
     public async Task A_complaint_event_becomes_an_open_complaint_with_its_conversation_and_findings(string provider)
     {
         await using var db = await Shop(provider, output);
-        if (db is null) return;
         await using var context = db.Open();
 
         var (list, escalated) = await ComplaintBook.List(context, "s1", T("2026-11-20T17:30:00+08:00"));
@@ -78,12 +76,11 @@ public sealed class ComplaintBookTests(ITestOutputHelper output)
         Assert.Equal("全网最低、绝对", finding.Detail);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Providers))]
     public async Task Moves_notes_and_escalation_are_stored(string provider)
     {
         await using var db = await Shop(provider, output);
-        if (db is null) return;
         await using var context = db.Open();
         var id = (await ComplaintBook.List(context, "s1", T("2026-11-20T17:30:00+08:00"))).Complaints[0].Row.Id;
 
@@ -112,12 +109,11 @@ public sealed class ComplaintBookTests(ITestOutputHelper output)
         Assert.Equal(("investigating", "resolved"), (resolved.Notes[^1].FromState, resolved.Notes[^1].ToState));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Providers))]
     public async Task A_complaint_made_by_hand_needs_a_known_category_and_a_conversation_or_order(string provider)
     {
         await using var db = await Shop(provider, output);
-        if (db is null) return;
         await using var context = db.Open();
         var now = T("2026-11-24T09:00:00+08:00");
 

@@ -23,7 +23,7 @@ public sealed class AccountsTests(ITestOutputHelper output)
         await using var db = await TestDatabase.Create("sqlite", output);
         var all = Accounts.NewKey();
         var some = Accounts.NewKey();
-        await using var context = db!.Open();
+        await using var context = db.Open();
         await Accounts.AddKey(context, "all", all, null, 0);
         await Accounts.AddKey(context, "s1 only", some, ["s1"], 0);
 

@@ -6,13 +6,12 @@ namespace KefuScore.App.Tests.Storage;
 
 public sealed class SchemaTests(ITestOutputHelper output)
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
     public async Task A_version_1_database_gets_the_missing_tables_and_keeps_its_events(string provider)
     {
         await using var db = await TestDatabase.Create(provider, output);
-        if (db is null) return;
         await db.Store.Ingest(KefuScore.Tests.Chat.On("2026-11-20").Customer("10:00:00").Agent("10:01:00").Events);
         // Make it look like a database written before version 2: a table version 2 has is missing.
         await using (var context = db.Open())

@@ -57,6 +57,30 @@ public sealed class TrainingAndReviewTests(ITestOutputHelper output)
 
     [SkippableTheory]
     [MemberData(nameof(Providers))]
+    public async Task Inspection_covers_the_conversations_that_begin_in_the_period_and_only_those(string provider)
+    {
+        await using var db = await Shop(provider, output);
+        // Begun on the 19th at 23:50 and answered rudely on the 20th after midnight: it began before the period.
+        // Begun on the 21st at 00:00:00 exactly: after it. c1–c3 began on the 20th.
+        await db.Store.Ingest(Chat.On("2026-11-19", conversation: "before", customer: "u4").Customer("23:50:00", "在吗")
+            .Then("2026-11-20").Agent("00:10:00", "a2", "你自己看").Events
+            .Concat(Chat.On("2026-11-21", conversation: "after", customer: "u5").Customer("00:00:00", "在吗").Agent("00:00:30", "a2", "你自己看").Events)
+            .ToList());
+        await using var context = db.Open();
+
+        var (inspection, events) = await ReviewBook.Inspect(context, "s1", new DateOnly(2026, 11, 20), new DateOnly(2026, 11, 20), CancellationToken.None);
+
+        Assert.Equal(["c1", "c2", "c3"], events.Select(e => e.Conversation).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["c1", "c3"], inspection.Findings.Select(f => f.Conversation).Distinct().Order(StringComparer.Ordinal));
+        // The 19th alone holds "before" whole (its rude reply too); the 21st holds "after".
+        var (day19, _) = await ReviewBook.Inspect(context, "s1", new DateOnly(2026, 11, 19), new DateOnly(2026, 11, 19), CancellationToken.None);
+        var (day21, _) = await ReviewBook.Inspect(context, "s1", new DateOnly(2026, 11, 21), new DateOnly(2026, 11, 21), CancellationToken.None);
+        Assert.Equal(["before"], day19.Findings.Select(f => f.Conversation).Distinct());
+        Assert.Equal(["after"], day21.Findings.Select(f => f.Conversation).Distinct());
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Providers))]
     public async Task The_review_sample_is_drawn_once_and_keeps_the_reviewers_verdicts(string provider)
     {
         await using var db = await Shop(provider, output);

@@ -6,7 +6,6 @@ using KefuScore.App.Yaml;
 using KefuScore.Engine.Events;
 using KefuScore.Tests;
 using Microsoft.EntityFrameworkCore;
-using Xunit.Abstractions;
 
 namespace KefuScore.App.Tests.Complaints;
 
@@ -14,7 +13,7 @@ namespace KefuScore.App.Tests.Complaints;
 /// Complaints in storage. The shop's calendar: weekdays 09:00–18:00 in Shanghai; built-in limits (attitude: respond
 /// 2 h, resolve 24 h; escalation 0 / 2 h / 8 h). 2026-11-20 is a Friday.
 /// </summary>
-public sealed class ComplaintBookTests(ITestOutputHelper output)
+public sealed class ComplaintBookTests
 {
     public static TheoryData<string> Providers => new() { "sqlite", "postgres" };
 
@@ -40,9 +39,9 @@ public sealed class ComplaintBookTests(ITestOutputHelper output)
         return chat;
     }
 
-    private static async Task<TestDatabase> Shop(string provider, ITestOutputHelper output)
+    private static async Task<TestDatabase> Shop(string provider)
     {
-        var db = await TestDatabase.Create(provider, output);
+        var db = await TestDatabase.Create(provider);
         await db.Store.Ingest(Events());
         await using var context = db.Open();
         ShopSettings.Check(ShopSettings.Calendar, Weekdays, "test");
@@ -54,7 +53,7 @@ public sealed class ComplaintBookTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task A_complaint_event_becomes_an_open_complaint_with_its_conversation_and_findings(string provider)
     {
-        await using var db = await Shop(provider, output);
+        await using var db = await Shop(provider);
         await using var context = db.Open();
 
         var (list, escalated) = await ComplaintBook.List(context, "s1", T("2026-11-20T17:30:00+08:00"));
@@ -80,7 +79,7 @@ public sealed class ComplaintBookTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task Moves_notes_and_escalation_are_stored(string provider)
     {
-        await using var db = await Shop(provider, output);
+        await using var db = await Shop(provider);
         await using var context = db.Open();
         var id = (await ComplaintBook.List(context, "s1", T("2026-11-20T17:30:00+08:00"))).Complaints[0].Row.Id;
 
@@ -113,7 +112,7 @@ public sealed class ComplaintBookTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task A_complaint_made_by_hand_needs_a_known_category_and_a_conversation_or_order(string provider)
     {
-        await using var db = await Shop(provider, output);
+        await using var db = await Shop(provider);
         await using var context = db.Open();
         var now = T("2026-11-24T09:00:00+08:00");
 

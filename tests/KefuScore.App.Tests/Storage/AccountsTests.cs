@@ -1,10 +1,9 @@
 using KefuScore.App.Storage;
 using Microsoft.EntityFrameworkCore;
-using Xunit.Abstractions;
 
 namespace KefuScore.App.Tests.Storage;
 
-public sealed class AccountsTests(ITestOutputHelper output)
+public sealed class AccountsTests
 {
     [Fact]
     public void A_password_verifies_and_a_wrong_one_does_not()
@@ -20,7 +19,7 @@ public sealed class AccountsTests(ITestOutputHelper output)
     [Fact]
     public async Task A_key_is_stored_hashed_and_grants_its_shops()
     {
-        await using var db = await TestDatabase.Create("sqlite", output);
+        await using var db = await TestDatabase.Create("sqlite");
         var all = Accounts.NewKey();
         var some = Accounts.NewKey();
         await using var context = db.Open();

@@ -6,11 +6,10 @@ using KefuScore.Engine.Events;
 using KefuScore.Engine.Reports;
 using KefuScore.Engine.Simulation;
 using Microsoft.EntityFrameworkCore;
-using Xunit.Abstractions;
 
 namespace KefuScore.App.Tests.Storage;
 
-public sealed class EventStoreTests(ITestOutputHelper output)
+public sealed class EventStoreTests
 {
     public static TheoryData<string> Providers => new() { "sqlite", "postgres" };
 
@@ -18,7 +17,7 @@ public sealed class EventStoreTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task Stored_report_equals_kefu_report_over_shuffled_batches(string provider)
     {
-        await using var db = await TestDatabase.Create(provider, output);
+        await using var db = await TestDatabase.Create(provider);
         var events = Simulator.Generate(new SimulationOptions { Shops = 2, Days = 3, Seed = 7 }).ToList();
         var shuffled = events.ToArray();
         new Random(11).Shuffle(shuffled);
@@ -57,7 +56,7 @@ public sealed class EventStoreTests(ITestOutputHelper output)
         var results = new List<(List<string> Facts, List<string> Rollups)>();
         foreach (var (capacity, open, oneTransaction) in new[] { (0, 50_000, false), (7, 50_000, false), (100_000, 50_000, false), (0, 5, true) })
         {
-            await using var db = await TestDatabase.Create(provider, output);
+            await using var db = await TestDatabase.Create(provider);
             using var store = new EventStore(db.Options) { CachedConversations = capacity, OpenConversations = open };
             if (oneTransaction)
             {
@@ -88,7 +87,7 @@ public sealed class EventStoreTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task Shops_that_number_ids_and_conversations_alike_stay_apart(string provider)
     {
-        await using var db = await TestDatabase.Create(provider, output);
+        await using var db = await TestDatabase.Create(provider);
         // Both shops have a conversation c1 and a message m1; s1's is answered at once, s2's not yet.
         using var cold = new EventStore(db.Options) { CachedConversations = 0 }; // every lookup goes to the database
         await cold.Ingest([Customer("m1", "10:00:00"), Agent("m2", "10:01:00"), Customer("m1", "10:00:00", shop: "s2")]);
@@ -111,7 +110,7 @@ public sealed class EventStoreTests(ITestOutputHelper output)
     [Fact]
     public async Task A_write_by_another_store_in_between_is_not_hidden_by_the_cache()
     {
-        await using var db = await TestDatabase.Create("sqlite", output);
+        await using var db = await TestDatabase.Create("sqlite");
         using var other = new EventStore(db.Options);
         await db.Store.Ingest([Customer("m1", "10:00:00")]);          // db.Store now remembers c1
         await other.Ingest([Agent("m2", "10:01:00")]);                 // another process answers it
@@ -135,7 +134,7 @@ public sealed class EventStoreTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task Report_under_another_profile_folds_the_stored_events(string provider)
     {
-        await using var db = await TestDatabase.Create(provider, output);
+        await using var db = await TestDatabase.Create(provider);
         var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 2, Seed = 3 }).ToList();
         await db.Store.Ingest(events);
 
@@ -151,7 +150,7 @@ public sealed class EventStoreTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task Repeated_ids_are_duplicates_in_the_batch_and_across_batches(string provider)
     {
-        await using var db = await TestDatabase.Create(provider, output);
+        await using var db = await TestDatabase.Create(provider);
         var first = await db.Store.Ingest([Customer("m1", "10:00:00"), Customer("m1", "10:00:05"), Agent("m2", "10:01:00")]);
         var second = await db.Store.Ingest([Agent("m2", "10:01:00"), Customer("m3", "10:02:00"), Customer("m3", "10:02:00", shop: "s2")]);
 
@@ -169,7 +168,7 @@ public sealed class EventStoreTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task A_late_reply_recomputes_exactly_its_conversation(string provider)
     {
-        await using var db = await TestDatabase.Create(provider, output);
+        await using var db = await TestDatabase.Create(provider);
         await db.Store.Ingest([Customer("m1", "10:00:00"), Agent("m2", "10:05:00"), Customer("x1", "11:00:00", conversation: "c2")]);
         var before = await Facts(db, "c2");
         Assert.Equal((0, 2), await Rate(db, "2026-11-20"));
@@ -192,7 +191,7 @@ public sealed class EventStoreTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task Concurrent_writers_to_one_conversation_lose_nothing(string provider)
     {
-        await using var db = await TestDatabase.Create(provider, output);
+        await using var db = await TestDatabase.Create(provider);
         // Two stores (two servers on one database) and many small batches of the same conversation at once.
         using var other = new EventStore(db.Options);
         var events = Enumerable.Range(0, 40).Select(i => i % 2 == 0
@@ -211,7 +210,7 @@ public sealed class EventStoreTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task Batches_written_together_keep_their_own_answers_and_failures(string provider)
     {
-        await using var db = await TestDatabase.Create(provider, output);
+        await using var db = await TestDatabase.Create(provider);
         // Shop "bad" is kept under a profile that cannot be compiled, so any batch with a conversation of it fails.
         await using (var context = db.Open())
         {
@@ -246,7 +245,7 @@ public sealed class EventStoreTests(ITestOutputHelper output)
     [Fact]
     public async Task A_batch_left_uncommitted_stores_nothing()
     {
-        await using var db = await TestDatabase.Create("sqlite", output);
+        await using var db = await TestDatabase.Create("sqlite");
         await using (var batch = await db.Store.Begin())
         {
             await batch.Append([Customer("m1", "10:00:00"), Agent("m2", "10:01:00")]);
@@ -264,7 +263,7 @@ public sealed class EventStoreTests(ITestOutputHelper output)
     {
         // The row writers bind each column themselves (SQLite by position, PostgreSQL by COPY order), so a swap of two
         // columns of the same type would only show here: every field gets a value no other field has.
-        await using var db = await TestDatabase.Create(provider, output);
+        await using var db = await TestDatabase.Create(provider);
         var odd = new ChatEvent
         {
             Type = EventType.Rating, Id = "id-1", Shop = "s9", At = new DateTimeOffset(2026, 11, 20, 10, 0, 7, TimeSpan.FromHours(5.75)),

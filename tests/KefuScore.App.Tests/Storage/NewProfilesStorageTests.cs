@@ -5,20 +5,19 @@ using KefuScore.App.Storage;
 using KefuScore.Engine.Profiles;
 using KefuScore.Engine.Reports;
 using KefuScore.Engine.Simulation;
-using Xunit.Abstractions;
 
 namespace KefuScore.App.Tests.Storage;
 
 /// <summary>Shops kept under jd, pinduoduo or kuaishou-2021: stored per-conversation facts equal `kefu report` (sessions, buyer-days).</summary>
-public sealed class NewProfilesStorageTests(ITestOutputHelper output)
+public sealed class NewProfilesStorageTests
 {
-    [SkippableTheory]
+    [Theory]
     [InlineData("jd")]
     [InlineData("pinduoduo")]
     [InlineData("kuaishou-2021")]
     public async Task Stored_report_under_the_shops_profile_equals_kefu_report_over_shuffled_batches(string id)
     {
-        await using var db = await TestDatabase.Create("sqlite", output);
+        await using var db = await TestDatabase.Create("sqlite");
         using var store = new EventStore(db.Options) { NewShopProfile = id };
         var events = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 3, Seed = 5 }).ToList();
         var shuffled = events.ToArray();

@@ -1,17 +1,16 @@
 using KefuScore.App.Storage;
 using Microsoft.EntityFrameworkCore;
-using Xunit.Abstractions;
 
 namespace KefuScore.App.Tests.Storage;
 
-public sealed class SchemaTests(ITestOutputHelper output)
+public sealed class SchemaTests
 {
     [SkippableTheory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
     public async Task A_version_1_database_gets_the_missing_tables_and_keeps_its_events(string provider)
     {
-        await using var db = await TestDatabase.Create(provider, output);
+        await using var db = await TestDatabase.Create(provider);
         await db.Store.Ingest(KefuScore.Tests.Chat.On("2026-11-20").Customer("10:00:00").Agent("10:01:00").Events);
         // Make it look like a database written before version 2: a table version 2 has is missing.
         await using (var context = db.Open())

@@ -1,6 +1,5 @@
 using KefuScore.App.Storage;
 using Microsoft.EntityFrameworkCore;
-using Xunit.Abstractions;
 
 namespace KefuScore.App.Tests.Storage;
 
@@ -31,7 +30,7 @@ public sealed class TestDatabase : IAsyncDisposable
     /// The database for <paramref name="provider"/> ("sqlite" or "postgres"). When PostgreSQL is not configured the test
     /// is skipped, saying why (so its tests are [SkippableTheory]); under CI=true a missing PostgreSQL fails it instead.
     /// </summary>
-    public static async Task<TestDatabase> Create(string provider, ITestOutputHelper output)
+    public static async Task<TestDatabase> Create(string provider)
     {
         var folder = Path.Combine(Path.GetTempPath(), "kefu-store-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);

@@ -4,7 +4,6 @@ using KefuScore.App.Review;
 using KefuScore.App.Tests.Storage;
 using KefuScore.App.Training;
 using KefuScore.Engine.Events;
-using Xunit.Abstractions;
 
 namespace KefuScore.App.Tests.Training;
 
@@ -12,7 +11,7 @@ namespace KefuScore.App.Tests.Training;
 /// Friday 2026-11-20 in Shanghai: a1 makes an absolute claim in c1 and answers c2 politely; a2 is rude in c3 and
 /// complained about for attitude.
 /// </summary>
-public sealed class TrainingAndReviewTests(ITestOutputHelper output)
+public sealed class TrainingAndReviewTests
 {
     public static TheoryData<string> Providers => new() { "sqlite", "postgres" };
 
@@ -20,9 +19,9 @@ public sealed class TrainingAndReviewTests(ITestOutputHelper output)
 
     private static long Ticks(string s) => T(s).UtcTicks;
 
-    private static async Task<TestDatabase> Shop(string provider, ITestOutputHelper output)
+    private static async Task<TestDatabase> Shop(string provider)
     {
-        var db = await TestDatabase.Create(provider, output);
+        var db = await TestDatabase.Create(provider);
         var events = Chat.On("2026-11-20", conversation: "c1").Customer("10:00:00", "好用吗").Agent("10:00:20", "a1", "亲,这是全网最好的").Events
             .Concat(Chat.On("2026-11-20", conversation: "c2", customer: "u2").Customer("11:00:00", "发货了吗").Agent("11:00:20", "a1", "亲,今天发").Events)
             .Concat(Chat.On("2026-11-20", conversation: "c3", customer: "u3").Customer("12:00:00", "怎么还没到").Agent("12:00:20", "a2", "您好,你自己看物流").Events)
@@ -36,7 +35,7 @@ public sealed class TrainingAndReviewTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task Suggestions_follow_findings_and_complaints_and_skip_courses_already_done(string provider)
     {
-        await using var db = await Shop(provider, output);
+        await using var db = await Shop(provider);
         await using var context = db.Open();
         await TrainingBook.Add(context, "s1", "a2", "emotions", "done", T("2026-11-20T18:00:00+08:00"), 92, "线下课");
 
@@ -59,7 +58,7 @@ public sealed class TrainingAndReviewTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task Inspection_covers_the_conversations_that_begin_in_the_period_and_only_those(string provider)
     {
-        await using var db = await Shop(provider, output);
+        await using var db = await Shop(provider);
         // Begun on the 19th at 23:50 and answered rudely on the 20th after midnight: it began before the period.
         // Begun on the 21st at 00:00:00 exactly: after it. c1–c3 began on the 20th.
         await db.Store.Ingest(Chat.On("2026-11-19", conversation: "before", customer: "u4").Customer("23:50:00", "在吗")
@@ -83,7 +82,7 @@ public sealed class TrainingAndReviewTests(ITestOutputHelper output)
     [MemberData(nameof(Providers))]
     public async Task The_review_sample_is_drawn_once_and_keeps_the_reviewers_verdicts(string provider)
     {
-        await using var db = await Shop(provider, output);
+        await using var db = await Shop(provider);
         await using var context = db.Open();
         var day = new DateOnly(2026, 11, 20);
 

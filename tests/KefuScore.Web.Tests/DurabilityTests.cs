@@ -44,7 +44,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             {
                 // The last push is killed 30 ms after its whole body has been sent, by a thread of its own: a timer on a
                 // thread pool busy with the other test assemblies once fired only after the server had answered.
-                HttpContent content = i < 8 ? Content(batches[i]) : new SentContent(batches[i], () =>
+                HttpContent content = i < batches.Count - 1 ? Content(batches[i]) : new SentContent(batches[i], () =>
                 {
                     killer = new Thread(() => { Thread.Sleep(30); server.Kill(); }) { IsBackground = true };
                     killer.Start();

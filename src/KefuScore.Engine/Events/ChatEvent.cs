@@ -12,11 +12,19 @@ public enum MessageKind : byte { Text, Image, Card, Welcome, Auto, Assist }
 /// <summary>满意 / 一般 / 不满意 (失望): a rating's level once the profile has mapped stars.</summary>
 public enum Satisfaction : byte { None, Satisfied, Neutral, Dissatisfied }
 
+/// <summary>What reply matching needs to know of an event, whether a full event or the engine's slim copy.</summary>
+public interface IConversationEvent
+{
+    long Ticks { get; }
+    bool IsCustomerMessage { get; }
+    bool IsHumanReply { get; }
+}
+
 /// <summary>
 /// One event of the interchange format (SPEC §3). Field meanings depend on <see cref="Type"/>;
 /// fields a type does not use are null. Instances are immutable once built.
 /// </summary>
-public sealed class ChatEvent
+public sealed class ChatEvent : IConversationEvent
 {
     public required EventType Type { get; init; }
     public required string Id { get; init; }

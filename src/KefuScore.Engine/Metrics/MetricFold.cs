@@ -55,10 +55,15 @@ public sealed class MetricFold
             System.Buffers.ArrayPool<SlimEvent>.Shared.Return(Events);
         }
         public long LastTicks = long.MinValue;
+        /// <summary>The newest customer message and human reply: a customer is waiting while the first is the later.</summary>
+        public long LastCustomer = long.MinValue, LastReply = long.MinValue;
+        public bool Waiting => LastCustomer > LastReply;
         /// <summary>The expiry slot this conversation is filed under; older filings of it are stale.</summary>
         public long Slot = long.MinValue;
     }
 
+    /// <summary>The slot of a conversation that is filed nowhere: idle, with a customer waiting.</summary>
+    private const long Parked = long.MaxValue;
     private static readonly long ScanEvery = TimeSpan.FromMinutes(10).Ticks;
     private readonly Dictionary<ConversationKey, OpenConversation> _open = [];
     /// <summary>Open conversations filed by the slot in which they may expire, so a scan touches only what is due.</summary>
@@ -122,9 +127,11 @@ public sealed class MetricFold
                 if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
             }
             open!.Add(new SlimEvent(e));
-            if (ticks > open.LastTicks)
+            if (e.IsCustomerMessage && ticks > open.LastCustomer) open.LastCustomer = ticks;
+            else if (e.IsHumanReply && ticks > open.LastReply) open.LastReply = ticks;
+            if (ticks > open.LastTicks || open.Slot == Parked)
             {
-                open.LastTicks = ticks;
+                if (ticks > open.LastTicks) open.LastTicks = ticks;
                 if (_lateness is not null) File(key, open);
             }
         }
@@ -166,7 +173,13 @@ public sealed class MetricFold
             foreach (var key in keys)
             {
                 if (!_open.TryGetValue(key, out var open) || open.Slot != _oldestSlot) continue; // closed, or filed later
-                if (open.LastTicks + _idleClose < watermark)
+                if (open.LastTicks + _idleClose < watermark && open.Waiting)
+                {
+                    // A customer still waits: the reply may come days later and must be matched (SPEC §4). Parked
+                    // until its next event; a conversation that never hears back is analysed at Finish.
+                    open.Slot = Parked;
+                }
+                else if (open.LastTicks + _idleClose < watermark)
                 {
                     Close(key, open, facts);
                     _open.Remove(key);
@@ -224,47 +237,34 @@ public sealed class MetricFold
     }
 }
 
-/// <summary>Splits a conversation's sorted events into stretches: a silence longer than the idle close starts a new one.</summary>
+/// <summary>
+/// Splits a conversation's sorted events into stretches that can be analysed apart: a silence longer than the idle
+/// close starts a new stretch, but only where nobody is waiting for a reply. SPEC §4: a valid reply may come on a
+/// later day and its full delay counts, so a customer still waiting keeps the stretch open however long the silence
+/// (a profile that closes items or sessions sooner says so in its own rules). With nobody waiting, a cut after a
+/// silence of at least a day changes no number: per-day items fall on different days either side of it.
+/// </summary>
 public static class Stretches
 {
     public readonly record struct Range(int Start, int Length);
 
-    public static List<Range> Split(ReadOnlySpan<ChatEvent> sorted, long idleCloseTicks)
-    {
-        var ticks = new long[sorted.Length];
-        for (var i = 0; i < sorted.Length; i++) ticks[i] = sorted[i].Ticks;
-        return Split(ticks, idleCloseTicks);
-    }
-
-    public static List<Range> Split(ReadOnlySpan<SlimEvent> sorted, long idleCloseTicks)
+    public static List<Range> Split<T>(ReadOnlySpan<T> sorted, long idleCloseTicks) where T : IConversationEvent
     {
         var result = new List<Range>(1);
         var start = 0;
-        for (var i = 1; i < sorted.Length; i++)
+        var waiting = false;
+        for (var i = 0; i < sorted.Length; i++)
         {
-            if (sorted[i].Ticks - sorted[i - 1].Ticks > idleCloseTicks)
+            ref readonly var e = ref sorted[i];
+            if (i > 0 && !waiting && e.Ticks - sorted[i - 1].Ticks > idleCloseTicks)
             {
                 result.Add(new Range(start, i - start));
                 start = i;
             }
+            if (e.IsCustomerMessage) waiting = true;
+            else if (e.IsHumanReply) waiting = false;
         }
         if (sorted.Length > 0) result.Add(new Range(start, sorted.Length - start));
-        return result;
-    }
-
-    private static List<Range> Split(ReadOnlySpan<long> ticks, long idleCloseTicks)
-    {
-        var result = new List<Range>(1);
-        var start = 0;
-        for (var i = 1; i < ticks.Length; i++)
-        {
-            if (ticks[i] - ticks[i - 1] > idleCloseTicks)
-            {
-                result.Add(new Range(start, i - start));
-                start = i;
-            }
-        }
-        if (ticks.Length > 0) result.Add(new Range(start, ticks.Length - start));
         return result;
     }
 }

@@ -7,7 +7,7 @@ namespace KefuScore.Engine.Metrics;
 /// keeping full events (texts included) would push millions of objects through every garbage-collector generation,
 /// while a list of these is one object per conversation. Shop and conversation are the caller's.
 /// </summary>
-public readonly struct SlimEvent
+public readonly struct SlimEvent : IConversationEvent
 {
     private readonly byte _action;
 

@@ -27,15 +27,6 @@ public sealed class FoldTests
     }
 
     [Fact]
-    public void A_silence_longer_than_the_idle_close_leaves_the_earlier_message_unanswered()
-    {
-        var profile = TestProfiles.Everything(idleClose: TimeSpan.FromHours(1));
-        var chat = Chat.On("2026-11-20").Customer("10:00:00").Agent("11:00:01");
-        var report = KefuScore.Engine.Reports.ReportBuilder.Build(profile, Run.Fold(profile, chat.Events), new KefuScore.Engine.Reports.ReportRequest());
-        Assert.Equal(1L, report.Period("2026-11-20").Metric("unanswered").Cell.Count);
-    }
-
-    [Fact]
     public void A_rating_is_credited_to_the_last_agent_who_replied_before_it()
     {
         var chat = Chat.On("2026-11-20").Customer("10:00:00").Agent("10:01:00", agent: "a1").Agent("10:02:00", agent: "a2").Rating("10:05:00", stars: 5);

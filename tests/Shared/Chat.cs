@@ -62,6 +62,13 @@ public sealed class Chat
         return this;
     }
 
+    /// <summary>An <c>agent_status</c> event of the shop (it belongs to no conversation).</summary>
+    public Chat Status(string time, string agent, string status, int capacity = 0, string? id = null)
+    {
+        _events.Add(new ChatEvent { Type = EventType.AgentStatus, Id = id ?? NextId("st"), Shop = Shop, At = At(time), Agent = agent, Status = status, Capacity = capacity });
+        return this;
+    }
+
     public Chat Session(string time, string action, string? agent = null, string? id = null)
     {
         _events.Add(new ChatEvent { Type = EventType.Session, Id = id ?? NextId("e"), Shop = Shop, At = At(time), Conversation = Conversation, Action = action, Agent = agent });

@@ -9,6 +9,7 @@ public static partial class ProfileLoader
     [
         "id", "names", "kind", "unit", "hours", "within", "first_only", "session_rule", "accept_assist", "exclude_bot_only",
         "close_at_day_end", "per_account", "cap", "unanswered_as", "levels", "of", "reason", "exclude_leave_messages",
+        "rated_by",
     ];
 
     private static readonly string[] ComparisonKeys = ["below", "at_most", "above", "at_least"];
@@ -52,6 +53,13 @@ public static partial class ProfileLoader
             _ => null,
         };
         if (rule is null) errors.Add(new ProfileError($"{path}.session_rule", $"'{ruleText}' is not average_round_wait, every_round or first_round"));
+        var ratedByText = r.String(m, path, "rated_by");
+        RatedBy? ratedBy = ratedByText switch
+        {
+            null or "any" => RatedBy.Any, "stars" => RatedBy.Stars, "satisfaction" => RatedBy.Satisfaction,
+            _ => null,
+        };
+        if (ratedBy is null) errors.Add(new ProfileError($"{path}.rated_by", $"'{ratedByText}' is not any, stars or satisfaction"));
         if (id is null || kind is null) return null;
         return new MetricDefinition
         {
@@ -62,7 +70,7 @@ public static partial class ProfileLoader
             PerAccount = r.Bool(m, path, "per_account"), CapSeconds = r.Duration(m, path, "cap")?.TotalSeconds,
             UnansweredAsSeconds = r.Duration(m, path, "unanswered_as")?.TotalSeconds,
             Levels = r.Levels(m, path, "levels"), Of = r.Levels(m, path, "of"), Reason = r.String(m, path, "reason"),
-            ExcludeLeaveMessages = r.Bool(m, path, "exclude_leave_messages"), Path = path,
+            ExcludeLeaveMessages = r.Bool(m, path, "exclude_leave_messages"), RatedBy = ratedBy ?? RatedBy.Any, Path = path,
         };
     }
 

@@ -318,6 +318,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             var inserted = await Rows.InsertNewEvents(events, ct);
             long accepted = 0;
             var loose = new List<ChatEvent>();
+            Dictionary<string, long>? statuses = null;
             for (var i = 0; i < events.Count; i++)
             {
                 if (!inserted[i]) continue;
@@ -334,7 +335,13 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                     open.Touched = ++_touches;
                 }
                 else if (e.Type == EventType.Rating) loose.Add(e);
+                else if (e.Type == EventType.AgentStatus && _store._profiles(_shopProfiles[e.Shop]).AsksPresence)
+                {
+                    statuses ??= new(StringComparer.Ordinal);
+                    statuses[e.Shop] = Math.Min(statuses.GetValueOrDefault(e.Shop, long.MaxValue), e.Ticks);
+                }
             }
+            if (statuses is not null) await RedrawAfterStatuses(statuses, ct);
             // A rating outside any conversation gives its facts at once and never needs them recomputed.
             if (loose.Count > 0)
             {
@@ -364,14 +371,15 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         /// when it holds them, as new when the database has no event of theirs (an index probe each on SQLite, one
         /// array query on PostgreSQL), else to be read back when analysed.
         /// </summary>
-        private async Task OpenConversations(IReadOnlyList<ChatEvent> events, CancellationToken ct)
+        private Task OpenConversations(IReadOnlyList<ChatEvent> events, CancellationToken ct) =>
+            OpenConversations(events.Where(InConversation).Select(e => (e.Shop, e.Conversation!)), ct);
+
+        private async Task OpenConversations(IEnumerable<(string Shop, string Conversation)> keys, CancellationToken ct)
         {
             var cache = _store.Cache;
             var unseen = new List<(string Shop, string Conversation)>();
-            foreach (var e in events)
+            foreach (var key in keys)
             {
-                if (!InConversation(e)) continue;
-                var key = (e.Shop, e.Conversation!);
                 if (_open.ContainsKey(key)) continue;
                 var open = new Open(key);
                 _open[key] = open;
@@ -388,6 +396,30 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             var stored = await Rows.StoredConversations(unseen, ConversationTypes, ct);
             foreach (var key in unseen)
                 if (!stored.Contains(key)) _open[key].Known = true; // nothing stored yet: no events, no facts
+        }
+
+        /// <summary>
+        /// New agent statuses of a shop whose profile asks who was online change the facts of its conversations with
+        /// events at or after them (a leave-message is judged at a session's first message): those are redrawn, so
+        /// statuses may arrive after the messages they concern, as in the fold.
+        /// </summary>
+        private async Task RedrawAfterStatuses(Dictionary<string, long> earliest, CancellationToken ct)
+        {
+            foreach (var (shop, from) in earliest)
+            {
+                _presence.Remove(shop);
+                var conversations = await _db.Events.AsNoTracking()
+                    .Where(e => e.Shop == shop && e.AtTicks >= from && e.Conversation != "")
+                    .Select(e => e.Conversation).Distinct().ToListAsync(ct);
+                var keys = conversations.Select(c => (shop, c)).ToList();
+                await OpenConversations(keys, ct);
+                foreach (var key in keys)
+                {
+                    var open = _open[key];
+                    open.Dirty = true;
+                    open.Touched = ++_touches;
+                }
+            }
         }
 
         /// <summary>
@@ -420,6 +452,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 }
             }
 
+            await LoadPresence(dirty.Select(o => o.Key.Shop), ct);
             var deleted = new List<long>();
             var added = new List<StoredFact>();
             var outcomes = new List<(Open Open, List<StoredFact> Kept, int AddedFrom, int AddedCount)>(dirty.Count);
@@ -514,8 +547,9 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             foreach (var events in groups)
             {
                 Array.Sort(events, EventOrder.Instance);
+                var presence = _presence.GetValueOrDefault(shop);
                 foreach (var stretch in Stretches.Split(events, idle))
-                    analysis.Analyse(shop, events.AsSpan(stretch.Start, stretch.Length), _drawn);
+                    analysis.Analyse(shop, events.AsSpan(stretch.Start, stretch.Length), _drawn, presence: presence);
             }
             var facts = new List<StoredFact>(_drawn.Count);
             foreach (var f in _drawn)
@@ -532,6 +566,24 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
 
         private readonly Dictionary<string, ConversationAnalysis> _analyses = new(StringComparer.Ordinal);
         private readonly List<MetricFact> _drawn = [];
+        private readonly Dictionary<string, ShopPresence> _presence = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// The agent statuses of the shops whose profile asks who was online (JD's leave-messages), read when first
+        /// needed in a transaction and again after it stores new ones (<see cref="RedrawAfterStatuses"/>).
+        /// </summary>
+        private async Task LoadPresence(IEnumerable<string> shops, CancellationToken ct)
+        {
+            foreach (var shop in shops.Distinct(StringComparer.Ordinal))
+            {
+                if (_presence.ContainsKey(shop) || !_store._profiles(_shopProfiles[shop]).AsksPresence) continue;
+                var presence = new ShopPresence();
+                var status = (short)EventType.AgentStatus;
+                var rows = await _db.Events.AsNoTracking().Where(e => e.Shop == shop && e.Conversation == "" && e.Type == status).ToListAsync(ct);
+                foreach (var row in rows) presence.Add(row.ToEvent());
+                _presence[shop] = presence;
+            }
+        }
 
         /// <summary>Reads the profiles of the batch's shops not seen yet in this transaction, and adds the shops not stored.</summary>
         private async Task EnsureShops(IEnumerable<string> shops, CancellationToken ct)

@@ -39,7 +39,12 @@ public sealed partial class ConversationAnalysis
             if (e.IsHumanReply) { lastReplier = e.Agent; continue; }
             if (e.Type != EventType.Rating) continue;
             if (!m.Hours.Contains(TimeOfDay(i)) || !InVersion(ctx, _local[i])) continue;
-            var level = LevelOf(e);
+            var level = m.RatedBy switch
+            {
+                RatedBy.Stars => e.Stars == 0 ? Satisfaction.None : StarLevel(e.Stars),
+                RatedBy.Satisfaction => e.Satisfaction,
+                _ => LevelOf(e),
+            };
             if (level == Satisfaction.None) continue;
             if (m.Of.Count > 0 && !Contains(m.Of, level)) continue;
             var hit = Contains(m.Levels, level) && (m.Reason is null || string.Equals(m.Reason, e.Reason, StringComparison.Ordinal));
@@ -49,8 +54,10 @@ public sealed partial class ConversationAnalysis
 
     /// <summary>The rating's level: given directly, or mapped from stars by the profile.</summary>
     public Satisfaction LevelOf(in SlimEvent rating) =>
-        rating.Satisfaction != Satisfaction.None ? rating.Satisfaction
-        : Profile.Profile.Stars.TryGetValue(rating.Stars, out var level) ? level : Satisfaction.None;
+        rating.Satisfaction != Satisfaction.None ? rating.Satisfaction : StarLevel(rating.Stars);
+
+    private Satisfaction StarLevel(byte stars) =>
+        Profile.Profile.Stars.TryGetValue(stars, out var level) ? level : Satisfaction.None;
 
     private static bool Contains(IReadOnlyList<Satisfaction> list, Satisfaction s)
     {

@@ -33,7 +33,7 @@ public sealed partial class ConversationAnalysis
             else if (!m.Hours.Contains(TimeOfDay(start))) { counted = false; reason = ExplainReason.OutsideHours; }
             else if (!InVersion(ctx, _local[start])) { counted = false; reason = ExplainReason.NotInVersion; }
             else if (m.FirstOnly && LocalDay(start) == lastCountedDay) { counted = false; reason = ExplainReason.NotFirstOfDay; }
-            else if (m.ExcludeLeaveMessages && sessions is not null && IsLeaveMessage(events, next, sessions[start], start)) { counted = false; reason = ExplainReason.LeaveMessage; }
+            else if (m.ExcludeLeaveMessages && sessions is not null && IsLeaveMessage(events, start)) { counted = false; reason = ExplainReason.LeaveMessage; }
 
             var (answered, wait, reply) = m.Unit == CountingUnit.Session
                 ? SessionWait(events, next, starts, k, end, m, _sessionClose[sessions![start]])

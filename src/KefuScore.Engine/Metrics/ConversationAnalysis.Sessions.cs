@@ -78,21 +78,17 @@ public sealed partial class ConversationAnalysis
     }
 
     /// <summary>
-    /// 留言: the session closed before any valid reply to its first customer message. A session still open at the
-    /// end of the data is not a leave-message; it stays an unanswered session.
+    /// 留言 (SPEC §5.3): the session's first customer message arrived while no agent of the shop was online by its
+    /// <c>agent_status</c> events. A shop that sends no statuses has no leave-messages; how the session ended does not
+    /// matter (an unanswered session is an unanswered session, not a message left).
     /// </summary>
-    private bool IsLeaveMessage(ReadOnlySpan<SlimEvent> events, int[] next, int session, int start)
-    {
-        var close = _sessionClose[session];
-        if (close == long.MaxValue) return false;
-        return next[start] == NoReply || events[next[start]].Ticks > close;
-    }
+    private bool IsLeaveMessage(ReadOnlySpan<SlimEvent> events, int start) =>
+        _presence is { } p && p.NobodyOnline(events[start].Ticks);
 
     /// <summary>leave_message: one item per session (by its first customer message in the hours).</summary>
     private void LeaveMessages(ReadOnlySpan<SlimEvent> events, in MetricContext ctx, List<MetricFact> facts)
     {
         var m = ctx.Metric;
-        var next = Next(events, m.AcceptAssist, false);
         var sessions = Sessions(events);
         var last = -1;
         for (var k = 0; k < _customerCount; k++)
@@ -101,7 +97,7 @@ public sealed partial class ConversationAnalysis
             if (sessions[c] == last) continue;
             last = sessions[c];
             if (!m.Hours.Contains(TimeOfDay(c)) || !InVersion(ctx, _local[c])) continue;
-            var leave = IsLeaveMessage(events, next, last, c);
+            var leave = IsLeaveMessage(events, c);
             facts.Add(new MetricFact(ctx.Shop, null, LocalHour(c), ctx.Index, leave ? 1 : 0, 1, 0, 0, -1));
         }
     }

@@ -24,21 +24,26 @@ public sealed partial class ConversationAnalysis(CompiledProfile profile, LocalC
     public CompiledProfile Profile { get; } = profile;
 
     private SlimEvent[] _slim = [];
+    private ShopPresence? _presence;
 
     /// <summary>Analyses a stretch of full events (in <see cref="EventOrder"/>); explain rows keep their texts.</summary>
-    public void Analyse(string shop, ReadOnlySpan<ChatEvent> events, List<MetricFact> facts, int explainMetric = -1, List<ExplainRow>? explain = null)
+    public void Analyse(string shop, ReadOnlySpan<ChatEvent> events, List<MetricFact> facts, int explainMetric = -1, List<ExplainRow>? explain = null, ShopPresence? presence = null)
     {
         if (_slim.Length < events.Length) _slim = new SlimEvent[Math.Max(events.Length, _slim.Length * 2)];
         for (var i = 0; i < events.Length; i++) _slim[i] = new SlimEvent(events[i], keepSource: explain is not null);
-        Analyse(shop, _slim.AsSpan(0, events.Length), facts, explainMetric, explain);
+        Analyse(shop, _slim.AsSpan(0, events.Length), facts, explainMetric, explain, presence);
         Array.Clear(_slim, 0, events.Length);
     }
 
-    /// <summary>Analyses a stretch; appends facts, and explain rows for <paramref name="explainMetric"/> when asked.</summary>
-    public void Analyse(string shop, ReadOnlySpan<SlimEvent> events, List<MetricFact> facts, int explainMetric = -1, List<ExplainRow>? explain = null)
+    /// <summary>
+    /// Analyses a stretch; appends facts, and explain rows for <paramref name="explainMetric"/> when asked.
+    /// <paramref name="presence"/>: the shop's agent statuses, for the rules that ask whether anybody was online.
+    /// </summary>
+    public void Analyse(string shop, ReadOnlySpan<SlimEvent> events, List<MetricFact> facts, int explainMetric = -1, List<ExplainRow>? explain = null, ShopPresence? presence = null)
     {
         if (events.IsEmpty) return;
         Prepare(events);
+        _presence = presence;
 
         var singleVersion = Profile.Versions.Count == 1;
         var firstDate = DateOnly.FromDayNumber((int)(_local[0] / TimeSpan.TicksPerDay));

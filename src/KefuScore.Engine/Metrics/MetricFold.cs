@@ -70,6 +70,11 @@ public sealed class MetricFold
     private readonly Dictionary<long, List<ConversationKey>> _expiry = [];
     private long _oldestSlot = long.MaxValue;
     private readonly HashSet<IdKey> _ids = [];
+    /// <summary>
+    /// Each shop's agent statuses, kept for the whole run: a few a day per agent. A conversation is analysed only once
+    /// the watermark has passed it, so every status before it has arrived (a later one is too late and forces a replay).
+    /// </summary>
+    private readonly Dictionary<string, ShopPresence> _presence = new(StringComparer.Ordinal);
     private readonly Dictionary<long, List<IdKey>> _idsByHour = [];
     private long _oldestIdHour = long.MaxValue;
     private long _lastIdHour = long.MinValue;
@@ -134,6 +139,11 @@ public sealed class MetricFold
                 if (ticks > open.LastTicks) open.LastTicks = ticks;
                 if (_lateness is not null) File(key, open);
             }
+        }
+        else if (e.Type == EventType.AgentStatus)
+        {
+            if (!_presence.TryGetValue(e.Shop, out var presence)) _presence[e.Shop] = presence = new ShopPresence();
+            presence.Add(e);
         }
         else if (e.Type == EventType.Rating)
         {
@@ -208,8 +218,9 @@ public sealed class MetricFold
     {
         var events = open.Events.AsSpan(0, open.Count);
         events.Sort(EventOrder.Instance);
+        var presence = _presence.GetValueOrDefault(key.Shop);
         foreach (var stretch in Stretches.Split(events, _idleClose))
-            _analysis.Analyse(key.Shop, events.Slice(stretch.Start, stretch.Length), facts);
+            _analysis.Analyse(key.Shop, events.Slice(stretch.Start, stretch.Length), facts, presence: presence);
         open.Return();
     }
 

@@ -30,7 +30,11 @@ public sealed class CompiledProfile
         Metrics = metrics;
         Versions = versions;
         MetricIndex = metrics.Select((m, i) => (m.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        AsksPresence = versions.SelectMany(v => v.Metrics).Any(m => m.Kind == MetricKind.LeaveMessage || m.ExcludeLeaveMessages);
     }
+
+    /// <summary>Some metric asks whether any agent was online (leave-messages): hosts hand the analysis the shop's presence.</summary>
+    public bool AsksPresence { get; }
 
     public Profile Profile { get; }
     public string Id => Profile.Id;

@@ -64,6 +64,11 @@ public sealed record MetricDefinition
     public IReadOnlyList<Events.Satisfaction> Levels { get; init; } = [];
     /// <summary>For rating shares: the levels making up the denominator (empty: all).</summary>
     public IReadOnlyList<Events.Satisfaction> Of { get; init; } = [];
+    /// <summary>
+    /// For rating shares: which ratings count at all. Kuaishou's good-review rate is a share of 1–5-star ratings, so a
+    /// rating given only as a satisfaction level is no part of it (SPEC §5.2).
+    /// </summary>
+    public RatedBy RatedBy { get; init; } = RatedBy.Any;
     /// <summary>For rating shares: only ratings whose reason is this count in the numerator.</summary>
     public string? Reason { get; init; }
     /// <summary>Sessions that were left as messages (留言) are left out of both sides (JD: they go to the leave-message rate).</summary>
@@ -83,3 +88,6 @@ public sealed record MetricDefinition
 }
 
 public enum MetricShape { Rate, Average, Count }
+
+/// <summary>The ratings a rating share reads: any, only those given in stars, or only those given as a level.</summary>
+public enum RatedBy { Any, Stars, Satisfaction }

@@ -30,12 +30,19 @@ public static class Explainer
         foreach (var shop in events.Where(e => e.Conversation == conversation).GroupBy(e => e.Shop, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var list = shop.DistinctBy(e => e.Id, StringComparer.Ordinal).ToList();
+            ShopPresence? presence = null;
+            if (profile.AsksPresence)
+            {
+                presence = new ShopPresence();
+                foreach (var e in events)
+                    if (e.Type == EventType.AgentStatus && e.Shop == shop.Key) presence.Add(e);
+            }
             list.Sort(EventOrder.Instance);
             var analysis = new ConversationAnalysis(profile, new LocalClock(profile.Zone));
             var rows = new List<ExplainRow>();
             var facts = new List<MetricFact>();
             foreach (var stretch in Stretches.Split(CollectionsMarshal.AsSpan(list), profile.Profile.IdleClose.Ticks))
-                analysis.Analyse(shop.Key, CollectionsMarshal.AsSpan(list).Slice(stretch.Start, stretch.Length), facts, index, rows);
+                analysis.Analyse(shop.Key, CollectionsMarshal.AsSpan(list).Slice(stretch.Start, stretch.Length), facts, index, rows, presence);
             result.Add(new Explanation(shop.Key, conversation, metric, rows));
         }
         return result;

@@ -29,6 +29,22 @@ public sealed class KuaishouTests
     }
 
     [Fact]
+    public void Ratings_given_only_as_a_satisfaction_level_are_not_part_of_the_star_rates()
+    {
+        // 3 five-star and 1 three-star rating, plus 6 ratings with only "satisfied" or "dissatisfied" (no stars):
+        // SPEC §5.2 counts CS ratings with 1–5 stars, so the rates are 3/4, 1/4 and 0/4, not out of 10.
+        var stars = Enumerable.Range(0, 4).SelectMany(i => Chat.On("2026-11-18", conversation: $"s{i}")
+            .Customer("10:00:00").Agent("10:00:30").Rating("10:05:00", stars: i < 3 ? 5 : 3).Events);
+        var levels = Enumerable.Range(0, 6).SelectMany(i => Chat.On("2026-11-18", conversation: $"l{i}")
+            .Customer("11:00:00").Agent("11:00:30")
+            .Rating("11:05:00", satisfaction: i < 4 ? Satisfaction.Satisfied : Satisfaction.Dissatisfied).Events);
+        var week = Run.Report(Kuaishou, stars.Concat(levels)).Period("2026-W47");
+        Assert.Equal((3, 4), week.Ratio("good_review_rate"));
+        Assert.Equal((1, 4), week.Ratio("medium_review_rate"));
+        Assert.Equal((0, 4), week.Ratio("bad_review_rate"));
+    }
+
+    [Fact]
     public void Two_weeks_in_a_row_under_97_percent_bring_restriction_from_the_second_week()
     {
         var events = Ratings("2026-11-11", 100, 95).Concat(Ratings("2026-11-18", 100, 96)).Concat(Ratings("2026-11-25", 100, 99));

@@ -74,6 +74,17 @@ public static partial class ProfileLoader
         };
     }
 
+    /// <summary><c>roles: { reply: reply_rate_3min, … }</c>: which metric plays each role (MetricRoles).</summary>
+    private static Dictionary<MetricRole, string> ReadRoles(Reader r, YamlMappingNode root)
+    {
+        var roles = new Dictionary<MetricRole, string>();
+        if (r.Mapping(root, "", "roles") is not { } map) return roles;
+        r.Known(map, "roles", [.. MetricRoles.All.Select(x => x.Key)]);
+        foreach (var (role, key, _) in MetricRoles.All)
+            if (r.String(map, "roles", key) is { } id) roles[role] = id;
+        return roles;
+    }
+
     private static SessionRules ReadSessions(Reader r, YamlMappingNode root)
     {
         if (r.Mapping(root, "", "sessions") is not { } s) return SessionRules.None;

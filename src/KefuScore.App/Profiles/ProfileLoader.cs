@@ -31,7 +31,7 @@ public static partial class ProfileLoader
         }
 
         var r = new Reader();
-        r.Known(root, "", "id", "names", "description", "timezone", "period", "idle_close", "stars", "metrics", "assessments", "special_periods", "versions", "sessions", "score");
+        r.Known(root, "", "id", "names", "description", "timezone", "period", "idle_close", "stars", "metrics", "assessments", "special_periods", "versions", "sessions", "score", "roles");
         var profile = new Profile
         {
             Id = r.String(root, "", "id", required: true) ?? "",
@@ -43,6 +43,7 @@ public static partial class ProfileLoader
             Sessions = ReadSessions(r, root),
             Stars = r.Stars(root, "") ?? Profile.DefaultStars,
             Metrics = r.List(root, "", "metrics", (m, p) => ReadMetric(r, errors, m, p), required: true),
+            Roles = ReadRoles(r, root),
             Assessments = r.List(root, "", "assessments", (a, p) => ReadAssessment(r, errors, a, p)),
             SpecialPeriods = r.List(root, "", "special_periods", (s, p) => ReadSpecialPeriod(r, errors, s, p)),
             Versions = r.List(root, "", "versions", (v, p) => ReadVersion(r, errors, v, p)),

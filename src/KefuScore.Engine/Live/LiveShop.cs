@@ -79,10 +79,8 @@ public sealed class LiveShop
     public AlertRuleSet Rules { get; set; }
     public int ConversationCount => _conversations.Count;
 
-    /// <summary>The metric whose unit and reply rules define "waiting": the first reply-rate metric that is not first-reply-only.</summary>
-    public static MetricDefinition? PrimaryReplyMetric(CompiledProfile profile) =>
-        profile.Metrics.FirstOrDefault(m => m.Kind == MetricKind.ReplyWithin && !m.FirstOnly)
-        ?? profile.Metrics.FirstOrDefault(m => m.Kind == MetricKind.ReplyWithin);
+    /// <summary>The metric whose unit and reply rules define "waiting": the profile's reply role.</summary>
+    public static MetricDefinition? PrimaryReplyMetric(CompiledProfile profile) => profile.Roles.Reply;
 
     /// <summary>Adds an event; false when it is a duplicate (same id) or tells the live picture nothing.</summary>
     public bool Apply(ChatEvent e)

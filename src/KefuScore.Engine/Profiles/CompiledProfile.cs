@@ -30,8 +30,12 @@ public sealed class CompiledProfile
         Metrics = metrics;
         Versions = versions;
         MetricIndex = metrics.Select((m, i) => (m.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        Roles = MetricRoles.Resolve(profile.Roles, metrics);
         AsksPresence = versions.SelectMany(v => v.Metrics).Any(m => m.Kind == MetricKind.LeaveMessage || m.ExcludeLeaveMessages);
     }
+
+    /// <summary>The metric of each role (the reply rate, reply time, satisfied, dissatisfied, unanswered).</summary>
+    public MetricRoles Roles { get; }
 
     /// <summary>Some metric asks whether any agent was online (leave-messages): hosts hand the analysis the shop's presence.</summary>
     public bool AsksPresence { get; }
@@ -90,6 +94,12 @@ public sealed class CompiledProfile
         return result;
     }
 
+    private static string KindName(MetricKind kind) => kind switch
+    {
+        MetricKind.ReplyWithin => "reply_within", MetricKind.ReplyTime => "reply_time", MetricKind.RatingShare => "rating_share",
+        MetricKind.Unanswered => "unanswered", _ => kind.ToString(),
+    };
+
     /// <summary>Checks what the loader cannot: references between metrics and rules, lines that make sense.</summary>
     public static IReadOnlyList<ProfileError> Validate(Profile profile)
     {
@@ -98,6 +108,13 @@ public sealed class CompiledProfile
         var allMetrics = profile.Metrics.Concat(profile.Versions.SelectMany(v => v.Metrics)).ToList();
         var ids = new HashSet<string>(allMetrics.Select(m => m.Id), StringComparer.Ordinal);
         CheckUnique(profile.Metrics.Select(m => (m.Id, m.Path)), "metric", errors);
+        foreach (var (role, key, kind) in MetricRoles.All)
+        {
+            if (!profile.Roles.TryGetValue(role, out var id)) continue;
+            var metric = allMetrics.FirstOrDefault(m => m.Id == id);
+            if (metric is null) errors.Add(new($"roles.{key}", $"'{id}' is not a metric of this profile"));
+            else if (metric.Kind != kind) errors.Add(new($"roles.{key}", $"'{id}' is not a {KindName(kind)} metric"));
+        }
         CheckUnique(profile.Assessments.Select(a => (a.Id, a.Path)), "assessment", errors);
         foreach (var group in allMetrics.GroupBy(m => m.Id).Where(g => g.Select(m => m.Shape).Distinct().Count() > 1))
             errors.Add(new(group.Last().Path, $"metric '{group.Key}' changes between a rate, an average and a count across versions"));

@@ -13,13 +13,15 @@ public sealed record Profile
     public string TimeZone { get; init; } = "Asia/Shanghai";
     /// <summary>The report's default grouping: day, week or month.</summary>
     public PeriodKind Period { get; init; } = PeriodKind.Day;
-    /// <summary>A conversation silent this long is closed: what it left unanswered stays unanswered.</summary>
+    /// <summary>A conversation silent this long with nobody waiting in it starts afresh (docs/decisions.md §2).</summary>
     public TimeSpan IdleClose { get; init; } = TimeSpan.FromHours(24);
     /// <summary>How the platform opens and closes sessions inside a conversation (JD, Kuaishou 2021).</summary>
     public SessionRules Sessions { get; init; } = SessionRules.None;
     /// <summary>How 1–5 stars map to levels; a rating given as a level is taken as it is.</summary>
     public IReadOnlyDictionary<int, Events.Satisfaction> Stars { get; init; } = DefaultStars;
     public required IReadOnlyList<MetricDefinition> Metrics { get; init; }
+    /// <summary>The metrics the profile names for each role (<c>roles:</c>); unnamed roles are found by <see cref="MetricRoles"/>.</summary>
+    public IReadOnlyDictionary<MetricRole, string> Roles { get; init; } = new Dictionary<MetricRole, string>();
     public IReadOnlyList<AssessmentRule> Assessments { get; init; } = [];
     public IReadOnlyList<SpecialPeriod> SpecialPeriods { get; init; } = [];
     /// <summary>Later versions of the rules, each from its effective date; history is computed under the version in force.</summary>

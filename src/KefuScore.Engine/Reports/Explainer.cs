@@ -11,10 +11,9 @@ public sealed record Explanation(string Shop, string Conversation, MetricDefinit
 /// <summary>Traces a number back to the messages behind it (<c>kefu explain</c>).</summary>
 public static class Explainer
 {
-    /// <summary>The profile's first reply-timing metric: the one managers ask about.</summary>
+    /// <summary>The profile's reply role (else its reply time, else its unanswered count): the one managers ask about.</summary>
     public static MetricDefinition DefaultMetric(CompiledProfile profile) =>
-        profile.Metrics.FirstOrDefault(m => m.Kind == MetricKind.ReplyWithin)
-        ?? profile.Metrics.FirstOrDefault(m => m.Kind is MetricKind.ReplyTime or MetricKind.Unanswered)
+        profile.Roles.Reply ?? profile.Roles.ReplyTime ?? profile.Roles.Unanswered
         ?? throw new ArgumentException($"profile '{profile.Id}' has no reply metric to explain");
 
     /// <summary>Explains one conversation from its events (any order; duplicates are ignored as the fold ignores them).</summary>

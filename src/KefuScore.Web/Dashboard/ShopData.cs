@@ -14,8 +14,8 @@ public sealed record ShopContext(ShopRow Shop, CompiledProfile Profile, DateOnly
     /// <summary>Local hours since 0001-01-01 (the rollups' and facts' time key) of the first hour of a day.</summary>
     public static int HourOf(DateOnly day) => day.DayNumber * 24;
 
-    /// <summary>The metric managers ask about first: the profile's first reply-within rate (3-minute rate).</summary>
-    public MetricDefinition? ReplyMetric => Profile.Metrics.FirstOrDefault(m => m.Kind == MetricKind.ReplyWithin);
+    /// <summary>The metric managers ask about first: the profile's reply role (the 3-minute rate).</summary>
+    public MetricDefinition? ReplyMetric => Profile.Roles.Reply;
 
     /// <summary>Loads a shop the grant covers; null when it is unknown or not covered (the page says "no access" either way).</summary>
     public static async Task<ShopContext?> Load(KefuDb db, ApiKeyGrant grant, string shop, TimeProvider clock, CancellationToken ct = default)

@@ -39,9 +39,9 @@ public static class AgentQuery
 
         var profile = shop.Profile;
         var reply = shop.ReplyMetric;
-        var time = profile.Metrics.FirstOrDefault(m => m.Kind == MetricKind.ReplyTime);
-        var satisfied = profile.Metrics.FirstOrDefault(m => m.Kind == MetricKind.RatingShare && m.Levels.Contains(Satisfaction.Satisfied));
-        var dissatisfied = profile.Metrics.FirstOrDefault(m => m.Kind == MetricKind.RatingShare && m.Levels.Contains(Satisfaction.Dissatisfied));
+        var time = profile.Roles.ReplyTime;
+        var satisfied = profile.Roles.Satisfied;
+        var dissatisfied = profile.Roles.Dissatisfied;
         var cards = new List<Scorecard>();
         foreach (var a in agents.Where(a => a.Agent.Length > 0))
         {

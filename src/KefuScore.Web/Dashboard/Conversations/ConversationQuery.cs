@@ -33,8 +33,8 @@ public static class ConversationQuery
     {
         var profile = shop.Profile;
         var reply = shop.ReplyMetric?.Id ?? "";
-        var unanswered = profile.Metrics.FirstOrDefault(m => m.Kind == MetricKind.Unanswered)?.Id ?? "";
-        var dissatisfied = profile.Metrics.FirstOrDefault(m => m.Kind == MetricKind.RatingShare && m.Levels.Contains(Satisfaction.Dissatisfied))?.Id ?? "";
+        var unanswered = profile.Roles.Unanswered?.Id ?? "";
+        var dissatisfied = profile.Roles.Dissatisfied?.Id ?? "";
         var (lo, hi) = (ShopContext.HourOf(from), ShopContext.HourOf(to.AddDays(1)));
 
         var facts = db.Facts.AsNoTracking().Where(f => f.Profile == shop.Shop.Profile && f.Shop == shop.Id && f.Conversation != "" && f.Hour >= lo && f.Hour < hi);

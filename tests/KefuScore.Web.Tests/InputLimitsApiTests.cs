@@ -110,4 +110,69 @@ public sealed class InputLimitsApiTests(KefuServer server) : IClassFixture<KefuS
             Assert.Contains("outside the range", flagged.GetProperty("reason").GetString(), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task An_admin_deletes_the_far_events_by_range_and_the_report_is_clean_again()
+    {
+        var client = await Shop("purge");
+        await StoreFarEvent("purge");
+        var limited = server.Client(await server.KeyFor("purge"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.DeleteAsync("/api/v1/shops/purge/events?from=2100-01-01T00:00:00Z")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.DeleteAsync("/api/v1/shops/purge/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.DeleteAsync("/api/v1/shops/purge/events?from=tomorrow")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync("/api/v1/shops/nosuch/events?ids=x")).StatusCode);
+
+        var r = await client.DeleteAsync("/api/v1/shops/purge/events?from=2100-01-01T00:00:00Z");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal(1, JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("deleted").GetInt64());
+        var report = JsonDocument.Parse(await client.GetStringAsync("/api/v1/shops/purge/report")).RootElement;
+        Assert.Empty(report.GetProperty("rejected").EnumerateArray());
+        Assert.Equal(1, report.GetProperty("events").GetProperty("read").GetInt64());
+    }
+
+    [Fact]
+    public async Task Deleting_an_event_by_id_leaves_the_facts_of_a_shop_that_never_had_it()
+    {
+        string[] events =
+        [
+            """{"type":"message","id":"m1","shop":"SHOP","at":"2026-11-20T10:00:00+08:00","conversation":"c1","customer":"u1","sender":"customer","text":"在吗"}""",
+            """{"type":"message","id":"m2","shop":"SHOP","at":"2026-11-20T10:01:00+08:00","conversation":"c1","sender":"agent","agent":"a1","text":"在的"}""",
+            """{"type":"message","id":"m3","shop":"SHOP","at":"2026-11-20T11:00:00+08:00","conversation":"c1","customer":"u1","sender":"customer","text":"发货了吗"}""",
+            """{"type":"message","id":"m4","shop":"SHOP","at":"2026-11-20T11:10:00+08:00","conversation":"c1","sender":"agent","agent":"a2","text":"今天发"}""",
+            """{"type":"rating","id":"r1","shop":"SHOP","at":"2026-11-20T12:00:00+08:00","agent":"a1","satisfaction":"satisfied"}""",
+            """{"type":"rating","id":"r2","shop":"SHOP","at":"2026-11-20T12:00:00+08:00","agent":"a2","satisfaction":"dissatisfied"}""",
+        ];
+        var client = server.Client();
+        async Task Push(string shop, IEnumerable<string> lines) =>
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v1/events",
+                new StringContent(string.Join("\n", lines.Select(l => l.Replace("SHOP", shop, StringComparison.Ordinal))) + "\n", Encoding.UTF8, "application/x-ndjson"))).StatusCode);
+        await Push("had", events);
+        await Push("never", events.Where(e => !e.Contains("\"id\":\"m2\"", StringComparison.Ordinal) && !e.Contains("\"id\":\"r2\"", StringComparison.Ordinal)));
+
+        var r = await client.DeleteAsync("/api/v1/shops/had/events?ids=m2,r2,nosuch");
+        Assert.Equal(2, JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("deleted").GetInt64());
+
+        foreach (var query in new[] { "", "?agents=true" })
+        {
+            var had = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/shops/had/report{query}")).RootElement;
+            var never = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/shops/never/report{query}")).RootElement;
+            Assert.Equal(never.GetProperty("events").GetProperty("read").GetInt64(), had.GetProperty("events").GetProperty("read").GetInt64());
+            Assert.Equal(never.GetProperty("shops")[0].GetProperty("periods").GetRawText(), had.GetProperty("shops")[0].GetProperty("periods").GetRawText());
+            if (query.Length > 0)
+                Assert.Equal(never.GetProperty("shops")[0].GetProperty("agents").GetRawText(), had.GetProperty("shops")[0].GetProperty("agents").GetRawText());
+        }
+    }
+
+    [Fact]
+    public async Task A_push_of_many_bad_lines_lists_the_first_100_and_counts_them_all()
+    {
+        var client = server.Client();
+        var body = string.Concat(Enumerable.Repeat("{}\n", 5_000)) + Line("ok1", "many", "2026-11-20T10:00:00+08:00") + "\n";
+        var r = await client.PostAsync("/api/v1/events", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var json = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(100, json.GetProperty("rejected").GetArrayLength());
+        Assert.Equal(5_000, json.GetProperty("rejected_count").GetInt64());
+        Assert.Equal(1, json.GetProperty("accepted").GetInt64());
+    }
 }

@@ -76,7 +76,7 @@ internal sealed class YamlFile(string source)
     {
         // One more than the limit is kept so that Capped knows to summarise.
         if (Problems.Count > YamlGuard.MaxErrors) Uncounted++;
-        else Problems.Add(new YamlProblem(node is null ? path : $"{path} (line {node.Start.Line})", problem));
+        else Problems.Add(new YamlProblem(YamlGuard.Clip(node is null ? path : $"{path} (line {node.Start.Line})"), YamlGuard.Clip(problem)));
     }
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";

@@ -98,6 +98,13 @@ public static class YamlGuard
         }
     }
 
+    /// <summary>Longest problem text kept: a problem quotes the value at fault, which may be a large scalar.</summary>
+    public const int MaxProblemChars = 400;
+
+    /// <summary>A problem's text cut to <see cref="MaxProblemChars"/>.</summary>
+    public static string Clip(string problem) =>
+        problem.Length <= MaxProblemChars ? problem : string.Concat(problem.AsSpan(0, MaxProblemChars), "… (cut)");
+
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Short(string s) => s.Length <= 40 ? s : string.Concat(s.AsSpan(0, 40), "…");

@@ -13,7 +13,7 @@ internal sealed class MappingReader
     public void Error(YamlNode? node, string path, string problem)
     {
         if (Errors.Count > Yaml.YamlGuard.MaxErrors) Uncounted++;
-        else Errors.Add(new MappingError(node is null ? path : $"{path} (line {node.Start.Line})", problem));
+        else Errors.Add(new MappingError(Yaml.YamlGuard.Clip(node is null ? path : $"{path} (line {node.Start.Line})"), Yaml.YamlGuard.Clip(problem)));
     }
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";

@@ -18,6 +18,8 @@ public static partial class ProfileLoader
 
         public IEnumerable<ProfileError> Problems => _yaml.Problems.Select(p => new ProfileError(p.Path, p.Problem));
 
+        public int Uncounted => _yaml.Uncounted;
+
         public void Error(YamlNode? node, string path, string problem) => _yaml.Error(node, path, problem);
 
         private static string Join(string path, string key) => YamlFile.Join(path, key);

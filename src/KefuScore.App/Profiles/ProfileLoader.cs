@@ -1,6 +1,7 @@
 using System.Globalization;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Profiles;
+using KefuScore.App.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -19,8 +20,7 @@ public static partial class ProfileLoader
         YamlMappingNode root;
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            var stream = YamlGuard.Load(yaml);
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map)
                 throw new ProfileException(source, [new ProfileError("", "the document must be a mapping (id:, metrics:, …)")]);
             root = map;
@@ -52,14 +52,14 @@ public static partial class ProfileLoader
         };
         errors.AddRange(r.Problems);
         errors.AddRange(CompiledProfile.Validate(profile).Where(e => !errors.Any(x => x.Path == e.Path && x.Problem == e.Problem)));
-        if (errors.Count > 0) throw new ProfileException(source, errors);
+        if (errors.Count > 0) throw new ProfileException(source, YamlGuard.Capped(errors, r.Uncounted, m => new ProfileError("", m)));
         return profile;
     }
 
     public static Profile Load(string path)
     {
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = YamlGuard.ReadText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ProfileException(path, [new ProfileError("", $"cannot be read: {e.Message}")]);

@@ -25,6 +25,7 @@ internal sealed class XlsxSource : IEventSource
     public XlsxSource(Stream stream, string name)
     {
         _name = name;
+        XlsxGuard.Check(stream, name);
         // useHeaderRow: false keeps the header as a row, so row numbers stay Excel's and header cells are matched by hand.
         _rows = MiniExcel.Query(stream, useHeaderRow: false, excelType: ExcelType.XLSX).GetEnumerator();
     }

@@ -162,6 +162,15 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
     /// <inheritdoc cref="Begin(bool, CancellationToken)"/>
     public Task<Batch> Begin(CancellationToken ct = default) => Begin(false, ct);
 
+    /// <summary>Deletes a shop's events by id or time range in one transaction (see <see cref="Batch.Delete"/>).</summary>
+    public async Task<long> Delete(string shop, IReadOnlyCollection<string>? ids, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct = default)
+    {
+        await using var batch = await Begin(ct);
+        var deleted = await batch.Delete(shop, ids, from, to, ct);
+        await batch.Commit(ct);
+        return deleted;
+    }
+
     /// <summary>
     /// Opens a write transaction for several appends that commit together (a file import); writers are serialised.
     /// Nothing is visible to readers before <see cref="Batch.Commit"/>; disposing without it rolls everything back.
@@ -362,6 +371,54 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 }
             }
             return new IngestResult(accepted, events.Count - accepted);
+        }
+
+        /// <summary>
+        /// Deletes a shop's events named by id or lying in [<paramref name="from"/>, <paramref name="to"/>) (either end
+        /// open), and recomputes the facts of the conversations they belonged to as a late event does: each is
+        /// re-analysed from the events left and only the difference is written. Returns how many events went.
+        /// </summary>
+        public async Task<long> Delete(string shop, IReadOnlyCollection<string>? ids, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct = default)
+        {
+            ObjectDisposedException.ThrowIf(_done, this);
+            if (ids is null && from is null && to is null) throw new ArgumentException("name the events: ids, or a time range", nameof(ids));
+            await EnsureShops([shop], ct);
+            if (_db.ChangeTracker.HasChanges())
+            {
+                await _db.SaveChangesAsync(ct);
+                _db.ChangeTracker.Clear();
+            }
+            var query = _db.Events.Where(e => e.Shop == shop);
+            if (ids is not null) query = query.Where(e => ids.Contains(e.Id));
+            if (from is { } f) query = query.Where(e => e.AtTicks >= f.UtcTicks);
+            if (to is { } t) query = query.Where(e => e.AtTicks < t.UtcTicks);
+            var doomed = await query.Select(e => new { e.Conversation, e.Type }).ToListAsync(ct);
+            if (doomed.Count == 0) return 0;
+            var deleted = await query.ExecuteDeleteAsync(ct);
+            _rollups.AddEvents(shop, -deleted);
+
+            foreach (var conversation in doomed.Where(d => d.Conversation.Length > 0 && ConversationTypes.Contains(d.Type)).Select(d => d.Conversation).Distinct(StringComparer.Ordinal))
+            {
+                // Read back from the database, never the cache, which still holds the deleted events.
+                var key = (shop, conversation);
+                _written.Remove(key);
+                _open[key] = new Open(key) { Dirty = true, Touched = ++_touches };
+            }
+            if (doomed.Any(d => d.Conversation.Length == 0 && d.Type == (short)EventType.Rating)) await RedrawLooseRatings(shop, ct);
+            return deleted;
+        }
+
+        /// <summary>The facts of a shop's ratings outside any conversation, drawn again from those left (each rating gives its own).</summary>
+        private async Task RedrawLooseRatings(string shop, CancellationToken ct)
+        {
+            var profile = _shopProfiles[shop];
+            var old = await _db.Facts.AsNoTracking().Where(f => f.Profile == profile && f.Shop == shop && f.Conversation == "").ToListAsync(ct);
+            var ratings = await _db.Events.AsNoTracking().Where(e => e.Shop == shop && e.Conversation == "" && e.Type == (short)EventType.Rating).ToListAsync(ct);
+            var facts = Analyse(shop, "", ratings.Select(e => new[] { e.ToEvent() }));
+            await Rows.DeleteFacts([.. old.Select(f => f.Seq)], ct);
+            foreach (var f in old) _rollups.Add(f, -1);
+            await Rows.InsertFacts(facts, ct);
+            foreach (var f in facts) _rollups.Add(f, +1);
         }
 
         private static bool InConversation(ChatEvent e) => e.Conversation is not null && ConversationTypes.Contains((short)e.Type);

@@ -5,7 +5,7 @@ namespace KefuScore.App.Storage;
 /// <summary>
 /// A row of <c>events</c>: every field of a <see cref="ChatEvent"/> as its own column, so a stored event rebuilds
 /// exactly (<see cref="ToEvent"/>). The instant is kept as UTC ticks plus the original offset in minutes.
-/// Append-only: rows are never updated; (shop, id) is unique.
+/// Rows are never updated, only deleted (an admin's DELETE …/events); (shop, id) is unique.
 /// </summary>
 public sealed class StoredEvent
 {

@@ -1,6 +1,7 @@
 using KefuScore.App.Profiles;
 using KefuScore.App.Reading;
 using KefuScore.App.Reports;
+using KefuScore.Engine.Events;
 using KefuScore.Engine.Metrics;
 using KefuScore.Engine.Profiles;
 using KefuScore.Engine.Reports;
@@ -34,14 +35,29 @@ public static class StoredReports
         }
         else
         {
-            run = ReportRunner.Run(profile, () => db.Events.AsNoTracking().Where(e => e.Shop == shop).OrderBy(e => e.AtTicks)
+            run = ReportRunner.Run(profile, () => db.Events.AsNoTracking()
+                .Where(e => e.Shop == shop && e.AtTicks >= EarliestTicks && e.AtTicks < LatestTicks).OrderBy(e => e.AtTicks)
                 .AsEnumerable().Select(e => ReadItem.Of(e.ToEvent())), ct: ct);
         }
+        var outside = await db.Events.AsNoTracking().LongCountAsync(e => e.Shop == shop && (e.AtTicks < EarliestTicks || e.AtTicks >= LatestTicks), ct);
+        if (outside > 0)
+            run.Rejected.Add(new RejectedLine($"shop {shop} (stored)", 0, "at",
+                $"{outside} stored event(s) outside the range events may carry, 1970-01-01T00:00:00Z up to 2100-01-01T00:00:00Z, are left out of this report; an admin removes them with DELETE /api/v1/shops/{shop}/events?from=2100-01-01T00:00:00Z"));
         run.Read = await db.ShopCounts.AsNoTracking().Where(c => c.Shop == shop).Select(c => c.Events).SingleOrDefaultAsync(ct);
         run.Duplicates = 0;
         var report = ReportBuilder.Build(profile, run.Rollup, request with { Shop = shop });
         return new StoredReport(profile, report, run);
     }
+
+    // Events stored before the range check (Timestamp.InEventRange) existed are left out of reports and flagged: an
+    // instant near year 9999 has no following day for a period to end on. Their facts' local hours lie outside
+    // the hours any instant in range can fall in, with offsets up to ±14 h.
+    private static readonly long EarliestTicks = Timestamp.EarliestEvent.UtcTicks, LatestTicks = Timestamp.LatestEvent.UtcTicks;
+    private static readonly int EarliestHour = (int)((EarliestTicks - TimeSpan.TicksPerDay) / TimeSpan.TicksPerHour);
+    private static readonly int LatestHour = (int)((LatestTicks + TimeSpan.TicksPerDay) / TimeSpan.TicksPerHour);
+
+    /// <summary>Whether a fact's local hour can belong to an event in range (see <see cref="EarliestHour"/>).</summary>
+    public static bool HourInRange(int hour) => hour >= EarliestHour && hour < LatestHour;
 
     /// <summary>The rollup of one shop under the profile its facts are kept in, from <c>rollups</c>.</summary>
     public static async Task<Rollup> FromRollups(KefuDb db, CompiledProfile profile, string profileId, string shop, CancellationToken ct = default)
@@ -51,7 +67,7 @@ public static class StoredReports
         foreach (var r in rows)
         {
             // Facts of a metric the profile no longer has were written under an older definition: not summed.
-            if (profile.MetricIndex.TryGetValue(r.Metric, out var metric)) rollup.Add(new RollupKey(shop, r.Agent, r.Hour), metric, r.ToCell());
+            if (HourInRange(r.Hour) && profile.MetricIndex.TryGetValue(r.Metric, out var metric)) rollup.Add(new RollupKey(shop, r.Agent, r.Hour), metric, r.ToCell());
         }
         return rollup;
     }
@@ -69,7 +85,7 @@ public static class StoredReports
         var rollup = Rollup.Daily(profile.Metrics.Count);
         foreach (var r in rows)
         {
-            if (profile.MetricIndex.TryGetValue(r.Metric, out var metric)) rollup.Add(new RollupKey(shop, "", r.Day * 24), metric, r.ToCell());
+            if (HourInRange(r.Day * 24) && profile.MetricIndex.TryGetValue(r.Metric, out var metric)) rollup.Add(new RollupKey(shop, "", r.Day * 24), metric, r.ToCell());
         }
         return rollup;
     }
@@ -107,7 +123,7 @@ public static class StoredReports
         var rollup = new Rollup(profile.Metrics.Count);
         foreach (var r in rows)
         {
-            if (!profile.MetricIndex.TryGetValue(r.Metric, out var metric)) continue;
+            if (!HourInRange(r.Hour) || !profile.MetricIndex.TryGetValue(r.Metric, out var metric)) continue;
             var cell = new MetricCell { Numerator = r.Numerator, Denominator = r.Denominator, SumTicks = r.SumTicks, Count = r.Count };
             if (r.Bucket >= 0)
             {

@@ -38,11 +38,14 @@ internal sealed class YamlFile(string source)
 {
     public List<YamlProblem> Problems { get; } = [];
 
+    /// <summary>Problems past <see cref="YamlGuard.MaxErrors"/>, counted but not kept.</summary>
+    public int Uncounted { get; private set; }
+
     public string Source { get; } = source;
 
     public static string ReadText(string path)
     {
-        try { return File.ReadAllText(path); }
+        try { return YamlGuard.ReadText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new YamlFileException(path, [new YamlProblem("", $"cannot be read: {e.Message}")]);
@@ -54,8 +57,7 @@ internal sealed class YamlFile(string source)
     {
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            var stream = YamlGuard.Load(text);
             if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode map) return map;
         }
         catch (YamlException e)
@@ -67,11 +69,15 @@ internal sealed class YamlFile(string source)
 
     public void ThrowIfAny()
     {
-        if (Problems.Count > 0) throw new YamlFileException(Source, Problems);
+        if (Problems.Count > 0) throw new YamlFileException(Source, YamlGuard.Capped(Problems, Uncounted, s => new YamlProblem("", s)));
     }
 
-    public void Error(YamlNode? node, string path, string problem) =>
-        Problems.Add(new YamlProblem(node is null ? path : $"{path} (line {node.Start.Line})", problem));
+    public void Error(YamlNode? node, string path, string problem)
+    {
+        // One more than the limit is kept so that Capped knows to summarise.
+        if (Problems.Count > YamlGuard.MaxErrors) Uncounted++;
+        else Problems.Add(new YamlProblem(YamlGuard.Clip(node is null ? path : $"{path} (line {node.Start.Line})"), YamlGuard.Clip(problem)));
+    }
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 

@@ -9,10 +9,12 @@ public static class EventParser
     public static ChatEvent? Parse(RawEvent raw, out FieldError error)
     {
         error = default;
+        if (TooLong(raw) is { } longField)
+            return Fail(longField, "is longer than 65,536 characters (limit: 65,536 characters per field)", out error);
         var typeText = Trimmed(raw.Type);
         if (typeText is null) return Fail("type", "is required", out error);
         if (!TryParseType(typeText, out var type))
-            return Fail("type", $"'{typeText}' is not one of message, rating, review, complaint, aftersale, shipment, agent_status, session", out error);
+            return Fail("type", $"{Quoted(typeText)} is not one of message, rating, review, complaint, aftersale, shipment, agent_status, session", out error);
 
         var id = Trimmed(raw.Id);
         if (id is null) return Fail("id", "is required", out error);
@@ -21,7 +23,9 @@ public static class EventParser
         var atText = Trimmed(raw.At);
         if (atText is null) return Fail("at", "is required", out error);
         if (!Timestamp.TryParse(atText, out var at))
-            return Fail("at", $"'{atText}' is not an ISO 8601 time with an offset or Z (e.g. 2026-11-20T10:00:00+08:00)", out error);
+            return Fail("at", YearOutsideRange(atText) ? OutsideRange(atText)
+                : $"{Quoted(atText)} is not an ISO 8601 time with an offset or Z (e.g. 2026-11-20T10:00:00+08:00)", out error);
+        if (!Timestamp.InEventRange(at)) return Fail("at", OutsideRange(atText), out error);
 
         var conversation = Trimmed(raw.Conversation);
         var agent = Trimmed(raw.Agent);
@@ -37,7 +41,7 @@ public static class EventParser
         {
             if (!int.TryParse(starsText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)
                 && !(double.TryParse(starsText, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && (s = (int)d) == d))
-                return Fail("stars", $"'{starsText}' is not a whole number", out error);
+                return Fail("stars", $"{Quoted(starsText)} is not a whole number", out error);
             if (s is < 1 or > 5) return Fail("stars", $"{s} is outside 1–5", out error);
             stars = (byte)s;
         }
@@ -53,7 +57,7 @@ public static class EventParser
                     "customer" => Sender.Customer, "agent" => Sender.Agent, "bot" => Sender.Bot, "system" => Sender.System,
                     _ => Sender.None,
                 };
-                if (sender == Sender.None) return Fail("sender", $"'{senderText}' is not one of customer, agent, bot, system", out error);
+                if (sender == Sender.None) return Fail("sender", $"{Quoted(senderText)} is not one of customer, agent, bot, system", out error);
                 var kindText = Trimmed(raw.Kind);
                 if (kindText is not null)
                 {
@@ -63,7 +67,7 @@ public static class EventParser
                         "welcome" => MessageKind.Welcome, "auto" => MessageKind.Auto, "assist" => MessageKind.Assist,
                         _ => (MessageKind)255,
                     };
-                    if (kind == (MessageKind)255) return Fail("kind", $"'{kindText}' is not one of text, image, card, welcome, auto, assist", out error);
+                    if (kind == (MessageKind)255) return Fail("kind", $"{Quoted(kindText)} is not one of text, image, card, welcome, auto, assist", out error);
                 }
                 break;
             case EventType.Rating:
@@ -75,7 +79,7 @@ public static class EventParser
                         "satisfied" => Satisfaction.Satisfied, "neutral" => Satisfaction.Neutral, "dissatisfied" => Satisfaction.Dissatisfied,
                         _ => Satisfaction.None,
                     };
-                    if (satisfaction == Satisfaction.None) return Fail("satisfaction", $"'{satText}' is not one of satisfied, neutral, dissatisfied", out error);
+                    if (satisfaction == Satisfaction.None) return Fail("satisfaction", $"{Quoted(satText)} is not one of satisfied, neutral, dissatisfied", out error);
                 }
                 if (satisfaction == Satisfaction.None && stars == 0) return Fail("stars", "a rating needs satisfaction or stars", out error);
                 break;
@@ -83,43 +87,43 @@ public static class EventParser
                 if (Trimmed(raw.Order) is null) return Fail("order", "is required for a review", out error);
                 if (stars == 0) return Fail("stars", "is required for a review", out error);
                 media = Trimmed(raw.Media);
-                if (media is not (null or "text" or "image" or "video")) return Fail("media", $"'{media}' is not one of text, image, video", out error);
+                if (media is not (null or "text" or "image" or "video")) return Fail("media", $"{Quoted(media)} is not one of text, image, video", out error);
                 break;
             case EventType.Complaint:
                 category = Trimmed(raw.Category) ?? "other";
                 if (category is not ("attitude" or "slow_reply" or "false_advertising" or "quality" or "logistics" or "aftersale" or "other"))
-                    return Fail("category", $"'{category}' is not one of attitude, slow_reply, false_advertising, quality, logistics, aftersale, other", out error);
+                    return Fail("category", $"{Quoted(category)} is not one of attitude, slow_reply, false_advertising, quality, logistics, aftersale, other", out error);
                 if (conversation is null && Trimmed(raw.Order) is null) return Fail("conversation", "a complaint needs a conversation or an order", out error);
                 break;
             case EventType.Aftersale:
                 if (Trimmed(raw.Order) is null) return Fail("order", "is required for an aftersale event", out error);
                 action = Trimmed(raw.Action);
                 if (action is not ("requested" or "agreed" or "refused" or "completed"))
-                    return Fail("action", action is null ? "is required for an aftersale event" : $"'{action}' is not one of requested, agreed, refused, completed", out error);
+                    return Fail("action", action is null ? "is required for an aftersale event" : $"{Quoted(action)} is not one of requested, agreed, refused, completed", out error);
                 var ak = Trimmed(raw.Kind);
-                if (ak is not (null or "refund" or "return" or "exchange")) return Fail("kind", $"'{ak}' is not one of refund, return, exchange", out error);
+                if (ak is not (null or "refund" or "return" or "exchange")) return Fail("kind", $"{Quoted(ak)} is not one of refund, return, exchange", out error);
                 category = ak;
                 break;
             case EventType.Shipment:
                 if (Trimmed(raw.Order) is null) return Fail("order", "is required for a shipment event", out error);
                 action = Trimmed(raw.Action);
                 if (action is not ("paid" or "shipped" or "picked_up" or "delivered" or "lost"))
-                    return Fail("action", action is null ? "is required for a shipment event" : $"'{action}' is not one of paid, shipped, picked_up, delivered, lost", out error);
+                    return Fail("action", action is null ? "is required for a shipment event" : $"{Quoted(action)} is not one of paid, shipped, picked_up, delivered, lost", out error);
                 break;
             case EventType.AgentStatus:
                 if (agent is null) return Fail("agent", "is required for agent_status", out error);
                 status = Trimmed(raw.Status);
                 if (status is not ("online" or "busy" or "away" or "offline"))
-                    return Fail("status", status is null ? "is required for agent_status" : $"'{status}' is not one of online, busy, away, offline", out error);
+                    return Fail("status", status is null ? "is required for agent_status" : $"{Quoted(status)} is not one of online, busy, away, offline", out error);
                 var capText = Trimmed(raw.Capacity);
                 if (capText is not null && (!int.TryParse(capText, NumberStyles.Integer, CultureInfo.InvariantCulture, out capacity) || capacity < 0))
-                    return Fail("capacity", $"'{capText}' is not a whole number ≥ 0", out error);
+                    return Fail("capacity", $"{Quoted(capText)} is not a whole number ≥ 0", out error);
                 break;
             case EventType.Session:
                 if (conversation is null) return Fail("conversation", "is required for a session event", out error);
                 action = Trimmed(raw.Action);
                 if (action is not ("opened" or "transferred" or "closed"))
-                    return Fail("action", action is null ? "is required for a session event" : $"'{action}' is not one of opened, transferred, closed", out error);
+                    return Fail("action", action is null ? "is required for a session event" : $"{Quoted(action)} is not one of opened, transferred, closed", out error);
                 break;
         }
 
@@ -153,6 +157,46 @@ public static class EventParser
         EventType.AgentStatus => "agent_status",
         _ => type.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>Longest value of one field: a chat message runs to a few thousand characters at most.</summary>
+    public const int MaxFieldChars = 65_536;
+
+    /// <summary>Longest stretch of input a rejection quotes; longer values are cut with "…" and their length.</summary>
+    public const int MaxQuotedChars = 80;
+
+    /// <summary>A value as a rejection quotes it: <c>'…'</c>, cut to <see cref="MaxQuotedChars"/> so a huge value never makes a huge message.</summary>
+    public static string Quoted(string? value)
+    {
+        value ??= "";
+        return value.Length <= MaxQuotedChars
+            ? $"'{value}'"
+            : string.Create(CultureInfo.InvariantCulture, $"'{value.AsSpan(0, MaxQuotedChars)}…' ({value.Length:N0} characters)");
+    }
+
+    private static string OutsideRange(string atText) =>
+        $"{Quoted(atText)} is outside the range events may carry, 1970-01-01T00:00:00Z up to 2100-01-01T00:00:00Z";
+
+    /// <summary>A well-formed time whose year alone puts it outside the range (the framework cannot even hold some of them).</summary>
+    private static bool YearOutsideRange(string s)
+    {
+        if (s.Length < 11 || s[4] != '-') return false;
+        var year = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            if (s[i] is < '0' or > '9') return false;
+            year = year * 10 + (s[i] - '0');
+        }
+        return year is < 1970 or >= 2100;
+    }
+
+    private static string? TooLong(RawEvent raw) =>
+        Long(raw.Text) ? "text" : Long(raw.Type) ? "type" : Long(raw.Id) ? "id" : Long(raw.Shop) ? "shop" : Long(raw.At) ? "at"
+        : Long(raw.Conversation) ? "conversation" : Long(raw.Customer) ? "customer" : Long(raw.Sender) ? "sender"
+        : Long(raw.Agent) ? "agent" : Long(raw.Kind) ? "kind" : Long(raw.Satisfaction) ? "satisfaction" : Long(raw.Stars) ? "stars"
+        : Long(raw.Reason) ? "reason" : Long(raw.Order) ? "order" : Long(raw.Media) ? "media" : Long(raw.Category) ? "category"
+        : Long(raw.Action) ? "action" : Long(raw.Status) ? "status" : Long(raw.Capacity) ? "capacity" : null;
+
+    private static bool Long(string? s) => s is { Length: > MaxFieldChars };
 
     private static string? Trimmed(string? s)
     {

@@ -11,6 +11,19 @@ public static class Timestamp
         "yyyy-MM-dd'T'HH:mmK",
     ];
 
+    /// <summary>
+    /// The first instant an event may carry. Every instant from here to <see cref="LatestEvent"/> has a local day in
+    /// every zone (offsets up to ±14 h) and room for a profile's idle_close and period arithmetic after it; the
+    /// framework's own range (years 1–9999) has neither at its ends, so an event at 9999-12-31 broke every report.
+    /// </summary>
+    public static readonly DateTimeOffset EarliestEvent = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The first instant past the range events may carry (exclusive).</summary>
+    public static readonly DateTimeOffset LatestEvent = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Whether an event may carry this instant (see <see cref="EarliestEvent"/>).</summary>
+    public static bool InEventRange(DateTimeOffset at) => at >= EarliestEvent && at < LatestEvent;
+
     /// <summary>Parses the common shape by hand (hot path for millions of lines), falls back to the framework for the rest.</summary>
     public static bool TryParse(string s, out DateTimeOffset value)
     {
@@ -63,6 +76,9 @@ public static class Timestamp
         else return false;
         if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year == 0 ? 1 : year, month) || year < 1
             || hour > 23 || minute > 59 || second > 59) return false;
+        // The first and last years can leave the framework's range once the offset is applied (0001-01-01T00:00+14:00),
+        // where the constructor throws; the framework's TryParseExact answers those without throwing.
+        if (year is <= 1 or >= 9999) return false;
         value = new DateTimeOffset(year, month, day, hour, minute, second, offset).AddTicks(fractionTicks);
         return true;
     }

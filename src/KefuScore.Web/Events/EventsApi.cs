@@ -10,8 +10,18 @@ namespace KefuScore.Web.Events;
 /// <summary>A rejected line of a request: 1-based line (NDJSON) or element (JSON array), field and reason.</summary>
 internal sealed record RejectedItem(long Line, string Field, string Reason);
 
-/// <summary>The answer to a push: events stored, duplicates ignored, lines rejected.</summary>
-internal sealed record IngestResponse(long Accepted, long Duplicates, IReadOnlyList<RejectedItem> Rejected);
+/// <summary>
+/// The answer to a push: events stored, duplicates ignored, lines rejected (the first <see cref="EventsApi.MaxListed"/>;
+/// <see cref="RejectedCount"/> counts them all, so a 10 MiB body of bad lines cannot make an answer of hundreds of MB).
+/// </summary>
+internal sealed record IngestResponse(long Accepted, long Duplicates, IReadOnlyList<RejectedItem> Rejected)
+{
+    [System.Text.Json.Serialization.JsonPropertyName("rejected_count")]
+    public long RejectedCount { get; init; } = Rejected.Count;
+}
+
+/// <summary>The answer to an admin's delete: how many events went.</summary>
+internal sealed record DeleteResponse(long Deleted);
 
 /// <summary>
 /// <c>POST /api/v1/events</c>: NDJSON or a JSON array of SPEC §3 events. A request is atomic: its valid events are
@@ -20,13 +30,59 @@ internal sealed record IngestResponse(long Accepted, long Duplicates, IReadOnlyL
 /// </summary>
 internal static class EventsApi
 {
-    public static void MapEventsApi(this IEndpointRouteBuilder api) =>
+    /// <summary>Rejected lines listed in one answer; the rest are counted in <c>rejected_count</c>.</summary>
+    internal const int MaxListed = 100;
+
+    /// <summary>Most ids one delete may name.</summary>
+    internal const int MaxDeleteIds = 10_000;
+
+    public static void MapEventsApi(this IEndpointRouteBuilder api)
+    {
         api.MapPost("/events", Post)
             .WithName("PostEvents").WithSummary("Push events (NDJSON or a JSON array); atomic per request")
             .WithDescription("The body is NDJSON (one SPEC §3 event object a line) or a JSON array of such objects, whatever the Content-Type says; at most 10 MiB.")
             .Produces<IngestResponse>().Produces<IngestResponse>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status401Unauthorized).Produces<ApiError>(StatusCodes.Status403Forbidden)
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
+        api.MapDelete("/shops/{shop}/events", Delete)
+            .WithName("DeleteEvents").WithSummary("Admin: delete a shop's events by id or time range; their conversations' facts are recomputed")
+            .WithDescription("ids=a,b,c (at most 10,000) and/or from=INSTANT & to=INSTANT (from inclusive, to exclusive, either may be left out). Only an admin: a key covering every shop or a signed-in admin.")
+            .Produces<DeleteResponse>().Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status401Unauthorized).Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> Delete(HttpContext http, KefuDb db, EventStore store, ShopChanges changes, string shop,
+        string? ids, string? from, string? to, CancellationToken ct)
+    {
+        var grant = ApiKeyFilter.Grant(http);
+        if (!grant.AllShops || grant.AgentOf is not null)
+            return Results.Json(new ApiError("deleting events is for an admin: a key covering every shop, or a signed-in admin"), statusCode: StatusCodes.Status403Forbidden);
+        if (!await db.Shops.AnyAsync(s => s.Id == shop, ct)) return Results.Json(new ApiError($"shop '{shop}' is not known"), statusCode: StatusCodes.Status404NotFound);
+        List<string>? idList = null;
+        if (ids is not null)
+        {
+            idList = [.. ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
+            if (idList.Count == 0) return Bad("ids: name at least one event id (ids=a,b,c)");
+            if (idList.Count > MaxDeleteIds) return Bad($"ids: {idList.Count} ids, more than the limit of {MaxDeleteIds} per request");
+        }
+        DateTimeOffset? fromAt = null, toAt = null;
+        if (from is not null)
+        {
+            if (!Timestamp.TryParse(from, out var f)) return Bad($"from: {EventParser.Quoted(from)} is not an ISO 8601 instant with an offset or Z");
+            fromAt = f;
+        }
+        if (to is not null)
+        {
+            if (!Timestamp.TryParse(to, out var t)) return Bad($"to: {EventParser.Quoted(to)} is not an ISO 8601 instant with an offset or Z");
+            toAt = t;
+        }
+        if (idList is null && fromAt is null && toAt is null) return Bad("name the events to delete: ids=a,b,c and/or from= and to=");
+        var deleted = await store.Delete(shop, idList, fromAt, toAt, ct);
+        if (deleted > 0) changes.Raise([shop]);
+        return Results.Ok(new DeleteResponse(deleted));
+    }
+
+    private static IResult Bad(string message) => Results.Json(new ApiError(message), statusCode: StatusCodes.Status400BadRequest);
 
     private static async Task<IResult> Post(HttpContext http, KefuDb db, EventStore store, ShopChanges changes, CancellationToken ct)
     {
@@ -41,9 +97,10 @@ internal static class EventsApi
                 statusCode: StatusCodes.Status413PayloadTooLarge);
         List<ChatEvent> events;
         List<RejectedItem> rejected;
+        long rejectedCount;
         try
         {
-            (events, rejected) = Parse(new ArraySegment<byte>(body.Value.Buffer, 0, body.Value.Length));
+            (events, rejected, rejectedCount) = Parse(new ArraySegment<byte>(body.Value.Buffer, 0, body.Value.Length));
         }
         finally
         {
@@ -51,8 +108,8 @@ internal static class EventsApi
         }
         if (events.Count == 0)
         {
-            if (rejected.Count == 0) rejected.Add(new RejectedItem(0, "", "the request holds no events"));
-            return Results.Json(new IngestResponse(0, 0, rejected), statusCode: StatusCodes.Status400BadRequest);
+            if (rejected.Count == 0) return Results.Json(new IngestResponse(0, 0, [new RejectedItem(0, "", "the request holds no events")]), statusCode: StatusCodes.Status400BadRequest);
+            return Results.Json(new IngestResponse(0, 0, rejected) { RejectedCount = rejectedCount }, statusCode: StatusCodes.Status400BadRequest);
         }
 
         var shops = events.Select(e => e.Shop).Distinct(StringComparer.Ordinal).ToList();
@@ -67,7 +124,7 @@ internal static class EventsApi
 
         var result = await store.Ingest(events, ct);
         changes.Raise(shops);
-        return Results.Ok(new IngestResponse(result.Accepted, result.Duplicates, rejected));
+        return Results.Ok(new IngestResponse(result.Accepted, result.Duplicates, rejected) { RejectedCount = rejectedCount });
     }
 
     /// <summary>
@@ -108,8 +165,11 @@ internal static class EventsApi
         }
     }
 
-    /// <summary>Events and rejected lines; a JSON array is read element by element, each element numbered as a line.</summary>
-    internal static (List<ChatEvent> Events, List<RejectedItem> Rejected) Parse(ArraySegment<byte> body)
+    /// <summary>
+    /// Events and rejected lines (the first <see cref="MaxListed"/>, and how many in all); a JSON array is read element
+    /// by element, each element numbered as a line.
+    /// </summary>
+    internal static (List<ChatEvent> Events, List<RejectedItem> Rejected, long RejectedCount) Parse(ArraySegment<byte> body)
     {
         var events = new List<ChatEvent>();
         var rejected = new List<RejectedItem>();
@@ -132,15 +192,16 @@ internal static class EventsApi
             catch (JsonException e)
             {
                 rejected.Add(new RejectedItem(0, "", $"not a JSON array of events: {e.Message}"));
-                return (events, rejected);
+                return (events, rejected, 1);
             }
         }
         using var stream = lines;
+        long count = 0;
         foreach (var item in EventFiles.Read(stream, EventFileFormat.JsonLines, "request"))
         {
             if (item.Event is { } e) events.Add(e);
-            else if (item.Rejected is { } r) rejected.Add(new RejectedItem(r.Line, r.Field, r.Reason));
+            else if (item.Rejected is { } r && ++count <= MaxListed) rejected.Add(new RejectedItem(r.Line, r.Field, r.Reason));
         }
-        return (events, rejected);
+        return (events, rejected, count);
     }
 }

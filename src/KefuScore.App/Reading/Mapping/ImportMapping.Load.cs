@@ -12,7 +12,7 @@ public sealed partial class ImportMapping
     public static ImportMapping Load(string path)
     {
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = Yaml.YamlGuard.ReadText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new MappingException(path, [new MappingError("", $"cannot be read: {e.Message}")]);
@@ -26,8 +26,7 @@ public sealed partial class ImportMapping
         YamlMappingNode root;
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            var stream = Yaml.YamlGuard.Load(text);
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map)
                 throw new MappingException(source, [new MappingError("", "the document must be a mapping (format:, csv:, fields:, …)")]);
             root = map;
@@ -56,7 +55,7 @@ public sealed partial class ImportMapping
             }
             Check(r, fieldsNode, fields, links);
         }
-        if (r.Errors.Count > 0) throw new MappingException(source, r.Errors);
+        if (r.Errors.Count > 0) throw new MappingException(source, Yaml.YamlGuard.Capped(r.Errors, r.Uncounted, m => new MappingError("", m)));
         return new ImportMapping { Source = source, Csv = csv, Fields = fields, Links = links };
     }
 

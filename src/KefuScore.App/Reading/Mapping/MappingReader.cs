@@ -7,8 +7,14 @@ internal sealed class MappingReader
 {
     public List<MappingError> Errors { get; } = [];
 
-    public void Error(YamlNode? node, string path, string problem) =>
-        Errors.Add(new MappingError(node is null ? path : $"{path} (line {node.Start.Line})", problem));
+    /// <summary>Errors past <see cref="Yaml.YamlGuard.MaxErrors"/>, counted but not kept.</summary>
+    public int Uncounted { get; private set; }
+
+    public void Error(YamlNode? node, string path, string problem)
+    {
+        if (Errors.Count > Yaml.YamlGuard.MaxErrors) Uncounted++;
+        else Errors.Add(new MappingError(Yaml.YamlGuard.Clip(node is null ? path : $"{path} (line {node.Start.Line})"), Yaml.YamlGuard.Clip(problem)));
+    }
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 

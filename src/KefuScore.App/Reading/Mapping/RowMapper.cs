@@ -52,7 +52,7 @@ internal sealed class RowMapper
                     if (!values.TryGetValue(cell, out value) && !values.TryGetValue(cell.Trim(), out value))
                     {
                         error = new FieldError(field.Field,
-                            $"'{cell}' in column {field.Column} is not one of the values the mapping translates ({string.Join(", ", values.Keys)})");
+                            $"{EventParser.Quoted(cell)} in column {field.Column} is not one of the values the mapping translates ({string.Join(", ", values.Keys)})");
                         return false;
                     }
                     return true;
@@ -86,7 +86,7 @@ internal sealed class RowMapper
         }
         value = null;
         var formats = string.Join(" or ", field.Formats.Select(f => $"'{f}'"));
-        error = new FieldError("at", $"'{cell}' in column {field.Column} does not match the mapping's format {formats}");
+        error = new FieldError("at", $"{EventParser.Quoted(cell)} in column {field.Column} does not match the mapping's format {formats}");
         return false;
     }
 }

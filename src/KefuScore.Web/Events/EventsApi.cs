@@ -26,7 +26,8 @@ internal static class EventsApi
             .WithDescription("The body is NDJSON (one SPEC §3 event object a line) or a JSON array of such objects, whatever the Content-Type says; at most 10 MiB.")
             .Produces<IngestResponse>().Produces<IngestResponse>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status401Unauthorized).Produces<ApiError>(StatusCodes.Status403Forbidden)
-            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
+            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge).Produces<ApiError>(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(Credentials.CredentialLimits.EventsPolicy);
 
     private static async Task<IResult> Post(HttpContext http, KefuDb db, EventStore store, ShopChanges changes, CancellationToken ct)
     {

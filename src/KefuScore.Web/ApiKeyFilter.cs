@@ -21,8 +21,15 @@ internal sealed class ApiKeyFilter : IEndpointFilter
         ApiKeyGrant? grant = null;
         if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && header.Length > scheme.Length)
         {
+            // Wrong keys are counted per address; past the limit no key is even looked at until the window ends.
+            var throttle = http.RequestServices.GetRequiredService<Credentials.CredentialThrottle>();
+            var address = Credentials.CredentialThrottle.AddressOf(http);
+            if (throttle.KeyBlocked(address, out var retryAfter))
+                return Credentials.CredentialThrottle.TooMany(http, retryAfter, "too many wrong API keys from this address");
             var db = http.RequestServices.GetRequiredService<KefuDb>();
-            grant = await Accounts.Verify(db, header[scheme.Length..].Trim(), http.RequestAborted);
+            var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcTicks;
+            grant = await Accounts.Verify(db, header[scheme.Length..].Trim(), now, http.RequestAborted);
+            if (grant is null) throttle.KeyFailed(address);
         }
         else if (http.User.Identity?.IsAuthenticated == true)
         {

@@ -10,7 +10,8 @@ namespace KefuScore.Web;
 /// <summary>
 /// Brings the database up at start: schema created or checked; on the first start a demo shop filled with simulated
 /// events, the first admin (password printed once on the console, or taken from <c>KEFU_ADMIN_PASSWORD</c>), and the
-/// API key of <c>KEFU_BOOTSTRAP_API_KEY</c> covering every shop. Each step runs only when its result is missing.
+/// API key of <c>KEFU_BOOTSTRAP_API_KEY</c> covering every shop (revoked at a start without the variable). Each step
+/// runs only when its result is missing.
 /// </summary>
 internal static class FirstStart
 {
@@ -43,12 +44,8 @@ internal static class FirstStart
                 : $"KefuScore: created admin user '{name}' with the password from KEFU_ADMIN_PASSWORD");
         }
 
-        if (NonEmpty(config["KEFU_BOOTSTRAP_API_KEY"]) is { } key)
-        {
-            var hash = Accounts.HashKey(key);
-            if (!await db.ApiKeys.AnyAsync(k => k.Hash == hash, ct))
-                await Accounts.AddKey(db, "bootstrap", key, null, clock.GetUtcNow().UtcTicks, ct);
-        }
+        // Added when set, revoked once unset or changed: the variable is the bootstrap key's only source of validity.
+        await Accounts.ReconcileBootstrap(db, NonEmpty(config["KEFU_BOOTSTRAP_API_KEY"]), clock.GetUtcNow().UtcTicks, ct);
 
         if (!string.Equals(config["KEFU_DEMO"], "off", StringComparison.OrdinalIgnoreCase) && !await db.Shops.AnyAsync(ct))
             await FillDemo(services.GetRequiredService<EventStore>(), db, clock, ct);

@@ -1,6 +1,7 @@
 using KefuScore.App.Storage;
 using KefuScore.Web;
 using KefuScore.Web.Complaints;
+using KefuScore.Web.Credentials;
 using KefuScore.Web.Dashboard;
 using KefuScore.Web.Events;
 using KefuScore.Web.Health;
@@ -35,12 +36,14 @@ public static class KefuWebHost
         builder.Services.AddSingleton(sp => new EventStore(sp.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<KefuDb>>()));
         builder.Services.AddLiveMonitor(builder.Configuration);
         builder.Services.AddSingleton<KefuScore.App.Faq.FaqLibrary>();
+        builder.Services.AddCredentialLimits(builder.Configuration);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerScheme>());
         builder.AddDashboard();
 
         var app = builder.Build();
         await FirstStart.Run(app.Services, app.Configuration, app.Lifetime.ApplicationStopping);
 
+        app.UseRateLimiter();
         app.MapDashboard();
         app.MapOpenApi();
         app.MapScalarApiReference();
@@ -55,6 +58,7 @@ public static class KefuWebHost
         api.MapComplaintsApi();
         api.MapFaqApi();
         api.MapTrainingApi();
+        api.MapCredentialsApi();
 
         await app.RunAsync();
     }

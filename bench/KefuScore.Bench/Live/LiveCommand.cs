@@ -73,6 +73,8 @@ public static class LiveCommand
         psi.Environment["KEFU_BOOTSTRAP_API_KEY"] = Key;
         psi.Environment["KEFU_DEMO"] = "off";
         psi.Environment["KEFU_ADMIN_PASSWORD"] = "bench-admin-password";
+        // The receiver listens on 127.0.0.1, which the webhook screen refuses unless an operator allows it.
+        psi.Environment["Kefu__Webhooks__AllowedHosts"] = "127.0.0.1";
         if (liveOff) psi.Environment["KEFU_LIVE"] = "off";
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("the server did not start");
         process.OutputDataReceived += (_, _) => { };

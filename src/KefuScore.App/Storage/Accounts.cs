@@ -37,8 +37,9 @@ public static class Roles
 
 /// <summary>
 /// API keys and users. Keys are 32 random bytes shown once as <c>kefu_</c> + base64url; only their SHA-256 is stored
-/// (a key has 256 bits of entropy, so a salt adds nothing) and looked up by it. Passwords are PBKDF2-SHA256 with a
-/// per-user salt. Neither is ever logged.
+/// (a key has 256 bits of entropy, so a salt adds nothing) and looked up by it, with at most 4 characters of the
+/// random part kept to tell keys apart. A key is named, may expire, can be revoked, and records its last use.
+/// Passwords are PBKDF2-SHA256 with a per-user salt. Neither is ever logged.
 /// </summary>
 public static class Accounts
 {
@@ -50,24 +51,68 @@ public static class Accounts
 
     public static byte[] HashKey(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
-    /// <summary>Stores a key; <paramref name="shops"/> null for every shop.</summary>
-    public static async Task AddKey(KefuDb db, string name, string key, IEnumerable<string>? shops, long createdTicks, CancellationToken ct = default)
+    /// <summary>Stores a key; <paramref name="shops"/> null for every shop. Returns its id.</summary>
+    public static Task<long> AddKey(KefuDb db, string name, string key, IEnumerable<string>? shops, long createdTicks, CancellationToken ct = default) =>
+        AddKey(db, name, key, shops, createdTicks, expiresTicks: null, bootstrap: false, ct);
+
+    /// <summary>Stores a key that expires at <paramref name="expiresTicks"/> (null: never); a bootstrap key keeps no prefix at all.</summary>
+    public static async Task<long> AddKey(KefuDb db, string name, string key, IEnumerable<string>? shops, long createdTicks, long? expiresTicks, bool bootstrap,
+        CancellationToken ct = default)
     {
-        db.ApiKeys.Add(new ApiKeyRow
+        var row = new ApiKeyRow
         {
-            Name = name, Prefix = key[..Math.Min(9, key.Length)], Hash = HashKey(key),
-            Shops = shops is null ? AllShops : string.Join(",", shops), CreatedTicks = createdTicks,
-        });
+            Name = name, Prefix = bootstrap ? "" : ShownPrefix(key), Hash = HashKey(key),
+            Shops = shops is null ? AllShops : string.Join(",", shops), CreatedTicks = createdTicks, ExpiresTicks = expiresTicks, Bootstrap = bootstrap,
+        };
+        db.ApiKeys.Add(row);
         await db.SaveChangesAsync(ct);
+        return row.Id;
     }
 
-    /// <summary>The grant of a presented key, or null when it is not a stored key.</summary>
-    public static async Task<ApiKeyGrant?> Verify(KefuDb db, string key, CancellationToken ct = default)
+    /// <summary>How many characters of a key's random part are kept in clear to tell keys apart (22 bits: no help to a guesser).</summary>
+    public const int PrefixLength = 4;
+
+    /// <summary>
+    /// The characters kept in clear: the first 4 after <c>kefu_</c> of a generated key; nothing of any other key (an
+    /// operator's chosen key such as <c>demo-key</c> may be short or guessable, so none of it is kept).
+    /// </summary>
+    public static string ShownPrefix(string key) =>
+        key.StartsWith("kefu_", StringComparison.Ordinal) && key.Length >= 5 + 32 ? key.Substring(5, PrefixLength) : "";
+
+    /// <summary>
+    /// The grant of a presented key at <paramref name="nowTicks"/>, or null when it is not a stored key, was revoked or
+    /// has expired. Records the use (at most one write a minute per key).
+    /// </summary>
+    public static async Task<ApiKeyGrant?> Verify(KefuDb db, string key, long nowTicks, CancellationToken ct = default)
     {
         var hash = HashKey(key);
         var row = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Hash == hash, ct);
-        if (row is null) return null;
+        if (row is null || !IsLive(row, nowTicks)) return null;
+        if (row.LastUsedTicks is not { } used || nowTicks - used >= TimeSpan.TicksPerMinute)
+            await db.ApiKeys.Where(k => k.Id == row.Id).ExecuteUpdateAsync(u => u.SetProperty(k => k.LastUsedTicks, nowTicks), ct);
         return new ApiKeyGrant(row.Name, row.Shops == AllShops ? null : row.Shops.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>Neither revoked nor expired at <paramref name="nowTicks"/>.</summary>
+    public static bool IsLive(ApiKeyRow row, long nowTicks) => row.RevokedTicks is null && (row.ExpiresTicks is not { } expires || nowTicks < expires);
+
+    /// <summary>Revokes a key; false when there is no such key or it was revoked already.</summary>
+    public static async Task<bool> RevokeKey(KefuDb db, long id, long nowTicks, CancellationToken ct = default) =>
+        await db.ApiKeys.Where(k => k.Id == id && k.RevokedTicks == null).ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedTicks, nowTicks), ct) > 0;
+
+    /// <summary>
+    /// Brings the bootstrap key in line with <c>KEFU_BOOTSTRAP_API_KEY</c> at start: the variable's key is added when
+    /// missing (never revived once revoked), and every other bootstrap key, all of them when the variable is unset, is
+    /// revoked, so removing or changing the variable takes the old key back.
+    /// </summary>
+    public static async Task ReconcileBootstrap(KefuDb db, string? key, long nowTicks, CancellationToken ct = default)
+    {
+        var hash = key is null ? null : HashKey(key);
+        if (hash is not null && !await db.ApiKeys.AnyAsync(k => k.Hash == hash, ct))
+            await AddKey(db, "bootstrap", key!, null, nowTicks, expiresTicks: null, bootstrap: true, ct);
+        foreach (var row in await db.ApiKeys.Where(k => k.Bootstrap && k.RevokedTicks == null).ToListAsync(ct))
+            if (hash is null || !row.Hash.AsSpan().SequenceEqual(hash)) row.RevokedTicks = nowTicks;
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>

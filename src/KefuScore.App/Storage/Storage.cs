@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -75,12 +75,16 @@ public static class KefuStorage
         else if (row.Version < SchemaVersion)
         {
             // Version 2 only added tables (dashboard users, live alerts, complaints, FAQ, score figures…): create
-            // whatever the model has and the database lacks, in one transaction. A later step that changes existing
-            // tables adds its own hand-written SQL here, keyed by the version it starts from.
+            // whatever the model has and the database lacks, in one transaction. Steps that change existing tables
+            // check what is there first, so any older version takes every step.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await KeepVersion1Users(db, ct);
+            // Only from version 1: Identity's own users table has a password_hash column too, so the shape test
+            // alone would move a version-2 database's users aside.
+            if (row.Version < 2) await KeepVersion1Users(db, ct);
             await AddMissingTables(db, ct);
             await FillDerivedTables(db, ct);
+            // Version 3: API keys expire, are revoked, record their last use, and keep at most 4 characters in clear.
+            await AddKeyColumns(db, ct);
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -116,6 +120,37 @@ public static class KefuStorage
             : "SELECT COUNT(*)::int AS \"Value\" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'users' AND column_name = 'password_hash'";
         if (await db.Database.SqlQueryRaw<int>(sql).SingleAsync(ct) > 0)
             await db.Database.ExecuteSqlRawAsync("ALTER TABLE users RENAME TO users_v1", ct);
+    }
+
+    /// <summary>
+    /// Version 3's columns of <c>api_keys</c>, added when missing. The key of <c>KEFU_BOOTSTRAP_API_KEY</c> (named
+    /// "bootstrap" by earlier versions) is marked as such and loses its clear prefix; other keys keep 4 characters
+    /// after <c>kefu_</c> and nothing of any other shape.
+    /// </summary>
+    private static async Task AddKeyColumns(KefuDb db, CancellationToken ct)
+    {
+        if (await ColumnExists(db, "api_keys", "bootstrap", ct)) return;
+        var (bigint, boolean, no, yes) = db.IsSqlite ? ("INTEGER", "INTEGER", "0", "1") : ("bigint", "boolean", "FALSE", "TRUE");
+        // Types and names from the constants above only: nothing from outside goes into this SQL.
+        string[] statements =
+        [
+            $"ALTER TABLE api_keys ADD COLUMN expires_ticks {bigint} NULL",
+            $"ALTER TABLE api_keys ADD COLUMN revoked_ticks {bigint} NULL",
+            $"ALTER TABLE api_keys ADD COLUMN last_used_ticks {bigint} NULL",
+            $"ALTER TABLE api_keys ADD COLUMN bootstrap {boolean} NOT NULL DEFAULT {no}",
+            $"UPDATE api_keys SET bootstrap = {yes}, prefix = '' WHERE name = 'bootstrap'",
+            $"UPDATE api_keys SET prefix = CASE WHEN substr(prefix, 1, 5) = 'kefu_' THEN substr(prefix, 6, {Accounts.PrefixLength}) ELSE '' END WHERE name <> 'bootstrap'",
+        ];
+        foreach (var statement in statements) await db.Database.ExecuteSqlRawAsync(statement, ct);
+    }
+
+    private static async Task<bool> ColumnExists(KefuDb db, string table, string column, CancellationToken ct)
+    {
+        // Names from this file's constants only.
+        var sql = db.IsSqlite
+            ? $"SELECT COUNT(*) AS \"Value\" FROM pragma_table_info('{table}') WHERE name = '{column}'"
+            : $"SELECT COUNT(*)::int AS \"Value\" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' AND column_name = '{column}'";
+        return await db.Database.SqlQueryRaw<int>(sql).SingleAsync(ct) > 0;
     }
 
     /// <summary>Version 2's derived tables, filled from what a version-1 database already holds (when they are still empty).</summary>

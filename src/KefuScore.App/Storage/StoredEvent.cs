@@ -97,6 +97,14 @@ public sealed class ApiKeyRow
     /// <summary>Comma-separated shop ids, or "*" for every shop (including shops not yet known).</summary>
     public required string Shops { get; set; }
     public long CreatedTicks { get; set; }
+    /// <summary>When the key stops working (UTC ticks), or null for never.</summary>
+    public long? ExpiresTicks { get; set; }
+    /// <summary>When an admin revoked it (UTC ticks); a revoked key is kept for the record and never accepted again.</summary>
+    public long? RevokedTicks { get; set; }
+    /// <summary>Last accepted use (UTC ticks, to the minute), or null when never used.</summary>
+    public long? LastUsedTicks { get; set; }
+    /// <summary>True for the key of <c>KEFU_BOOTSTRAP_API_KEY</c>: revoked at start once the variable is gone or changed.</summary>
+    public bool Bootstrap { get; set; }
 }
 
 /// <summary>

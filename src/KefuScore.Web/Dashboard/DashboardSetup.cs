@@ -21,19 +21,27 @@ public static class DashboardSetup
         services.AddSingleton<Overview.OverviewCache>();
         services.AddIdentityCore<IdentityUser>(o =>
             {
-                // Length over composition rules (NIST 800-63B): generated admin passwords are 24 random characters.
-                o.Password.RequiredLength = 8;
+                // Length and a deny-list over composition rules (NIST 800-63B; Credentials/PasswordPolicy.cs):
+                // generated admin passwords are 24 random characters.
+                o.Password.RequiredLength = Credentials.PasswordPolicy.MinLength;
                 o.Password.RequireDigit = false;
                 o.Password.RequireLowercase = false;
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
                 o.User.RequireUniqueEmail = false;
+                // No account lockout: anyone could lock the admin out by failing on purpose. Guessing is slowed per
+                // address and user name instead (Credentials/CredentialLimits.cs).
+                o.Lockout.AllowedForNewUsers = false;
             })
+            .AddPasswordValidator<Credentials.PasswordPolicy>()
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<KefuDb>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        // The cookie's security stamp is checked at every request: sign-out, a new password, a new role or a deleted
+        // user end every cookie issued before, at once rather than after the default 30 minutes.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";

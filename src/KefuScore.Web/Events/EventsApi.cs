@@ -43,7 +43,8 @@ internal static class EventsApi
             .WithDescription("The body is NDJSON (one SPEC §3 event object a line) or a JSON array of such objects, whatever the Content-Type says; at most 10 MiB.")
             .Produces<IngestResponse>().Produces<IngestResponse>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status401Unauthorized).Produces<ApiError>(StatusCodes.Status403Forbidden)
-            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
+            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge).Produces<ApiError>(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(Credentials.CredentialLimits.EventsPolicy);
         api.MapDelete("/shops/{shop}/events", Delete)
             .WithName("DeleteEvents").WithSummary("Admin: delete a shop's events by id or time range; their conversations' facts are recomputed")
             .WithDescription("ids=a,b,c (at most 10,000) and/or from=INSTANT & to=INSTANT (from inclusive, to exclusive, either may be left out). Only an admin: a key covering every shop or a signed-in admin.")

@@ -78,8 +78,8 @@ internal static class LiveApi
     {
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
         if (monitor.ProfileOf(shop) is null) return NotFound($"shop '{shop}' is not known");
-        if (!LiveSettings.IsWebhookUrl(request?.Url, out var uri))
-            return BadRequest("url: expected an absolute http or https URL (at most 2000 characters)");
+        var (uri, refused) = await LiveSettings.CheckWebhookUrl(webhooks, request?.Url, ct);
+        if (uri is null) return BadRequest("url: " + refused);
         var (row, secret) = await LiveSettings.AddWebhook(db, webhooks, time, shop, uri, ct);
         return Results.Json(new NewWebhook(row.Id, row.Url, secret), statusCode: StatusCodes.Status201Created);
     }

@@ -13,6 +13,7 @@ internal static class LiveServices
             .SetApplicationName("KefuScore")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(ServerSettings.Location(config).DataDirectory, "keys")));
         services.AddSingleton(_ => WebhookOptions.From(config));
+        services.AddSingleton(_ => WebhookTargets.From(config));
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<LiveMonitor>();

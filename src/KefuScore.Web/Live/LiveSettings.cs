@@ -34,12 +34,12 @@ public static class LiveSettings
     public static Task<List<WebhookRow>> Webhooks(KefuDb db, string shop, CancellationToken ct = default) =>
         db.Set<WebhookRow>().AsNoTracking().Where(w => w.Shop == shop).OrderBy(w => w.Id).ToListAsync(ct);
 
-    /// <summary>An absolute http or https URL of at most 2000 characters.</summary>
-    public static bool IsWebhookUrl(string? url, out Uri uri)
-    {
-        uri = null!;
-        return url is not null && url.Length <= 2000 && Uri.TryCreate(url, UriKind.Absolute, out uri!) && uri.Scheme is "http" or "https";
-    }
+    /// <summary>
+    /// A webhook URL as the screen sees it (<see cref="WebhookTargets"/>): absolute http(s), no credentials, every
+    /// address of its host public or the host allowed by the operator. The URL, or the reason it is refused.
+    /// </summary>
+    public static Task<(Uri? Uri, string? Error)> CheckWebhookUrl(WebhookDispatcher webhooks, string? url, CancellationToken ct = default) =>
+        webhooks.Targets.Check(url?.Trim(), ct);
 
     /// <summary>Stores a webhook with a new secret (kept protected) and returns the row and the secret, shown once.</summary>
     public static async Task<(WebhookRow Row, string Secret)> AddWebhook(KefuDb db, WebhookDispatcher webhooks, TimeProvider time, string shop, Uri url, CancellationToken ct = default)

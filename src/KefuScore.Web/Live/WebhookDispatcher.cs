@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -46,17 +47,26 @@ public sealed class WebhookDispatcher : BackgroundService
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _parallel = new(64);
 
-    public WebhookDispatcher(TimeProvider time, DbContextOptions<KefuDb> db, IDataProtectionProvider protection, WebhookOptions options, ILogger<WebhookDispatcher> log)
+    public WebhookDispatcher(TimeProvider time, DbContextOptions<KefuDb> db, IDataProtectionProvider protection, WebhookOptions options, ILogger<WebhookDispatcher> log,
+        WebhookTargets? targets = null)
     {
         _time = time;
         _db = db;
         _protector = protection.CreateProtector(Purpose);
         _log = log;
         Options = options;
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false }) { Timeout = options.Timeout };
+        Targets = targets ?? new WebhookTargets([]);
+        // Every connection resolves, screens and connects through the screen (against DNS rebinding); no redirects.
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false, UseProxy = false, ConnectCallback = Targets.ConnectAsync,
+        }) { Timeout = options.Timeout };
     }
 
     public WebhookOptions Options { get; }
+
+    /// <summary>The screen every webhook target passes when it is added and at every delivery.</summary>
+    public WebhookTargets Targets { get; }
 
     /// <summary>Deliveries that succeeded, with the attempt that made it (for tests and the benchmark).</summary>
     public event Action<string, int>? Delivered;
@@ -152,15 +162,17 @@ public sealed class WebhookDispatcher : BackgroundService
                 Delivered?.Invoke(d.Shop, d.Attempt);
                 return;
             }
-            error = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            // The status code only: the reason phrase and the body are the target's words, and a dead letter must
+            // not tell its reader what an internal service answered.
+            error = $"HTTP {(int)response.StatusCode}";
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             return;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or WebhookTargetRefusedException)
         {
-            error = e is TaskCanceledException ? $"no answer within {Options.Timeout.TotalSeconds:0} s" : e.Message;
+            error = Reason(e);
         }
 
         if (d.Attempt < Options.MaxAttempts)
@@ -187,6 +199,36 @@ public sealed class WebhookDispatcher : BackgroundService
         {
             _log.LogError(e, "webhook {Webhook}: the dead letter could not be stored", d.To.Id);
         }
+    }
+
+    /// <summary>A short, fixed reason for a failed attempt ("timeout", "connection refused", …), never the exception's own text.</summary>
+    internal static string Reason(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is WebhookTargetRefusedException refused) return "refused by the target screen: " + refused.Message;
+        if (e is TaskCanceledException) return "timeout";
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is SocketException s)
+                return s.SocketErrorCode switch
+                {
+                    SocketError.ConnectionRefused => "connection refused",
+                    SocketError.TimedOut => "timeout",
+                    SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "host not found",
+                    SocketError.HostUnreachable or SocketError.NetworkUnreachable => "unreachable",
+                    SocketError.ConnectionReset => "connection reset",
+                    _ => "network error",
+                };
+        if (e is HttpRequestException h)
+            return h.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => "host not found",
+                HttpRequestError.ConnectionError => "connection failed",
+                HttpRequestError.SecureConnectionError => "TLS failure",
+                HttpRequestError.ResponseEnded => "connection closed before an answer",
+                HttpRequestError.InvalidResponse or HttpRequestError.HttpProtocolError => "invalid answer",
+                _ => "network error",
+            };
+        return "network error";
     }
 
     private async Task<IReadOnlyList<Subscription>> SubscriptionsOf(string shop, CancellationToken ct)

@@ -48,7 +48,14 @@ public sealed class LivePagesTests : BunitContext
         _options = KefuStorage.Options(new StorageLocation(_folder));
         await KefuStorage.InitialiseAsync(_options);
         _store = new EventStore(_options);
-        var dispatcher = new WebhookDispatcher(_clock, _options, new EphemeralDataProtectionProvider(), new WebhookOptions(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), NullLogger<WebhookDispatcher>.Instance);
+        var dispatcher = new WebhookDispatcher(_clock, _options, new EphemeralDataProtectionProvider(), new WebhookOptions(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), NullLogger<WebhookDispatcher>.Instance,
+            // Names resolve from a table (no lookup leaves the machine); this dispatcher is never started, so nothing is sent.
+            new WebhookTargets([], (host, _) => Task.FromResult(host switch
+            {
+                "example.com" => new[] { System.Net.IPAddress.Parse("93.184.215.14") },
+                "intranet.example" => [System.Net.IPAddress.Parse("10.1.2.3")],
+                _ => [],
+            })));
         _monitor = new LiveMonitor(_clock, _options, dispatcher, NullLogger<LiveMonitor>.Instance);
         _store.Committed += events => _monitor.Ingest(events);
 
@@ -209,6 +216,12 @@ public sealed class LivePagesTests : BunitContext
         cut.Find("#webhook-url").Change("ftp://example.com/hook");
         cut.Find("#webhook-form").Submit();
         cut.WaitForElement("#webhook-form .kefu-field-error", TimeSpan.FromSeconds(10));
+        Assert.Empty(cut.FindAll("#webhooks tbody tr"));
+
+        // A name that resolves to a private address is refused, with the reason.
+        cut.Find("#webhook-url").Change("https://intranet.example/hook");
+        cut.Find("#webhook-form").Submit();
+        cut.WaitForAssertion(() => Assert.Contains("10.1.2.3", cut.Find("#webhook-form .kefu-reason").TextContent), TimeSpan.FromSeconds(10));
         Assert.Empty(cut.FindAll("#webhooks tbody tr"));
 
         cut.Find("#webhook-url").Change("https://example.com/hook");

@@ -118,8 +118,10 @@ public sealed class LiveApiTests(FakeClockServer server) : IClassFixture<FakeClo
         Assert.InRange((sent[2] - sent[1]).TotalSeconds, 2.0, 2.5);
         Assert.Equal(3, JsonDocument.Parse(attempts[2].Body).RootElement.GetProperty("attempt").GetInt32());
 
-        // A receiver that keeps failing: three attempts, then a dead letter.
+        // A receiver that keeps failing: three attempts, then a dead letter. What it answered (its reason phrase and
+        // body) stays out of the letter: the status code is all a caller learns about the target.
         receiver.FailFirst = int.MaxValue;
+        receiver.FailText = "db-password-hunter2";
         server.At(date, "12:10:00");
         await client.PostAsync("/api/v1/events", Ndjson($$"""{"type":"complaint","id":"k2","shop":"retry","order":"o2","category":"attitude","at":"{{date}}T12:10:00+08:00"}"""));
         JsonElement letters = default;
@@ -130,10 +132,12 @@ public sealed class LiveApiTests(FakeClockServer server) : IClassFixture<FakeClo
         }, () => server.Clock.Advance(TimeSpan.FromMilliseconds(200)));
         var letter = letters[0];
         Assert.Equal(3, letter.GetProperty("attempts").GetInt32());
-        Assert.Contains("500", letter.GetProperty("lastError").GetString());
+        Assert.Equal("HTTP 500", letter.GetProperty("lastError").GetString());
+        Assert.DoesNotContain("hunter2", letters.GetRawText(), StringComparison.Ordinal);
         Assert.Equal("k2", letter.GetProperty("payload").GetProperty("alert").GetProperty("cause").GetString());
 
         receiver.FailFirst = 0;
+        receiver.FailText = "";
         var accepted = receiver.Accepted.Count();
         var retry = await client.PostAsync($"/api/v1/shops/retry/webhooks/dead-letters/{letter.GetProperty("id").GetInt64()}/retry", null);
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
@@ -182,7 +186,16 @@ public sealed class LiveApiTests(FakeClockServer server) : IClassFixture<FakeClo
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/shops/nobody/live")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync("/api/v1/shops/mine/webhooks", JsonContent("""{"url":"ftp://example"}"""))).StatusCode);
 
+        // The screen: credentials in the URL, and internal addresses other than the allowed 127.0.0.1 (numeric hosts:
+        // nothing is looked up, nothing is sent).
+        foreach (var url in new[] { "http://user:pass@127.0.0.1:1/x", "http://127.0.0.2:1/x", "http://10.0.0.1/x", "http://169.254.169.254/latest/meta-data", "http://[::1]:1/x", "http://[fd00::1]/x", "http://0.0.0.0:1/x" })
+        {
+            var refused = await admin.PostAsync("/api/v1/shops/mine/webhooks", JsonContent("{\"url\":\"" + url + "\"}"));
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, url);
+        }
+
         var listed = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/shops/mine/webhooks")).RootElement;
+        Assert.Equal(0, listed.GetArrayLength());
         Assert.All(listed.EnumerateArray(), w => Assert.False(w.TryGetProperty("secret", out _)));
     }
 

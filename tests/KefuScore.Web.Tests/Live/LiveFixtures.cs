@@ -22,6 +22,8 @@ public sealed class FakeClockServer : KefuServer
         base.ConfigureWebHost(builder);
         builder.UseSetting("KEFU_WEBHOOK_ATTEMPTS", "3");
         builder.UseSetting("KEFU_WEBHOOK_FIRST_RETRY_MS", "1000");
+        // The receivers listen on 127.0.0.1: allowed here explicitly, as an operator would allow an internal host.
+        builder.UseSetting("Kefu:Webhooks:AllowedHosts", "127.0.0.1");
         builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
     }
 
@@ -62,6 +64,8 @@ public sealed class WebhookReceiver : IDisposable
     public string Url { get; }
     public string Secret { get; set; } = "";
     public int FailFirst { get; set; }
+    /// <summary>The reason phrase and body of a failing answer (what a dead letter must not repeat).</summary>
+    public string FailText { get; set; } = "";
     /// <summary>Called at each request (e.g. to read a fake clock).</summary>
     public Func<DateTimeOffset>? Now { get; set; }
 
@@ -87,6 +91,12 @@ public sealed class WebhookReceiver : IDisposable
             var status = Interlocked.Increment(ref _requests) <= FailFirst ? 500 : valid ? 200 : 401;
             All.Enqueue(new Received(Encoding.UTF8.GetString(bytes), signature, ctx.Request.Headers["X-Kefu-Timestamp"] ?? "", valid, status, Now?.Invoke() ?? DateTimeOffset.UtcNow));
             ctx.Response.StatusCode = status;
+            if (status != 200 && FailText.Length > 0)
+            {
+                ctx.Response.StatusDescription = FailText;
+                var text = Encoding.UTF8.GetBytes(FailText);
+                await ctx.Response.OutputStream.WriteAsync(text);
+            }
             ctx.Response.Close();
         }
     }

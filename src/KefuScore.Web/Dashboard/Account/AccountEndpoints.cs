@@ -13,8 +13,10 @@ internal static class AccountEndpoints
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/signin", SignIn).ExcludeFromDescription();
-        app.MapPost("/account/signout", async (SignInManager<IdentityUser> signIn) =>
+        app.MapPost("/account/signout", async (HttpContext http, SignInManager<IdentityUser> signIn, UserManager<IdentityUser> users) =>
         {
+            // A new stamp: a copy of the cookie (saved, stolen) stops working too, not only this browser's.
+            if (await users.GetUserAsync(http.User) is { } user) await users.UpdateSecurityStampAsync(user);
             await signIn.SignOutAsync();
             return Results.LocalRedirect("~/account/login");
         }).ExcludeFromDescription();
@@ -29,13 +31,36 @@ internal static class AccountEndpoints
         }).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> SignIn([FromForm] string user, [FromForm] string password, [FromForm] string? returnUrl, SignInManager<IdentityUser> signIn)
+    private static async Task<IResult> SignIn([FromForm] string user, [FromForm] string password, [FromForm] string? returnUrl, HttpContext http,
+        SignInManager<IdentityUser> signIn, UserManager<IdentityUser> users, Credentials.CredentialThrottle throttle)
     {
-        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: true, lockoutOnFailure: true);
-        if (!result.Succeeded)
+        var address = Credentials.CredentialThrottle.AddressOf(http);
+        if (throttle.SignInBlocked(address, user, out var retryAfter))
+            return Credentials.CredentialThrottle.TooMany(http, retryAfter, "too many failed sign-ins from this address");
+        var found = await users.FindByNameAsync(user);
+        var succeeded = false;
+        if (found is null)
+        {
+            // An unknown name costs one password hash as a known one does, so the answer's timing does not tell them apart.
+            users.PasswordHasher.VerifyHashedPassword(Nobody, NobodysHash.Value, password);
+        }
+        else
+        {
+            succeeded = (await signIn.PasswordSignInAsync(found, password, isPersistent: true, lockoutOnFailure: false)).Succeeded;
+        }
+        if (!succeeded)
+        {
+            throttle.SignInFailed(address, user);
             return Results.LocalRedirect("~/account/login?error=1&returnUrl=" + Uri.EscapeDataString(LocalOr(returnUrl, "/")));
+        }
         return Results.LocalRedirect(LocalOr(returnUrl, "~/"));
     }
+
+    private static readonly IdentityUser Nobody = new("nobody");
+
+    /// <summary>A hash of a random password in Identity's default format (the same work as a stored user's).</summary>
+    private static readonly Lazy<string> NobodysHash = new(() =>
+        new PasswordHasher<IdentityUser>().HashPassword(Nobody, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18))));
 
     /// <summary>Only local addresses: a sign-in link must not send the user to another site (open redirect).</summary>
     private static string LocalOr(string? url, string fallback) =>

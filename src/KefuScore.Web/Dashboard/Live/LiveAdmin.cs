@@ -38,7 +38,8 @@ public static class LiveAdmin
     /// <summary>Adds a webhook; the secret (shown once) or the reason the URL is refused.</summary>
     public static async Task<(string? Secret, string? Error)> AddWebhook(KefuDb db, WebhookDispatcher webhooks, TimeProvider time, string shop, string? url, CancellationToken ct = default)
     {
-        if (!LiveSettings.IsWebhookUrl(url?.Trim(), out var uri)) return (null, "url");
+        var (uri, refused) = await LiveSettings.CheckWebhookUrl(webhooks, url, ct);
+        if (uri is null) return (null, refused);
         var (_, secret) = await LiveSettings.AddWebhook(db, webhooks, time, shop, uri, ct);
         return (secret, null);
     }

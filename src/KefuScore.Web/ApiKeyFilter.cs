@@ -7,7 +7,8 @@ namespace KefuScore.Web;
 /// <summary>
 /// Every <c>/api/v1</c> endpoint needs <c>Authorization: Bearer &lt;api key&gt;</c> or a signed-in dashboard user: 401
 /// without either. The grant (which shops the key or user covers, and for an agent which agent they are) is left in the
-/// request for the endpoint to check with <see cref="Grant"/>.
+/// request for the endpoint to check with <see cref="Grant"/>. The endpoint's declared <see cref="Need"/> is checked here,
+/// before the handler runs (<see cref="ApiAccess.Refusal"/>).
 /// </summary>
 internal sealed class ApiKeyFilter : IEndpointFilter
 {
@@ -40,6 +41,8 @@ internal sealed class ApiKeyFilter : IEndpointFilter
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return Results.Json(new ApiError("a valid API key is required: Authorization: Bearer <key>"), statusCode: StatusCodes.Status401Unauthorized);
         }
+        // The endpoint's declared need, in the route's shop (and agent): one rule for every endpoint (ApiAccess).
+        if (ApiAccess.Refusal(http, grant) is { } refused) return refused;
         http.Items[Item] = grant;
         return await next(context);
     }

@@ -9,8 +9,9 @@ namespace KefuScore.Web;
 
 /// <summary>
 /// Brings the database up at start: schema created or checked; on the first start a demo shop filled with simulated
-/// events, the first admin (password printed once on the console, or taken from <c>KEFU_ADMIN_PASSWORD</c>), and the
-/// API key of <c>KEFU_BOOTSTRAP_API_KEY</c> covering every shop (revoked at a start without the variable). Each step
+/// events, the first admin (a generated password written to <c>admin-password.txt</c> in the data folder, 0600, or taken
+/// from <c>KEFU_ADMIN_PASSWORD</c>), and the API key of <c>KEFU_BOOTSTRAP_API_KEY</c> covering every shop (revoked at a
+/// start without the variable). Each step
 /// runs only when its result is missing.
 /// </summary>
 internal static class FirstStart
@@ -38,10 +39,18 @@ internal static class FirstStart
             var errors = await Dashboard.Account.AccountEndpoints.CreateUser(scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>(),
                 scope.ServiceProvider.GetRequiredService<KefuDb>(), name, password, Roles.Admin, [], ct);
             if (errors.Count > 0) throw new InvalidOperationException($"KEFU_ADMIN_PASSWORD / KEFU_ADMIN_USER: {string.Join("; ", errors)}");
-            // On the console once, never through the logger (logs are kept and shipped; this line is not).
-            Console.Out.WriteLine(given is null
-                ? $"KefuScore: created admin user '{name}' with password {password} (shown once; set KEFU_ADMIN_PASSWORD to choose it)"
-                : $"KefuScore: created admin user '{name}' with the password from KEFU_ADMIN_PASSWORD");
+            // A generated password goes to a file only this user reads, never to the console or the log (both are kept
+            // and shipped); the console says where it is.
+            if (given is null)
+            {
+                var file = PasswordFile(config);
+                PrivateFiles.WriteText(file, password + "\n");
+                Console.Out.WriteLine($"KefuScore: created admin user '{name}'; its password is in {file} (readable by this user only; delete the file once you have signed in, or set KEFU_ADMIN_PASSWORD to choose the password)");
+            }
+            else
+            {
+                Console.Out.WriteLine($"KefuScore: created admin user '{name}' with the password from KEFU_ADMIN_PASSWORD");
+            }
         }
 
         // Added when set, revoked once unset or changed: the variable is the bootstrap key's only source of validity.
@@ -99,6 +108,9 @@ internal static class FirstStart
         Satisfaction = e.Satisfaction, Reason = e.Reason, Order = e.Order is null ? null : prefix + e.Order, Media = e.Media,
         Category = e.Category, Action = e.Action, Status = e.Status, Capacity = e.Capacity,
     };
+
+    /// <summary>Where a generated first-admin password is written: <c>admin-password.txt</c> in the data folder (0600).</summary>
+    internal static string PasswordFile(IConfiguration config) => Path.Combine(ServerSettings.Location(config).DataDirectory, "admin-password.txt");
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

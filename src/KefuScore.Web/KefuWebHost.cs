@@ -43,10 +43,12 @@ public static class KefuWebHost
         var app = builder.Build();
         await FirstStart.Run(app.Services, app.Configuration, app.Lifetime.ApplicationStopping);
 
+        app.UseSecurityHeaders();
         app.UseRateLimiter();
         app.MapDashboard();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        // The API's description is for its callers: a key or a sign-in reads it, the browsable page needs a sign-in.
+        app.MapGroup("").AddEndpointFilter<ApiKeyFilter>().RequireNeed(Need.ReadOwn).MapOpenApi();
+        app.MapScalarApiReference().RequireAuthorization();
         app.MapHealthApi();
         var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiKeyFilter>();
         api.MapEventsApi();

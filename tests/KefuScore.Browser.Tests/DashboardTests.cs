@@ -27,8 +27,24 @@ public sealed class DashboardTests
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
+        // Chromium reports each thing the Content-Security-Policy blocks on the console ("Refused to …").
+        var refused = new List<string>();
+        Refused.Add(page, refused);
+        page.Console += (_, m) =>
+        {
+            if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal)) lock (refused) refused.Add(m.Text);
+        };
         Directory.CreateDirectory(Screenshots);
         return (server, playwright, browser, page);
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> Refused = [];
+
+    /// <summary>Nothing the pages needed was blocked by the server's Content-Security-Policy (SecurityHeaders.Policy).</summary>
+    private static void AssertNothingRefusedByThePolicy(IPage page)
+    {
+        var refused = Refused.TryGetValue(page, out var list) ? list : [];
+        lock (refused) Assert.True(refused.Count == 0, string.Join("\n", refused));
     }
 
     private static async Task SignIn(IPage page)
@@ -90,6 +106,12 @@ public sealed class DashboardTests
             Assert.Contains("within: soon", before);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "6-profile-errors.png"), FullPage = true });
             await AssertNoSeriousViolations(page, "profiles");
+
+            // The live page imports its script module (live.js) once interactive; nothing on the way is refused.
+            await page.GotoAsync("/shops/demo/live");
+            await page.Locator("h1").WaitForAsync();
+            await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+            AssertNothingRefusedByThePolicy(page);
         }
         catch (Exception e)
         {
@@ -172,6 +194,7 @@ public sealed class DashboardTests
             var lines = File.ReadAllLines(file).Where(l => l.Length > 0).ToList();
             Assert.StartsWith("date,consultations,reply_rate_3min", lines[0].TrimStart('\uFEFF'));
             Assert.Equal(14, lines.Count - 1);
+            AssertNothingRefusedByThePolicy(page);
         }
         catch (Exception e)
         {

@@ -70,12 +70,15 @@ public sealed class ReportsApiTests(KefuServer server) : IClassFixture<KefuServe
     }
 
     [Fact]
-    public async Task The_OpenAPI_document_and_the_Scalar_page_are_served()
+    public async Task The_OpenAPI_document_is_served_to_a_key_and_neither_it_nor_the_Scalar_page_to_a_stranger()
     {
-        var client = server.Client(key: null);
-        var doc = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var doc = JsonDocument.Parse(await server.Client().GetStringAsync("/openapi/v1.json")).RootElement;
         Assert.True(doc.GetProperty("paths").TryGetProperty("/api/v1/events", out _));
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/scalar/")).StatusCode);
+        var stranger = server.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.GetAsync("/openapi/v1.json")).StatusCode);
+        var scalar = await stranger.GetAsync("/scalar/");
+        Assert.Equal(HttpStatusCode.Redirect, scalar.StatusCode);
+        Assert.Contains("/account/login", scalar.Headers.Location?.OriginalString, StringComparison.Ordinal);
     }
 }
 

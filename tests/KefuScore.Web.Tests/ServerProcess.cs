@@ -24,8 +24,19 @@ public sealed class ServerProcess : IDisposable
     public int Port { get; }
     public HttpClient Client { get; }
 
-    /// <summary>Starts the server on <paramref name="dataFolder"/> (or PostgreSQL) and waits until /healthz answers.</summary>
-    public static async Task<ServerProcess> Start(string dataFolder, string? postgres)
+    /// <summary>What the server wrote to stdout so far, a line each.</summary>
+    public IReadOnlyList<string> Output
+    {
+        get { lock (_output) return _output.ToList(); }
+    }
+
+    private readonly List<string> _output = [];
+
+    /// <summary>
+    /// Starts the server on <paramref name="dataFolder"/> (or PostgreSQL) and waits until /healthz answers; with
+    /// <paramref name="generatedPassword"/> the first admin's password is left for the server to generate.
+    /// </summary>
+    public static async Task<ServerProcess> Start(string dataFolder, string? postgres, bool generatedPassword = false)
     {
         var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "KefuScore.Web.dll");
@@ -37,15 +48,18 @@ public sealed class ServerProcess : IDisposable
         };
         info.Environment["KEFU_DATA"] = dataFolder;
         info.Environment["KEFU_BOOTSTRAP_API_KEY"] = KefuServer.Key;
-        info.Environment["KEFU_ADMIN_PASSWORD"] = "kill-test-password";
+        if (!generatedPassword) info.Environment["KEFU_ADMIN_PASSWORD"] = "kill-test-password";
         info.Environment["KEFU_DEMO"] = "off";
         if (postgres is not null) info.Environment["ConnectionStrings__Kefu"] = postgres;
         var process = Process.Start(info) ?? throw new InvalidOperationException("the server did not start");
-        process.OutputDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, port);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line) lock (server._output) server._output.Add(line);
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, port);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {

@@ -44,7 +44,8 @@ public static class KefuStorage
         }
         else
         {
-            Directory.CreateDirectory(location.DataDirectory);
+            PrivateFiles.Folder(location.DataDirectory);
+            PrivateFiles.Database(location.SqlitePath);
             // No relational nulls here: SQLite plans the compensated IN lists well, and measured faster without (docs/benchmarks.md).
             b.UseSqlite($"Data Source={location.SqlitePath};Pooling=True");
             b.AddInterceptors(new SqlitePragmas());

@@ -15,20 +15,22 @@ internal static class ComplaintsApi
 {
     public sealed record CreateBody(string? Category, string? Conversation, string? Order, string? Customer, string? Agent, string? Text, DateTimeOffset? At);
 
+    /// <summary><c>author</c> is accepted and ignored: the author is the signed-in user or the key (<see cref="ApiAccess.Author"/>).</summary>
     public sealed record TransitionBody(string? To, string? Note, string? Author);
 
+    /// <summary><c>author</c> is accepted and ignored, as in <see cref="TransitionBody"/>.</summary>
     public sealed record NoteBody(string? Text, string? Author);
 
     public static void MapComplaintsApi(this IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/shops/{shop}");
-        g.MapGet("/complaints", List).WithName("ListComplaints").WithSummary("The shop's complaints with their countdowns (complaint events become complaints here)");
-        g.MapPost("/complaints", Create).WithName("CreateComplaint").WithSummary("Make a complaint by hand");
-        g.MapGet("/complaints/{id:long}", Get).WithName("GetComplaint").WithSummary("One complaint with notes and evidence");
-        g.MapPost("/complaints/{id:long}/transitions", Move).WithName("MoveComplaint").WithSummary("Move a complaint: investigating, resolved, rejected");
-        g.MapPost("/complaints/{id:long}/notes", Note).WithName("AddComplaintNote").WithSummary("Add a note to a complaint");
-        g.MapGet("/settings/{kind}", GetSetting).WithName("GetShopSetting").WithSummary("A shop document: calendar, complaints, faq, faq_policy");
-        g.MapPut("/settings/{kind}", PutSetting).WithName("PutShopSetting").WithSummary("Replace a shop document (checked first; nothing stored when it has a problem)")
+        g.MapGet("/complaints", List).RequireNeed(Need.ReadOwn).WithName("ListComplaints").WithSummary("The shop's complaints with their countdowns (complaint events become complaints here)");
+        g.MapPost("/complaints", Create).RequireNeed(Need.ManageShop).WithName("CreateComplaint").WithSummary("Make a complaint by hand");
+        g.MapGet("/complaints/{id:long}", Get).RequireNeed(Need.ReadOwn).WithName("GetComplaint").WithSummary("One complaint with notes and evidence");
+        g.MapPost("/complaints/{id:long}/transitions", Move).RequireNeed(Need.ManageShop).WithName("MoveComplaint").WithSummary("Move a complaint: investigating, resolved, rejected");
+        g.MapPost("/complaints/{id:long}/notes", Note).RequireNeed(Need.ManageShop).WithName("AddComplaintNote").WithSummary("Add a note to a complaint");
+        g.MapGet("/settings/{kind}", GetSetting).RequireNeed(Need.ReadShop).WithName("GetShopSetting").WithSummary("A shop document: calendar, complaints, faq, faq_policy");
+        g.MapPut("/settings/{kind}", PutSetting).RequireNeed(Need.ManageShop).WithName("PutShopSetting").WithSummary("Replace a shop document (checked first; nothing stored when it has a problem)")
             .Accepts<string>("text/plain");
     }
 
@@ -37,8 +39,12 @@ internal static class ComplaintsApi
         {
             var (complaints, escalated) = await ComplaintBook.List(db, shop, clock.GetUtcNow(), state, ct);
             Log(logs, escalated);
-            var shown = complaints.Where(c => breached is null || c.Clock.Breached == breached).Select(ComplaintJson.Of).ToList();
-            return Results.Json(new { complaints = shown, escalated = escalated.Select(ComplaintJson.Of).ToList() }, ComplaintJson.Options);
+            // An agent's sign-in: their own complaints only (as the complaints page).
+            var own = ApiKeyFilter.Grant(http).AgentIn(shop);
+            var mine = complaints.Where(c => own is null || c.Row.Agent == own).ToList();
+            var ids = mine.Select(c => c.Row.Id).ToHashSet();
+            var shown = mine.Where(c => breached is null || c.Clock.Breached == breached).Select(ComplaintJson.Of).ToList();
+            return Results.Json(new { complaints = shown, escalated = escalated.Where(e => own is null || ids.Contains(e.Complaint)).Select(ComplaintJson.Of).ToList() }, ComplaintJson.Options);
         }, ct);
 
     private static async Task<IResult> Create(HttpContext http, KefuDb db, TimeProvider clock, string shop, CreateBody body, CancellationToken ct) =>
@@ -53,20 +59,22 @@ internal static class ComplaintsApi
         {
             var (view, escalated) = await ComplaintBook.Get(db, shop, id, clock.GetUtcNow(), ct);
             Log(logs, escalated);
+            // A colleague's complaint is answered as a missing one, revealing nothing.
+            if (!Dashboard.Quality.QualityQuery.MaySee(ApiKeyFilter.Grant(http), shop, view.Row)) return Error(404, $"complaint {id} of shop '{shop}' does not exist");
             return Results.Json(ComplaintJson.Of(view), ComplaintJson.Options);
         }, ct);
 
     private static async Task<IResult> Move(HttpContext http, KefuDb db, TimeProvider clock, string shop, long id, TransitionBody body, CancellationToken ct) =>
         await Guarded(http, db, shop, async () =>
         {
-            var view = await ComplaintBook.Move(db, shop, id, body.To ?? "", Author(http, body.Author), body.Note, clock.GetUtcNow(), ct);
+            var view = await ComplaintBook.Move(db, shop, id, body.To ?? "", ApiAccess.Author(ApiKeyFilter.Grant(http)), body.Note, clock.GetUtcNow(), ct);
             return Results.Json(ComplaintJson.Of(view), ComplaintJson.Options);
         }, ct);
 
     private static async Task<IResult> Note(HttpContext http, KefuDb db, TimeProvider clock, string shop, long id, NoteBody body, CancellationToken ct) =>
         await Guarded(http, db, shop, async () =>
         {
-            var view = await ComplaintBook.AddNote(db, shop, id, Author(http, body.Author), body.Text ?? "", clock.GetUtcNow(), ct);
+            var view = await ComplaintBook.AddNote(db, shop, id, ApiAccess.Author(ApiKeyFilter.Grant(http)), body.Text ?? "", clock.GetUtcNow(), ct);
             return Results.Json(ComplaintJson.Of(view), ComplaintJson.Options);
         }, ct);
 
@@ -131,9 +139,6 @@ internal static class ComplaintsApi
     }
 
     internal static IResult Error(int status, string message) => Results.Json(new ApiError(message), statusCode: status);
-
-    private static string Author(HttpContext http, string? author) =>
-        string.IsNullOrWhiteSpace(author) ? $"key:{ApiKeyFilter.Grant(http).Name}" : author.Trim();
 
     private static void Log(ILoggerFactory logs, IReadOnlyList<ComplaintEscalated> escalated)
     {

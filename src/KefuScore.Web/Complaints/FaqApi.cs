@@ -17,9 +17,9 @@ internal static class FaqApi
     public static void MapFaqApi(this IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/shops/{shop}/faq");
-        g.MapPut("", Put).WithName("PutFaq").WithSummary("Replace the shop's FAQ knowledge base (CSV: question,answer,keywords)").Accepts<string>("text/csv");
-        g.MapPost("/ask", Ask).WithName("AskFaq").WithSummary("The FAQ's best answer to a question and whether the policy sends it");
-        g.MapGet("/answered", Answered).WithName("FaqAnswered").WithSummary("Customers the FAQ answered per day");
+        g.MapPut("", Put).RequireNeed(Need.ManageShop).WithName("PutFaq").WithSummary("Replace the shop's FAQ knowledge base (CSV: question,answer,keywords)").Accepts<string>("text/csv");
+        g.MapPost("/ask", Ask).RequireNeed(Need.ReadOwn).WithName("AskFaq").WithSummary("The FAQ's best answer to a question and whether the policy sends it");
+        g.MapGet("/answered", Answered).RequireNeed(Need.ReadShop).WithName("FaqAnswered").WithSummary("Customers the FAQ answered per day");
     }
 
     private static async Task<IResult> Put(HttpContext http, KefuDb db, TimeProvider clock, string shop, CancellationToken ct) =>
@@ -45,6 +45,9 @@ internal static class FaqApi
         {
             if (string.IsNullOrWhiteSpace(body.Question)) return ComplaintsApi.Error(400, "question: is required");
             if (body.Waiting is < 0) return ComplaintsApi.Error(400, "waiting: must not be negative");
+            // Asking is reading; sending writes a bot message into a conversation, which needs the shop managed.
+            if (body.Send == true && !ApiAccess.Allows(ApiKeyFilter.Grant(http), shop, Need.ManageShop))
+                return Results.Json(new ApiError("send: an agent's sign-in may ask but not send (sending needs a supervisor, an admin or a key)"), statusCode: StatusCodes.Status403Forbidden);
             if (body.Send == true && string.IsNullOrWhiteSpace(body.Conversation)) return ComplaintsApi.Error(400, "conversation: is required to send the answer");
             var index = await library.For(db, shop, ct);
             if (index is null) return ComplaintsApi.Error(404, $"shop '{shop}' has no FAQ knowledge base (PUT /api/v1/shops/{shop}/faq)");

@@ -17,18 +17,19 @@ internal static class TrainingApi
 
     public sealed record SampleBody(string? From, string? To, int? PerAgent, double? FlaggedShare, int? Seed);
 
+    /// <summary><c>reviewer</c> is accepted and ignored: the reviewer is the signed-in user or the key (<see cref="ApiAccess.Author"/>).</summary>
     public sealed record VerdictBody(string? Rule, string? Message, string? Verdict, string? Comment, string? Reviewer);
 
     public static void MapTrainingApi(this IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/shops/{shop}");
-        g.MapGet("/training/courses", Courses).WithName("TrainingCourses").WithSummary("The training courses and what points to them");
-        g.MapGet("/agents/{agent}/training", Records).WithName("AgentTraining").WithSummary("An agent's training records");
-        g.MapPost("/agents/{agent}/training", Add).WithName("AddAgentTraining").WithSummary("Record a planned or completed course");
-        g.MapGet("/training/suggestions", Suggestions).WithName("TrainingSuggestions").WithSummary("Courses suggested from findings and complaints in a period");
-        g.MapGet("/incentives", Incentives).WithName("ShopIncentives").WithSummary("Each agent's grade, contest rank and reward for a period (as kefu grade)");
-        g.MapPost("/review/sample", Sample).WithName("ReviewSample").WithSummary("The period's manual-review sample (drawn once, then stored)");
-        g.MapPost("/review/items/{id:long}/verdicts", Verdict).WithName("ReviewVerdict").WithSummary("A reviewer's verdict on a finding or a conversation");
+        g.MapGet("/training/courses", Courses).RequireNeed(Need.ReadOwn).WithName("TrainingCourses").WithSummary("The training courses and what points to them");
+        g.MapGet("/agents/{agent}/training", Records).RequireNeed(Need.ReadOwn).WithName("AgentTraining").WithSummary("An agent's training records");
+        g.MapPost("/agents/{agent}/training", Add).RequireNeed(Need.ManageShop).WithName("AddAgentTraining").WithSummary("Record a planned or completed course");
+        g.MapGet("/training/suggestions", Suggestions).RequireNeed(Need.ReadOwn).WithName("TrainingSuggestions").WithSummary("Courses suggested from findings and complaints in a period");
+        g.MapGet("/incentives", Incentives).RequireNeed(Need.ReadOwn).WithName("ShopIncentives").WithSummary("Each agent's grade, contest rank and reward for a period (as kefu grade)");
+        g.MapPost("/review/sample", Sample).RequireNeed(Need.ManageShop).WithName("ReviewSample").WithSummary("The period's manual-review sample (drawn once, then stored)");
+        g.MapPost("/review/items/{id:long}/verdicts", Verdict).RequireNeed(Need.ManageShop).WithName("ReviewVerdict").WithSummary("A reviewer's verdict on a finding or a conversation");
     }
 
     private static async Task<IResult> Courses(HttpContext http, KefuDb db, string shop, CancellationToken ct) =>
@@ -61,7 +62,8 @@ internal static class TrainingApi
             var calendar = await ShopSettings.CalendarOf(db, shop, ct);
             long Start(DateOnly d) => new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), calendar.Zone.GetUtcOffset(d.ToDateTime(TimeOnly.MinValue))).UtcTicks;
             var list = await TrainingBook.Suggestions(db, shop, Start(f), Start(t.AddDays(1)), ct);
-            return Results.Json(list.Select(s => new { agent = s.Agent, course = s.Course.Id, name = s.Course.Name, because = s.Because }), ComplaintJson.Options);
+            var own = ApiKeyFilter.Grant(http).AgentIn(shop);
+            return Results.Json(list.Where(s => own is null || s.Agent == own).Select(s => new { agent = s.Agent, course = s.Course.Id, name = s.Course.Name, because = s.Because }), ComplaintJson.Options);
         }, ct);
 
     private static async Task<IResult> Incentives(HttpContext http, KefuDb db, TimeProvider clock, string shop, string? from, string? to, CancellationToken ct) =>
@@ -70,10 +72,12 @@ internal static class TrainingApi
             if (!TryDate(from, out var f) || !TryDate(to, out var t)) return ComplaintsApi.Error(400, "from, to: required dates like 2026-11-20");
             var result = await App.Incentives.IncentiveBook.Evaluate(db, shop, f, t, clock.GetUtcNow(), ct);
             if (result is not { } r) return ComplaintsApi.Error(404, $"shop '{shop}' is not known");
+            // An agent's sign-in: their own row only (rank and reward, never a colleague's), as the training page.
+            var own = ApiKeyFilter.Grant(http).AgentIn(shop);
             return Results.Json(new
             {
                 from, to,
-                agents = r.Standings.Select(x => new
+                agents = r.Standings.Where(x => own is null || x.Agent == own).Select(x => new
                 {
                     agent = x.Agent, grade = x.Grade.Id, grade_name = x.Grade.Name, rank = x.Rank, reward = x.Reward,
                     @base = x.Base, bonus = x.Bonus, deduction = x.Deduction, prize = x.Prize,
@@ -94,7 +98,7 @@ internal static class TrainingApi
     private static async Task<IResult> Verdict(HttpContext http, KefuDb db, TimeProvider clock, string shop, long id, VerdictBody body, CancellationToken ct) =>
         await ComplaintsApi.Guarded(http, db, shop, async () =>
         {
-            var reviewer = string.IsNullOrWhiteSpace(body.Reviewer) ? $"key:{ApiKeyFilter.Grant(http).Name}" : body.Reviewer.Trim();
+            var reviewer = ApiAccess.Author(ApiKeyFilter.Grant(http));
             var item = await ReviewBook.AddVerdict(db, shop, id, body.Rule, body.Message, body.Verdict ?? "", body.Comment, reviewer, clock.GetUtcNow().UtcTicks, ct);
             return Results.Json(Json(item), ComplaintJson.Options);
         }, ct);

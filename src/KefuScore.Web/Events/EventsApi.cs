@@ -39,7 +39,7 @@ internal static class EventsApi
     public static void MapEventsApi(this IEndpointRouteBuilder api)
     {
         api.MapPost("/events", Post)
-            .WithName("PostEvents").WithSummary("Push events (NDJSON or a JSON array); atomic per request")
+            .RequireNeed(Need.ManageShop).WithName("PostEvents").WithSummary("Push events (NDJSON or a JSON array); atomic per request")
             .WithDescription("The body is NDJSON (one SPEC §3 event object a line) or a JSON array of such objects, whatever the Content-Type says; at most 10 MiB.")
             .Produces<IngestResponse>().Produces<IngestResponse>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status401Unauthorized).Produces<ApiError>(StatusCodes.Status403Forbidden)

@@ -17,26 +17,26 @@ internal static class LiveApi
     public static void MapLiveApi(this IEndpointRouteBuilder api)
     {
         api.MapGet("/shops/{shop}/live", Live)
-            .WithName("ShopLive").WithSummary("The shop now: waiting customers, agents' load, today's metrics with projections, open alerts")
+            .RequireNeed(Need.ReadOwn).WithName("ShopLive").WithSummary("The shop now: waiting customers, agents' load, today's metrics with projections, open alerts")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound);
         api.MapGet("/shops/{shop}/alert-rules", GetRules)
-            .WithName("GetAlertRules").WithSummary("The shop's alert rules and quiet hours (the defaults until changed)")
+            .RequireNeed(Need.ReadShop).WithName("GetAlertRules").WithSummary("The shop's alert rules and quiet hours (the defaults until changed)")
             .Produces(StatusCodes.Status200OK, contentType: "application/json");
         api.MapPut("/shops/{shop}/alert-rules", PutRules)
-            .WithName("PutAlertRules").WithSummary("Replace the shop's alert rules and quiet hours")
+            .RequireNeed(Need.ManageShop).WithName("PutAlertRules").WithSummary("Replace the shop's alert rules and quiet hours")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status400BadRequest);
         api.MapGet("/shops/{shop}/webhooks", ListWebhooks)
-            .WithName("ListWebhooks").WithSummary("The shop's webhooks (secrets are never shown again)").Produces<List<WebhookItem>>();
+            .RequireNeed(Need.ManageShop).WithName("ListWebhooks").WithSummary("The shop's webhooks (secrets are never shown again)").Produces<List<WebhookItem>>();
         api.MapPost("/shops/{shop}/webhooks", AddWebhook)
-            .WithName("AddWebhook").WithSummary("Subscribe a URL to the shop's alerts; the answer shows the signing secret once")
+            .RequireNeed(Need.ManageShop).WithName("AddWebhook").WithSummary("Subscribe a URL to the shop's alerts; the answer shows the signing secret once")
             .Produces<NewWebhook>(StatusCodes.Status201Created).Produces<ApiError>(StatusCodes.Status400BadRequest);
         api.MapDelete("/shops/{shop}/webhooks/{id:long}", DeleteWebhook)
-            .WithName("DeleteWebhook").WithSummary("Remove a webhook").Produces(StatusCodes.Status204NoContent).Produces<ApiError>(StatusCodes.Status404NotFound);
+            .RequireNeed(Need.ManageShop).WithName("DeleteWebhook").WithSummary("Remove a webhook").Produces(StatusCodes.Status204NoContent).Produces<ApiError>(StatusCodes.Status404NotFound);
         api.MapGet("/shops/{shop}/webhooks/dead-letters", DeadLetters)
-            .WithName("WebhookDeadLetters").WithSummary("Deliveries that failed every attempt").Produces<List<DeadLetterItem>>();
+            .RequireNeed(Need.ManageShop).WithName("WebhookDeadLetters").WithSummary("Deliveries that failed every attempt").Produces<List<DeadLetterItem>>();
         api.MapPost("/shops/{shop}/webhooks/dead-letters/{id:long}/retry", Retry)
-            .WithName("RetryDeadLetter").WithSummary("Send a dead letter again").Produces(StatusCodes.Status202Accepted).Produces<ApiError>(StatusCodes.Status404NotFound);
+            .RequireNeed(Need.ManageShop).WithName("RetryDeadLetter").WithSummary("Send a dead letter again").Produces(StatusCodes.Status202Accepted).Produces<ApiError>(StatusCodes.Status404NotFound);
     }
 
     private static IResult Live(HttpContext http, LiveMonitor monitor, string shop)
@@ -44,6 +44,13 @@ internal static class LiveApi
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
         var state = monitor.State(shop);
         if (state is null) return NotFound($"shop '{shop}' is not known");
+        // An agent's sign-in: their own status row and the alerts about them; no queue, no shop figures (as the live page).
+        if (ApiKeyFilter.Grant(http).AgentIn(shop) is { } own)
+            state = state with
+            {
+                Waiting = [], HeadingForNotServed = [], TodayMetrics = [],
+                Agents = state.Agents.Where(a => a.Agent == own).ToList(), Alerts = state.Alerts.Where(a => a.Agent == own).ToList(),
+            };
         return Results.Bytes(LiveJson.Write(state, monitor.ProfileOf(shop)!.Zone), "application/json; charset=utf-8");
     }
 

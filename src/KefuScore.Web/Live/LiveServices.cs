@@ -9,9 +9,13 @@ internal static class LiveServices
     public static IServiceCollection AddLiveMonitor(this IServiceCollection services, IConfiguration config)
     {
         // Webhook secrets are encrypted with these keys: they must outlive a restart, so they sit with the data.
+        // The key files are written 0600 by the framework; the folders are made owner-only here before it creates them.
+        var keys = Path.Combine(ServerSettings.Location(config).DataDirectory, "keys");
+        PrivateFiles.Folder(Path.GetDirectoryName(keys)!);
+        PrivateFiles.Folder(keys);
         services.AddDataProtection()
             .SetApplicationName("KefuScore")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(ServerSettings.Location(config).DataDirectory, "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(keys));
         services.AddSingleton(_ => WebhookOptions.From(config));
         services.AddSingleton(_ => WebhookTargets.From(config));
         services.AddSingleton<WebhookDispatcher>();

@@ -16,10 +16,10 @@ internal static class ReportsApi
     public static void MapReportsApi(this IEndpointRouteBuilder api)
     {
         api.MapGet("/shops/{shop}/report", Report)
-            .WithName("ShopReport").WithSummary("Every metric and verdict of the shop per period (the JSON of kefu report)")
+            .RequireNeed(Need.ReadOwn).WithName("ShopReport").WithSummary("Every metric and verdict of the shop per period (the JSON of kefu report)")
             .ProducesShopJson();
         api.MapGet("/shops/{shop}/conversations/{id}/explain", Explain)
-            .WithName("ExplainConversation").WithSummary("How each customer message of a conversation counted, and why (the JSON of kefu explain)")
+            .RequireNeed(Need.ReadOwn).WithName("ExplainConversation").WithSummary("How each customer message of a conversation counted, and why (the JSON of kefu explain)")
             .ProducesShopJson();
     }
 

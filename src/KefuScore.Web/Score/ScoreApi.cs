@@ -18,10 +18,10 @@ internal static class ScoreApi
     public static void MapScoreApi(this IEndpointRouteBuilder api)
     {
         api.MapGet("/shops/{shop}/score", Score)
-            .WithName("ShopScore").WithSummary("The experience score (体验分) with dimensions and indicators; diagnose=1 explains a change; history=1 gives one score a day")
+            .RequireNeed(Need.ReadShop).WithName("ShopScore").WithSummary("The experience score (体验分) with dimensions and indicators; diagnose=1 explains a change; history=1 gives one score a day")
             .ProducesShopJson();
         api.MapPost("/shops/{shop}/reconcile", Reconcile)
-            .WithName("ShopReconcile").WithSummary("The platform's daily figures (CSV body: date,metric,value) beside ours, with the difference")
+            .RequireNeed(Need.ReadShop).WithName("ShopReconcile").WithSummary("The platform's daily figures (CSV body: date,metric,value) beside ours, with the difference")
             .Accepts<string>("text/csv")
             .ProducesShopJson();
     }

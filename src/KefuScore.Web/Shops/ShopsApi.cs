@@ -16,5 +16,5 @@ internal static class ShopsApi
                 var shops = await db.Shops.AsNoTracking().Select(s => new ShopItem(s.Id, s.Name)).ToListAsync(ct);
                 return Results.Ok(shops.Where(s => grant.Covers(s.Id)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList());
             })
-            .WithName("ListShops").WithSummary("The shops this API key covers").Produces<List<ShopItem>>();
+            .RequireNeed(Need.ReadOwn).WithName("ListShops").WithSummary("The shops this API key covers").Produces<List<ShopItem>>();
 }

@@ -11,7 +11,7 @@ internal static class PlanApi
     public static void MapPlanApi(this IEndpointRouteBuilder api)
     {
         api.MapGet("/shops/{shop}/plan", Plan)
-            .WithName("StaffingPlan").WithSummary("Forecast, agents per 15 minutes, roster, gap and the replayed rate for a date (the JSON of kefu plan)")
+            .RequireNeed(Need.ReadShop).WithName("StaffingPlan").WithSummary("Forecast, agents per 15 minutes, roster, gap and the replayed rate for a date (the JSON of kefu plan)")
             .ProducesShopJson();
     }
 

@@ -63,9 +63,29 @@ internal static class AccountEndpoints
         new PasswordHasher<IdentityUser>().HashPassword(Nobody, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18))));
 
     /// <summary>Only local addresses: a sign-in link must not send the user to another site (open redirect).</summary>
-    private static string LocalOr(string? url, string fallback) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-            ? url : fallback;
+    private static string LocalOr(string? url, string fallback) => Local(url) ?? fallback;
+
+    /// <summary>
+    /// <paramref name="url"/> as a local redirect target, or null when it is not one: a path from this site's root
+    /// (<c>/x</c>, not <c>//host</c> or <c>/\host</c>) without control characters, which the framework's local check
+    /// refuses by throwing (<c>/%09/x</c> answered 500). Spaces and non-ASCII are percent-encoded as UTF-8, since a
+    /// <c>Location</c> header carries ASCII only.
+    /// </summary>
+    internal static string? Local(string? url)
+    {
+        if (string.IsNullOrEmpty(url) || url[0] != '/') return null;
+        if (url.Length > 1 && (url[1] == '/' || url[1] == '\\')) return null;
+        if (url.Any(char.IsControl)) return null;
+        var text = new System.Text.StringBuilder(url.Length);
+        Span<byte> bytes = stackalloc byte[4];
+        foreach (var rune in url.EnumerateRunes())
+        {
+            if (rune.Value is > ' ' and < 0x7F) { text.Append((char)rune.Value); continue; }
+            var n = rune.EncodeToUtf8(bytes);
+            foreach (var b in bytes[..n]) text.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return text.ToString();
+    }
 
     /// <summary>Creates a user with a role (and, for supervisors and agents, their shops); the errors when Identity refuses.</summary>
     public static async Task<IReadOnlyList<string>> CreateUser(UserManager<IdentityUser> users, KefuDb db, string name, string password, string role,

@@ -20,6 +20,9 @@ public static class Program
                 "e2e" => E2eCommand.Run(Options.Parse(args[1..])),
                 "e2e-kefu" => EngineChild.RunKefu(Options.Parse(args[1..])),
                 "e2e-duckdb" => EngineChild.RunDuckDb(Options.Parse(args[1..])),
+                "peer" => Peer.PeerCommand.Run(Peer.PeerOptions.Parse(args[1..])),
+                "peer-kefu" => Peer.PeerCommand.RunChild(Peer.PeerOptions.Parse(args[1..]), duckDb: false),
+                "peer-duckdb" => Peer.PeerCommand.RunChild(Peer.PeerOptions.Parse(args[1..]), duckDb: true),
                 "memory" => MemoryCommand.Run(Options.Parse(args[1..])),
                 "ingest" => IngestCommand.Run(Options.Parse(args[1..])).GetAwaiter().GetResult(),
                 "live" => Live.LiveCommand.Run(args[1..]),
@@ -39,6 +42,9 @@ public static class Program
             usage:
               kernel [BenchmarkDotNet args]            engine kernel micro-benchmarks
               e2e --events N [--file PATH] [--keep]    KefuScore vs DuckDB on the same CSV (medians of 3)
+              peer --shape uniform|zipf|wide --events N [--format csv|jsonl|parquet] [--repeat 3] [--file CSV] [--keep]
+                                                       kefu report vs the plain peer SQL (../shared/bench/douyin-peer.sql),
+                                                       alternately, medians, every shop-day checked equal
               memory --events N                        stream the simulator through the fold, print peak working set
               ingest --url URL --key KEY --events N [--batch 5000] [--clients 4] [--shops 30] [--seed 5]
                                                        HTTP ingestion load run against a running server

@@ -21,6 +21,7 @@ public static class Program
                 "e2e-kefu" => EngineChild.RunKefu(Options.Parse(args[1..])),
                 "e2e-duckdb" => EngineChild.RunDuckDb(Options.Parse(args[1..])),
                 "peer" => Peer.PeerCommand.Run(Peer.PeerOptions.Parse(args[1..])),
+                "split" => Peer.PeerCommand.Split(Peer.PeerOptions.Parse(args[1..])),
                 "peer-kefu" => Peer.PeerCommand.RunChild(Peer.PeerOptions.Parse(args[1..]), duckDb: false),
                 "peer-duckdb" => Peer.PeerCommand.RunChild(Peer.PeerOptions.Parse(args[1..]), duckDb: true),
                 "memory" => MemoryCommand.Run(Options.Parse(args[1..])),
@@ -45,6 +46,7 @@ public static class Program
               peer --shape uniform|zipf|wide --events N [--format csv|jsonl|parquet] [--repeat 3] [--file CSV] [--keep]
                                                        kefu report vs the plain peer SQL (../shared/bench/douyin-peer.sql),
                                                        alternately, medians, every shop-day checked equal
+              split --file F [--repeat N]              kefu report's CPU and allocations: reading alone, then the whole run
               memory --events N                        stream the simulator through the fold, print peak working set
               ingest --url URL --key KEY --events N [--batch 5000] [--clients 4] [--shops 30] [--seed 5]
                                                        HTTP ingestion load run against a running server

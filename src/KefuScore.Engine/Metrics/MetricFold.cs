@@ -28,20 +28,20 @@ public sealed class MetricFold
     private readonly record struct ConversationKey(string Shop, string Conversation);
     private readonly record struct IdKey(string Shop, string Id);
 
-    private sealed class OpenConversation
+    private sealed class OpenConversation(EventArrays arrays)
     {
         /// <summary>
-        /// Pooled storage: the arrays are rented once and reused by later conversations, so they live in the old
-        /// generation instead of being copied through every collection while the conversation stays open.
+        /// Pooled storage: the arrays are reused by later conversations, so they live in the old generation instead of
+        /// being copied through every collection while the conversation stays open.
         /// </summary>
-        public SlimEvent[] Events = System.Buffers.ArrayPool<SlimEvent>.Shared.Rent(8);
+        public SlimEvent[] Events = arrays.Rent(8);
         public int Count;
 
         public void Add(in SlimEvent e)
         {
             if (Count == Events.Length)
             {
-                var bigger = System.Buffers.ArrayPool<SlimEvent>.Shared.Rent(Events.Length * 2);
+                var bigger = arrays.Rent(Events.Length * 2);
                 Array.Copy(Events, bigger, Count);
                 Return();
                 Events = bigger;
@@ -49,11 +49,7 @@ public sealed class MetricFold
             Events[Count++] = e;
         }
 
-        public void Return()
-        {
-            Array.Clear(Events, 0, Count);
-            System.Buffers.ArrayPool<SlimEvent>.Shared.Return(Events);
-        }
+        public void Return() => arrays.Return(Events, Count);
         public long LastTicks = long.MinValue;
         /// <summary>The newest customer message and human reply: a customer is waiting while the first is the later.</summary>
         public long LastCustomer = long.MinValue, LastReply = long.MinValue;
@@ -79,6 +75,7 @@ public sealed class MetricFold
     private long _oldestIdHour = long.MaxValue;
     private long _lastIdHour = long.MinValue;
     private List<IdKey>? _lastIdList;
+    private readonly EventArrays _arrays = new();
     private readonly ConversationAnalysis _analysis;
     private readonly long? _lateness;
     private readonly long _idleClose;
@@ -128,7 +125,7 @@ public sealed class MetricFold
             ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out var exists);
             if (!exists)
             {
-                open = new OpenConversation();
+                open = new OpenConversation(_arrays);
                 if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
             }
             open!.Add(new SlimEvent(e));
@@ -245,6 +242,40 @@ public sealed class MetricFold
             if (hour < _oldestIdHour) _oldestIdHour = hour;
         }
         _lastIdList.Add(id);
+    }
+}
+
+/// <summary>
+/// The fold's own pool of event arrays by power-of-two size. The shared ArrayPool keeps per-thread buckets and trims
+/// them on every gen-2 collection, which cost more than the copies it saves at a million conversations; one fold is
+/// one thread, so a plain stack per size does. Bounded: past the cap a returned array is left to the collector.
+/// </summary>
+internal sealed class EventArrays
+{
+    private const int MaxPooledBytes = 64 << 20;
+    private readonly Stack<SlimEvent[]>[] _bySize = new Stack<SlimEvent[]>[31];
+    private long _pooledBytes;
+
+    public SlimEvent[] Rent(int minimum)
+    {
+        var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(minimum, 8));
+        var bucket = System.Numerics.BitOperations.Log2((uint)size);
+        if (_bySize[bucket] is { Count: > 0 } stack)
+        {
+            _pooledBytes -= (long)size * System.Runtime.CompilerServices.Unsafe.SizeOf<SlimEvent>();
+            return stack.Pop();
+        }
+        return new SlimEvent[size];
+    }
+
+    /// <summary>Takes an array back; its first <paramref name="used"/> slots are cleared so no event stays reachable.</summary>
+    public void Return(SlimEvent[] array, int used)
+    {
+        var bytes = (long)array.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<SlimEvent>();
+        if (_pooledBytes + bytes > MaxPooledBytes || !System.Numerics.BitOperations.IsPow2(array.Length)) return;
+        Array.Clear(array, 0, used);
+        (_bySize[System.Numerics.BitOperations.Log2((uint)array.Length)] ??= new Stack<SlimEvent[]>()).Push(array);
+        _pooledBytes += bytes;
     }
 }
 

@@ -37,7 +37,7 @@ public static class CueLoader
         {
             var name = ((key as YamlScalarNode)?.Value ?? "").Trim();
             var path = $"cues.{name}";
-            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            if (name.Length == 0 || !name.All(c => char.IsLetterOrDigit(c) || c == '_'))
             {
                 y.Error(key, path, "a cue name is letters, digits and _");
                 continue;

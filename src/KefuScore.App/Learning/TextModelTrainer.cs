@@ -43,8 +43,8 @@ public static class TextModelTrainer
         ArgumentNullException.ThrowIfNull(examples);
         if (labels.Count < 2) throw new ArgumentException("a choice needs at least two labels", nameof(labels));
         var ml = new MLContext(Seed);
-        // Keys are 1-based; class k is key k + 1.
-        var rows = examples.Select(e => new KeyRow { Label = (uint)e.Class + 1, Features = Vector(e.Slots, bits) });
+        // Loaded from a uint field, a key column takes the value as the 0-based class (key k + 1 inside ML.NET).
+        var rows = examples.Select(e => new KeyRow { Label = (uint)e.Class, Features = Vector(e.Slots, bits) });
         var data = ml.Data.LoadFromEnumerable(rows, Schema<KeyRow>(bits, labels.Count));
         var trainer = ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
         {

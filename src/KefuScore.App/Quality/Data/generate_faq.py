@@ -208,7 +208,7 @@ def write(shop, entries):
         for q, a, k, _ in entries:
             w.writerow([q, a, k])
     parts = {"dev": [], "heldout": []}
-    for q, _, _, cores in entries:
+    for n, (q, _, _, cores) in enumerate(entries):
         assert len(cores) == 5, q
         held = set(rng.sample(range(5), 2))
         extra = set(rng.sample(range(5), 2))
@@ -224,13 +224,13 @@ def write(shop, entries):
                 if text in seen:
                     continue
                 seen.add(text)
-                parts["heldout" if i in held else "dev"].append((text, q))
+                parts["heldout" if i in held else "dev"].append((text, q, f"{shop}-{n:02}-{i}"))
         assert len(seen) >= 10, q
     for name, rows in parts.items():
         with open(here / f"{name}.tsv", "w", encoding="utf-8") as f:
-            f.write(f"# {shop}: customer question<TAB>FAQ question ({name} part; see generate_faq.py)\n")
-            for text, q in rows:
-                f.write(f"{text}\t{q}\n")
+            f.write(f"# {shop}: customer question<TAB>FAQ question<TAB>group: one way of asking ({name} part; see generate_faq.py)\n")
+            for text, q, group in rows:
+                f.write(f"{text}\t{q}\t{group}\n")
     print(shop, len(entries), "entries,", {k: len(v) for k, v in parts.items()}, "questions")
 
 

@@ -29,8 +29,11 @@ internal static class InspectCommand
             var files = parse.GetValue(input) ?? [];
             var labelled = parse.GetValue(evaluate);
             if ((files.Length == 0) == (labelled is null)) throw new CliException("give either --input FILE… (events to inspect) or --evaluate FILE (labelled messages)");
-            var loaded = Rules(parse.GetValue(rules));
-            var inspector = new Inspector(loaded, Model(parse.GetValue(model)));
+            var rulesPath = parse.GetValue(rules);
+            var loaded = Rules(rulesPath);
+            // The built-in model learned with the built-in word lists as features: a shop's own rules file goes alone
+            // unless a model is named too.
+            var inspector = new Inspector(loaded, Model(parse.GetValue(model) ?? (rulesPath is null ? null : "none")));
             if (labelled is not null) return Evaluate(io, inspector, labelled, Formats.Resolve(parse.GetValue(format), io) == "json");
             var mapping = Inputs.Mapping(parse.GetValue(map));
             var read = Inputs.Files(files);
@@ -47,7 +50,7 @@ internal static class InspectCommand
     }
 
     public static Option<string?> ModelOption() =>
-        new("--model") { Description = "Inspection model (kefu inspect train --out); 'none' for the word lists alone (default: the built-in model)" };
+        new("--model") { Description = "Inspection model (kefu inspect train --out); 'none' for the word lists alone (default: the built-in model with the built-in rules, none with --rules)" };
 
     /// <summary>The model named by --model: the built-in one by default, none with 'none'.</summary>
     public static LinearTextModel? Model(string? path)

@@ -27,6 +27,7 @@ public static class Program
                 "memory" => MemoryCommand.Run(Options.Parse(args[1..])),
                 "ingest" => IngestCommand.Run(Options.Parse(args[1..])).GetAwaiter().GetResult(),
                 "live" => Live.LiveCommand.Run(args[1..]),
+                "text" => Text.TextCommand.Run(args[1..]),
                 _ => Usage(),
             };
         }
@@ -52,6 +53,7 @@ public static class Program
                                                        HTTP ingestion load run against a running server
               live [--shops 1000] [--rate 5000] [--seconds 30] [--server DLL] [--live-off]
                                                        the live monitor under load: webhook due→delivered, /live freshness
+              text [--messages 1000000] [--data DIR]   inspection throughput with the built-in model, FAQ latency per question (issue 18)
             """);
         return 2;
     }

@@ -199,7 +199,7 @@ public static class ComplaintBook
         db.Add(new ComplaintEvidenceRow { ComplaintId = row.Id, Kind = "conversation", Conversation = conversation });
         var events = (await db.Events.Where(e => e.Shop == row.Shop && e.Conversation == conversation).ToListAsync(ct)).Select(e => e.ToEvent()).ToList();
         if (events.Count > 0)
-            foreach (var f in new Inspector(InspectionLoader.BuiltIn()).Inspect(events).Findings)
+            foreach (var f in InspectionLoader.BuiltInInspector().Inspect(events).Findings)
                 db.Add(new ComplaintEvidenceRow
                 {
                     ComplaintId = row.Id, Kind = "finding", Conversation = conversation, Message = f.Message, Agent = f.Agent, Rule = f.Rule, Detail = f.Evidence,

@@ -26,7 +26,7 @@ public sealed record FaqMatch(FaqEntry Entry, double Score, double Coverage, int
 public sealed class FaqIndex : IDisposable
 {
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
-    private const float QuestionBoost = 1.0f, KeywordBoost = 1.5f, AnswerBoost = 0.2f;
+    private const float QuestionBoost = 1.0f, KeywordBoost = 1.5f, AnswerBoost = 0.2f, IntentBoost = 1.0f;
 
     private readonly Analyzer _analyzer = new CharacterGrams();
     private readonly RAMDirectory _directory = new();
@@ -34,11 +34,17 @@ public sealed class FaqIndex : IDisposable
     private readonly IndexSearcher _searcher;
     private readonly IReadOnlyList<FaqEntry> _entries;
     private readonly IReadOnlyList<HashSet<string>> _terms;
+    private readonly KefuScore.Engine.Quality.LinearTextModel? _intents;
 
-    public FaqIndex(IReadOnlyList<FaqEntry> entries)
+    /// <summary>
+    /// An index of <paramref name="entries"/>. With <paramref name="intents"/> (issue 18, <c>Faq/intents.yaml</c>), an
+    /// entry and a question are also searched by the intents they name (拍下 and 下单 are both 下单), in a field of their own.
+    /// </summary>
+    public FaqIndex(IReadOnlyList<FaqEntry> entries, IReadOnlyDictionary<string, IReadOnlyList<string>>? intents = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         _entries = entries;
+        _intents = intents is null ? null : new KefuScore.Engine.Quality.LinearTextModel(8, false, [], intents);
         var config = new IndexWriterConfig(Version, _analyzer) { Similarity = new BM25Similarity(), OpenMode = OpenMode.CREATE };
         using (var writer = new IndexWriter(_directory, config))
         {
@@ -51,6 +57,7 @@ public sealed class FaqIndex : IDisposable
                     new TextField("question", e.Question, Field.Store.NO),
                     new TextField("keywords", string.Join(" ", e.Keywords), Field.Store.NO),
                     new TextField("answer", e.Answer, Field.Store.NO),
+                    new TextField("intents", Intents(e.Question + " " + string.Join(" ", e.Keywords)), Field.Store.NO),
                 });
             }
             writer.Commit();
@@ -61,6 +68,9 @@ public sealed class FaqIndex : IDisposable
     }
 
     public int Count => _entries.Count;
+
+    /// <summary>The names of the intents a text names, separated by spaces ("" without a vocabulary).</summary>
+    private string Intents(string text) => _intents is null ? "" : string.Join(" ", _intents.CueTokens(text).Select(t => t["cue:".Length..]));
 
     /// <summary>The terms the analyzer makes of a text: character bigrams for Chinese, words for the rest.</summary>
     public IReadOnlyList<string> Terms(string text)
@@ -86,6 +96,8 @@ public sealed class FaqIndex : IDisposable
             query.Add(new TermQuery(new Term("keywords", t)) { Boost = KeywordBoost }, Occur.SHOULD);
             query.Add(new TermQuery(new Term("answer", t)) { Boost = AnswerBoost }, Occur.SHOULD);
         }
+        foreach (var t in Terms(Intents(question)).Distinct(StringComparer.Ordinal))
+            query.Add(new TermQuery(new Term("intents", t)) { Boost = IntentBoost }, Occur.SHOULD);
         var hits = _searcher.Search(query, Math.Max(top, 1) * 4).ScoreDocs;
         return hits
             .Select(h => (Index: _searcher.Doc(h.Doc).GetField("entry").GetInt32Value() ?? 0, h.Score))

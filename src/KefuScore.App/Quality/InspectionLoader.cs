@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using KefuScore.App.Profiles;
+using KefuScore.App.Learning;
 using KefuScore.App.Yaml;
 using KefuScore.Engine.Quality;
 using YamlDotNet.RepresentationModel;
@@ -24,6 +25,23 @@ public static class InspectionLoader
     }
 
     public static InspectionRules BuiltIn() => Parse(BuiltInText(), "built-in inspection rules");
+
+    private const string BuiltInModelName = "quality/inspection-model.json";
+    private static readonly Lazy<LinearTextModel> Model = new(() =>
+    {
+        using var stream = typeof(InspectionLoader).Assembly.GetManifestResourceStream(BuiltInModelName)
+            ?? throw new InvalidOperationException($"resource {BuiltInModelName} is missing from the build");
+        return TextModelFile.Read(stream, "built-in inspection model", InspectionTrainer.Kind);
+    });
+
+    /// <summary>
+    /// The built-in inspection model (issue 18): trained by <c>kefu inspect train</c> on the development part of
+    /// Quality/Data/inspection and shipped inside the assembly; read once, shared (it is read-only).
+    /// </summary>
+    public static LinearTextModel BuiltInModel() => Model.Value;
+
+    /// <summary>The built-in rules with the built-in model: what the server inspects with.</summary>
+    public static Inspector BuiltInInspector() => new(BuiltIn(), BuiltInModel());
 
     public static InspectionRules Load(string path) => Parse(YamlFile.ReadText(path), path);
 
@@ -66,7 +84,7 @@ public static class InspectionLoader
             return null;
         }
         var text = id != RuleIds.LongSilence;
-        var timed = id is RuleIds.Vague or RuleIds.LongSilence;
+        var timed = id is RuleIds.Vague or RuleIds.LongSilence or RuleIds.NoPoliteAddress;
         string[] keys = [ "id", "name", "enabled", "weight", .. text ? new[] { "words", "patterns", "except" } : [], .. timed ? new[] { "within" } : [] ];
         y.Known(m, path, keys);
 

@@ -15,11 +15,14 @@ public sealed record InspectionRun(Inspection Inspection, IReadOnlyList<Rejected
 /// </summary>
 public static class InspectionRunner
 {
-    public static InspectionRun Run(InspectionRules rules, IEnumerable<ReadItem> items)
+    public static InspectionRun Run(InspectionRules rules, IEnumerable<ReadItem> items) => Run(new Inspector(rules), items);
+
+    public static InspectionRun Run(Inspector inspector, IEnumerable<ReadItem> items)
     {
+        ArgumentNullException.ThrowIfNull(inspector);
         ArgumentNullException.ThrowIfNull(items);
         var rejected = new List<RejectedLine>();
-        var inspection = new Inspector(rules).Inspect(Events(items, rejected));
+        var inspection = inspector.Inspect(Events(items, rejected));
         return new InspectionRun(inspection, rejected);
     }
 

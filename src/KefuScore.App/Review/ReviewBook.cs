@@ -80,6 +80,6 @@ public static class ReviewBook
         var conversations = db.Events.Where(e => e.Shop == shop && e.Conversation != "").GroupBy(e => e.Conversation)
             .Where(g => g.Min(e => e.AtTicks) >= start && g.Min(e => e.AtTicks) < end).Select(g => g.Key);
         var events = (await db.Events.Where(e => e.Shop == shop && conversations.Contains(e.Conversation)).ToListAsync(ct)).Select(e => e.ToEvent()).ToList();
-        return (new Inspector(InspectionLoader.BuiltIn()).Inspect(events), events);
+        return (InspectionLoader.BuiltInInspector().Inspect(events), events);
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KefuScore.App.Learning;
 using KefuScore.App.Quality;
 using KefuScore.App.Yaml;
 using KefuScore.Engine.Quality;
@@ -6,22 +7,37 @@ using Spectre.Console;
 
 namespace KefuScore.Cli.Commands;
 
-/// <summary><c>kefu inspect</c>: quality inspection (质检) of agents' messages; findings and scores per agent (issue 7).</summary>
+/// <summary>
+/// <c>kefu inspect</c>: quality inspection (质检) of agents' messages; findings and scores per agent (issue 7), with the
+/// built-in learned model or a shop's own (issue 18). <c>--evaluate FILE</c> measures it on labelled messages;
+/// <c>kefu inspect train</c> trains a model from them (<see cref="InspectTrainCommand"/>).
+/// </summary>
 internal static class InspectCommand
 {
     public static Command Create(CliOutput io)
     {
-        var input = new Option<string[]>("--input", "-i") { Description = "Event file (.jsonl, .csv, .xlsx, .parquet); repeat for several", Required = true };
+        var input = new Option<string[]>("--input", "-i") { Description = "Event file (.jsonl, .csv, .xlsx, .parquet); repeat for several" };
+        var evaluate = new Option<string?>("--evaluate") { Description = "Labelled messages (JSON Lines): print precision, recall and F1 per rule instead of inspecting events" };
         var rules = new Option<string?>("--rules", "-r") { Description = "Inspection rules YAML (default: the built-in rules, docs/quality.md)" };
+        var model = ModelOption();
         var format = Formats.Option("json", "table");
         var map = Inputs.MapOption();
-        var command = new Command("inspect", "Inspect agents' messages against service norms: findings with evidence, scores per agent") { input, rules, format, map };
+        var command = new Command("inspect", "Inspect agents' messages against service norms: findings with evidence, scores per agent") { input, evaluate, rules, model, format, map };
+        command.Subcommands.Add(InspectTrainCommand.Create(io));
         command.SetAction(parse =>
         {
-            var loaded = Rules(parse.GetValue(rules));
-            var files = Inputs.Files(parse.GetValue(input));
+            var files = parse.GetValue(input) ?? [];
+            var labelled = parse.GetValue(evaluate);
+            if ((files.Length == 0) == (labelled is null)) throw new CliException("give either --input FILE… (events to inspect) or --evaluate FILE (labelled messages)");
+            var rulesPath = parse.GetValue(rules);
+            var loaded = Rules(rulesPath);
+            // The built-in model learned with the built-in word lists as features: a shop's own rules file goes alone
+            // unless a model is named too.
+            var inspector = new Inspector(loaded, Model(parse.GetValue(model) ?? (rulesPath is null ? null : "none")));
+            if (labelled is not null) return Evaluate(io, inspector, labelled, Formats.Resolve(parse.GetValue(format), io) == "json");
             var mapping = Inputs.Mapping(parse.GetValue(map));
-            var run = Inputs.Guard(() => Progress.Run(io, "质检 inspecting", _ => InspectionRunner.Run(loaded, Inputs.Read(files, mapping))));
+            var read = Inputs.Files(files);
+            var run = Inputs.Guard(() => Progress.Run(io, "质检 inspecting", _ => InspectionRunner.Run(inspector, Inputs.Read(read, mapping))));
             if (Formats.Resolve(parse.GetValue(format), io) == "json")
                 Json.Emit(io, s => InspectionRunner.WriteJson(s, run.Inspection));
             else
@@ -33,7 +49,57 @@ internal static class InspectCommand
         return command;
     }
 
-    private static InspectionRules Rules(string? path)
+    public static Option<string?> ModelOption() =>
+        new("--model") { Description = "Inspection model (kefu inspect train --out); 'none' for the word lists alone (default: the built-in model with the built-in rules, none with --rules)" };
+
+    /// <summary>The model named by --model: the built-in one by default, none with 'none'.</summary>
+    public static LinearTextModel? Model(string? path)
+    {
+        if (path is null) return InspectionLoader.BuiltInModel();
+        if (path == "none") return null;
+        if (!File.Exists(path)) throw new CliException($"--model: {path}: no such file");
+        try
+        {
+            return TextModelFile.Load(path, InspectionTrainer.Kind);
+        }
+        catch (TextModelException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+
+    private static int Evaluate(CliOutput io, Inspector inspector, string path, bool json)
+    {
+        if (!File.Exists(path)) throw new CliException($"--evaluate: {path}: no such file");
+        IReadOnlyList<LabelledMessage> messages;
+        try { messages = LabelledMessages.Load(path); }
+        catch (LabelsException e) { throw new CliException(e.Message); }
+        return Print(io, InspectionEvaluation.Evaluate(inspector, messages), json, $"{messages.Count} messages");
+    }
+
+    /// <summary>Prints evaluation figures: JSON, or a table with the polite first replies' rate and the first errors.</summary>
+    public static int Print(CliOutput io, InspectionFigures figures, bool json, string title)
+    {
+        if (json) Json.Emit(io, s => InspectionFiguresJson.Write(s, figures));
+        else
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"质检评估 evaluation: {title}"))
+                .AddColumns("rule", "messages", "labelled", "flagged right", "flagged wrong", "missed", "precision", "recall", "F1");
+            foreach (var r in figures.Rules)
+                table.AddRow(r.Rule, N(r.Messages), N(r.Positives), N(r.TruePositives), N(r.FalsePositives), N(r.FalseNegatives), Formats.Number(Round(r.Precision)), Formats.Number(Round(r.Recall)), Formats.Number(Round(r.F1)));
+            Consoles.For(io).Write(table);
+            io.Out.WriteLine($"polite first replies flagged 礼貌首句被误判: {figures.PoliteFirstRepliesFlagged}/{figures.PoliteFirstReplies} = {Formats.Percent(figures.PoliteFlaggedRate)}");
+            foreach (var (m, found) in figures.Errors.Take(30))
+                io.Out.WriteLine($"  line {m.Line}: {m.Text}{(m.Turn.Count > 0 ? " / " + string.Join(" / ", m.Turn) : "")} → [{string.Join(",", found.Order(StringComparer.Ordinal))}] (labelled [{string.Join(",", m.Labels.Order(StringComparer.Ordinal))}])");
+            if (figures.Errors.Count > 30) io.Out.WriteLine($"  … and {figures.Errors.Count - 30} more");
+        }
+        return ExitCodes.Ok;
+
+        static string N(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        static double? Round(double? v) => v is { } x ? Math.Round(x, 3) : null;
+    }
+
+    public static InspectionRules Rules(string? path)
     {
         try
         {

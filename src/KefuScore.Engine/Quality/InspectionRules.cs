@@ -61,8 +61,20 @@ public static class RuleIds
     /// <summary>长时间未回复: the customer left waiting inside an open conversation.</summary>
     public const string LongSilence = "long_silence";
 
-    public static IReadOnlyList<string> All { get; } = [NoPoliteAddress, AbsoluteClaim, Rude, Vague, LongSilence];
+    /// <summary>超范围承诺: a promise outside the shop's policy (delivery guaranteed, private compensation, refunds without return).</summary>
+    public const string Overpromise = "overpromise";
 
-    /// <summary>Defaults when a rule leaves <see cref="InspectionRule.Within"/> out.</summary>
-    public static TimeSpan DefaultWithin(string id) => id == LongSilence ? TimeSpan.FromSeconds(300) : TimeSpan.FromSeconds(120);
+    public static IReadOnlyList<string> All { get; } = [NoPoliteAddress, AbsoluteClaim, Rude, Vague, Overpromise, LongSilence];
+
+    /// <summary>
+    /// Defaults when a rule leaves <see cref="InspectionRule.Within"/> out: the longest wait for <c>long_silence</c>,
+    /// the follow-up window for <c>vague</c>, and for <c>no_polite_address</c> how long after the first message the
+    /// agent's quick messages still belong to the first turn.
+    /// </summary>
+    public static TimeSpan DefaultWithin(string id) => id switch
+    {
+        LongSilence => TimeSpan.FromSeconds(300),
+        NoPoliteAddress => TimeSpan.FromSeconds(60),
+        _ => TimeSpan.FromSeconds(120),
+    };
 }

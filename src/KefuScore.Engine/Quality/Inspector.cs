@@ -11,14 +11,30 @@ namespace KefuScore.Engine.Quality;
 public sealed class Inspector
 {
     private const int EvidenceLength = 40;
+
+    /// <summary>A first-turn message this short (letters and digits) is a factual answer: 在, 有, 不能, 明天发.</summary>
+    public const int ShortAnswer = 4;
+
+    /// <summary>The text rules after the polite address, in the order their findings are made.</summary>
+    private static readonly string[] MessageRules = [RuleIds.AbsoluteClaim, RuleIds.Rude, RuleIds.Overpromise];
+
     private readonly InspectionRules _rules;
+    private readonly LinearTextModel? _model;
     private readonly Dictionary<string, PhraseMatcher> _matchers = [];
     private readonly Dictionary<string, InspectionRule> _enabled = [];
 
-    public Inspector(InspectionRules rules)
+    /// <summary>
+    /// An inspector of <paramref name="rules"/>; with a <paramref name="model"/> (issue 18), a rule the model has an
+    /// output for is decided by the model, which sees the lexicon's hits as features: <c>absolute_claim</c> is a
+    /// finding when the lexicon (the advertising law's list) or the model says so; <c>rude</c>, <c>vague</c> and
+    /// <c>overpromise</c> when the model says so; <c>no_polite_address</c> when the first turn has no polite word, is
+    /// not a short answer inside an ongoing exchange, and the model does not find it polite anyway.
+    /// </summary>
+    public Inspector(InspectionRules rules, LinearTextModel? model = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         _rules = rules;
+        _model = model;
         foreach (var rule in rules.Rules.Where(r => r.Enabled))
         {
             _enabled[rule.Id] = rule;
@@ -75,17 +91,108 @@ public sealed class Inspector
             var e = ordered[i];
             if (!e.IsHumanReply || e.Agent is null || string.IsNullOrWhiteSpace(e.Text)) continue;
             var text = e.Text;
-            if (greeted.Add(e.Agent) && _matchers.TryGetValue(RuleIds.NoPoliteAddress, out var polite) && polite.Matches(text).Count == 0)
-                findings.Add(Make(e, RuleIds.NoPoliteAddress, Clip(text)));
-            foreach (var id in (ReadOnlySpan<string>)[RuleIds.AbsoluteClaim, RuleIds.Rude])
-                if (_matchers.TryGetValue(id, out var m) && m.Matches(text) is { Count: > 0 } hits)
-                    findings.Add(Make(e, id, string.Join("、", hits)));
-            if (_matchers.TryGetValue(RuleIds.Vague, out var vague) && vague.Matches(text) is { Count: > 0 } vagueHits && !FollowedUp(ordered, i, Within(RuleIds.Vague)))
-                findings.Add(Make(e, RuleIds.Vague, string.Join("、", vagueHits)));
+            if (greeted.Add(e.Agent) && _matchers.ContainsKey(RuleIds.NoPoliteAddress))
+            {
+                var turn = FirstTurn(ordered, i);
+                if (PoliteTurnViolation(turn.Select(t => t.Text!).ToList(), Ongoing(ordered, i)) is { } evidence)
+                    findings.Add(Make(e, RuleIds.NoPoliteAddress, evidence));
+            }
+            var (hits, slots) = Lexicon(text);
+            foreach (var id in MessageRules)
+                if (Decide(id, text, hits, slots) is { } evidence) findings.Add(Make(e, id, evidence));
+            if (Decide(RuleIds.Vague, text, hits, slots) is { } vague && !FollowedUp(ordered, i, Within(RuleIds.Vague)))
+                findings.Add(Make(e, RuleIds.Vague, vague));
         }
         if (_enabled.ContainsKey(RuleIds.LongSilence)) findings.AddRange(Silences(ordered, Within(RuleIds.LongSilence)));
         findings.Sort(FindingOrder);
         return findings;
+    }
+
+    /// <summary>
+    /// The polite-address rule on an agent's first turn (docs/quality.md): null when the turn is fine, else the
+    /// evidence. Fine when a message of the turn has a polite word; or, inside an <paramref name="ongoing"/> exchange,
+    /// when every message is a short factual answer (在, 有, 不能); or when the model finds the turn polite.
+    /// </summary>
+    public string? PoliteTurnViolation(IReadOnlyList<string> turn, bool ongoing)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        if (turn.Count == 0 || !_matchers.TryGetValue(RuleIds.NoPoliteAddress, out var polite)) return null;
+        if (turn.Any(t => polite.Matches(t).Count > 0)) return null;
+        if (ongoing && turn.All(t => t.Count(char.IsLetterOrDigit) <= ShortAnswer)) return null;
+        if (_model?.Find(RuleIds.NoPoliteAddress) is { } output)
+        {
+            var joined = string.Join(" ", turn);
+            var extra = TurnTokens(ongoing);
+            var p = LinearTextModel.Probability(output, _model.Slots(joined, extra));
+            if (p < output.Threshold) return null;
+        }
+        return Clip(turn[0]);
+    }
+
+    /// <summary>The model's extra tokens for a first turn.</summary>
+    public static IReadOnlyList<string> TurnTokens(bool ongoing) => ongoing ? ["first", "ongoing"] : ["first"];
+
+    /// <summary>The lexicon's extra token for a rule that matched.</summary>
+    public static string LexiconToken(string rule) => "lex:" + rule;
+
+    /// <summary>
+    /// The lexicon's hits in a message per text rule, and (with a model) the message's feature slots, the hits included.
+    /// </summary>
+    private (Dictionary<string, IReadOnlyList<string>> Hits, int[]? Slots) Lexicon(string text)
+    {
+        var hits = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var id in (ReadOnlySpan<string>)[RuleIds.AbsoluteClaim, RuleIds.Rude, RuleIds.Overpromise, RuleIds.Vague])
+            if (_matchers.TryGetValue(id, out var m) && m.Matches(text) is { Count: > 0 } found) hits[id] = found;
+        return (hits, _model?.Slots(text, hits.Keys.Select(LexiconToken)));
+    }
+
+    /// <summary>The features a message rule's model output reads: its n-grams and the lexicon's hits.</summary>
+    public IReadOnlyList<string> LexiconTokens(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Lexicon(text).Hits.Keys.Select(LexiconToken).ToList();
+    }
+
+    /// <summary>One message rule on one message: null, or the evidence (the lexicon's words, or the model's probability and strongest n-grams).</summary>
+    private string? Decide(string id, string text, Dictionary<string, IReadOnlyList<string>> hits, int[]? slots)
+    {
+        if (!_enabled.ContainsKey(id)) return null;
+        var words = hits.GetValueOrDefault(id);
+        // The advertising law's list is the law: a listed absolute term is a finding whatever the model says.
+        if (id == RuleIds.AbsoluteClaim && words is not null) return string.Join("、", words);
+        if (_model?.Find(id) is not { } output || slots is null) return words is null ? null : string.Join("、", words);
+        var p = LinearTextModel.Probability(output, slots);
+        if (p < output.Threshold) return null;
+        if (words is not null) return string.Join("、", words);
+        var reasons = _model.Reasons(output, text, hits.Keys.Select(LexiconToken));
+        return string.Create(CultureInfo.InvariantCulture, $"模型 model {p:0.00}: {string.Join("、", reasons.Select(r => r.Feature))}");
+    }
+
+    /// <summary>
+    /// The agent's first turn from <paramref name="index"/>: that message and the same agent's next text messages
+    /// within the polite rule's window of it, until the customer or another agent writes.
+    /// </summary>
+    private List<ChatEvent> FirstTurn(List<ChatEvent> ordered, int index)
+    {
+        var first = ordered[index];
+        var limit = first.At + Within(RuleIds.NoPoliteAddress);
+        var turn = new List<ChatEvent> { first };
+        for (var j = index + 1; j < ordered.Count && ordered[j].At <= limit; j++)
+        {
+            var e = ordered[j];
+            if (e.Type != EventType.Message) continue;
+            if (e.IsCustomerMessage || (e.IsHumanReply && e.Agent != first.Agent)) break;
+            if (e.IsHumanReply && !string.IsNullOrWhiteSpace(e.Text)) turn.Add(e);
+        }
+        return turn;
+    }
+
+    /// <summary>The exchange is ongoing when the shop side (a welcome message, a bot, an auto-reply, another agent) spoke before.</summary>
+    private static bool Ongoing(List<ChatEvent> ordered, int index)
+    {
+        for (var j = 0; j < index; j++)
+            if (ordered[j].Type == EventType.Message && ordered[j].Sender != Sender.Customer) return true;
+        return false;
     }
 
     /// <summary>Another human agent message in the conversation after the vague one and at most <paramref name="within"/> later.</summary>

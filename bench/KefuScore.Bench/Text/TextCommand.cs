@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using KefuScore.App.Faq;
+using KefuScore.App.Learning;
+using KefuScore.App.Quality;
+using KefuScore.Engine.Events;
+using KefuScore.Engine.Quality;
+
+namespace KefuScore.Bench.Text;
+
+/// <summary>
+/// <c>kefu-bench text [--messages 1000000] [--data DIR]</c> (issue 18): inspection throughput with the built-in rules and
+/// model over N agent messages (drawn in turn from the labelled messages, five per conversation after a customer's
+/// question, so every rule runs), and FAQ latency per question with each knowledge base's model and with BM25, one
+/// thread. Prints medians of 3 runs.
+/// </summary>
+public static class TextCommand
+{
+    public static int Run(string[] args)
+    {
+        var messages = 1_000_000;
+        var data = Path.Combine("src", "KefuScore.App", "Quality", "Data");
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--messages" && i + 1 < args.Length) messages = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--data" && i + 1 < args.Length) data = args[++i];
+            else throw new ArgumentException($"unknown argument {args[i]}");
+        }
+        var texts = LabelledMessages.Load(Path.Combine(data, "inspection", "dev.jsonl")).Concat(LabelledMessages.Load(Path.Combine(data, "inspection", "heldout.jsonl")))
+            .SelectMany(m => m.Messages).ToArray();
+        var events = Events(messages, texts);
+        var inspector = InspectionLoader.BuiltInInspector();
+        var times = new List<double>();
+        var findings = 0;
+        for (var run = 0; run < 3; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            findings = inspector.Inspect(events).Findings.Count;
+            times.Add(watch.Elapsed.TotalSeconds);
+        }
+        var median = times.Order().ElementAt(1);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"inspection: {messages} agent messages ({events.Count} events) in {median:0.00} s (median of 3: {string.Join(", ", times.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture)))}), {messages / median:0} messages/s, {findings} findings"));
+
+        foreach (var shop in Directory.GetDirectories(Path.Combine(data, "faq")).Order(StringComparer.Ordinal))
+        {
+            var entries = FaqCsv.Load(Path.Combine(shop, "kb.csv"));
+            var model = new FaqModel(TextModelFile.Load(Path.Combine(shop, "model.json"), FaqModel.Kind), entries);
+            using var index = new FaqIndex(entries, FaqModel.BuiltInIntents());
+            var questions = FaqEvaluation.ParseCases(File.ReadAllText(Path.Combine(shop, "heldout.tsv")), shop, entries).Select(c => c.Question).ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"faq {Path.GetFileName(shop)}: model {Latency(questions, q => model.Best(q)):0.000} ms, bm25 {Latency(questions, q => index.Best(q)):0.000} ms per question (median of 3 passes over {questions.Length} questions, after a warm-up pass)"));
+        }
+        return 0;
+    }
+
+    /// <summary>Milliseconds per question: the median of 3 timed passes, after one untimed.</summary>
+    private static double Latency(string[] questions, Func<string, object?> answer)
+    {
+        foreach (var q in questions) answer(q);
+        var passes = new List<double>();
+        for (var run = 0; run < 3; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            foreach (var q in questions) answer(q);
+            passes.Add(watch.Elapsed.TotalMilliseconds / questions.Length);
+        }
+        return passes.Order().ElementAt(1);
+    }
+
+    private static List<ChatEvent> Events(int messages, string[] texts)
+    {
+        var events = new List<ChatEvent>(messages + messages / 5 + 1);
+        var start = new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.FromHours(8));
+        for (var i = 0; i < messages; i++)
+        {
+            var conversation = (i / 5).ToString(CultureInfo.InvariantCulture);
+            var at = start.AddSeconds(i % 5 * 30);
+            if (i % 5 == 0)
+                events.Add(new ChatEvent { Type = EventType.Message, Id = "q" + conversation, Shop = "s", Conversation = conversation, At = at, Customer = "u", Sender = Sender.Customer, Text = "在吗" });
+            events.Add(new ChatEvent
+            {
+                Type = EventType.Message, Id = "m" + i.ToString(CultureInfo.InvariantCulture), Shop = "s", Conversation = conversation, At = at.AddSeconds(10),
+                Customer = "u", Sender = Sender.Agent, Agent = "a" + (i % 50).ToString(CultureInfo.InvariantCulture), Text = texts[i % texts.Length],
+            });
+        }
+        return events;
+    }
+}

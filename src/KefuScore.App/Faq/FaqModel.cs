@@ -1,0 +1,126 @@
+using KefuScore.App.Learning;
+using KefuScore.Engine.Quality;
+
+namespace KefuScore.App.Faq;
+
+/// <summary>The entry a question is taken to ask and how sure the matcher is (a probability for the model).</summary>
+public sealed record FaqAnswer(FaqEntry Entry, double Confidence);
+
+/// <summary>
+/// A learned FAQ matcher (issue 18; <c>kefu faq train</c>): a softmax over the knowledge base's entries, on the
+/// question's character n-grams and intents (<c>Faq/intents.yaml</c>: 拍下 and 下单 are one intent), trained on the
+/// entries themselves (question, keywords, answer) and the shop's customer questions. It answers when the best
+/// entry's probability reaches <see cref="Threshold"/>, calibrated by cross-validation on those questions.
+/// </summary>
+public sealed class FaqModel
+{
+    public const string Kind = "faq";
+    public const int Bits = 16;
+
+    /// <summary>The share of sent answers that must be right on the cross-validated questions, for the threshold.</summary>
+    public const double TargetPrecision = 0.97;
+
+    private readonly FaqEntry[] _entries;
+
+    /// <summary>A model for <paramref name="entries"/>: every output must be a question of the knowledge base.</summary>
+    public FaqModel(LinearTextModel model, IReadOnlyList<FaqEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(entries);
+        if (!model.Softmax) throw new TextModelException("an FAQ model chooses one entry among all (softmax); this one does not");
+        var byQuestion = entries.ToDictionary(e => e.Question, StringComparer.Ordinal);
+        var missing = model.Outputs.Where(o => !byQuestion.ContainsKey(o.Label)).Select(o => o.Label).ToList();
+        if (missing.Count > 0)
+            throw new TextModelException($"the model was trained on another knowledge base: '{string.Join("', '", missing.Take(3))}' {(missing.Count == 1 ? "is" : "are")} not a question of this one (retrain with kefu faq train)");
+        Model = model;
+        _entries = [.. model.Outputs.Select(o => byQuestion[o.Label])];
+    }
+
+    public LinearTextModel Model { get; }
+
+    public double Threshold => Model.Outputs.Count == 0 ? 1 : Model.Outputs[0].Threshold;
+
+    /// <summary>The best <paramref name="top"/> entries, most probable first.</summary>
+    public IReadOnlyList<FaqAnswer> Rank(string question, int top = 3)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        if (string.IsNullOrWhiteSpace(question)) return [];
+        var p = Model.Probabilities(Model.Slots(question));
+        return p.Select((v, i) => new FaqAnswer(_entries[i], v)).OrderByDescending(a => a.Confidence).Take(top).ToList();
+    }
+
+    public FaqAnswer? Best(string question) => Rank(question, 1) is [var a] ? a : null;
+
+    /// <summary>The built-in intent vocabulary, <c>Faq/intents.yaml</c>.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> BuiltInIntents() => CueLoader.BuiltIn("faq/intents.yaml");
+
+    /// <summary>
+    /// Trains on the entries and the customer questions; the threshold is calibrated by <paramref name="folds"/>-fold
+    /// cross-validation on the questions (<see cref="Calibrate"/>), or 0.5 without enough questions to do so.
+    /// </summary>
+    public static FaqModel Train(IReadOnlyList<FaqEntry> entries, IReadOnlyList<FaqCase> questions, IReadOnlyDictionary<string, IReadOnlyList<string>>? intents = null, int folds = 5)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(questions);
+        intents ??= BuiltInIntents();
+        var threshold = questions.Count >= folds * 4 ? Calibrate(entries, questions, intents, folds) : 0.5;
+        return new FaqModel(Fit(entries, questions, intents, threshold), entries);
+    }
+
+    /// <summary>
+    /// The lowest probability at which the answers sent in a cross-validation on the questions are at least
+    /// <see cref="TargetPrecision"/> right (each fold's questions answered by a model trained without them); 1 when no
+    /// threshold gets there.
+    /// </summary>
+    public static double Calibrate(IReadOnlyList<FaqEntry> entries, IReadOnlyList<FaqCase> questions, IReadOnlyDictionary<string, IReadOnlyList<string>> intents, int folds)
+    {
+        var scored = new List<(double Confidence, bool Right)>();
+        // A question's fold is its group's (its line's without one), hashed: the wordings of one way of asking are
+        // answered by a model that saw none of them, as a new customer's would be.
+        var fold = questions.Select(q => Fold(q.Group ?? $"line {q.Line}", folds)).ToArray();
+        for (var k = 0; k < folds; k++)
+        {
+            var test = questions.Where((_, i) => fold[i] == k).ToList();
+            var train = questions.Where((_, i) => fold[i] != k).ToList();
+            var model = new FaqModel(Fit(entries, train, intents, 0.5), entries);
+            foreach (var c in test)
+                if (model.Best(c.Question) is { } a) scored.Add((a.Confidence, a.Entry.Question == c.Expected));
+        }
+        // From the most confident down: the lowest cut whose answers are still precise enough.
+        scored.Sort((a, b) => b.Confidence.CompareTo(a.Confidence));
+        var best = 1.0;
+        var right = 0;
+        for (var i = 0; i < scored.Count; i++)
+        {
+            if (scored[i].Right) right++;
+            var last = i == scored.Count - 1 || scored[i + 1].Confidence < scored[i].Confidence;
+            if (last && right / (double)(i + 1) >= TargetPrecision) best = scored[i].Confidence;
+        }
+        return Math.Round(best, 4);
+    }
+
+    private static int Fold(string key, int folds)
+    {
+        var h = 2166136261u;
+        foreach (var c in key) h = (h ^ c) * 16777619u;
+        return (int)(h % (uint)folds);
+    }
+
+    private static LinearTextModel Fit(IReadOnlyList<FaqEntry> entries, IReadOnlyList<FaqCase> questions, IReadOnlyDictionary<string, IReadOnlyList<string>> intents, double threshold)
+    {
+        var features = new LinearTextModel(Bits, true, [], intents);
+        var index = entries.Select((e, i) => (e.Question, i)).ToDictionary(x => x.Question, x => x.i, StringComparer.Ordinal);
+        var examples = new List<TextExample>();
+        foreach (var (e, i) in entries.Select((e, i) => (e, i)))
+        {
+            examples.Add(new TextExample(features.Slots(e.Question), i));
+            examples.Add(new TextExample(features.Slots(e.Question + " " + string.Join(" ", e.Keywords)), i));
+            foreach (var k in e.Keywords) examples.Add(new TextExample(features.Slots(k), i));
+            examples.Add(new TextExample(features.Slots(e.Answer), i));
+        }
+        foreach (var q in questions)
+            if (index.TryGetValue(q.Expected, out var i)) examples.Add(new TextExample(features.Slots(q.Question), i));
+        var outputs = TextModelTrainer.Softmax([.. entries.Select(e => e.Question)], Bits, examples);
+        return new LinearTextModel(Bits, true, [.. outputs.Select(o => o with { Threshold = threshold })], intents);
+    }
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KefuScore.App.Reports;
+using KefuScore.Engine.Quality;
+
+namespace KefuScore.App.Learning;
+
+/// <summary>A model file that cannot be used: its source and what is wrong.</summary>
+public sealed class TextModelException : Exception
+{
+    public TextModelException() : base("the model file cannot be used") { }
+
+    public TextModelException(string message) : base(message) { }
+
+    public TextModelException(string message, Exception innerException) : base(message, innerException) { }
+}
+
+/// <summary>
+/// A <see cref="LinearTextModel"/> as a JSON file (issue 18), the form a shop's retrained model is kept in and the
+/// built-in ones ship in: <c>{"format":"kefu-text-model","version":1,"kind":"inspection"|"faq","bits":18,
+/// "softmax":false,"outputs":[{"label","bias","slope","offset","threshold","weights":[[slot,weight],…]}]}</c>; only
+/// non-zero weights are written. Extra fields (what it was trained on) are kept in <c>trained</c>.
+/// </summary>
+public static class TextModelFile
+{
+    public const string Format = "kefu-text-model";
+
+    public static void Write(Stream output, string kind, LinearTextModel model, IReadOnlyDictionary<string, string>? trained = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = ReportJson.Options.Encoder });
+        w.WriteStartObject();
+        w.WriteString("format", Format);
+        w.WriteNumber("version", 1);
+        w.WriteString("kind", kind);
+        w.WriteNumber("bits", model.Bits);
+        w.WriteBoolean("softmax", model.Softmax);
+        w.WriteStartObject("cues");
+        foreach (var (name, patterns) in model.Cues.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartArray(name);
+            foreach (var p in patterns) w.WriteStringValue(p);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+        if (trained is not null)
+        {
+            w.WriteStartObject("trained");
+            foreach (var (k, v) in trained) w.WriteString(k, v);
+            w.WriteEndObject();
+        }
+        w.WriteStartArray("outputs");
+        foreach (var o in model.Outputs)
+        {
+            w.WriteStartObject();
+            w.WriteString("label", o.Label);
+            w.WriteNumber("bias", Math.Round(o.Bias, 6));
+            w.WriteNumber("slope", Math.Round(o.Slope, 6));
+            w.WriteNumber("offset", Math.Round(o.Offset, 6));
+            w.WriteNumber("threshold", Math.Round(o.Threshold, 4));
+            w.WriteStartArray("weights");
+            for (var i = 0; i < o.Weights.Length; i++)
+            {
+                if (o.Weights[i] == 0) continue;
+                w.WriteStartArray();
+                w.WriteNumberValue(i);
+                w.WriteNumberValue(Math.Round(o.Weights[i], 5));
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    public static void Save(string path, string kind, LinearTextModel model, IReadOnlyDictionary<string, string>? trained = null)
+    {
+        // Written beside and moved, so a reader never sees half a model.
+        var temp = path + ".tmp";
+        using (var f = File.Create(temp)) Write(f, kind, model, trained);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static LinearTextModel Load(string path, string kind)
+    {
+        Stream stream;
+        try { stream = File.OpenRead(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TextModelException($"{path}: cannot be read: {e.Message}");
+        }
+        using (stream) return Read(stream, path, kind);
+    }
+
+    /// <summary>Reads a model of <paramref name="kind"/>; any problem is a <see cref="TextModelException"/> naming the source and field.</summary>
+    public static LinearTextModel Read(Stream input, string source, string kind)
+    {
+        JsonNode? root;
+        try { root = JsonNode.Parse(input); }
+        catch (JsonException e) { throw new TextModelException($"{source}: not JSON (line {e.LineNumber + 1}): {e.Message}"); }
+        if (root is not JsonObject o) throw new TextModelException($"{source}: expected a JSON object");
+        if (Str(o, "format") != Format) throw new TextModelException($"{source}: format: expected '{Format}'");
+        if (Str(o, "kind") != kind) throw new TextModelException($"{source}: kind: '{Str(o, "kind")}' is not a model for {kind}");
+        if (Int(o, "version") != 1) throw new TextModelException($"{source}: version: only version 1 is known");
+        var bits = Int(o, "bits") ?? 0;
+        if (bits is < 8 or > 24) throw new TextModelException($"{source}: bits: must be a whole number from 8 to 24");
+        var softmax = o["softmax"] is JsonValue sv && sv.TryGetValue<bool>(out var b) && b;
+        if (o["outputs"] is not JsonArray outputs || outputs.Count == 0) throw new TextModelException($"{source}: outputs: expected a non-empty array");
+        // A file may not make us allocate without bound: 2^25 weights (128 MiB) at most.
+        if ((long)outputs.Count << bits > 1L << 25) throw new TextModelException($"{source}: outputs: {outputs.Count} outputs of 2^{bits} weights is more than this version loads (2^25)");
+        var list = new List<LinearOutput>();
+        for (var k = 0; k < outputs.Count; k++)
+        {
+            var path = $"outputs[{k}]";
+            if (outputs[k] is not JsonObject out_) throw new TextModelException($"{source}: {path}: expected an object");
+            var label = Str(out_, "label") ?? throw new TextModelException($"{source}: {path}.label: missing");
+            var weights = new float[1 << bits];
+            if (out_["weights"] is not JsonArray ws) throw new TextModelException($"{source}: {path}.weights: expected an array of [slot, weight]");
+            for (var i = 0; i < ws.Count; i++)
+            {
+                if (ws[i] is not JsonArray { Count: 2 } pair || !TryInt(pair[0], out var slot) || slot < 0 || slot >= weights.Length || !TryDouble(pair[1], out var wv))
+                    throw new TextModelException($"{source}: {path}.weights[{i}]: expected [slot from 0 to {weights.Length - 1}, weight]");
+                weights[slot] = (float)wv;
+            }
+            list.Add(new LinearOutput(label, weights, (float)Num(out_, "bias", source, path), Num(out_, "slope", source, path), Num(out_, "offset", source, path), Num(out_, "threshold", source, path)));
+        }
+        if (list.Select(l => l.Label).Distinct(StringComparer.Ordinal).Count() != list.Count) throw new TextModelException($"{source}: outputs: a label appears twice");
+        var cues = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (o["cues"] is JsonObject cs)
+            foreach (var (name, node) in cs)
+            {
+                if (node is not JsonArray arr || arr.Any(x => x is not JsonValue v || !v.TryGetValue<string>(out _)))
+                    throw new TextModelException($"{source}: cues.{name}: expected an array of patterns");
+                var patterns = arr.Select(x => x!.GetValue<string>()).ToList();
+                foreach (var p in patterns)
+                {
+                    try { _ = new System.Text.RegularExpressions.Regex(p, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)); }
+                    catch (ArgumentException e) { throw new TextModelException($"{source}: cues.{name}: '{p}' is not a regular expression: {e.Message}"); }
+                }
+                cues[name] = patterns;
+            }
+        else if (o["cues"] is not null) throw new TextModelException($"{source}: cues: expected an object of name: [patterns]");
+        return new LinearTextModel(bits, softmax, list, cues);
+    }
+
+    private static string? Str(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static int? Int(JsonObject o, string key) => o[key] is { } n && TryInt(n, out var i) ? i : null;
+
+    private static double Num(JsonObject o, string key, string source, string path) =>
+        o[key] is { } n && TryDouble(n, out var d) ? d : throw new TextModelException($"{source}: {path}.{key}: expected a number");
+
+    private static bool TryInt(JsonNode? n, out int i)
+    {
+        i = 0;
+        return n is JsonValue v && v.GetValueKind() == JsonValueKind.Number && int.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out i);
+    }
+
+    private static bool TryDouble(JsonNode? n, out double d)
+    {
+        d = 0;
+        return n is JsonValue v && v.GetValueKind() == JsonValueKind.Number && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d) && double.IsFinite(d);
+    }
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Globalization;
+using KefuScore.App.Learning;
+using KefuScore.App.Quality;
+
+namespace KefuScore.Cli.Commands;
+
+/// <summary>
+/// <c>kefu inspect train --labels FILE --out FILE</c>: trains an inspection model from a shop's own labelled messages
+/// (issue 18); use it with <c>kefu inspect --model FILE</c>.
+/// </summary>
+internal static class InspectTrainCommand
+{
+    public static Command Create(CliOutput io)
+    {
+        var labels = new Option<string>("--labels") { Description = "Labelled agent messages (JSON Lines, docs/quality.md)", Required = true };
+        var rules = new Option<string?>("--rules", "-r") { Description = "Inspection rules YAML whose word lists the model reads as features (default: the built-in rules)" };
+        var output = new Option<string?>("--out", "-o") { Description = "Where to write the model (JSON)" };
+        var cues = new Option<string?>("--cues") { Description = "Tone vocabulary YAML (default: the built-in src/KefuScore.App/Quality/cues.yaml)" };
+        var cv = new Option<int?>("--cross-validate") { Description = "Instead of writing a model, print the figures of K-fold cross-validation by group (K from 2 to 20)" };
+        var l2 = new Option<float>("--l2") { Description = "L2 regularisation of the logistic outputs (default 0.0001)", DefaultValueFactory = _ => 1e-4f };
+        var format = Formats.Option("json", "table");
+        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, l2, format };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(labels)!;
+            if (!File.Exists(path)) throw new CliException($"--labels: {path}: no such file");
+            var loaded = InspectCommand.Rules(parse.GetValue(rules));
+            IReadOnlyList<LabelledMessage> messages;
+            try { messages = LabelledMessages.Load(path); }
+            catch (LabelsException e) { throw new CliException(e.Message); }
+            var vocabulary = Cues(parse.GetValue(cues));
+            var reg = parse.GetValue(l2);
+            if (reg is not (>= 0 and <= 10)) throw new CliException("--l2: must be from 0 to 10");
+            if (parse.GetValue(cv) is { } folds)
+            {
+                if (folds is < 2 or > 20) throw new CliException("--cross-validate: must be from 2 to 20");
+                InspectionFigures figures;
+                try { figures = InspectionTrainer.CrossValidate(loaded, messages, folds, vocabulary, reg); }
+                catch (LabelsException e) { throw new CliException($"{path}: {e.Message}"); }
+                return InspectCommand.Print(io, figures, Formats.Resolve(parse.GetValue(format), io) == "json", $"{folds}-fold cross-validation on {messages.Count} messages");
+            }
+            var outPath = parse.GetValue(output) ?? throw new CliException("--out: where to write the model is required (or --cross-validate K)");
+            InspectionTraining training;
+            try { training = InspectionTrainer.Train(loaded, messages, vocabulary, l2: reg); }
+            catch (LabelsException e) { throw new CliException($"{path}: {e.Message}"); }
+            TextModelFile.Save(outPath, InspectionTrainer.Kind, training.Model, new Dictionary<string, string>
+            {
+                ["labels"] = Path.GetFileName(path),
+                ["messages"] = messages.Count.ToString(CultureInfo.InvariantCulture),
+            });
+            io.Error.WriteLine($"trained {string.Join(", ", training.Model.Outputs.Select(o => o.Label))} on {messages.Count} messages → {outPath}");
+            if (training.Skipped.Count > 0) io.Error.WriteLine($"not learned (no labelled examples of both kinds): {string.Join(", ", training.Skipped)}; the word lists decide those");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>>? Cues(string? path)
+    {
+        if (path is null) return null;
+        if (!File.Exists(path)) throw new CliException($"--cues: {path}: no such file");
+        try { return CueLoader.Load(path); }
+        catch (KefuScore.App.Yaml.YamlFileException e) { throw new CliException($"cues {e.Message}"); }
+    }
+}

@@ -1,0 +1,53 @@
+using KefuScore.App.Faq;
+using KefuScore.App.Learning;
+using KefuScore.App.Quality;
+using KefuScore.Engine.Quality;
+
+namespace KefuScore.App.Tests.Quality;
+
+/// <summary>
+/// Issue 18's targets on the held-out parts, with the shipped models (trained on the dev parts only). Where a target
+/// is not reached the test asserts what was reached, so a regression fails, and says so; docs/quality.md has the
+/// figures and the gaps.
+/// </summary>
+public sealed class HeldOutTargetsTests
+{
+    private static readonly string Data = InspectionEvaluationTests.Data;
+
+    [Fact]
+    public void Inspection_on_the_held_out_messages()
+    {
+        var figures = InspectionEvaluation.Evaluate(InspectionLoader.BuiltInInspector(), LabelledMessages.Load(Path.Combine(Data, "inspection", "heldout.jsonl")));
+        RuleFigures Rule(string id) => figures.Rules.Single(r => r.Rule == id);
+
+        // Targets reached: absolute_claim ≥ 0.9, vague, no_polite_address ≥ 0.85; overpromise's precision ≥ 0.85.
+        Assert.True(Rule(RuleIds.AbsoluteClaim) is { Precision: >= 0.9, Recall: >= 0.9 });
+        Assert.True(Rule(RuleIds.Vague) is { Precision: >= 0.85, Recall: >= 0.85 });
+        Assert.True(Rule(RuleIds.NoPoliteAddress) is { Precision: >= 0.85, Recall: >= 0.85 });
+        Assert.True(Rule(RuleIds.Overpromise) is { Precision: >= 0.85 });
+        // GAP: overpromise recall reached 0.70 (42/60), the target is 0.85.
+        Assert.True(Rule(RuleIds.Overpromise).Recall >= 0.70);
+        // GAP: rude reached precision 0.69 (25/36) and recall 0.31 (25/80); the target is 0.9 for both.
+        Assert.True(Rule(RuleIds.Rude) is { Precision: >= 0.69, Recall: >= 0.31 });
+        // GAP, narrowly: 1 of 48 polite first replies flagged (2.1 %); the target is at most 2 %.
+        Assert.True(figures.PoliteFirstRepliesFlagged <= 1 && figures.PoliteFirstReplies == 48);
+    }
+
+    [Theory]
+    // shop, top-1 reached (target 0.9), answered at least
+    [InlineData("clothing", 0.84, 7)]     // GAP: top-1 96/114 = 84.2 %
+    [InlineData("electronics", 0.83, 0)]  // GAP: top-1 98/117 = 83.8 %; the calibrated threshold sends nothing
+    [InlineData("food", 0.92, 42)]        // top-1 110/119 = 92.4 %
+    public void Faq_on_each_held_out_knowledge_base(string shop, double top1, int answered)
+    {
+        var entries = FaqCsv.Load(Path.Combine(Data, "faq", shop, "kb.csv"));
+        var model = new FaqModel(TextModelFile.Load(Path.Combine(Data, "faq", shop, "model.json"), FaqModel.Kind), entries);
+        var cases = FaqEvaluation.ParseCases(File.ReadAllText(Path.Combine(Data, "faq", shop, "heldout.tsv")), shop, entries);
+        var test = FaqTesting.Measure(model, cases);
+
+        Assert.True(test.Top1 >= top1, $"top-1 {test.Top1:P1}");
+        Assert.True(test.Answered >= answered, $"answered {test.Answered}");
+        // Target reached on every knowledge base: at least 95 % of the answers sent are right.
+        Assert.True(test.Answered == 0 || test.AnsweredRight >= 0.95 * test.Answered, $"right {test.AnsweredRight}/{test.Answered}");
+    }
+}

@@ -62,6 +62,8 @@ public static class DashboardSetup
         services.AddCascadingAuthenticationState();
         services.AddScoped<Access>();
         services.AddRazorComponents().AddInteractiveServerComponents();
+        // After the components' own registrations, so that open pages re-check the user's stamp (StampRevalidation).
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, StampRevalidation>();
         services.AddMudServices();
         services.AddHttpContextAccessor();
     }

@@ -236,6 +236,23 @@ public sealed partial class CredentialsTests(CredentialServer server) : IClassFi
     }
 
     [Fact]
+    public async Task An_open_page_loses_its_user_once_the_stamp_changes()
+    {
+        await CreateUser("circuit-user");
+        using var scope = server.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value;
+        var user = (await users.FindByNameAsync("circuit-user"))!;
+        // The principal a page started with, as the sign-in made it.
+        var principal = await scope.ServiceProvider.GetRequiredService<SignInManager<IdentityUser>>().CreateUserPrincipalAsync(user);
+        Assert.True(await StampRevalidation.StillValid(users, principal, options));
+        await users.UpdateSecurityStampAsync(user);
+        Assert.False(await StampRevalidation.StillValid(users, principal, options));
+        // And that is the check the server's pages use.
+        Assert.IsType<StampRevalidation>(scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>());
+    }
+
+    [Fact]
     public async Task A_role_change_or_deletion_ends_the_users_sessions_and_the_last_admin_stays()
     {
         await CreateUser("moved-user");

@@ -19,20 +19,7 @@ public static class DashboardSetup
         builder.WebHost.UseStaticWebAssets();
         services.AddSingleton<ShopChanges>();
         services.AddSingleton<Overview.OverviewCache>();
-        services.AddIdentityCore<IdentityUser>(o =>
-            {
-                // Length and a deny-list over composition rules (NIST 800-63B; Credentials/PasswordPolicy.cs):
-                // generated admin passwords are 24 random characters.
-                o.Password.RequiredLength = Credentials.PasswordPolicy.MinLength;
-                o.Password.RequireDigit = false;
-                o.Password.RequireLowercase = false;
-                o.Password.RequireUppercase = false;
-                o.Password.RequireNonAlphanumeric = false;
-                o.User.RequireUniqueEmail = false;
-                // No account lockout: anyone could lock the admin out by failing on purpose. Guessing is slowed per
-                // address and user name instead (Credentials/CredentialLimits.cs).
-                o.Lockout.AllowedForNewUsers = false;
-            })
+        services.AddIdentityCore<IdentityUser>(IdentityRules)
             .AddPasswordValidator<Credentials.PasswordPolicy>()
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<KefuDb>()
@@ -62,8 +49,26 @@ public static class DashboardSetup
         services.AddCascadingAuthenticationState();
         services.AddScoped<Access>();
         services.AddRazorComponents().AddInteractiveServerComponents();
+        // After the components' own registrations, so that open pages re-check the user's stamp (StampRevalidation).
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, StampRevalidation>();
         services.AddMudServices();
         services.AddHttpContextAccessor();
+    }
+
+    /// <summary>The sign-in rules (also used by tests that build Identity without the whole server).</summary>
+    internal static void IdentityRules(IdentityOptions o)
+    {
+        // Length and a deny-list over composition rules (NIST 800-63B; Credentials/PasswordPolicy.cs): generated
+        // admin passwords are 24 random characters.
+        o.Password.RequiredLength = Credentials.PasswordPolicy.MinLength;
+        o.Password.RequireDigit = false;
+        o.Password.RequireLowercase = false;
+        o.Password.RequireUppercase = false;
+        o.Password.RequireNonAlphanumeric = false;
+        o.User.RequireUniqueEmail = false;
+        // No account lockout: anyone could lock the admin out by failing on purpose. Guessing is slowed per address
+        // and user name instead (Credentials/CredentialLimits.cs).
+        o.Lockout.AllowedForNewUsers = false;
     }
 
     public static void MapDashboard(this WebApplication app)

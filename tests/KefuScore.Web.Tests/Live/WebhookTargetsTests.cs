@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http;
 using KefuScore.Web.Live;
+using Microsoft.Extensions.Configuration;
 
 namespace KefuScore.Web.Tests.Live;
 
@@ -133,6 +134,18 @@ public sealed class WebhookTargetsTests
         Assert.NotNull((await screen.Check("https://other.internal/hook")).Error);
         Assert.NotNull((await screen.Check("http://127.0.0.2:9000/hook")).Error);
         Assert.NotNull((await screen.Check("http://user:pw@crm.internal/hook")).Error);
+    }
+
+    [Fact]
+    public void The_allow_list_is_read_as_a_comma_separated_setting_or_a_list()
+    {
+        var joined = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Kefu:Webhooks:AllowedHosts"] = " CRM.internal , 127.0.0.1 ,[::1]" }).Build();
+        Assert.Equal(["127.0.0.1", "::1", "crm.internal"], WebhookTargets.From(joined).AllowedHosts.Order(StringComparer.Ordinal));
+        var list = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Kefu:Webhooks:AllowedHosts:0"] = "crm.internal", ["Kefu:Webhooks:AllowedHosts:1"] = "erp.internal" }).Build();
+        Assert.Equal(["crm.internal", "erp.internal"], WebhookTargets.From(list).AllowedHosts.Order(StringComparer.Ordinal));
+        Assert.Empty(WebhookTargets.From(new ConfigurationBuilder().Build()).AllowedHosts);
     }
 
     [Fact]

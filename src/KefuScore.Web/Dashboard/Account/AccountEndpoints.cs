@@ -36,7 +36,14 @@ internal static class AccountEndpoints
     {
         var address = Credentials.CredentialThrottle.AddressOf(http);
         if (throttle.SignInBlocked(address, user, out var retryAfter))
-            return Credentials.CredentialThrottle.TooMany(http, retryAfter, "too many failed sign-ins from this address");
+        {
+            // A page, not JSON: this answer goes to a browser's form post.
+            var seconds = Credentials.CredentialThrottle.RetrySeconds(retryAfter);
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Content($"<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>KefuScore</title><p>登录失败次数过多，请 {seconds} 秒后再试。</p>" +
+                $"<p lang=\"en\">Too many failed sign-ins from this address; try again in {seconds} s.</p><p><a href=\"/account/login\">登录 Sign in</a></p></html>",
+                "text/html; charset=utf-8", System.Text.Encoding.UTF8, StatusCodes.Status429TooManyRequests);
+        }
         var found = await users.FindByNameAsync(user);
         var succeeded = false;
         if (found is null)

@@ -35,7 +35,7 @@ public static class KefuWebHost
         builder.Services.AddSingleton(sp => new EventStore(sp.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<KefuDb>>()));
         builder.Services.AddLiveMonitor(builder.Configuration);
         builder.Services.AddSingleton<KefuScore.App.Faq.FaqLibrary>();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerScheme>());
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerScheme>().AddOperationTransformer<NeedInDocument>());
         builder.AddDashboard();
 
         var app = builder.Build();

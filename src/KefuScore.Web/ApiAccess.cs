@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
 using KefuScore.App.Storage;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace KefuScore.Web;
 
@@ -72,4 +75,26 @@ internal static class ApiAccess
         ArgumentNullException.ThrowIfNull(grant);
         return grant.IsUser ? grant.Name : $"key:{grant.Name}";
     }
+}
+
+/// <summary>Each operation's need in the OpenAPI document (<c>x-kefu-need</c>: read_own, read_shop, manage_shop, admin).</summary>
+internal sealed class NeedInDocument : IOpenApiOperationTransformer
+{
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<NeedMetadata>().LastOrDefault() is { } need)
+        {
+            operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+            operation.Extensions["x-kefu-need"] = new JsonNodeExtension(JsonValue.Create(Name(need.Need)));
+        }
+        return Task.CompletedTask;
+    }
+
+    public static string Name(Need need) => need switch
+    {
+        Need.ReadOwn => "read_own",
+        Need.ReadShop => "read_shop",
+        Need.ManageShop => "manage_shop",
+        _ => "admin",
+    };
 }

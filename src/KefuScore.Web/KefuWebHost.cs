@@ -37,7 +37,7 @@ public static class KefuWebHost
         builder.Services.AddLiveMonitor(builder.Configuration);
         builder.Services.AddSingleton<KefuScore.App.Faq.FaqLibrary>();
         builder.Services.AddCredentialLimits(builder.Configuration);
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerScheme>());
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerScheme>().AddOperationTransformer<NeedInDocument>());
         builder.AddDashboard();
 
         var app = builder.Build();

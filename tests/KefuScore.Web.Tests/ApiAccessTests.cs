@@ -182,6 +182,11 @@ public sealed partial class ApiAccessTests(KefuServerAtMondayNoon server) : ICla
 
         // The table and the document name the same operations: a new endpoint must be added to the table.
         Assert.Equal(Table.Keys.Order(StringComparer.Ordinal), operations.Order(StringComparer.Ordinal));
+        // Each /api/v1 operation declares the table's need (x-kefu-need); one without a need has none to show.
+        var declared = doc.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(m =>
+            (Operation: $"{m.Name.ToUpperInvariant()} {p.Name}", Need: m.Value.TryGetProperty("x-kefu-need", out var n) ? n.GetString() : null)));
+        foreach (var (operation, need) in declared.Where(d => !Public.Contains(d.Operation)))
+            Assert.True(NeedInDocument.Name(Table[operation].Need) == need, $"{operation}: declares {need ?? "no need"}, the table says {Table[operation].Need}");
 
         var wrong = new List<string>();
         var calls = 0;

@@ -53,6 +53,14 @@ public static class PrivateFiles
     {
         if (OperatingSystem.IsWindows() || !File.Exists(path)) return;
         var mode = File.GetUnixFileMode(path);
-        if ((mode & Others) != 0) File.SetUnixFileMode(path, mode & ~Others);
+        if ((mode & Others) == 0) return;
+        try
+        {
+            File.SetUnixFileMode(path, mode & ~Others);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Another user's file that this one may still open (shared through its group): SQLite opens it as before.
+        }
     }
 }

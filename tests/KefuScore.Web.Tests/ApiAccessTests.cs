@@ -61,6 +61,14 @@ public sealed partial class ApiAccessTests(KefuServerAtMondayNoon server) : ICla
         ["GET /api/v1/shops/{shop}/incentives"] = (Need.ReadOwn, null),
         ["POST /api/v1/shops/{shop}/review/sample"] = (Need.ManageShop, """{"from":"not a date"}"""),
         ["POST /api/v1/shops/{shop}/review/items/{id}/verdicts"] = (Need.ManageShop, """{"verdict":"agree"}"""),
+        ["DELETE /api/v1/shops/{shop}/events"] = (Need.Admin, null),
+        ["GET /api/v1/keys"] = (Need.Admin, null),
+        ["POST /api/v1/keys"] = (Need.Admin, """{"name":"","expires":"2000-01-01T00:00:00Z"}"""),
+        ["DELETE /api/v1/keys/{id}"] = (Need.Admin, null),
+        ["GET /api/v1/users"] = (Need.Admin, null),
+        ["DELETE /api/v1/users/{name}"] = (Need.Admin, null),
+        ["PUT /api/v1/users/{name}/role"] = (Need.Admin, """{"role":"no-such-role"}"""),
+        ["PUT /api/v1/users/{name}/password"] = (Need.Admin, """{"password":"short"}"""),
     };
 
     /// <summary>Operations only an API key may call, whatever the role of a sign-in (a cookie could be ridden by another site).</summary>

@@ -13,19 +13,19 @@ internal static class CredentialsApi
 {
     public static void MapCredentialsApi(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/keys", ListKeys).WithName("ListKeys").WithSummary("API keys: name, the 4 characters kept in clear, shops, created, expiry, last use, revoked")
+        api.MapGet("/keys", ListKeys).RequireNeed(Need.Admin).WithName("ListKeys").WithSummary("API keys: name, the 4 characters kept in clear, shops, created, expiry, last use, revoked")
             .Produces<List<KeyItem>>().Produces<ApiError>(StatusCodes.Status403Forbidden);
-        api.MapPost("/keys", AddKey).WithName("AddKey").WithSummary("A new API key, shown once in the answer; optional shops and expiry")
+        api.MapPost("/keys", AddKey).RequireNeed(Need.Admin).WithName("AddKey").WithSummary("A new API key, shown once in the answer; optional shops and expiry")
             .Produces<NewKey>(StatusCodes.Status201Created).Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status403Forbidden);
-        api.MapDelete("/keys/{id:long}", RevokeKey).WithName("RevokeKey").WithSummary("Revoke a key: refused from then on, kept in the list")
+        api.MapDelete("/keys/{id:long}", RevokeKey).RequireNeed(Need.Admin).WithName("RevokeKey").WithSummary("Revoke a key: refused from then on, kept in the list")
             .Produces(StatusCodes.Status204NoContent).Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound);
-        api.MapGet("/users", ListUsers).WithName("ListUsers").WithSummary("Dashboard users with their role and shops")
+        api.MapGet("/users", ListUsers).RequireNeed(Need.Admin).WithName("ListUsers").WithSummary("Dashboard users with their role and shops")
             .Produces<IReadOnlyList<UserAdmin.UserItem>>().Produces<ApiError>(StatusCodes.Status403Forbidden);
-        api.MapDelete("/users/{name}", DeleteUser).WithName("DeleteUser").WithSummary("Delete a user (not the last admin); their sessions end")
+        api.MapDelete("/users/{name}", DeleteUser).RequireNeed(Need.Admin).WithName("DeleteUser").WithSummary("Delete a user (not the last admin); their sessions end")
             .Produces(StatusCodes.Status204NoContent).Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status409Conflict);
-        api.MapPut("/users/{name}/role", SetRole).WithName("SetUserRole").WithSummary("Give a user one role and their shops; their sessions end")
+        api.MapPut("/users/{name}/role", SetRole).RequireNeed(Need.Admin).WithName("SetUserRole").WithSummary("Give a user one role and their shops; their sessions end")
             .Produces(StatusCodes.Status204NoContent).Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status403Forbidden);
-        api.MapPut("/users/{name}/password", SetPassword).WithName("SetUserPassword").WithSummary("Set a user's password (at least 10 characters, not a common one); their sessions end")
+        api.MapPut("/users/{name}/password", SetPassword).RequireNeed(Need.Admin).WithName("SetUserPassword").WithSummary("Set a user's password (at least 10 characters, not a common one); their sessions end")
             .Produces(StatusCodes.Status204NoContent).Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status403Forbidden);
     }
 

@@ -45,7 +45,7 @@ internal static class EventsApi
             .Produces<ApiError>(StatusCodes.Status401Unauthorized).Produces<ApiError>(StatusCodes.Status403Forbidden)
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge).Produces<ApiError>(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(Credentials.CredentialLimits.EventsPolicy);
-        api.MapDelete("/shops/{shop}/events", Delete)
+        api.MapDelete("/shops/{shop}/events", Delete).RequireNeed(Need.Admin)
             .WithName("DeleteEvents").WithSummary("Admin: delete a shop's events by id or time range; their conversations' facts are recomputed")
             .WithDescription("ids=a,b,c (at most 10,000) and/or from=INSTANT & to=INSTANT (from inclusive, to exclusive, either may be left out). Only an admin: a key covering every shop or a signed-in admin.")
             .Produces<DeleteResponse>().Produces<ApiError>(StatusCodes.Status400BadRequest)

@@ -12,7 +12,7 @@ namespace KefuScore.Bench.Text;
 /// <c>kefu-bench text [--messages 1000000] [--data DIR]</c> (issue 18): inspection throughput with the built-in rules and
 /// model over N agent messages (drawn in turn from the labelled messages, five per conversation after a customer's
 /// question, so every rule runs), and FAQ latency per question with each knowledge base's model and with BM25, one
-/// thread. Prints medians of 3 runs.
+/// thread. Prints medians of 3 runs. <c>--no-model</c> inspects with the word lists alone, for comparison.
 /// </summary>
 public static class TextCommand
 {
@@ -20,16 +20,18 @@ public static class TextCommand
     {
         var messages = 1_000_000;
         var data = Path.Combine("src", "KefuScore.App", "Quality", "Data");
+        var withModel = true;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--messages" && i + 1 < args.Length) messages = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--data" && i + 1 < args.Length) data = args[++i];
+            else if (args[i] == "--no-model") withModel = false;
             else throw new ArgumentException($"unknown argument {args[i]}");
         }
         var texts = LabelledMessages.Load(Path.Combine(data, "inspection", "dev.jsonl")).Concat(LabelledMessages.Load(Path.Combine(data, "inspection", "heldout.jsonl")))
             .SelectMany(m => m.Messages).ToArray();
         var events = Events(messages, texts);
-        var inspector = InspectionLoader.BuiltInInspector();
+        var inspector = withModel ? InspectionLoader.BuiltInInspector() : new Inspector(InspectionLoader.BuiltIn());
         var times = new List<double>();
         var findings = 0;
         for (var run = 0; run < 3; run++)

@@ -15,7 +15,7 @@ public sealed record LinearOutput(string Label, float[] Weights, float Bias, dou
 public sealed class LinearTextModel
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
-    private readonly (string Name, System.Text.RegularExpressions.Regex[] Patterns)[] _cues;
+    private readonly (string Name, System.Text.RegularExpressions.Regex Pattern)[] _cues;
 
     /// <summary>
     /// A model of <paramref name="outputs"/> over 2^<paramref name="bits"/> slots. <paramref name="cues"/> are its
@@ -33,8 +33,10 @@ public sealed class LinearTextModel
         Softmax = softmax;
         Outputs = outputs;
         Cues = cues ?? new Dictionary<string, IReadOnlyList<string>>();
-        _cues = [.. Cues.OrderBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => (c.Key, c.Value.Select(p => new System.Text.RegularExpressions.Regex(p, System.Text.RegularExpressions.RegexOptions.CultureInvariant, Timeout)).ToArray()))];
+        // One compiled alternation per cue: a message is read by a few dozen regular expressions, not hundreds.
+        _cues = [.. Cues.Where(c => c.Value.Count > 0).OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => (c.Key, new System.Text.RegularExpressions.Regex(string.Join("|", c.Value.Select(p => $"(?:{p})")),
+                System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Compiled, Timeout)))];
     }
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Cues { get; }
@@ -46,8 +48,8 @@ public sealed class LinearTextModel
         if (_cues.Length == 0) return [];
         var folded = PhraseMatcher.Fold(text);
         var found = new List<string>();
-        foreach (var (name, patterns) in _cues)
-            if (patterns.Any(p => p.IsMatch(folded))) found.Add("cue:" + name);
+        foreach (var (name, pattern) in _cues)
+            if (pattern.IsMatch(folded)) found.Add("cue:" + name);
         return found;
     }
 

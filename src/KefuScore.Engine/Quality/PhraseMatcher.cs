@@ -11,19 +11,20 @@ namespace KefuScore.Engine.Quality;
 public sealed class PhraseMatcher
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+    private readonly string[] _words;
     private readonly Regex[] _patterns;
     private readonly string[] _except;
 
     public PhraseMatcher(InspectionRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        _patterns = rule.Words.Where(w => w.Length > 0).Select(w => new Regex(Regex.Escape(Fold(w)), RegexOptions.CultureInvariant, Timeout))
-            .Concat(rule.Patterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, Timeout)))
-            .ToArray();
+        // Literal words are searched with ordinal IndexOf, every occurrence as a regex would find them, only faster.
+        _words = rule.Words.Where(w => w.Length > 0).Select(Fold).Distinct(StringComparer.Ordinal).ToArray();
+        _patterns = rule.Patterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, Timeout)).ToArray();
         _except = rule.Except.Where(e => e.Length > 0).Select(Fold).ToArray();
     }
 
-    public bool IsEmpty => _patterns.Length == 0;
+    public bool IsEmpty => _words.Length == 0 && _patterns.Length == 0;
 
     /// <summary>The distinct matched texts, in order of appearance.</summary>
     public IReadOnlyList<string> Matches(string text)
@@ -32,6 +33,15 @@ public sealed class PhraseMatcher
         var folded = Fold(text);
         var excepted = ExceptRanges(folded);
         var spans = new List<(int Start, int End)>();
+        foreach (var word in _words)
+        {
+            var i = folded.IndexOf(word, StringComparison.Ordinal);
+            while (i >= 0)
+            {
+                if (!excepted.Any(x => x.Start <= i && i < x.End)) spans.Add((i, i + word.Length));
+                i = folded.IndexOf(word, i + 1, StringComparison.Ordinal);
+            }
+        }
         foreach (var regex in _patterns)
         {
             var pos = 0;

@@ -175,4 +175,21 @@ public sealed class InputLimitsApiTests(KefuServer server) : IClassFixture<KefuS
         Assert.Equal(5_000, json.GetProperty("rejected_count").GetInt64());
         Assert.Equal(1, json.GetProperty("accepted").GetInt64());
     }
+
+    [Fact]
+    public async Task Reconcile_refuses_a_body_over_2_MiB_and_more_figures_than_the_row_limit()
+    {
+        var client = await Shop("rec");
+        var big = new StringBuilder("date,metric,value\n");
+        while (big.Length <= 2 << 20) big.Append("2026-11-20,reply_rate_3min,0.95\n");
+        var r = await client.PostAsync("/api/v1/shops/rec/reconcile", new StringContent(big.ToString(), Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
+        Assert.Contains("limit: 2 MiB", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var many = new StringBuilder("date,metric,value\n");
+        for (var i = 0; i <= App.Reconciliation.PlatformFigures.MaxRows; i++) many.Append("2026-11-20,x,1\n");
+        r = await client.PostAsync("/api/v1/shops/rec/reconcile", new StringContent(many.ToString(), Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains("limit: 100,000 rows per file", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -192,4 +192,21 @@ public sealed class InputLimitsApiTests(KefuServer server) : IClassFixture<KefuS
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.Contains("limit: 100,000 rows per file", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_other_reads_of_a_shop_with_a_far_event_stored_answer_without_a_500()
+    {
+        var client = await Shop("stored2");
+        await StoreFarEvent("stored2");
+        foreach (var url in new[]
+        {
+            "/api/v1/shops/stored2/score", "/api/v1/shops/stored2/score?history=1", "/api/v1/shops/stored2/plan?date=2026-11-21",
+            "/api/v1/shops/stored2/live", "/api/v1/shops/stored2/conversations/c9/explain", "/api/v1/shops/stored2/report?by=week",
+            "/api/v1/shops/stored2/report?by=month&from=2026-11-01&to=2026-11-30",
+        })
+        {
+            var r = await client.GetAsync(url);
+            Assert.True((int)r.StatusCode < 500, $"{url}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+        }
+    }
 }

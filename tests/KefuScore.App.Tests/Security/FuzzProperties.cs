@@ -232,4 +232,56 @@ public sealed class FuzzProperties
         Assert.True(Clean(e), e?.ToString());
         return true;
     }
+
+    private const string TwcsRows = """
+        ,tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id
+        0,1,sprintcare,False,Tue Oct 31 22:10:47 +0000 2017,@115712 I understand.,2,3.0
+        1,2,115712,True,Tue Oct 31 22:11:45 +0000 2017,@sprintcare and how do you propose we do that,,1.0
+        2,3,115712,True,Tue Oct 31 22:08:27 +0000 2017,@sprintcare I have sent several private messages,1,
+        """;
+
+    [Property(MaxTest = 60)]
+    public bool Mutated_exports_read_through_a_mapping_are_read_or_refused(int seed)
+    {
+        var mapping = ImportMapping.Load(MappingExample());
+        var path = Path.Combine(Path.GetTempPath(), $"kefu-fuzz-{Guid.NewGuid():N}.csv");
+        try
+        {
+            File.WriteAllBytes(path, Encoding.UTF8.GetBytes(Mutate(TwcsRows, seed)));
+            return ReadsCleanly(() => EventFiles.Read(path, mapping));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static readonly Lazy<byte[]> ParquetFile = new(() =>
+    {
+        Parquet.Schema.DataField<string> type = new("type"), id = new("id"), shop = new("shop"), at = new("at"), conversation = new("conversation"), sender = new("sender");
+        Parquet.Schema.DataField<int?> stars = new("stars");
+        using var stream = new MemoryStream();
+        var writer = Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(type, id, shop, at, conversation, sender, stars), stream).GetAwaiter().GetResult();
+        {
+            using var g = writer.CreateRowGroup();
+            g.WriteAsync(type, new string?[] { "message", "rating" }).GetAwaiter().GetResult();
+            g.WriteAsync(id, new string?[] { "m1", "r1" }).GetAwaiter().GetResult();
+            g.WriteAsync(shop, new string?[] { "s1", "s1" }).GetAwaiter().GetResult();
+            g.WriteAsync(at, new string?[] { "2026-11-20T10:00:00+08:00", "9999-12-31T23:59:59Z" }).GetAwaiter().GetResult();
+            g.WriteAsync(conversation, new string?[] { "c1", "c1" }).GetAwaiter().GetResult();
+            g.WriteAsync(sender, new string?[] { "customer", null }).GetAwaiter().GetResult();
+            g.WriteAsync<int>(stars, new int?[] { null, 5 }).GetAwaiter().GetResult();
+        }
+        writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return stream.ToArray();
+    });
+
+    [Property(MaxTest = 60)]
+    public bool Parquet_with_flipped_bytes_is_read_or_refused(int seed)
+    {
+        var bytes = (byte[])ParquetFile.Value.Clone();
+        var random = new Random(seed);
+        for (var i = 0; i < 1 + random.Next(6); i++) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+        return ReadsCleanly(() => EventFiles.Read(new MemoryStream(bytes), EventFileFormat.Parquet, "fuzz.parquet"));
+    }
 }

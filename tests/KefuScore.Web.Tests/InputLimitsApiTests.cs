@@ -175,4 +175,38 @@ public sealed class InputLimitsApiTests(KefuServer server) : IClassFixture<KefuS
         Assert.Equal(5_000, json.GetProperty("rejected_count").GetInt64());
         Assert.Equal(1, json.GetProperty("accepted").GetInt64());
     }
+
+    [Fact]
+    public async Task Reconcile_refuses_a_body_over_2_MiB_and_more_figures_than_the_row_limit()
+    {
+        var client = await Shop("rec");
+        var big = new StringBuilder("date,metric,value\n");
+        while (big.Length <= 2 << 20) big.Append("2026-11-20,reply_rate_3min,0.95\n");
+        var r = await client.PostAsync("/api/v1/shops/rec/reconcile", new StringContent(big.ToString(), Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
+        Assert.Contains("limit: 2 MiB", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var many = new StringBuilder("date,metric,value\n");
+        for (var i = 0; i <= App.Reconciliation.PlatformFigures.MaxRows; i++) many.Append("2026-11-20,x,1\n");
+        r = await client.PostAsync("/api/v1/shops/rec/reconcile", new StringContent(many.ToString(), Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains("limit: 100,000 rows per file", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_other_reads_of_a_shop_with_a_far_event_stored_answer_without_a_500()
+    {
+        var client = await Shop("stored2");
+        await StoreFarEvent("stored2");
+        foreach (var url in new[]
+        {
+            "/api/v1/shops/stored2/score", "/api/v1/shops/stored2/score?history=1", "/api/v1/shops/stored2/plan?date=2026-11-21",
+            "/api/v1/shops/stored2/live", "/api/v1/shops/stored2/conversations/c9/explain", "/api/v1/shops/stored2/report?by=week",
+            "/api/v1/shops/stored2/report?by=month&from=2026-11-01&to=2026-11-30",
+        })
+        {
+            var r = await client.GetAsync(url);
+            Assert.True((int)r.StatusCode < 500, $"{url}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+        }
+    }
 }

@@ -75,14 +75,14 @@ public static class FaqCsv
             var question = cells[q].Trim();
             var answer = cells[a].Trim();
             if (question.Length == 0) problems.Add(new FaqProblem(line, "question", "is empty"));
-            else if (seen.TryGetValue(question, out var first)) problems.Add(new FaqProblem(line, "question", $"'{question}' is already on line {first}"));
+            else if (seen.TryGetValue(question, out var first)) problems.Add(new FaqProblem(line, "question", $"{Engine.Events.EventParser.Quoted(question)} is already on line {first}"));
             else seen[question] = line;
             if (answer.Length == 0) problems.Add(new FaqProblem(line, "answer", "is empty"));
             if (problems.Count > 0) continue;
             var keywords = k < 0 ? [] : cells[k].Split(KeywordSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             entries.Add(new FaqEntry((int)line, question, answer, keywords));
         }
-        if (problems.Count > 0) throw new FaqException(source, problems);
+        if (problems.Count > 0) throw new FaqException(source, Yaml.YamlGuard.Capped(problems, 0, m => new FaqProblem(0, "file", m)));
         if (entries.Count == 0) throw new FaqException(source, [new FaqProblem(headerLine, "file", "has no entries after the header")]);
         return entries;
     }

@@ -97,6 +97,10 @@ public static class EventFiles
             {
                 more = source.Next(out item);
             }
+            catch (Sylvan.Data.Csv.CsvRecordTooLargeException e)
+            {
+                throw new InputFileException(name, $"a record near line {source.Line + 1} is longer than 16 MiB (limit: 16 MiB per CSV record)", e);
+            }
             catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
             {
                 // Libraries throw a zoo of types on malformed input (XmlException, InvalidDataException, CsvFormatException…):

@@ -82,8 +82,13 @@ internal sealed class ParquetSource : IEventSource
         return true;
     }
 
+    /// <summary>Largest row group (uncompressed, as the file's metadata says): one group is held in memory at a time.</summary>
+    internal const long MaxRowGroupBytes = 512L << 20;
+
     private void LoadGroup(int index)
     {
+        if (_reader.Metadata?.RowGroups is { } groups && index < groups.Count && groups[index].TotalByteSize > MaxRowGroupBytes)
+            throw new InputFileException(_name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"row group {index + 1} holds {groups[index].TotalByteSize:N0} bytes uncompressed, more than the limit of 512 MiB (limit: 512 MiB per row group); write the file with smaller row groups"));
         using var group = _reader.OpenRowGroupReader(index);
         var rows = checked((int)group.RowCount);
         for (var c = 0; c < _columns.Length; c++)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using KefuScore.App.Reading;
 using KefuScore.App.Reports;
+using KefuScore.Engine.Events;
 using KefuScore.Engine.Profiles;
 using KefuScore.Engine.Reconciliation;
 using KefuScore.Engine.Reports;
@@ -34,10 +35,25 @@ public static class PlatformFigures
         using (stream) return Read(stream, path);
     }
 
+    /// <summary>Most figures one file may hold: ten years of twenty metrics a day is about 73,000; the answer grows with it.</summary>
+    public const int MaxRows = 100_000;
+
     public static IReadOnlyList<PlatformFigure> Read(Stream stream, string name)
     {
+        try
+        {
+            return ReadRows(stream, name);
+        }
+        catch (Exception e) when (e is CsvFormatException or CsvRecordTooLargeException)
+        {
+            throw new PlatformFiguresException($"{name}: cannot be read as CSV: {e.Message} (limit: 1 MiB per record)", e);
+        }
+    }
+
+    private static List<PlatformFigure> ReadRows(Stream stream, string name)
+    {
         using var text = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
-        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true });
+        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true, MaxBufferSize = 1 << 20 });
         int Column(string field, bool required)
         {
             for (var i = 0; i < csv.FieldCount; i++)
@@ -51,17 +67,18 @@ public static class PlatformFigures
         while (csv.Read())
         {
             line++;
+            if (result.Count >= MaxRows) throw new PlatformFiguresException($"{name}:{line} more than 100,000 figures (limit: 100,000 rows per file)");
             string Cell(int i) => i < csv.RowFieldCount ? csv.GetString(i).Trim() : "";
             var d = Cell(date);
             if (d.Length == 0 && Cell(metric).Length == 0 && Cell(value).Length == 0) continue;
             if (!DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-                throw new PlatformFiguresException($"{name}:{line} date: '{d}' is not a date like 2026-11-20");
+                throw new PlatformFiguresException($"{name}:{line} date: {EventParser.Quoted(d)} is not a date like 2026-11-20");
             var m = Cell(metric);
             if (m.Length == 0) throw new PlatformFiguresException($"{name}:{line} metric: is empty");
             var v = Cell(value);
             var percent = v.EndsWith('%');
             if (!double.TryParse(percent ? v[..^1] : v, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
-                throw new PlatformFiguresException($"{name}:{line} value: '{v}' is not a number or a percentage");
+                throw new PlatformFiguresException($"{name}:{line} value: {EventParser.Quoted(v)} is not a number or a percentage");
             result.Add(new PlatformFigure(day, m, percent ? number / 100 : number, shop >= 0 && Cell(shop).Length > 0 ? Cell(shop) : null, line));
         }
         return result;
@@ -75,7 +92,7 @@ public static class PlatformFigures
     {
         foreach (var f in figures)
             if (!profile.MetricIndex.ContainsKey(f.Metric))
-                throw new PlatformFiguresException($"{name}:{f.Line} metric: '{f.Metric}' is not a metric of profile '{profile.Id}' ({string.Join(", ", profile.MetricIndex.Keys)})");
+                throw new PlatformFiguresException($"{name}:{f.Line} metric: {EventParser.Quoted(f.Metric)} is not a metric of profile '{profile.Id}' ({string.Join(", ", profile.MetricIndex.Keys)})");
         var report = ReportBuilder.Build(profile, run.Rollup, new ReportRequest(PeriodKind.Day, Shop: shop));
         var values = report.Shops.SelectMany(s => s.Periods)
             .SelectMany(p => p.Metrics.Select(m => (p.Start, m.Metric.Id, m.Value)))

@@ -25,12 +25,17 @@ public static class StoredScores
         return compiled.Profile.Score is not null ? compiled : ProfileCatalog.Compile("douyin-feige");
     }
 
+    private static readonly long LatestTicks = Engine.Events.Timestamp.LatestEvent.UtcTicks;
+    private static readonly int EarliestDay = DateOnly.FromDateTime(Engine.Events.Timestamp.EarliestEvent.UtcDateTime).DayNumber - 1;
+    private static readonly int LatestDay = DateOnly.FromDateTime(Engine.Events.Timestamp.LatestEvent.UtcDateTime).DayNumber + 1;
+
     /// <summary>A query over the shop's stored events of local dates [from, to] (read with a month before and two days after, so orders and conversations crossing the edges join; only the days inside are kept).</summary>
     public static async Task<ScoreQuery> Query(KefuDb db, CompiledProfile profile, string shop, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
         // A month before: orders paid then and delivered or completed inside the window join as they do in a file.
-        var start = from.AddDays(-31).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks;
-        var end = to.AddDays(2).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks;
+        // Dates are clamped to the instants events may carry, so a window near year 9999 has no day to overflow.
+        var start = Math.Max(from.AddDays(-31).DayNumber, EarliestDay) * TimeSpan.TicksPerDay;
+        var end = (Math.Min(to.DayNumber, LatestDay) + 2L) * TimeSpan.TicksPerDay;
         var events = await db.Events.AsNoTracking().Where(e => e.Shop == shop && e.AtTicks >= start && e.AtTicks < end).OrderBy(e => e.AtTicks).ToListAsync(ct);
         // Outside [from, to] only the margin's conversations were read: keep the days inside.
         return new ScoreQuery(profile, Trimmed(ScoreRunner.Run(profile, events.Select(e => e.ToEvent())), shop, from, to));
@@ -46,7 +51,8 @@ public static class StoredScores
     /// <summary>The last local date holding any of the shop's events (the default end of a window).</summary>
     public static async Task<DateOnly?> LastDate(KefuDb db, CompiledProfile profile, string shop, CancellationToken ct = default)
     {
-        var last = await db.Events.AsNoTracking().Where(e => e.Shop == shop).MaxAsync(e => (long?)e.AtTicks, ct);
+        // Events stored before the instant range was checked (Timestamp.InEventRange) do not move the window to year 9999.
+        var last = await db.Events.AsNoTracking().Where(e => e.Shop == shop && e.AtTicks < LatestTicks).MaxAsync(e => (long?)e.AtTicks, ct);
         return last is { } t ? new Engine.Metrics.LocalClock(profile.Zone).LocalDate(t) : null;
     }
 

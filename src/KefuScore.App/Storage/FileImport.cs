@@ -5,7 +5,11 @@ using KefuScore.Engine.Events;
 namespace KefuScore.App.Storage;
 
 /// <summary>What importing one file did.</summary>
-public sealed record ImportResult(string File, long Accepted, long Duplicates, IReadOnlyList<RejectedLine> Rejected, string? RejectsFile);
+/// <remarks><see cref="Rejected"/> holds the first <see cref="FileImport.MaxKept"/> rejected lines; <see cref="RejectedCount"/> counts them all (the rejects file lists them all).</remarks>
+public sealed record ImportResult(string File, long Accepted, long Duplicates, IReadOnlyList<RejectedLine> Rejected, string? RejectsFile, long? RejectedTotal = null)
+{
+    public long RejectedCount => RejectedTotal ?? Rejected.Count;
+}
 
 /// <summary>
 /// <c>kefu import</c>'s core: a file's valid lines go into storage in one transaction (all or nothing), appended in
@@ -14,6 +18,9 @@ public sealed record ImportResult(string File, long Accepted, long Duplicates, I
 public static class FileImport
 {
     private const int BatchSize = 5000;
+
+    /// <summary>Rejected lines kept in memory for the caller to show; the rest go only to the rejects file (a 512 MiB upload of bad lines stays small).</summary>
+    public const int MaxKept = 1000;
 
     /// <summary>Imports one file; <paramref name="progress"/> gets the share of the file read (0–1).</summary>
     /// <exception cref="InputFileException">The file cannot be read; nothing of it is stored.</exception>
@@ -36,6 +43,11 @@ public static class FileImport
         await using var owner = stream;
         var length = Math.Max(1, stream.Length);
         var rejected = new List<RejectedLine>();
+        long rejectedCount = 0;
+        // Rejected lines are written as they come to a file beside the target, renamed once the import commits.
+        var target = path + ".rejects.csv";
+        var pending = target + ".tmp";
+        StreamWriter? rejects = null;
         var total = new IngestResult();
         // The file is read and parsed on another thread while this one writes: batches pass through a short queue.
         var batches = System.Threading.Channels.Channel.CreateBounded<(List<ChatEvent> Events, double Read)>(4);
@@ -50,7 +62,12 @@ public static class FileImport
                 foreach (var item in items)
                 {
                     if (item.Event is { } e) events.Add(e);
-                    else if (item.Rejected is { } r) rejected.Add(r);
+                    else if (item.Rejected is { } r)
+                    {
+                        if (rejectedCount++ < MaxKept) rejected.Add(r);
+                        rejects ??= StartRejects(pending);
+                        WriteReject(rejects, r);
+                    }
                     if (events.Count == BatchSize)
                     {
                         await batches.Writer.WriteAsync((events, stream.Position / (double)length), stop.Token);
@@ -75,6 +92,14 @@ public static class FileImport
             }
             await batch.Commit(ct);
         }
+        catch
+        {
+            await stop.CancelAsync();
+            try { await reader; } catch (OperationCanceledException) { }
+            if (rejects is not null) await rejects.DisposeAsync();
+            File.Delete(pending);
+            throw;
+        }
         finally
         {
             // A failed write stops the reader; a failed read has already ended the loop with its exception.
@@ -82,24 +107,34 @@ public static class FileImport
             try { await reader; } catch (OperationCanceledException) { }
         }
         progress?.Report(1.0);
-        var rejectsFile = await WriteRejects(path, rejected, ct);
-        return new ImportResult(path, total.Accepted, total.Duplicates, rejected, rejectsFile);
+        string? rejectsFile = null;
+        if (rejects is not null)
+        {
+            await rejects.DisposeAsync();
+            File.Move(pending, target, overwrite: true);
+            rejectsFile = target;
+        }
+        else if (File.Exists(target)) File.Delete(target);
+        return new ImportResult(path, total.Accepted, total.Duplicates, rejected, rejectsFile, rejectedCount);
     }
 
-    /// <summary>Writes <c>FILE.rejects.csv</c> when lines were rejected; removes a stale one otherwise. Returns its path or null.</summary>
-    public static async Task<string?> WriteRejects(string path, IReadOnlyList<RejectedLine> rejected, CancellationToken ct = default)
+    private static StreamWriter StartRejects(string path)
     {
-        var target = path + ".rejects.csv";
-        if (rejected.Count == 0)
-        {
-            if (File.Exists(target)) File.Delete(target);
-            return null;
-        }
-        var sb = new StringBuilder("file,line,field,reason\n");
-        foreach (var r in rejected)
-            sb.Append(Csv(r.File)).Append(',').Append(r.Line).Append(',').Append(Csv(r.Field)).Append(',').Append(Csv(r.Reason)).Append('\n');
-        await File.WriteAllTextAsync(target, sb.ToString(), new UTF8Encoding(false), ct);
-        return target;
+        var writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
+        writer.Write("file,line,field,reason\n");
+        return writer;
+    }
+
+    private static void WriteReject(StreamWriter w, RejectedLine r)
+    {
+        w.Write(Csv(r.File));
+        w.Write(',');
+        w.Write(r.Line.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        w.Write(',');
+        w.Write(Csv(r.Field));
+        w.Write(',');
+        w.Write(Csv(r.Reason));
+        w.Write('\n');
     }
 
     private static string Csv(string value) =>

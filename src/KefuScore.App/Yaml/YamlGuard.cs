@@ -31,10 +31,19 @@ public static class YamlGuard
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length > MaxDocumentChars)
             throw Refuse(Mark.Empty, $"the document has {N(text.Length)} characters, more than the limit of {N(MaxDocumentChars)} (1 MiB)");
-        Check(text);
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        return stream;
+        try
+        {
+            Check(text);
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            return stream;
+        }
+        catch (Exception e) when (e is not (YamlException or OutOfMemoryException))
+        {
+            // YamlDotNet's scanner throws InvalidOperationException on some malformed input (found by the fuzz
+            // tests): still a document that cannot be read, not a server error.
+            throw Refuse(Mark.Empty, $"the document cannot be read as YAML ({e.GetType().Name}: {e.Message})");
+        }
     }
 
     /// <summary>A YAML file's text; throws <see cref="IOException"/> (which loaders report as "cannot be read") when it is over the size limit.</summary>

@@ -65,12 +65,12 @@ internal static class ImportCommand
                 throw new CliException($"{file}: the database refused the import, nothing of this file was stored: {e.Message}");
             }
             var r = results[^1];
-            io.Error.WriteLine($"kefu: {r.File}: {r.Accepted:N0} stored, {r.Duplicates:N0} duplicates, {r.Rejected.Count:N0} rejected{(r.RejectsFile is null ? "" : $" (listed in {r.RejectsFile})")}");
+            io.Error.WriteLine($"kefu: {r.File}: {r.Accepted:N0} stored, {r.Duplicates:N0} duplicates, {r.RejectedCount:N0} rejected{(r.RejectsFile is null ? "" : $" (listed in {r.RejectsFile})")}");
             foreach (var x in r.Rejected.Take(20)) io.Error.WriteLine($"rejected {x.File}:{x.Line} {x.Field}: {x.Reason}");
-            if (r.Rejected.Count > 20) io.Error.WriteLine($"… and {r.Rejected.Count - 20} more rejected lines in {r.RejectsFile}");
+            if (r.RejectedCount > 20) io.Error.WriteLine($"… and {r.RejectedCount - 20} more rejected lines in {r.RejectsFile}");
         }
         Json.Emit(io, stream => WriteSummary(stream, location, results));
-        return results.Any(r => r.Rejected.Count > 0) ? ExitCodes.Rejected : ExitCodes.Ok;
+        return results.Any(r => r.RejectedCount > 0) ? ExitCodes.Rejected : ExitCodes.Ok;
     }
 
     private static async Task<ImportResult> WithProgress(CliOutput io, string file, Func<IProgress<double>?, Task<ImportResult>> work)
@@ -98,7 +98,7 @@ internal static class ImportCommand
             w.WriteString("file", r.File);
             w.WriteNumber("accepted", r.Accepted);
             w.WriteNumber("duplicates", r.Duplicates);
-            w.WriteNumber("rejected", r.Rejected.Count);
+            w.WriteNumber("rejected", r.RejectedCount);
             if (r.RejectsFile is null) w.WriteNull("rejects_file"); else w.WriteString("rejects_file", r.RejectsFile);
             w.WriteEndObject();
         }

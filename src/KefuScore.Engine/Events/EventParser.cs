@@ -10,7 +10,7 @@ public static class EventParser
     {
         error = default;
         if (TooLong(raw) is { } longField)
-            return Fail(longField, "is longer than 65,536 characters (limit: 65,536 characters per field)", out error);
+            return Fail(longField, "is longer than 1,048,576 characters (limit: 1,048,576 characters per field)", out error);
         var typeText = Trimmed(raw.Type);
         if (typeText is null) return Fail("type", "is required", out error);
         if (!TryParseType(typeText, out var type))
@@ -158,8 +158,8 @@ public static class EventParser
         _ => type.ToString().ToLowerInvariant(),
     };
 
-    /// <summary>Longest value of one field: a chat message runs to a few thousand characters at most.</summary>
-    public const int MaxFieldChars = 65_536;
+    /// <summary>Longest value of one field (1 Mi characters): far above any chat message, far below what would strain memory.</summary>
+    public const int MaxFieldChars = 1 << 20;
 
     /// <summary>Longest stretch of input a rejection quotes; longer values are cut with "…" and their length.</summary>
     public const int MaxQuotedChars = 80;

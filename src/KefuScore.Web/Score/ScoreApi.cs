@@ -23,7 +23,7 @@ internal static class ScoreApi
         api.MapPost("/shops/{shop}/reconcile", Reconcile)
             .RequireNeed(Need.ReadShop).WithName("ShopReconcile").WithSummary("The platform's daily figures (CSV body: date,metric,value) beside ours, with the difference")
             .Accepts<string>("text/csv")
-            .ProducesShopJson();
+            .ProducesShopJson().Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
     }
 
     private static async Task<IResult> Score(HttpContext http, KefuDb db, string shop, string? profile, string? version, string? industry,
@@ -82,9 +82,10 @@ internal static class ScoreApi
         IReadOnlyList<PlatformFigure> figures;
         try
         {
-            using var body = new MemoryStream();
-            await http.Request.Body.CopyToAsync(body, ct);
-            body.Position = 0;
+            var text = await Complaints.ComplaintsApi.ReadText(http, ct);
+            // 2 MiB is some 70,000 figures; the answer is about six times the body.
+            if (text is null) return Results.Json(new ApiError("the request body is larger than 2 MiB (limit: 2 MiB of platform figures per request)"), statusCode: StatusCodes.Status413PayloadTooLarge);
+            using var body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
             figures = PlatformFigures.Read(body, "body");
         }
         catch (PlatformFiguresException e)

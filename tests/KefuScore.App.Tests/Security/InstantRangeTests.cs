@@ -71,7 +71,7 @@ public sealed class InstantRangeTests : IDisposable
     [Fact]
     public void A_huge_value_is_quoted_cut_to_80_characters_and_a_huge_field_is_refused()
     {
-        var big = new string('x', 70_000);
+        var big = new string('x', EventParser.MaxFieldChars + 1);
         var e = EventParser.Parse(new RawEvent { Type = "message", Id = "m", Shop = "s", At = "2026-11-20T10:00:00Z", Conversation = "c", Sender = big[..1000] }, out var error);
         Assert.Null(e);
         Assert.Equal("sender", error.Field);
@@ -80,7 +80,7 @@ public sealed class InstantRangeTests : IDisposable
 
         e = EventParser.Parse(new RawEvent { Type = "message", Id = "m", Shop = "s", At = "2026-11-20T10:00:00Z", Conversation = "c", Sender = "customer", Text = big }, out error);
         Assert.Null(e);
-        Assert.Equal(("text", "is longer than 65,536 characters (limit: 65,536 characters per field)"), (error.Field, error.Reason));
+        Assert.Equal(("text", "is longer than 1,048,576 characters (limit: 1,048,576 characters per field)"), (error.Field, error.Reason));
     }
 
     public void Dispose() => _dir.Dispose();

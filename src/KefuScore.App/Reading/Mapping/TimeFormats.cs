@@ -53,6 +53,9 @@ internal static class TimeFormats
             else if (offset is { } o
                      && DateTime.TryParseExact(s, format, CultureInfo.InvariantCulture, DateTimeStyles.AllowInnerWhite, out var local))
             {
+                // 0001-01-01 00:00 at +08:00 lies before the framework's first instant, where the constructor throws.
+                var utc = local.Ticks - o.Ticks;
+                if (utc < DateTime.MinValue.Ticks || utc > DateTime.MaxValue.Ticks) continue;
                 value = new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), o);
                 return true;
             }

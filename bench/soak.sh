@@ -68,8 +68,8 @@ PY
 ( n=0; while [ "$(date +%s)" -lt "$end" ]; do
     n=$((n + 1))
     for req in \
-      "PUT settings/calendar deep.yaml application/yaml" \
-      "PUT settings/incentives fan.yaml application/yaml" \
+      "PUT settings/calendar deep.yaml text/plain" \
+      "PUT settings/incentives fan.yaml text/plain" \
       "POST events far.jsonl application/x-ndjson" \
       "POST events big.json application/json"; do
       set -- $req

@@ -56,13 +56,12 @@ public static class EngineChild
 /// <summary>What one engine child process reported: the run times, its peak working set and the figures file.</summary>
 public sealed record ChildResult(string Engine, IReadOnlyList<double> Seconds, long PeakBytes, long Events, string FiguresPath)
 {
-    public double Median
+    public double Median => MedianOf(Seconds);
+
+    public static double MedianOf(IReadOnlyList<double> values)
     {
-        get
-        {
-            var s = Seconds.Order().ToArray();
-            return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-        }
+        var s = values.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }
 
     /// <summary>Runs this program again in <paramref name="mode"/> on <paramref name="file"/> and reads its result line.</summary>

@@ -52,8 +52,8 @@ public static class PeerCommand
                 duck.Add(d.Seconds); duckPeak = Math.Max(duckPeak, d.Peak);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  run {i + 1}/{o.Repeat}: KefuScore {k.Seconds:F3} s, DuckDB {d.Seconds:F3} s"));
             }
-            var km = Median(kefu);
-            var dm = Median(duck);
+            var km = ChildResult.MedianOf(kefu);
+            var dm = ChildResult.MedianOf(duck);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"shape {o.Shape}, {o.Format}: {events:N0} events, {size / 1048576.0:F0} MiB, {Environment.ProcessorCount} cores"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -216,18 +216,13 @@ public static class PeerCommand
     {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "bench", "douyin-peer.sql");
-            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
-            candidate = Path.Combine(dir.FullName, "shared", "bench", "douyin-peer.sql");
-            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
+            foreach (var shared in new[] { Path.Combine("..", "shared"), "shared" })
+            {
+                var candidate = Path.Combine(dir.FullName, shared, "bench", "douyin-peer.sql");
+                if (File.Exists(candidate)) return Path.GetFullPath(candidate);
+            }
         }
         throw new ArgumentException("cannot find ../shared/bench/douyin-peer.sql: name it with --sql PATH");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var s = values.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }
 }
 

@@ -37,12 +37,14 @@ public static class KefuWebHost
         builder.Services.AddLiveMonitor(builder.Configuration);
         builder.Services.AddSingleton<KefuScore.App.Faq.FaqLibrary>();
         builder.Services.AddCredentialLimits(builder.Configuration);
+        builder.Services.AddIdleTrim();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerScheme>().AddOperationTransformer<NeedInDocument>());
         builder.AddDashboard();
 
         var app = builder.Build();
         await FirstStart.Run(app.Services, app.Configuration, app.Lifetime.ApplicationStopping);
 
+        app.UseIdleTrim();
         app.UseSecurityHeaders();
         app.UseRateLimiter();
         app.MapDashboard();

@@ -27,7 +27,8 @@ internal static class GradeCommand
         var to = new Option<string?>("--to") { Description = "Last day of the period (YYYY-MM-DD)" };
         var format = Formats.Option("json", "table");
         var map = Inputs.MapOption();
-        var command = new Command("grade", "Grade agents, rank them in the contest and compute their rewards for a period") { input, rules, profile, from, to, format, map };
+        var threads = Inputs.ThreadsOption();
+        var command = new Command("grade", "Grade agents, rank them in the contest and compute their rewards for a period") { input, rules, profile, from, to, format, map, threads };
         command.SetAction(parse =>
         {
             var loaded = Rules(parse.GetValue(rules));
@@ -36,7 +37,7 @@ internal static class GradeCommand
             var mapping = Inputs.Mapping(parse.GetValue(map));
             var (fromDate, toDate) = (Inputs.Date(parse.GetValue(from), "--from"), Inputs.Date(parse.GetValue(to), "--to"));
             if (fromDate > toDate) throw new CliException("--from: must not be after --to");
-            var run = Inputs.Guard(() => Progress.Run(io, "读取事件 reading events", p => ReportRunner.Run(compiled, () => Inputs.Read(files, mapping), p)));
+            var run = Inputs.Guard(() => Progress.Run(io, "读取事件 reading events", p => ReportRunner.Run(compiled, () => Inputs.Read(files, mapping), parse.GetValue(threads), p)));
             var report = ReportBuilder.Build(compiled, run.Rollup, new ReportRequest(PeriodKind.Day, fromDate, toDate, Agents: true));
             // Complaints in the period, by the day of their time in the profile's zone.
             var complaints = Inputs.Guard(() => AgentFiguresBuilder.FromEvents(Inputs.Read(files, mapping).Where(i => i.Event is not null).Select(i => i.Event!)

@@ -37,6 +37,17 @@ internal static class Inputs
     }
 
     /// <summary>The --map option: a mapping file for exports in other layouts (docs/mapping.md).</summary>
+    /// <summary>How many folds run side by side, each on its share of the shops (default: the machine's cores).</summary>
+    public static Option<int> ThreadsOption()
+    {
+        var threads = new Option<int>("--threads") { Description = "Fold workers, shops shared among them (default: the machine's cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 256) r.AddError("--threads: must be between 1 and 256");
+        });
+        return threads;
+    }
+
     public static Option<string?> MapOption() => new("--map") { Description = "Mapping file for exports in another layout (docs/mapping.md)" };
 
     public static ImportMapping? Mapping(string? path)

@@ -19,9 +19,10 @@ internal static class ReconcileCommand
         var tolerance = new Option<double?>("--tolerance") { Description = "Largest difference still counted as a match (default: 0.001 for rates, 0.5 s for averages, 0 for counts)" };
         var format = Formats.Option("json", "table");
         var map = Inputs.MapOption();
+        var threads = Inputs.ThreadsOption();
         var command = new Command("reconcile", "Compare the platform's own daily figures with ours: per day and metric, both numbers and the difference")
         {
-            input, platform, profile, shop, tolerance, format, map,
+            input, platform, profile, shop, tolerance, format, map, threads,
         };
         command.SetAction(parse =>
         {
@@ -32,7 +33,7 @@ internal static class ReconcileCommand
             try
             {
                 var figures = PlatformFigures.Read(figuresPath);
-                var run = Inputs.Guard(() => Progress.Run(io, "读取事件 reading events", p => ReportRunner.Run(compiled, () => Inputs.Read(files, mapping), p)));
+                var run = Inputs.Guard(() => Progress.Run(io, "读取事件 reading events", p => ReportRunner.Run(compiled, () => Inputs.Read(files, mapping), parse.GetValue(threads), p)));
                 var shops = run.Rollup.Shops.ToList();
                 var s = parse.GetValue(shop) ?? figures.Select(f => f.Shop).FirstOrDefault(x => x is not null)
                     ?? (shops.Count == 1 ? shops[0] : throw new CliException(shops.Count == 0 ? "no events to compare" : $"the input holds several shops ({string.Join(", ", shops)}): name one with --shop"));

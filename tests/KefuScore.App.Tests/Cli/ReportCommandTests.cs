@@ -44,6 +44,27 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Threads_share_the_shops_and_print_the_same_report()
+    {
+        var path = _dir.File("week.jsonl");
+        Assert.Equal(0, KefuCli.Run("simulate", "--shops", "5", "--days", "3", "--seed", "4", "--out", path).Exit);
+        var (exit1, one, _) = KefuCli.Run("report", "--input", path, "--format", "json", "--agents", "--threads", "1");
+        var (exit3, three, _) = KefuCli.Run("report", "--input", path, "--format", "json", "--agents", "--threads", "3");
+        Assert.Equal((0, 0), (exit1, exit3));
+        Assert.Equal(one, three);
+        using var doc = JsonDocument.Parse(three);
+        Assert.Equal(5, doc.RootElement.GetProperty("shops").GetArrayLength());
+    }
+
+    [Fact]
+    public void Threads_outside_1_to_256_are_refused()
+    {
+        var (exit, _, stderr) = KefuCli.Run("report", "--input", _dir.WriteText("spec.jsonl", Good), "--threads", "0");
+        Assert.Equal(2, exit);
+        Assert.Contains("--threads: must be between 1 and 256", stderr);
+    }
+
+    [Fact]
     public void Rejected_lines_are_listed_with_file_line_field_and_reason_and_exit_1()
     {
         var bad = Good + "\n" + """

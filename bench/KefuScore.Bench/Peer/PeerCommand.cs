@@ -46,16 +46,16 @@ public static class PeerCommand
             string kefuFigures = Path.Combine(dir, "kefu.tsv"), duckFigures = Path.Combine(dir, "duck.tsv");
             for (var i = 0; i < o.Repeat; i++)
             {
-                var k = Child("peer-kefu", file, kefuFigures, sql);
+                var k = Child("peer-kefu", file, kefuFigures, sql, o.Threads);
                 kefu.Add(k.Seconds); kefuPeak = Math.Max(kefuPeak, k.Peak); events = k.Events;
-                var d = Child("peer-duckdb", file, duckFigures, sql);
+                var d = Child("peer-duckdb", file, duckFigures, sql, o.Threads);
                 duck.Add(d.Seconds); duckPeak = Math.Max(duckPeak, d.Peak);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  run {i + 1}/{o.Repeat}: KefuScore {k.Seconds:F3} s, DuckDB {d.Seconds:F3} s"));
             }
             var km = ChildResult.MedianOf(kefu);
             var dm = ChildResult.MedianOf(duck);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"shape {o.Shape}, {o.Format}: {events:N0} events, {size / 1048576.0:F0} MiB, {Environment.ProcessorCount} cores"));
+                $"shape {o.Shape}, {o.Format}: {events:N0} events, {size / 1048576.0:F0} MiB, {Environment.ProcessorCount} cores, KefuScore --threads {o.Threads}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"KefuScore median {km:F3} s ({events / km:N0} events/s, peak {kefuPeak / 1048576.0:F0} MiB)  runs {string.Join(" ", kefu.Select(s => s.ToString("F3", CultureInfo.InvariantCulture)))}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -81,12 +81,12 @@ public static class PeerCommand
     }
 
     /// <summary>One engine run in a child process of its own: its time, its peak working set, its figures file.</summary>
-    private static (double Seconds, long Peak, long Events) Child(string mode, string file, string figures, string sql)
+    private static (double Seconds, long Peak, long Events) Child(string mode, string file, string figures, string sql, int threads)
     {
         var host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this program's path");
         var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(PeerCommand).Assembly.Location);
-        foreach (var a in new[] { mode, "--file", file, "--out", figures, "--sql", sql }) start.ArgumentList.Add(a);
+        foreach (var a in new[] { mode, "--file", file, "--out", figures, "--sql", sql, "--threads", threads.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
         using var child = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {mode}");
         var stdout = child.StandardOutput.ReadToEnd();
         child.WaitForExit();
@@ -108,7 +108,7 @@ public static class PeerCommand
         else
         {
             var profile = ProfileCatalog.Compile("douyin");
-            var run = ReportRunner.Run(profile, [file]);
+            var run = ReportRunner.Run(profile, () => App.Reading.EventFiles.Read(file), o.Threads);
             if (run.Rejected.Count > 0) throw new InvalidOperationException($"{run.Rejected.Count} lines rejected in {file}");
             rows = PeerFigures.Of(ReportBuilder.Build(profile, run.Rollup, new ReportRequest(By: PeriodKind.Day)));
             events = run.Read;
@@ -237,6 +237,8 @@ public sealed class PeerOptions
     public string? Out { get; private set; }
     public string? Sql { get; private set; }
     public bool Keep { get; private set; }
+    /// <summary>KefuScore's fold workers, as <c>kefu report --threads</c> (default: cores, as DuckDB's threads).</summary>
+    public int Threads { get; private set; } = Environment.ProcessorCount;
 
     public static PeerOptions Parse(IReadOnlyList<string> args)
     {
@@ -254,6 +256,7 @@ public sealed class PeerOptions
                 case "--out": o.Out = Value(); break;
                 case "--sql": o.Sql = Value(); break;
                 case "--keep": o.Keep = true; break;
+                case "--threads": o.Threads = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }

@@ -23,7 +23,7 @@ public sealed record FoldOptions(TimeSpan? Lateness)
 /// conversations, not with events. Out-of-order input within the lateness gives exactly the in-order numbers,
 /// because every stretch is analysed in <see cref="EventOrder"/> once it is complete.
 /// </summary>
-public sealed class MetricFold
+public sealed partial class MetricFold
 {
     private readonly record struct ConversationKey(string Shop, string Conversation);
     private readonly record struct IdKey(string Shop, string Id);
@@ -34,12 +34,13 @@ public sealed class MetricFold
         /// Pooled storage: the arrays are reused by later conversations, so they live in the old generation instead of
         /// being copied through every collection while the conversation stays open.
         /// </summary>
-        public SlimEvent[] Events = arrays.Rent(8);
+        public SlimEvent[]? Events;
         public int Count;
 
         public void Add(in SlimEvent e)
         {
-            if (Count == Events.Length)
+            if (Events is null) Events = arrays.Rent(8);
+            else if (Count == Events.Length)
             {
                 var bigger = arrays.Rent(Events.Length * 2);
                 Array.Copy(Events, bigger, Count);
@@ -49,7 +50,15 @@ public sealed class MetricFold
             Events[Count++] = e;
         }
 
-        public void Return() => arrays.Return(Events, Count);
+        public void Return()
+        {
+            if (Events is not null) arrays.Return(Events, Count);
+        }
+
+        /// <summary>The incremental state, where the profile allows one; then no events are kept here.</summary>
+        public ConversationState? State;
+        /// <summary>Events of this conversation still in the reorder buffer.</summary>
+        public int Unreleased;
         public long LastTicks = long.MinValue;
         /// <summary>The newest customer message and human reply: a customer is waiting while the first is the later.</summary>
         public long LastCustomer = long.MinValue, LastReply = long.MinValue;
@@ -90,6 +99,7 @@ public sealed class MetricFold
         _analysis = new ConversationAnalysis(profile, Clock);
         _lateness = options.Lateness?.Ticks;
         _idleClose = profile.Profile.IdleClose.Ticks;
+        _rules = IncrementalRules.For(profile);
     }
 
     public CompiledProfile Profile { get; }
@@ -125,10 +135,11 @@ public sealed class MetricFold
             ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out var exists);
             if (!exists)
             {
-                open = new OpenConversation(_arrays);
+                open = new OpenConversation(_arrays) { State = _rules is null ? null : new ConversationState(_rules, Clock, e.Shop) };
                 if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
             }
-            open!.Add(new SlimEvent(e));
+            if (open!.State is null) open.Add(new SlimEvent(e));
+            else Buffer(open, new SlimEvent(e), facts);
             if (e.IsCustomerMessage && ticks > open.LastCustomer) open.LastCustomer = ticks;
             else if (e.IsHumanReply && ticks > open.LastReply) open.LastReply = ticks;
             if (ticks > open.LastTicks || open.Slot == Parked)
@@ -160,6 +171,7 @@ public sealed class MetricFold
     /// <summary>"The input is over": every open conversation is analysed and its facts appended.</summary>
     public void Finish(List<MetricFact> facts)
     {
+        if (_rules is not null) ReleaseAll(facts);
         foreach (var (key, open) in _open) Close(key, open, facts);
         _open.Clear();
         _expiry.Clear();
@@ -173,6 +185,7 @@ public sealed class MetricFold
     /// <summary>Analyses every stretch that ended more than the idle close before <paramref name="watermark"/>.</summary>
     private void FinaliseBefore(long watermark, List<MetricFact> facts)
     {
+        if (_rules is not null) Release(watermark / TimeSpan.TicksPerMinute, facts);
         var due = watermark / ScanEvery;
         for (; _oldestSlot < due && _expiry.Count > 0; _oldestSlot++)
         {
@@ -180,10 +193,11 @@ public sealed class MetricFold
             foreach (var key in keys)
             {
                 if (!_open.TryGetValue(key, out var open) || open.Slot != _oldestSlot) continue; // closed, or filed later
-                if (open.LastTicks + _idleClose < watermark && open.Waiting)
+                if (open.LastTicks + _idleClose < watermark && (open.Waiting || open.Unreleased > 0))
                 {
                     // A customer still waits: the reply may come days later and must be matched (SPEC §4). Parked
-                    // until its next event; a conversation that never hears back is analysed at Finish.
+                    // until its next event; a conversation that never hears back is analysed at Finish. (Events still in
+                    // the reorder buffer only with an idle close under the buffer's minute: parked the same way.)
                     open.Slot = Parked;
                 }
                 else if (open.LastTicks + _idleClose < watermark)
@@ -213,6 +227,11 @@ public sealed class MetricFold
 
     private void Close(ConversationKey key, OpenConversation open, List<MetricFact> facts)
     {
+        if (open.State is { } state)
+        {
+            state.Finish(facts);
+            return;
+        }
         var events = open.Events.AsSpan(0, open.Count);
         events.Sort(EventOrder.Instance);
         var presence = _presence.GetValueOrDefault(key.Shop);

@@ -28,8 +28,9 @@ public sealed partial class MetricFold
     private readonly record struct ConversationKey(string Shop, string Conversation);
     private readonly record struct IdKey(string Shop, string Id);
 
-    private sealed class OpenConversation(EventArrays arrays)
+    private sealed class OpenConversation(ConversationKey key, EventArrays arrays)
     {
+        public ConversationKey Key { get; } = key;
         /// <summary>
         /// Pooled storage: the arrays are reused by later conversations, so they live in the old generation instead of
         /// being copied through every collection while the conversation stays open.
@@ -72,7 +73,11 @@ public sealed partial class MetricFold
     private static readonly long ScanEvery = TimeSpan.FromMinutes(10).Ticks;
     private readonly Dictionary<ConversationKey, OpenConversation> _open = [];
     /// <summary>Open conversations filed by the slot in which they may expire, so a scan touches only what is due.</summary>
-    private readonly Dictionary<long, List<ConversationKey>> _expiry = [];
+    /// <summary>
+    /// Filed lazily: at most one filing per conversation, no later than its expiry; a conversation found still active
+    /// when its slot comes is filed again then, so an event costs no filing.
+    /// </summary>
+    private readonly Dictionary<long, List<OpenConversation>> _expiry = [];
     private long _oldestSlot = long.MaxValue;
     private readonly HashSet<IdKey> _ids = [];
     /// <summary>
@@ -135,18 +140,15 @@ public sealed partial class MetricFold
             ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out var exists);
             if (!exists)
             {
-                open = new OpenConversation(_arrays) { State = _rules is null ? null : new ConversationState(_rules, Clock, e.Shop) };
+                open = new OpenConversation(key, _arrays) { State = _rules is null ? null : new ConversationState(_rules, Clock, e.Shop) };
                 if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
             }
             if (open!.State is null) open.Add(new SlimEvent(e));
             else Buffer(open, new SlimEvent(e), facts);
             if (e.IsCustomerMessage && ticks > open.LastCustomer) open.LastCustomer = ticks;
             else if (e.IsHumanReply && ticks > open.LastReply) open.LastReply = ticks;
-            if (ticks > open.LastTicks || open.Slot == Parked)
-            {
-                if (ticks > open.LastTicks) open.LastTicks = ticks;
-                if (_lateness is not null) File(key, open);
-            }
+            if (ticks > open.LastTicks) open.LastTicks = ticks;
+            if (_lateness is not null && open.Slot is long.MinValue or Parked) File(open);
         }
         else if (e.Type == EventType.AgentStatus)
         {
@@ -189,10 +191,10 @@ public sealed partial class MetricFold
         var due = watermark / ScanEvery;
         for (; _oldestSlot < due && _expiry.Count > 0; _oldestSlot++)
         {
-            if (!_expiry.Remove(_oldestSlot, out var keys)) continue;
-            foreach (var key in keys)
+            if (!_expiry.Remove(_oldestSlot, out var dueNow)) continue;
+            foreach (var open in dueNow)
             {
-                if (!_open.TryGetValue(key, out var open) || open.Slot != _oldestSlot) continue; // closed, or filed later
+                if (open.Slot != _oldestSlot) continue; // closed since
                 if (open.LastTicks + _idleClose < watermark && (open.Waiting || open.Unreleased > 0))
                 {
                     // A customer still waits: the reply may come days later and must be matched (SPEC §4). Parked
@@ -202,13 +204,14 @@ public sealed partial class MetricFold
                 }
                 else if (open.LastTicks + _idleClose < watermark)
                 {
-                    Close(key, open, facts);
-                    _open.Remove(key);
+                    Close(open.Key, open, facts);
+                    _open.Remove(open.Key);
+                    open.Slot = long.MinValue;
                 }
                 else
                 {
                     open.Slot = long.MinValue;
-                    File(key, open);
+                    File(open);
                 }
             }
         }
@@ -241,13 +244,12 @@ public sealed partial class MetricFold
     }
 
     /// <summary>Files a conversation under the slot of its current expiry (last event + idle close).</summary>
-    private void File(ConversationKey key, OpenConversation open)
+    private void File(OpenConversation open)
     {
         var slot = (open.LastTicks + _idleClose) / ScanEvery;
-        if (slot == open.Slot) return;
         open.Slot = slot;
-        if (!_expiry.TryGetValue(slot, out var keys)) _expiry[slot] = keys = [];
-        keys.Add(key);
+        if (!_expiry.TryGetValue(slot, out var filed)) _expiry[slot] = filed = [];
+        filed.Add(open);
         if (slot < _oldestSlot) _oldestSlot = slot;
     }
 

@@ -39,25 +39,38 @@ public sealed partial class ConversationAnalysis
             if (e.IsHumanReply) { lastReplier = e.Agent; continue; }
             if (e.Type != EventType.Rating) continue;
             if (!m.Hours.Contains(TimeOfDay(i)) || !InVersion(ctx, _local[i])) continue;
-            var level = m.RatedBy switch
-            {
-                RatedBy.Stars => e.Stars == 0 ? Satisfaction.None : StarLevel(e.Stars),
-                RatedBy.Satisfaction => e.Satisfaction,
-                _ => LevelOf(e),
-            };
-            if (level == Satisfaction.None) continue;
-            if (m.Of.Count > 0 && !Contains(m.Of, level)) continue;
-            var hit = Contains(m.Levels, level) && (m.Reason is null || string.Equals(m.Reason, e.Reason, StringComparison.Ordinal));
+            if (!RatingCounts(Profile, m, e, out var hit)) continue;
             facts.Add(new MetricFact(ctx.Shop, e.Agent ?? lastReplier, LocalHour(i), ctx.Index, hit ? 1 : 0, 1, 0, 0, -1));
         }
     }
 
-    /// <summary>The rating's level: given directly, or mapped from stars by the profile.</summary>
-    public Satisfaction LevelOf(in SlimEvent rating) =>
-        rating.Satisfaction != Satisfaction.None ? rating.Satisfaction : StarLevel(rating.Stars);
+    /// <summary>
+    /// Whether a rating is part of a rating share at all (its level is rated the metric's way and in its denominator),
+    /// and whether it is a hit; shared with <see cref="ConversationState"/>.
+    /// </summary>
+    internal static bool RatingCounts(CompiledProfile profile, MetricDefinition m, in SlimEvent e, out bool hit)
+    {
+        var level = m.RatedBy switch
+        {
+            RatedBy.Stars => e.Stars == 0 ? Satisfaction.None : StarLevel(profile, e.Stars),
+            RatedBy.Satisfaction => e.Satisfaction,
+            _ => LevelOf(profile, e),
+        };
+        hit = false;
+        if (level == Satisfaction.None) return false;
+        if (m.Of.Count > 0 && !Contains(m.Of, level)) return false;
+        hit = Contains(m.Levels, level) && (m.Reason is null || string.Equals(m.Reason, e.Reason, StringComparison.Ordinal));
+        return true;
+    }
 
-    private Satisfaction StarLevel(byte stars) =>
-        Profile.Profile.Stars.TryGetValue(stars, out var level) ? level : Satisfaction.None;
+    /// <summary>The rating's level: given directly, or mapped from stars by the profile.</summary>
+    public Satisfaction LevelOf(in SlimEvent rating) => LevelOf(Profile, rating);
+
+    private static Satisfaction LevelOf(CompiledProfile profile, in SlimEvent rating) =>
+        rating.Satisfaction != Satisfaction.None ? rating.Satisfaction : StarLevel(profile, rating.Stars);
+
+    private static Satisfaction StarLevel(CompiledProfile profile, byte stars) =>
+        profile.Profile.Stars.TryGetValue(stars, out var level) ? level : Satisfaction.None;
 
     private static bool Contains(IReadOnlyList<Satisfaction> list, Satisfaction s)
     {

@@ -70,24 +70,26 @@ public sealed partial class ConversationAnalysis
         }
     }
 
-    private void Emit(in MetricContext ctx, int start, string? agent, bool answered, long wait, bool within, List<MetricFact> facts)
+    private void Emit(in MetricContext ctx, int start, string? agent, bool answered, long wait, bool within, List<MetricFact> facts) =>
+        EmitItem(ctx.Metric, ctx.Shop, ctx.Index, LocalHour(start), agent, answered, wait, within, facts);
+
+    /// <summary>The fact of one counted reply item (message, round, session or buyer-day), shared with <see cref="ConversationState"/>.</summary>
+    internal static void EmitItem(MetricDefinition m, string shop, int index, int hour, string? agent, bool answered, long wait, bool within, List<MetricFact> facts)
     {
-        var m = ctx.Metric;
-        var hour = LocalHour(start);
         switch (m.Kind)
         {
             case MetricKind.ReplyWithin:
-                facts.Add(new MetricFact(ctx.Shop, agent, hour, ctx.Index, within ? 1 : 0, 1, 0, 0, -1));
+                facts.Add(new MetricFact(shop, agent, hour, index, within ? 1 : 0, 1, 0, 0, -1));
                 break;
             case MetricKind.ReplyTime when answered:
                 var capped = m.CapSeconds is { } cap ? Math.Min(wait, (long)(cap * TimeSpan.TicksPerSecond)) : wait;
-                facts.Add(new MetricFact(ctx.Shop, agent, hour, ctx.Index, 0, 0, capped, 1, ReplyBuckets.Of(wait)));
+                facts.Add(new MetricFact(shop, agent, hour, index, 0, 0, capped, 1, ReplyBuckets.Of(wait)));
                 break;
             case MetricKind.ReplyTime when m.UnansweredAsSeconds is { } unanswered:
-                facts.Add(new MetricFact(ctx.Shop, agent, hour, ctx.Index, 0, 0, (long)(unanswered * TimeSpan.TicksPerSecond), 1, -1));
+                facts.Add(new MetricFact(shop, agent, hour, index, 0, 0, (long)(unanswered * TimeSpan.TicksPerSecond), 1, -1));
                 break;
             case MetricKind.Unanswered when !answered:
-                facts.Add(new MetricFact(ctx.Shop, agent, hour, ctx.Index, 0, 0, 0, 1, -1));
+                facts.Add(new MetricFact(shop, agent, hour, index, 0, 0, 0, 1, -1));
                 break;
         }
     }

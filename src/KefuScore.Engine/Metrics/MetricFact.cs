@@ -26,11 +26,13 @@ public static class ReplyBuckets
 
     public static int Count => UpperSeconds.Length;
 
+    /// <summary>The bounds in ticks (whole seconds, so the same test as in seconds), compared without a division per reply.</summary>
+    private static readonly long[] UpperTicks = [.. UpperSeconds.Select(s => double.IsPositiveInfinity(s) ? long.MaxValue : (long)s * TimeSpan.TicksPerSecond)];
+
     public static sbyte Of(long ticks)
     {
-        var seconds = ticks / (double)TimeSpan.TicksPerSecond;
-        for (var i = 0; i < UpperSeconds.Length; i++)
-            if (seconds <= UpperSeconds[i]) return (sbyte)i;
-        return (sbyte)(UpperSeconds.Length - 1);
+        for (var i = 0; i < UpperTicks.Length; i++)
+            if (ticks <= UpperTicks[i]) return (sbyte)i;
+        return (sbyte)(UpperTicks.Length - 1);
     }
 }

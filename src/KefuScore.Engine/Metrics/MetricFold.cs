@@ -23,23 +23,25 @@ public sealed record FoldOptions(TimeSpan? Lateness)
 /// conversations, not with events. Out-of-order input within the lateness gives exactly the in-order numbers,
 /// because every stretch is analysed in <see cref="EventOrder"/> once it is complete.
 /// </summary>
-public sealed class MetricFold
+public sealed partial class MetricFold
 {
     private readonly record struct ConversationKey(string Shop, string Conversation);
     private readonly record struct IdKey(string Shop, string Id);
 
-    private sealed class OpenConversation(EventArrays arrays)
+    private sealed class OpenConversation(ConversationKey key, EventArrays arrays)
     {
+        public ConversationKey Key { get; } = key;
         /// <summary>
         /// Pooled storage: the arrays are reused by later conversations, so they live in the old generation instead of
         /// being copied through every collection while the conversation stays open.
         /// </summary>
-        public SlimEvent[] Events = arrays.Rent(8);
+        public SlimEvent[]? Events;
         public int Count;
 
         public void Add(in SlimEvent e)
         {
-            if (Count == Events.Length)
+            if (Events is null) Events = arrays.Rent(8);
+            else if (Count == Events.Length)
             {
                 var bigger = arrays.Rent(Events.Length * 2);
                 Array.Copy(Events, bigger, Count);
@@ -49,7 +51,15 @@ public sealed class MetricFold
             Events[Count++] = e;
         }
 
-        public void Return() => arrays.Return(Events, Count);
+        public void Return()
+        {
+            if (Events is not null) arrays.Return(Events, Count);
+        }
+
+        /// <summary>The incremental state, where the profile allows one; then no events are kept here.</summary>
+        public ConversationState? State;
+        /// <summary>Events of this conversation still in the reorder buffer.</summary>
+        public int Unreleased;
         public long LastTicks = long.MinValue;
         /// <summary>The newest customer message and human reply: a customer is waiting while the first is the later.</summary>
         public long LastCustomer = long.MinValue, LastReply = long.MinValue;
@@ -63,7 +73,11 @@ public sealed class MetricFold
     private static readonly long ScanEvery = TimeSpan.FromMinutes(10).Ticks;
     private readonly Dictionary<ConversationKey, OpenConversation> _open = [];
     /// <summary>Open conversations filed by the slot in which they may expire, so a scan touches only what is due.</summary>
-    private readonly Dictionary<long, List<ConversationKey>> _expiry = [];
+    /// <summary>
+    /// Filed lazily: at most one filing per conversation, no later than its expiry; a conversation found still active
+    /// when its slot comes is filed again then, so an event costs no filing.
+    /// </summary>
+    private readonly Dictionary<long, List<OpenConversation>> _expiry = [];
     private long _oldestSlot = long.MaxValue;
     private readonly HashSet<IdKey> _ids = [];
     /// <summary>
@@ -90,6 +104,7 @@ public sealed class MetricFold
         _analysis = new ConversationAnalysis(profile, Clock);
         _lateness = options.Lateness?.Ticks;
         _idleClose = profile.Profile.IdleClose.Ticks;
+        _rules = IncrementalRules.For(profile);
     }
 
     public CompiledProfile Profile { get; }
@@ -125,17 +140,15 @@ public sealed class MetricFold
             ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out var exists);
             if (!exists)
             {
-                open = new OpenConversation(_arrays);
+                open = new OpenConversation(key, _arrays) { State = _rules is null ? null : new ConversationState(_rules, Clock, e.Shop) };
                 if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
             }
-            open!.Add(new SlimEvent(e));
+            if (open!.State is null) open.Add(new SlimEvent(e));
+            else Buffer(open, new SlimEvent(e), facts);
             if (e.IsCustomerMessage && ticks > open.LastCustomer) open.LastCustomer = ticks;
             else if (e.IsHumanReply && ticks > open.LastReply) open.LastReply = ticks;
-            if (ticks > open.LastTicks || open.Slot == Parked)
-            {
-                if (ticks > open.LastTicks) open.LastTicks = ticks;
-                if (_lateness is not null) File(key, open);
-            }
+            if (ticks > open.LastTicks) open.LastTicks = ticks;
+            if (_lateness is not null && open.Slot is long.MinValue or Parked) File(open);
         }
         else if (e.Type == EventType.AgentStatus)
         {
@@ -160,6 +173,7 @@ public sealed class MetricFold
     /// <summary>"The input is over": every open conversation is analysed and its facts appended.</summary>
     public void Finish(List<MetricFact> facts)
     {
+        if (_rules is not null) ReleaseAll(facts);
         foreach (var (key, open) in _open) Close(key, open, facts);
         _open.Clear();
         _expiry.Clear();
@@ -173,28 +187,31 @@ public sealed class MetricFold
     /// <summary>Analyses every stretch that ended more than the idle close before <paramref name="watermark"/>.</summary>
     private void FinaliseBefore(long watermark, List<MetricFact> facts)
     {
+        if (_rules is not null) Release(watermark / TimeSpan.TicksPerMinute, facts);
         var due = watermark / ScanEvery;
         for (; _oldestSlot < due && _expiry.Count > 0; _oldestSlot++)
         {
-            if (!_expiry.Remove(_oldestSlot, out var keys)) continue;
-            foreach (var key in keys)
+            if (!_expiry.Remove(_oldestSlot, out var dueNow)) continue;
+            foreach (var open in dueNow)
             {
-                if (!_open.TryGetValue(key, out var open) || open.Slot != _oldestSlot) continue; // closed, or filed later
-                if (open.LastTicks + _idleClose < watermark && open.Waiting)
+                if (open.Slot != _oldestSlot) continue; // closed since
+                if (open.LastTicks + _idleClose < watermark && (open.Waiting || open.Unreleased > 0))
                 {
                     // A customer still waits: the reply may come days later and must be matched (SPEC §4). Parked
-                    // until its next event; a conversation that never hears back is analysed at Finish.
+                    // until its next event; a conversation that never hears back is analysed at Finish. (Events still in
+                    // the reorder buffer only with an idle close under the buffer's minute: parked the same way.)
                     open.Slot = Parked;
                 }
                 else if (open.LastTicks + _idleClose < watermark)
                 {
-                    Close(key, open, facts);
-                    _open.Remove(key);
+                    Close(open.Key, open, facts);
+                    _open.Remove(open.Key);
+                    open.Slot = long.MinValue;
                 }
                 else
                 {
                     open.Slot = long.MinValue;
-                    File(key, open);
+                    File(open);
                 }
             }
         }
@@ -213,6 +230,11 @@ public sealed class MetricFold
 
     private void Close(ConversationKey key, OpenConversation open, List<MetricFact> facts)
     {
+        if (open.State is { } state)
+        {
+            state.Finish(facts);
+            return;
+        }
         var events = open.Events.AsSpan(0, open.Count);
         events.Sort(EventOrder.Instance);
         var presence = _presence.GetValueOrDefault(key.Shop);
@@ -222,13 +244,12 @@ public sealed class MetricFold
     }
 
     /// <summary>Files a conversation under the slot of its current expiry (last event + idle close).</summary>
-    private void File(ConversationKey key, OpenConversation open)
+    private void File(OpenConversation open)
     {
         var slot = (open.LastTicks + _idleClose) / ScanEvery;
-        if (slot == open.Slot) return;
         open.Slot = slot;
-        if (!_expiry.TryGetValue(slot, out var keys)) _expiry[slot] = keys = [];
-        keys.Add(key);
+        if (!_expiry.TryGetValue(slot, out var filed)) _expiry[slot] = filed = [];
+        filed.Add(open);
         if (slot < _oldestSlot) _oldestSlot = slot;
     }
 

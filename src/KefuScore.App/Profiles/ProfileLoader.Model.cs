@@ -166,7 +166,7 @@ public static partial class ProfileLoader
                     overrides[rule] = ReadConditions(r, errors, o, $"{path}.overrides", rule);
         var exempt = r.Node(s, "exempt") is YamlSequenceNode seq ? seq.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : [];
         if (id is null || from is null || to is null) return null;
-        return new SpecialPeriod { Id = id, From = from.Value, To = to.Value, Overrides = overrides, Exempt = exempt };
+        return new SpecialPeriod { Id = id, Names = r.Names(s, path), From = from.Value, To = to.Value, Overrides = overrides, Exempt = exempt };
     }
 
     private static ProfileVersion? ReadVersion(Reader r, List<ProfileError> errors, YamlMappingNode v, string path)

@@ -71,20 +71,10 @@ public sealed record AlertRuleSet(IReadOnlyList<AlertRule> Rules, AssessmentHour
             new("saturation", AlertKind.Saturation, 1.0),
         };
         if (LiveShop.PrimaryReplyMetric(profile) is { } primary)
-            rules.Add(new("projection_below", AlertKind.ProjectionBelow, PassLine(profile, primary.Id) ?? 0.97, primary.Id));
+            rules.Add(new("projection_below", AlertKind.ProjectionBelow, DayLines.PassLine(profile, primary.Id, profile.Versions[^1].From) ?? 0.97, primary.Id));
         rules.Add(new("dissatisfied", AlertKind.Dissatisfied));
         rules.Add(new("complaint", AlertKind.Complaint));
         return new AlertRuleSet(rules);
-    }
-
-    /// <summary>The highest "below" line of the profile's latest assessments on <paramref name="metric"/> (its standard).</summary>
-    private static double? PassLine(CompiledProfile profile, string metric)
-    {
-        double? line = null;
-        foreach (var rule in profile.Versions[^1].Assessments)
-            foreach (var c in rule.FailWhen)
-                if (c.Metric == metric && c.Op == Comparison.Below && (line is null || c.Value > line)) line = c.Value;
-        return line;
     }
 
     /// <summary>Every problem with the set against the shop's profile; empty when usable.</summary>

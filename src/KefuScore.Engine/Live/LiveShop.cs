@@ -233,6 +233,9 @@ public sealed class LiveShop
 
     // ---- waiting and load ----
 
+    /// <summary>The reply metric counts a customer message sent at <paramref name="ticks"/> (its assessment hours; all day without one).</summary>
+    private bool InHours(long ticks) => (_primary?.Hours ?? AssessmentHours.AllDay).Contains(_clock.ToLocalTicks(ticks) % TimeSpan.TicksPerDay);
+
     private bool IsValidReply(in SlimEvent e) =>
         e.IsHumanReply || (_primary?.AcceptAssist == true && e.Type == EventType.Message && e.Sender == Sender.Bot && e.Kind == MessageKind.Assist);
 
@@ -268,13 +271,19 @@ public sealed class LiveShop
             if (n == 0 || t - last > _idleClose) continue;
             if (firstWaiting >= 0)
             {
+                // One row per conversation: its oldest waiting message, how many wait, and the first one the metric counts.
+                var messages = 0;
+                long? counted = null;
                 for (var i = firstWaiting; i < n; i++)
                 {
                     var e = c.Events[i];
                     if (!e.IsCustomerMessage) continue;
-                    result.Add(new WaitingCustomer(id, c.Customer, e.Id, e.At, (t - e.Ticks) / (double)TimeSpan.TicksPerSecond));
-                    if (byRound) break;
+                    messages++;
+                    if (counted is null && (messages == 1 || !byRound) && InHours(e.Ticks)) counted = e.Ticks;
                 }
+                var first = c.Events[firstWaiting];
+                result.Add(new WaitingCustomer(id, c.Customer, first.Id, first.At, (t - first.Ticks) / (double)TimeSpan.TicksPerSecond, messages,
+                    counted is { } k ? new DateTimeOffset(k, TimeSpan.Zero) : null));
             }
             if (holder is not null && !closed && (firstWaiting >= 0 || t - last <= Options.ActiveWindow.Ticks))
                 active[holder] = active.GetValueOrDefault(holder) + 1;
@@ -476,10 +485,9 @@ public sealed class LiveShop
                     if (_agents.Count == 0) break;
                     agents ??= Agents(active);
                     if (agents.Any(a => a.Status == "online")) break;
-                    var hours = _primary?.Hours ?? AssessmentHours.AllDay;
-                    var assessed = waiting.Where(w => hours.Contains(_clock.ToLocalTicks(w.Since.UtcTicks) % TimeSpan.TicksPerDay)).ToList();
+                    var assessed = waiting.Where(w => w.CountedSince is not null).ToList();
                     if (assessed.Count == 0) break;
-                    var since = Math.Max(assessed.Min(w => w.Since.UtcTicks), _lastPresenceTicks);
+                    var since = Math.Max(assessed.Min(w => w.CountedSince!.Value.UtcTicks), _lastPresenceTicks);
                     Want(new LiveAlert(rule.Id, rule.Kind, "shop", new DateTimeOffset(Math.Min(since, t), TimeSpan.Zero), AlertState.Open, Value: assessed.Count));
                     break;
                 case AlertKind.Saturation:

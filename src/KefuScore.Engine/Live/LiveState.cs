@@ -1,7 +1,17 @@
 namespace KefuScore.Engine.Live;
 
-/// <summary>A customer waiting for a valid reply: one message, or one round, as the profile's unit counts.</summary>
-public sealed record WaitingCustomer(string Conversation, string? Customer, string MessageId, DateTimeOffset Since, double Seconds);
+/// <summary>
+/// A conversation in which a customer waits for a valid reply: since its oldest unanswered message
+/// (<see cref="MessageId"/>, <see cref="Since"/>, <see cref="Seconds"/> at the state's instant), how many customer
+/// messages wait, and since when the reply metric counts the wait: the first waiting message sent inside its
+/// assessment hours (by the message unit), or the round's first message when that one is inside them (other units).
+/// <see cref="CountedSince"/> is null when the wait counts for nothing (all of it outside 09:00–19:00 for douyin).
+/// </summary>
+public sealed record WaitingCustomer(string Conversation, string? Customer, string MessageId, DateTimeOffset Since, double Seconds, int Messages, DateTimeOffset? CountedSince)
+{
+    /// <summary>True when the platform does not count this wait (sent outside the assessment hours).</summary>
+    public bool OutsideHours => CountedSince is null;
+}
 
 /// <summary>An agent's presence and load: concurrent conversations ÷ capacity (0 when no capacity is known).</summary>
 public sealed record AgentLoad(string Agent, string Status, int Active, int Capacity, double Saturation)

@@ -57,6 +57,8 @@ public enum PeriodKind { Day, Week, Month, Rolling }
 public sealed record SpecialPeriod
 {
     public required string Id { get; init; }
+    /// <summary>zh-CN and en names (2026春节(±7天)), shown where the day's line is explained.</summary>
+    public IReadOnlyDictionary<string, string> Names { get; init; } = new Dictionary<string, string>();
     public required DateOnly From { get; init; }
     public required DateOnly To { get; init; }
     /// <summary>Per assessment id: the conditions that replace the rule's own in this period.</summary>

@@ -92,11 +92,10 @@ public static class ReportBuilder
 
     internal static Verdict Judge(CompiledProfile profile, AssessmentRule rule, DateOnly start, PeriodKind by, PeriodCells cells)
     {
-        var special = profile.Profile.SpecialPeriods.FirstOrDefault(s => s.Contains(start));
-        if (special is not null && special.Exempt.Contains(rule.Id))
-            return new Verdict(rule.Id, VerdictStatus.None, null, $"exempt during {special.Id}");
+        if (DayLines.Exempt(profile, rule, start))
+            return new Verdict(rule.Id, VerdictStatus.None, null, $"exempt during {DayLines.SpecialOn(profile, start)!.Id}");
         var failRule = rule.FailWhen.Count > 0;
-        var conditions = special is not null && special.Overrides.TryGetValue(rule.Id, out var over) ? over : failRule ? rule.FailWhen : rule.PassWhen;
+        var conditions = DayLines.ConditionsOn(profile, rule, start);
 
         var (met, detail) = Met(profile, conditions, Window(rule, start, by), cells);
         if (met is null) return new Verdict(rule.Id, VerdictStatus.None, null, detail);
@@ -105,8 +104,7 @@ public static class ReportBuilder
         for (var k = 1; chain && k < rule.Consecutive; k++)
         {
             previous = Periods.Previous(previous, rule.Period == PeriodKind.Rolling ? PeriodKind.Day : by);
-            var prevSpecial = profile.Profile.SpecialPeriods.FirstOrDefault(s => s.Contains(previous));
-            var prevConditions = prevSpecial is not null && prevSpecial.Overrides.TryGetValue(rule.Id, out var po) ? po : conditions;
+            var prevConditions = DayLines.ConditionsOn(profile, rule, previous);
             chain = Met(profile, prevConditions, Window(rule, previous, by), cells).Met == true;
         }
         if (rule.Consecutive > 1) detail += chain ? $" ({rule.Consecutive} periods in a row)" : $" (not {rule.Consecutive} periods in a row)";

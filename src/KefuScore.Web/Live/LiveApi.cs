@@ -147,6 +147,9 @@ internal static class LiveJson
                 else w.WriteString("customer", x.Customer);
                 w.WriteString("since", Time(x.Since));
                 w.WriteNumber("seconds", Math.Round(x.Seconds, 3));
+                w.WriteNumber("messages", x.Messages);
+                if (x.CountedSince is { } counted) w.WriteString("counted_since", Time(counted));
+                else w.WriteNull("counted_since");
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -40,16 +40,72 @@ public sealed class LiveShopTests
     }
 
     [Fact]
-    public void Each_unanswered_message_waits_from_its_own_instant_under_the_message_unit()
+    public void A_conversation_waits_once_from_its_oldest_unanswered_message_and_counts_its_messages()
     {
         var shop = Shop();
         Feed(shop, Chat.On("2026-11-20").Customer("10:00:00", id: "m1").Customer("10:00:30", id: "m2"));
 
-        var state = shop.State(At("10:01:00"));
+        var w = Assert.Single(shop.State(At("10:01:00")).Waiting);
 
-        Assert.Equal(["m1", "m2"], state.Waiting.Select(w => w.MessageId));
-        Assert.Equal([60.0, 30.0], state.Waiting.Select(w => w.Seconds));
-        Assert.All(state.Waiting, w => Assert.Equal("u1", w.Customer));
+        Assert.Equal(("m1", 60.0, 2, "u1"), (w.MessageId, w.Seconds, w.Messages, w.Customer));
+        Assert.Equal(At("10:00:00"), w.CountedSince);
+    }
+
+    [Fact]
+    public void Five_conversations_with_nine_waiting_messages_are_five_rows()
+    {
+        var shop = Shop();
+        var perConversation = new[] { 3, 2, 2, 1, 1 };
+        for (var c = 0; c < perConversation.Length; c++)
+        {
+            var chat = Chat.On("2026-11-20", conversation: $"c{c + 1}");
+            for (var k = 0; k < perConversation[c]; k++) chat.Customer($"10:0{c}:{k * 10:00}", id: $"c{c + 1}-m{k + 1}");
+            Feed(shop, chat);
+        }
+
+        var waiting = shop.State(At("10:10:00")).Waiting;
+
+        Assert.Equal(["c1", "c2", "c3", "c4", "c5"], waiting.Select(w => w.Conversation));
+        Assert.Equal([3, 2, 2, 1, 1], waiting.Select(w => w.Messages));
+        Assert.Equal(9, waiting.Sum(w => w.Messages));
+        Assert.Equal(["c1-m1", "c2-m1", "c3-m1", "c4-m1", "c5-m1"], waiting.Select(w => w.MessageId));
+    }
+
+    [Fact]
+    public void A_wait_is_counted_from_the_first_message_inside_the_assessment_hours()
+    {
+        var shop = Shop();
+        // 08:30 and 08:50 are outside 09:00–19:00; 09:05 counts. c2 writes only at 19:30: nothing of it counts.
+        Feed(shop, Chat.On("2026-11-20").Customer("08:30:00", id: "m1").Customer("08:50:00", id: "m2").Customer("09:05:00", id: "m3"));
+        Feed(shop, Chat.On("2026-11-20", conversation: "c2").Customer("19:30:00", id: "n1"));
+
+        var early = shop.State(At("09:10:00")).Waiting.Single(w => w.Conversation == "c1");
+        Assert.Equal((At("08:30:00"), 3, At("09:05:00"), false), (early.Since, early.Messages, early.CountedSince, early.OutsideHours));
+        var late = shop.State(At("19:40:00")).Waiting.Single(w => w.Conversation == "c2");
+        Assert.Null(late.CountedSince);
+        Assert.True(late.OutsideHours);
+    }
+
+    [Fact]
+    public void A_round_started_before_the_hours_does_not_count_though_a_follow_up_falls_inside()
+    {
+        var shop = Shop(Profile(CountingUnit.Round));
+        Feed(shop, Chat.On("2026-11-20").Customer("08:55:00", id: "m1").Customer("09:05:00", id: "m2"));
+
+        var w = Assert.Single(shop.State(At("09:10:00")).Waiting);
+        Assert.Equal(2, w.Messages);
+        Assert.Null(w.CountedSince);
+    }
+
+    [Fact]
+    public void Three_waiting_messages_in_one_conversation_raise_one_waiting_alert()
+    {
+        var shop = Shop(rules: new AlertRule("waiting", AlertKind.Waiting, 120));
+        Feed(shop, Chat.On("2026-11-20").Customer("10:00:00", id: "m1").Customer("10:00:20", id: "m2").Customer("10:00:40", id: "m3"));
+
+        var opened = Assert.Single(shop.Evaluate(At("10:05:00")));
+        Assert.Equal(("c1", "m1"), (opened.Alert.Conversation, opened.Alert.Cause));
+        Assert.Empty(shop.Evaluate(At("10:06:00")));
     }
 
     [Fact]
@@ -61,6 +117,7 @@ public sealed class LiveShopTests
         var w = Assert.Single(shop.State(At("10:01:00")).Waiting);
         Assert.Equal("m1", w.MessageId);
         Assert.Equal(60.0, w.Seconds);
+        Assert.Equal(2, w.Messages);
     }
 
     [Fact]

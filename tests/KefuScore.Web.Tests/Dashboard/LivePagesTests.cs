@@ -258,6 +258,80 @@ public sealed class LivePagesTests : BunitContext
         await using (var db = new KefuDb(_options)) Assert.Empty(db.Set<WebhookRow>());
     }
 
+    [Fact]
+    public async Task Five_conversations_with_nine_waiting_messages_are_five_rows_with_their_counts_and_one_alert_each()
+    {
+        await Start(Roles.Admin);
+        var perConversation = new[] { 3, 2, 2, 1, 1 };
+        var events = new List<ChatEvent>();
+        for (var c = 0; c < perConversation.Length; c++)
+            for (var k = 0; k < perConversation[c]; k++)
+                events.Add(Message($"c{c + 1}-m{k + 1}", $"c{c + 1}", Sender.Customer, $"09:5{c}:{k * 10:00}"));
+        await _store.Ingest(events);
+
+        var cut = Render<LivePage>(p => p.Add(x => x.ShopId, "t"));
+        cut.WaitForAssertion(() => Assert.Equal(5, cut.FindAll("#waiting tbody tr").Count), TimeSpan.FromSeconds(10));
+        Assert.Equal(["3", "2", "2", "1", "1"], cut.FindAll("#waiting tbody tr td[data-messages]").Select(td => td.TextContent));
+        Assert.Contains("5 个会话", cut.Find("h2").TextContent);
+        // c1 has waited since 09:50:00: 10 minutes, as minutes and seconds, not 600 "秒".
+        Assert.Equal("10分钟", cut.Find("#waiting tr[data-conversation=c1] .kefu-wait").TextContent);
+        Assert.Equal("6分钟", cut.Find("#waiting tr[data-conversation=c5] .kefu-wait").TextContent);
+        // One waiting alert per conversation, not one per message.
+        cut.WaitForAssertion(() => Assert.Equal(5, cut.FindAll("#alerts tr[data-rule=waiting]").Count), TimeSpan.FromSeconds(10));
+        Assert.Equal("顾客等待", cut.Find("#alerts tr[data-rule=waiting] th").TextContent);
+    }
+
+    [Fact]
+    public async Task A_wait_begun_yesterday_shows_its_date_and_hours_and_minutes()
+    {
+        await Start(Roles.Admin);
+        // 2026-11-19 11:16:34 is 81806 s before 2026-11-20 10:00:00.
+        await _store.Ingest([new ChatEvent
+        {
+            Type = EventType.Message, Id = "m1", Shop = "t", Conversation = "c1", Customer = "buyer-c1", Sender = Sender.Customer,
+            Kind = MessageKind.Text, Text = "在吗", At = DateTimeOffset.Parse("2026-11-19T11:16:34+08:00", CultureInfo.InvariantCulture),
+        }]);
+
+        var cut = Render<LivePage>(p => p.Add(x => x.ShopId, "t"));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#waiting tbody tr")), TimeSpan.FromSeconds(10));
+        var row = cut.Find("#waiting tr[data-conversation=c1]");
+        Assert.Equal("22小时43分", row.QuerySelector(".kefu-wait")!.TextContent);
+        Assert.Equal("81806", row.QuerySelector(".kefu-wait")!.GetAttribute("data-seconds"));
+        Assert.Equal("11-19 11:16:34", row.QuerySelector("td[data-since]")!.TextContent);
+        Assert.Equal("red", row.GetAttribute("data-level"));
+    }
+
+    [Fact]
+    public async Task A_wait_outside_the_assessed_hours_is_listed_apart_and_never_red()
+    {
+        await Start(Roles.Admin);
+        // 08:30 is before douyin's 09:00–19:00: at 10:00 it has waited 90 minutes, and the platform does not count it.
+        await _store.Ingest([Message("m1", "c1", Sender.Customer, "08:30:00"), Message("m2", "c2", Sender.Customer, "09:59:00")]);
+
+        var cut = Render<LivePage>(p => p.Add(x => x.ShopId, "t"));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#waiting-outside tbody tr")), TimeSpan.FromSeconds(10));
+        var outside = cut.Find("#waiting-outside tr[data-conversation=c1]");
+        Assert.Equal("outside", outside.GetAttribute("data-level"));
+        Assert.Contains("kefu-wait-outside", outside.QuerySelector(".kefu-wait")!.ClassName);
+        Assert.Equal("1小时30分", outside.QuerySelector(".kefu-wait")!.TextContent);
+        Assert.Equal(["c2"], cut.FindAll("#waiting tbody tr").Select(r => r.GetAttribute("data-conversation")));
+        Assert.Contains("09:00–19:00", cut.Find("#waiting-outside-note").TextContent);
+    }
+
+    [Fact]
+    public async Task To_reach_the_line_says_nothing_on_a_day_without_data()
+    {
+        await Start(Roles.Admin);
+        // Only an agent's status today: the reply rate has nothing counted.
+        await _store.Ingest([Status("s1", "a1", "online", 3, "09:30:00")]);
+
+        var cut = Render<LivePage>(p => p.Add(x => x.ShopId, "t"));
+        var row = cut.WaitForElement("#today tr[data-metric=reply_rate_3min]", TimeSpan.FromSeconds(10));
+        Assert.Equal("—", row.QuerySelectorAll("td")[0].TextContent);
+        Assert.Equal("", row.QuerySelector(".kefu-needed")!.TextContent);
+        Assert.DoesNotContain("已达到", cut.Find("#today").TextContent);
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

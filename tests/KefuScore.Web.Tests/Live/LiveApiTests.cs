@@ -51,6 +51,8 @@ public sealed class LiveApiTests(FakeClockServer server) : IClassFixture<FakeClo
         Assert.Equal("u-c1", waiting.GetProperty("customer").GetString());
         Assert.Equal($"{date}T10:00:00+08:00", waiting.GetProperty("since").GetString());
         Assert.Equal(119.999, waiting.GetProperty("seconds").GetDouble());
+        Assert.Equal(1, waiting.GetProperty("messages").GetInt32());
+        Assert.Equal($"{date}T10:00:00+08:00", waiting.GetProperty("counted_since").GetString());
         Assert.Empty(receiver.All);
 
         // The shop's timer is due at 10:02:00: moving the fake clock there fires it, no request needed.

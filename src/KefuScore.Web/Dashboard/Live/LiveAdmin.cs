@@ -65,16 +65,6 @@ public static class LiveAdmin
         }).ToList();
     }
 
-    /// <summary>The line "the next N replies must be on time" aims at: the highest "below" fail line on the metric in the latest version.</summary>
-    public static double? PassLine(CompiledProfile profile, string metric)
-    {
-        double? line = null;
-        foreach (var rule in profile.Versions[^1].Assessments)
-            foreach (var c in rule.FailWhen)
-                if (c.Metric == metric && c.Op == Comparison.Below && (line is null || c.Value > line)) line = c.Value;
-        return line;
-    }
-
     /// <summary>The threshold (seconds) from which a waiting customer shows amber: the first enabled waiting rule's.</summary>
     public static double AmberSeconds(AlertRuleSet? rules) =>
         rules?.Rules.FirstOrDefault(r => r.Kind == AlertKind.Waiting && r.Enabled)?.Threshold ?? 120;

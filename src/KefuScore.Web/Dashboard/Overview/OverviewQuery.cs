@@ -5,11 +5,26 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KefuScore.Web.Dashboard.Overview;
 
-/// <summary>One metric today and yesterday, its lines (the assessments' thresholds on it) and its colour.</summary>
+/// <summary>One metric today and yesterday, its lines today (the assessments' thresholds on it) and its colour.</summary>
 public sealed record MetricRow(MetricDefinition Metric, double? Today, double? Yesterday, VerdictStatus TodayStatus, VerdictStatus YesterdayStatus, IReadOnlyList<Condition> Lines);
 
-/// <summary>One assessment today and yesterday, with what failing costs.</summary>
-public sealed record VerdictRow(AssessmentRule Rule, Verdict? Today, Verdict? Yesterday);
+/// <summary>One line an assessment judged a day by, with the metric and the day's value (null: no data).</summary>
+public sealed record ReasonPart(Condition Line, MetricDefinition? Metric, double? Value);
+
+/// <summary>
+/// Why an assessment stood as it did on one day: the lines it was judged by (a festival's where one applied, named by
+/// <see cref="Special"/>), each with the day's value; <see cref="Exempt"/> when the day is not judged at all.
+/// </summary>
+public sealed record DayReason(DateOnly Day, SpecialPeriod? Special, bool Overridden, bool Exempt, IReadOnlyList<ReasonPart> Parts);
+
+/// <summary>One assessment today and yesterday, with what failing costs and why each day stood as it did.</summary>
+public sealed record VerdictRow(AssessmentRule Rule, Verdict? Today, Verdict? Yesterday, DayReason TodayWhy, DayReason YesterdayWhy);
+
+/// <summary>A rate over the trend's days (null: no data that day) and the line it was held to each day (null: none).</summary>
+public sealed record TrendSeries(MetricDefinition Metric, double?[] Values, double?[] Lines);
+
+/// <summary>An agent's late (and unanswered) items of the reply metric over the trend's days, of how many counted.</summary>
+public sealed record AgentLate(string Agent, long Late, long Counted);
 
 /// <summary>Everything the overview shows.</summary>
 public sealed record OverviewModel(
@@ -17,8 +32,10 @@ public sealed record OverviewModel(
     IReadOnlyList<MetricRow> Metrics,
     IReadOnlyList<VerdictRow> Verdicts,
     IReadOnlyList<DateOnly> TrendDays,
-    IReadOnlyList<(MetricDefinition Metric, double?[] Values)> Trends,
-    long[,] LateByWeekdayHour);
+    IReadOnlyList<TrendSeries> Trends,
+    IReadOnlyList<SpecialPeriod?> TrendSpecial,
+    long[,] LateByWeekdayHour,
+    IReadOnlyList<AgentLate> LateByAgent);
 
 /// <summary>
 /// The overview of a shop: today's and yesterday's numbers against the lines, 30 days of trend and the late replies of
@@ -37,22 +54,52 @@ public static class OverviewQuery
         byDay.TryGetValue(today, out var t);
         byDay.TryGetValue(today.AddDays(-1), out var y);
 
-        var rules = shop.Profile.VersionOn(today).Assessments;
+        var profile = shop.Profile;
+        var rules = profile.VersionOn(today).Assessments;
         var metrics = new List<MetricRow>();
-        foreach (var m in shop.Profile.VersionOn(today).Metrics)
-        {
-            var lines = rules.SelectMany(r => r.FailWhen.Concat(r.PassWhen)).Where(c => c.Metric == m.Id).DistinctBy(c => (c.Op, c.Value)).ToList();
-            metrics.Add(new MetricRow(m, ValueOf(t, m), ValueOf(y, m), StatusOf(t, rules, m), StatusOf(y, rules, m), lines));
-        }
-        var verdicts = rules.Select(r => new VerdictRow(r, t?.Verdicts.FirstOrDefault(v => v.Rule == r.Id), y?.Verdicts.FirstOrDefault(v => v.Rule == r.Id))).ToList();
+        foreach (var m in profile.VersionOn(today).Metrics)
+            metrics.Add(new MetricRow(m, ValueOf(t, m), ValueOf(y, m), StatusOf(t, rules, m), StatusOf(y, rules, m), DayLines.LinesOn(profile, m.Id, today)));
+        var verdicts = rules.Select(r => new VerdictRow(r, t?.Verdicts.FirstOrDefault(v => v.Rule == r.Id), y?.Verdicts.FirstOrDefault(v => v.Rule == r.Id),
+            Reason(profile, r, today, t), Reason(profile, r, today.AddDays(-1), y))).ToList();
 
         var trendDays = Enumerable.Range(0, TrendLength).Select(i => from.AddDays(i)).ToList();
-        var trends = shop.Profile.VersionOn(today).Metrics.Where(m => m.Shape == MetricShape.Rate)
-            .Select(m => (m, trendDays.Select(d => byDay.TryGetValue(d, out var p) ? ValueOf(p, m) : null).ToArray()))
+        var trends = profile.VersionOn(today).Metrics.Where(m => m.Shape == MetricShape.Rate)
+            .Select(m => new TrendSeries(m,
+                trendDays.Select(d => byDay.TryGetValue(d, out var p) ? ValueOf(p, m) : null).ToArray(),
+                trendDays.Select(d => DayLines.PassLine(profile, m.Id, d)).ToArray()))
             .ToList();
+        var special = trendDays.Select(d => DayLines.SpecialOn(profile, d)).ToList();
 
         var late = await LateByWeekdayHour(db, grant, shop, from, today, ct);
-        return new OverviewModel(shop, metrics, verdicts, trendDays, trends, late);
+        var byAgent = await LateByAgent(db, grant, shop, from, today, ct);
+        return new OverviewModel(shop, metrics, verdicts, trendDays, trends, special, late, byAgent);
+    }
+
+    /// <summary>The lines <paramref name="rule"/> judged <paramref name="day"/> by, with the day's values (daily rules; a longer window shows its lines only).</summary>
+    public static DayReason Reason(CompiledProfile profile, AssessmentRule rule, DateOnly day, PeriodReport? period)
+    {
+        var special = DayLines.SpecialOn(profile, day);
+        var exempt = DayLines.Exempt(profile, rule, day);
+        var parts = exempt ? [] : DayLines.ConditionsOn(profile, rule, day).Select(c =>
+        {
+            var metric = profile.MetricIndex.TryGetValue(c.Metric, out var i) ? profile.Metrics[i] : null;
+            var value = rule.Period == PeriodKind.Day && metric is not null ? ValueOf(period, metric) : null;
+            return new ReasonPart(c, metric, value);
+        }).ToList();
+        return new DayReason(day, special, DayLines.Overridden(profile, rule, day), exempt, parts);
+    }
+
+    /// <summary>Late (and unanswered) items of the reply metric per agent, most first; items no agent answered under "".</summary>
+    public static async Task<IReadOnlyList<AgentLate>> LateByAgent(KefuDb db, ApiKeyGrant grant, ShopContext shop, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        if (shop.ReplyMetric is not { } metric) return [];
+        var (lo, hi) = (ShopContext.HourOf(from), ShopContext.HourOf(to.AddDays(1)));
+        var agent = grant.AgentIn(shop.Id);
+        var rows = db.Rollups.AsNoTracking().Where(r => r.Profile == shop.Shop.Profile && r.Shop == shop.Id && r.Metric == metric.Id && r.Hour >= lo && r.Hour < hi);
+        if (agent is not null) rows = rows.Where(r => r.Agent == agent);
+        var agents = await rows.GroupBy(r => r.Agent).Select(g => new { Agent = g.Key, Late = g.Sum(r => r.Denominator - r.Numerator), Counted = g.Sum(r => r.Denominator) }).ToListAsync(ct);
+        return agents.Where(a => a.Counted > 0).Select(a => new AgentLate(a.Agent, a.Late, a.Counted))
+            .OrderByDescending(a => a.Late).ThenBy(a => a.Agent, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Late (and unanswered) items of the reply metric per weekday (0 = Sunday) and local hour.</summary>

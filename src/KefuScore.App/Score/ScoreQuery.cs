@@ -50,6 +50,13 @@ public sealed class ScoreQuery(CompiledProfile profile, IndicatorDays days)
         return ScoreCalculator.Compute(Model, version, industry, from, end, window.Values(Model), whatIf);
     }
 
+    /// <summary>What each indicator's value rests on in the window ending on <paramref name="to"/>: its denominator (messages, orders, reviews…).</summary>
+    public IReadOnlyDictionary<string, double> Support(string shop, ScoreVersion version, DateOnly to)
+    {
+        var (from, end) = ScoreCalculator.Window(version, to);
+        return days.Window(shop, from, end).Totals.ToDictionary(t => t.Key, t => t.Value.Denominator, StringComparer.Ordinal);
+    }
+
     /// <summary>Two windows of the version's length ending on <paramref name="to"/> and on <paramref name="against"/>.</summary>
     public Diagnosis Diagnose(string shop, ScoreVersion version, string industry, DateOnly against, DateOnly to, DateOnly? from = null)
     {
@@ -64,6 +71,15 @@ public sealed class ScoreQuery(CompiledProfile profile, IndicatorDays days)
         var result = new List<ScoreResult>();
         for (var d = from; d <= to; d = d.AddDays(1)) result.Add(Score(shop, version, industry, d));
         return result;
+    }
+
+    /// <summary>Whether an indicator's value is a share between 0 and 1 (a rate), not hours or seconds.</summary>
+    public bool IsShare(IndicatorSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Source == IndicatorSource.Metric
+            ? Profile.Metrics.FirstOrDefault(m => m.Id == spec.From)?.IsShare ?? false
+            : ExperienceLedger.IsShare(spec.From);
     }
 
     /// <summary>Parses <c>KEY=VALUE</c>: a dimension (product, logistics, service) or an indicator id of the model.</summary>
@@ -82,7 +98,11 @@ public sealed class ScoreQuery(CompiledProfile profile, IndicatorDays days)
                 if (value is < 0 or > 100) throw new ScoreException($"--what-if: {key}={value} is outside 0–100");
                 dims[key] = value;
             }
-            else if (Model.Indicator(key) is not null) indicators[key] = value;
+            else if (Model.Indicator(key) is { } spec)
+            {
+                if (IsShare(spec) && value is < 0 or > 1) throw new ScoreException($"--what-if: {key}={value} is a rate and must lie in 0–1 (0.97 for 97%)");
+                indicators[key] = value;
+            }
             else throw new ScoreException($"--what-if: '{key}' is neither a dimension (product, logistics, service) nor an indicator ({string.Join(", ", Model.Indicators.Select(i => i.Id))})");
         }
         return new WhatIf(dims, indicators);

@@ -75,6 +75,7 @@ public static class PlanJson
             w.WriteNumber("added_by_replay", i.Added);
             w.WriteNumber("rostered", i.Rostered);
             w.WriteNumber("gap", i.Gap);
+            w.WriteBoolean("below_target", i.BelowLine);
             w.WriteEndObject();
         }
         w.WriteEndArray();

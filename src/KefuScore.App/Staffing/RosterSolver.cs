@@ -54,7 +54,10 @@ public static class RosterSolver
             model.Add(LinearExpr.Sum(covering) + gap >= requirement[i]);
         }
         var totalGap = LinearExpr.Sum(gaps);
-        var cost = LinearExpr.WeightedSum(options.Select(o => o.Agents), options.Select(o => (long)(o.Shape.LengthMinutes / ShiftRoster.IntervalMinutes)));
+        // Agent-hours first; among rosters of equal agent-hours, the fewest intervals on shift where nobody is needed
+        // (a 4-hour shift at 15:00–19:00 rather than 17:30–21:30 when the need ends at 19:00). An agent-interval
+        // weighs more than the idle intervals of any one shift can, so the tie-break never buys idle time.
+        var cost = LinearExpr.WeightedSum(options.Select(o => o.Agents), options.Select(o => IdleWeight * (o.Shape.LengthMinutes / ShiftRoster.IntervalMinutes) + Idle(o.Shape, requirement)));
 
         var solver = new CpSolver { StringParameters = $"max_time_in_seconds:{SecondsPerStep.ToString(System.Globalization.CultureInfo.InvariantCulture)} num_workers:1 random_seed:1" };
         model.Minimize(totalGap);
@@ -76,4 +79,10 @@ public static class RosterSolver
         var status = first == CpSolverStatus.Optimal && second == CpSolverStatus.Optimal ? RosterStatus.Optimal : RosterStatus.Feasible;
         return new ShiftRoster(shifts, [.. requirement], status);
     }
+
+    private const long IdleWeight = ShiftRoster.IntervalsPerDay + 1;
+
+    /// <summary>Intervals this shift is on the floor where the requirement is 0.</summary>
+    private static long Idle(RosterShift shape, IReadOnlyList<int> requirement) =>
+        Enumerable.Range(0, ShiftRoster.IntervalsPerDay).Count(i => requirement[i] == 0 && shape.Covers(i));
 }

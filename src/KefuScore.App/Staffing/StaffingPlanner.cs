@@ -16,8 +16,8 @@ public sealed record PlanRequest
     public double Shrinkage { get; init; }
     public double MaxOccupancy { get; init; } = 1;
 
-    /// <summary>Chats one agent serves at once (default 1).</summary>
-    public int Concurrency { get; init; } = 1;
+    /// <summary>Chats one agent serves at once; null: what agents held at once in the history (<see cref="ConsultationHistory.ObservedConcurrency"/>).</summary>
+    public int? Concurrency { get; init; }
 
     /// <summary>Overrides the handle time estimated from history.</summary>
     public double? HandleSeconds { get; init; }
@@ -41,8 +41,13 @@ public sealed record PlanTarget(string Metric, double Share, double WithinSecond
 
 /// <summary>One 15-minute interval of a plan.</summary>
 /// <param name="Agents">Agents to schedule: Erlang's (after shrinkage) plus <paramref name="Added"/> by the replay check.</param>
-public sealed record PlanInterval(int Index, double Forecast, int RawAgents, int Agents, int Added, int Rostered, int Gap)
+/// <param name="Gap">Agents the roster leaves short of <paramref name="Agents"/>.</param>
+/// <param name="BelowLine">The replay of the roster falls below the target in this interval's hour.</param>
+public sealed record PlanInterval(int Index, double Forecast, int RawAgents, int Agents, int Added, int Rostered, int Gap, bool BelowLine)
 {
+    /// <summary>Short of what the target needs: agents missing from the roster, or a replay below the line.</summary>
+    public bool Short => Gap > 0 || BelowLine;
+
     public string Start => $"{Index * 15 / 60:00}:{Index * 15 % 60:00}";
 }
 
@@ -54,6 +59,9 @@ public sealed record StaffingPlan(
     ReplayResult Replay, int Replays)
 {
     public bool MeetsTarget => Replay.Rate is { } r && r >= Target.Share;
+
+    /// <summary>Intervals short of the target (<see cref="PlanInterval.Short"/>): what the page and the CLI call the gap.</summary>
+    public int ShortIntervals => Intervals.Count(i => i.Short);
 }
 
 /// <summary>Bad plan input, phrased for the user with the field it is about; hosts turn it into exit 2 or HTTP 400.</summary>
@@ -98,6 +106,7 @@ public static class StaffingPlanner
         if (!(request.Shrinkage >= 0 && request.Shrinkage < 1)) throw new PlanException("shrinkage", "must be at least 0 and below 1");
         if (!(request.MaxOccupancy > 0 && request.MaxOccupancy <= 1)) throw new PlanException("max-occupancy", "must be above 0 and at most 1");
         if (request.Concurrency < 1) throw new PlanException("concurrency", "must be at least 1");
+        var concurrency = request.Concurrency ?? history.ObservedConcurrency;
         if (request.Uplift is { } u && !(u > 0)) throw new PlanException("uplift", "must be a positive factor");
 
         ConsultationForecast forecast;
@@ -118,21 +127,21 @@ public static class StaffingPlanner
             (handle, handleSource) = (given, "given");
         }
         else if (history.AnsweredConversations >= MinConversationsForHandle)
-            (handle, handleSource) = (history.MeanHandleSeconds, $"history: mean first message to last human reply over {history.AnsweredConversations} conversations");
+            (handle, handleSource) = (history.MeanHandleSeconds, $"history: mean first to last human reply, plus one reply's writing time, over {history.AnsweredConversations} conversations");
         else throw new PlanException("handle", $"the history has {history.AnsweredConversations} answered conversations, fewer than {MinConversationsForHandle} to estimate a handle time from; give one with --handle");
         handle = Math.Max(handle, 1);
 
         var staffingTarget = new StaffingTarget
         {
             WithinSeconds = target.WithinSeconds, ServiceLevel = target.Share, Shrinkage = request.Shrinkage,
-            MaxOccupancy = request.MaxOccupancy, Concurrency = request.Concurrency,
+            MaxOccupancy = request.MaxOccupancy, Concurrency = concurrency,
         };
         var raw = new int[ShiftRoster.IntervalsPerDay];
         var required = new int[ShiftRoster.IntervalsPerDay];
         for (var i = 0; i < raw.Length; i++)
         {
             var arrivals = forecast.Intervals[i];
-            if (arrivals <= 0 || !(request.AllDay || target.Hours.Contains(i * TimeSpan.TicksPerMinute * 15))) continue;
+            if (arrivals <= 0 || !Assessed(i, target, request)) continue;
             var need = StaffingRequirement.For(new Workload(arrivals, ConsultationHistory.IntervalSeconds, handle), staffingTarget);
             raw[i] = need.RawAgents;
             required[i] = need.Agents;
@@ -159,18 +168,19 @@ public static class StaffingPlanner
             replay = DayReplay.Measure(new ReplayOptions
             {
                 Date = request.Date, Arrivals = forecast.Intervals, Agents = onQueue, HandleSeconds = handle,
-                Concurrency = request.Concurrency, FollowUps = followUps, FollowUpReplySeconds = followUpReply,
+                Concurrency = concurrency, FollowUps = followUps, FollowUpReplySeconds = followUpReply,
                 Days = request.Replays, Seed = request.Seed, Shop = shop ?? "plan",
             }, profile, target.Metric);
             // Erlang sizes each interval as if it started empty; the replay carries queues across intervals (the
             // night's consultations waiting at opening time, a peak spilling over). Where it shows an hour below
-            // the target, one more agent is asked for in that hour and the roster solved again.
-            var belowTarget = replay.Hours.Where(h => h.Rate is { } r && r < target.Share).Select(h => h.Hour).ToList();
-            if (replay.Rate is not { } dayRate || dayRate >= target.Share || belowTarget.Count == 0 || round == request.CheckRounds) break;
+            // the target, one more agent is asked for in that hour and the roster solved again, until every hour
+            // reaches the line (a day's rate above it with 09:00 at 89.5% is not a plan without a gap).
+            var belowTarget = BelowLine(replay, target).ToList();
+            if (belowTarget.Count == 0 || round == request.CheckRounds) break;
             var grew = false;
             foreach (var hour in belowTarget)
                 for (var i = hour * 4; i < hour * 4 + 4; i++)
-                    if (request.AllDay || target.Hours.Contains(i * TimeSpan.TicksPerMinute * 15))
+                    if (Assessed(i, target, request))
                     {
                         added[i]++;
                         grew = true;
@@ -179,10 +189,20 @@ public static class StaffingPlanner
             round++;
         }
 
+        var below = BelowLine(replay, target).ToHashSet();
         var intervals = Enumerable.Range(0, ShiftRoster.IntervalsPerDay)
-            .Select(i => new PlanInterval(i, forecast.Intervals[i], raw[i], required[i] + added[i], added[i], roster.Coverage[i], roster.Gap[i]))
+            .Select(i => new PlanInterval(i, forecast.Intervals[i], raw[i], required[i] + added[i], added[i], roster.Coverage[i], roster.Gap[i],
+                below.Contains(i / 4) && Assessed(i, target, request)))
             .ToList();
-        return new StaffingPlan(shop, request.Date, profile.Id, target, forecast, handle, handleSource, request.Concurrency,
+        return new StaffingPlan(shop, request.Date, profile.Id, target, forecast, handle, handleSource, concurrency,
             request.Shrinkage, request.MaxOccupancy, followUps, followUpReply, intervals, roster, replay, request.Replays);
     }
+
+    /// <summary>Hours of the replay with a rate below the target.</summary>
+    private static IEnumerable<int> BelowLine(ReplayResult replay, PlanTarget target) =>
+        replay.Hours.Where(h => h.Rate is { } r && r < target.Share).Select(h => h.Hour);
+
+    /// <summary>Whether interval <paramref name="i"/> is staffed for the target: its assessment hours, or all day.</summary>
+    private static bool Assessed(int i, PlanTarget target, PlanRequest request) =>
+        request.AllDay || target.Hours.Contains(i * TimeSpan.TicksPerMinute * 15);
 }

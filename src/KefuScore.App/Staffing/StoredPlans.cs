@@ -30,12 +30,12 @@ public static class StoredPlans
         var message = (short)EventType.Message;
         var rows = await db.Events.AsNoTracking()
             .Where(e => e.Shop == shop && e.Type == message && e.AtTicks >= from && e.AtTicks < to)
-            .Select(e => new { e.Conversation, e.AtTicks, e.Sender, e.Kind })
+            .Select(e => new { e.Conversation, e.AtTicks, e.Sender, e.Kind, e.Agent })
             .ToListAsync(ct);
         var events = rows.Select(r => new ChatEvent
         {
             Type = EventType.Message, Id = "", Shop = shop, At = new DateTimeOffset(r.AtTicks, TimeSpan.Zero),
-            Conversation = r.Conversation.Length == 0 ? null : r.Conversation, Sender = (Sender)r.Sender, Kind = (MessageKind)r.Kind,
+            Conversation = r.Conversation.Length == 0 ? null : r.Conversation, Sender = (Sender)r.Sender, Kind = (MessageKind)r.Kind, Agent = r.Agent,
         });
         var history = ConsultationHistory.From(events, profile.Zone, shop);
         // Only days before the planned date are history; the date itself may already have started.
@@ -44,7 +44,7 @@ public static class StoredPlans
             if (date < request.Date)
                 for (var i = 0; i < counts.Length; i++)
                     if (counts[i] > 0) past.Add(date, i, counts[i]);
-        past.SetHandling(history.MeanHandleSeconds, history.MessagesPerConsultation, history.FollowUpReplySeconds, history.AnsweredConversations);
+        past.SetHandling(history.MeanHandleSeconds, history.MessagesPerConsultation, history.FollowUpReplySeconds, history.AnsweredConversations, history.ObservedConcurrency);
         return StaffingPlanner.Plan(past, profile, request, shop);
     }
 }

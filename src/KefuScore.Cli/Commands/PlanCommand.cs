@@ -24,7 +24,7 @@ internal static partial class PlanCommand
         var uplift = new Option<double?>("--uplift") { Description = "Traffic factor for the date (e.g. 1.8); default: learned from last year's festival when the date is in one" };
         var shrinkage = new Option<double>("--shrinkage") { Description = "Share of scheduled time away from the queue, in [0, 1) (default 0)" };
         var maxOccupancy = new Option<double>("--max-occupancy") { Description = "Highest acceptable occupancy, in (0, 1] (default 1: no cap)", DefaultValueFactory = _ => 1.0 };
-        var concurrency = new Option<int>("--concurrency") { Description = "Chats one agent serves at once (default 1)", DefaultValueFactory = _ => 1 };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Chats one agent serves at once (default: what agents held at once in the history)" };
         var handle = new Option<string?>("--handle") { Description = "Handle time of one consultation, e.g. 240s (default: estimated from the history)" };
         var allDay = new Option<bool>("--all-day") { Description = "Staff every interval, not only the target metric's assessment hours" };
         var shop = new Option<string?>("--shop") { Description = "The shop to plan when the files hold several" };
@@ -90,7 +90,7 @@ internal static partial class PlanCommand
         o.WriteLine($"预测 forecast       {f.Total.ToString("0.#", inv)} consultations (level {f.Level.ToString("0.#", inv)}, weekday × {f.WeekdayFactor.ToString("0.###", inv)}, uplift × {f.Uplift.ToString("0.###", inv)}: {f.UpliftNote})");
         if (f.Backtest is { } b) o.WriteLine($"回测 held-back      last {b.Days.Count} days: WAPE {Formats.Percent(b.Wape)} per 15 min, daily MAPE {Formats.Percent(b.DailyMape)}");
         o.WriteLine($"模型 model          handle {Seconds(Math.Round(plan.HandleSeconds))} ({plan.HandleSource}), concurrency {plan.Concurrency}, shrinkage {Formats.Percent(plan.Shrinkage)}");
-        o.WriteLine($"班次 roster         {plan.Roster.AgentHours.ToString("0.##", inv)} agent-hours ({plan.Roster.Status.ToString().ToLowerInvariant()}), gap {plan.Roster.Gap.Sum()} agent-intervals");
+        o.WriteLine($"班次 roster         {plan.Roster.AgentHours.ToString("0.##", inv)} agent-hours ({plan.Roster.Status.ToString().ToLowerInvariant()}), gap {plan.Roster.Gap.Sum()} agent-intervals, {plan.ShortIntervals} intervals short of the target (roster or replay)");
         foreach (var s in plan.Roster.Shifts)
             o.WriteLine($"  {s.Agents,3} × {s.Template,-8} {Clock(s.StartMinute)}–{Clock(s.StartMinute + s.LengthMinutes)}" + (s.BreakStartMinute is { } bs ? $"  break {Clock(bs)}–{Clock(bs + s.BreakMinutes)}" : ""));
         o.WriteLine();

@@ -78,6 +78,9 @@ public sealed record MetricDefinition
 
     public string Name(string culture) => Names.TryGetValue(culture, out var n) ? n : Id;
 
+    /// <summary>Whether the metric is a share between 0 and 1 (a rate), not a duration or a count.</summary>
+    public bool IsShare => Kind is MetricKind.ReplyWithin or MetricKind.NotServed or MetricKind.RatingShare or MetricKind.LeaveMessage or MetricKind.ComplaintRate;
+
     /// <summary>How the report shows it: a rate, an average or a count.</summary>
     public MetricShape Shape => Kind switch
     {

@@ -24,6 +24,9 @@ public sealed class ExperienceLedger(LocalClock clock)
         [RefundHours] = (Dimensions.Service, false),
     };
 
+    /// <summary>Whether a built-in order indicator is a share between 0 and 1; the others are hours.</summary>
+    public static bool IsShare(string indicator) => indicator is not (DeliveryHours or RefundHours);
+
     /// <summary>商品差评率: reviews of 1–2 stars ÷ reviews.</summary>
     public const string NegativeReviewRate = "negative_review_rate";
     /// <summary>退货率: return and exchange requests ÷ paid orders.</summary>

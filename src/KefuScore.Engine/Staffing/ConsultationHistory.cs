@@ -31,11 +31,22 @@ public sealed class ConsultationHistory
     public long AnsweredConversations { get; private set; }
 
     /// <summary>
-    /// Mean wall-clock time from a conversation's first customer message to its last human reply, over answered
-    /// conversations: how long the conversation holds one of the agent's chat slots. It includes the wait for the
-    /// first reply, so it errs long (more agents) when the history was understaffed.
+    /// Mean time an agent holds an answered consultation: from its first human reply to its last, plus the time one
+    /// reply takes to write (<see cref="FollowUpReplySeconds"/>, 30 s without any). The wait before the first reply is
+    /// left out: it is queueing, which the model adds itself, and a night's wait (a message at 23:00 answered at
+    /// 09:00) would otherwise count as ten hours of work.
     /// </summary>
     public double MeanHandleSeconds { get; private set; }
+
+    /// <summary>
+    /// Conversations one agent holds at once when busy, from the data: each time an agent takes a consultation (their
+    /// first reply in it), how many of their consultations are open (first to last reply) at that moment; the 90th
+    /// percentile of those counts, at least 1. 1 when the history names no agents.
+    /// </summary>
+    public int ObservedConcurrency { get; private set; } = 1;
+
+    /// <summary>Reply-writing time assumed when the history has no follow-up replies.</summary>
+    public const double DefaultReplySeconds = 30;
 
     /// <summary>Mean customer messages per consultation.</summary>
     public double MessagesPerConsultation { get; private set; }
@@ -57,8 +68,10 @@ public sealed class ConsultationHistory
     }
 
     /// <summary>Sets the handling facts (tests, or histories built by hand).</summary>
-    public void SetHandling(double meanHandleSeconds, double messagesPerConsultation, double? followUpReplySeconds, long answeredConversations)
+    public void SetHandling(double meanHandleSeconds, double messagesPerConsultation, double? followUpReplySeconds, long answeredConversations, int observedConcurrency = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(observedConcurrency, 1);
+        ObservedConcurrency = observedConcurrency;
         MeanHandleSeconds = meanHandleSeconds;
         MessagesPerConsultation = messagesPerConsultation;
         FollowUpReplySeconds = followUpReplySeconds;
@@ -82,7 +95,7 @@ public sealed class ConsultationHistory
     public static ConsultationHistory From(IEnumerable<ChatEvent> events, TimeZoneInfo zone, string? shop = null, TimeSpan? sessionGap = null)
     {
         var history = new ConsultationHistory();
-        var conversations = new Dictionary<(string Shop, string Conversation), List<(long Ticks, bool Customer)>>();
+        var conversations = new Dictionary<(string Shop, string Conversation), List<(long Ticks, bool Customer, string? Agent)>>();
         foreach (var e in events)
         {
             if (e.Type != EventType.Message || e.Conversation is null) continue;
@@ -92,15 +105,17 @@ public sealed class ConsultationHistory
             var key = (e.Shop, e.Conversation);
             if (customer) history._shops.Add(e.Shop);
             if (!conversations.TryGetValue(key, out var list)) conversations[key] = list = [];
-            list.Add((e.Ticks, customer));
+            list.Add((e.Ticks, customer, customer ? null : e.Agent));
         }
 
         var clock = new LocalClock(zone);
-        double handleSum = 0, messages = 0;
+        double heldSum = 0, messages = 0;
+        // Per agent: the spans (first to last reply) of the consultations they replied in.
+        var held = new Dictionary<(string Shop, string Agent), List<(long From, long To)>>();
         long consultations = 0, answered = 0;
         var followUps = new List<double>();
         var gapTicks = (sessionGap ?? DefaultSessionGap).Ticks;
-        foreach (var list in conversations.Values)
+        foreach (var ((shopId, _), list) in conversations)
         {
             // Customer before agent at the same instant: a reply cannot precede the message it answers.
             list.Sort((a, b) => a.Ticks != b.Ticks ? a.Ticks.CompareTo(b.Ticks) : b.Customer.CompareTo(a.Customer));
@@ -113,12 +128,13 @@ public sealed class ConsultationHistory
                 var local = clock.ToLocalTicks(first);
                 history.Add(DateOnly.FromDayNumber((int)(local / TimeSpan.TicksPerDay)), (int)(local % TimeSpan.TicksPerDay / (TimeSpan.TicksPerMinute * 15)), 1);
                 consultations++;
-                long? lastReply = null, pending = null;
+                long? firstReply = null, lastReply = null, pending = null;
+                var spans = new Dictionary<string, (long From, long To)>(StringComparer.Ordinal);
                 var seenCustomer = 0;
                 var previous = first;
                 for (; i < list.Count; i++)
                 {
-                    var (ticks, isCustomer) = list[i];
+                    var (ticks, isCustomer, agent) = list[i];
                     if (isCustomer && seenCustomer > 0 && ticks - previous > gapTicks) break;
                     previous = ticks;
                     if (isCustomer)
@@ -128,23 +144,54 @@ public sealed class ConsultationHistory
                         if (seenCustomer > 1) pending ??= ticks;
                         continue;
                     }
+                    firstReply ??= ticks;
                     lastReply = ticks;
+                    if (agent is not null) spans[agent] = spans.TryGetValue(agent, out var span) ? (span.From, ticks) : (ticks, ticks);
                     if (pending is { } p) followUps.Add((ticks - p) / (double)TimeSpan.TicksPerSecond);
                     pending = null;
                 }
-                if (lastReply is { } last)
+                if (lastReply is { } last && firstReply is { } firstAnswer)
                 {
                     answered++;
-                    handleSum += (last - first) / (double)TimeSpan.TicksPerSecond;
+                    heldSum += (last - firstAnswer) / (double)TimeSpan.TicksPerSecond;
+                }
+                foreach (var (agent, span) in spans)
+                {
+                    var key = (shopId, agent);
+                    if (!held.TryGetValue(key, out var own)) held[key] = own = [];
+                    own.Add(span);
                 }
             }
         }
         followUps.Sort();
+        double? followUpReply = followUps.Count == 0 ? null : followUps[followUps.Count / 2];
         history.SetHandling(
-            answered == 0 ? 0 : handleSum / answered,
+            answered == 0 ? 0 : heldSum / answered + (followUpReply ?? DefaultReplySeconds),
             consultations == 0 ? 0 : messages / consultations,
-            followUps.Count == 0 ? null : followUps[followUps.Count / 2],
-            answered);
+            followUpReply,
+            answered,
+            Concurrency(held.Values));
         return history;
+    }
+
+    /// <summary>The 90th percentile, over every moment an agent takes a consultation, of how many they hold then.</summary>
+    private static int Concurrency(IEnumerable<List<(long From, long To)>> spansPerAgent)
+    {
+        var counts = new List<int>();
+        foreach (var spans in spansPerAgent)
+        {
+            spans.Sort((a, b) => a.From.CompareTo(b.From));
+            // Ends of the spans taken so far, smallest first: those ended before a new start are no longer held.
+            var open = new PriorityQueue<long, long>();
+            foreach (var (from, to) in spans)
+            {
+                while (open.TryPeek(out _, out var end) && end < from) open.Dequeue();
+                open.Enqueue(to, to);
+                counts.Add(open.Count);
+            }
+        }
+        if (counts.Count == 0) return 1;
+        counts.Sort();
+        return Math.Max(1, counts[(int)Math.Ceiling(0.9 * counts.Count) - 1]);
     }
 }

@@ -31,7 +31,7 @@ internal static class PlanApi
         var request = new PlanRequest
         {
             Date = day, Target = target ?? "reply_rate_3min=0.97", Uplift = uplift, Shrinkage = shrinkage ?? 0,
-            Concurrency = concurrency ?? 1, HandleSeconds = handleSeconds,
+            Concurrency = concurrency, HandleSeconds = handleSeconds,
         };
         StaffingPlan? plan;
         try

@@ -14,7 +14,8 @@ public sealed class PlanFromHistoryTests : IDisposable
     /// <summary>
     /// Three weeks (2026-11-02..22): every day a consultation every 10 minutes from 09:00 to 18:50, answered 60 s after
     /// it starts and last replied 240 s after it starts. So every 15 minutes holds 2 or 1 consultations in turn
-    /// (09:00 and 09:10, then 09:20) and the handle time is 240 s.
+    /// (09:00 and 09:10, then 09:20). The agent holds each from the first reply to the last (180 s) plus one reply's
+    /// writing time (30 s without follow-ups): 210 s; the 60 s wait before the first reply is queueing, not handling.
     /// </summary>
     private string History()
     {
@@ -43,16 +44,17 @@ public sealed class PlanFromHistoryTests : IDisposable
         Assert.Equal("2026-11-23", root.GetProperty("date").GetString());
         Assert.Equal(180, root.GetProperty("target").GetProperty("within_seconds").GetDouble());
         Assert.Equal("09:00-19:00", root.GetProperty("target").GetProperty("hours").GetString());
-        Assert.Equal(240, root.GetProperty("model").GetProperty("handle_seconds").GetDouble());
+        Assert.Equal(210, root.GetProperty("model").GetProperty("handle_seconds").GetDouble());
+        Assert.Equal(1, root.GetProperty("model").GetProperty("concurrency").GetInt32()); // a1 never holds two at once
 
         var forecast = root.GetProperty("forecast");
         Assert.Equal(60, forecast.GetProperty("total").GetDouble(), 6);
         Assert.Equal(0, forecast.GetProperty("backtest").GetProperty("wape").GetDouble());
 
-        // Erlang C for 2 and for 1 consultations in 15 minutes at 240 s, 97% within 180 s.
+        // Erlang C for 2 and for 1 consultations in 15 minutes at 210 s, 97% within 180 s.
         var target = new StaffingTarget { WithinSeconds = 180, ServiceLevel = 0.97 };
-        var forTwo = StaffingRequirement.For(new Workload(2, 900, 240), target).Agents;
-        var forOne = StaffingRequirement.For(new Workload(1, 900, 240), target).Agents;
+        var forTwo = StaffingRequirement.For(new Workload(2, 900, 210), target).Agents;
+        var forOne = StaffingRequirement.For(new Workload(1, 900, 210), target).Agents;
         var intervals = root.GetProperty("intervals");
         Assert.Equal(96, intervals.GetArrayLength());
         var nine = intervals[36];

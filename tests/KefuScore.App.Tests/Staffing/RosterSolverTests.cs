@@ -33,6 +33,19 @@ public sealed class RosterSolverTests
     }
 
     [Fact]
+    public void No_shift_runs_where_nobody_is_needed_when_an_equal_roster_avoids_it()
+    {
+        // Issue 16: the need ends at 19:00 and the plan staffed a 4-hour shift 17:30–21:30. Two agents 09:00–19:00 with
+        // the default templates: every shift ends by 19:00 and none starts before 09:00.
+        var roster = RosterSolver.Solve(Flat(2, "09:00", "19:00"), ShiftLoader.Default);
+
+        Assert.All(roster.Gap, g => Assert.Equal(0, g));
+        for (var i = 0; i < 96; i++)
+            if (i < Interval("09:00") || i >= Interval("19:00")) Assert.Equal(0, roster.Coverage[i]);
+        Assert.All(roster.Shifts, s => Assert.InRange(s.StartMinute, 540, 1140 - s.LengthMinutes));
+    }
+
+    [Fact]
     public void A_peak_is_covered_in_every_interval_with_the_fewest_hours_the_default_shifts_allow()
     {
         // 2 agents 08:00–22:00, 5 agents 10:00–12:00 and 20:00–22:00.

@@ -224,6 +224,30 @@ public sealed class QualityPagesTests : BunitContext
     }
 
     [Fact]
+    public async Task The_agents_page_grades_as_the_incentives_do()
+    {
+        // Issue 16: the agents page graded everyone "D · 待改进" while 培训与激励 gave 铜牌. t-a2 is rated satisfied
+        // (satisfaction 100%, 3-minute rate 100%) but its complaint is overdue (in time 0%, below silver's 80%): 铜牌.
+        // t-a1 has no rating: 待提升.
+        await Seed(Roles.Supervisor);
+        using (var store = new EventStore(_options))
+            await store.Ingest([new ChatEvent
+            {
+                Type = EventType.Rating, Id = "r1", Shop = "t", Conversation = "c2", Customer = "c-c2", Agent = "t-a2",
+                Satisfaction = Satisfaction.Satisfied, At = new DateTimeOffset(2026, 11, 20, 9, 40, 0, China),
+            }]);
+        var training = Render<TrainingPage>(p => p.Add(x => x.ShopId, "t"));
+        training.WaitForAssertion(() => Assert.Equal(2, training.FindAll("#incentives tbody tr").Count), TimeSpan.FromSeconds(10));
+        var agents = Render<KefuScore.Web.Dashboard.Agents.Agents>(p => p.Add(x => x.ShopId, "t"));
+        agents.WaitForAssertion(() => Assert.Equal(2, agents.FindAll("#scorecards .kefu-grade").Count), TimeSpan.FromSeconds(10));
+
+        Assert.Equal("铜牌", agents.Find(".kefu-grade[data-agent=t-a2]").TextContent);
+        Assert.Equal("待提升", agents.Find(".kefu-grade[data-agent=t-a1]").TextContent);
+        Assert.Equal("铜牌", training.Find("#incentives .kefu-grade[data-agent=t-a2]").TextContent);
+        Assert.Equal("待提升", training.Find("#incentives .kefu-grade[data-agent=t-a1]").TextContent);
+    }
+
+    [Fact]
     public async Task An_agent_sees_only_their_own_courses_and_reward_in_the_page_and_the_export()
     {
         await Seed(Roles.Agent, "t-a1");

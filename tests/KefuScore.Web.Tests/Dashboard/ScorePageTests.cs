@@ -83,7 +83,30 @@ public sealed class ScorePageTests : ShopWidePageContext
 
         cut.Find("#wi-service").Change("120");
         cut.Find("#what-if-run").Click();
-        cut.WaitForAssertion(() => Assert.Contains("outside 0–100", cut.Find("#what-if-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Equal("服务体验：“120”不是 0–100 的分数", cut.Find("#what-if-error").TextContent), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_rate_is_typed_as_97_percent_never_read_as_9700_percent_and_thin_data_is_flagged()
+    {
+        // Issue 16: "97" for the 3-minute rate was taken as 9,700% and scored 100.
+        var cut = await Open();
+        cut.Find("#wi-reply_rate_3min").Change("97");
+        cut.Find("#what-if-run").Click();
+        cut.WaitForAssertion(() => Assert.Equal("IM 3分钟回复率：“97”不是比率：百分数请带 %（如 97%），或写成小数（如 0.97）", cut.Find("#what-if-error").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Empty(cut.FindAll("#what-if-total"));
+
+        cut.Find("#wi-reply_rate_3min").Change("97 %");
+        cut.Find("#what-if-run").Click();
+        cut.WaitForAssertion(() => Assert.Equal("80.9", cut.Find("#what-if-total").TextContent), TimeSpan.FromSeconds(10));
+        // The window holds 4 counted messages, under the 100 a what-if should stand on.
+        Assert.Equal("数据较少：IM 3分钟回复率 在此窗口只有 4 条（少于 100 条），结果仅供参考。", cut.Find("#what-if-warning").TextContent);
+        // The placeholder shows the actual rate the way it is typed.
+        Assert.Equal("75%", cut.Find("#wi-reply_rate_3min").GetAttribute("placeholder"));
+
+        cut.Find("#wi-reply_rate_3min").Change("120%");
+        cut.Find("#what-if-run").Click();
+        cut.WaitForAssertion(() => Assert.Equal("IM 3分钟回复率：“120%”超出 0%–100%", cut.Find("#what-if-error").TextContent), TimeSpan.FromSeconds(10));
     }
 
     [Fact]

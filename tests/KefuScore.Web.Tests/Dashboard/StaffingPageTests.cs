@@ -29,7 +29,7 @@ public sealed class StaffingPageTests : ShopWidePageContext
         await SignIn(Roles.Supervisor, Evening, shop: "plan");
         var cut = Render<StaffingPage>(p => p.Add(x => x.ShopId, "plan").AddCascadingValue(new Lang(false)));
         Assert.Equal("2026-11-30", cut.Find("#plan-date").GetAttribute("value"));
-        Assert.Equal("reply_rate_3min=0.97", cut.Find("#plan-target").GetAttribute("value"));
+        Assert.Equal("97%", cut.Find("#plan-target").GetAttribute("value"));
         cut.Find("#plan-concurrency").Change("3");
         cut.Find("#plan-run").Click();
         // The plan runs off the circuit: the progress bar shows until it is done.
@@ -49,7 +49,7 @@ public sealed class StaffingPageTests : ShopWidePageContext
             var cells = row.QuerySelectorAll("td");
             Assert.Equal(i.Agents.ToString(System.Globalization.CultureInfo.InvariantCulture), cells[1].TextContent);
             Assert.Equal(i.Rostered.ToString(System.Globalization.CultureInfo.InvariantCulture), cells[2].TextContent);
-            Assert.Equal(i.Gap > 0, (row.GetAttribute("style") ?? "").Contains("#b71c1c", StringComparison.Ordinal));
+            Assert.Equal(i.Short, (row.GetAttribute("style") ?? "").Contains("#b71c1c", StringComparison.Ordinal));
         }
         // 09:00–19:00 is assessed: each of its intervals is listed.
         Assert.Contains(shown, r => r.GetAttribute("data-interval") == "09:00");
@@ -67,6 +67,9 @@ public sealed class StaffingPageTests : ShopWidePageContext
             Assert.Equal(h.Rate >= 0.97 ? "pass" : "fail", row.QuerySelector(".kefu-verdict")!.GetAttribute("data-status"));
         }
         Assert.Equal(expected.MeetsTarget ? "pass" : "fail", cut.Find("#plan-rate").GetAttribute("data-status"));
+        // The gap counts every interval short of agents or replayed below the line: never "缺口 0" beside a red hour.
+        Assert.Equal($"缺口 {expected.ShortIntervals} 个时段", cut.Find("#plan-gap").TextContent);
+        if (expected.Replay.Hours.Any(h => h.Counted > 0 && h.Rate < 0.97)) Assert.NotEqual(0, expected.ShortIntervals);
     }
 
     [Fact]
@@ -79,9 +82,14 @@ public sealed class StaffingPageTests : ShopWidePageContext
         cut.Find("#plan-run").Click();
         cut.WaitForAssertion(() => Assert.Contains("not enough history", cut.Find("#plan-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
-        cut.Find("#plan-target").Change("satisfaction_rate=0.9");
+        // Issue 16: "97%" was refused as "not METRIC=SHARE"; now a rate is typed as 97% or 0.97, never 97.
+        cut.Find("#plan-target").Change("97");
         cut.Find("#plan-run").Click();
-        cut.WaitForAssertion(() => Assert.Contains("'satisfaction_rate' is not a reply-within metric", cut.Find("#plan-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        cut.WaitForAssertion(() => Assert.Equal("目标：“97”不是比率：百分数请带 %（如 97%），或写成小数（如 0.97）", cut.Find("#plan-error").TextContent), TimeSpan.FromSeconds(60));
+        cut.Find("#plan-target").Change("100%");
+        cut.Find("#plan-run").Click();
+        cut.WaitForAssertion(() => Assert.Equal("目标：须大于 0% 且小于 100%", cut.Find("#plan-error").TextContent), TimeSpan.FromSeconds(60));
+        cut.Find("#plan-target").Change("97%");
 
         cut.Find("#plan-uplift").Change("-2");
         cut.Find("#plan-run").Click();

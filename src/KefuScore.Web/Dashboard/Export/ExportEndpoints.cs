@@ -31,7 +31,7 @@ internal static class ExportEndpoints
         {
             "overview" => await Overview(db, grant, context, lang, ct),
             "conversations" => await Conversations(db, grant, context, ConversationQuery.Parse(filter), weekday, hour, ct),
-            "agents" => await AgentsTable(db, grant, context, lang, ct),
+            "agents" => await AgentsTable(db, grant, context, lang, clock.GetUtcNow(), ct),
             "complaints" => await Quality.QualityQuery.ComplaintsTable(db, grant, context, lang, clock.GetUtcNow(), ct),
             "incentives" => await Quality.QualityQuery.IncentivesTable(db, grant, context, lang, http, clock.GetUtcNow(), ct),
             _ => null,
@@ -70,10 +70,10 @@ internal static class ExportEndpoints
             items.Select(i => new object?[] { i.Conversation, i.Agent, i.FirstLocal, i.Counted, i.Late, i.Unanswered, i.Dissatisfied }).ToList());
     }
 
-    private static async Task<ExportTable> AgentsTable(KefuDb db, ApiKeyGrant grant, ShopContext shop, Lang l, CancellationToken ct)
+    private static async Task<ExportTable> AgentsTable(KefuDb db, ApiKeyGrant grant, ShopContext shop, Lang l, DateTimeOffset now, CancellationToken ct)
     {
-        var cards = await AgentQuery.Scorecards(db, grant, shop, ct: ct);
+        var cards = await AgentQuery.Scorecards(db, grant, shop, now, ct: ct);
         return new ExportTable("agents", ["rank", "agent", "replies", "reply_rate", "avg_reply_seconds", "satisfaction_rate", "dissatisfied", "grade"],
-            cards.Select((c, i) => new object?[] { i + 1, c.Agent, c.Replies, c.ReplyRate, c.AverageSeconds, c.Satisfaction, c.Dissatisfied, c.Grade(l) }).ToList());
+            cards.Select((c, i) => new object?[] { i + 1, c.Agent, c.Replies, c.ReplyRate, c.AverageSeconds, c.Satisfaction, c.Dissatisfied, c.GradeName(l) }).ToList());
     }
 }

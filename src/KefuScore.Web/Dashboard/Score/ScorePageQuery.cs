@@ -35,6 +35,15 @@ public static class ScorePageQuery
         return query.Score(shop, v, ind, to, what);
     }
 
+    /// <summary>Each indicator's denominator in the window ending on <paramref name="to"/>: how much data a what-if stands on.</summary>
+    public static async Task<IReadOnlyDictionary<string, double>> Support(KefuDb db, CompiledProfile profile, string shop, string? version, DateOnly to, CancellationToken ct = default)
+    {
+        var v = new ScoreQuery(profile, new IndicatorDays()).Version(version);
+        var window = ScoreCalculator.Window(v, to);
+        var query = await StoredScores.Query(db, profile, shop, window.From, window.To, ct);
+        return query.Support(shop, v, to);
+    }
+
     /// <summary>The change between the window ending on <paramref name="against"/> and the one ending on <paramref name="to"/>, as <c>diagnose=1</c> computes it.</summary>
     public static async Task<Diagnosis> Diagnose(KefuDb db, CompiledProfile profile, string shop, string? version, string? industry,
         DateOnly against, DateOnly to, CancellationToken ct = default)

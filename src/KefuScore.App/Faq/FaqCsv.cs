@@ -2,8 +2,15 @@ using System.Text;
 
 namespace KefuScore.App.Faq;
 
-/// <summary>One FAQ entry: a question, its answer and optional keywords (any separator: 、,;| or spaces).</summary>
-public sealed record FaqEntry(int Line, string Question, string Answer, IReadOnlyList<string> Keywords);
+/// <summary>
+/// One FAQ entry: a question, its answer and optional keywords (any separator: 、,;| or spaces); on the server also
+/// the other wordings of the question a manager accepted from the shop's chats (<see cref="Paraphrases"/>, issue 18).
+/// </summary>
+public sealed record FaqEntry(int Line, string Question, string Answer, IReadOnlyList<string> Keywords)
+{
+    /// <summary>Other ways customers asked this question, searched like the question itself.</summary>
+    public IReadOnlyList<string> Paraphrases { get; init; } = [];
+}
 
 /// <summary>A bad line of a knowledge-base CSV: its line, field and reason.</summary>
 public sealed record FaqProblem(long Line, string Field, string Reason)

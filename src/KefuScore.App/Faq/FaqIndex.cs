@@ -51,20 +51,23 @@ public sealed class FaqIndex : IDisposable
             for (var i = 0; i < entries.Count; i++)
             {
                 var e = entries[i];
-                writer.AddDocument(new Document
+                var document = new Document
                 {
                     new StoredField("entry", i),
                     new TextField("question", e.Question, Field.Store.NO),
                     new TextField("keywords", string.Join(" ", e.Keywords), Field.Store.NO),
                     new TextField("answer", e.Answer, Field.Store.NO),
                     new TextField("intents", Intents(e.Question + " " + string.Join(" ", e.Keywords)), Field.Store.NO),
-                });
+                };
+                // Accepted wordings are more values of the question field: a customer asking that way finds the entry.
+                foreach (var p in e.Paraphrases) document.Add(new TextField("question", p, Field.Store.NO));
+                writer.AddDocument(document);
             }
             writer.Commit();
         }
         _reader = DirectoryReader.Open(_directory);
         _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
-        _terms = entries.Select(e => Terms(e.Question + " " + string.Join(" ", e.Keywords)).ToHashSet(StringComparer.Ordinal)).ToList();
+        _terms = entries.Select(e => Terms(string.Join(" ", [e.Question, .. e.Keywords, .. e.Paraphrases])).ToHashSet(StringComparer.Ordinal)).ToList();
     }
 
     public int Count => _entries.Count;

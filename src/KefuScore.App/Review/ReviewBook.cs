@@ -72,6 +72,14 @@ public static class ReviewBook
     /// <summary>The built-in inspection of the conversations that begin in the period (the dashboard's findings pages use it too).</summary>
     public static async Task<(Inspection, List<ChatEvent>)> Inspect(KefuDb db, string shop, DateOnly from, DateOnly to, CancellationToken ct)
     {
+        var events = await EventsOf(db, shop, from, to, ct);
+        return (InspectionLoader.BuiltInInspector().Inspect(events), events);
+    }
+
+    /// <summary>The stored events of the conversations whose first event falls in the period (local dates on the shop's calendar).</summary>
+    public static async Task<List<ChatEvent>> EventsOf(KefuDb db, string shop, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
         var calendar = await ShopSettings.CalendarOf(db, shop, ct);
         var offsetFrom = calendar.Zone.GetUtcOffset(from.ToDateTime(TimeOnly.MinValue));
         var offsetTo = calendar.Zone.GetUtcOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue));
@@ -79,7 +87,6 @@ public static class ReviewBook
         var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), offsetTo).UtcTicks;
         var conversations = db.Events.Where(e => e.Shop == shop && e.Conversation != "").GroupBy(e => e.Conversation)
             .Where(g => g.Min(e => e.AtTicks) >= start && g.Min(e => e.AtTicks) < end).Select(g => g.Key);
-        var events = (await db.Events.Where(e => e.Shop == shop && conversations.Contains(e.Conversation)).ToListAsync(ct)).Select(e => e.ToEvent()).ToList();
-        return (InspectionLoader.BuiltInInspector().Inspect(events), events);
+        return (await db.Events.Where(e => e.Shop == shop && conversations.Contains(e.Conversation)).ToListAsync(ct)).Select(e => e.ToEvent()).ToList();
     }
 }

@@ -53,6 +53,7 @@ internal static class QualityTables
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.ItemId);
         });
+        ParaphraseTable.Configure(b);
     }
 }
 

@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -86,6 +86,7 @@ public static class KefuStorage
             await FillDerivedTables(db, ct);
             // Version 3: API keys expire, are revoked, record their last use, and keep at most 4 characters in clear.
             await AddKeyColumns(db, ct);
+            // Version 4 only added faq_paraphrases (issue 18), created by AddMissingTables above.
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -20,7 +20,43 @@ internal static class FaqApi
         g.MapPut("", Put).RequireNeed(Need.ManageShop).WithName("PutFaq").WithSummary("Replace the shop's FAQ knowledge base (CSV: question,answer,keywords)").Accepts<string>("text/csv");
         g.MapPost("/ask", Ask).RequireNeed(Need.ReadOwn).WithName("AskFaq").WithSummary("The FAQ's best answer to a question and whether the policy sends it");
         g.MapGet("/answered", Answered).RequireNeed(Need.ReadShop).WithName("FaqAnswered").WithSummary("Customers the FAQ answered per day");
+        // Mined wordings (issue 18): customers' chats are the shop's, so listing and deciding is the manager's.
+        g.MapPost("/paraphrases/mine", Mine).RequireNeed(Need.ManageShop).WithName("MineFaqParaphrases").WithSummary("Find candidate wordings of FAQ questions in the conversations of a period");
+        g.MapGet("/paraphrases", Paraphrases).RequireNeed(Need.ManageShop).WithName("FaqParaphrases").WithSummary("The mined wordings (state=pending|accepted|rejected)");
+        g.MapPost("/paraphrases/{id:long}/accept", (HttpContext http, KefuDb db, TimeProvider clock, string shop, long id, CancellationToken ct) => Decide(http, db, clock, shop, id, true, ct))
+            .RequireNeed(Need.ManageShop).WithName("AcceptFaqParaphrase").WithSummary("Accept a mined wording: the shop's FAQ matches it from now on");
+        g.MapPost("/paraphrases/{id:long}/reject", (HttpContext http, KefuDb db, TimeProvider clock, string shop, long id, CancellationToken ct) => Decide(http, db, clock, shop, id, false, ct))
+            .RequireNeed(Need.ManageShop).WithName("RejectFaqParaphrase").WithSummary("Reject a mined wording: it is not used and not proposed again");
     }
+
+    public sealed record MineBody(string? From, string? To);
+
+    private static async Task<IResult> Mine(HttpContext http, KefuDb db, TimeProvider clock, string shop, MineBody body, CancellationToken ct) =>
+        await ComplaintsApi.Guarded(http, db, shop, async () =>
+        {
+            if (!Date(body.From, out var f) || !Date(body.To, out var t) || f is not { } from || t is not { } to) return ComplaintsApi.Error(400, "from, to: required dates like 2026-11-20");
+            var (found, added) = await ParaphraseBook.Mine(db, shop, from, to, clock.GetUtcNow().UtcTicks, ct);
+            return Results.Json(new { found, added }, ComplaintJson.Options);
+        }, ct);
+
+    private static async Task<IResult> Paraphrases(HttpContext http, KefuDb db, string shop, string? state, CancellationToken ct) =>
+        await ComplaintsApi.Guarded(http, db, shop, async () =>
+            Results.Json((await ParaphraseBook.List(db, shop, state, ct)).Select(Json), ComplaintJson.Options), ct);
+
+    private static async Task<IResult> Decide(HttpContext http, KefuDb db, TimeProvider clock, string shop, long id, bool accept, CancellationToken ct) =>
+        await ComplaintsApi.Guarded(http, db, shop, async () =>
+        {
+            var row = await ParaphraseBook.Decide(db, shop, id, accept, ApiAccess.Author(ApiKeyFilter.Grant(http)), clock.GetUtcNow().UtcTicks, ct);
+            return Results.Json(Json(row), ComplaintJson.Options);
+        }, ct);
+
+    private static object Json(FaqParaphraseRow r) => new
+    {
+        id = r.Id, entry = r.Entry, text = r.Text, state = r.State, similarity = r.Similarity, conversation = r.Conversation,
+        message = r.Message, reply = r.Reply, agent = r.Agent,
+        at = new DateTimeOffset(r.AtTicks, TimeSpan.Zero).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        decided_by = r.DecidedBy,
+    };
 
     private static async Task<IResult> Put(HttpContext http, KefuDb db, TimeProvider clock, string shop, CancellationToken ct) =>
         await ComplaintsApi.Guarded(http, db, shop, async () =>

@@ -18,7 +18,8 @@ namespace KefuScore.Web;
 /// </summary>
 public static class KefuWebHost
 {
-    public static async Task RunAsync(string[] args)
+    /// <summary>Runs until stopped; 0, or 2 when the settings are wrong (the message is on stderr).</summary>
+    public static async Task<int> RunAsync(string[] args)
     {
         (args, var clustered) = Cluster.ClusterSettings.Strip(args);
         // The application name names the static-asset manifest; fixed, so `kefu serve` finds the dashboard's files too.
@@ -48,8 +49,7 @@ public static class KefuWebHost
             if (cluster is null)
             {
                 await Console.Error.WriteLineAsync("KefuScore: " + error);
-                Environment.ExitCode = 2;
-                return;
+                return 2;
             }
             Cluster.ClusterHosting.AddCluster(builder, cluster);
         }
@@ -80,5 +80,6 @@ public static class KefuWebHost
         Cluster.ClusterApi.MapClusterApi(api);
 
         await app.RunAsync();
+        return 0;
     }
 }

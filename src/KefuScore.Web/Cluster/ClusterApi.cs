@@ -8,6 +8,8 @@ internal sealed record SiloItem(
     string Address,
     string Status,
     string Name,
+    /// <summary>Shop grains active on this silo.</summary>
+    int Shops,
     [property: JsonPropertyName("started")] DateTimeOffset Started,
     [property: JsonPropertyName("last_alive")] DateTimeOffset LastAlive);
 
@@ -34,12 +36,22 @@ internal static class ClusterApi
         var hosts = await management.GetDetailedHosts(onlyActive: false);
         var stats = await management.GetSimpleGrainStatistics();
         var grainType = typeof(ShopGrain).FullName!;
-        var shops = stats.Where(s => s.GrainType.Contains(grainType, StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        var shopStats = stats.Where(s => s.GrainType.Contains(grainType, StringComparison.Ordinal)).ToList();
         var silos = hosts.OrderBy(h => h.SiloAddress.ToParsableString(), StringComparer.Ordinal)
             .Select(h => new SiloItem(h.SiloAddress.Endpoint.ToString(), Status(h.Status), h.SiloName ?? "",
+                shopStats.Where(s => s.SiloAddress.Equals(h.SiloAddress)).Sum(s => s.ActivationCount),
                 new DateTimeOffset(DateTime.SpecifyKind(h.StartTime, DateTimeKind.Utc)), new DateTimeOffset(DateTime.SpecifyKind(h.IAmAliveTime, DateTimeKind.Utc))))
             .ToList();
-        return new ClusterState(silos, shops);
+        return new ClusterState(silos, shopStats.Sum(s => s.ActivationCount));
+    }
+
+    /// <summary>True outside cluster mode; in it, once this silo is an active member (so /healthz answers 200 only then).</summary>
+    public static bool LocalSiloActive(IServiceProvider services)
+    {
+        if (services.GetService<ClusterSettings>() is null) return true;
+        var membership = services.GetRequiredService<IClusterMembershipService>();
+        var local = services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        return membership.CurrentSnapshot.GetSiloStatus(local) == SiloStatus.Active;
     }
 
     /// <summary>Orleans' statuses in three words: serving, on its way in, or gone (stopping counts as gone: it takes no new work).</summary>

@@ -18,8 +18,10 @@ namespace KefuScore.Web;
 /// </summary>
 public static class KefuWebHost
 {
-    public static async Task RunAsync(string[] args)
+    /// <summary>Runs until stopped; 0, or 2 when the settings are wrong (the message is on stderr).</summary>
+    public static async Task<int> RunAsync(string[] args)
     {
+        (args, var clustered) = Cluster.ClusterSettings.Strip(args);
         // The application name names the static-asset manifest; fixed, so `kefu serve` finds the dashboard's files too.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(KefuWebHost).Assembly.GetName().Name });
         // http://127.0.0.1:5080 unless --urls (or ASPNETCORE_URLS) says otherwise.
@@ -40,9 +42,21 @@ public static class KefuWebHost
         builder.Services.AddIdleTrim();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerScheme>().AddOperationTransformer<NeedInDocument>());
         builder.AddDashboard();
+        Cluster.ClusterSettings? cluster = null;
+        if (clustered)
+        {
+            (cluster, var error) = Cluster.ClusterSettings.From(builder.Configuration);
+            if (cluster is null)
+            {
+                await Console.Error.WriteLineAsync("KefuScore: " + error);
+                return 2;
+            }
+            Cluster.ClusterHosting.AddCluster(builder, cluster);
+        }
 
         var app = builder.Build();
-        await FirstStart.Run(app.Services, app.Configuration, app.Lifetime.ApplicationStopping);
+        if (cluster is null) await FirstStart.Run(app.Services, app.Configuration, app.Lifetime.ApplicationStopping);
+        else await Cluster.ClusterStart.Run(cluster.Connection, () => FirstStart.Run(app.Services, app.Configuration, app.Lifetime.ApplicationStopping), app.Lifetime.ApplicationStopping);
 
         app.UseIdleTrim();
         app.UseSecurityHeaders();
@@ -63,7 +77,9 @@ public static class KefuWebHost
         api.MapFaqApi();
         api.MapTrainingApi();
         api.MapCredentialsApi();
+        Cluster.ClusterApi.MapClusterApi(api);
 
         await app.RunAsync();
+        return 0;
     }
 }

@@ -1,2 +1,2 @@
 // The server: `dotnet run --project src/KefuScore.Web [--urls …]` (or `kefu serve`).
-await KefuScore.Web.KefuWebHost.RunAsync(args);
+return await KefuScore.Web.KefuWebHost.RunAsync(args);

@@ -73,6 +73,7 @@ public sealed partial class ApiAccessTests(KefuServerAtMondayNoon server) : ICla
         ["DELETE /api/v1/users/{name}"] = (Need.Admin, null),
         ["PUT /api/v1/users/{name}/role"] = (Need.Admin, """{"role":"no-such-role"}"""),
         ["PUT /api/v1/users/{name}/password"] = (Need.Admin, """{"password":"short"}"""),
+        ["GET /api/v1/cluster"] = (Need.Admin, null),
     };
 
     /// <summary>Operations only an API key may call, whatever the role of a sign-in (a cookie could be ridden by another site).</summary>

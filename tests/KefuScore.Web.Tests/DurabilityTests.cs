@@ -196,7 +196,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     }
 
     /// <summary>`kefu report` over the pushed events: the shop's part of its JSON.</summary>
-    private static string Expected(IReadOnlyList<ChatEvent> events)
+    internal static string Expected(IReadOnlyList<ChatEvent> events)
     {
         var profile = ProfileCatalog.Compile(ProfileCatalog.DefaultId);
         var run = ReportRunner.Run(profile, () => events.Select(e => new KefuScore.App.Reading.ReadItem(e, null)));
@@ -207,13 +207,13 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     }
 
     /// <summary>The shops array only (event counters differ between a file run and a server).</summary>
-    private static string Normalise(string json)
+    internal static string Normalise(string json)
     {
         using var doc = JsonDocument.Parse(json);
         return JsonSerializer.Serialize(doc.RootElement.GetProperty("shops"));
     }
 
-    private static async Task<(string Connection, string Database)> CreatePostgresDatabase()
+    internal static async Task<(string Connection, string Database)> CreatePostgresDatabase()
     {
         var server = Environment.GetEnvironmentVariable("KEFU_TEST_POSTGRES");
         if (server is null)
@@ -232,7 +232,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         return (new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString, database);
     }
 
-    private static async Task DropPostgresDatabase(string database)
+    internal static async Task DropPostgresDatabase(string database)
     {
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("KEFU_TEST_POSTGRES"));

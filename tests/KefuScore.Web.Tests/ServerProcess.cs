@@ -24,7 +24,7 @@ public sealed class ServerProcess : IDisposable
     public int Port { get; }
     public HttpClient Client { get; }
 
-    /// <summary>What the server wrote to stdout so far, a line each.</summary>
+    /// <summary>What the server wrote to stdout and stderr so far, a line each.</summary>
     public IReadOnlyList<string> Output
     {
         get { lock (_output) return _output.ToList(); }
@@ -36,11 +36,11 @@ public sealed class ServerProcess : IDisposable
     /// Starts the server on <paramref name="dataFolder"/> (or PostgreSQL) and waits until /healthz answers; with
     /// <paramref name="generatedPassword"/> the first admin's password is left for the server to generate.
     /// </summary>
-    public static async Task<ServerProcess> Start(string dataFolder, string? postgres, bool generatedPassword = false)
+    public static async Task<ServerProcess> Start(string dataFolder, string? postgres, bool generatedPassword = false, IReadOnlyList<string>? extraArgs = null)
     {
         var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "KefuScore.Web.dll");
-        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}", .. extraArgs ?? []])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -57,13 +57,16 @@ public sealed class ServerProcess : IDisposable
         {
             if (e.Data is { } line) lock (server._output) server._output.Add(line);
         };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line) lock (server._output) server._output.Add(line);
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow.AddSeconds(extraArgs is null ? 90 : 180);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException($"the server exited with {process.ExitCode} while starting");
+            if (process.HasExited) throw new InvalidOperationException($"the server exited with {process.ExitCode} while starting:\n{string.Join("\n", server.Output.TakeLast(30))}");
             try
             {
                 var health = await server.Client.GetAsync("/healthz");
@@ -83,7 +86,14 @@ public sealed class ServerProcess : IDisposable
         _process.WaitForExit();
     }
 
-    private static int FreePort()
+    /// <summary>SIGTERM: the server shuts down in order (a cluster silo leaves the cluster and hands its grains over).</summary>
+    public void Stop()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(60))) Kill();
+    }
+
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -123,6 +123,12 @@ internal static class EventsApi
                 return Results.Json(new ApiError($"shop '{shop}' is not known; only a key covering every shop creates shops"), statusCode: StatusCodes.Status403Forbidden);
         }
 
+        // In a cluster each shop's part goes to the shop's grain, which raises the change where it commits.
+        if (http.RequestServices.GetService<Cluster.ClusterIngest>() is { } cluster)
+        {
+            var parts = await cluster.Ingest(events, ct);
+            return Results.Ok(new IngestResponse(parts.Accepted, parts.Duplicates, rejected) { RejectedCount = rejectedCount });
+        }
         var result = await store.Ingest(events, ct);
         changes.Raise(shops);
         return Results.Ok(new IngestResponse(result.Accepted, result.Duplicates, rejected) { RejectedCount = rejectedCount });

@@ -6,7 +6,9 @@ namespace KefuScore.Web.Health;
 internal static class HealthApi
 {
     public static void MapHealthApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", async (KefuDb db, CancellationToken ct) =>
-                await db.Database.CanConnectAsync(ct) ? Results.Text("ok") : Results.Text("database unavailable", statusCode: StatusCodes.Status503ServiceUnavailable))
+        app.MapGet("/healthz", async (HttpContext http, KefuDb db, CancellationToken ct) =>
+                !await db.Database.CanConnectAsync(ct) ? Results.Text("database unavailable", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : !Cluster.ClusterApi.LocalSiloActive(http.RequestServices) ? Results.Text("not yet an active member of the cluster", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ok"))
             .WithName("Health").WithSummary("200 when the server is ready");
 }

@@ -146,6 +146,25 @@ public sealed class LiveMonitor : IDisposable
         }
     }
 
+    /// <summary>
+    /// In a cluster, the shop's grain owns its live picture: on activation it is loaded from the last
+    /// <see cref="Horizon"/> of the shop's stored events (silently, like <see cref="Rebuild"/>), on deactivation dropped.
+    /// </summary>
+    public async Task Reload(string shop, CancellationToken ct)
+    {
+        Forget(shop);
+        var from = (Now - Horizon).UtcTicks;
+        await using var db = new KefuDb(_db);
+        var rows = await db.Events.AsNoTracking().Where(e => e.Shop == shop && e.AtTicks >= from).OrderBy(e => e.Seq).ToListAsync(ct);
+        Ingest(rows.Select(r => r.ToEvent()).ToList(), silent: true);
+    }
+
+    /// <inheritdoc cref="Reload"/>
+    public void Forget(string shop)
+    {
+        if (_slots.TryRemove(shop, out var slot)) slot.Timer?.Dispose();
+    }
+
     private Slot? SlotFor(string shop)
     {
         if (_slots.TryGetValue(shop, out var slot)) return slot;

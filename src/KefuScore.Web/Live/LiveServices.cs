@@ -27,7 +27,7 @@ internal static class LiveServices
 }
 
 /// <summary>At start: listen to every commit, then load the last two days of stored events (silently: no old alert is re-sent).</summary>
-internal sealed class LiveStartup(LiveMonitor monitor, EventStore store, IConfiguration config, ILogger<LiveStartup> log) : IHostedService
+internal sealed class LiveStartup(LiveMonitor monitor, EventStore store, IConfiguration config, IServiceProvider services, ILogger<LiveStartup> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -39,7 +39,8 @@ internal sealed class LiveStartup(LiveMonitor monitor, EventStore store, IConfig
             try { monitor.Ingest(events); }
             catch (Exception e) when (e is not OutOfMemoryException) { log.LogError(e, "live monitor: committed events could not be applied"); }
         };
-        await monitor.Rebuild(cancellationToken);
+        // In a cluster each shop's grain loads its own shop where it activates (Cluster/ShopGrain.cs).
+        if (services.GetService<Cluster.ClusterSettings>() is null) await monitor.Rebuild(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

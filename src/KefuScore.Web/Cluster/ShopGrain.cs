@@ -1,0 +1,49 @@
+using KefuScore.App.Storage;
+using KefuScore.Engine.Events;
+using Orleans.Concurrency;
+
+namespace KefuScore.Web.Cluster;
+
+/// <summary>One push's events of one shop, handed to the shop's grain (not copied between grains of one silo).</summary>
+[GenerateSerializer, Immutable]
+internal sealed record ShopBatch([property: Id(0)] ChatEvent[] Events);
+
+/// <summary>What the shop's grain stored of a batch, after the commit.</summary>
+[GenerateSerializer, Immutable]
+internal readonly record struct ShopIngested([property: Id(0)] long Accepted, [property: Id(1)] long Duplicates);
+
+/// <summary>The grain of one shop (its key is the shop id): the one place in the cluster that writes the shop's events.</summary>
+internal interface IShopGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the batch (all or nothing) and answers only after its PostgreSQL commit.</summary>
+    Task<ShopIngested> Ingest(ShopBatch batch);
+}
+
+/// <summary>
+/// A shop's grain. It holds nothing that is not derived from PostgreSQL: deduplication is by the stored (shop, id)
+/// pairs, the conversations' facts are recomputed from stored events, and the live picture is reloaded from the last
+/// two days of stored events when the grain activates, on whichever silo that is (docs/scale.md). Reentrant so that
+/// concurrent pushes to a busy shop share the silo's group commit instead of queueing one behind another.
+/// </summary>
+[Reentrant]
+internal sealed class ShopGrain(EventStore store, ShopChanges changes, Live.LiveMonitor live) : Grain, IShopGrain
+{
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await live.Reload(this.GetPrimaryKeyString(), cancellationToken);
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        live.Forget(this.GetPrimaryKeyString());
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    public async Task<ShopIngested> Ingest(ShopBatch batch)
+    {
+        var result = await store.Ingest(batch.Events);
+        changes.Raise([this.GetPrimaryKeyString()]);
+        return new ShopIngested(result.Accepted, result.Duplicates);
+    }
+}

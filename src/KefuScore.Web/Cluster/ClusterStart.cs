@@ -18,7 +18,7 @@ internal static class ClusterStart
         await EnsureDatabase(connection, ct);
         await using var db = NpgsqlDataSource.Create(connection);
         await using var lockConnection = await db.OpenConnectionAsync(ct);
-        await Execute(lockConnection, $"SELECT pg_advisory_lock({StartLock})", ct);
+        await Lock(lockConnection, ct);
         try
         {
             await firstStart();
@@ -34,7 +34,7 @@ internal static class ClusterStart
     public static async Task EnsureSchema(NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await Execute(connection, $"SELECT pg_advisory_lock({StartLock})", ct);
+        await Lock(connection, ct);
         try { await Execute(connection, PostgresMembership.Schema, ct); }
         finally { await Execute(connection, $"SELECT pg_advisory_unlock({StartLock})", CancellationToken.None); }
     }
@@ -62,6 +62,17 @@ internal static class ClusterStart
             await Execute(maintenance, $"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", ct);
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation) { }
+    }
+
+    /// <summary>
+    /// Waits for the start lock as long as the silo holding it takes: the first start seeds a demo shop, which on a
+    /// loaded machine outlasts the command timeout (30 s) and made the waiting silos exit. A holder that dies releases
+    /// the lock with its session, so the wait cannot outlive it; the caller's token still cancels it.
+    /// </summary>
+    private static async Task Lock(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT pg_advisory_lock({StartLock})", connection) { CommandTimeout = 0 };
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken ct)

@@ -64,6 +64,7 @@ public sealed partial class ApiAccessTests(KefuServerAtMondayNoon server) : ICla
         ["GET /api/v1/shops/{shop}/training/suggestions"] = (Need.ReadOwn, null),
         ["GET /api/v1/shops/{shop}/incentives"] = (Need.ReadOwn, null),
         ["POST /api/v1/shops/{shop}/review/sample"] = (Need.ManageShop, """{"from":"not a date"}"""),
+        ["GET /api/v1/shops/{shop}/review/labels"] = (Need.ManageShop, null),
         ["POST /api/v1/shops/{shop}/review/items/{id}/verdicts"] = (Need.ManageShop, """{"verdict":"agree"}"""),
         ["DELETE /api/v1/shops/{shop}/events"] = (Need.Admin, null),
         ["GET /api/v1/keys"] = (Need.Admin, null),

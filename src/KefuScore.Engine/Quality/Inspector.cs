@@ -165,7 +165,20 @@ public sealed class Inspector
         if (p < output.Threshold) return null;
         if (words is not null) return string.Join("、", words);
         var reasons = _model.Reasons(output, text, hits.Keys.Select(LexiconToken));
-        return string.Create(CultureInfo.InvariantCulture, $"模型 model {p:0.00}: {string.Join("、", reasons.Select(r => r.Feature))}");
+        return new ModelEvidence(p, [.. reasons.Select(r => r.Feature)]).ToString();
+    }
+
+    /// <summary>
+    /// The agent's first turn that begins with <paramref name="message"/> (its texts, that message first) and whether the
+    /// exchange was ongoing, as the polite-address rule reads them; null when the message is not in the conversation.
+    /// </summary>
+    public (IReadOnlyList<string> Turn, bool Ongoing)? FirstTurnOf(IReadOnlyList<ChatEvent> conversation, string message)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var ordered = conversation.Where(e => e.Type is EventType.Message or EventType.Session).Order(EventOrder.Instance).ToList();
+        var i = ordered.FindIndex(e => e.Id == message);
+        if (i < 0 || string.IsNullOrWhiteSpace(ordered[i].Text)) return null;
+        return ([.. FirstTurn(ordered, i).Select(e => e.Text!)], Ongoing(ordered, i));
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ internal static class TrainingApi
         g.MapGet("/training/suggestions", Suggestions).RequireNeed(Need.ReadOwn).WithName("TrainingSuggestions").WithSummary("Courses suggested from findings and complaints in a period");
         g.MapGet("/incentives", Incentives).RequireNeed(Need.ReadOwn).WithName("ShopIncentives").WithSummary("Each agent's grade, contest rank and reward for a period (as kefu grade)");
         g.MapPost("/review/sample", Sample).RequireNeed(Need.ManageShop).WithName("ReviewSample").WithSummary("The period's manual-review sample (drawn once, then stored)");
+        g.MapGet("/review/labels", Labels).RequireNeed(Need.ManageShop).WithName("ReviewLabels").WithSummary("The review verdicts on findings as labelled messages (JSON Lines for kefu inspect train --labels)");
         g.MapPost("/review/items/{id:long}/verdicts", Verdict).RequireNeed(Need.ManageShop).WithName("ReviewVerdict").WithSummary("A reviewer's verdict on a finding or a conversation");
     }
 
@@ -93,6 +94,14 @@ internal static class TrainingApi
             if (body.FlaggedShare is < 0 or > 1) return ComplaintsApi.Error(400, "flagged_share: must be from 0 to 1");
             var items = await ReviewBook.Draw(db, shop, f, t, body.PerAgent ?? 5, body.FlaggedShare ?? 0.6, body.Seed ?? 1, ct);
             return Results.Json(new { period = ReviewBook.Period(f, t), items = items.Select(Json) }, ComplaintJson.Options);
+        }, ct);
+
+    private static async Task<IResult> Labels(HttpContext http, KefuDb db, string shop, CancellationToken ct) =>
+        await ComplaintsApi.Guarded(http, db, shop, async () =>
+        {
+            var text = ReviewLabels.Write(await ReviewLabels.Of(db, shop, ct), shop);
+            http.Response.Headers.ContentDisposition = "attachment; filename=\"review-labels.jsonl\"";
+            return Results.Text(text, "application/x-ndjson; charset=utf-8");
         }, ct);
 
     private static async Task<IResult> Verdict(HttpContext http, KefuDb db, TimeProvider clock, string shop, long id, VerdictBody body, CancellationToken ct) =>

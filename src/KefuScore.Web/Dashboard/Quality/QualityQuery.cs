@@ -68,6 +68,7 @@ public static class QualityQuery
         "absolute_claim" => l.T("绝对化用语", "Absolute claim"),
         "rude" => l.T("不耐烦 / 不礼貌", "Rude or impatient"),
         "vague" => l.T("含糊回复", "Vague reply"),
+        "overpromise" => l.T("超范围承诺", "Promise outside policy"),
         "long_silence" => l.T("长时间未回复", "Long silence"),
         _ => rule,
     };

@@ -145,6 +145,7 @@ public static class PeerCommand
             foreach (var item in App.Reading.EventFiles.Read(file)) if (item.Event is { } e) events.Add(e);
             var profile = ProfileCatalog.Compile("douyin");
             GC.Collect();
+            var pause = GC.GetTotalPauseDuration();
             (cpu, wall, bytes) = (self.TotalProcessorTime, Stopwatch.StartNew(), GC.GetTotalAllocatedBytes());
             var fold = new MetricFold(profile, FoldOptions.Streaming);
             var rollup = Rollup.Daily(profile.Metrics.Count);
@@ -159,7 +160,7 @@ public static class PeerCommand
             foreach (var f in facts) rollup.Add(f);
             self.Refresh();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fold only: {events.Count:N0} events, CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s, wall {wall.Elapsed.TotalSeconds:F2} s, {(GC.GetTotalAllocatedBytes() - bytes) / events.Count} B/event, peak open {fold.PeakOpenConversations:N0}"));
+                $"fold only: {events.Count:N0} events, CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s, wall {wall.Elapsed.TotalSeconds:F2} s, {(GC.GetTotalAllocatedBytes() - bytes) / events.Count} B/event, GC pauses {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2} s, peak open {fold.PeakOpenConversations:N0}"));
             events = null;
             GC.Collect();
             (cpu, wall, bytes) = (self.TotalProcessorTime, Stopwatch.StartNew(), GC.GetTotalAllocatedBytes());

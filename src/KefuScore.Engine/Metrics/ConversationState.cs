@@ -74,8 +74,8 @@ public sealed class ConversationState
     private readonly long _idleClose;
     /// <summary>Per slot: the last local day counted (first-only items, consultations and not-served, once a day).</summary>
     private readonly int[] _days;
-    /// <summary>Customer messages (UTC ticks) since the last valid reply, per reply policy.</summary>
-    private readonly WaitingList[] _waiting = new WaitingList[2];
+    /// <summary>Customer messages (UTC ticks) since the last valid reply, per reply policy (fields, not an array: one object less per conversation).</summary>
+    private WaitingList _waitingHuman, _waitingAssist;
     private long _lastTicks = long.MinValue;
     private bool _customerWaiting;
     private string? _lastReplier;
@@ -108,8 +108,8 @@ public sealed class ConversationState
         if (e.IsCustomerMessage)
         {
             _customerWaiting = true;
-            for (var p = 0; p < 2; p++)
-                if (_rules.UsesPolicy[p]) _waiting[p].Add(t);
+            if (_rules.UsesPolicy[IncrementalRules.Human]) _waitingHuman.Add(t);
+            if (_rules.UsesPolicy[IncrementalRules.Assist]) _waitingAssist.Add(t);
             Consultation(t, facts);
         }
         else if (e.IsHumanReply)
@@ -135,13 +135,13 @@ public sealed class ConversationState
     /// <summary>The waiting messages under one policy meet their reply (or none): one item per message or one round.</summary>
     private void Resolve(int policy, bool answered, long replyTicks, string? agent, List<MetricFact> facts)
     {
-        ref var waiting = ref _waiting[policy];
+        ref var waiting = ref policy == IncrementalRules.Human ? ref _waitingHuman : ref _waitingAssist;
         if (waiting.Count == 0) return;
         var replyDay = answered ? (int)(_clock.ToLocalTicks(replyTicks) / TimeSpan.TicksPerDay) : NoDay;
         var slots = _rules.Slots;
         for (var j = 0; j < waiting.Count; j++)
         {
-            var t = waiting.Ticks![j];
+            var t = waiting[j];
             var local = _clock.ToLocalTicks(t);
             var day = (int)(local / TimeSpan.TicksPerDay);
             for (var s = 0; s < slots.Length; s++)
@@ -168,7 +168,7 @@ public sealed class ConversationState
                 }
             }
         }
-        waiting.Count = 0;
+        waiting.Clear();
     }
 
     private void Consultation(long t, List<MetricFact> facts)
@@ -205,17 +205,28 @@ public sealed class ConversationState
         slot.Metric.Hours.Contains(local % TimeSpan.TicksPerDay)
         && (slot.Version is null || ReferenceEquals(_rules.Profile.VersionOn(DateOnly.FromDayNumber((int)(local / TimeSpan.TicksPerDay))), slot.Version));
 
-    /// <summary>A growable list of instants, allocated only once a customer waits.</summary>
+    /// <summary>A list of instants whose first lives in a field: one customer message waiting costs no array.</summary>
     private struct WaitingList
     {
-        public long[]? Ticks;
-        public int Count;
+        private long _first;
+        private long[]? _more;
+
+        public int Count { get; private set; }
+
+        public readonly long this[int i] => i == 0 ? _first : _more![i - 1];
 
         public void Add(long t)
         {
-            if (Ticks is null) Ticks = new long[2];
-            else if (Count == Ticks.Length) Array.Resize(ref Ticks, Count * 2);
-            Ticks[Count++] = t;
+            if (Count == 0) _first = t;
+            else
+            {
+                if (_more is null) _more = new long[2];
+                else if (Count - 1 == _more.Length) Array.Resize(ref _more, _more.Length * 2);
+                _more[Count - 1] = t;
+            }
+            Count++;
         }
+
+        public void Clear() => Count = 0;
     }
 }

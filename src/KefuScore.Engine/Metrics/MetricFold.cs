@@ -89,6 +89,8 @@ public sealed partial class MetricFold
     private long _oldestIdHour = long.MaxValue;
     private long _lastIdHour = long.MinValue;
     private List<IdKey>? _lastIdList;
+    /// <summary>An hour's id list, emptied, is used again for a later hour: the lists grow once, not every hour.</summary>
+    private readonly Stack<List<IdKey>> _spareIdLists = new();
     private readonly EventArrays _arrays = new();
     private readonly ConversationAnalysis _analysis;
     private readonly long? _lateness;
@@ -224,6 +226,8 @@ public sealed partial class MetricFold
             if (!_idsByHour.Remove(_oldestIdHour, out var ids)) continue;
             foreach (var id in ids) _ids.Remove(id);
             if (ReferenceEquals(ids, _lastIdList)) _lastIdList = null;
+            ids.Clear();
+            if (_spareIdLists.Count < 4) _spareIdLists.Push(ids);
         }
         if (_idsByHour.Count == 0) _oldestIdHour = long.MaxValue;
     }
@@ -258,7 +262,7 @@ public sealed partial class MetricFold
         var hour = ticks / TimeSpan.TicksPerHour;
         if (hour != _lastIdHour || _lastIdList is null)
         {
-            if (!_idsByHour.TryGetValue(hour, out _lastIdList)) _idsByHour[hour] = _lastIdList = [];
+            if (!_idsByHour.TryGetValue(hour, out _lastIdList)) _idsByHour[hour] = _lastIdList = _spareIdLists.Count > 0 ? _spareIdLists.Pop() : [];
             _lastIdHour = hour;
             if (hour < _oldestIdHour) _oldestIdHour = hour;
         }

@@ -101,6 +101,19 @@ public sealed class PhoneLayoutTests
         Assert.NotNull(title);
         Assert.True(title.X + title.Width <= 390 && title.Height < 40, $"title at {title.X}+{title.Width}, {title.Height} high");
 
+        // Verdict chips on the overview are one line each (they wrapped a character a line).
+        var chipHeights = await page.EvalOnSelectorAllAsync<double[]>("#verdicts .kefu-verdict, #metrics .kefu-verdict", "els => els.map(e => e.getBoundingClientRect().height)");
+        Assert.NotEmpty(chipHeights);
+        Assert.All(chipHeights, h => Assert.True(h < 24, $"a verdict chip {h} px high"));
+
+        // Raw inputs have a visible border; the webhook page's raw "添加" button looks like a button.
+        await page.GotoAsync("/shops/demo/staffing");
+        await Settled(page);
+        Assert.Equal("1px solid", await page.EvalOnSelectorAsync<string>("#plan-target", "e => { const s = getComputedStyle(e); return s.borderTopWidth + ' ' + s.borderTopStyle; }"));
+        await page.GotoAsync("/shops/demo/webhooks");
+        await Settled(page);
+        Assert.Equal("rgb(13, 71, 161)", await page.EvalOnSelectorAsync<string>("#add-webhook", "e => getComputedStyle(e).backgroundColor"));
+
         // The menu opens from the top bar and holds the language switch and sign-out, on screen.
         if (!await page.Locator("#menu-signout").IsVisibleAsync())
             await page.Locator("header button[aria-label='菜单']").ClickAsync();

@@ -1,0 +1,132 @@
+using Microsoft.Playwright;
+
+namespace KefuScore.Browser.Tests;
+
+/// <summary>
+/// Every page of the navigation at a phone's width (390 px) and a desktop's (1440 px): nothing is wider than the
+/// screen, and on the phone the menu holds the language switch and sign-out. Screenshots of the phone pages land in
+/// TestResults/screenshots/phone.
+/// </summary>
+public sealed class PhoneLayoutTests
+{
+    private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots", "phone");
+
+    private static async Task<IPage> SignedIn(IBrowser browser, DashboardServer server, int width, int height)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = server.Address, ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        var page = await context.NewPageAsync();
+        // Generous: sixteen pages twice on a 2-core machine shared with builds; some pages compute on first open.
+        page.SetDefaultTimeout(90_000);
+        page.SetDefaultNavigationTimeout(120_000);
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#user", DashboardServer.Admin);
+        await page.FillAsync("#password", DashboardServer.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/shops/demo");
+        await Settled(page);
+        return page;
+    }
+
+    /// <summary>Interactive and done loading: the circuit runs the page and no progress bar is left.</summary>
+    private static async Task Settled(IPage page)
+    {
+        await page.Locator("#kefu-live").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await page.WaitForFunctionAsync("() => !document.getElementById('loading') && !document.querySelector('.mud-progress-linear.mud-progress-indeterminate')");
+    }
+
+    /// <summary>The pages the menu links to, as an admin sees them (every shop page and every global page).</summary>
+    private static async Task<IReadOnlyList<string>> NavigationPages(IPage page)
+    {
+        var hrefs = await page.EvalOnSelectorAllAsync<string[]>(".mud-drawer a.mud-nav-link", "links => links.map(a => a.getAttribute('href'))");
+        return hrefs.Where(h => !string.IsNullOrEmpty(h)).Select(h => "/" + h.TrimStart('/')).Distinct().ToList();
+    }
+
+    private static async Task<(int ScrollWidth, int Viewport)> Widths(IPage page)
+    {
+        var widths = await page.EvaluateAsync<int[]>("() => [document.scrollingElement.scrollWidth, window.innerWidth]");
+        return (widths[0], widths[1]);
+    }
+
+    [BrowserFact]
+    public async Task No_page_of_the_navigation_is_wider_than_a_phone_or_a_desktop_screen()
+    {
+        var server = await DashboardServer.Start();
+        await using var _ = server;
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = BrowserFactAttribute.Chromium, Headless = true, Args = ["--no-sandbox"],
+        });
+        Directory.CreateDirectory(Screenshots);
+        var desktop = await SignedIn(browser, server, 1440, 900);
+        var pages = await NavigationPages(desktop);
+        Assert.True(pages.Count >= 14, $"the menu lists the dashboard's pages: {string.Join(", ", pages)}");
+
+        var phone = await SignedIn(browser, server, 390, 844);
+        var tooWide = new List<string>();
+        foreach (var (page, width) in new[] { (phone, 390), (desktop, 1440) })
+        {
+            foreach (var path in pages)
+            {
+                await page.GotoAsync(path);
+                await Settled(page);
+                var (scroll, viewport) = await Widths(page);
+                Assert.Equal(width, viewport);
+                if (scroll > viewport) tooWide.Add($"{path} at {width} px is {scroll} px wide");
+                if (width == 390)
+                    await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, path.Trim('/').Replace('/', '-') + ".png"), FullPage = true });
+            }
+        }
+        Assert.True(tooWide.Count == 0, string.Join("\n", tooWide));
+    }
+
+    [BrowserFact]
+    public async Task On_a_phone_the_title_fits_and_the_menu_holds_the_language_and_sign_out()
+    {
+        var server = await DashboardServer.Start();
+        await using var _ = server;
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = BrowserFactAttribute.Chromium, Headless = true, Args = ["--no-sandbox"],
+        });
+        Directory.CreateDirectory(Screenshots);
+        var page = await SignedIn(browser, server, 390, 844);
+
+        // The top bar: one line, inside the screen.
+        var title = await page.Locator(".kefu-appbar-title").BoundingBoxAsync();
+        Assert.NotNull(title);
+        Assert.True(title.X + title.Width <= 390 && title.Height < 40, $"title at {title.X}+{title.Width}, {title.Height} high");
+
+        // Verdict chips on the overview are one line each (they wrapped a character a line).
+        var chipHeights = await page.EvalOnSelectorAllAsync<double[]>("#verdicts .kefu-verdict, #metrics .kefu-verdict", "els => els.map(e => e.getBoundingClientRect().height)");
+        Assert.NotEmpty(chipHeights);
+        Assert.All(chipHeights, h => Assert.True(h < 24, $"a verdict chip {h} px high"));
+
+        // Raw inputs have a visible border; the webhook page's raw "添加" button looks like a button.
+        await page.GotoAsync("/shops/demo/staffing");
+        await Settled(page);
+        Assert.Equal("1px solid", await page.EvalOnSelectorAsync<string>("#plan-target", "e => { const s = getComputedStyle(e); return s.borderTopWidth + ' ' + s.borderTopStyle; }"));
+        await page.GotoAsync("/shops/demo/webhooks");
+        await Settled(page);
+        Assert.Equal("rgb(13, 71, 161)", await page.EvalOnSelectorAsync<string>("#add-webhook", "e => getComputedStyle(e).backgroundColor"));
+
+        // The menu opens from the top bar and holds the language switch and sign-out, on screen.
+        if (!await page.Locator("#menu-signout").IsVisibleAsync())
+            await page.Locator("header button[aria-label='菜单']").ClickAsync();
+        var signOut = page.Locator("#menu-signout");
+        await signOut.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+        var box = await signOut.BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.True(box.X >= 0 && box.X + box.Width <= 390 && box.Y + box.Height <= 844, $"sign-out at {box.X},{box.Y}");
+        Assert.Equal("English", (await page.Locator("#menu-account a.kefu-menu-link").InnerTextAsync()).Trim());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "menu.png") });
+
+        // Signing out from the menu works.
+        await signOut.ClickAsync();
+        await page.WaitForURLAsync("**/account/login**");
+    }
+}

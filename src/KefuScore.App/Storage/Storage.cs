@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -86,6 +86,8 @@ public static class KefuStorage
             await FillDerivedTables(db, ct);
             // Version 3: API keys expire, are revoked, record their last use, and keep at most 4 characters in clear.
             await AddKeyColumns(db, ct);
+            // Version 4: webhooks say what they post (KefuScore's JSON or a group robot's message); agent rosters.
+            await AddWebhookKind(db, ct);
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -143,6 +145,13 @@ public static class KefuStorage
             $"UPDATE api_keys SET prefix = CASE WHEN substr(prefix, 1, 5) = 'kefu_' THEN substr(prefix, 6, {Accounts.PrefixLength}) ELSE '' END WHERE name <> 'bootstrap'",
         ];
         foreach (var statement in statements) await db.Database.ExecuteSqlRawAsync(statement, ct);
+    }
+
+    /// <summary>Version 4's <c>webhooks.kind</c>, added when missing: existing webhooks keep posting KefuScore's JSON.</summary>
+    private static async Task AddWebhookKind(KefuDb db, CancellationToken ct)
+    {
+        if (await ColumnExists(db, "webhooks", "kind", ct)) return;
+        await db.Database.ExecuteSqlRawAsync("ALTER TABLE webhooks ADD COLUMN kind TEXT NOT NULL DEFAULT 'kefu'", ct);
     }
 
     private static async Task<bool> ColumnExists(KefuDb db, string table, string column, CancellationToken ct)

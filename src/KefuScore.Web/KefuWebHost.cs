@@ -69,6 +69,7 @@ public static class KefuWebHost
         var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiKeyFilter>();
         api.MapEventsApi();
         api.MapShopsApi();
+        api.MapRosterApi();
         api.MapReportsApi();
         KefuScore.Web.Score.ScoreApi.MapScoreApi(api);
         KefuScore.Web.Staffing.PlanApi.MapPlanApi(api);

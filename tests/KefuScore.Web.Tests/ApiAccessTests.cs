@@ -63,6 +63,8 @@ public sealed partial class ApiAccessTests(KefuServerAtMondayNoon server) : ICla
         ["POST /api/v1/shops/{shop}/agents/{agent}/training"] = (Need.ManageShop, """{"course":"no-such-course"}"""),
         ["GET /api/v1/shops/{shop}/training/suggestions"] = (Need.ReadOwn, null),
         ["GET /api/v1/shops/{shop}/incentives"] = (Need.ReadOwn, null),
+        ["GET /api/v1/shops/{shop}/roster"] = (Need.ReadShop, null),
+        ["PUT /api/v1/shops/{shop}/roster"] = (Need.ManageShop, "not json"),
         ["POST /api/v1/shops/{shop}/review/sample"] = (Need.ManageShop, """{"from":"not a date"}"""),
         ["GET /api/v1/shops/{shop}/review/labels"] = (Need.ManageShop, null),
         ["POST /api/v1/shops/{shop}/review/items/{id}/verdicts"] = (Need.ManageShop, """{"verdict":"agree"}"""),

@@ -19,6 +19,8 @@ public sealed class WebhookRow
     /// <summary>The secret, encrypted: HMAC needs it back, so it cannot be hashed.</summary>
     public required string ProtectedSecret { get; set; }
     public long CreatedTicks { get; set; }
+    /// <summary>What is posted: <c>kefu</c> (signed JSON), or a group robot's message: <c>wecom</c>, <c>dingtalk</c>, <c>feishu</c>.</summary>
+    public string Kind { get; set; } = "kefu";
 }
 
 /// <summary>A row of <c>webhook_dead_letters</c>: a delivery that failed every attempt, kept for the dashboard and a retry.</summary>

@@ -107,6 +107,7 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : IdentityDbContext
         QualityTables.Configure(b);
 
         Live.LiveTables.Configure(b);
+        AgentRoster.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

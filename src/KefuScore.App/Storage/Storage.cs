@@ -86,7 +86,9 @@ public static class KefuStorage
             await FillDerivedTables(db, ct);
             // Version 3: API keys expire, are revoked, record their last use, and keep at most 4 characters in clear.
             await AddKeyColumns(db, ct);
-            // Version 4 only added faq_paraphrases (issue 18), created by AddMissingTables above.
+            // Version 4: webhooks say what they post (KefuScore's JSON or a group robot's message); agent rosters and
+            // faq_paraphrases (issue 18), both created by AddMissingTables above.
+            await AddWebhookKind(db, ct);
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -144,6 +146,13 @@ public static class KefuStorage
             $"UPDATE api_keys SET prefix = CASE WHEN substr(prefix, 1, 5) = 'kefu_' THEN substr(prefix, 6, {Accounts.PrefixLength}) ELSE '' END WHERE name <> 'bootstrap'",
         ];
         foreach (var statement in statements) await db.Database.ExecuteSqlRawAsync(statement, ct);
+    }
+
+    /// <summary>Version 4's <c>webhooks.kind</c>, added when missing: existing webhooks keep posting KefuScore's JSON.</summary>
+    private static async Task AddWebhookKind(KefuDb db, CancellationToken ct)
+    {
+        if (await ColumnExists(db, "webhooks", "kind", ct)) return;
+        await db.Database.ExecuteSqlRawAsync("ALTER TABLE webhooks ADD COLUMN kind TEXT NOT NULL DEFAULT 'kefu'", ct);
     }
 
     private static async Task<bool> ColumnExists(KefuDb db, string table, string column, CancellationToken ct)

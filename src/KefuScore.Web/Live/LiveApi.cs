@@ -78,17 +78,20 @@ internal static class LiveApi
     {
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
         var rows = await LiveSettings.Webhooks(db, shop, ct);
-        return Results.Ok(rows.Select(r => new WebhookItem(r.Id, r.Url, new DateTimeOffset(r.CreatedTicks, TimeSpan.Zero))).ToList());
+        return Results.Ok(rows.Select(r => new WebhookItem(r.Id, r.Url, new DateTimeOffset(r.CreatedTicks, TimeSpan.Zero), r.Kind)).ToList());
     }
 
     private static async Task<IResult> AddWebhook(HttpContext http, KefuDb db, WebhookDispatcher webhooks, LiveMonitor monitor, TimeProvider time, string shop, NewWebhookRequest? request, CancellationToken ct)
     {
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
         if (monitor.ProfileOf(shop) is null) return NotFound($"shop '{shop}' is not known");
+        var kind = WebhookKind.Kefu;
+        if (request?.Kind is { } k && !GroupRobot.TryParse(k, out kind)) return BadRequest($"kind: '{k}' is not one of kefu, wecom, dingtalk, feishu");
+        if (LiveSettings.CheckRobotSecret(request?.Secret) is { } bad) return BadRequest("secret: " + bad);
         var (uri, refused) = await LiveSettings.CheckWebhookUrl(webhooks, request?.Url, ct);
         if (uri is null) return BadRequest("url: " + refused);
-        var (row, secret) = await LiveSettings.AddWebhook(db, webhooks, time, shop, uri, ct);
-        return Results.Json(new NewWebhook(row.Id, row.Url, secret), statusCode: StatusCodes.Status201Created);
+        var (row, secret) = await LiveSettings.AddWebhook(db, webhooks, time, shop, uri, kind, request?.Secret, ct);
+        return Results.Json(new NewWebhook(row.Id, row.Url, secret, row.Kind), statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> DeleteWebhook(HttpContext http, KefuDb db, WebhookDispatcher webhooks, string shop, long id, CancellationToken ct)
@@ -118,12 +121,14 @@ internal static class LiveApi
     private static IResult NotFound(string message) => Results.Json(new ApiError(message), statusCode: StatusCodes.Status404NotFound);
 }
 
-internal sealed record NewWebhookRequest(string? Url);
+/// <param name="Kind">kefu (default: signed JSON), wecom, dingtalk or feishu (a group robot's message).</param>
+/// <param name="Secret">A 钉钉 or 飞书 robot's signing secret (加签 / 签名校验), when it has one.</param>
+internal sealed record NewWebhookRequest(string? Url, string? Kind = null, string? Secret = null);
 
 /// <summary>A new webhook: its secret appears here once and never again.</summary>
-internal sealed record NewWebhook(long Id, string Url, string Secret);
+internal sealed record NewWebhook(long Id, string Url, string? Secret, string Kind);
 
-internal sealed record WebhookItem(long Id, string Url, DateTimeOffset Created);
+internal sealed record WebhookItem(long Id, string Url, DateTimeOffset Created, string Kind);
 
 internal sealed record DeadLetterItem(long Id, long Webhook, string Url, int Attempts, string LastError, DateTimeOffset Failed, JsonElement Payload);
 

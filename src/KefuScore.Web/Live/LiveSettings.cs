@@ -41,16 +41,32 @@ public static class LiveSettings
     public static Task<(Uri? Uri, string? Error)> CheckWebhookUrl(WebhookDispatcher webhooks, string? url, CancellationToken ct = default) =>
         webhooks.Targets.Check(url?.Trim(), ct);
 
-    /// <summary>Stores a webhook with a new secret (kept protected) and returns the row and the secret, shown once.</summary>
-    public static async Task<(WebhookRow Row, string Secret)> AddWebhook(KefuDb db, WebhookDispatcher webhooks, TimeProvider time, string shop, Uri url, CancellationToken ct = default)
+    /// <summary>
+    /// Stores a webhook and returns the row and the secret to show once: for <see cref="WebhookKind.Kefu"/> a new one,
+    /// for a group robot the robot's own signing secret as given (empty when it does not sign), shown as nothing.
+    /// The secret is kept protected.
+    /// </summary>
+    public static async Task<(WebhookRow Row, string? Secret)> AddWebhook(KefuDb db, WebhookDispatcher webhooks, TimeProvider time, string shop, Uri url,
+        WebhookKind kind = WebhookKind.Kefu, string? robotSecret = null, CancellationToken ct = default)
     {
-        var secret = WebhookDispatcher.NewSecret();
-        var row = new WebhookRow { Shop = shop, Url = url.ToString(), ProtectedSecret = webhooks.Protect(secret), CreatedTicks = time.GetUtcNow().UtcTicks };
+        ArgumentNullException.ThrowIfNull(webhooks);
+        ArgumentNullException.ThrowIfNull(url);
+        var secret = kind == WebhookKind.Kefu ? WebhookDispatcher.NewSecret() : GroupRobot.Signs(kind) ? robotSecret?.Trim() ?? "" : "";
+        var row = new WebhookRow
+        {
+            Shop = shop, Url = url.ToString(), ProtectedSecret = secret.Length == 0 ? "" : webhooks.Protect(secret),
+            CreatedTicks = time.GetUtcNow().UtcTicks, Kind = GroupRobot.Name(kind),
+        };
         db.Add(row);
         await db.SaveChangesAsync(ct);
         webhooks.Invalidate(shop);
-        return (row, secret);
+        return (row, kind == WebhookKind.Kefu ? secret : null);
     }
+
+    /// <summary>A robot's signing secret as the platforms issue them: at most 200 characters, printable ASCII. The reason, or null.</summary>
+    public static string? CheckRobotSecret(string? secret) =>
+        secret is null || secret.Trim().Length == 0 ? null
+        : secret.Trim().Length > 200 || secret.Trim().Any(c => c < '!' || c > '~') ? "at most 200 printable ASCII characters" : null;
 
     /// <summary>Removes a webhook; false when the shop has no such webhook.</summary>
     public static async Task<bool> DeleteWebhook(KefuDb db, WebhookDispatcher webhooks, string shop, long id, CancellationToken ct = default)

@@ -33,7 +33,7 @@ public sealed class WebhookDispatcher : BackgroundService
 {
     public const string Purpose = "KefuScore.Webhooks.Secret.v1";
 
-    private sealed record Subscription(long Id, string Url, byte[] Secret);
+    private sealed record Subscription(long Id, string Url, byte[] Secret, WebhookKind Kind, TimeZoneInfo Zone);
 
     private sealed record Delivery(string Shop, Subscription To, string Alert, int Attempt);
 
@@ -150,21 +150,20 @@ public sealed class WebhookDispatcher : BackgroundService
         try
         {
             var sent = _time.GetUtcNow();
-            var body = Body(d.Alert, sent, d.Attempt);
-            using var request = new HttpRequestMessage(HttpMethod.Post, d.To.Url) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            request.Headers.Add("X-Kefu-Signature", Sign(body, Encoding.UTF8.GetString(d.To.Secret)));
-            request.Headers.Add("X-Kefu-Timestamp", sent.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-            request.Headers.Add("X-Kefu-Attempt", d.Attempt.ToString(CultureInfo.InvariantCulture));
+            using var request = d.To.Kind == WebhookKind.Kefu
+                ? KefuRequest(d, sent)
+                : GroupRobot.Request(d.To.Kind, d.To.Url, Encoding.UTF8.GetString(d.To.Secret), d.Alert, sent, d.To.Zone);
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            if (response.IsSuccessStatusCode)
+            // A robot refuses with 200 and an error code in its answer (read up to 4 KiB): a failed attempt too.
+            var refused = response.IsSuccessStatusCode && d.To.Kind != WebhookKind.Kefu ? GroupRobot.Refusal(await Head(response, ct)) : null;
+            if (response.IsSuccessStatusCode && refused is null)
             {
                 Delivered?.Invoke(d.Shop, d.Attempt);
                 return;
             }
             // The status code only: the reason phrase and the body are the target's words, and a dead letter must
             // not tell its reader what an internal service answered.
-            error = $"HTTP {(int)response.StatusCode}";
+            error = refused ?? $"HTTP {(int)response.StatusCode}";
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -199,6 +198,27 @@ public sealed class WebhookDispatcher : BackgroundService
         {
             _log.LogError(e, "webhook {Webhook}: the dead letter could not be stored", d.To.Id);
         }
+    }
+
+    private static HttpRequestMessage KefuRequest(Delivery d, DateTimeOffset sent)
+    {
+        var body = Body(d.Alert, sent, d.Attempt);
+        var request = new HttpRequestMessage(HttpMethod.Post, d.To.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.Add("X-Kefu-Signature", Sign(body, Encoding.UTF8.GetString(d.To.Secret)));
+        request.Headers.Add("X-Kefu-Timestamp", sent.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("X-Kefu-Attempt", d.Attempt.ToString(CultureInfo.InvariantCulture));
+        return request;
+    }
+
+    /// <summary>The first 4 KiB of an answer, as text.</summary>
+    private static async Task<string> Head(HttpResponseMessage response, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[4096];
+        var n = 0;
+        while (n < buffer.Length && await stream.ReadAsync(buffer.AsMemory(n), ct) is var read and > 0) n += read;
+        return Encoding.UTF8.GetString(buffer, 0, n);
     }
 
     /// <summary>A short, fixed reason for a failed attempt ("timeout", "connection refused", …), never the exception's own text.</summary>
@@ -236,7 +256,11 @@ public sealed class WebhookDispatcher : BackgroundService
         if (_subscriptions.TryGetValue(shop, out var cached)) return cached;
         await using var db = new KefuDb(_db);
         var rows = await db.Set<WebhookRow>().AsNoTracking().Where(w => w.Shop == shop).ToListAsync(ct);
-        var list = rows.Select(r => new Subscription(r.Id, r.Url, Encoding.UTF8.GetBytes(_protector.Unprotect(r.ProtectedSecret)))).ToList();
+        // Robots' messages give times in the shop's zone.
+        var profile = await db.Shops.Where(s => s.Id == shop).Select(s => s.Profile).SingleOrDefaultAsync(ct);
+        var zone = rows.Count == 0 || profile is null ? TimeZoneInfo.Utc : KefuScore.App.Profiles.ProfileCatalog.Compile(profile).Zone;
+        var list = rows.Select(r => new Subscription(r.Id, r.Url, Encoding.UTF8.GetBytes(r.ProtectedSecret.Length == 0 ? "" : _protector.Unprotect(r.ProtectedSecret)),
+            GroupRobot.TryParse(r.Kind, out var kind) ? kind : WebhookKind.Kefu, zone)).ToList();
         _subscriptions[shop] = list;
         return list;
     }

@@ -206,6 +206,29 @@ public sealed class LivePagesTests : BunitContext
     }
 
     [Fact]
+    public async Task A_projection_threshold_is_typed_as_a_rate_and_97_alone_is_refused_in_Chinese()
+    {
+        await Start(Roles.Supervisor);
+        await _store.Ingest([Message("m1", "c1", Sender.Customer, "09:59:00")]);
+        var cut = Render<AlertRulesPage>(p => p.Add(x => x.ShopId, "t"));
+        var i = cut.FindAll("select[name$='.kind']").Select(s => s.GetAttribute("value")).ToList().IndexOf("projection_below");
+        Assert.True(i >= 0);
+        var field = $"rules[{i}].threshold";
+        Assert.EndsWith("%", cut.Find($"input[name='{field}']").GetAttribute("value"), StringComparison.Ordinal);
+
+        cut.Find($"input[name='{field}']").Change("97");
+        cut.Find("#rules-form").Submit();
+        var error = cut.WaitForElement($".kefu-field-error[data-field='{field}']", TimeSpan.FromSeconds(10));
+        Assert.Equal("有误：“97”不是比率：百分数请带 %（如 97%），或写成小数（如 0.97）", error.TextContent);
+        await using (var db = new KefuDb(_options)) Assert.Empty(db.Set<AlertRulesRow>());
+
+        cut.Find($"input[name='{field}']").Change("95 %");
+        cut.Find("#rules-form").Submit();
+        cut.WaitForElement("#rules-saved", TimeSpan.FromSeconds(10));
+        Assert.Equal(0.95, _monitor.Rules("t")!.Rules[i].Threshold, 12);
+    }
+
+    [Fact]
     public async Task The_webhooks_page_adds_with_the_secret_shown_once_refuses_a_bad_url_retries_a_dead_letter_and_deletes()
     {
         await Start(Roles.Supervisor);

@@ -42,6 +42,46 @@ public sealed class SettingsPageTests : BunitContext
     }
 
     [Fact]
+    public async Task A_shop_is_created_with_its_rules_and_keeps_them_once_it_has_data()
+    {
+        await CreateUsers();
+        using (var store = new EventStore(_options))
+            await store.Ingest([new KefuScore.Engine.Events.ChatEvent
+            {
+                Type = KefuScore.Engine.Events.EventType.Message, Id = "m1", Shop = "s1", Conversation = "c1", Customer = "u1",
+                Sender = KefuScore.Engine.Events.Sender.Customer, Text = "在吗", At = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.FromHours(8)),
+            }]);
+        var cut = Render<SettingsPage>(p => p.AddCascadingValue(new Lang(false)));
+
+        cut.Find("#shop-id").Change("jd-flagship");
+        cut.Find("#shop-name").Change("京东旗舰店");
+        cut.Find("#shop-profile").Change("jd");
+        await cut.Find("#shop-form").SubmitAsync();
+        Assert.Equal("已创建店铺 jd-flagship（京东咚咚(公开商家资料)）。", cut.Find("#shop-message").TextContent);
+        Assert.Equal("京东咚咚(公开商家资料)", cut.Find("#shops tr[data-shop=jd-flagship] .kefu-shop-profile").TextContent);
+        await using (var db = new KefuDb(_options))
+            Assert.Equal(("京东旗舰店", "jd"), await db.Shops.Where(x => x.Id == "jd-flagship").Select(x => ValueTuple.Create(x.Name, x.Profile)).SingleAsync());
+
+        // Before its first events the rules may still change; a shop with data keeps its own.
+        cut.Find("#shop-profile").Change("taobao");
+        await cut.Find("#shop-set-profile").ClickAsync(new());
+        Assert.StartsWith("店铺 jd-flagship 改用 ", cut.Find("#shop-message").TextContent, StringComparison.Ordinal);
+        cut.Find("#shop-id").Change("s1");
+        await cut.Find("#shop-set-profile").ClickAsync(new());
+        Assert.Equal("店铺 s1 已有数据，不能更换规则", cut.Find("#shop-message").TextContent);
+        await cut.Find("#shop-form").SubmitAsync();
+        Assert.Equal("店铺 s1 已存在", cut.Find("#shop-message").TextContent);
+        cut.Find("#shop-id").Change("坏 id");
+        await cut.Find("#shop-form").SubmitAsync();
+        Assert.Equal("店铺 ID 须以字母或数字开头，只含字母、数字、_ . -，最多 64 个字符", cut.Find("#shop-message").TextContent);
+        await using (var db = new KefuDb(_options))
+        {
+            Assert.Equal("taobao", await db.Shops.Where(x => x.Id == "jd-flagship").Select(x => x.Profile).SingleAsync());
+            Assert.Equal("douyin", await db.Shops.Where(x => x.Id == "s1").Select(x => x.Profile).SingleAsync());
+        }
+    }
+
+    [Fact]
     public async Task A_key_shows_4_characters_and_is_revoked_with_its_button()
     {
         await CreateUsers();

@@ -25,22 +25,24 @@ public static class LiveAdmin
         return (await LiveSettings.SaveRules(db, monitor, time, profile, shop, json, ct)).Errors;
     }
 
-    public sealed record Hook(long Id, string Url, DateTimeOffset Created);
+    public sealed record Hook(long Id, string Url, DateTimeOffset Created, WebhookKind Kind);
 
     public sealed record DeadLetter(long Id, long Webhook, string Url, int Attempts, string LastError, DateTimeOffset Failed, string Event, string Rule);
 
     public static async Task<IReadOnlyList<Hook>> Webhooks(KefuDb db, string shop, CancellationToken ct = default)
     {
         var rows = await LiveSettings.Webhooks(db, shop, ct);
-        return rows.Select(r => new Hook(r.Id, r.Url, new DateTimeOffset(r.CreatedTicks, TimeSpan.Zero))).ToList();
+        return rows.Select(r => new Hook(r.Id, r.Url, new DateTimeOffset(r.CreatedTicks, TimeSpan.Zero), GroupRobot.TryParse(r.Kind, out var k) ? k : WebhookKind.Kefu)).ToList();
     }
 
     /// <summary>Adds a webhook; the secret (shown once) or the reason the URL is refused.</summary>
-    public static async Task<(string? Secret, string? Error)> AddWebhook(KefuDb db, WebhookDispatcher webhooks, TimeProvider time, string shop, string? url, CancellationToken ct = default)
+    public static async Task<(string? Secret, string? Error)> AddWebhook(KefuDb db, WebhookDispatcher webhooks, TimeProvider time, string shop, string? url,
+        WebhookKind kind = WebhookKind.Kefu, string? robotSecret = null, CancellationToken ct = default)
     {
+        if (LiveSettings.CheckRobotSecret(robotSecret) is { } bad) return (null, bad);
         var (uri, refused) = await LiveSettings.CheckWebhookUrl(webhooks, url, ct);
         if (uri is null) return (null, refused);
-        var (_, secret) = await LiveSettings.AddWebhook(db, webhooks, time, shop, uri, ct);
+        var (_, secret) = await LiveSettings.AddWebhook(db, webhooks, time, shop, uri, kind, robotSecret, ct);
         return (secret, null);
     }
 

@@ -1,0 +1,67 @@
+using Bunit;
+using KefuScore.App.Storage;
+using KefuScore.Engine.Events;
+using KefuScore.Web.Dashboard;
+using KefuScore.Web.Dashboard.Agents;
+
+namespace KefuScore.Web.Tests.Dashboard;
+
+/// <summary>The 客服名册 page: agents in the data get a name and a group, and the agents page shows the name.</summary>
+public sealed class RosterPageTests : ShopWidePageContext
+{
+    private static readonly DateTimeOffset Evening = new(2026, 11, 20, 20, 0, 0, TimeSpan.FromHours(8));
+
+    private static ChatEvent Message(string id, string conversation, Sender sender, string agent, string at) => new()
+    {
+        Type = EventType.Message, Id = id, Shop = "t", Conversation = conversation, Customer = "c-" + conversation,
+        Sender = sender, Agent = sender == Sender.Agent ? agent : null, Kind = MessageKind.Text, Text = "在的",
+        At = DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static readonly ChatEvent[] Events =
+    [
+        Message("m1", "c1", Sender.Customer, "", "2026-11-20T10:00:00+08:00"), Message("m2", "c1", Sender.Agent, "t-a1", "2026-11-20T10:01:00+08:00"),
+        Message("m3", "c2", Sender.Customer, "", "2026-11-20T11:00:00+08:00"), Message("m4", "c2", Sender.Agent, "t-a2", "2026-11-20T11:01:00+08:00"),
+    ];
+
+    [Fact]
+    public async Task Agents_in_the_data_are_named_and_grouped_and_the_agents_page_shows_the_names()
+    {
+        await Store(Events);
+        await SignIn(Roles.Supervisor, Evening, shop: "t");
+        var cut = Render<RosterPage>(p => p.Add(x => x.ShopId, "t").AddCascadingValue(new Lang(false)));
+        Assert.Empty(cut.FindAll("#roster tbody tr"));
+        Assert.Equal("加入数据中未登记的客服（2 个）", cut.Find("#roster-unnamed").TextContent.Trim());
+
+        cut.Find("#roster-unnamed").Click();
+        Assert.Equal(["t-a1", "t-a2"], cut.FindAll(".kefu-roster-agent").Select(i => i.GetAttribute("value")));
+        // A row without a name is refused, in Chinese, and nothing is stored.
+        await cut.Find("#roster-save").ClickAsync(new());
+        Assert.Equal("第 1 行：客服账号和显示名都要填写", cut.Find("#roster-error").TextContent);
+        await using (var db = new KefuDb(Options)) Assert.Empty(await AgentRoster.Get(db, "t"));
+
+        cut.FindAll(".kefu-roster-name")[0].Change("小美");
+        cut.FindAll(".kefu-roster-group")[0].Change("售前组");
+        cut.FindAll(".kefu-roster-name")[1].Change("阿强");
+        cut.FindAll(".kefu-roster-group")[1].Change("售后组");
+        await cut.Find("#roster-save").ClickAsync(new());
+        Assert.Equal("已保存 2 名客服。", cut.Find("#roster-saved").TextContent);
+        await using (var db = new KefuDb(Options))
+            Assert.Equal([new RosterEntry("t-a1", "小美", "售前组"), new RosterEntry("t-a2", "阿强", "售后组")], await AgentRoster.Get(db, "t"));
+
+        var agents = Render<KefuScore.Web.Dashboard.Agents.Agents>(p => p.Add(x => x.ShopId, "t").AddCascadingValue(new Lang(false)));
+        agents.WaitForAssertion(() => Assert.Equal("小美", agents.Find("#scorecards th[data-agent=t-a1]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Equal("阿强", agents.Find("#scorecards th[data-agent=t-a2]").TextContent);
+        Assert.Contains("售后组", agents.Find("#scorecards th[data-agent=t-a2]").ParentElement!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_agent_is_refused_the_roster()
+    {
+        await Store(Events);
+        await SignIn(Roles.Agent, Evening, shop: "t", agent: "t-a1");
+        var cut = Render<RosterPage>(p => p.Add(x => x.ShopId, "t").AddCascadingValue(new Lang(false)));
+        Assert.NotEmpty(cut.FindAll("#no-access"));
+        Assert.Empty(cut.FindAll("#roster-save"));
+    }
+}

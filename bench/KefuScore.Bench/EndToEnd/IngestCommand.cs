@@ -9,8 +9,8 @@ using KefuScore.Engine.Simulation;
 namespace KefuScore.Bench.EndToEnd;
 
 /// <summary>
-/// <c>ingest --url URL --key KEY --events N [--batch 5000] [--clients 4] [--shops 30]</c>: a bounded HTTP load run
-/// against a running server (<c>kefu serve</c>). Simulated events in time order (as live integrations send them) are
+/// <c>ingest --url URL[,URL…] --key KEY --events N [--batch 5000] [--clients 4] [--shops 30]</c>: a bounded HTTP load
+/// run against a running server (<c>kefu serve</c>), or the silos of a cluster (bench/cluster-run.sh). Simulated events in time order (as live integrations send them) are
 /// cut into NDJSON requests before the clock starts; <c>--clients</c> connections post them as fast as the server
 /// answers. Prints events/s over the whole run and request latency percentiles; fails unless every request is 200.
 /// </summary>
@@ -31,42 +31,73 @@ public static class IngestCommand
         }
         Console.Error.WriteLine($"{events.Count:N0} events ({sim.Shops} shops, from {events[0].At:yyyy-MM-dd} to {events[^1].At:yyyy-MM-dd}) in {bodies.Count} requests of up to {options.Batch}; {options.Clients} clients");
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients }) { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromMinutes(5) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
+        // --url A,B,C: the servers of a cluster; client k starts on server k mod N, and a request that fails (a silo
+        // gone, or a 5xx while the cluster notices) is sent again to the next server, for up to two minutes.
+        var urls = options.Url.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var https = urls.Select(u =>
+        {
+            var h = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients }) { BaseAddress = new Uri(u), Timeout = TimeSpan.FromMinutes(2) };
+            h.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
+            return h;
+        }).ToList();
         var latencies = new double[bodies.Count];
         var failures = 0;
+        var retries = 0;
         long accepted = 0, duplicates = 0;
         var next = -1;
         var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(async client =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < bodies.Count)
             {
                 var started = Stopwatch.GetTimestamp();
-                using var content = new ByteArrayContent(bodies[i]);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-                using var response = await http.PostAsync("/api/v1/events", content);
+                var server = client % https.Count;
+                var deadline = DateTime.UtcNow.AddMinutes(2);
+                while (true)
+                {
+                    string? error;
+                    try
+                    {
+                        using var content = new ByteArrayContent(bodies[i]);
+                        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+                        using var response = await https[server].PostAsync("/api/v1/events", content);
+                        if (response.StatusCode == HttpStatusCode.OK)
+                        {
+                            using var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                            Interlocked.Add(ref accepted, answer.RootElement.GetProperty("accepted").GetInt64());
+                            Interlocked.Add(ref duplicates, answer.RootElement.GetProperty("duplicates").GetInt64());
+                            break;
+                        }
+                        error = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                        if ((int)response.StatusCode < 500 || https.Count == 1)
+                        {
+                            Interlocked.Increment(ref failures);
+                            Console.Error.WriteLine($"request {i}: {error}");
+                            break;
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException && https.Count > 1) { error = e.Message; }
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        Interlocked.Increment(ref failures);
+                        Console.Error.WriteLine($"request {i}: gave up after two minutes ({error})");
+                        break;
+                    }
+                    Interlocked.Increment(ref retries);
+                    server = (server + 1) % https.Count;
+                    await Task.Delay(200);
+                }
                 latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    using var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                    Interlocked.Add(ref accepted, answer.RootElement.GetProperty("accepted").GetInt64());
-                    Interlocked.Add(ref duplicates, answer.RootElement.GetProperty("duplicates").GetInt64());
-                }
-                else
-                {
-                    Interlocked.Increment(ref failures);
-                    Console.Error.WriteLine($"request {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                }
             }
         }));
         watch.Stop();
+        foreach (var h in https) h.Dispose();
         Array.Sort(latencies);
         double P(double q) => latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{events.Count:N0} events in {watch.Elapsed.TotalSeconds:F2} s: {events.Count / watch.Elapsed.TotalSeconds:N0} events/s; " +
-            $"request latency p50 {P(0.5):F0} ms, p99 {P(0.99):F0} ms, max {latencies[^1]:F0} ms; {accepted:N0} accepted, {duplicates:N0} duplicates, {failures} failed requests"));
+            $"request latency p50 {P(0.5):F0} ms, p99 {P(0.99):F0} ms, max {latencies[^1]:F0} ms; {accepted:N0} accepted, {duplicates:N0} duplicates, {failures} failed requests, {retries} sent again"));
         return failures == 0 ? 0 : 1;
     }
 }

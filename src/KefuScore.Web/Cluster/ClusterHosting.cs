@@ -1,4 +1,5 @@
 using KefuScore.Engine.Events;
+using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -11,7 +12,9 @@ internal static class ClusterHosting
     public static void AddCluster(this WebApplicationBuilder builder, ClusterSettings settings)
     {
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.Connection));
+        var db = NpgsqlDataSource.Create(settings.Connection);
+        builder.Services.AddSingleton(db);
+        builder.Services.AddDataProtection().AddKeyManagementOptions(o => o.XmlRepository = new PostgresKeyRing(db));
         builder.Services.AddSingleton<ClusterIngest>();
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.UseOrleans(silo =>
@@ -32,8 +35,8 @@ internal static class ClusterHosting
                 o.NumMissedProbesLimit = 3;
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
-            // Events cross silos as JSON: the engine's types carry no serializer attributes (it takes no packages).
-            silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t == typeof(ChatEvent)));
+            // Events and live pictures cross silos as JSON: the engine's types carry no serializer attributes (it takes no packages).
+            silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t == typeof(ChatEvent) || t == typeof(KefuScore.Engine.Live.LiveState)));
         });
     }
 }

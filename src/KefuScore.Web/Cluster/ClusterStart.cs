@@ -21,6 +21,8 @@ internal static class ClusterStart
         await Lock(lockConnection, ct);
         try
         {
+            // The cluster's own tables after the first start: EF Core creates its schema only in a database that
+            // has no table at all. Nothing in the first start protects data, so the shared key ring is not needed before.
             await firstStart();
             await Execute(lockConnection, PostgresMembership.Schema, ct);
         }
@@ -77,7 +79,9 @@ internal static class ClusterStart
 
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        // No command timeout: a silo waits for the lock as long as the first silo's first start takes (a demo shop
+        // or a slow machine takes longer than Npgsql's default 30 s); stopping the silo cancels the wait.
+        await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

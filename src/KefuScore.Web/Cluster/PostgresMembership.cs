@@ -16,11 +16,12 @@ internal sealed class PostgresMembership(NpgsqlDataSource db, Microsoft.Extensio
 {
     private readonly string _cluster = options.Value.ClusterId;
 
-    /// <summary>The DDL, run under the start lock (<see cref="ClusterStart"/>): concurrent CREATE TABLE IF NOT EXISTS can fail in PostgreSQL.</summary>
+    /// <summary>The DDL (with the shared key ring's table, <see cref="PostgresKeyRing"/>), run under the start lock (<see cref="ClusterStart"/>): concurrent CREATE TABLE IF NOT EXISTS can fail in PostgreSQL.</summary>
     internal const string Schema = """
         CREATE TABLE IF NOT EXISTS cluster_versions (cluster_id text PRIMARY KEY, version integer NOT NULL, etag bigint NOT NULL);
         CREATE TABLE IF NOT EXISTS cluster_members (cluster_id text NOT NULL, address text NOT NULL, entry jsonb NOT NULL,
             etag bigint NOT NULL, i_am_alive timestamptz NOT NULL, PRIMARY KEY (cluster_id, address));
+        CREATE TABLE IF NOT EXISTS cluster_keys (name text PRIMARY KEY, xml text NOT NULL);
         """;
 
     public async Task InitializeMembershipTable(bool tryInitTableVersion)

@@ -1,5 +1,6 @@
 using KefuScore.App.Storage;
 using KefuScore.Engine.Events;
+using KefuScore.Engine.Live;
 using Orleans.Concurrency;
 
 namespace KefuScore.Web.Cluster;
@@ -17,6 +18,18 @@ internal interface IShopGrain : IGrainWithStringKey
 {
     /// <summary>Stores the batch (all or nothing) and answers only after its PostgreSQL commit.</summary>
     Task<ShopIngested> Ingest(ShopBatch batch);
+
+    /// <summary>The shop's live picture now, from the silo that owns it; null when the shop is not known.</summary>
+    Task<LiveState?> Live();
+}
+
+/// <summary>Where a silo reads a shop's live picture: from the shop's grain in a cluster, else from its own monitor.</summary>
+internal static class ClusterLive
+{
+    public static async Task<LiveState?> State(IServiceProvider services, Live.LiveMonitor monitor, string shop) =>
+        services.GetService<IGrainFactory>() is { } grains ? await grains.GetGrain<IShopGrain>(shop).Live() : monitor.State(shop);
+
+    public static bool Clustered(IServiceProvider services) => services.GetService<ClusterSettings>() is not null;
 }
 
 /// <summary>
@@ -39,6 +52,8 @@ internal sealed class ShopGrain(EventStore store, ShopChanges changes, Live.Live
         live.Forget(this.GetPrimaryKeyString());
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
+
+    public Task<LiveState?> Live() => Task.FromResult(live.State(this.GetPrimaryKeyString()));
 
     public async Task<ShopIngested> Ingest(ShopBatch batch)
     {

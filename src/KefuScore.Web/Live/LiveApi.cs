@@ -39,10 +39,10 @@ internal static class LiveApi
             .RequireNeed(Need.ManageShop).WithName("RetryDeadLetter").WithSummary("Send a dead letter again").Produces(StatusCodes.Status202Accepted).Produces<ApiError>(StatusCodes.Status404NotFound);
     }
 
-    private static IResult Live(HttpContext http, LiveMonitor monitor, string shop)
+    private static async Task<IResult> Live(HttpContext http, LiveMonitor monitor, string shop)
     {
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
-        var state = monitor.State(shop);
+        var state = await Cluster.ClusterLive.State(http.RequestServices, monitor, shop);
         if (state is null) return NotFound($"shop '{shop}' is not known");
         // An agent's sign-in: their own status row and the alerts about them; no queue, no shop figures (as the live page).
         if (ApiKeyFilter.Grant(http).AgentIn(shop) is { } own)

@@ -148,7 +148,9 @@ public sealed class LiveMonitor : IDisposable
 
     /// <summary>
     /// In a cluster, the shop's grain owns its live picture: on activation it is loaded from the last
-    /// <see cref="Horizon"/> of the shop's stored events (silently, like <see cref="Rebuild"/>), on deactivation dropped.
+    /// <see cref="Horizon"/> of the shop's stored events, on deactivation dropped. Unlike <see cref="Rebuild"/> the
+    /// alerts open now are sent again: the silo that had the grain may have died before delivering them, and each
+    /// carries the same delivery id as before, which receivers deduplicate on (docs/scale.md).
     /// </summary>
     public async Task Reload(string shop, CancellationToken ct)
     {
@@ -156,7 +158,7 @@ public sealed class LiveMonitor : IDisposable
         var from = (Now - Horizon).UtcTicks;
         await using var db = new KefuDb(_db);
         var rows = await db.Events.AsNoTracking().Where(e => e.Shop == shop && e.AtTicks >= from).OrderBy(e => e.Seq).ToListAsync(ct);
-        Ingest(rows.Select(r => r.ToEvent()).ToList(), silent: true);
+        Ingest(rows.Select(r => r.ToEvent()).ToList(), silent: false);
     }
 
     /// <inheritdoc cref="Reload"/>

@@ -208,6 +208,7 @@ public sealed class WebhookDispatcher : BackgroundService
         request.Headers.Add("X-Kefu-Signature", Sign(body, Encoding.UTF8.GetString(d.To.Secret)));
         request.Headers.Add("X-Kefu-Timestamp", sent.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         request.Headers.Add("X-Kefu-Attempt", d.Attempt.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("X-Kefu-Delivery", DeliveryId(d.To.Id, d.Alert));
         return request;
     }
 
@@ -266,6 +267,20 @@ public sealed class WebhookDispatcher : BackgroundService
     }
 
     /// <summary>The alert part of a webhook body (kept in dead letters as it is).</summary>
+    /// <summary>
+    /// The id receivers deduplicate on (<c>X-Kefu-Delivery</c>): the same for every attempt, a dead letter sent again,
+    /// and the same transition sent again by another silo after a shop's grain moved (docs/scale.md), because it is
+    /// drawn from the webhook and the alert body without its evaluation instant <c>at</c>, which is all data: the
+    /// shop, opened or cleared, rule, cause and the instant the cause began. 32 lower-case hex characters.
+    /// </summary>
+    internal static string DeliveryId(long webhook, string alert)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(alert)!.AsObject();
+        node.Remove("at");
+        var text = webhook.ToString(CultureInfo.InvariantCulture) + "\n" + node.ToJsonString();
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+    }
+
     internal static string AlertJson(string shop, AlertTransition t)
     {
         var a = t.Alert;

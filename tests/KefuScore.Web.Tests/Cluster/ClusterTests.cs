@@ -45,6 +45,14 @@ public sealed class ClusterTests(ITestOutputHelper output)
                 foreach (var silo in silos.All)
                     Assert.Equal(expected, DurabilityTests.Normalise(await silo.Client.GetStringAsync($"/api/v1/shops/{shop}/report?by=day")));
             }
+            // The live picture is the shop grain's, whichever silo is asked.
+            var live = new List<string>();
+            foreach (var silo in silos.All)
+            {
+                var state = JsonDocument.Parse(await silo.Client.GetStringAsync("/api/v1/shops/s1/live")).RootElement;
+                live.Add(state.GetProperty("waiting").GetRawText() + state.GetProperty("alerts").GetRawText());
+            }
+            Assert.Single(live.Distinct());
             var cluster = await Cluster(silos[0]);
             Assert.All(cluster.Silos, s => Assert.Equal("active", s.Status));
             Assert.Equal(3, cluster.Silos.Count);

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# A cluster ingestion run (issue 15, docs/benchmarks.md, docs/scale.md):
+#   bench/cluster-run.sh N [EVENTS] [extra kefu-bench ingest arguments…]      (EVENTS default 200000)
+#   KILL_AFTER=S bench/cluster-run.sh N …   SIGKILLs the last silo S seconds into the run
+# Starts N silos (`kefu serve --cluster`) on loopback on one empty PostgreSQL database `kefu_cluster_bench` (SSL off on
+# loopback; needs KEFU_BENCH_POSTGRES or the CI role kefu/kefu-ci on 127.0.0.1), all at the same moment, waits for
+# every /healthz, pushes events through all of them (`kefu-bench ingest --url A,B,C`: client k starts on silo k mod N
+# and sends a failed request again to the next silo), and prints events/s, p50/p99 acknowledgement latency, CPU per
+# event per silo and for PostgreSQL, and acknowledged events against stored events.
+# Build first: dotnet build -c Release KefuScore.slnx
+set -euo pipefail
+n=${1:?usage: bench/cluster-run.sh N [EVENTS] [ingest args…]}
+events=${2:-200000}
+shift $(( $# >= 2 ? 2 : 1 ))
+root=$(cd "$(dirname "$0")/.." && pwd)
+kefu="$root/src/KefuScore.Cli/bin/Release/net10.0/kefu.dll"
+bench="$root/bench/KefuScore.Bench/bin/Release/net10.0/KefuScore.Bench.dll"
+work=$(mktemp -d /tmp/kefu-cluster-XXXXXX)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+
+base=${KEFU_BENCH_POSTGRES:-Host=127.0.0.1;Port=5432;Username=kefu;Password=kefu-ci;SSL Mode=Disable}
+PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d postgres -qc 'DROP DATABASE IF EXISTS kefu_cluster_bench WITH (FORCE)' >/dev/null
+export ConnectionStrings__Kefu="$base;Database=kefu_cluster_bench"
+urls=()
+for i in $(seq 1 "$n"); do
+  port=$((5190 + i))
+  if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then echo "something already answers on port $port: stop it first" >&2; exit 2; fi
+  mkdir -p "$work/silo$i"
+  KEFU_DATA="$work/silo$i" KEFU_DEMO=off KEFU_BOOTSTRAP_API_KEY=bench-key KEFU_ADMIN_PASSWORD=bench-password-1 \
+    dotnet "$kefu" serve --cluster --urls "http://127.0.0.1:$port" --silo-port $((11190 + i)) --gateway-port $((30190 + i)) > "$work/silo$i.log" 2>&1 &
+  pids+=($!)
+  urls+=("http://127.0.0.1:$port")
+done
+for i in $(seq 1 "$n"); do
+  for _ in $(seq 1 240); do curl -sf "${urls[$((i-1))]}/healthz" >/dev/null && break; sleep 0.5; done
+  kill -0 "${pids[$((i-1))]}" 2>/dev/null && curl -sf "${urls[$((i-1))]}/healthz" >/dev/null \
+    || { echo "silo $i did not start:" >&2; tail -n 30 "$work/silo$i.log" >&2; exit 1; }
+done
+
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_cpu() { local t=0; for p in $(pgrep -f "postgres: .*kefu_cluster_bench" || true); do t=$((t + $(cpu "$p"))); done; echo $t; }
+
+dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$events" "$@" > "$work/out" 2> "$work/err" &
+client=$!
+until grep -q requests "$work/err" 2>/dev/null || ! kill -0 $client 2>/dev/null; do sleep 0.05; done
+s0=(); for p in "${pids[@]}"; do s0+=("$(cpu "$p")"); done
+p0=$(pg_cpu)
+if [ -n "${KILL_AFTER:-}" ]; then
+  victim=${pids[$((n-1))]}
+  s_killed=""
+  ( sleep "$KILL_AFTER"; kill -9 "$victim" 2>/dev/null && echo "silo $n (pid $victim) killed with SIGKILL at ${KILL_AFTER} s" >&2 ) &
+fi
+last=(); for p in "${pids[@]}"; do last+=("$(cpu "$p")"); done
+while kill -0 $client 2>/dev/null; do
+  # A silo's last CPU reading before it died counts for it.
+  for i in "${!pids[@]}"; do c=$(cpu "${pids[$i]}"); [ "$c" != 0 ] && last[$i]=$c; done
+  sleep 0.2
+done
+wait $client || true
+p1=$(pg_cpu)
+for i in "${!pids[@]}"; do c=$(cpu "${pids[$i]}"); [ "$c" != 0 ] && last[$i]=$c; done
+cat "$work/out"
+grep -E "gave up|request [0-9]+:" "$work/err" | head -n 5 >&2 || true
+grep -E "killed" "$work/err" >&2 || true
+
+ticks=$(getconf CLK_TCK)
+read -r sent acked <<<"$(awk '{for (i=1;i<=NF;i++) { if ($(i)=="events" && $(i+1)=="in") s=$(i-1); if ($(i)=="accepted,") a=$(i-1); if ($(i)=="duplicates,") d=$(i-1) }} END {gsub(",","",s); gsub(",","",a); gsub(",","",d); print s, a+d}' "$work/out")"
+for i in "${!pids[@]}"; do
+  used=$(( last[$i] - s0[$i] ))
+  echo "silo $((i+1)) CPU $(awk -v u=$used -v t=$ticks -v e=$sent 'BEGIN { printf "%.2f s, %.1f us an event of the run", u/t, u/t*1e6/e }')"
+done
+echo "PostgreSQL backends CPU $(awk -v u=$((p1 - p0)) -v t=$ticks -v e=$sent 'BEGIN { printf "%.2f s, %.1f us an event", u/t, u/t*1e6/e }')"
+stored=$(PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d kefu_cluster_bench -tAc 'SELECT count(*) FROM events')
+echo "acknowledged $acked of $sent events; stored $stored"
+[ "$acked" = "$stored" ] || { echo "MISMATCH: acknowledged events and stored events differ" >&2; exit 1; }

@@ -21,7 +21,9 @@ public sealed record FoldOptions(TimeSpan? Lateness)
 /// final. Batch and streaming use this same code. A conversation stays in memory until no event can reach it any
 /// more (its last event is older than the watermark by the profile's idle close), so memory grows with open
 /// conversations, not with events. Out-of-order input within the lateness gives exactly the in-order numbers,
-/// because every stretch is analysed in <see cref="EventOrder"/> once it is complete.
+/// because every stretch is analysed in <see cref="EventOrder"/> once it is complete. Where the profile allows
+/// (<see cref="IncrementalRules"/>), a conversation holds a <see cref="ConversationState"/> fed through the reorder
+/// buffer instead of its events.
 /// </summary>
 public sealed partial class MetricFold
 {

@@ -1,3 +1,5 @@
+using KefuScore.Engine.Text;
+
 namespace KefuScore.Engine.Staffing;
 
 /// <summary>How a forecast is made (docs/staffing.md, "Forecast").</summary>
@@ -72,7 +74,7 @@ public static class Forecast
         options ??= new ForecastOptions();
         options.Validate();
         var model = Model.Fit(history, date, options)
-            ?? throw new ArgumentException($"not enough history: a forecast for {date:yyyy-MM-dd} needs consultations on at least 7 non-festival days in the {options.FitDays} days before it", nameof(history));
+            ?? throw new NotEnoughHistoryException(new Msg(Codes.NotEnoughHistory, date, options.FitDays));
         var (uplift, source, note) = UpliftFor(history, date, model, options);
         var intervals = model.Predict(date, uplift);
         return new ConsultationForecast(date, intervals, model.LevelOn(date), model.Slope, model.Factor(date.DayOfWeek),

@@ -83,7 +83,7 @@ public sealed class ScorePageTests : ShopWidePageContext
 
         cut.Find("#wi-service").Change("120");
         cut.Find("#what-if-run").Click();
-        cut.WaitForAssertion(() => Assert.Contains("outside 0–100", cut.Find("#what-if-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Contains("服务体验分数 120 超出 0–100 的范围", cut.Find("#what-if-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 
     [Fact]

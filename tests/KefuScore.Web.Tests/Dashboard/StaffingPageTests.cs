@@ -77,11 +77,11 @@ public sealed class StaffingPageTests : ShopWidePageContext
         var cut = Render<StaffingPage>(p => p.Add(x => x.ShopId, "plan").AddCascadingValue(new Lang(false)));
         // Two days are too little history.
         cut.Find("#plan-run").Click();
-        cut.WaitForAssertion(() => Assert.Contains("not enough history", cut.Find("#plan-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        cut.WaitForAssertion(() => Assert.Contains("历史数据不足", cut.Find("#plan-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
         cut.Find("#plan-target").Change("satisfaction_rate=0.9");
         cut.Find("#plan-run").Click();
-        cut.WaitForAssertion(() => Assert.Contains("'satisfaction_rate' is not a reply-within metric", cut.Find("#plan-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        cut.WaitForAssertion(() => Assert.Contains("「满意率」不是本店规则中的回复率指标", cut.Find("#plan-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
         cut.Find("#plan-uplift").Change("-2");
         cut.Find("#plan-run").Click();

@@ -111,13 +111,17 @@ public static class QualityQuery
     public static async Task<ExportTable> ComplaintsTable(KefuDb db, ApiKeyGrant grant, ShopContext shop, Lang l, DateTimeOffset now, CancellationToken ct)
     {
         var (list, _) = await Complaints(db, grant, shop, now, ct);
-        return new ExportTable("complaints", ["id", "category", "state", "agent", "conversation", "created", "due", "seconds_left", "breached", "escalation"],
+        return new ExportTable("complaints",
+            [
+                l.T("编号", "No."), l.T("类别", "Category"), l.T("状态", "State"), l.T("客服", "Agent"), l.T("会话", "Conversation"), l.T("创建时间", "Created"),
+                l.T("截止时间", "Due"), l.T("剩余（秒）", "Left (s)"), l.T("已超时", "Overdue"), l.T("升级级别", "Escalation level"),
+            ],
             list.Select(c => new object?[]
             {
                 c.Row.Id, CategoryName(l, c.Row.Category), StateName(l, c.Row.State), c.Row.Agent, c.Row.Conversation,
                 ComplaintBook.Times(c.Row).Created.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture),
                 Pending(c.Clock)?.Due.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture),
-                Pending(c.Clock) is { } d ? (long)d.Left.TotalSeconds : null, c.Clock.Breached, c.Clock.Escalation,
+                Pending(c.Clock) is { } d ? (long)d.Left.TotalSeconds : null, c.Clock.Breached ? l.T("是", "Yes") : l.T("否", "No"), c.Clock.Escalation,
             }).ToList());
     }
 
@@ -127,10 +131,15 @@ public static class QualityQuery
         ArgumentNullException.ThrowIfNull(http);
         var (from, to) = Period(shop, http.Request.Query["from"], http.Request.Query["to"]);
         var rows = await Incentives(db, grant, shop, from, to, now, ct);
-        return new ExportTable("incentives", ["rank", "agent", "grade", l.T("评定", "grade_name"), "base", "bonus", "deduction", "prize", "reward", "reply_rate_3min", "satisfaction_rate", "complaints", "complaints_breached"],
+        return new ExportTable("incentives",
+            [
+                l.T("排名", "Rank"), l.T("客服", "Agent"), l.T("评定", "Grade"), l.T("基础奖励（元）", "Base (yuan)"), l.T("加分奖励（元）", "Bonus (yuan)"),
+                l.T("扣减（元）", "Deduction (yuan)"), l.T("竞赛奖金（元）", "Prize (yuan)"), l.T("合计（元）", "Reward (yuan)"), new(l.T("3分钟回复率", "3-minute reply rate"), ExportKind.Share),
+                new(l.T("满意率", "Satisfaction rate"), ExportKind.Share), l.T("投诉数", "Complaints"), l.T("超时投诉数", "Overdue complaints"),
+            ],
             rows.Select(r => new object?[]
             {
-                r.Standing.Rank, r.Standing.Agent, r.Standing.Grade.Id, r.Standing.Grade.Name, r.Standing.Base, r.Standing.Bonus, r.Standing.Deduction,
+                r.Standing.Rank, r.Standing.Agent, l.Grade(r.Standing.Grade.Id), r.Standing.Base, r.Standing.Bonus, r.Standing.Deduction,
                 r.Standing.Prize, r.Standing.Reward, Figure(r.Figures, "reply_rate_3min"), Figure(r.Figures, "satisfaction_rate"),
                 Figure(r.Figures, "complaints"), Figure(r.Figures, "complaints_breached"),
             }).ToList());

@@ -79,6 +79,17 @@ public static class Codes
     /// <summary>(DateOnly date, int days) too few days of history before the date to forecast it.</summary>
     public const string NotEnoughHistory = "plan.not_enough_history";
 
+    /// <summary>(Num factor) the uplift the user set.</summary>
+    public const string UpliftUser = "plan.uplift.user";
+    /// <summary>() no uplift: not a festival day.</summary>
+    public const string UpliftNotFestival = "plan.uplift.not_festival";
+    /// <summary>(DateOnly from, DateOnly to) a festival with no earlier one to learn from.</summary>
+    public const string UpliftNoEarlier = "plan.uplift.no_earlier";
+    /// <summary>(DateOnly from, DateOnly to, DateOnly previous from, DateOnly previous to, int days) too little of the last festival.</summary>
+    public const string UpliftTooLittle = "plan.uplift.too_little";
+    /// <summary>(DateOnly from, DateOnly to, int days, Num mean, int days before, Num mean before, Num ratio) learned from the last festival.</summary>
+    public const string UpliftLearned = "plan.uplift.learned";
+
     /// <summary>() an alert rule's id is missing or over 64 characters.</summary>
     public const string AlertIdRequired = "alert.id_required";
     /// <summary>(string id) two alert rules share an id.</summary>
@@ -115,7 +126,7 @@ public static class Codes
         FindingText, FindingWaited, FindingNoReply,
         ExplainWithin, ExplainLate, ExplainAnswered, ExplainUnanswered, ExplainOutsideHours, ExplainMerged, ExplainNotFirst,
         ExplainBotOnly, ExplainLeaveMessage, ExplainNotInVersion, IgnoredWelcome, IgnoredBot, IgnoredAssist, IgnoredSystem, IgnoredAuto,
-        HoursNotWindow, HoursEmpty, WhatIfFormat, WhatIfRange, WhatIfKey, TargetFormat, TargetShare, TargetMetric, NotEnoughHistory,
+        HoursNotWindow, HoursEmpty, WhatIfFormat, WhatIfRange, WhatIfKey, TargetFormat, TargetShare, TargetMetric, NotEnoughHistory, UpliftUser, UpliftNotFestival, UpliftNoEarlier, UpliftTooLittle, UpliftLearned,
         AlertIdRequired, AlertIdTwice, AlertWaitingThreshold, AlertSaturationThreshold, AlertProjectionThreshold, AlertProjectionMetric,
         AlertNotJson, AlertExpectedObject, AlertQuietHoursText, AlertExpectedRules, AlertExpectedRule, AlertKind, AlertNotNumber, AlertUnknownShop,
     ];

@@ -27,6 +27,7 @@ public static class EnglishText
     {
         ArgumentNullException.ThrowIfNull(m);
         string A(int i) => Arg(m.Args[i]);
+        string F(int i, string format) => ((Num)m.Args[i]).Value.ToString(format, CultureInfo.InvariantCulture);
         return m.Code switch
         {
             Codes.VerdictExempt => $"exempt during {A(0)}",
@@ -62,6 +63,11 @@ public static class EnglishText
             Codes.TargetShare => $"the share {A(0)} must be strictly between 0 and 1",
             Codes.TargetMetric => $"'{A(0)}' is not a reply-within metric of profile {A(1)} (one of: {A(2)})",
             Codes.NotEnoughHistory => $"not enough history: a forecast for {A(0)} needs consultations on at least 7 non-festival days in the {A(1)} days before it",
+            Codes.UpliftUser => $"set by the user: × {F(0, "0.###")}",
+            Codes.UpliftNotFestival => "not a festival day",
+            Codes.UpliftNoEarlier => $"festival {A(0)}..{A(1)}, but no earlier festival period is known",
+            Codes.UpliftTooLittle => $"festival {A(0)}..{A(1)}, but the history has too little of last year's festival {A(2)}..{A(3)} (needs 3 days in it and 3 in the {A(4)} days before it)",
+            Codes.UpliftLearned => $"learned from festival {A(0)}..{A(1)}: {A(2)} days at {F(3, "0.#")} vs {A(4)} days before at {F(5, "0.#")} (× {F(6, "0.###")})",
             Codes.AlertIdRequired => "is required, at most 64 characters",
             Codes.AlertIdTwice => $"'{A(0)}' is used twice",
             Codes.AlertWaitingThreshold => "waiting needs seconds above 0 and at most 86400",

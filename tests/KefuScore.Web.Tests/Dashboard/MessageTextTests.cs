@@ -62,6 +62,18 @@ public sealed class MessageTextTests
         (new(Codes.NotEnoughHistory, new DateOnly(2026, 11, 30), 56), "历史数据不足：预测 2026年11月30日 需要此前 56 天中至少 7 个非节日的咨询数据",
             "Not enough history: forecasting 30 Nov 2026 needs consultations on at least 7 non-festival days in the 56 days before it",
             "not enough history: a forecast for 2026-11-30 needs consultations on at least 7 non-festival days in the 56 days before it"),
+        (new(Codes.UpliftUser, new Num(1.5, NumKind.Plain)), "手动设定 ×1.5", "Set by hand: ×1.5", "set by the user: × 1.5"),
+        (new(Codes.UpliftNotFestival), "非节日，不加量", "Not a festival day: no uplift", "not a festival day"),
+        (new(Codes.UpliftNoEarlier, new DateOnly(2026, 2, 10), new DateOnly(2026, 2, 24)), "节日 2026年2月10日至2026年2月24日，但没有更早的节日数据可参考",
+            "Festival 10 Feb 2026 to 24 Feb 2026, but no earlier festival to learn from", "festival 2026-02-10..2026-02-24, but no earlier festival period is known"),
+        (new(Codes.UpliftTooLittle, new DateOnly(2027, 1, 30), new DateOnly(2027, 2, 13), new DateOnly(2026, 2, 10), new DateOnly(2026, 2, 24), 28),
+            "节日 2027年1月30日至2027年2月13日，但上一个节日（2026年2月10日至2026年2月24日）的历史数据太少（需要节日内 3 天及此前 28 天中的 3 天）",
+            "Festival 30 Jan 2027 to 13 Feb 2027, but too little history of the last festival (10 Feb 2026 to 24 Feb 2026; needs 3 days in it and 3 of the 28 days before it)",
+            "festival 2027-01-30..2027-02-13, but the history has too little of last year's festival 2026-02-10..2026-02-24 (needs 3 days in it and 3 in the 28 days before it)"),
+        (new(Codes.UpliftLearned, new DateOnly(2026, 2, 10), new DateOnly(2026, 2, 24), 15, new Num(182.46, NumKind.Plain), 28, new Num(120.04, NumKind.Plain), new Num(1.52001, NumKind.Plain)),
+            "根据上一个节日（2026年2月10日至2026年2月24日）估算：节日 15 天日均 182.46，此前 28 天日均 120.04（×1.52）",
+            "Learned from the last festival (10 Feb 2026 to 24 Feb 2026): 15 days at 182.46 a day against 28 days before at 120.04 (×1.52)",
+            "learned from festival 2026-02-10..2026-02-24: 15 days at 182.5 vs 28 days before at 120 (× 1.52)"),
         (new(Codes.AlertIdRequired), "必须填写，最多 64 个字符", "Required, at most 64 characters", "is required, at most 64 characters"),
         (new(Codes.AlertIdTwice, "w1"), "「w1」重复使用", "“w1” is used twice", "'w1' is used twice"),
         (new(Codes.AlertWaitingThreshold), "等待时长应大于 0 秒、不超过 24 小时", "The wait must be above 0 s and at most 24 h", "waiting needs seconds above 0 and at most 86400"),
@@ -144,6 +156,10 @@ public sealed class MessageTextTests
         Assert.Equal("铜牌客服", Zh.Grade("bronze"));
         Assert.Equal("待提升", Zh.Grade("improve"));
         Assert.Equal("Bronze", En.Grade("bronze"));
+        Assert.Equal("虚假宣传", Zh.Term("complaint", "false_advertising"));
+        Assert.Equal("回复不及时", Zh.Term("complaint", "slow_reply"));
+        Assert.Equal("Slow reply", En.Term("complaint", "slow_reply"));
+        Assert.Equal("长时间未回复", Zh.Label(RefKind.QualityRule, "long_silence"));
     }
 
     [Theory]

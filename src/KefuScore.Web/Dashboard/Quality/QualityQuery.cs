@@ -41,36 +41,12 @@ public static class QualityQuery
         return (left < TimeSpan.Zero ? "-" : "") + string.Create(CultureInfo.InvariantCulture, $"{(long)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}");
     }
 
-    public static string StateName(Lang l, string state) => state switch
-    {
-        "open" => l.T("待处理", "Open"),
-        "investigating" => l.T("调查中", "Investigating"),
-        "resolved" => l.T("已解决", "Resolved"),
-        "rejected" => l.T("已驳回", "Rejected"),
-        _ => state,
-    };
+    // Labels of identifiers live in the dashboard's resources (Dashboard/Text/Messages*.resx), one place for every page.
+    public static string StateName(Lang l, string state) => l.Term("complaintstate", state);
 
-    public static string CategoryName(Lang l, string category) => category switch
-    {
-        "attitude" => l.T("服务态度", "Attitude"),
-        "slow_reply" => l.T("回复不及时", "Slow reply"),
-        "false_advertising" => l.T("虚假宣传", "False advertising"),
-        "quality" => l.T("商品质量", "Product quality"),
-        "logistics" => l.T("物流", "Logistics"),
-        "aftersale" => l.T("售后", "After-sale"),
-        "other" => l.T("其他", "Other"),
-        _ => category,
-    };
+    public static string CategoryName(Lang l, string category) => l.Term("complaint", category);
 
-    public static string RuleName(Lang l, string rule) => rule switch
-    {
-        "no_polite_address" => l.T("未使用礼貌称呼", "No polite address"),
-        "absolute_claim" => l.T("绝对化用语", "Absolute claim"),
-        "rude" => l.T("不耐烦 / 不礼貌", "Rude or impatient"),
-        "vague" => l.T("含糊回复", "Vague reply"),
-        "long_silence" => l.T("长时间未回复", "Long silence"),
-        _ => rule,
-    };
+    public static string RuleName(Lang l, string rule) => l.Label(KefuScore.Engine.Text.RefKind.QualityRule, rule);
 
     /// <summary>The built-in inspection of the conversations that begin in the period, with only the grant's findings.</summary>
     public static async Task<IReadOnlyList<Finding>> Findings(KefuDb db, ApiKeyGrant grant, ShopContext shop, DateOnly from, DateOnly to, CancellationToken ct = default)

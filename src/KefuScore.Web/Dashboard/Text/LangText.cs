@@ -53,7 +53,10 @@ public sealed partial record Lang
     }
 
     /// <summary>A grade of the incentive rules (gold, bronze, improve) by its label.</summary>
-    public string Grade(string id) => Resource($"grade.{id}") ?? id;
+    public string Grade(string id) => Term("grade", id);
+
+    /// <summary>The label of an identifier of a closed set (complaint categories and states, grades), else the id.</summary>
+    public string Term(string group, string id) => Resource($"{group}.{id}") ?? id;
 
     /// <summary>A share as a percentage with one decimal: 0.9373 → 93.7%.</summary>
     public static string Share(double share) => share.ToString("0.0%", CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KefuScore.Engine.Live;
 using KefuScore.Engine.Profiles;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Live;
 
@@ -47,36 +48,36 @@ public static class AlertRulesJson
         }
         catch (JsonException e)
         {
-            return (null, [new AlertRuleError("", $"not JSON: {e.Message}")]);
+            return (null, [new AlertRuleError("", new Msg(Codes.AlertNotJson, e.Message))]);
         }
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return (null, [new AlertRuleError("", "expected an object with quiet_hours and rules")]);
+            if (root.ValueKind != JsonValueKind.Object) return (null, [new AlertRuleError("", new Msg(Codes.AlertExpectedObject))]);
             AssessmentHours? quiet = null;
             if (root.TryGetProperty("quiet_hours", out var q) && q.ValueKind != JsonValueKind.Null)
             {
-                if (q.ValueKind != JsonValueKind.String) errors.Add(new("quiet_hours", "expected a window like \"23:00-08:00\" or null"));
-                else if (!AssessmentHours.TryParse(q.GetString()!, out var hours, out var why)) errors.Add(new("quiet_hours", why));
+                if (q.ValueKind != JsonValueKind.String) errors.Add(new("quiet_hours", new Msg(Codes.AlertQuietHoursText)));
+                else if (!AssessmentHours.TryParse(q.GetString()!, out var hours, out var why)) errors.Add(new("quiet_hours", why!));
                 else quiet = hours;
             }
             if (!root.TryGetProperty("rules", out var list) || list.ValueKind != JsonValueKind.Array)
-                return (null, [.. errors, new AlertRuleError("rules", "expected an array of rules")]);
+                return (null, [.. errors, new AlertRuleError("rules", new Msg(Codes.AlertExpectedRules))]);
             var rules = new List<AlertRule>();
             var i = 0;
             foreach (var item in list.EnumerateArray())
             {
                 var at = $"rules[{i++}]";
-                if (item.ValueKind != JsonValueKind.Object) { errors.Add(new(at, "expected an object")); continue; }
+                if (item.ValueKind != JsonValueKind.Object) { errors.Add(new(at, new Msg(Codes.AlertExpectedRule))); continue; }
                 var kindText = Text(item, "kind");
                 if (!AlertRule.TryParseKind(kindText, out var kind))
                 {
-                    errors.Add(new($"{at}.kind", $"'{kindText}' is not one of waiting, no_agent_online, saturation, projection_below, dissatisfied, complaint"));
+                    errors.Add(new($"{at}.kind", new Msg(Codes.AlertKind, kindText ?? "")));
                     continue;
                 }
                 var threshold = 0.0;
                 if (item.TryGetProperty("threshold", out var t) && t.ValueKind != JsonValueKind.Null && !t.TryGetDouble(out threshold))
-                    errors.Add(new($"{at}.threshold", "expected a number"));
+                    errors.Add(new($"{at}.threshold", new Msg(Codes.AlertNotNumber)));
                 var enabled = !item.TryGetProperty("enabled", out var en) || en.ValueKind != JsonValueKind.False;
                 rules.Add(new AlertRule(Text(item, "id") ?? AlertRule.KindName(kind), kind, threshold, Text(item, "metric"), enabled));
             }

@@ -1,5 +1,6 @@
 using KefuScore.Engine.Profiles;
 using YamlDotNet.RepresentationModel;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Profiles;
 
@@ -45,7 +46,7 @@ public static partial class ProfileLoader
         if (unit is null) errors.Add(new ProfileError($"{path}.unit", $"'{unitText}' is not one of message, round, session, buyer"));
         var hours = AssessmentHours.AllDay;
         if (r.String(m, path, "hours") is { } hoursText && !AssessmentHours.TryParse(hoursText, out hours, out var hoursError))
-            errors.Add(new ProfileError($"{path}.hours", hoursError));
+            errors.Add(new ProfileError($"{path}.hours", EnglishText.Render(hoursError!)));
         var ruleText = r.String(m, path, "session_rule");
         SessionRule? rule = ruleText switch
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using KefuScore.Engine.Metrics;
 using KefuScore.Engine.Reports;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Reports;
 
@@ -24,20 +25,8 @@ public static class ExplainJson
     /// <summary>One sentence a manager can read: what happened to this message.</summary>
     public static string Why(ExplainRow row, Explanation x)
     {
-        var m = x.Metric;
-        var ignored = row.IgnoredReplyId is null ? "" : $"; {row.IgnoredReplyId} was a {row.IgnoredReplyWhy}, which does not count";
-        return row.Reason switch
-        {
-            ExplainReason.Within => string.Create(CultureInfo.InvariantCulture, $"answered by {row.ReplyAgent ?? "?"} after {row.ReplySeconds:0.###} s (≤ {m.WithinSeconds:0} s){ignored}"),
-            ExplainReason.Late => string.Create(CultureInfo.InvariantCulture, $"answered by {row.ReplyAgent ?? "?"} after {row.ReplySeconds:0.###} s (> {m.WithinSeconds:0} s): late{ignored}"),
-            ExplainReason.Unanswered => $"no valid human reply{ignored}",
-            ExplainReason.OutsideHours => $"sent outside the assessment hours {m.Hours}",
-            ExplainReason.MergedIntoRound => $"merged into the {m.Unit.ToString().ToLowerInvariant()} opened by {row.RoundStartId}",
-            ExplainReason.NotFirstOfDay => "not the conversation's first counted message of the day",
-            ExplainReason.BotOnly => "the conversation was handled by bots only, which this profile leaves out",
-            ExplainReason.LeaveMessage => "the session was left as a message (留言): no valid reply before it closed; counted in the leave-message rate instead",
-            _ => "the metric is not in the profile version in force that day",
-        };
+        ArgumentNullException.ThrowIfNull(x);
+        return EnglishText.Render(x.Why(row));
     }
 
     public static void Write(Stream stream, string profile, IReadOnlyList<Explanation> explanations)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using KefuScore.Engine.Profiles;
 using KefuScore.Engine.Score;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Score;
 
@@ -91,19 +92,19 @@ public sealed class ScoreQuery(CompiledProfile profile, IndicatorDays days)
         {
             var at = item.IndexOf('=', StringComparison.Ordinal);
             if (at <= 0 || !double.TryParse(item[(at + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-                throw new ScoreException($"--what-if: '{item}' is not KEY=VALUE with a number, e.g. service=65 or reply_rate_3min=0.95");
+                throw new ScoreException(new Msg(Codes.WhatIfFormat, item));
             var key = item[..at];
             if (Dimensions.All.Contains(key))
             {
-                if (value is < 0 or > 100) throw new ScoreException($"--what-if: {key}={value} is outside 0–100");
+                if (value is < 0 or > 100) throw new ScoreException(new Msg(Codes.WhatIfRange, new Ref(RefKind.Dimension, key), new Num(value, NumKind.Plain)));
                 dims[key] = value;
             }
             else if (Model.Indicator(key) is { } spec)
             {
-                if (IsShare(spec) && value is < 0 or > 1) throw new ScoreException($"--what-if: {key}={value} is a rate and must lie in 0–1 (0.97 for 97%)");
+                if (IsShare(spec) && value is < 0 or > 1) throw new ScoreException(new Msg(Codes.WhatIfRate, key, new Num(value, NumKind.Plain)));
                 indicators[key] = value;
             }
-            else throw new ScoreException($"--what-if: '{key}' is neither a dimension (product, logistics, service) nor an indicator ({string.Join(", ", Model.Indicators.Select(i => i.Id))})");
+            else throw new ScoreException(new Msg(Codes.WhatIfKey, key, string.Join(", ", Model.Indicators.Select(i => i.Id))));
         }
         return new WhatIf(dims, indicators);
     }

@@ -4,6 +4,7 @@ using KefuScore.Engine.Events;
 using KefuScore.Engine.Metrics;
 using KefuScore.Engine.Profiles;
 using KefuScore.Engine.Score;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Score;
 
@@ -80,4 +81,8 @@ public sealed class ScoreException : Exception
     public ScoreException() { }
     public ScoreException(string message) : base(message) { }
     public ScoreException(string message, Exception inner) : base(message, inner) { }
+    public ScoreException(Msg text) : base(EnglishText.Render(text)) => Text = text;
+
+    /// <summary>The error as a message for the reader's language, where it has one.</summary>
+    public Msg? Text { get; }
 }

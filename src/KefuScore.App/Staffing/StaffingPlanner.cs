@@ -1,6 +1,7 @@
 using System.Globalization;
 using KefuScore.Engine.Profiles;
 using KefuScore.Engine.Staffing;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Staffing;
 
@@ -69,6 +70,11 @@ public sealed class PlanException(string field, string reason) : Exception($"{fi
 {
     public string Field { get; } = field;
     public string Reason { get; } = reason;
+
+    public PlanException(string field, Msg text) : this(field, EnglishText.Render(text)) => Text = text;
+
+    /// <summary>The reason as a message for the reader's language, where it has one.</summary>
+    public Msg? Text { get; }
 }
 
 /// <summary>
@@ -86,13 +92,13 @@ public static class StaffingPlanner
         ArgumentNullException.ThrowIfNull(profile);
         var parts = (text ?? "").Split('=', 2);
         if (parts.Length != 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var share))
-            throw new PlanException("target", $"'{text}' is not METRIC=SHARE, e.g. reply_rate_3min=0.97");
-        if (!(share > 0 && share < 1)) throw new PlanException("target", $"the share {parts[1]} must be strictly between 0 and 1");
+            throw new PlanException("target", new Msg(Codes.TargetFormat, text ?? ""));
+        if (!(share > 0 && share < 1)) throw new PlanException("target", new Msg(Codes.TargetShare, parts[1]));
         var metric = profile.Metrics.FirstOrDefault(m => m.Id == parts[0]);
         if (metric is null || metric.Kind != MetricKind.ReplyWithin)
         {
             var choices = string.Join(", ", profile.Metrics.Where(m => m.Kind == MetricKind.ReplyWithin).Select(m => m.Id).Distinct());
-            throw new PlanException("target", $"'{parts[0]}' is not a reply-within metric of profile {profile.Id} (one of: {choices})");
+            throw new PlanException("target", new Msg(Codes.TargetMetric, new Ref(RefKind.Metric, parts[0], metric?.Names), profile.Id, choices));
         }
         return new PlanTarget(metric.Id, share, metric.WithinSeconds, metric.Hours, metric.FirstOnly);
     }
@@ -113,6 +119,10 @@ public static class StaffingPlanner
         try
         {
             forecast = Forecast.For(history, request.Date, new ForecastOptions { Uplift = request.Uplift });
+        }
+        catch (NotEnoughHistoryException e) when (e.Text is { } text)
+        {
+            throw new PlanException("date", text);
         }
         catch (ArgumentException e)
         {

@@ -1,4 +1,5 @@
 using KefuScore.Engine.Profiles;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.Engine.Live;
 
@@ -52,7 +53,11 @@ public sealed record AlertRule(string Id, AlertKind Kind, double Threshold = 0, 
 }
 
 /// <summary>A problem in a rule set: where (<c>rules[2].threshold</c>) and why.</summary>
-public sealed record AlertRuleError(string Field, string Reason);
+public sealed record AlertRuleError(string Field, Msg Text)
+{
+    /// <summary>The reason in the command line's English (the API's <c>reason</c>).</summary>
+    public string Reason => EnglishText.Render(Text);
+}
 
 /// <summary>A shop's alert rules and quiet hours (local time in the profile's zone; nothing opens inside them).</summary>
 public sealed record AlertRuleSet(IReadOnlyList<AlertRule> Rules, AssessmentHours? QuietHours = null)
@@ -86,21 +91,21 @@ public sealed record AlertRuleSet(IReadOnlyList<AlertRule> Rules, AssessmentHour
         {
             var r = Rules[i];
             var at = $"rules[{i}]";
-            if (string.IsNullOrWhiteSpace(r.Id) || r.Id.Length > 64) errors.Add(new($"{at}.id", "is required, at most 64 characters"));
-            else if (!seen.Add(r.Id)) errors.Add(new($"{at}.id", $"'{r.Id}' is used twice"));
+            if (string.IsNullOrWhiteSpace(r.Id) || r.Id.Length > 64) errors.Add(new($"{at}.id", new Msg(Codes.AlertIdRequired)));
+            else if (!seen.Add(r.Id)) errors.Add(new($"{at}.id", new Msg(Codes.AlertIdTwice, r.Id)));
             switch (r.Kind)
             {
                 case AlertKind.Waiting when r.Threshold is <= 0 or > 86_400 || double.IsNaN(r.Threshold):
-                    errors.Add(new($"{at}.threshold", "waiting needs seconds above 0 and at most 86400"));
+                    errors.Add(new($"{at}.threshold", new Msg(Codes.AlertWaitingThreshold)));
                     break;
                 case AlertKind.Saturation when r.Threshold is <= 0 or > 10 || double.IsNaN(r.Threshold):
-                    errors.Add(new($"{at}.threshold", "saturation needs a share above 0 (1.0 = 100%) and at most 10"));
+                    errors.Add(new($"{at}.threshold", new Msg(Codes.AlertSaturationThreshold)));
                     break;
                 case AlertKind.ProjectionBelow:
                     if (r.Threshold is <= 0 or > 1 || double.IsNaN(r.Threshold))
-                        errors.Add(new($"{at}.threshold", "projection_below needs a line above 0 and at most 1 (0.97 = 97%)"));
+                        errors.Add(new($"{at}.threshold", new Msg(Codes.AlertProjectionThreshold)));
                     if (r.Metric is null || !profile.MetricIndex.TryGetValue(r.Metric, out var m) || profile.Metrics[m].Shape != MetricShape.Rate)
-                        errors.Add(new($"{at}.metric", $"projection_below needs a rate metric of profile '{profile.Id}' ({string.Join(", ", profile.Metrics.Where(x => x.Shape == MetricShape.Rate).Select(x => x.Id))})"));
+                        errors.Add(new($"{at}.metric", new Msg(Codes.AlertProjectionMetric, profile.Id, string.Join(", ", profile.Metrics.Where(x => x.Shape == MetricShape.Rate).Select(x => x.Id)))));
                     break;
             }
         }

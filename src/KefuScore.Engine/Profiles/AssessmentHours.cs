@@ -1,4 +1,5 @@
 using System.Globalization;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.Engine.Profiles;
 
@@ -20,23 +21,24 @@ public readonly record struct AssessmentHours(TimeSpan Start, TimeSpan End)
     }
 
     /// <summary>Parses "HH:mm-HH:mm", "HH:mm:ss-HH:mm:ss" (an end of 22:59:59 means up to 23:00) or "all".</summary>
-    public static bool TryParse(string text, out AssessmentHours hours, out string error)
+    public static bool TryParse(string text, out AssessmentHours hours, out Msg? error)
     {
+        ArgumentNullException.ThrowIfNull(text);
         hours = AllDay;
-        error = "";
+        error = null;
         text = text.Trim();
         if (text is "all" or "00:00-24:00") return true;
         var parts = text.Split('-', StringSplitOptions.TrimEntries);
         if (parts.Length != 2 || !TryTime(parts[0], out var start) || !TryTime(parts[1], out var end))
         {
-            error = $"'{text}' is not a window like \"09:00-19:00\" or \"all\"";
+            error = new Msg(Codes.HoursNotWindow, text);
             return false;
         }
         // "08:00:00-22:59:59" is how the platforms write an inclusive last second: make it an exclusive end.
         if (end.Seconds == 59 && parts[1].Length == 8) end += TimeSpan.FromSeconds(1);
         if (start == end)
         {
-            error = $"'{text}' is an empty window";
+            error = new Msg(Codes.HoursEmpty, text);
             return false;
         }
         hours = new AssessmentHours(start, end);

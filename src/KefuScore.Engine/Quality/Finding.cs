@@ -1,10 +1,16 @@
+using KefuScore.Engine.Text;
+
 namespace KefuScore.Engine.Quality;
 
 /// <summary>
 /// 质检结果: one breach of a rule, naming the message, the agent and the evidence (the matched text, or the wait).
 /// For <c>long_silence</c> the message is the customer message that waited; <see cref="At"/> is that message's time.
 /// </summary>
-public sealed record Finding(string Shop, string Conversation, string Message, DateTimeOffset At, string Agent, string Rule, string Evidence);
+public sealed record Finding(string Shop, string Conversation, string Message, DateTimeOffset At, string Agent, string Rule, Msg Reason)
+{
+    /// <summary>The evidence in the command line's English (the JSON's <c>evidence</c>): the matched text, or the wait.</summary>
+    public string Evidence => EnglishText.Render(Reason);
+}
 
 /// <summary>
 /// 质检分: an agent's or a conversation's score. <see cref="Messages"/> are the agent's human messages (bots and

@@ -1,6 +1,7 @@
 using System.Globalization;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Metrics;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.Engine.Quality;
 
@@ -260,11 +261,9 @@ public sealed class Inspector
             var end = reply?.At ?? lastCustomer!.At;
             var wait = end - waiting.At;
             if (wait <= within) return;
-            var seconds = wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-            var evidence = reply is null
-                ? $"no reply; the customer was still writing {seconds} s after this message (limit {within.TotalSeconds:0} s)"
-                : $"waited {seconds} s for a reply (limit {within.TotalSeconds:0} s)";
-            found.Add(Make(waiting, RuleIds.LongSilence, evidence, holder));
+            var evidence = new Msg(reply is null ? Codes.FindingNoReply : Codes.FindingWaited,
+                new Num(wait.TotalSeconds, NumKind.Seconds), new Num(within.TotalSeconds, NumKind.Seconds));
+            found.Add(new Finding(waiting.Shop, waiting.Conversation ?? "", waiting.Id, waiting.At, holder, RuleIds.LongSilence, evidence));
             waiting = null;
         }
     }
@@ -273,8 +272,8 @@ public sealed class Inspector
 
     private double Weight(string id) => _rules.Find(id)?.Weight ?? 1;
 
-    private static Finding Make(ChatEvent e, string rule, string evidence, string? agent = null) =>
-        new(e.Shop, e.Conversation ?? "", e.Id, e.At, agent ?? e.Agent ?? "", rule, evidence);
+    private static Finding Make(ChatEvent e, string rule, string evidence) =>
+        new(e.Shop, e.Conversation ?? "", e.Id, e.At, e.Agent ?? "", rule, new Msg(Codes.FindingText, evidence));
 
     private static string Clip(string text) => text.Length <= EvidenceLength ? text : text[..EvidenceLength] + "…";
 

@@ -2,11 +2,48 @@ using System.Runtime.InteropServices;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Metrics;
 using KefuScore.Engine.Profiles;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.Engine.Reports;
 
 /// <summary>A conversation as one metric saw it: every customer message, whether it counted, its reply and why.</summary>
-public sealed record Explanation(string Shop, string Conversation, MetricDefinition Metric, IReadOnlyList<ExplainRow> Rows);
+public sealed record Explanation(string Shop, string Conversation, MetricDefinition Metric, IReadOnlyList<ExplainRow> Rows)
+{
+    /// <summary>
+    /// Why a row counted as it did: the reason, then the reply that did not count, if any. Only a reply-within
+    /// metric has a limit to compare with; for reply times and unanswered counts an answer is just an answer.
+    /// </summary>
+    public IReadOnlyList<Msg> Why(ExplainRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var agent = row.ReplyAgent ?? "?";
+        var seconds = new Num(row.ReplySeconds ?? 0, NumKind.Seconds);
+        var limit = new Num(Metric.WithinSeconds, NumKind.Seconds);
+        var reason = row.Reason switch
+        {
+            ExplainReason.Within when Metric.Kind != MetricKind.ReplyWithin => new Msg(Codes.ExplainAnswered, agent, seconds),
+            ExplainReason.Within => new Msg(Codes.ExplainWithin, agent, seconds, limit),
+            ExplainReason.Late => new Msg(Codes.ExplainLate, agent, seconds, limit),
+            ExplainReason.Unanswered => new Msg(Codes.ExplainUnanswered),
+            ExplainReason.OutsideHours => new Msg(Codes.ExplainOutsideHours, Metric.Hours.ToString()),
+            ExplainReason.MergedIntoRound => new Msg(Codes.ExplainMerged, Metric.Unit.ToString().ToLowerInvariant(), row.RoundStartId ?? ""),
+            ExplainReason.NotFirstOfDay => new Msg(Codes.ExplainNotFirst),
+            ExplainReason.BotOnly => new Msg(Codes.ExplainBotOnly),
+            ExplainReason.LeaveMessage => new Msg(Codes.ExplainLeaveMessage),
+            _ => new Msg(Codes.ExplainNotInVersion),
+        };
+        if (row.IgnoredReplyId is not { } ignored) return [reason];
+        var code = row.IgnoredReplyWhy switch
+        {
+            "welcome message" => Codes.IgnoredWelcome,
+            "system message" => Codes.IgnoredSystem,
+            "auto-reply" => Codes.IgnoredAuto,
+            { } w when w.StartsWith("assist", StringComparison.Ordinal) => Codes.IgnoredAssist,
+            _ => Codes.IgnoredBot,
+        };
+        return [reason, new Msg(code, ignored)];
+    }
+}
 
 /// <summary>Traces a number back to the messages behind it (<c>kefu explain</c>).</summary>
 public static class Explainer

@@ -1,5 +1,6 @@
 using KefuScore.Engine.Metrics;
 using KefuScore.Engine.Profiles;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.Engine.Reports;
 
@@ -27,5 +28,9 @@ public sealed record MetricValue(MetricDefinition Metric, MetricCell Cell)
 
 public enum VerdictStatus { Pass, Fail, None }
 
-/// <summary>An assessment's outcome for a period, with what it costs and a one-line why.</summary>
-public sealed record Verdict(string Rule, VerdictStatus Status, Consequence? Consequence, string Detail);
+/// <summary>An assessment's outcome for a period, with what it costs and why (each condition as it stood).</summary>
+public sealed record Verdict(string Rule, VerdictStatus Status, Consequence? Consequence, IReadOnlyList<Msg> Reasons)
+{
+    /// <summary>The reasons as one line of the command line's English (the JSON's <c>detail</c>).</summary>
+    public string Detail => EnglishText.Render(Reasons);
+}

@@ -1,6 +1,6 @@
-using System.Globalization;
 using KefuScore.Engine.Metrics;
 using KefuScore.Engine.Profiles;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.Engine.Reports;
 
@@ -93,7 +93,7 @@ public static class ReportBuilder
     internal static Verdict Judge(CompiledProfile profile, AssessmentRule rule, DateOnly start, PeriodKind by, PeriodCells cells)
     {
         if (DayLines.Exempt(profile, rule, start))
-            return new Verdict(rule.Id, VerdictStatus.None, null, $"exempt during {DayLines.SpecialOn(profile, start)!.Id}");
+            return new Verdict(rule.Id, VerdictStatus.None, null, [new Msg(Codes.VerdictExempt, new Ref(RefKind.Period, DayLines.SpecialOn(profile, start)!.Id))]);
         var failRule = rule.FailWhen.Count > 0;
         var conditions = DayLines.ConditionsOn(profile, rule, start);
 
@@ -107,7 +107,7 @@ public static class ReportBuilder
             var prevConditions = DayLines.ConditionsOn(profile, rule, previous);
             chain = Met(profile, prevConditions, Window(rule, previous, by), cells).Met == true;
         }
-        if (rule.Consecutive > 1) detail += chain ? $" ({rule.Consecutive} periods in a row)" : $" (not {rule.Consecutive} periods in a row)";
+        if (rule.Consecutive > 1) detail = [.. detail, new Msg(chain ? Codes.VerdictInARow : Codes.VerdictNotInARow, rule.Consecutive)];
         var status = failRule ? (chain ? VerdictStatus.Fail : VerdictStatus.Pass) : (chain ? VerdictStatus.Pass : VerdictStatus.Fail);
         Consequence? consequence = null;
         if (chain)
@@ -121,31 +121,46 @@ public static class ReportBuilder
     private static (DateOnly From, DateOnly To) Window(AssessmentRule rule, DateOnly start, PeriodKind by) =>
         rule.Period == PeriodKind.Rolling ? (start.AddDays(1 - rule.Days), start) : (start, Periods.EndOf(start, by));
 
-    private static (bool? Met, string Detail) Met(CompiledProfile profile, IReadOnlyList<Condition> conditions, (DateOnly From, DateOnly To) window, PeriodCells cells)
+    private static (bool? Met, IReadOnlyList<Msg> Detail) Met(CompiledProfile profile, IReadOnlyList<Condition> conditions, (DateOnly From, DateOnly To) window, PeriodCells cells)
     {
         var sum = cells.Sum(window.From, window.To);
-        var parts = new List<string>();
+        var parts = new List<Msg>();
         bool? all = true;
         foreach (var c in conditions)
         {
             var value = Value(profile, c.Metric, sum);
             if (value is null)
             {
-                parts.Add($"{c.Metric} has no value");
+                parts.Add(new Msg(Codes.VerdictNoValue, MetricRef(profile, c.Metric)));
                 all = null;
                 continue;
             }
             var holds = c.Holds(value.Value);
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{c.Metric} {value.Value:0.####} {(holds ? "" : "not ")}{OpText(c.Op)} {c.Value:0.####}"));
+            var kind = FigureOf(profile, c.Metric);
+            parts.Add(holds
+                ? new Msg(Codes.VerdictHolds, MetricRef(profile, c.Metric), new Num(value.Value, kind), c.Op, new Num(c.Value, kind))
+                : new Msg(Codes.VerdictNotHolds, MetricRef(profile, c.Metric), new Num(value.Value, kind), c.Op, new Num(c.Value, kind), Negated(c.Op)));
             if (!holds && all == true) all = false;
         }
-        return (all, string.Join("; ", parts));
+        return (all, parts);
     }
 
-    private static string OpText(Comparison op) => op switch
+    private static Comparison Negated(Comparison op) => op switch
     {
-        Comparison.Below => "<", Comparison.AtMost => "≤", Comparison.Above => ">", _ => "≥",
+        Comparison.Below => Comparison.AtLeast, Comparison.AtMost => Comparison.Above, Comparison.Above => Comparison.AtMost, _ => Comparison.Below,
     };
+
+    private static Ref MetricRef(CompiledProfile profile, string metric) =>
+        new(RefKind.Metric, metric, profile.MetricIndex.TryGetValue(metric, out var i) ? profile.Metrics[i].Names : null);
+
+    /// <summary>How a metric's value reads: rates as shares, averages as seconds, the rest as counts.</summary>
+    private static NumKind FigureOf(CompiledProfile profile, string metric) =>
+        !profile.MetricIndex.TryGetValue(metric, out var i) ? NumKind.Plain : profile.Metrics[i].Shape switch
+        {
+            MetricShape.Rate => NumKind.Share,
+            MetricShape.Average => NumKind.Seconds,
+            _ => NumKind.Count,
+        };
 
     private static double? Value(CompiledProfile profile, string metric, MetricCell[] sum) =>
         profile.MetricIndex.TryGetValue(metric, out var i) ? new MetricValue(profile.Metrics[i], sum[i]).Value : null;

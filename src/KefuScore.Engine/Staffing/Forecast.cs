@@ -1,3 +1,5 @@
+using KefuScore.Engine.Text;
+
 namespace KefuScore.Engine.Staffing;
 
 /// <summary>How a forecast is made (docs/staffing.md, "Forecast").</summary>
@@ -37,9 +39,12 @@ public enum UpliftSource { None, User, Learned }
 /// </summary>
 public sealed record ConsultationForecast(
     DateOnly Date, IReadOnlyList<double> Intervals, double Level, double Trend, double WeekdayFactor,
-    double Uplift, UpliftSource UpliftSource, string UpliftNote, int FitDays, ForecastBacktest? Backtest)
+    double Uplift, UpliftSource UpliftSource, Msg UpliftWhy, int FitDays, ForecastBacktest? Backtest)
 {
     public double Total => Intervals.Sum();
+
+    /// <summary>Where the uplift came from, in the command line's English (the plan JSON's <c>uplift_note</c>).</summary>
+    public string UpliftNote => EnglishText.Render(UpliftWhy);
 }
 
 /// <summary>The error on held-back history: each held-back day forecast from the days before the first of them.</summary>
@@ -72,7 +77,7 @@ public static class Forecast
         options ??= new ForecastOptions();
         options.Validate();
         var model = Model.Fit(history, date, options)
-            ?? throw new ArgumentException($"not enough history: a forecast for {date:yyyy-MM-dd} needs consultations on at least 7 non-festival days in the {options.FitDays} days before it", nameof(history));
+            ?? throw new NotEnoughHistoryException(new Msg(Codes.NotEnoughHistory, date, options.FitDays));
         var (uplift, source, note) = UpliftFor(history, date, model, options);
         var intervals = model.Predict(date, uplift);
         return new ConsultationForecast(date, intervals, model.LevelOn(date), model.Slope, model.Factor(date.DayOfWeek),
@@ -111,13 +116,13 @@ public static class Forecast
         return new ForecastBacktest(days, absSum / actualSum, mapeSum / days.Count);
     }
 
-    private static (double Uplift, UpliftSource Source, string Note) UpliftFor(ConsultationHistory history, DateOnly date, Model model, ForecastOptions options)
+    private static (double Uplift, UpliftSource Source, Msg Note) UpliftFor(ConsultationHistory history, DateOnly date, Model model, ForecastOptions options)
     {
-        if (options.Uplift is { } user) return (user, UpliftSource.User, $"set by the user: × {user:0.###}");
+        if (options.Uplift is { } user) return (user, UpliftSource.User, new Msg(Codes.UpliftUser, new Num(user, NumKind.Plain)));
         var festival = options.Festivals.Where(f => f.Contains(date)).Cast<DatePeriod?>().FirstOrDefault();
-        if (festival is not { } current) return (1, UpliftSource.None, "not a festival day");
+        if (festival is not { } current) return (1, UpliftSource.None, new Msg(Codes.UpliftNotFestival));
         var last = options.Festivals.Where(f => f.To < current.From).Cast<DatePeriod?>().LastOrDefault();
-        if (last is not { } previous) return (1, UpliftSource.None, $"festival {current}, but no earlier festival period is known");
+        if (last is not { } previous) return (1, UpliftSource.None, new Msg(Codes.UpliftNoEarlier, current.From, current.To));
 
         // Both sides de-seasonalised by the weekday factors, so a festival that starts on a weekend is not mistaken for uplift.
         double Mean(IEnumerable<DateOnly> days, out int count)
@@ -129,9 +134,9 @@ public static class Forecast
         var during = Mean(Enumerable.Range(0, previous.Days).Select(previous.From.AddDays), out var duringDays);
         var before = Mean(Enumerable.Range(1, options.UpliftBaselineDays).Select(k => previous.From.AddDays(-k)).Where(d => !InFestival(d, options)), out var beforeDays);
         if (duringDays < 3 || beforeDays < 3 || before <= 0)
-            return (1, UpliftSource.None, $"festival {current}, but the history has too little of last year's festival {previous} (needs 3 days in it and 3 in the {options.UpliftBaselineDays} days before it)");
+            return (1, UpliftSource.None, new Msg(Codes.UpliftTooLittle, current.From, current.To, previous.From, previous.To, options.UpliftBaselineDays));
         var ratio = during / before;
-        return (ratio, UpliftSource.Learned, $"learned from festival {previous}: {duringDays} days at {during:0.#} vs {beforeDays} days before at {before:0.#} (× {ratio:0.###})");
+        return (ratio, UpliftSource.Learned, new Msg(Codes.UpliftLearned, previous.From, previous.To, duringDays, new Num(during, NumKind.Plain), beforeDays, new Num(before, NumKind.Plain), new Num(ratio, NumKind.Plain)));
     }
 
     private static bool InFestival(DateOnly date, ForecastOptions options) => options.Festivals.Any(f => f.Contains(date));

@@ -10,7 +10,7 @@ namespace KefuScore.Web.Dashboard;
 /// in both languages where it is used (<c>L.T("概览", "Overview")</c>): a page is complete in both by construction, and
 /// no resource file can fall out of step with it.
 /// </summary>
-public sealed record Lang(bool English)
+public sealed partial record Lang(bool English)
 {
     public const string Cookie = "kefu-lang";
 
@@ -52,25 +52,11 @@ public sealed record Lang(bool English)
     public string Line(MetricDefinition metric, Condition c) =>
         (c.Op switch { Comparison.Below => "< ", Comparison.AtMost => "≤ ", Comparison.Above => "> ", _ => "≥ " }) + Value(metric, c.Value);
 
-    /// <summary>Why a message counted as it did (<c>kefu explain</c>'s sentence), in Chinese; English is the CLI's own sentence.</summary>
+    /// <summary>Why a message counted as it did (<c>kefu explain</c>'s reasons) in this language.</summary>
     public string Why(Engine.Metrics.ExplainRow row, Explanation x)
     {
-        if (English) return global::KefuScore.App.Reports.ExplainJson.Why(row, x);
-        var m = x.Metric;
-        var seconds = row.ReplySeconds?.ToString("0.###", CultureInfo.InvariantCulture);
-        var within = m.WithinSeconds.ToString("0", CultureInfo.InvariantCulture);
-        var ignored = row.IgnoredReplyId is null ? "" : $"；{row.IgnoredReplyId} 是{row.IgnoredReplyWhy}，不算回复";
-        return row.Reason switch
-        {
-            Engine.Metrics.ExplainReason.Within => $"{row.ReplyAgent ?? "?"} 在 {seconds} 秒后回复（≤ {within} 秒）{ignored}",
-            Engine.Metrics.ExplainReason.Late => $"{row.ReplyAgent ?? "?"} 在 {seconds} 秒后回复（> {within} 秒）：超时{ignored}",
-            Engine.Metrics.ExplainReason.Unanswered => $"没有有效的人工回复{ignored}",
-            Engine.Metrics.ExplainReason.OutsideHours => $"发送时间不在考核时段 {m.Hours} 内",
-            Engine.Metrics.ExplainReason.MergedIntoRound => $"并入 {row.RoundStartId} 开始的那一轮",
-            Engine.Metrics.ExplainReason.NotFirstOfDay => "不是该会话当天第一条计入的消息",
-            Engine.Metrics.ExplainReason.BotOnly => "会话只由机器人接待，本规则不计",
-            _ => "当天生效的规则版本没有这个指标",
-        };
+        ArgumentNullException.ThrowIfNull(x);
+        return Say(x.Why(row));
     }
 
     public string Weekday(DayOfWeek d) => English

@@ -1,4 +1,5 @@
 using KefuScore.Engine.Profiles;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.Engine.Tests.Profiles;
 
@@ -30,6 +31,7 @@ public sealed class AssessmentHoursTests
     public void Malformed_windows_are_refused_with_a_reason(string window)
     {
         Assert.False(AssessmentHours.TryParse(window, out _, out var error));
-        Assert.NotEmpty(error);
+        Assert.Equal(window == "09:00-09:00" ? Codes.HoursEmpty : Codes.HoursNotWindow, error!.Code);
+        Assert.Equal(window, error.Args[0]);
     }
 }

@@ -110,8 +110,9 @@ public sealed class ForecastTests
     public void Too_little_history_is_refused_with_the_reason()
     {
         var history = History(new(2026, 11, 25), new(2026, 11, 29), (d, i) => Weekly(d.DayOfWeek, i));
-        var e = Assert.Throws<ArgumentException>(() => Forecast.For(history, new DateOnly(2026, 11, 30)));
+        var e = Assert.Throws<NotEnoughHistoryException>(() => Forecast.For(history, new DateOnly(2026, 11, 30)));
         Assert.Contains("at least 7 non-festival days", e.Message);
+        Assert.Equal(new object[] { new DateOnly(2026, 11, 30), 56 }, e.Text!.Args);
     }
 
     [Fact]

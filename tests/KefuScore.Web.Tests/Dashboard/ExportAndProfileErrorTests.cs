@@ -34,6 +34,25 @@ public sealed class ExportAndProfileErrorTests
     }
 
     [Fact]
+    public void A_share_column_reads_as_a_percentage_in_csv_and_stays_a_number_in_excel()
+    {
+        var table = new ExportTable("overview", ["日期", new ExportColumn("3分钟人工回复率", ExportKind.Share), "考核：达标线"],
+            [[new DateOnly(2026, 11, 20), 0.9373, "不达标"]]);
+        Assert.Equal("日期,3分钟人工回复率,考核：达标线\r\n2026-11-20,93.73%,不达标\r\n", Encoding.UTF8.GetString(table.ToCsv()[3..]));
+
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(table.ToXlsx()));
+        var sheet = System.Xml.Linq.XDocument.Load(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open());
+        System.Xml.Linq.XNamespace x = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        var cell = sheet.Descendants(x + "c").Single(c => (string?)c.Attribute("r") == "B2");
+        Assert.Equal("0.9373", cell.Element(x + "v")!.Value);                      // a number, not the text "93.7%"
+        Assert.NotEqual("str", (string?)cell.Attribute("t"));
+        var styles = System.Xml.Linq.XDocument.Load(zip.GetEntry("xl/styles.xml")!.Open());
+        var xf = styles.Descendants(x + "cellXfs").Single().Elements(x + "xf").ElementAt(int.Parse((string)cell.Attribute("s")!, System.Globalization.CultureInfo.InvariantCulture));
+        var format = styles.Descendants(x + "numFmt").Single(f => (string?)f.Attribute("numFmtId") == (string?)xf.Attribute("numFmtId"));
+        Assert.Equal("0.0%", (string?)format.Attribute("formatCode"));
+    }
+
+    [Fact]
     public void A_profile_error_is_placed_on_the_line_of_the_key_it_is_about()
     {
         const string yaml = """

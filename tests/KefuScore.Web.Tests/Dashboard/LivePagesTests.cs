@@ -185,7 +185,7 @@ public sealed class LivePagesTests : BunitContext
         cut.Find("input[name='rules[0].threshold']").Change("0");
         cut.Find("#rules-form").Submit();
         var error = cut.WaitForElement(".kefu-field-error[data-field='rules[0].threshold']", TimeSpan.FromSeconds(10));
-        Assert.Equal("有误：waiting needs seconds above 0 and at most 86400", error.TextContent);
+        Assert.Equal("有误：等待时长应大于 0 秒、不超过 24 小时", error.TextContent);
         Assert.Equal(120, _monitor.Rules("t")!.Rules[0].Threshold);
         await using (var db = new KefuDb(_options)) Assert.Empty(db.Set<AlertRulesRow>());
 

@@ -12,6 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 
+using KefuScore.Engine.Text;
+
 namespace KefuScore.Web.Tests.Dashboard;
 
 /// <summary>Issue 18 on the quality pages: what decided a finding, in words; the verdicts' export; mined FAQ wordings to accept.</summary>
@@ -22,7 +24,9 @@ public sealed class QualityLearningPagesTests : BunitContext
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 20, 18, 0, 0, China));
     private DbContextOptions<KefuDb> _options = null!;
 
-    private static Finding F(string rule, string evidence) => new("t", "c1", "m1", new DateTimeOffset(2026, 11, 20, 10, 0, 0, China), "a1", rule, evidence);
+    private static Finding F(string rule, string evidence) => F(rule, new Msg(Codes.FindingText, evidence));
+
+    private static Finding F(string rule, Msg reason) => new("t", "c1", "m1", new DateTimeOffset(2026, 11, 20, 10, 0, 0, China), "a1", rule, reason);
 
     [Theory]
     [InlineData("rude", "模型 model 0.93: 自己看、#cue:blame、#lex:rude", "模型判断（概率 0.93）：“自己看”、推给顾客的语气、命中“不耐烦 / 不礼貌”词表")]
@@ -30,10 +34,17 @@ public sealed class QualityLearningPagesTests : BunitContext
     [InlineData("vague", "模型 model 0.64: 不清楚、#cue:hedge", "模型判断（概率 0.64）：“不清楚”、含糊其辞")]
     [InlineData("absolute_claim", "全网最低、最好", "命中词语：全网最低、最好")]
     [InlineData("no_polite_address", "发了", "首次回复没有礼貌称呼：“发了”")]
-    [InlineData("long_silence", "waited 412 s for a reply (limit 300 s)", "顾客等了 412 秒才得到回复（上限 300 秒）")]
-    [InlineData("long_silence", "no reply; the customer was still writing 330.5 s after this message (limit 300 s)", "没有回复：顾客在这条消息 330.5 秒后还在发消息（上限 300 秒）")]
     public void Each_kind_of_evidence_reads_in_Chinese_without_feature_ids(string rule, string evidence, string chinese) =>
         Assert.Equal(chinese, FindingEvidence.Describe(new Lang(false), F(rule, evidence)));
+
+    [Fact]
+    public void A_wait_reads_as_a_duration_not_raw_seconds()
+    {
+        Assert.Equal("顾客等了 6分52秒 才得到回复（上限 5分钟）", FindingEvidence.Describe(new Lang(false),
+            F("long_silence", new Msg(Codes.FindingWaited, new Num(412, NumKind.Seconds), new Num(300, NumKind.Seconds)))));
+        Assert.Equal("没有回复；这条消息之后 5分30.5秒 顾客仍在发消息（上限 5分钟）", FindingEvidence.Describe(new Lang(false),
+            F("long_silence", new Msg(Codes.FindingNoReply, new Num(330.5, NumKind.Seconds), new Num(300, NumKind.Seconds)))));
+    }
 
     [Fact]
     public void In_English_the_model_reasons_read_as_words_too() =>

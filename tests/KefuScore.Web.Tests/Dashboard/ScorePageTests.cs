@@ -53,7 +53,7 @@ public sealed class ScorePageTests : ShopWidePageContext
         Assert.Equal(["40%", "20%", "40%"], dims.Select(d => d.QuerySelectorAll("td")[0].TextContent));
         // 3 of 4 messages within 3 minutes = 0.75 → band 0.5→0 … 0.8→60: 50.0.
         var rate = cut.Find("#score-dimensions tr[data-indicator=reply_rate_3min]");
-        Assert.Equal("0.75", rate.QuerySelector(".kefu-value")!.TextContent);
+        Assert.Equal("75%", rate.QuerySelector(".kefu-value")!.TextContent);
         Assert.Equal("50.0", rate.QuerySelector(".kefu-score")!.TextContent);
         // Average reply (60 + 60 + 60 + 600) ÷ 4 = 195 s → band 180→40 … 600→0: 38.57.
         Assert.Equal("195", cut.Find("#score-dimensions tr[data-indicator=avg_reply_seconds] .kefu-value").TextContent);
@@ -122,8 +122,8 @@ public sealed class ScorePageTests : ShopWidePageContext
         Assert.Contains("及时回复消费者", cut.Find("#diag-table tr[data-advice=reply_rate_3min]").TextContent, StringComparison.Ordinal);
         Assert.Contains("回复慢", cut.Find("#diag-table tr[data-advice=reply_rate_3min]").TextContent, StringComparison.Ordinal);
         // Its drivers: the one agent's missed share went from 0 to 1 of 4 (0.25); 11:00 holds that late reply.
-        Assert.Equal("客服 t-a1: 0 → 0.25 (+0.25)", cut.Find("#diag-table tr[data-advice=reply_rate_3min] li[data-driver='agent:t-a1']").TextContent);
-        Assert.Equal("11点: 0 → 0.25 (+0.25)", cut.Find("#diag-table tr[data-advice=reply_rate_3min] li[data-driver='hour:11']").TextContent);
+        Assert.Equal("客服 t-a1: 0% → 25% (+25%)", cut.Find("#diag-table tr[data-advice=reply_rate_3min] li[data-driver='agent:t-a1']").TextContent);
+        Assert.Equal("11点: 0% → 25% (+25%)", cut.Find("#diag-table tr[data-advice=reply_rate_3min] li[data-driver='hour:11']").TextContent);
     }
 
     [Fact]

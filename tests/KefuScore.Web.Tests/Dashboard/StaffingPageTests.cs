@@ -80,7 +80,7 @@ public sealed class StaffingPageTests : ShopWidePageContext
         var cut = Render<StaffingPage>(p => p.Add(x => x.ShopId, "plan").AddCascadingValue(new Lang(false)));
         // Two days are too little history.
         cut.Find("#plan-run").Click();
-        cut.WaitForAssertion(() => Assert.Contains("not enough history", cut.Find("#plan-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        cut.WaitForAssertion(() => Assert.Contains("历史数据不足", cut.Find("#plan-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
         // Issue 16: "97%" was refused as "not METRIC=SHARE"; now a rate is typed as 97% or 0.97, never 97.
         cut.Find("#plan-target").Change("97");

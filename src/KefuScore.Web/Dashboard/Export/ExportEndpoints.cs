@@ -30,7 +30,7 @@ internal static class ExportEndpoints
         ExportTable? result = table switch
         {
             "overview" => await Overview(db, grant, context, lang, ct),
-            "conversations" => await Conversations(db, grant, context, ConversationQuery.Parse(filter), weekday, hour, ct),
+            "conversations" => await Conversations(db, grant, context, lang, ConversationQuery.Parse(filter), weekday, hour, ct),
             "agents" => await AgentsTable(db, grant, context, lang, clock.GetUtcNow(), ct),
             "complaints" => await Quality.QualityQuery.ComplaintsTable(db, grant, context, lang, clock.GetUtcNow(), ct),
             "incentives" => await Quality.QualityQuery.IncentivesTable(db, grant, context, lang, http, clock.GetUtcNow(), ct),
@@ -49,31 +49,36 @@ internal static class ExportEndpoints
         var days = await shop.Days(db, grant, shop.Today.AddDays(-(OverviewQuery.TrendLength - 1)), shop.Today, PeriodKind.Day, ct);
         var metrics = shop.Profile.Metrics;
         var rules = shop.Profile.VersionOn(shop.Today).Assessments;
-        var columns = new List<string> { l.T("日期", "date") };
-        columns.AddRange(metrics.Select(m => m.Id));
-        columns.AddRange(rules.Select(r => "verdict:" + r.Id));
+        var columns = new List<ExportColumn> { l.T("日期", "Date") };
+        columns.AddRange(metrics.Select(m => new ExportColumn(l.Name(m.Names, m.Id), m.Shape == MetricShape.Rate ? ExportKind.Share : ExportKind.Text)));
+        columns.AddRange(rules.Select(r => new ExportColumn(l.T($"考核：{l.Name(r.Names, r.Id)}", $"Verdict: {l.Name(r.Names, r.Id)}"))));
         var rows = days.Select(p =>
         {
             var row = new List<object?> { p.Start };
             row.AddRange(metrics.Select(m => (object?)OverviewQuery.ValueOf(p, m)));
-            row.AddRange(rules.Select(r => (object?)(p.Verdicts.FirstOrDefault(v => v.Rule == r.Id)?.Status.ToString().ToLowerInvariant() ?? "none")));
+            row.AddRange(rules.Select(r => (object?)l.Status(p.Verdicts.FirstOrDefault(v => v.Rule == r.Id)?.Status ?? VerdictStatus.None)));
             return row.ToArray();
         }).ToList();
         return new ExportTable("overview", columns, rows);
     }
 
     /// <summary>Conversations, one row each.</summary>
-    private static async Task<ExportTable> Conversations(KefuDb db, ApiKeyGrant grant, ShopContext shop, ConversationFilter filter, int? weekday, int? hour, CancellationToken ct)
+    private static async Task<ExportTable> Conversations(KefuDb db, ApiKeyGrant grant, ShopContext shop, Lang l, ConversationFilter filter, int? weekday, int? hour, CancellationToken ct)
     {
         var items = await ConversationQuery.List(db, grant, shop, filter, shop.Today.AddDays(-(OverviewQuery.TrendLength - 1)), shop.Today, weekday, hour, int.MaxValue, ct);
-        return new ExportTable("conversations", ["conversation", "agent", "first_hour", "counted", "late", "unanswered", "dissatisfied"],
+        return new ExportTable("conversations",
+            [l.T("会话", "Conversation"), l.T("客服", "Agent"), l.T("首条消息时间", "First message"), l.T("计入消息数", "Counted"), l.T("超时数", "Late"), l.T("未回复数", "Unanswered"), l.T("不满意数", "Dissatisfied")],
             items.Select(i => new object?[] { i.Conversation, i.Agent, i.FirstLocal, i.Counted, i.Late, i.Unanswered, i.Dissatisfied }).ToList());
     }
 
     private static async Task<ExportTable> AgentsTable(KefuDb db, ApiKeyGrant grant, ShopContext shop, Lang l, DateTimeOffset now, CancellationToken ct)
     {
         var cards = await AgentQuery.Scorecards(db, grant, shop, now, ct: ct);
-        return new ExportTable("agents", ["rank", "agent", "replies", "reply_rate", "avg_reply_seconds", "satisfaction_rate", "dissatisfied", "grade"],
+        return new ExportTable("agents",
+            [
+                l.T("排名", "Rank"), l.T("客服", "Agent"), l.T("回复数", "Replies"), new(l.T("3分钟回复率", "3-minute reply rate"), ExportKind.Share),
+                l.T("平均响应（秒）", "Average reply (s)"), new(l.T("满意率", "Satisfaction rate"), ExportKind.Share), l.T("不满意数", "Dissatisfied"), l.T("评级", "Grade"),
+            ],
             cards.Select((c, i) => new object?[] { i + 1, c.Agent, c.Replies, c.ReplyRate, c.AverageSeconds, c.Satisfaction, c.Dissatisfied, c.GradeName(l) }).ToList());
     }
 }

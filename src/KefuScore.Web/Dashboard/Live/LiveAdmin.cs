@@ -5,6 +5,7 @@ using KefuScore.Engine.Live;
 using KefuScore.Engine.Profiles;
 using KefuScore.Web.Live;
 using Microsoft.EntityFrameworkCore;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.Web.Dashboard.Live;
 
@@ -21,7 +22,7 @@ public static class LiveAdmin
     public static async Task<IReadOnlyList<AlertRuleError>> SaveRules(KefuDb db, LiveMonitor monitor, TimeProvider time, string shop, string json, CancellationToken ct = default)
     {
         var profile = monitor.ProfileOf(shop);
-        if (profile is null) return [new AlertRuleError("", $"shop '{shop}' is not known")];
+        if (profile is null) return [new AlertRuleError("", new Msg(Codes.AlertUnknownShop, shop))];
         return (await LiveSettings.SaveRules(db, monitor, time, profile, shop, json, ct)).Errors;
     }
 

@@ -23,14 +23,8 @@ public static partial class FindingEvidence
                 ? l.T($"模型判断（概率 {p}）", $"The model ({p})")
                 : l.T($"模型判断（概率 {p}）：{string.Join("、", reasons)}", $"The model ({p}): {string.Join(", ", reasons)}");
         }
-        if (f.Rule == RuleIds.LongSilence)
-        {
-            if (Waited().Match(f.Evidence) is { Success: true } w)
-                return l.T($"顾客等了 {w.Groups[1].Value} 秒才得到回复（上限 {w.Groups[2].Value} 秒）", $"The customer waited {w.Groups[1].Value} s for a reply (limit {w.Groups[2].Value} s)");
-            if (Unanswered().Match(f.Evidence) is { Success: true } u)
-                return l.T($"没有回复：顾客在这条消息 {u.Groups[1].Value} 秒后还在发消息（上限 {u.Groups[2].Value} 秒）", $"No reply: the customer was still writing {u.Groups[1].Value} s after this message (limit {u.Groups[2].Value} s)");
-            return f.Evidence;
-        }
+        // The wait is the engine's message, rendered with durations as people say them (6分23秒), not raw seconds.
+        if (f.Rule == RuleIds.LongSilence) return l.Say(f.Reason);
         if (f.Rule == RuleIds.NoPoliteAddress) return l.T($"首次回复没有礼貌称呼：“{f.Evidence}”", $"First reply without a polite address: “{f.Evidence}”");
         return l.T($"命中词语：{f.Evidence}", $"Listed words: {f.Evidence}");
     }
@@ -67,10 +61,4 @@ public static partial class FindingEvidence
         "curt" => l.T("简短生硬", "curt"),
         _ => l.T("语气特征", "a tone cue"),
     };
-
-    [GeneratedRegex(@"^waited ([\d.]+) s for a reply \(limit (\d+) s\)$")]
-    private static partial Regex Waited();
-
-    [GeneratedRegex(@"^no reply; the customer was still writing ([\d.]+) s after this message \(limit (\d+) s\)$")]
-    private static partial Regex Unanswered();
 }

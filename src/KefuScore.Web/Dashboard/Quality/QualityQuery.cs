@@ -41,37 +41,12 @@ public static class QualityQuery
         return (left < TimeSpan.Zero ? "-" : "") + string.Create(CultureInfo.InvariantCulture, $"{(long)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}");
     }
 
-    public static string StateName(Lang l, string state) => state switch
-    {
-        "open" => l.T("待处理", "Open"),
-        "investigating" => l.T("调查中", "Investigating"),
-        "resolved" => l.T("已解决", "Resolved"),
-        "rejected" => l.T("已驳回", "Rejected"),
-        _ => state,
-    };
+    // Labels of identifiers live in the dashboard's resources (Dashboard/Text/Messages*.resx), one place for every page.
+    public static string StateName(Lang l, string state) => l.Term("complaintstate", state);
 
-    public static string CategoryName(Lang l, string category) => category switch
-    {
-        "attitude" => l.T("服务态度", "Attitude"),
-        "slow_reply" => l.T("回复不及时", "Slow reply"),
-        "false_advertising" => l.T("虚假宣传", "False advertising"),
-        "quality" => l.T("商品质量", "Product quality"),
-        "logistics" => l.T("物流", "Logistics"),
-        "aftersale" => l.T("售后", "After-sale"),
-        "other" => l.T("其他", "Other"),
-        _ => category,
-    };
+    public static string CategoryName(Lang l, string category) => l.Term("complaint", category);
 
-    public static string RuleName(Lang l, string rule) => rule switch
-    {
-        "no_polite_address" => l.T("未使用礼貌称呼", "No polite address"),
-        "absolute_claim" => l.T("绝对化用语", "Absolute claim"),
-        "rude" => l.T("不耐烦 / 不礼貌", "Rude or impatient"),
-        "vague" => l.T("含糊回复", "Vague reply"),
-        "overpromise" => l.T("超范围承诺", "Promise outside policy"),
-        "long_silence" => l.T("长时间未回复", "Long silence"),
-        _ => rule,
-    };
+    public static string RuleName(Lang l, string rule) => l.Label(KefuScore.Engine.Text.RefKind.QualityRule, rule);
 
     /// <summary>The built-in inspection of the conversations that begin in the period, with only the grant's findings.</summary>
     public static async Task<IReadOnlyList<Finding>> Findings(KefuDb db, ApiKeyGrant grant, ShopContext shop, DateOnly from, DateOnly to, CancellationToken ct = default)
@@ -112,13 +87,17 @@ public static class QualityQuery
     public static async Task<ExportTable> ComplaintsTable(KefuDb db, ApiKeyGrant grant, ShopContext shop, Lang l, DateTimeOffset now, CancellationToken ct)
     {
         var (list, _) = await Complaints(db, grant, shop, now, ct);
-        return new ExportTable("complaints", ["id", "category", "state", "agent", "conversation", "created", "due", "seconds_left", "breached", "escalation"],
+        return new ExportTable("complaints",
+            [
+                l.T("编号", "No."), l.T("类别", "Category"), l.T("状态", "State"), l.T("客服", "Agent"), l.T("会话", "Conversation"), l.T("创建时间", "Created"),
+                l.T("截止时间", "Due"), l.T("剩余（秒）", "Left (s)"), l.T("已超时", "Overdue"), l.T("升级级别", "Escalation level"),
+            ],
             list.Select(c => new object?[]
             {
                 c.Row.Id, CategoryName(l, c.Row.Category), StateName(l, c.Row.State), c.Row.Agent, c.Row.Conversation,
                 ComplaintBook.Times(c.Row).Created.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture),
                 Pending(c.Clock)?.Due.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture),
-                Pending(c.Clock) is { } d ? (long)d.Left.TotalSeconds : null, c.Clock.Breached, c.Clock.Escalation,
+                Pending(c.Clock) is { } d ? (long)d.Left.TotalSeconds : null, c.Clock.Breached ? l.T("是", "Yes") : l.T("否", "No"), c.Clock.Escalation,
             }).ToList());
     }
 
@@ -128,10 +107,15 @@ public static class QualityQuery
         ArgumentNullException.ThrowIfNull(http);
         var (from, to) = Period(shop, http.Request.Query["from"], http.Request.Query["to"]);
         var rows = await Incentives(db, grant, shop, from, to, now, ct);
-        return new ExportTable("incentives", ["rank", "agent", "grade", l.T("评定", "grade_name"), "base", "bonus", "deduction", "prize", "reward", "reply_rate_3min", "satisfaction_rate", "complaints", "complaints_breached"],
+        return new ExportTable("incentives",
+            [
+                l.T("排名", "Rank"), l.T("客服", "Agent"), l.T("评定", "Grade"), l.T("基础奖励（元）", "Base (yuan)"), l.T("加分奖励（元）", "Bonus (yuan)"),
+                l.T("扣减（元）", "Deduction (yuan)"), l.T("竞赛奖金（元）", "Prize (yuan)"), l.T("合计（元）", "Reward (yuan)"), new(l.T("3分钟回复率", "3-minute reply rate"), ExportKind.Share),
+                new(l.T("满意率", "Satisfaction rate"), ExportKind.Share), l.T("投诉数", "Complaints"), l.T("超时投诉数", "Overdue complaints"),
+            ],
             rows.Select(r => new object?[]
             {
-                r.Standing.Rank, r.Standing.Agent, r.Standing.Grade.Id, r.Standing.Grade.Name, r.Standing.Base, r.Standing.Bonus, r.Standing.Deduction,
+                r.Standing.Rank, r.Standing.Agent, l.Grade(r.Standing.Grade.Id), r.Standing.Base, r.Standing.Bonus, r.Standing.Deduction,
                 r.Standing.Prize, r.Standing.Reward, Figure(r.Figures, "reply_rate_3min"), Figure(r.Figures, "satisfaction_rate"),
                 Figure(r.Figures, "complaints"), Figure(r.Figures, "complaints_breached"),
             }).ToList());

@@ -42,7 +42,7 @@ public sealed class QualityLearningPagesTests : BunitContext
     {
         Assert.Equal("顾客等了 6分52秒 才得到回复（上限 5分钟）", FindingEvidence.Describe(new Lang(false),
             F("long_silence", new Msg(Codes.FindingWaited, new Num(412, NumKind.Seconds), new Num(300, NumKind.Seconds)))));
-        Assert.Equal("没有回复；这条消息之后 5分30.5秒 顾客仍在发消息（上限 5分钟）", FindingEvidence.Describe(new Lang(false),
+        Assert.Equal("没有回复；这条消息之后 5分30秒 顾客仍在发消息（上限 5分钟）", FindingEvidence.Describe(new Lang(false),
             F("long_silence", new Msg(Codes.FindingNoReply, new Num(330.5, NumKind.Seconds), new Num(300, NumKind.Seconds)))));
     }
 

@@ -192,7 +192,10 @@ public sealed class DashboardTests
             var file = Path.Combine(Screenshots, download.SuggestedFilename);
             await download.SaveAsAsync(file);
             var lines = File.ReadAllLines(file).Where(l => l.Length > 0).ToList();
-            Assert.StartsWith("date,consultations,reply_rate_3min", lines[0].TrimStart('\uFEFF'));
+            // Exports speak the reader's language (issue 16): English headers after the switch, metric names not ids.
+            Assert.StartsWith("Date,Consultations,3-minute human reply r", lines[0].TrimStart('\uFEFF'));
+            Assert.Contains("Verdict: ", lines[0], StringComparison.Ordinal);
+            Assert.DoesNotContain("reply_rate_3min", lines[0], StringComparison.Ordinal);
             Assert.Equal(14, lines.Count - 1);
             AssertNothingRefusedByThePolicy(page);
         }

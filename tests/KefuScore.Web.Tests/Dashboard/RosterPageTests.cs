@@ -53,6 +53,14 @@ public sealed class RosterPageTests : ShopWidePageContext
         agents.WaitForAssertion(() => Assert.Equal("小美", agents.Find("#scorecards th[data-agent=t-a1]").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal("阿强", agents.Find("#scorecards th[data-agent=t-a2]").TextContent);
         Assert.Contains("售后组", agents.Find("#scorecards th[data-agent=t-a2]").ParentElement!.TextContent, StringComparison.Ordinal);
+
+        // The conversations list and a conversation's messages name the agent too, not the account id.
+        var list = Render<KefuScore.Web.Dashboard.Conversations.Conversations>(p => p.Add(x => x.ShopId, "t").AddCascadingValue(new Lang(false)));
+        list.WaitForAssertion(() => Assert.Equal("小美", list.Find("td[data-agent=t-a1]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Equal("阿强", list.Find("td[data-agent=t-a2]").TextContent);
+        var one = Render<KefuScore.Web.Dashboard.Conversations.Conversation>(p => p.Add(x => x.ShopId, "t").Add(x => x.ConversationId, "c2").AddCascadingValue(new Lang(false)));
+        one.WaitForAssertion(() => Assert.Contains("客服 阿强", one.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("客服 t-a2", one.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

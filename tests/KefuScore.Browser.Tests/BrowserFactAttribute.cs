@@ -1,3 +1,5 @@
+using Microsoft.Playwright;
+
 namespace KefuScore.Browser.Tests;
 
 /// <summary>
@@ -7,6 +9,12 @@ namespace KefuScore.Browser.Tests;
 public sealed class BrowserFactAttribute : FactAttribute
 {
     public const string Chromium = "/usr/bin/chromium";
+
+    /// <summary>Debian's chromium, headless: Playwright's own browser download cannot work here.</summary>
+    public static Task<IBrowser> Launch(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"],
+    });
 
     public BrowserFactAttribute()
     {

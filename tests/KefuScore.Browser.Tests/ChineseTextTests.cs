@@ -32,10 +32,7 @@ public sealed partial class ChineseTextTests
     {
         await using var server = await DashboardServer.Start();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFactAttribute.Chromium, Headless = true, Args = ["--no-sandbox"],
-        });
+        await using var browser = await BrowserFactAttribute.Launch(playwright);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Address, ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         var page = await context.NewPageAsync();
         // Two cores run the server, the browser and the test: the staffing and score pages compute for a while.

@@ -17,10 +17,7 @@ public sealed class DashboardTests
     {
         var server = await DashboardServer.Start();
         var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFactAttribute.Chromium, Headless = true, Args = ["--no-sandbox"],
-        });
+        var browser = await BrowserFactAttribute.Launch(playwright);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = server.Address, ViewportSize = new ViewportSize { Width = 1366, Height = 768 }, AcceptDownloads = true,

@@ -56,10 +56,7 @@ public sealed class PhoneLayoutTests
         var server = await DashboardServer.Start();
         await using var _ = server;
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFactAttribute.Chromium, Headless = true, Args = ["--no-sandbox"],
-        });
+        await using var browser = await BrowserFactAttribute.Launch(playwright);
         Directory.CreateDirectory(Screenshots);
         var desktop = await SignedIn(browser, server, 1440, 900);
         var pages = await NavigationPages(desktop);
@@ -89,10 +86,7 @@ public sealed class PhoneLayoutTests
         var server = await DashboardServer.Start();
         await using var _ = server;
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFactAttribute.Chromium, Headless = true, Args = ["--no-sandbox"],
-        });
+        await using var browser = await BrowserFactAttribute.Launch(playwright);
         Directory.CreateDirectory(Screenshots);
         var page = await SignedIn(browser, server, 390, 844);
 

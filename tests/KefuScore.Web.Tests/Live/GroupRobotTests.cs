@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -146,10 +145,7 @@ public sealed class GroupRobotTests(FakeClockServer server) : IClassFixture<Fake
         public RobotReceiver(string kind, string secret, Func<DateTimeOffset> now)
         {
             (_kind, _secret, _now) = (kind, secret, now);
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
+            var port = ServerProcess.FreePort();
             Url = $"http://127.0.0.1:{port}/robot/";
             _listener.Prefixes.Add(Url);
             _listener.Start();

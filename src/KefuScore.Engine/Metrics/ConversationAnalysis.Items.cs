@@ -45,7 +45,7 @@ public sealed partial class ConversationAnalysis
             {
                 lastCountedDay = LocalDay(start);
                 var within = answered && wait <= (long)Math.Round(m.WithinSeconds * TimeSpan.TicksPerSecond);
-                reason = !answered ? ExplainReason.Unanswered : m.Kind == MetricKind.ReplyWithin && !within ? ExplainReason.Late : ExplainReason.Within;
+                reason = CountedReason(m, answered, within);
                 Emit(ctx, start, agent, answered, wait, within, facts);
             }
 
@@ -69,6 +69,10 @@ public sealed partial class ConversationAnalysis
             k = end;
         }
     }
+
+    /// <summary>Why a counted item counted as it did (explain), shared with <see cref="ConversationState"/>.</summary>
+    internal static ExplainReason CountedReason(MetricDefinition m, bool answered, bool within) =>
+        !answered ? ExplainReason.Unanswered : m.Kind == MetricKind.ReplyWithin && !within ? ExplainReason.Late : ExplainReason.Within;
 
     private void Emit(in MetricContext ctx, int start, string? agent, bool answered, long wait, bool within, List<MetricFact> facts) =>
         EmitItem(ctx.Metric, ctx.Shop, ctx.Index, LocalHour(start), agent, answered, wait, within, facts);
@@ -153,14 +157,17 @@ public sealed partial class ConversationAnalysis
         var end = until == NoReply ? events.Length : until;
         for (var i = from + 1; i < end; i++)
         {
-            ref readonly var e = ref events[i];
-            if (e.Type != EventType.Message || e.Sender == Sender.Customer) continue;
-            var why = e.Kind == MessageKind.Welcome ? "welcome message"
-                : e.Sender == Sender.Bot ? (e.Kind == MessageKind.Assist ? "assist-mode bot reply not accepted by this profile" : "bot reply")
-                : e.Sender == Sender.System ? "system message"
-                : e.Kind == MessageKind.Auto ? "auto-reply" : null;
-            if (why is not null) return (e.Id, why);
+            var why = IgnoredWhy(events[i]);
+            if (why is not null) return (events[i].Id, why);
         }
         return (null, null);
     }
+
+    /// <summary>Why a message is no valid reply that a reader might take for one (bot, auto-reply, welcome); null for the rest.</summary>
+    internal static string? IgnoredWhy(in SlimEvent e) =>
+        e.Type != EventType.Message || e.Sender == Sender.Customer ? null
+        : e.Kind == MessageKind.Welcome ? "welcome message"
+        : e.Sender == Sender.Bot ? (e.Kind == MessageKind.Assist ? "assist-mode bot reply not accepted by this profile" : "bot reply")
+        : e.Sender == Sender.System ? "system message"
+        : e.Kind == MessageKind.Auto ? "auto-reply" : null;
 }

@@ -89,17 +89,20 @@ public sealed partial class ConversationAnalysis(CompiledProfile profile, LocalC
 
     private readonly record struct MetricContext(string Shop, MetricDefinition Metric, int Index, ProfileVersionRules? Version, List<ExplainRow>? Explain);
 
-    private bool VersionTouches(ProfileVersionRules v, DateOnly first, DateOnly last)
+    private bool VersionTouches(ProfileVersionRules v, DateOnly first, DateOnly last) => VersionTouches(Profile, v, first, last);
+
+    /// <summary>Whether a profile version is in force on some day of [first, last] (a stretch's days), shared with <see cref="ConversationDecisions"/>.</summary>
+    internal static bool VersionTouches(CompiledProfile profile, ProfileVersionRules v, DateOnly first, DateOnly last)
     {
-        var i = IndexOf(v);
-        var end = i + 1 < Profile.Versions.Count ? Profile.Versions[i + 1].From : DateOnly.MaxValue;
+        var i = IndexOf(profile, v);
+        var end = i + 1 < profile.Versions.Count ? profile.Versions[i + 1].From : DateOnly.MaxValue;
         return v.From <= last && end > first;
     }
 
-    private int IndexOf(ProfileVersionRules v)
+    private static int IndexOf(CompiledProfile profile, ProfileVersionRules v)
     {
-        for (var i = 0; i < Profile.Versions.Count; i++)
-            if (ReferenceEquals(Profile.Versions[i], v)) return i;
+        for (var i = 0; i < profile.Versions.Count; i++)
+            if (ReferenceEquals(profile.Versions[i], v)) return i;
         return 0;
     }
 

@@ -92,6 +92,9 @@ public sealed class ConversationState
 
     public string Shop { get; }
 
+    /// <summary>Where the state records its per-message decisions for one metric (explain); null in the report's runs.</summary>
+    public ConversationDecisions? Decisions { get; init; }
+
     /// <summary>Applies the conversation's next event (in <see cref="EventOrder"/>); final facts are appended.</summary>
     public void Apply(in SlimEvent e, List<MetricFact> facts)
     {
@@ -100,10 +103,12 @@ public sealed class ConversationState
         // once-a-day counts start again. Nothing is waiting there, so no item is cut.
         if (_lastTicks != long.MinValue && !_customerWaiting && t - _lastTicks > _idleClose)
         {
+            Decisions?.EndStretch();
             Array.Fill(_days, NoDay);
             _lastReplier = null;
         }
         if (t > _lastTicks) _lastTicks = t;
+        Decisions?.Arrived(e);
 
         if (e.IsCustomerMessage)
         {
@@ -130,6 +135,7 @@ public sealed class ConversationState
     {
         Resolve(IncrementalRules.Human, answered: false, 0, null, facts);
         Resolve(IncrementalRules.Assist, answered: false, 0, null, facts);
+        Decisions?.EndStretch();
     }
 
     /// <summary>The waiting messages under one policy meet their reply (or none): one item per message or one round.</summary>
@@ -152,13 +158,26 @@ public sealed class ConversationState
                 switch (m.Kind)
                 {
                     case MetricKind.ReplyWithin or MetricKind.ReplyTime or MetricKind.Unanswered:
-                        if (m.Unit == CountingUnit.Round && j > 0) continue; // a round is its first message's item
-                        if (!Counts(slot, local)) continue;
-                        if (m.FirstOnly && day == _days[s]) continue;
+                        if (m.Unit == CountingUnit.Round && j > 0) // a round is its first message's item
+                        {
+                            Decisions?.Decide(s, j, answered, ExplainReason.MergedIntoRound);
+                            continue;
+                        }
+                        if (!Counts(slot, local))
+                        {
+                            Decisions?.Decide(s, j, answered, m.Hours.Contains(local % TimeSpan.TicksPerDay) ? ExplainReason.NotInVersion : ExplainReason.OutsideHours);
+                            continue;
+                        }
+                        if (m.FirstOnly && day == _days[s])
+                        {
+                            Decisions?.Decide(s, j, answered, ExplainReason.NotFirstOfDay);
+                            continue;
+                        }
                         _days[s] = day;
-                        var ok = answered && !(m.CloseAtDayEnd && replyDay != day);
+                        var ok = Answers(m, answered, replyDay, day);
                         var wait = ok ? replyTicks - t : 0;
                         ConversationAnalysis.EmitItem(m, Shop, slot.Index, (int)(local / TimeSpan.TicksPerHour), ok ? agent : null, ok, wait, ok && wait <= slot.WithinTicks, facts);
+                        Decisions?.Decide(s, j, answered, ConversationAnalysis.CountedReason(m, ok, ok && wait <= slot.WithinTicks));
                         break;
                     case MetricKind.NotServed:
                         if (!Counts(slot, local) || day == _days[s]) continue;
@@ -168,8 +187,12 @@ public sealed class ConversationState
                 }
             }
         }
+        Decisions?.Cleared(policy);
         waiting.Clear();
     }
+
+    /// <summary>Whether a reply answers an item begun on <paramref name="day"/>: any reply, unless the metric closes items at day end.</summary>
+    internal static bool Answers(MetricDefinition m, bool replied, int replyDay, int day) => replied && !(m.CloseAtDayEnd && replyDay != day);
 
     private void Consultation(long t, List<MetricFact> facts)
     {

@@ -74,13 +74,33 @@ public static class Explainer
                     if (e.Type == EventType.AgentStatus && e.Shop == shop.Key) presence.Add(e);
             }
             list.Sort(EventOrder.Instance);
-            var analysis = new ConversationAnalysis(profile, new LocalClock(profile.Zone));
-            var rows = new List<ExplainRow>();
-            var facts = new List<MetricFact>();
-            foreach (var stretch in Stretches.Split(CollectionsMarshal.AsSpan(list), profile.Profile.IdleClose.Ticks))
-                analysis.Analyse(shop.Key, CollectionsMarshal.AsSpan(list).Slice(stretch.Start, stretch.Length), facts, index, rows, presence);
-            result.Add(new Explanation(shop.Key, conversation, metric, rows));
+            result.Add(new Explanation(shop.Key, conversation, metric, Rows(profile, shop.Key, list, index, presence, IncrementalRules.For(profile))));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The decisions behind one metric of a sorted conversation. Where the report runs the profile on
+    /// <see cref="ConversationState"/> (<see cref="IncrementalRules.For"/>), explain reads the decisions that state records;
+    /// other profiles are analysed by stretch as the report analyses them.
+    /// </summary>
+    internal static List<ExplainRow> Rows(CompiledProfile profile, string shop, List<ChatEvent> sorted, int metric, ShopPresence? presence, IncrementalRules? rules)
+    {
+        var clock = new LocalClock(profile.Zone);
+        var facts = new List<MetricFact>();
+        if (rules is not null)
+        {
+            var decisions = new ConversationDecisions(rules, clock, metric);
+            var state = new ConversationState(rules, clock, shop) { Decisions = decisions };
+            foreach (var e in sorted) state.Apply(new SlimEvent(e, keepSource: true), facts);
+            state.Finish(facts);
+            return [.. decisions.Rows];
+        }
+        var analysis = new ConversationAnalysis(profile, clock);
+        var rows = new List<ExplainRow>();
+        var events = CollectionsMarshal.AsSpan(sorted);
+        foreach (var stretch in Stretches.Split(events, profile.Profile.IdleClose.Ticks))
+            analysis.Analyse(shop, events.Slice(stretch.Start, stretch.Length), facts, metric, rows, presence);
+        return rows;
     }
 }

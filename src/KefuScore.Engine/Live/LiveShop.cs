@@ -28,6 +28,10 @@ public sealed class LiveShop
         public string? Customer;
         public long LastTicks = long.MinValue;
         public int Version;
+        /// <summary>The reply metric's waiting messages, fed <see cref="Events"/> in order up to the instant asked.</summary>
+        public ConversationState? State;
+        /// <summary>How many of <see cref="Events"/> the state has taken; an event filed before them makes it start again.</summary>
+        public int Applied;
         public int CacheVersion = -1;
         public long CacheFrom;
         public long CacheUntil;
@@ -47,6 +51,8 @@ public sealed class LiveShop
     private readonly ConversationAnalysis _analysis;
     private readonly LocalClock _clock;
     private readonly MetricDefinition? _primary;
+    private readonly IncrementalRules _waitingRules;
+    private readonly List<MetricFact> _noFacts = [];
     private readonly long[] _horizons;
     private readonly long _idleClose;
     private long _lastPresenceTicks = long.MinValue;
@@ -60,6 +66,7 @@ public sealed class LiveShop
         _clock = new LocalClock(profile.Zone);
         _analysis = new ConversationAnalysis(profile, _clock);
         _primary = PrimaryReplyMetric(profile);
+        _waitingRules = IncrementalRules.Waiting(profile, AcceptsAssist);
         _idleClose = profile.Profile.IdleClose.Ticks;
         Rules = rules ?? AlertRuleSet.Defaults(profile);
         var widest = profile.Metrics.Where(m => m.Kind == MetricKind.ReplyWithin).Select(m => m.WithinSeconds).DefaultIfEmpty(180).Max();
@@ -92,7 +99,9 @@ public sealed class LiveShop
                 if (string.Equals(x.Id, e.Id, StringComparison.Ordinal)) return false;
             var slim = new SlimEvent(e);
             var at = c.Events.BinarySearch(slim, EventOrder.Instance);
-            c.Events.Insert(at < 0 ? ~at : at, slim);
+            at = at < 0 ? ~at : at;
+            c.Events.Insert(at, slim);
+            if (at < c.Applied) c.State = null;
             if (e.IsCustomerMessage && e.Customer is not null) c.Customer ??= e.Customer;
             if (e.Ticks > c.LastTicks) c.LastTicks = e.Ticks;
             c.Version++;
@@ -236,8 +245,25 @@ public sealed class LiveShop
     /// <summary>The reply metric counts a customer message sent at <paramref name="ticks"/> (its assessment hours; all day without one).</summary>
     private bool InHours(long ticks) => (_primary?.Hours ?? AssessmentHours.AllDay).Contains(_clock.ToLocalTicks(ticks) % TimeSpan.TicksPerDay);
 
+    private bool AcceptsAssist => _primary?.AcceptAssist == true;
+
     private bool IsValidReply(in SlimEvent e) =>
-        e.IsHumanReply || (_primary?.AcceptAssist == true && e.Type == EventType.Message && e.Sender == Sender.Bot && e.Kind == MessageKind.Assist);
+        e.IsHumanReply || (AcceptsAssist && e.Type == EventType.Message && e.Sender == Sender.Bot && e.Kind == MessageKind.Assist);
+
+    /// <summary>
+    /// The conversation's state fed its events up to <paramref name="t"/>: kept between questions while time moves on
+    /// and events arrive in order, built again when an event lands before those it has taken or an earlier instant is asked.
+    /// </summary>
+    private ConversationState StateAt(Conversation c, long t)
+    {
+        if (c.State is null || (c.Applied > 0 && c.Events[c.Applied - 1].Ticks > t))
+        {
+            c.State = new ConversationState(_waitingRules, _clock, Shop);
+            c.Applied = 0;
+        }
+        while (c.Applied < c.Events.Count && c.Events[c.Applied].Ticks <= t) c.State.Apply(c.Events[c.Applied++], _noFacts);
+        return c.State;
+    }
 
     /// <summary>Customers waiting at <paramref name="t"/>; <paramref name="active"/> counts each agent's live conversations.</summary>
     private List<WaitingCustomer> Waiting(long t, out Dictionary<string, int> active)
@@ -247,28 +273,30 @@ public sealed class LiveShop
         var byRound = _primary is { Unit: not CountingUnit.Message };
         foreach (var (id, c) in _conversations)
         {
-            var firstWaiting = -1;
             string? holder = null;
             var closed = false;
             var last = long.MinValue;
             var n = 0;
+            // Waits shown start after the last session closing or silence longer than the idle close (the live picture's
+            // own cut; the report keeps counting such a wait until its reply comes).
+            var cut = 0;
             for (var i = 0; i < c.Events.Count; i++)
             {
                 var e = c.Events[i];
                 if (e.Ticks > t) break;
                 n = i + 1;
-                // A silence longer than the idle close ends the conversation: what waited before it is no longer waiting.
-                if (last != long.MinValue && e.Ticks - last > _idleClose) { firstWaiting = -1; closed = false; }
+                if (last != long.MinValue && e.Ticks - last > _idleClose) { cut = i; closed = false; }
                 last = e.Ticks;
-                if (e.IsCustomerMessage) { if (firstWaiting < 0) firstWaiting = i; closed = false; }
-                else if (IsValidReply(e)) { firstWaiting = -1; if (e.Agent is not null) holder = e.Agent; }
+                if (e.IsCustomerMessage) closed = false;
+                else if (IsValidReply(e)) { if (e.Agent is not null) holder = e.Agent; }
                 else if (e.Type == EventType.Session)
                 {
                     if ((e.IsOpened || e.IsTransfer) && e.Agent is not null) holder = e.Agent;
-                    if (e.IsClosed) { firstWaiting = -1; closed = true; }
+                    if (e.IsClosed) { cut = i + 1; closed = true; }
                 }
             }
             if (n == 0 || t - last > _idleClose) continue;
+            var firstWaiting = FirstWaiting(c, StateAt(c, t), n, cut);
             if (firstWaiting >= 0)
             {
                 // One row per conversation: its oldest waiting message, how many wait, and the first one the metric counts.
@@ -290,6 +318,23 @@ public sealed class LiveShop
         }
         result.Sort((a, b) => a.Since != b.Since ? a.Since.CompareTo(b.Since) : string.CompareOrdinal(a.MessageId, b.MessageId));
         return result;
+    }
+
+    /// <summary>
+    /// The index of the oldest message the state holds as waiting at or after <paramref name="cut"/> (-1: none). The state's
+    /// waiting messages are the last customer messages it has taken, so they are found counting back from the end.
+    /// </summary>
+    private int FirstWaiting(Conversation c, ConversationState state, int n, int cut)
+    {
+        var pending = state.WaitingCount(AcceptsAssist);
+        var first = -1;
+        for (var i = n - 1; i >= cut && pending > 0; i--)
+        {
+            if (!c.Events[i].IsCustomerMessage) continue;
+            pending--;
+            first = i;
+        }
+        return first;
     }
 
     private List<AgentLoad> Agents(Dictionary<string, int> active)

@@ -48,6 +48,17 @@ public sealed class IncrementalRules
         return new IncrementalRules(profile, [.. slots]);
     }
 
+    /// <summary>
+    /// Rules that count nothing and keep only the customer messages waiting for a reply under one policy (assist-mode
+    /// bots accepted or not): what the live monitor shows as waiting, the same pending items the report's states keep.
+    /// </summary>
+    public static IncrementalRules Waiting(CompiledProfile profile, bool acceptAssist)
+    {
+        var rules = new IncrementalRules(profile, []);
+        rules.UsesPolicy[acceptAssist ? Assist : Human] = true;
+        return rules;
+    }
+
     private static bool Supports(MetricDefinition m) => m.Kind switch
     {
         MetricKind.ReplyWithin or MetricKind.ReplyTime or MetricKind.Unanswered =>
@@ -94,6 +105,9 @@ public sealed class ConversationState
 
     /// <summary>Where the state records its per-message decisions for one metric (explain); null in the report's runs.</summary>
     public ConversationDecisions? Decisions { get; init; }
+
+    /// <summary>How many customer messages wait for a valid reply under a policy (under a policy no rule waits by: none).</summary>
+    public int WaitingCount(bool acceptAssist) => acceptAssist ? _waitingAssist.Count : _waitingHuman.Count;
 
     /// <summary>Applies the conversation's next event (in <see cref="EventOrder"/>); final facts are appended.</summary>
     public void Apply(in SlimEvent e, List<MetricFact> facts)

@@ -365,4 +365,23 @@ public sealed class LiveShopTests
         Assert.Contains(errors, e => e.Field == "rules[1].id");
         Assert.Contains(errors, e => e.Field == "rules[1].metric");
     }
+
+    [Fact]
+    public void Waits_follow_the_conversation_state_when_events_arrive_late_and_when_an_earlier_instant_is_asked()
+    {
+        var shop = Shop();
+        var chat = Chat.On("2026-11-20").Customer("10:00:00", id: "m1").Agent("10:02:00", "a1", id: "r1").Customer("10:03:00", id: "m2");
+        var (m1, r1, m2) = (chat.Events[0], chat.Events[1], chat.Events[2]);
+        shop.Apply(m2);
+        shop.Apply(r1);
+        // m2 came before the reply that is filed ahead of it: the reply answers nothing yet, m2 waits since 10:03.
+        Assert.Equal(("m2", 1), shop.State(At("10:04:00")).Waiting.Select(w => (w.MessageId, w.Messages)).Single());
+        // m1 arrives behind everything the state has taken: the state starts again and m1 is answered by r1 at 10:02.
+        shop.Apply(m1);
+        Assert.Equal(("m2", 60.0), shop.State(At("10:04:00")).Waiting.Select(w => (w.MessageId, w.Seconds)).Single());
+        // Asked about 10:01, before the reply: m1 waits, 60 s.
+        Assert.Equal(("m1", 60.0), shop.State(At("10:01:00")).Waiting.Select(w => (w.MessageId, w.Seconds)).Single());
+        // And forward again to 10:05: m2 waits, 120 s.
+        Assert.Equal(("m2", 120.0), shop.State(At("10:05:00")).Waiting.Select(w => (w.MessageId, w.Seconds)).Single());
+    }
 }

@@ -13,8 +13,9 @@ public sealed record LiveOptions(TimeSpan ActiveWindow)
 
 /// <summary>
 /// 实时监控: one shop's live state, fed events in any order and asked for the picture at an instant. Pure: the
-/// instant is always an argument. Waiting customers follow the shop profile's first reply-rate metric (its unit, and
-/// whether assist-mode bots are valid replies); today's metrics come from the engine's own
+/// instant is always an argument. Waiting customers are the pending messages of each conversation's
+/// <see cref="ConversationState"/> under the profile's reply role (its unit, and whether assist-mode bots are valid
+/// replies); today's metrics come from the engine's own
 /// <see cref="ConversationAnalysis"/> over the events seen so far, with customers still inside their reply window left
 /// out (they are undecided, not late). Alerts are evaluated here too, so a fake clock drives them in tests.
 /// </summary>

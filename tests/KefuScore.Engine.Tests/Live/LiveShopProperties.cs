@@ -62,4 +62,36 @@ public sealed class LiveShopProperties
             Assert.Equal(expected, m.Value);
         }
     }
+
+    /// <summary>
+    /// What waits live is what the report's own state holds as waiting: at any instant, each live conversation's waiting
+    /// messages are the pending ones of a <see cref="ConversationState"/> under the profile's full rules, fed the same events.
+    /// </summary>
+    [Property(MaxTest = 40)]
+    public bool Live_waits_are_the_pending_messages_of_the_reports_state(int seed)
+    {
+        var profile = TestProfiles.Incremental();
+        var events = RandomChats.Generate(seed, conversations: 40, days: 2).Where(e => e.Shop == "s0").ToList();
+        if (events.Count == 0) return true;
+        var live = new LiveShop("s0", profile);
+        foreach (var e in RandomChats.Shuffle(events, seed)) live.Apply(e);
+        var at = events[new Random(seed).Next(events.Count)].At.AddSeconds(30);
+        var t = at.UtcTicks;
+        var shown = live.State(at, withMetrics: false).Waiting.ToDictionary(w => w.Conversation, w => w.Messages);
+
+        var rules = IncrementalRules.For(profile)!;
+        var clock = new LocalClock(profile.Zone);
+        var acceptAssist = profile.Roles.Reply!.AcceptAssist;
+        foreach (var conversation in events.Where(e => e.Ticks <= t).GroupBy(e => e.Conversation!))
+        {
+            var sorted = conversation.DistinctBy(e => e.Id).Select(e => new SlimEvent(e)).Order(EventOrder.Instance).ToList();
+            var state = new ConversationState(rules, clock, "s0");
+            var facts = new List<MetricFact>();
+            foreach (var e in sorted) state.Apply(e, facts);
+            // The live screen drops a conversation silent for longer than the idle close (the generator leaves no such gap inside one).
+            var expected = t - sorted[^1].Ticks > profile.Profile.IdleClose.Ticks ? 0 : state.WaitingCount(acceptAssist);
+            if (shown.GetValueOrDefault(conversation.Key) != expected) return false;
+        }
+        return true;
+    }
 }

@@ -110,8 +110,9 @@ public static class PeerCommand
         else
         {
             var profile = ProfileCatalog.Compile("douyin");
-            var run = ReportRunner.Run(profile, () => App.Reading.EventFiles.Read(file), o.Threads);
+            var run = ReportRunner.Run(profile, [file], null, o.Threads);
             if (run.Rejected.Count > 0) throw new InvalidOperationException($"{run.Rejected.Count} lines rejected in {file}");
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fold done after {watch.Elapsed.TotalSeconds:F2} s"));
             rows = PeerFigures.Of(ReportBuilder.Build(profile, run.Rollup, new ReportRequest(By: PeriodKind.Day)));
             events = run.Read;
         }
@@ -164,7 +165,7 @@ public static class PeerCommand
             events = null;
             GC.Collect();
             (cpu, wall, bytes) = (self.TotalProcessorTime, Stopwatch.StartNew(), GC.GetTotalAllocatedBytes());
-            var run = ReportRunner.Run(profile, [file]);
+            var run = ReportRunner.Run(profile, [file], null, 1);
             self.Refresh();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"report:    {run.Read:N0} events, CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s, wall {wall.Elapsed.TotalSeconds:F2} s, {(GC.GetTotalAllocatedBytes() - bytes) / run.Read} B/event"));

@@ -94,6 +94,7 @@ public static class PeerCommand
         child.WaitForExit();
         var line = stdout.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"{mode} failed (exit {child.ExitCode})");
+        Console.Error.WriteLine($"  {mode}: {line}");
         var parts = line[7..].Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
         return (double.Parse(parts["seconds"], CultureInfo.InvariantCulture), long.Parse(parts["peak"], CultureInfo.InvariantCulture),
             long.Parse(parts["events"], CultureInfo.InvariantCulture));
@@ -121,7 +122,7 @@ public static class PeerCommand
         using var self = Process.GetCurrentProcess();
         self.Refresh();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT events={events} seconds={watch.Elapsed.TotalSeconds:R} peak={self.PeakWorkingSet64} gcpause={GC.GetTotalPauseDuration().TotalSeconds:R} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)}"));
+            $"RESULT events={events} seconds={watch.Elapsed.TotalSeconds:R} peak={self.PeakWorkingSet64} gcpause={GC.GetTotalPauseDuration().TotalSeconds:R} cpu={self.TotalProcessorTime.TotalSeconds:R} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)}"));
         return 0;
     }
 

@@ -90,7 +90,19 @@ public sealed class ConversationState
         Array.Fill(_days, NoDay);
     }
 
-    public string Shop { get; }
+    public string Shop { get; private set; }
+
+    /// <summary>Empties the state for another conversation of the same rules (the fold reuses closed states).</summary>
+    public void Reset(string shop)
+    {
+        Shop = shop;
+        Array.Fill(_days, NoDay);
+        _waitingHuman.Clear();
+        _waitingAssist.Clear();
+        _lastTicks = long.MinValue;
+        _customerWaiting = false;
+        _lastReplier = null;
+    }
 
     /// <summary>Applies the conversation's next event (in <see cref="EventOrder"/>); final facts are appended.</summary>
     public void Apply(in SlimEvent e, List<MetricFact> facts)

@@ -53,7 +53,17 @@ public sealed partial class MetricFold
 
     private sealed class OpenConversation(ConversationKey key, EventArrays arrays)
     {
-        public ConversationKey Key { get; } = key;
+        public ConversationKey Key { get; private set; } = key;
+
+        /// <summary>Makes a closed conversation (already analysed, nothing buffered) ready for another key.</summary>
+        public void Reuse(ConversationKey newKey)
+        {
+            Key = newKey;
+            State!.Reset(newKey.Shop);
+            Unreleased = 0;
+            LastTicks = LastCustomer = LastReply = long.MinValue;
+            Slot = long.MinValue;
+        }
         /// <summary>
         /// Pooled storage: the arrays are reused by later conversations, so they live in the old generation instead of
         /// being copied through every collection while the conversation stays open.
@@ -103,6 +113,8 @@ public sealed partial class MetricFold
     private readonly Dictionary<long, List<OpenConversation>> _expiry = [];
     private long _oldestSlot = long.MaxValue;
     private readonly IdWindow _ids = new();
+    private const int MaxClosed = 1 << 16;
+    private readonly Stack<OpenConversation> _closed = new();
     /// <summary>
     /// Each shop's agent statuses, kept for the whole run: a few a day per agent. A conversation is analysed only once
     /// the watermark has passed it, so every status before it has arrived (a later one is too late and forces a replay).
@@ -157,7 +169,12 @@ public sealed partial class MetricFold
             ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out var exists);
             if (!exists)
             {
-                open = new OpenConversation(key, _arrays) { State = _rules is null ? null : new ConversationState(_rules, Clock, e.Shop) };
+                if (_rules is not null && _closed.TryPop(out var closed))
+                {
+                    closed.Reuse(key);
+                    open = closed;
+                }
+                else open = new OpenConversation(key, _arrays) { State = _rules is null ? null : new ConversationState(_rules, Clock, e.Shop) };
                 if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
             }
             if (open!.State is null) open.Add(new SlimEvent(e));
@@ -212,7 +229,8 @@ public sealed partial class MetricFold
             if (!lookup.TryGetValue(span, out var open))
             {
                 var key = ConversationKeys.Instance.Create(span);
-                open = new OpenConversation(key, _arrays) { State = new ConversationState(_rules, Clock, e.Shop) };
+                if (_closed.TryPop(out open)) open.Reuse(key);
+                else open = new OpenConversation(key, _arrays) { State = new ConversationState(_rules, Clock, e.Shop) };
                 _open.Add(key, open);
                 if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
             }
@@ -274,6 +292,8 @@ public sealed partial class MetricFold
                     Close(open.Key, open, facts);
                     _open.Remove(open.Key);
                     open.Slot = long.MinValue;
+                    // Its state is reused by a later conversation, so a million conversations are not a million objects for the collector.
+                    if (open.State is not null && _closed.Count < MaxClosed) _closed.Push(open);
                 }
                 else
                 {

@@ -94,6 +94,7 @@ public static class PeerCommand
         child.WaitForExit();
         var line = stdout.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"{mode} failed (exit {child.ExitCode})");
+        Console.Error.WriteLine($"  {mode}: {line}");
         var parts = line[7..].Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
         return (double.Parse(parts["seconds"], CultureInfo.InvariantCulture), long.Parse(parts["peak"], CultureInfo.InvariantCulture),
             long.Parse(parts["events"], CultureInfo.InvariantCulture));
@@ -110,8 +111,9 @@ public static class PeerCommand
         else
         {
             var profile = ProfileCatalog.Compile("douyin");
-            var run = ReportRunner.Run(profile, () => App.Reading.EventFiles.Read(file), o.Threads);
+            var run = ReportRunner.Run(profile, [file], null, o.Threads);
             if (run.Rejected.Count > 0) throw new InvalidOperationException($"{run.Rejected.Count} lines rejected in {file}");
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fold done after {watch.Elapsed.TotalSeconds:F2} s"));
             rows = PeerFigures.Of(ReportBuilder.Build(profile, run.Rollup, new ReportRequest(By: PeriodKind.Day)));
             events = run.Read;
         }
@@ -120,7 +122,7 @@ public static class PeerCommand
         using var self = Process.GetCurrentProcess();
         self.Refresh();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT events={events} seconds={watch.Elapsed.TotalSeconds:R} peak={self.PeakWorkingSet64} gcpause={GC.GetTotalPauseDuration().TotalSeconds:R} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)}"));
+            $"RESULT events={events} seconds={watch.Elapsed.TotalSeconds:R} peak={self.PeakWorkingSet64} gcpause={GC.GetTotalPauseDuration().TotalSeconds:R} cpu={self.TotalProcessorTime.TotalSeconds:R} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)}"));
         return 0;
     }
 
@@ -164,7 +166,7 @@ public static class PeerCommand
             events = null;
             GC.Collect();
             (cpu, wall, bytes) = (self.TotalProcessorTime, Stopwatch.StartNew(), GC.GetTotalAllocatedBytes());
-            var run = ReportRunner.Run(profile, [file]);
+            var run = ReportRunner.Run(profile, [file], null, 1);
             self.Refresh();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"report:    {run.Read:N0} events, CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s, wall {wall.Elapsed.TotalSeconds:F2} s, {(GC.GetTotalAllocatedBytes() - bytes) / run.Read} B/event"));

@@ -1,5 +1,6 @@
 using System.Text;
 using KefuScore.Engine.Events;
+using KefuScore.Engine.Metrics;
 using Sylvan.Data.Csv;
 
 namespace KefuScore.App.Reading;
@@ -18,6 +19,8 @@ internal sealed class CsvSource : IEventSource
     /// <summary>Column ordinal → field id (-1: ignored); null until the header is read.</summary>
     private int[]? _fields;
     private bool[] _pooled = [];
+    /// <summary>Field id → its column (the first with that name), -1 when the header lacks it.</summary>
+    private int[] _columnOf = [];
     private long _nextLine = 1, _line;
 
     public CsvSource(Stream stream, string name)
@@ -70,6 +73,121 @@ internal sealed class CsvSource : IEventSource
         return false;
     }
 
+    /// <summary>
+    /// Reads records into <paramref name="batch"/> as rows until it is full or the file ends (then false). A line in the
+    /// common shape (a message or a rating, plain values, an ISO instant with Z or ±hh:mm) becomes a row straight from
+    /// the reader's spans; any other line goes through <see cref="RawFields.Parse"/> as in <see cref="Next"/>, so
+    /// events and rejections are exactly those of the string path.
+    /// </summary>
+    public bool NextRows(RowBatch batch, RunNames names)
+    {
+        while (!batch.Full)
+        {
+            if (!_csv.Read()) return false;
+            _line = _nextLine;
+            _nextLine += LineBreaks(_csv.GetRawRecordSpan());
+            var count = _csv.RowFieldCount;
+            if (count <= 1 && _csv.GetFieldSpan(0).IsEmpty) continue; // blank line
+            if (_fields is null)
+            {
+                ReadHeader(count);
+                continue;
+            }
+            batch.Records++;
+            if (TryRow(count, batch, names)) continue;
+            var fields = _fields;
+            _raw.Clear();
+            var n = Math.Min(count, fields.Length);
+            for (var i = 0; i < n; i++)
+            {
+                var id = fields[i];
+                if (id < 0) continue;
+                var cell = _csv.GetFieldSpan(i);
+                if (cell.IsEmpty) continue;
+                RawFields.Set(_raw, id, _pooled[i] ? _pool.Get(cell) : new string(cell));
+            }
+            var item = RawFields.Parse(_raw, _name, _line);
+            if (item.Event is { } e)
+            {
+                var row = EventRow.Of(e, names.Shop(e.Shop, out var shop), ref batch.Chars, ref batch.Used);
+                row.Shop = shop;
+                batch.Add(row);
+            }
+            else batch.Rejected.Add(item.Rejected!);
+        }
+        return true;
+    }
+
+    private ReadOnlySpan<char> Cell(int field, int count)
+    {
+        var column = _columnOf[field];
+        return column >= 0 && column < count ? _csv.GetFieldSpan(column) : default;
+    }
+
+    /// <summary>True when the trimmed value would differ (EventParser trims): such a line takes the string path.</summary>
+    private static bool Untrimmed(ReadOnlySpan<char> v) => !v.IsEmpty && (char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1]));
+
+    private bool TryRow(int count, RowBatch batch, RunNames names)
+    {
+        var type = Cell(RawFields.Type, count);
+        var isMessage = type.SequenceEqual("message");
+        if (!isMessage && !type.SequenceEqual("rating")) return false;
+        var fields = _fields!;
+        for (var i = Math.Min(count, fields.Length) - 1; i >= 0; i--)
+            if (fields[i] >= 0 && _csv.GetFieldSpan(i).Length > EventParser.MaxFieldChars) return false;
+        var id = Cell(RawFields.Id, count);
+        var shop = Cell(RawFields.Shop, count);
+        var conversation = Cell(RawFields.Conversation, count);
+        var agent = Cell(RawFields.Agent, count);
+        var reason = Cell(RawFields.Reason, count);
+        if (id.IsEmpty || shop.IsEmpty || Untrimmed(id) || Untrimmed(shop) || Untrimmed(conversation) || Untrimmed(agent) || Untrimmed(reason)) return false;
+        if (!Timestamp.TryParseCommon(Cell(RawFields.At, count), out var at) || !Timestamp.InEventRange(at)) return false;
+        var starsText = Cell(RawFields.Stars, count);
+        byte stars = 0;
+        if (!starsText.IsEmpty)
+        {
+            if (starsText.Length != 1 || starsText[0] is < '1' or > '5') return false;
+            stars = (byte)(starsText[0] - '0');
+        }
+        var row = new EventRow { Ticks = at.UtcTicks, Stars = stars, ConversationStart = -1, ConversationLength = -1 };
+        if (isMessage)
+        {
+            if (conversation.IsEmpty) return false;
+            row.Type = EventType.Message;
+            var sender = Cell(RawFields.Sender, count);
+            row.Sender = sender.SequenceEqual("customer") ? Sender.Customer : sender.SequenceEqual("agent") ? Sender.Agent
+                : sender.SequenceEqual("bot") ? Sender.Bot : sender.SequenceEqual("system") ? Sender.System : Sender.None;
+            if (row.Sender == Sender.None) return false;
+            var kind = Cell(RawFields.Kind, count);
+            if (!kind.IsEmpty)
+            {
+                row.Kind = kind.SequenceEqual("text") ? MessageKind.Text : kind.SequenceEqual("image") ? MessageKind.Image
+                    : kind.SequenceEqual("card") ? MessageKind.Card : kind.SequenceEqual("welcome") ? MessageKind.Welcome
+                    : kind.SequenceEqual("auto") ? MessageKind.Auto : kind.SequenceEqual("assist") ? MessageKind.Assist : (MessageKind)255;
+                if (row.Kind == (MessageKind)255) return false;
+            }
+        }
+        else
+        {
+            row.Type = EventType.Rating;
+            var satisfaction = Cell(RawFields.Satisfaction, count);
+            if (!satisfaction.IsEmpty)
+            {
+                row.Satisfaction = satisfaction.SequenceEqual("satisfied") ? Satisfaction.Satisfied : satisfaction.SequenceEqual("neutral") ? Satisfaction.Neutral
+                    : satisfaction.SequenceEqual("dissatisfied") ? Satisfaction.Dissatisfied : Satisfaction.None;
+                if (row.Satisfaction == Satisfaction.None) return false;
+            }
+            if (row.Satisfaction == Satisfaction.None && stars == 0) return false;
+        }
+        row.ShopIndex = names.Shop(shop, out row.Shop);
+        if (!agent.IsEmpty) row.Agent = names.Agent(agent);
+        if (!reason.IsEmpty) row.Reason = names.Reason(reason);
+        (row.IdStart, row.IdLength) = EventRow.Append(id, ref batch.Chars, ref batch.Used);
+        if (!conversation.IsEmpty) (row.ConversationStart, row.ConversationLength) = EventRow.Append(conversation, ref batch.Chars, ref batch.Used);
+        batch.Add(row);
+        return true;
+    }
+
     private void ReadHeader(int count)
     {
         var fields = new int[count];
@@ -84,6 +202,10 @@ internal sealed class CsvSource : IEventSource
         }
         _fields = fields;
         _pooled = pooled;
+        _columnOf = new int[RawEvent.FieldNames.Count];
+        Array.Fill(_columnOf, -1);
+        for (var i = 0; i < count; i++)
+            if (fields[i] >= 0) _columnOf[fields[i]] = i;
     }
 
     /// <summary>Physical lines a raw record spans: LF, CRLF and a lone CR each end one line.</summary>

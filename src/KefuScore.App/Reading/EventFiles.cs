@@ -111,6 +111,52 @@ public static class EventFiles
         }
     }
 
+    /// <summary>
+    /// Reads a CSV file as batches of rows (<see cref="RowBatch"/>): the same events and rejected lines as
+    /// <see cref="Read(string, CancellationToken)"/>, without an object per event. <paramref name="rent"/> gives an empty
+    /// batch; each filled one is yielded once and belongs to the caller from then on.
+    /// </summary>
+    public static IEnumerable<RowBatch> ReadRows(string path, RunNames names, Func<RowBatch> rent, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (FormatOf(path) != EventFileFormat.Csv) throw new ArgumentException("rows are read from CSV files only", nameof(path));
+        return ReadCsvRows(path, names, rent, ct);
+    }
+
+    private static IEnumerable<RowBatch> ReadCsvRows(string path, RunNames names, Func<RowBatch> rent, CancellationToken ct)
+    {
+        using var stream = Open(path);
+        CsvSource source;
+        try
+        {
+            source = new CsvSource(stream, path);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
+        {
+            throw new InputFileException(path, $"cannot be read as {Describe(EventFileFormat.Csv)}: {e.Message}", e);
+        }
+        using var owner = source;
+        var more = true;
+        while (more)
+        {
+            ct.ThrowIfCancellationRequested();
+            var batch = rent();
+            try
+            {
+                more = source.NextRows(batch, names);
+            }
+            catch (Sylvan.Data.Csv.CsvRecordTooLargeException e)
+            {
+                throw new InputFileException(path, $"a record near line {source.Line + 1} is longer than 16 MiB (limit: 16 MiB per CSV record)", e);
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
+            {
+                throw new InputFileException(path, $"cannot be read as {Describe(EventFileFormat.Csv)} near line {source.Line}: {e.Message}", e);
+            }
+            if (batch.Records > 0) yield return batch;
+        }
+    }
+
     private static IEventSource Create(EventFileFormat format, Stream stream, string name, CancellationToken ct) => format switch
     {
         EventFileFormat.JsonLines => new JsonLinesSource(stream, name),

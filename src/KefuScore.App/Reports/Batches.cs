@@ -10,7 +10,10 @@ public static class Batches
 {
     private const int Size = 4096;
 
-    public static IEnumerable<T> ReadAhead<T>(IEnumerable<T> source, CancellationToken ct = default)
+    public static IEnumerable<T> ReadAhead<T>(IEnumerable<T> source, CancellationToken ct = default) => ReadAhead(source, Size, ct);
+
+    /// <summary>As above, handing over <paramref name="size"/> items at a time (1 for items that are batches themselves).</summary>
+    public static IEnumerable<T> ReadAhead<T>(IEnumerable<T> source, int size, CancellationToken ct = default)
     {
         using var queue = new BlockingCollection<T[]>(boundedCapacity: 16);
         Exception? failure = null;
@@ -19,15 +22,15 @@ public static class Batches
         {
             try
             {
-                var batch = new T[Size];
+                var batch = new T[size];
                 var n = 0;
                 foreach (var item in source)
                 {
                     batch[n++] = item;
-                    if (n == Size)
+                    if (n == size)
                     {
                         queue.Add(batch, stop.Token);
-                        batch = new T[Size];
+                        batch = new T[size];
                         n = 0;
                     }
                 }

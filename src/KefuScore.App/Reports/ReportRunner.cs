@@ -25,7 +25,7 @@ public sealed class FoldRun(Rollup rollup)
 /// With several threads the shops are partitioned over workers, each with its own fold, and their rollups are added
 /// at the end (everything a fold keeps — duplicates, conversations, presence — is per shop, and rollups add).
 /// </summary>
-public static class ReportRunner
+public static partial class ReportRunner
 {
     public static FoldRun Run(CompiledProfile profile, IReadOnlyList<string> files, IProgress<long>? progress = null, CancellationToken ct = default) =>
         Run(profile, () => files.SelectMany(f => EventFiles.Read(f, ct)), progress, ct);

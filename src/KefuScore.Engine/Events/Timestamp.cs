@@ -42,7 +42,13 @@ public static class Timestamp
         return s.IndexOf('+', t) > 0 || s.IndexOf('-', t) > 0;
     }
 
-    private static bool TryParseFast(string s, out DateTimeOffset value)
+    /// <summary>
+    /// The common shape only (date, time, optional fraction, Z or ±hh:mm), from a span: readers that do not allocate
+    /// a string per field try this first and hand anything else to <see cref="TryParse"/>, which gives the same instant.
+    /// </summary>
+    public static bool TryParseCommon(ReadOnlySpan<char> s, out DateTimeOffset value) => TryParseFast(s, out value);
+
+    private static bool TryParseFast(ReadOnlySpan<char> s, out DateTimeOffset value)
     {
         value = default;
         // yyyy-MM-ddTHH:mm:ss
@@ -83,7 +89,7 @@ public static class Timestamp
         return true;
     }
 
-    private static bool Digits(string s, int start, int count, out int value)
+    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
     {
         value = 0;
         for (var k = start; k < start + count; k++)

@@ -101,7 +101,19 @@ public sealed class ConversationState
         Array.Fill(_days, NoDay);
     }
 
-    public string Shop { get; }
+    public string Shop { get; private set; }
+
+    /// <summary>Empties the state for another conversation of the same rules (the fold reuses closed states).</summary>
+    public void Reset(string shop)
+    {
+        Shop = shop;
+        Array.Fill(_days, NoDay);
+        _waitingHuman.Clear();
+        _waitingAssist.Clear();
+        _lastTicks = long.MinValue;
+        _customerWaiting = false;
+        _lastReplier = null;
+    }
 
     /// <summary>Where the state records its per-message decisions for one metric (explain); null in the report's runs.</summary>
     public ConversationDecisions? Decisions { get; init; }

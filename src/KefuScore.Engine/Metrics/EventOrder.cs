@@ -30,6 +30,13 @@ public sealed class EventOrder : IComparer<ChatEvent>, IComparer<SlimEvent>
         return c != 0 ? c : string.CompareOrdinal(x.Id, y.Id);
     }
 
+    /// <summary>The order up to the id (instant, then rank): for callers that keep ids elsewhere.</summary>
+    internal static int OrderBeforeId(in SlimEvent x, in SlimEvent y)
+    {
+        var c = x.Ticks.CompareTo(y.Ticks);
+        return c != 0 ? c : Rank(x).CompareTo(Rank(y));
+    }
+
     private static int Rank(in SlimEvent e) => e.Type switch
     {
         EventType.Session when e.IsOpened => 0,

@@ -11,23 +11,36 @@ namespace KefuScore.Engine.Metrics;
 /// </summary>
 public sealed partial class MetricFold
 {
-    private readonly record struct Buffered(OpenConversation Open, SlimEvent Event);
+    private readonly record struct Buffered(OpenConversation Open, SlimEvent Event, int IdStart, int IdLength);
 
-    private readonly struct BufferedOrder : IComparer<Buffered>
+    /// <summary>A minute's events, with their ids in one character arena (a row's id is no string).</summary>
+    private sealed class Minute
     {
-        public int Compare(Buffered x, Buffered y) => EventOrder.Order(x.Event, y.Event);
+        public readonly List<Buffered> Events = [];
+        public char[] Ids = new char[1 << 10];
+        public int Used;
+    }
+
+    /// <summary><see cref="EventOrder"/>, with the ids read from the minute's arena.</summary>
+    private readonly struct BufferedOrder(char[] ids) : IComparer<Buffered>
+    {
+        public int Compare(Buffered x, Buffered y)
+        {
+            var c = EventOrder.OrderBeforeId(x.Event, y.Event);
+            return c != 0 ? c : ids.AsSpan(x.IdStart, x.IdLength).SequenceCompareTo(ids.AsSpan(y.IdStart, y.IdLength));
+        }
     }
 
     private readonly IncrementalRules? _rules;
-    private readonly Dictionary<long, List<Buffered>> _buffer = [];
-    private readonly Stack<List<Buffered>> _spareBuckets = new();
+    private readonly Dictionary<long, Minute> _buffer = [];
+    private readonly Stack<Minute> _spareBuckets = new();
     private long _oldestMinute = long.MaxValue;
     /// <summary>Every minute below this one has been released.</summary>
     private long _releasedBelow = long.MinValue;
     private long _lastMinute = long.MinValue;
-    private List<Buffered>? _lastBucket;
+    private Minute? _lastBucket;
 
-    private void Buffer(OpenConversation open, in SlimEvent e, List<MetricFact> facts)
+    private void Buffer(OpenConversation open, in SlimEvent e, ReadOnlySpan<char> id, List<MetricFact> facts)
     {
         var minute = e.Ticks / TimeSpan.TicksPerMinute;
         if (minute < _releasedBelow)
@@ -39,11 +52,12 @@ public sealed partial class MetricFold
         if (minute != _lastMinute || _lastBucket is null)
         {
             if (!_buffer.TryGetValue(minute, out _lastBucket))
-                _buffer[minute] = _lastBucket = _spareBuckets.Count > 0 ? _spareBuckets.Pop() : [];
+                _buffer[minute] = _lastBucket = _spareBuckets.Count > 0 ? _spareBuckets.Pop() : new Minute();
             _lastMinute = minute;
             if (minute < _oldestMinute) _oldestMinute = minute;
         }
-        _lastBucket.Add(new Buffered(open, e));
+        var (start, length) = EventRow.Append(id, ref _lastBucket.Ids, ref _lastBucket.Used);
+        _lastBucket.Events.Add(new Buffered(open, e, start, length));
         open.Unreleased++;
     }
 
@@ -78,12 +92,13 @@ public sealed partial class MetricFold
     {
         if (!_buffer.Remove(minute, out var bucket)) return;
         if (ReferenceEquals(bucket, _lastBucket)) _lastBucket = null;
-        var events = CollectionsMarshal.AsSpan(bucket);
+        var events = CollectionsMarshal.AsSpan(bucket.Events);
+        var order = new BufferedOrder(bucket.Ids);
         for (var i = 1; i < events.Length; i++)
         {
-            if (EventOrder.Order(events[i - 1].Event, events[i].Event) > 0)
+            if (order.Compare(events[i - 1], events[i]) > 0)
             {
-                events.Sort(new BufferedOrder());
+                events.Sort(order);
                 break;
             }
         }
@@ -92,7 +107,8 @@ public sealed partial class MetricFold
             b.Open.Unreleased--;
             b.Open.State!.Apply(b.Event, facts);
         }
-        bucket.Clear();
+        bucket.Events.Clear();
+        bucket.Used = 0;
         if (_spareBuckets.Count < 256) _spareBuckets.Push(bucket);
     }
 }

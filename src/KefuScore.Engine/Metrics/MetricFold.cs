@@ -28,11 +28,42 @@ public sealed record FoldOptions(TimeSpan? Lateness)
 public sealed partial class MetricFold
 {
     private readonly record struct ConversationKey(string Shop, string Conversation);
-    private readonly record struct IdKey(string Shop, string Id);
+
+    /// <summary>A conversation's key as a line holds it: looked up without making its string (made once, when new).</summary>
+    private readonly ref struct ConversationSpan(string shop, ReadOnlySpan<char> conversation)
+    {
+        public readonly string Shop = shop;
+        public readonly ReadOnlySpan<char> Conversation = conversation;
+    }
+
+    private sealed class ConversationKeys : IEqualityComparer<ConversationKey>, IAlternateEqualityComparer<ConversationSpan, ConversationKey>
+    {
+        public static readonly ConversationKeys Instance = new();
+
+        public bool Equals(ConversationKey x, ConversationKey y) => string.Equals(x.Conversation, y.Conversation, StringComparison.Ordinal) && string.Equals(x.Shop, y.Shop, StringComparison.Ordinal);
+
+        public int GetHashCode(ConversationKey key) => HashCode.Combine(string.GetHashCode(key.Shop.AsSpan()), string.GetHashCode(key.Conversation.AsSpan()));
+
+        public bool Equals(ConversationSpan x, ConversationKey y) => x.Conversation.SequenceEqual(y.Conversation) && string.Equals(x.Shop, y.Shop, StringComparison.Ordinal);
+
+        public int GetHashCode(ConversationSpan key) => HashCode.Combine(string.GetHashCode(key.Shop.AsSpan()), string.GetHashCode(key.Conversation));
+
+        public ConversationKey Create(ConversationSpan key) => new(key.Shop, new string(key.Conversation));
+    }
 
     private sealed class OpenConversation(ConversationKey key, EventArrays arrays)
     {
-        public ConversationKey Key { get; } = key;
+        public ConversationKey Key { get; private set; } = key;
+
+        /// <summary>Makes a closed conversation (already analysed, nothing buffered) ready for another key.</summary>
+        public void Reuse(ConversationKey newKey)
+        {
+            Key = newKey;
+            State!.Reset(newKey.Shop);
+            Unreleased = 0;
+            LastTicks = LastCustomer = LastReply = long.MinValue;
+            Slot = long.MinValue;
+        }
         /// <summary>
         /// Pooled storage: the arrays are reused by later conversations, so they live in the old generation instead of
         /// being copied through every collection while the conversation stays open.
@@ -73,7 +104,7 @@ public sealed partial class MetricFold
     /// <summary>The slot of a conversation that is filed nowhere: idle, with a customer waiting.</summary>
     private const long Parked = long.MaxValue;
     private static readonly long ScanEvery = TimeSpan.FromMinutes(10).Ticks;
-    private readonly Dictionary<ConversationKey, OpenConversation> _open = [];
+    private readonly Dictionary<ConversationKey, OpenConversation> _open = new(ConversationKeys.Instance);
     /// <summary>Open conversations filed by the slot in which they may expire, so a scan touches only what is due.</summary>
     /// <summary>
     /// Filed lazily: at most one filing per conversation, no later than its expiry; a conversation found still active
@@ -81,18 +112,14 @@ public sealed partial class MetricFold
     /// </summary>
     private readonly Dictionary<long, List<OpenConversation>> _expiry = [];
     private long _oldestSlot = long.MaxValue;
-    private readonly HashSet<IdKey> _ids = [];
+    private readonly IdWindow _ids = new();
+    private const int MaxClosed = 1 << 16;
+    private readonly Stack<OpenConversation> _closed = new();
     /// <summary>
     /// Each shop's agent statuses, kept for the whole run: a few a day per agent. A conversation is analysed only once
     /// the watermark has passed it, so every status before it has arrived (a later one is too late and forces a replay).
     /// </summary>
     private readonly Dictionary<string, ShopPresence> _presence = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, List<IdKey>> _idsByHour = [];
-    private long _oldestIdHour = long.MaxValue;
-    private long _lastIdHour = long.MinValue;
-    private List<IdKey>? _lastIdList;
-    /// <summary>An hour's id list, emptied, is used again for a later hour: the lists grow once, not every hour.</summary>
-    private readonly Stack<List<IdKey>> _spareIdLists = new();
     private readonly EventArrays _arrays = new();
     private readonly ConversationAnalysis _analysis;
     private readonly long? _lateness;
@@ -130,13 +157,11 @@ public sealed partial class MetricFold
         Read++;
         var ticks = e.Ticks;
         if (_lateness is not null && ticks < Watermark) TooLate++;
-        var id = new IdKey(e.Shop, e.Id);
-        if (!_ids.Add(id))
+        if (!_ids.Add(e.Shop, e.Id, ticks))
         {
             Duplicates++;
             return;
         }
-        if (_lateness is not null) RememberId(id, ticks);
 
         if (e.Conversation is not null && e.Type is EventType.Message or EventType.Rating or EventType.Session or EventType.Complaint)
         {
@@ -144,11 +169,16 @@ public sealed partial class MetricFold
             ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out var exists);
             if (!exists)
             {
-                open = new OpenConversation(key, _arrays) { State = _rules is null ? null : new ConversationState(_rules, Clock, e.Shop) };
+                if (_rules is not null && _closed.TryPop(out var closed))
+                {
+                    closed.Reuse(key);
+                    open = closed;
+                }
+                else open = new OpenConversation(key, _arrays) { State = _rules is null ? null : new ConversationState(_rules, Clock, e.Shop) };
                 if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
             }
             if (open!.State is null) open.Add(new SlimEvent(e));
-            else Buffer(open, new SlimEvent(e), facts);
+            else Buffer(open, new SlimEvent(e), e.Id, facts);
             if (e.IsCustomerMessage && ticks > open.LastCustomer) open.LastCustomer = ticks;
             else if (e.IsHumanReply && ticks > open.LastReply) open.LastReply = ticks;
             if (ticks > open.LastTicks) open.LastTicks = ticks;
@@ -174,6 +204,60 @@ public sealed partial class MetricFold
         }
     }
 
+    /// <summary>
+    /// Applies one event given as a row (its id and conversation are ranges of <paramref name="chars"/>), for a profile
+    /// the incremental state supports: the same rules as <see cref="Apply(ChatEvent, List{MetricFact})"/> without an
+    /// object per event. Agent statuses are skipped: only the stretch analysis reads presence.
+    /// </summary>
+    public void Apply(in EventRow e, ReadOnlySpan<char> chars, List<MetricFact> facts)
+    {
+        if (_rules is null) throw new InvalidOperationException("this profile needs whole stretches of conversation: fold events, not rows");
+        Read++;
+        var ticks = e.Ticks;
+        if (_lateness is not null && ticks < Watermark) TooLate++;
+        var id = chars.Slice(e.IdStart, e.IdLength);
+        if (!_ids.Add(e.Shop, id, ticks))
+        {
+            Duplicates++;
+            return;
+        }
+
+        if (e.ConversationLength >= 0 && e.Type is EventType.Message or EventType.Rating or EventType.Session or EventType.Complaint)
+        {
+            var lookup = _open.GetAlternateLookup<ConversationSpan>();
+            var span = new ConversationSpan(e.Shop, chars.Slice(e.ConversationStart, e.ConversationLength));
+            if (!lookup.TryGetValue(span, out var open))
+            {
+                var key = ConversationKeys.Instance.Create(span);
+                if (_closed.TryPop(out open)) open.Reuse(key);
+                else open = new OpenConversation(key, _arrays) { State = new ConversationState(_rules, Clock, e.Shop) };
+                _open.Add(key, open);
+                if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
+            }
+            var slim = new SlimEvent(e);
+            Buffer(open, slim, id, facts);
+            if (slim.IsCustomerMessage && ticks > open.LastCustomer) open.LastCustomer = ticks;
+            else if (slim.IsHumanReply && ticks > open.LastReply) open.LastReply = ticks;
+            if (ticks > open.LastTicks) open.LastTicks = ticks;
+            if (_lateness is not null && open.Slot is long.MinValue or Parked) File(open);
+        }
+        else if (e.Type == EventType.Rating)
+        {
+            _single[0] = new SlimEvent(e);
+            _analysis.Analyse(e.Shop, _single.AsSpan(), facts);
+        }
+
+        if (ticks > _maxTicks) _maxTicks = ticks;
+        if (_lateness is not null && _maxTicks >= _nextScan)
+        {
+            _nextScan = _maxTicks + ScanEvery;
+            FinaliseBefore(Watermark, facts);
+        }
+    }
+
+    /// <summary>Whether this fold takes rows (<see cref="Apply(in EventRow, ReadOnlySpan{char}, List{MetricFact})"/>).</summary>
+    public bool TakesRows => _rules is not null;
+
     /// <summary>"The input is over": every open conversation is analysed and its facts appended.</summary>
     public void Finish(List<MetricFact> facts)
     {
@@ -183,9 +267,6 @@ public sealed partial class MetricFold
         _expiry.Clear();
         _oldestSlot = long.MaxValue;
         _ids.Clear();
-        _idsByHour.Clear();
-        _lastIdList = null;
-        _oldestIdHour = long.MaxValue;
     }
 
     /// <summary>Analyses every stretch that ended more than the idle close before <paramref name="watermark"/>.</summary>
@@ -211,6 +292,8 @@ public sealed partial class MetricFold
                     Close(open.Key, open, facts);
                     _open.Remove(open.Key);
                     open.Slot = long.MinValue;
+                    // Its state is reused by a later conversation, so a million conversations are not a million objects for the collector.
+                    if (open.State is not null && _closed.Count < MaxClosed) _closed.Push(open);
                 }
                 else
                 {
@@ -222,16 +305,7 @@ public sealed partial class MetricFold
         if (_expiry.Count == 0) _oldestSlot = long.MaxValue;
 
         // Ids older than the watermark can only come back as too-late events, which force a replay anyway.
-        var hourLimit = watermark / TimeSpan.TicksPerHour;
-        for (; _oldestIdHour < hourLimit && _idsByHour.Count > 0; _oldestIdHour++)
-        {
-            if (!_idsByHour.Remove(_oldestIdHour, out var ids)) continue;
-            foreach (var id in ids) _ids.Remove(id);
-            if (ReferenceEquals(ids, _lastIdList)) _lastIdList = null;
-            ids.Clear();
-            if (_spareIdLists.Count < 4) _spareIdLists.Push(ids);
-        }
-        if (_idsByHour.Count == 0) _oldestIdHour = long.MaxValue;
+        _ids.ForgetBefore(watermark / TimeSpan.TicksPerHour);
     }
 
     private void Close(ConversationKey key, OpenConversation open, List<MetricFact> facts)
@@ -259,17 +333,6 @@ public sealed partial class MetricFold
         if (slot < _oldestSlot) _oldestSlot = slot;
     }
 
-    private void RememberId(IdKey id, long ticks)
-    {
-        var hour = ticks / TimeSpan.TicksPerHour;
-        if (hour != _lastIdHour || _lastIdList is null)
-        {
-            if (!_idsByHour.TryGetValue(hour, out _lastIdList)) _idsByHour[hour] = _lastIdList = _spareIdLists.Count > 0 ? _spareIdLists.Pop() : [];
-            _lastIdHour = hour;
-            if (hour < _oldestIdHour) _oldestIdHour = hour;
-        }
-        _lastIdList.Add(id);
-    }
 }
 
 /// <summary>

@@ -23,9 +23,26 @@ public readonly struct SlimEvent : IConversationEvent
         Kind = e.Kind;
         Stars = e.Stars;
         Satisfaction = e.Satisfaction;
-        _action = e.Action switch { "opened" => 1, "transferred" => 2, "closed" => 3, _ => 0 };
+        _action = ActionCode(e.Action);
         Source = keepSource ? e : null;
     }
+
+    /// <summary>From a row: its id lives in the caller's buffer (the reorder buffer orders by it there), so none here.</summary>
+    public SlimEvent(in EventRow e)
+    {
+        At = new DateTimeOffset(e.Ticks, TimeSpan.Zero);
+        Id = string.Empty;
+        Agent = e.Agent;
+        Reason = e.Reason;
+        Type = e.Type;
+        Sender = e.Sender;
+        Kind = e.Kind;
+        Stars = e.Stars;
+        Satisfaction = e.Satisfaction;
+        _action = e.Action;
+    }
+
+    internal static byte ActionCode(string? action) => action switch { "opened" => 1, "transferred" => 2, "closed" => 3, _ => 0 };
 
     public DateTimeOffset At { get; }
     public string Id { get; }

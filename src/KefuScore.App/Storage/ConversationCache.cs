@@ -17,8 +17,30 @@ internal sealed class ConversationCache(int capacity)
     private readonly Dictionary<(string Shop, string Conversation), LinkedListNode<((string Shop, string Conversation) Key, Entry Entry)>> _entries = [];
     private readonly LinkedList<((string Shop, string Conversation) Key, Entry Entry)> _order = [];
 
-    /// <summary>The write generation the cache is valid for; -1 when nothing is known.</summary>
+    /// <summary>The write generation the cache is valid for; -1 when nothing is known (SQLite: one generation for the database).</summary>
     public long Generation { get; set; } = -1;
+
+    /// <summary>
+    /// PostgreSQL: each shop's write generation the cache is valid for (<c>shop_counts.generation</c>), since writers of
+    /// different shops run at once there; a shop not listed has nothing cached.
+    /// </summary>
+    public Dictionary<string, long> ShopGenerations { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Forgets everything of one shop (another process wrote it).</summary>
+    public void RemoveShop(string shop)
+    {
+        ShopGenerations.Remove(shop);
+        for (var node = _order.First; node is not null;)
+        {
+            var next = node.Next;
+            if (node.Value.Key.Shop == shop)
+            {
+                _order.Remove(node);
+                _entries.Remove(node.Value.Key);
+            }
+            node = next;
+        }
+    }
 
     public bool TryGet((string Shop, string Conversation) key, out Entry entry)
     {
@@ -54,5 +76,6 @@ internal sealed class ConversationCache(int capacity)
         _entries.Clear();
         _order.Clear();
         Generation = -1;
+        ShopGenerations.Clear();
     }
 }

@@ -23,8 +23,28 @@ public readonly record struct IngestResult(long Accepted, long Duplicates)
 public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, CompiledProfile>? profiles = null) : IDisposable
 {
     private const int Chunk = 500;
-    /// <summary>The transaction-level advisory lock that serialises writers on PostgreSQL, as SQLite's single writer does.</summary>
+    /// <summary>
+    /// PostgreSQL's store-wide transaction-level advisory lock: taken shared by every write, which then locks its shops
+    /// (<see cref="ShopLockSpace"/>), and exclusive by a file import, which may touch any shop as it reads.
+    /// </summary>
     private const long PostgresWriterLock = 0x4B45_4655_0001;
+
+    /// <summary>The first key of PostgreSQL's per-shop advisory locks (two-key form: this, the shop's <see cref="ShopLockKey"/>).</summary>
+    private const int ShopLockSpace = 0x4B46;
+
+    /// <summary>
+    /// A shop's lock key, the same in every process (FNV-1a over its UTF-16 units; string.GetHashCode differs per
+    /// process). Two shops that share a key merely wait for each other.
+    /// </summary>
+    internal static int ShopLockKey(string shop)
+    {
+        var h = 2166136261u;
+        foreach (var c in shop)
+        {
+            h = (h ^ c) * 16777619u;
+        }
+        return unchecked((int)h);
+    }
 
     private static readonly short[] ConversationTypes =
         [(short)EventType.Message, (short)EventType.Rating, (short)EventType.Session, (short)EventType.Complaint];
@@ -134,6 +154,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             var batch = await Begin(CancellationToken.None);
             try
             {
+                // Every shop of the group at once, in key order, so that two writers never wait for each other in a circle.
+                await batch.LockShops(group.SelectMany(p => p.Events).Select(e => e.Shop), CancellationToken.None);
                 for (var i = 0; i < group.Count; i++) results[i] = await batch.Append(group[i].Events);
                 await batch.Commit();
                 committed = true;
@@ -193,20 +215,27 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 var kib = Math.Min(2L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 / 1024);
                 SqliteStatement.Execute(db, "PRAGMA cache_size=-" + kib.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
+            long generation = -1;
             if (!db.IsSqlite)
             {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PostgresWriterLock})", ct);
+                // Writers of different shops run at once (each locks its shops, Batch.LockShops); a file import, which
+                // learns its shops as it reads, runs alone.
+                if (large) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PostgresWriterLock})", ct);
+                else await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({PostgresWriterLock})", ct);
                 // A long import adds rows the planner's statistics have not seen yet (autovacuum cannot analyse an open
                 // transaction), so it would scan the whole table for every id lookup; every lookup here has an index.
                 await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_seqscan = off", ct);
             }
-            // Inside the write lock: if the generation moved since this store last committed, another writer (another
-            // process) changed the database, and nothing remembered about it can be trusted.
-            var generation = await db.StoreState.Where(s => s.Id == 1).Select(s => s.Generation).SingleAsync(ct);
-            if (generation != Cache.Generation)
+            else
             {
-                Cache.Clear();
-                _shops.Clear();
+                // Inside SQLite's single writer: if the generation moved since this store last committed, another
+                // writer (another process) changed the database, and nothing remembered about it can be trusted.
+                generation = await db.StoreState.Where(s => s.Id == 1).Select(s => s.Generation).SingleAsync(ct);
+                if (generation != Cache.Generation)
+                {
+                    Cache.Clear();
+                    _shops.Clear();
+                }
             }
             return new Batch(this, db, tx, generation, large && db.IsSqlite);
         }
@@ -314,6 +343,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         public async Task<IngestResult> Append(IReadOnlyList<ChatEvent> events, CancellationToken ct = default)
         {
             ObjectDisposedException.ThrowIf(_done, this);
+            await LockShops(events.Select(e => e.Shop), ct);
             await EnsureShops(events.Select(e => e.Shop).Distinct(StringComparer.Ordinal), ct);
             // New shops first (tracked rows), then the events and facts through the row writer.
             if (_db.ChangeTracker.HasChanges())
@@ -382,6 +412,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         {
             ObjectDisposedException.ThrowIf(_done, this);
             if (ids is null && from is null && to is null) throw new ArgumentException("name the events: ids, or a time range", nameof(ids));
+            await LockShops([shop], ct);
             await EnsureShops([shop], ct);
             if (_db.ChangeTracker.HasChanges())
             {
@@ -568,7 +599,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 await WriteFacts(_open.Values, ct);
                 // Once per transaction: a row touched by many conversations is written once, with the net change.
                 await _rollups.Apply(_db, ct);
-                await _db.StoreState.Where(s => s.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(x => x.Generation, x => x.Generation + 1), ct);
+                if (_db.IsSqlite) await _db.StoreState.Where(s => s.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(x => x.Generation, x => x.Generation + 1), ct);
+                else await Rows.AdvanceShopGenerations([.. _locked.Keys], ct);
                 RestoreCache(); // before the commit, which may close the connection and hand it back to the pool
                 await _tx.CommitAsync(ct);
             }
@@ -581,11 +613,43 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 throw;
             }
             _done = true;
-            cache.Generation = _generation + 1;
+            if (_db.IsSqlite) cache.Generation = _generation + 1;
+            foreach (var (shop, generation) in _locked) cache.ShopGenerations[shop] = generation + 1;
             foreach (var key in _written) cache.Remove(key);
             foreach (var o in _open.Values)
                 if (o.Known) cache.Put(o.Key, new ConversationCache.Entry([.. o.Events], o.Facts));
             foreach (var (shop, profile) in _newShops) _store._shops[shop] = profile;
+        }
+
+        /// <summary>Shops this transaction holds the PostgreSQL lock of, with their write generation when locked.</summary>
+        private readonly Dictionary<string, long> _locked = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// PostgreSQL: takes the advisory lock of each of these shops not locked yet, in key order, and reads their write
+        /// generations; a shop whose generation moved since this store last wrote it was written by another process,
+        /// and what the store remembers of it is dropped. Nothing of a shop is read before its lock. SQLite: nothing
+        /// (one writer for the whole file). Locks taken by a later call of the same transaction come after the
+        /// earlier ones whatever their keys; <see cref="EventStore.Ingest"/> therefore locks a whole group at once, and
+        /// a file import holds the store-wide lock exclusively.
+        /// </summary>
+        public async Task LockShops(IEnumerable<string> shops, CancellationToken ct = default)
+        {
+            if (_db.IsSqlite) return;
+            var missing = shops.Where(s => !_locked.ContainsKey(s)).Distinct(StringComparer.Ordinal).ToArray();
+            if (missing.Length == 0) return;
+            var generations = await Rows.LockShops(ShopLockSpace, missing, [.. missing.Select(ShopLockKey).Distinct().Order()], ct);
+            var cache = _store.Cache;
+            if (cache.ShopGenerations.Count > 4 * Math.Max(_store.CachedConversations, 1_000)) cache.Clear(); // bounded
+            foreach (var shop in missing)
+            {
+                var generation = generations.GetValueOrDefault(shop);
+                _locked[shop] = generation;
+                if (!cache.ShopGenerations.TryGetValue(shop, out var known) || known != generation)
+                {
+                    cache.RemoveShop(shop);
+                    _store._shops.Remove(shop);
+                }
+            }
         }
 
         /// <summary>Facts of each event group (one conversation, or one loose rating) under the shop's profile.</summary>

@@ -75,6 +75,8 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : IdentityDbContext
         {
             e.ToTable("shop_counts");
             e.HasKey(x => x.Shop);
+            // Rows are inserted by SQL that names only shop and events (the rollup upserts); -1 is never a generation.
+            e.Property(x => x.Generation).HasDefaultValue(0L).HasSentinel(-1L);
         });
         b.Entity<StoreState>(e =>
         {

@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 5;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -89,6 +89,8 @@ public static class KefuStorage
             // Version 4: webhooks say what they post (KefuScore's JSON or a group robot's message); agent rosters and
             // faq_paraphrases (issue 18), both created by AddMissingTables above.
             await AddWebhookKind(db, ct);
+            // Version 5: each shop's write generation (PostgreSQL writers of different shops run at once).
+            await AddShopGeneration(db, ct);
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -153,6 +155,16 @@ public static class KefuStorage
     {
         if (await ColumnExists(db, "webhooks", "kind", ct)) return;
         await db.Database.ExecuteSqlRawAsync("ALTER TABLE webhooks ADD COLUMN kind TEXT NOT NULL DEFAULT 'kefu'", ct);
+    }
+
+    /// <summary>Version 5's <c>shop_counts.generation</c>, added when missing (0: every store reads the shop afresh).</summary>
+    private static async Task AddShopGeneration(KefuDb db, CancellationToken ct)
+    {
+        if (await ColumnExists(db, "shop_counts", "generation", ct)) return;
+        var sql = db.IsSqlite
+            ? "ALTER TABLE shop_counts ADD COLUMN generation INTEGER NOT NULL DEFAULT 0"
+            : "ALTER TABLE shop_counts ADD COLUMN generation bigint NOT NULL DEFAULT 0";
+        await db.Database.ExecuteSqlRawAsync(sql, ct);
     }
 
     private static async Task<bool> ColumnExists(KefuDb db, string table, string column, CancellationToken ct)

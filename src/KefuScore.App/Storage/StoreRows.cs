@@ -56,6 +56,17 @@ internal abstract class StoreRows : IDisposable
     /// <summary>Which of these (shop, conversation) pairs have a stored event of one of <paramref name="types"/>.</summary>
     public abstract Task<HashSet<(string Shop, string Conversation)>> StoredConversations(IReadOnlyList<(string Shop, string Conversation)> keys, short[] types, CancellationToken ct);
 
+    /// <summary>
+    /// PostgreSQL only: takes the transaction-level advisory locks (<paramref name="space"/>, key) in the order given and
+    /// returns the shops' write generations (<c>shop_counts.generation</c>; a shop without a row is absent).
+    /// </summary>
+    public virtual Task<Dictionary<string, long>> LockShops(int space, string[] shops, int[] keys, CancellationToken ct) =>
+        throw new NotSupportedException("SQLite has one writer for the whole file");
+
+    /// <summary>PostgreSQL only: adds one to the write generation of each shop (a row is created when missing).</summary>
+    public virtual Task AdvanceShopGenerations(string[] shops, CancellationToken ct) =>
+        throw new NotSupportedException("SQLite keeps one generation for the whole file");
+
     public abstract void Dispose();
 }
 
@@ -164,7 +175,7 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
         {
             await tx.RollbackAsync("kefu_events", ct);
         }
-        // One index probe per pair, the pairs as two arrays. Writers hold the store's advisory lock, so nothing can
+        // One index probe per pair, the pairs as two arrays. The writer holds its shops' advisory locks, so nothing can
         // insert them between this lookup and the COPY.
         var known = new HashSet<(string, string)>();
         await using (var command = connection.CreateCommand())
@@ -200,10 +211,10 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
         if (facts.Count == 0) return;
         _factSequence ??= (string?)await Scalar("SELECT pg_get_serial_sequence('facts', 'seq')", null, ct)
             ?? throw new InvalidOperationException("facts.seq has no sequence");
-        // A block of n seqs in one statement: only the store writes facts, under its writer lock, so nothing else
-        // draws from the sequence in between (a rolled-back block is a gap, as any unused sequence value).
-        var last = (long)(await Scalar("SELECT setval(@p::regclass, nextval(@p::regclass) + @n - 1)", _factSequence, ct, facts.Count))!;
-        for (var i = 0; i < facts.Count; i++) facts[i].Seq = last - facts.Count + 1 + i;
+        // n seqs in one statement. Writers of other shops draw from the sequence at the same time, so the values need
+        // not be consecutive (a block reserved by setval(nextval + n - 1) could overlap theirs).
+        var seqs = (long[])(await Scalar("SELECT array_agg(nextval(@p::regclass)) FROM generate_series(1, @n)", _factSequence, ct, facts.Count))!;
+        for (var i = 0; i < facts.Count; i++) facts[i].Seq = seqs[i];
         await CopyFacts(facts, ct);
     }
 
@@ -226,6 +237,37 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) stored.Add((reader.GetString(0), reader.GetString(1)));
         return stored;
+    }
+
+    public override async Task<Dictionary<string, long>> LockShops(int space, string[] shops, int[] keys, CancellationToken ct)
+    {
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = (NpgsqlTransaction)transaction;
+            // unnest yields the keys in array order, and the locks are taken row by row in that order.
+            command.CommandText = "SELECT count(pg_advisory_xact_lock(@c, k)) FROM unnest(@k::integer[]) AS k";
+            command.Parameters.AddWithValue("c", space);
+            command.Parameters.AddWithValue("k", keys);
+            command.CommandTimeout = 0; // a lock waits for the other writer's commit, however long its import
+            await command.ExecuteScalarAsync(ct);
+        }
+        var generations = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = (NpgsqlTransaction)transaction;
+            command.CommandText = "SELECT shop, generation FROM shop_counts WHERE shop = ANY(@s)";
+            command.Parameters.AddWithValue("s", shops);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) generations[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return generations;
+    }
+
+    public override async Task AdvanceShopGenerations(string[] shops, CancellationToken ct)
+    {
+        if (shops.Length == 0) return;
+        await Scalar("INSERT INTO shop_counts (shop, events, generation) SELECT s, 0, 1 FROM unnest(@p::text[]) AS s " +
+            "ON CONFLICT (shop) DO UPDATE SET generation = shop_counts.generation + 1", shops, ct);
     }
 
     public override void Dispose() { }

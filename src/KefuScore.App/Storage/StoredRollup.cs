@@ -85,6 +85,12 @@ public sealed class ShopCount
 {
     public required string Shop { get; set; }
     public long Events { get; set; }
+
+    /// <summary>
+    /// PostgreSQL: added to by every committed write of the shop (writers of different shops run at once there, so the
+    /// store-wide <see cref="StoreState.Generation"/> is SQLite's only); a store that finds it moved forgets the shop.
+    /// </summary>
+    public long Generation { get; set; }
 }
 
 /// <summary>The change a write makes to <c>rollups</c>: facts removed count negative, facts added positive.</summary>

@@ -21,6 +21,9 @@ internal interface IShopGrain : IGrainWithStringKey
 
     /// <summary>The shop's live picture now, from the silo that owns it; null when the shop is not known.</summary>
     Task<LiveState?> Live();
+
+    /// <summary>Applies alert rules just stored (their JSON, already checked) to the monitor of the grain's silo.</summary>
+    Task ApplyRules(string json);
 }
 
 /// <summary>Where a silo reads a shop's live picture: from the shop's grain in a cluster, else from its own monitor.</summary>
@@ -54,6 +57,13 @@ internal sealed class ShopGrain(EventStore store, ShopChanges changes, Live.Live
     }
 
     public Task<LiveState?> Live() => Task.FromResult(live.State(this.GetPrimaryKeyString()));
+
+    public Task ApplyRules(string json)
+    {
+        var shop = this.GetPrimaryKeyString();
+        if (live.ProfileOf(shop) is { } profile && KefuScore.App.Live.AlertRulesJson.Read(json, profile).Set is { } set) live.SetRules(shop, set);
+        return Task.CompletedTask;
+    }
 
     public async Task<ShopIngested> Ingest(ShopBatch batch)
     {

@@ -92,6 +92,12 @@ public sealed class LiveMonitor : IDisposable
     /// <summary>The rules in force for a shop (stored, else the defaults of its profile).</summary>
     public AlertRuleSet? Rules(string shop) => SlotFor(shop)?.Shop.Rules;
 
+    /// <summary>
+    /// In a cluster: hands a shop's newly stored rules (their JSON) to the silo that holds the shop's grain, whose
+    /// monitor evaluates and sends the shop's alerts (<see cref="LiveSettings.SaveRules"/> calls it). Null on one server.
+    /// </summary>
+    public Func<string, string, Task>? RulesStored { get; set; }
+
     /// <summary>Replaces a shop's rules (already stored by the caller) and re-evaluates at once.</summary>
     public void SetRules(string shop, AlertRuleSet rules)
     {

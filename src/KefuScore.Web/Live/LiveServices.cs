@@ -41,6 +41,8 @@ internal sealed class LiveStartup(LiveMonitor monitor, EventStore store, IConfig
         };
         // In a cluster each shop's grain loads its own shop where it activates (Cluster/ShopGrain.cs).
         if (services.GetService<Cluster.ClusterSettings>() is null) await monitor.Rebuild(cancellationToken);
+        // Rules saved on any silo reach the shop's grain at once, not at its next activation.
+        else monitor.RulesStored = (shop, json) => services.GetRequiredService<IGrainFactory>().GetGrain<Cluster.IShopGrain>(shop).ApplyRules(json);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

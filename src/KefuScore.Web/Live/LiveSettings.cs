@@ -28,6 +28,8 @@ public static class LiveSettings
         }
         await db.SaveChangesAsync(ct);
         monitor.SetRules(shop, set);
+        // Stored first: a grain that activates later reads them from the table anyway.
+        if (monitor.RulesStored is { } tell) await tell(shop, text);
         return (text, []);
     }
 

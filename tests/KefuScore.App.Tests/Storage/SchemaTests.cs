@@ -110,6 +110,30 @@ public sealed class SchemaTests
         Assert.Equal([new RosterEntry("a1", "小美", "售前组")], await AgentRoster.Get(after, "s1"));
     }
 
+    [SkippableTheory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_version_4_database_gets_shop_generations_and_keeps_its_counts(string provider)
+    {
+        await using var db = await TestDatabase.Create(provider);
+        await db.Store.Ingest([EventStoreTests.Customer("m1", "10:00:00"), EventStoreTests.Agent("m2", "10:01:00")]);
+        await using (var context = db.Open())
+        {
+            // shop_counts as version 4 wrote it: no generation.
+            await context.Database.ExecuteSqlRawAsync("ALTER TABLE shop_counts DROP COLUMN generation");
+            await context.SchemaVersion.ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, 4));
+        }
+
+        await KefuStorage.InitialiseAsync(db.Options);
+        using (var store = new EventStore(db.Options)) await store.Ingest([EventStoreTests.Customer("m3", "10:05:00")]);
+
+        await using var after = db.Open();
+        Assert.Equal(KefuStorage.SchemaVersion, (await after.SchemaVersion.SingleAsync()).Version);
+        var count = await after.ShopCounts.AsNoTracking().SingleAsync(c => c.Shop == "s1");
+        // Three events counted; PostgreSQL's writers advance the shop's generation (from 0, the migrated value), SQLite's do not.
+        Assert.Equal((3L, provider == "postgres" ? 1L : 0L), (count.Events, count.Generation));
+    }
+
     [Fact]
     public void Every_create_statement_becomes_conditional_and_nothing_else_runs()
     {

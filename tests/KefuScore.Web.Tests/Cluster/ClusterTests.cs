@@ -143,6 +143,45 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
     }
 
+    [SkippableFact]
+    public async Task Alert_rules_saved_on_either_silo_apply_at_once_where_the_shop_grain_lives()
+    {
+        var (postgres, database) = await DurabilityTests.CreatePostgresDatabase();
+        try
+        {
+            using var silos = await Silos.Start(2, postgres);
+            // A customer of shop r1 has waited ten minutes: the default rule (waiting ≥ 120 s) has opened an alert.
+            var asked = DateTimeOffset.UtcNow.AddMinutes(-10).ToOffset(TimeSpan.FromHours(8));
+            var message = new ChatEvent
+            {
+                Type = EventType.Message, Id = "m1", Shop = "r1", At = asked, Conversation = "c1", Customer = "u1", Sender = Sender.Customer, Text = "在吗?",
+            };
+            Assert.Equal((1L, 0L), await Push(silos[0], Ndjson([message])));
+            Assert.Equal(["waiting"], await AlertRules(silos[1]));
+
+            // Saved through each silo in turn (one of them does not hold the grain): the grain's monitor, which the live
+            // picture of every silo reads, applies the new rule at once, not at the grain's next activation.
+            for (var i = 0; i < 2; i++)
+            {
+                var rules = $$"""{"rules":[{"id":"late{{i}}","kind":"waiting","threshold":300}]}""";
+                using var put = await silos[i].Client.PutAsync("/api/v1/shops/r1/alert-rules", new StringContent(rules, Encoding.UTF8, "application/json"));
+                Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+                foreach (var silo in silos.All) Assert.Equal([$"late{i}"], await AlertRules(silo));
+            }
+        }
+        finally
+        {
+            await DurabilityTests.DropPostgresDatabase(database);
+        }
+    }
+
+    /// <summary>The rules of the shop r1's open alerts, as a silo's live picture shows them.</summary>
+    private static async Task<List<string>> AlertRules(ServerProcess silo)
+    {
+        var state = JsonDocument.Parse(await silo.Client.GetStringAsync("/api/v1/shops/r1/live")).RootElement;
+        return [.. state.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("rule").GetString()!).Order(StringComparer.Ordinal)];
+    }
+
     private sealed record Batch(string Text, int Count, string Shop);
 
     private static Batch Ndjson(ChatEvent[] events)

@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 6;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -89,6 +89,9 @@ public static class KefuStorage
             // Version 4: webhooks say what they post (KefuScore's JSON or a group robot's message); agent rosters and
             // faq_paraphrases (issue 18), both created by AddMissingTables above.
             await AddWebhookKind(db, ct);
+            // Version 6: uploaded rule profiles (profile_versions, created by AddMissingTables above; nothing else
+            // changes, so it applies after version 5 or straight after 4). A shop names a stored version in
+            // shops.profile as id@version.
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

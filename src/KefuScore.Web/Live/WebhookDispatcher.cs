@@ -259,7 +259,7 @@ public sealed class WebhookDispatcher : BackgroundService
         var rows = await db.Set<WebhookRow>().AsNoTracking().Where(w => w.Shop == shop).ToListAsync(ct);
         // Robots' messages give times in the shop's zone.
         var profile = await db.Shops.Where(s => s.Id == shop).Select(s => s.Profile).SingleOrDefaultAsync(ct);
-        var zone = rows.Count == 0 || profile is null ? TimeZoneInfo.Utc : KefuScore.App.Profiles.ProfileCatalog.Compile(profile).Zone;
+        var zone = rows.Count == 0 || profile is null ? TimeZoneInfo.Utc : (await KefuScore.App.Profiles.StoredProfiles.Compile(db, profile, ct)).Zone;
         var list = rows.Select(r => new Subscription(r.Id, r.Url, Encoding.UTF8.GetBytes(r.ProtectedSecret.Length == 0 ? "" : _protector.Unprotect(r.ProtectedSecret)),
             GroupRobot.TryParse(r.Kind, out var kind) ? kind : WebhookKind.Kefu, zone)).ToList();
         _subscriptions[shop] = list;

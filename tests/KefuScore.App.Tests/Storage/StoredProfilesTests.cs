@@ -95,4 +95,23 @@ public sealed class StoredProfilesTests
         Assert.Equal(stored, StoredProfiles.TryParse(reference, out var i, out var v));
         if (stored) Assert.Equal((id, version), (i, v));
     }
+
+    /// <summary>Version 6 only adds profile_versions, so a database at 4 (main) or 5 (another branch's step) gains it.</summary>
+    [SkippableTheory]
+    [InlineData("sqlite", 4)]
+    [InlineData("sqlite", 5)]
+    [InlineData("postgres", 4)]
+    public async Task A_version_4_or_5_database_gains_the_profile_versions_table(string provider, int from)
+    {
+        await using var db = await TestDatabase.Create(provider);
+        await using (var before = db.Open())
+        {
+            await before.Database.ExecuteSqlRawAsync("DROP TABLE profile_versions");
+            await before.SchemaVersion.ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, from));
+        }
+        await KefuStorage.InitialiseAsync(db.Options);
+        await using var after = db.Open();
+        Assert.Equal(6, (await after.SchemaVersion.SingleAsync()).Version);
+        Assert.Equal(ProfileUploadRefusal.None, (await StoredProfiles.Upload(after, Strict(), "admin", Now)).Refusal);
+    }
 }

@@ -35,7 +35,7 @@ public static class KefuWebHost
         builder.Services.AddDbContext<KefuDb>(
             (sp, options) => KefuStorage.Configure(options, ServerSettings.Location(sp.GetRequiredService<IConfiguration>())),
             ServiceLifetime.Scoped, ServiceLifetime.Singleton);
-        builder.Services.AddSingleton(sp => new EventStore(sp.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<KefuDb>>()));
+        builder.Services.AddSingleton(sp => new EventStore(sp.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<KefuDb>>(), App.Profiles.StoredProfiles.Resolver(sp.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<KefuDb>>())));
         builder.Services.AddLiveMonitor(builder.Configuration);
         builder.Services.AddSingleton<KefuScore.App.Faq.FaqLibrary>();
         builder.Services.AddCredentialLimits(builder.Configuration);
@@ -70,6 +70,7 @@ public static class KefuWebHost
         api.MapEventsApi();
         api.MapShopsApi();
         api.MapRosterApi();
+        api.MapProfilesApi();
         api.MapReportsApi();
         KefuScore.Web.Score.ScoreApi.MapScoreApi(api);
         KefuScore.Web.Staffing.PlanApi.MapPlanApi(api);

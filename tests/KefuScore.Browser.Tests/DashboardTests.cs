@@ -102,6 +102,20 @@ public sealed class DashboardTests
             var before = await page.Locator(".kefu-yaml-line").Nth(5).InnerTextAsync();
             Assert.Contains("within: soon", before);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "6-profile-errors.png"), FullPage = true });
+
+            // The same profile fixed: stored as version 1, listed, and refused for a shop that already has data.
+            // (another file name: choosing the same file again fires no change)
+            var fixedYaml = Path.Combine(Screenshots, "mine-fixed.yaml");
+            File.WriteAllText(fixedYaml, "id: mine\nnames: { zh-CN: 我的 }\nmetrics:\n  - id: rate\n    kind: reply_within\n    within: 60s\n");
+            await page.Locator("#profile-file").SetInputFilesAsync(fixedYaml);
+            await page.Locator("#profile-save").ClickAsync();
+            await page.Locator("#profile-save-message").WaitForAsync();
+            Assert.Contains("mine 第 1 版", await page.Locator("#profile-save-message").InnerTextAsync());
+            await page.Locator("#profile-versions tr[data-profile='mine@1']").WaitForAsync();
+            await page.Locator("#assign-shop").SelectOptionAsync("upload");
+            await page.Locator("#assign-button").ClickAsync();
+            await page.Locator("#assign-message").WaitForAsync();
+            Assert.Contains("已有数据", await page.Locator("#assign-message").InnerTextAsync());
             await AssertNoSeriousViolations(page, "profiles");
 
             // The live page imports its script module (live.js) once interactive; nothing on the way is refused.

@@ -77,6 +77,10 @@ public sealed partial class ApiAccessTests(KefuServerAtMondayNoon server) : ICla
         ["PUT /api/v1/users/{name}/role"] = (Need.Admin, """{"role":"no-such-role"}"""),
         ["PUT /api/v1/users/{name}/password"] = (Need.Admin, """{"password":"short"}"""),
         ["GET /api/v1/cluster"] = (Need.Admin, null),
+        ["GET /api/v1/profiles"] = (Need.ReadShop, null),
+        ["GET /api/v1/profiles/{id}/versions/{version}"] = (Need.ReadShop, null),
+        ["POST /api/v1/profiles"] = (Need.Admin, "id: [unclosed"),
+        ["PUT /api/v1/shops/{shop}/profile"] = (Need.Admin, """{"profile":"no-such-profile"}"""),
     };
 
     /// <summary>Operations only an API key may call, whatever the role of a sign-in (a cookie could be ridden by another site).</summary>

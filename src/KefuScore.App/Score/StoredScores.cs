@@ -20,8 +20,8 @@ public static class StoredScores
     {
         var own = await db.Shops.AsNoTracking().Where(s => s.Id == shop).Select(s => s.Profile).SingleOrDefaultAsync(ct);
         if (own is null) return null;
-        if (profile is not null) return ProfileCatalog.Compile(profile);
-        var compiled = ProfileCatalog.Compile(own);
+        if (profile is not null) return await StoredProfiles.Compile(db, profile, ct);
+        var compiled = await StoredProfiles.Compile(db, own, ct);
         return compiled.Profile.Score is not null ? compiled : ProfileCatalog.Compile("douyin-feige");
     }
 

@@ -22,7 +22,7 @@ public static class StoredPlans
         ArgumentNullException.ThrowIfNull(request);
         var shopProfile = await db.Shops.Where(s => s.Id == shop).Select(s => s.Profile).SingleOrDefaultAsync(ct);
         if (shopProfile is null) return null;
-        var profile = ProfileCatalog.Compile(profileId ?? shopProfile);
+        var profile = await StoredProfiles.Compile(db, profileId ?? shopProfile, ct);
 
         // A day either side of the local range is enough for any zone's offset.
         var from = request.Date.AddDays(-HistoryDays - 1).ToDateTime(TimeOnly.MinValue).Ticks;

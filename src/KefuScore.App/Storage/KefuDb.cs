@@ -110,6 +110,7 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : IdentityDbContext
 
         Live.LiveTables.Configure(b);
         AgentRoster.Configure(b);
+        Profiles.StoredProfiles.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

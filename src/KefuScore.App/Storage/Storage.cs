@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 5;
+    public const int SchemaVersion = 6;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -91,6 +91,9 @@ public static class KefuStorage
             await AddWebhookKind(db, ct);
             // Version 5: each shop's write generation (PostgreSQL writers of different shops run at once).
             await AddShopGeneration(db, ct);
+            // Version 6: uploaded rule profiles (profile_versions, created by AddMissingTables above; nothing else
+            // changes, so it applies after version 5 or straight after 4). A shop names a stored version in
+            // shops.profile as id@version.
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

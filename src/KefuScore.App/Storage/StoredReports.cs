@@ -25,7 +25,7 @@ public static class StoredReports
         var row = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shop, ct);
         if (row is null) return null;
         var id = profileId ?? row.Profile;
-        var profile = ProfileCatalog.Compile(id);
+        var profile = await StoredProfiles.Compile(db, id, ct);
         FoldRun run;
         if (id == row.Profile)
         {

@@ -48,7 +48,7 @@ internal static class ImportCommand
         {
             throw new CliException($"cannot open the database ({location}): {e.Message}");
         }
-        using var store = new EventStore(options) { NewShopProfile = profile };
+        using var store = new EventStore(options, StoredProfiles.Resolver(options)) { NewShopProfile = profile };
         var results = new List<ImportResult>();
         foreach (var file in files)
         {

@@ -545,7 +545,7 @@ public sealed class LiveShop
                 case AlertKind.ProjectionBelow:
                     metrics ??= TodayMetrics(t);
                     var m = metrics.FirstOrDefault(x => x.Metric == rule.Metric);
-                    if (m?.Projected is { } projected && projected < rule.Threshold)
+                    if (m?.Projected is { } projected && ProjectionLine(rule, today) is { } line && projected < line)
                         Want(new LiveAlert(rule.Id, rule.Kind, m.Metric, now, AlertState.Open, Metric: m.Metric, Value: projected));
                     break;
                 case AlertKind.Dissatisfied:
@@ -562,7 +562,20 @@ public sealed class LiveShop
         return desired;
     }
 
-    private IEnumerable<(string? Conversation, SlimEvent Event)> TodayEvents(long t, DateOnly today, EventType type)
+    /// <summary>
+    /// The line a projection alert compares with today: the rule's own threshold, except on a day a special period
+    /// moves the metric's line (douyin's 90% in the Spring Festival period), when the day's line from
+    /// <see cref="DayLines"/> applies, as the verdict will judge the day; null when the period exempts the rule.
+    /// </summary>
+    private double? ProjectionLine(AlertRule rule, DateOnly today)
+    {
+        if (rule.Metric is null || DayLines.SpecialOn(Profile, today) is null) return rule.Threshold;
+        var day = DayLines.PassLine(Profile, rule.Metric, today);
+        var ordinary = DayLines.PassLine(Profile, rule.Metric, Profile.VersionOn(today).From);
+        return day == ordinary ? rule.Threshold : day;
+    }
+
+        private IEnumerable<(string? Conversation, SlimEvent Event)> TodayEvents(long t, DateOnly today, EventType type)
     {
         foreach (var (id, c) in _conversations)
             foreach (var e in c.Events)

@@ -23,7 +23,7 @@ public sealed record ShopContext(ShopRow Shop, CompiledProfile Profile, DateOnly
         if (!grant.Covers(shop)) return null;
         var row = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shop, ct);
         if (row is null) return null;
-        var profile = ProfileCatalog.Compile(row.Profile);
+        var profile = await StoredProfiles.Compile(db, row.Profile, ct);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), profile.Zone).DateTime);
         return new ShopContext(row, profile, today);
     }

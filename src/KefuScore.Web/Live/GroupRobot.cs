@@ -60,11 +60,15 @@ public static class GroupRobot
     public static string FeishuSign(long timestampSeconds, string secret) =>
         Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes($"{timestampSeconds.ToString(CultureInfo.InvariantCulture)}\n{secret}"), Array.Empty<byte>()));
 
-    /// <summary>The request that posts an alert to a robot; <paramref name="secret"/> empty when the robot does not sign.</summary>
-    public static HttpRequestMessage Request(WebhookKind kind, string url, string secret, string alertJson, DateTimeOffset sent, TimeZoneInfo zone)
+    /// <summary>
+    /// The request that posts an alert to a robot; <paramref name="secret"/> empty when the robot does not sign;
+    /// <paramref name="names"/> the shop's roster (agent id → display name), so the group reads the name it knows.
+    /// </summary>
+    public static HttpRequestMessage Request(WebhookKind kind, string url, string secret, string alertJson, DateTimeOffset sent, TimeZoneInfo zone,
+        IReadOnlyDictionary<string, string>? names = null)
     {
         ArgumentNullException.ThrowIfNull(url);
-        var text = Text(alertJson, zone);
+        var text = Text(alertJson, zone, names);
         var target = url;
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -129,7 +133,7 @@ public static class GroupRobot
     }
 
     /// <summary>The alert in Chinese for a group chat: what, where, since when (times in the shop's zone).</summary>
-    public static string Text(string alertJson, TimeZoneInfo zone)
+    public static string Text(string alertJson, TimeZoneInfo zone, IReadOnlyDictionary<string, string>? names = null)
     {
         ArgumentNullException.ThrowIfNull(zone);
         using var doc = JsonDocument.Parse(alertJson);
@@ -154,7 +158,7 @@ public static class GroupRobot
         };
         var lines = new List<string> { $"【客服告警】{(opened ? "" : "已解除：")}{what}", $"店铺：{Str(root, "shop")}" };
         if (Str(alert, "conversation") is { } c) lines.Add($"会话：{c}");
-        if (Str(alert, "agent") is { } a) lines.Add($"客服：{a}");
+        if (Str(alert, "agent") is { } a) lines.Add($"客服：{(names is not null && names.TryGetValue(a, out var name) ? name : a)}");
         if (kind is "projection_below" or "saturation" && value is { } x) lines.Add($"{(kind == "saturation" ? "饱和度" : "预计")}：{(x * 100).ToString("0.#", CultureInfo.InvariantCulture)}%");
         var local = TimeZoneInfo.ConvertTime(since, zone);
         lines.Add($"开始：{local.ToString("M月d日 HH:mm", CultureInfo.InvariantCulture)}");

@@ -179,7 +179,7 @@ public sealed class LiveMonitor : IDisposable
         using var db = new KefuDb(_db);
         var row = db.Shops.AsNoTracking().SingleOrDefault(s => s.Id == shop);
         if (row is null) return null;
-        var profile = _profiles.GetOrAdd(row.Profile, ProfileCatalog.Compile);
+        var profile = _profiles.GetOrAdd(row.Profile, StoredProfiles.Resolver(_db));
         var rules = AlertRuleSet.Defaults(profile);
         var stored = db.Set<AlertRulesRow>().AsNoTracking().SingleOrDefault(r => r.Shop == shop);
         if (stored is not null)

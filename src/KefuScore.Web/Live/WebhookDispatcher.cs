@@ -144,6 +144,13 @@ public sealed class WebhookDispatcher : BackgroundService
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
     }
 
+    /// <summary>The shop's roster as id → display name, read at each robot delivery (alerts are few; a renamed agent reads right at once).</summary>
+    private async Task<IReadOnlyDictionary<string, string>> RosterNames(string shop, CancellationToken ct)
+    {
+        await using var db = new KefuDb(_db);
+        return (await AgentRoster.Get(db, shop, ct)).ToDictionary(e => e.Agent, e => e.Name, StringComparer.Ordinal);
+    }
+
     private async Task Attempt(Delivery d, CancellationToken ct)
     {
         string error;
@@ -152,7 +159,7 @@ public sealed class WebhookDispatcher : BackgroundService
             var sent = _time.GetUtcNow();
             using var request = d.To.Kind == WebhookKind.Kefu
                 ? KefuRequest(d, sent)
-                : GroupRobot.Request(d.To.Kind, d.To.Url, Encoding.UTF8.GetString(d.To.Secret), d.Alert, sent, d.To.Zone);
+                : GroupRobot.Request(d.To.Kind, d.To.Url, Encoding.UTF8.GetString(d.To.Secret), d.Alert, sent, d.To.Zone, await RosterNames(d.Shop, ct));
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             // A robot refuses with 200 and an error code in its answer (read up to 4 KiB): a failed attempt too.
             var refused = response.IsSuccessStatusCode && d.To.Kind != WebhookKind.Kefu ? GroupRobot.Refusal(await Head(response, ct)) : null;
@@ -259,7 +266,7 @@ public sealed class WebhookDispatcher : BackgroundService
         var rows = await db.Set<WebhookRow>().AsNoTracking().Where(w => w.Shop == shop).ToListAsync(ct);
         // Robots' messages give times in the shop's zone.
         var profile = await db.Shops.Where(s => s.Id == shop).Select(s => s.Profile).SingleOrDefaultAsync(ct);
-        var zone = rows.Count == 0 || profile is null ? TimeZoneInfo.Utc : KefuScore.App.Profiles.ProfileCatalog.Compile(profile).Zone;
+        var zone = rows.Count == 0 || profile is null ? TimeZoneInfo.Utc : (await KefuScore.App.Profiles.StoredProfiles.Compile(db, profile, ct)).Zone;
         var list = rows.Select(r => new Subscription(r.Id, r.Url, Encoding.UTF8.GetBytes(r.ProtectedSecret.Length == 0 ? "" : _protector.Unprotect(r.ProtectedSecret)),
             GroupRobot.TryParse(r.Kind, out var kind) ? kind : WebhookKind.Kefu, zone)).ToList();
         _subscriptions[shop] = list;

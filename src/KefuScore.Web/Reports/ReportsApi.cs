@@ -30,7 +30,7 @@ internal static class ReportsApi
         // An agent's sign-in gets their own figures only: no shop totals, no other agent.
         var onlyAgent = grant.AgentIn(shop);
         if (onlyAgent is not null) agents = true;
-        if (profile is not null && !ProfileCatalog.BuiltInIds.Contains(profile)) return BadRequest($"profile: '{profile}' is not a built-in profile ({string.Join(", ", ProfileCatalog.BuiltInIds)})");
+        if (profile is not null && !await App.Profiles.StoredProfiles.Exists(db, profile, ct)) return BadRequest($"profile: '{profile}' is neither a built-in profile ({string.Join(", ", App.Profiles.ProfileCatalog.BuiltInIds)}) nor a stored version (id@version)");
         PeriodKind? period = by switch { null => null, "day" => PeriodKind.Day, "week" => PeriodKind.Week, "month" => PeriodKind.Month, _ => (PeriodKind)(-1) };
         if (period == (PeriodKind)(-1)) return BadRequest($"by: '{by}' is not one of day, week, month");
         if (!TryDate(from, out var fromDate)) return BadRequest($"from: '{from}' is not a date like 2026-11-20");
@@ -51,11 +51,11 @@ internal static class ReportsApi
         // An agent sees only conversations they took part in; another's is answered as not found, revealing nothing.
         if (grant.AgentIn(shop) is { } agent && !await db.Events.AnyAsync(e => e.Shop == shop && e.Conversation == id && e.Agent == agent, ct))
             return NotFound($"conversation '{id}' of shop '{shop}' is not stored");
-        if (profile is not null && !ProfileCatalog.BuiltInIds.Contains(profile)) return BadRequest($"profile: '{profile}' is not a built-in profile ({string.Join(", ", ProfileCatalog.BuiltInIds)})");
+        if (profile is not null && !await App.Profiles.StoredProfiles.Exists(db, profile, ct)) return BadRequest($"profile: '{profile}' is neither a built-in profile ({string.Join(", ", App.Profiles.ProfileCatalog.BuiltInIds)}) nor a stored version (id@version)");
         // Default: the profile the shop's facts are kept under, as for the report.
         var shopProfile = await db.Shops.Where(s => s.Id == shop).Select(s => s.Profile).SingleOrDefaultAsync(ct);
         if (shopProfile is null) return NotFound($"shop '{shop}' is not known");
-        var compiled = ProfileCatalog.Compile(profile ?? shopProfile);
+        var compiled = await StoredProfiles.Compile(db, profile ?? shopProfile, ct);
         IReadOnlyList<Explanation> explanations;
         try
         {

@@ -31,7 +31,7 @@ internal static class ScoreApi
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "what_if")] string[]? whatIf, CancellationToken ct)
     {
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
-        if (profile is not null && !App.Profiles.ProfileCatalog.BuiltInIds.Contains(profile)) return BadRequest($"profile: '{profile}' is not a built-in profile ({string.Join(", ", App.Profiles.ProfileCatalog.BuiltInIds)})");
+        if (profile is not null && !await App.Profiles.StoredProfiles.Exists(db, profile, ct)) return BadRequest($"profile: '{profile}' is neither a built-in profile ({string.Join(", ", App.Profiles.ProfileCatalog.BuiltInIds)}) nor a stored version (id@version)");
         if (!TryDate(to, out var toDate)) return BadRequest($"to: '{to}' is not a date like 2026-11-20");
         if (!TryDate(from, out var fromDate)) return BadRequest($"from: '{from}' is not a date like 2026-11-20");
         if (!TryDate(against, out var againstDate)) return BadRequest($"against: '{against}' is not a date like 2026-11-20");
@@ -78,7 +78,7 @@ internal static class ScoreApi
     private static async Task<IResult> Reconcile(HttpContext http, KefuDb db, string shop, string? profile, double? tolerance, CancellationToken ct)
     {
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
-        if (profile is not null && !App.Profiles.ProfileCatalog.BuiltInIds.Contains(profile)) return BadRequest($"profile: '{profile}' is not a built-in profile ({string.Join(", ", App.Profiles.ProfileCatalog.BuiltInIds)})");
+        if (profile is not null && !await App.Profiles.StoredProfiles.Exists(db, profile, ct)) return BadRequest($"profile: '{profile}' is neither a built-in profile ({string.Join(", ", App.Profiles.ProfileCatalog.BuiltInIds)}) nor a stored version (id@version)");
         IReadOnlyList<PlatformFigure> figures;
         try
         {

@@ -19,7 +19,7 @@ internal static class PlanApi
         double? uplift, double? shrinkage, int? concurrency, string? handle, CancellationToken ct)
     {
         if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
-        if (profile is not null && !ProfileCatalog.BuiltInIds.Contains(profile)) return BadRequest($"profile: '{profile}' is not a built-in profile ({string.Join(", ", ProfileCatalog.BuiltInIds)})");
+        if (profile is not null && !await App.Profiles.StoredProfiles.Exists(db, profile, ct)) return BadRequest($"profile: '{profile}' is neither a built-in profile ({string.Join(", ", App.Profiles.ProfileCatalog.BuiltInIds)}) nor a stored version (id@version)");
         if (date is null || !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             return BadRequest($"date: '{date}' is not a date like 2027-02-01");
         double? handleSeconds = null;

@@ -96,6 +96,7 @@ public sealed class LivePagesTests : BunitContext
         await Start(Roles.Admin);
         // 09:59:00 a customer writes in c1; 09:59:30 the only agent goes online with room for 3.
         await _store.Ingest([Message("m1", "c1", Sender.Customer, "09:59:00"), Status("s1", "a1", "online", 3, "09:59:30")]);
+        await using (var db = new KefuDb(_options)) await AgentRoster.Replace(db, "t", [new RosterEntry("a1", "小美", "")]);
 
         var cut = Render<LivePage>(p => p.Add(x => x.ShopId, "t"));
         cut.WaitForAssertion(() => Assert.Equal("60", Seconds(cut, "c1")), TimeSpan.FromSeconds(10));
@@ -103,6 +104,8 @@ public sealed class LivePagesTests : BunitContext
         Assert.Equal("buyer-c1", cut.Find("#waiting tr[data-conversation=c1] td").TextContent);
         Assert.Equal("09:59:00", cut.FindAll("#waiting tr[data-conversation=c1] td")[1].TextContent);
         Assert.Contains("在线", cut.Find("#agents tr[data-agent=a1]").TextContent);
+        // The roster's name, not the account id.
+        Assert.Equal("小美", cut.Find("#agents tr[data-agent=a1] th").TextContent);
         Assert.Single(cut.FindAll("#no-alerts"));
         // Sound on (remembered through the page's JS module; the switch beeps once to let the supervisor hear it).
         cut.WaitForAssertion(() => Assert.Contains(JSInterop.Invocations, i => i.Identifier == "getSound"), TimeSpan.FromSeconds(10));

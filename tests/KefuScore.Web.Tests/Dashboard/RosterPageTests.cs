@@ -72,4 +72,24 @@ public sealed class RosterPageTests : ShopWidePageContext
         Assert.NotEmpty(cut.FindAll("#no-access"));
         Assert.Empty(cut.FindAll("#roster-save"));
     }
+
+    [Fact]
+    public async Task The_complaints_pages_name_the_agent_from_the_roster_not_the_account_id()
+    {
+        var complaint = new ChatEvent
+        {
+            Type = EventType.Complaint, Id = "k1", Shop = "t", Conversation = "c1", Agent = "t-a1", Category = "attitude",
+            At = DateTimeOffset.Parse("2026-11-20T12:00:00+08:00", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        await Store([.. Events, complaint]);
+        await using (var db = new KefuDb(Options)) await AgentRoster.Replace(db, "t", [new RosterEntry("t-a1", "小美", "售前组")]);
+        await SignIn(Roles.Supervisor, Evening, shop: "t");
+        var list = Render<KefuScore.Web.Dashboard.Quality.ComplaintsPage>(p => p.Add(x => x.ShopId, "t").AddCascadingValue(new Lang(false)));
+        list.WaitForAssertion(() => Assert.Equal("小美", list.Find("td[data-agent=t-a1]").TextContent), TimeSpan.FromSeconds(10));
+        long id;
+        await using (var db = new KefuDb(Options)) id = (await KefuScore.App.Complaints.ComplaintBook.List(db, "t", Evening)).Complaints.Single().Row.Id;
+        var one = Render<KefuScore.Web.Dashboard.Quality.ComplaintPage>(p => p.Add(x => x.ShopId, "t").Add(x => x.Id, id).AddCascadingValue(new Lang(false)));
+        one.WaitForAssertion(() => Assert.Equal("小美", one.Find("td[data-agent=t-a1]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(">t-a1<", one.Markup, StringComparison.Ordinal);
+    }
 }

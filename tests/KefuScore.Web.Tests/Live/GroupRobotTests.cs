@@ -64,6 +64,18 @@ public sealed class GroupRobotTests(FakeClockServer server) : IClassFixture<Fake
         }
     }
 
+    [Fact]
+    public async Task The_message_names_the_agent_from_the_roster_and_keeps_the_id_of_an_unnamed_one()
+    {
+        Assert.Contains("\n客服：小美\n", GroupRobot.Text(Waiting, Shanghai, new Dictionary<string, string> { ["a1"] = "小美" }), StringComparison.Ordinal);
+        Assert.Contains("\n客服：a1\n", GroupRobot.Text(Waiting, Shanghai, new Dictionary<string, string> { ["a2"] = "阿强" }), StringComparison.Ordinal);
+        using var wecom = GroupRobot.Request(WebhookKind.WeCom, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "", Waiting,
+            DateTimeOffset.Parse("2026-11-20T02:03:20Z", CultureInfo.InvariantCulture), Shanghai, new Dictionary<string, string> { ["a1"] = "小美" });
+        var content = JsonDocument.Parse(await wecom.Content!.ReadAsStringAsync()).RootElement.GetProperty("text").GetProperty("content").GetString();
+        Assert.Contains("客服：小美", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("客服：a1", content, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"errcode":0,"errmsg":"ok"}""", null)]
     [InlineData("""{"errcode":310000,"errmsg":"sign not match"}""", "robot error 310000")]

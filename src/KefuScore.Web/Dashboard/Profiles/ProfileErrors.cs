@@ -17,6 +17,12 @@ public static partial class ProfileErrors
         return errors.Select(e => (LineOf(lines, e.Path), e)).ToList();
     }
 
+    /// <summary>The field an error's path names, without the "(line 14)" the loader adds: "metrics[1].within".</summary>
+    public static string Field(string path) => LinePart().Replace(path ?? "", "").Trim();
+
+    [GeneratedRegex(@"\(line \d+(, column \d+)?\)")]
+    private static partial Regex LinePart();
+
     private static int LineOf(string[] lines, string path)
     {
         if (LineColumn().Match(path) is { Success: true } m) return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1;

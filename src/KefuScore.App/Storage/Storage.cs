@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 7;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -89,6 +89,8 @@ public static class KefuStorage
             // Version 4: webhooks say what they post (KefuScore's JSON or a group robot's message); agent rosters and
             // faq_paraphrases (issue 18), both created by AddMissingTables above.
             await AddWebhookKind(db, ct);
+            // Version 7: shop_models (a shop's trained text models, issue 18), created by AddMissingTables above; it
+            // only adds a table, so it applies the same after version 4, 5 or 6.
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

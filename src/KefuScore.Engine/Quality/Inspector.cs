@@ -48,7 +48,7 @@ public sealed class Inspector
     /// <summary>
     /// Inspects every conversation in <paramref name="events"/> (any order, several shops); a repeated id within a
     /// shop is a duplicate and ignored (SPEC §3). Events that are not messages or sessions are skipped. Conversations
-    /// are independent, so they are inspected on up to <paramref name="threads"/> threads (default: every core) and
+    /// are independent, so they are inspected on up to <paramref name="threads"/> threads (below 1, the default: every core) and
     /// the results put together in the same order, whatever the number of threads.
     /// </summary>
     public Inspection Inspect(IEnumerable<ChatEvent> events, int threads = -1)
@@ -66,7 +66,7 @@ public sealed class Inspector
 
         var ordered = conversations.OrderBy(c => c.Key.Shop, StringComparer.Ordinal).ThenBy(c => c.Key.Conversation, StringComparer.Ordinal).ToArray();
         var results = new IReadOnlyList<Finding>[ordered.Length];
-        Parallel.For(0, ordered.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => results[i] = InspectConversation(ordered[i].Value));
+        Parallel.For(0, ordered.Length, new ParallelOptions { MaxDegreeOfParallelism = threads < 1 ? -1 : threads }, i => results[i] = InspectConversation(ordered[i].Value));
 
         var findings = new List<Finding>();
         var agents = new Dictionary<string, QualityScore>(StringComparer.Ordinal);

@@ -53,7 +53,7 @@ public static class Program
                                                        HTTP ingestion load run against a running server
               live [--shops 1000] [--rate 5000] [--seconds 30] [--server DLL] [--live-off]
                                                        the live monitor under load: webhook due→delivered, /live freshness
-              text [--messages 1000000] [--data DIR] [--no-model]
+              text [--messages 1000000] [--data DIR] [--no-model] [--threads N]
                                                        inspection throughput with the built-in model, FAQ latency per question (issue 18)
             """);
         return 2;

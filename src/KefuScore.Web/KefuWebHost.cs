@@ -77,6 +77,7 @@ public static class KefuWebHost
         api.MapLiveApi();
         api.MapComplaintsApi();
         api.MapFaqApi();
+        api.MapModelsApi();
         api.MapTrainingApi();
         api.MapCredentialsApi();
         Cluster.ClusterApi.MapClusterApi(api);

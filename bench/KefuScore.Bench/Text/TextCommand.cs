@@ -9,10 +9,10 @@ using KefuScore.Engine.Quality;
 namespace KefuScore.Bench.Text;
 
 /// <summary>
-/// <c>kefu-bench text [--messages 1000000] [--data DIR]</c> (issue 18): inspection throughput with the built-in rules and
+/// <c>kefu-bench text [--messages 1000000] [--data DIR] [--threads N]</c> (issue 18): inspection throughput with the built-in rules and
 /// model over N agent messages (drawn in turn from the labelled messages, five per conversation after a customer's
 /// question, so every rule runs), and FAQ latency per question with each knowledge base's model and with BM25, one
-/// thread. Prints medians of 3 runs. <c>--no-model</c> inspects with the word lists alone, for comparison.
+/// thread. Prints medians of 3 runs. Inspection runs on every core unless <c>--threads</c> says otherwise. <c>--no-model</c> inspects with the word lists alone, for comparison.
 /// </summary>
 public static class TextCommand
 {
@@ -21,11 +21,13 @@ public static class TextCommand
         var messages = 1_000_000;
         var data = Path.Combine("src", "KefuScore.App", "Quality", "Data");
         var withModel = true;
+        var threads = -1;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--messages" && i + 1 < args.Length) messages = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--data" && i + 1 < args.Length) data = args[++i];
             else if (args[i] == "--no-model") withModel = false;
+            else if (args[i] == "--threads" && i + 1 < args.Length) threads = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else throw new ArgumentException($"unknown argument {args[i]}");
         }
         var texts = LabelledMessages.Load(Path.Combine(data, "inspection", "dev.jsonl")).Concat(LabelledMessages.Load(Path.Combine(data, "inspection", "heldout.jsonl")))
@@ -37,12 +39,12 @@ public static class TextCommand
         for (var run = 0; run < 3; run++)
         {
             var watch = Stopwatch.StartNew();
-            findings = inspector.Inspect(events).Findings.Count;
+            findings = inspector.Inspect(events, threads).Findings.Count;
             times.Add(watch.Elapsed.TotalSeconds);
         }
         var median = times.Order().ElementAt(1);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"inspection: {messages} agent messages ({events.Count} events) in {median:0.00} s (median of 3: {string.Join(", ", times.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture)))}), {messages / median:0} messages/s, {findings} findings"));
+            $"inspection ({(threads < 1 ? Environment.ProcessorCount : threads)} threads): {messages} agent messages ({events.Count} events) in {median:0.00} s (median of 3: {string.Join(", ", times.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture)))}), {messages / median:0} messages/s, {findings} findings"));
 
         foreach (var shop in Directory.GetDirectories(Path.Combine(data, "faq")).Order(StringComparer.Ordinal))
         {

@@ -192,14 +192,14 @@ public static class ComplaintBook
         return new Rise(new ComplaintEscalated(row.Shop, row.Id, row.Category, from, clock.Escalation, due), note);
     }
 
-    /// <summary>Links the complaint's conversation and the inspection findings in it (built-in rules) as evidence.</summary>
+    /// <summary>Links the complaint's conversation and the inspection findings in it (built-in rules, the shop's model) as evidence.</summary>
     private static async Task AttachConversation(KefuDb db, ComplaintRow row, CancellationToken ct)
     {
         if (row.Conversation is not { } conversation) return;
         db.Add(new ComplaintEvidenceRow { ComplaintId = row.Id, Kind = "conversation", Conversation = conversation });
         var events = (await db.Events.Where(e => e.Shop == row.Shop && e.Conversation == conversation).ToListAsync(ct)).Select(e => e.ToEvent()).ToList();
         if (events.Count > 0)
-            foreach (var f in InspectionLoader.BuiltInInspector().Inspect(events).Findings)
+            foreach (var f in (await Learning.ShopModels.InspectorFor(db, row.Shop, ct)).Inspect(events).Findings)
                 db.Add(new ComplaintEvidenceRow
                 {
                     ComplaintId = row.Id, Kind = "finding", Conversation = conversation, Message = f.Message, Agent = f.Agent, Rule = f.Rule, Detail = f.Evidence,

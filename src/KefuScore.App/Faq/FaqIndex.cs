@@ -72,6 +72,9 @@ public sealed class FaqIndex : IDisposable
 
     public int Count => _entries.Count;
 
+    /// <summary>The entries searched (with their accepted wordings).</summary>
+    public IReadOnlyList<FaqEntry> Entries => _entries;
+
     /// <summary>The names of the intents a text names, separated by spaces ("" without a vocabulary).</summary>
     private string Intents(string text) => _intents is null ? "" : string.Join(" ", _intents.CueTokens(text).Select(t => t["cue:".Length..]));
 

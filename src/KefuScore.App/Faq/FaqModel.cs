@@ -74,18 +74,7 @@ public sealed class FaqModel
     /// </summary>
     public static double Calibrate(IReadOnlyList<FaqEntry> entries, IReadOnlyList<FaqCase> questions, IReadOnlyDictionary<string, IReadOnlyList<string>> intents, int folds)
     {
-        var scored = new List<(double Confidence, bool Right)>();
-        // A question's fold is its group's (its line's without one), hashed: the wordings of one way of asking are
-        // answered by a model that saw none of them, as a new customer's would be.
-        var fold = questions.Select(q => Fold(q.Group ?? $"line {q.Line}", folds)).ToArray();
-        for (var k = 0; k < folds; k++)
-        {
-            var test = questions.Where((_, i) => fold[i] == k).ToList();
-            var train = questions.Where((_, i) => fold[i] != k).ToList();
-            var model = new FaqModel(Fit(entries, train, intents, 0.5), entries);
-            foreach (var c in test)
-                if (model.Best(c.Question) is { } a) scored.Add((a.Confidence, a.Entry.Question == c.Expected));
-        }
+        var scored = CrossValidate(entries, questions, intents, folds).ToList();
         // From the most confident down: the lowest cut whose answers are still precise enough.
         scored.Sort((a, b) => b.Confidence.CompareTo(a.Confidence));
         var best = 1.0;
@@ -97,6 +86,30 @@ public sealed class FaqModel
             if (last && right / (double)(i + 1) >= TargetPrecision) best = scored[i].Confidence;
         }
         return Math.Round(best, 4);
+    }
+
+    /// <summary>
+    /// Each question answered by a model trained without its fold (cross-validation by group): the best entry's
+    /// probability and whether it is the expected one — what the threshold is calibrated on, and (as top-1) what
+    /// <c>kefu faq train --cross-validate</c> prints to tune a shop's model on its own questions.
+    /// </summary>
+    public static IReadOnlyList<(double Confidence, bool Right)> CrossValidate(IReadOnlyList<FaqEntry> entries, IReadOnlyList<FaqCase> questions, IReadOnlyDictionary<string, IReadOnlyList<string>> intents, int folds)
+    {
+        ArgumentNullException.ThrowIfNull(questions);
+        var scored = new List<(double Confidence, bool Right)>();
+        // A question's fold is its group's (its line's without one), hashed: the wordings of one way of asking are
+        // answered by a model that saw none of them, as a new customer's would be.
+        var fold = questions.Select(q => Fold(q.Group ?? $"line {q.Line}", folds)).ToArray();
+        for (var k = 0; k < folds; k++)
+        {
+            var test = questions.Where((_, i) => fold[i] == k).ToList();
+            var train = questions.Where((_, i) => fold[i] != k).ToList();
+            if (test.Count == 0) continue;
+            var model = new FaqModel(Fit(entries, train, intents, 0.5), entries);
+            foreach (var c in test)
+                scored.Add(model.Best(c.Question) is { } a ? (a.Confidence, a.Entry.Question == c.Expected) : (0, false));
+        }
+        return scored;
     }
 
     private static int Fold(string key, int folds)

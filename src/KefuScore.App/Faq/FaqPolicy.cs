@@ -26,16 +26,32 @@ public sealed record FaqPolicy
     /// <summary>Why the FAQ answers, or does not: the situation first, then the match.</summary>
     public FaqDecision Decide(bool shopOpen, int waiting, bool allAtCapacity, FaqMatch? match)
     {
-        string? why = !shopOpen && OffHours ? "off_hours"
-            : OverflowWaiting is { } n && waiting > n ? "overflow_waiting"
-            : allAtCapacity && AtCapacity ? "overflow_capacity"
-            : null;
+        var why = Situation(shopOpen, waiting, allAtCapacity);
         if (why is null) return new FaqDecision(false, "agents_available");
         if (match is null) return new FaqDecision(false, "no_match");
         // One shared character is chance (在吗 and 运费怎么算 share 吗); a shared bigram or word is a topic.
         if (match.SharedBigrams == 0 || match.Coverage < MinCoverage || match.Score < MinScore) return new FaqDecision(false, "below_threshold");
         return new FaqDecision(true, why);
     }
+
+    /// <summary>
+    /// The same decision with a shop's trained model (issue 18): the situation as above, then the best entry's
+    /// probability against the model's calibrated threshold instead of BM25's coverage.
+    /// </summary>
+    public FaqDecision Decide(bool shopOpen, int waiting, bool allAtCapacity, FaqAnswer? answer, double threshold)
+    {
+        var why = Situation(shopOpen, waiting, allAtCapacity);
+        if (why is null) return new FaqDecision(false, "agents_available");
+        if (answer is null) return new FaqDecision(false, "no_match");
+        return answer.Confidence >= threshold ? new FaqDecision(true, why) : new FaqDecision(false, "below_threshold");
+    }
+
+    /// <summary>Why the FAQ may answer now (off hours, too many waiting, everyone at capacity), or null: agents are available.</summary>
+    private string? Situation(bool shopOpen, int waiting, bool allAtCapacity) =>
+        !shopOpen && OffHours ? "off_hours"
+        : OverflowWaiting is { } n && waiting > n ? "overflow_waiting"
+        : allAtCapacity && AtCapacity ? "overflow_capacity"
+        : null;
 
     /// <summary>The auto-reply as an event: a <c>bot</c> message of kind <c>auto</c>, which never counts as a human reply (SPEC §4).</summary>
     public static ChatEvent Reply(string id, string shop, string conversation, string? customer, string answer, DateTimeOffset at) => new()

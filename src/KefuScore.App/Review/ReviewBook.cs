@@ -69,11 +69,11 @@ public static class ReviewBook
         return rows.Select(r => new ReviewItem(r, inspection.Findings.Where(f => f.Agent == r.Agent && f.Conversation == r.Conversation).ToList(), verdicts[r.Id].ToList())).ToList();
     }
 
-    /// <summary>The built-in inspection of the conversations that begin in the period (the dashboard's findings pages use it too).</summary>
+    /// <summary>The shop's inspection (its own model, else the built-in one) of the conversations that begin in the period (the dashboard's findings pages use it too).</summary>
     public static async Task<(Inspection, List<ChatEvent>)> Inspect(KefuDb db, string shop, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var events = await EventsOf(db, shop, from, to, ct);
-        return (InspectionLoader.BuiltInInspector().Inspect(events), events);
+        return ((await Learning.ShopModels.InspectorFor(db, shop, ct)).Inspect(events), events);
     }
 
     /// <summary>The stored events of the conversations whose first event falls in the period (local dates on the shop's calendar).</summary>

@@ -35,7 +35,7 @@ public static class ReviewLabels
                               select new { i.Conversation, v.Message, v.Rule, v.Verdict }).ToListAsync(ct);
         var conversations = verdicts.Select(v => v.Conversation).Distinct().ToList();
         var events = (await db.Events.Where(e => e.Shop == shop && conversations.Contains(e.Conversation)).ToListAsync(ct)).Select(e => e.ToEvent()).ToList();
-        return Label(InspectionLoader.BuiltInInspector(), events, verdicts.Select(v => new Verdict(v.Conversation, v.Message!, v.Rule!, v.Verdict == "agree")).ToList());
+        return Label(await Learning.ShopModels.InspectorFor(db, shop, ct), events, verdicts.Select(v => new Verdict(v.Conversation, v.Message!, v.Rule!, v.Verdict == "agree")).ToList());
     }
 
     /// <summary>One verdict on the finding of <see cref="Rule"/> on a message.</summary>

@@ -111,6 +111,7 @@ public sealed class KefuDb(DbContextOptions<KefuDb> options) : IdentityDbContext
         Live.LiveTables.Configure(b);
         AgentRoster.Configure(b);
         Profiles.StoredProfiles.Configure(b);
+        ShopModelTable.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

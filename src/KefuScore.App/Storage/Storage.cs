@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 6;
+    public const int SchemaVersion = 7;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -94,6 +94,8 @@ public static class KefuStorage
             // Version 6: uploaded rule profiles (profile_versions, created by AddMissingTables above; nothing else
             // changes, so it applies after version 5 or straight after 4). A shop names a stored version in
             // shops.profile as id@version.
+            // Version 7: shop_models (a shop's trained text models, issue 18), created by AddMissingTables above; it
+            // only adds a table, so it applies the same after version 4, 5 or 6.
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -37,7 +37,7 @@ public static class TrainingBook
     {
         ArgumentNullException.ThrowIfNull(db);
         var events = (await db.Events.Where(e => e.Shop == shop && e.AtTicks >= fromTicks && e.AtTicks < toTicks).ToListAsync(ct)).Select(e => e.ToEvent()).ToList();
-        var inspection = InspectionLoader.BuiltInInspector().Inspect(events);
+        var inspection = (await Learning.ShopModels.InspectorFor(db, shop, ct)).Inspect(events);
         await ComplaintBook.SyncFromEvents(db, shop, ct);   // complaint events become complaints when read (decisions.md §18)
         var complaints = await db.Set<ComplaintRow>().Where(c => c.Shop == shop && c.Agent != null && c.CreatedTicks >= fromTicks && c.CreatedTicks < toTicks)
             .Select(c => new { c.Agent, c.Category }).ToListAsync(ct);

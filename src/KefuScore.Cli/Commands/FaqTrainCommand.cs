@@ -16,17 +16,27 @@ internal static class FaqTrainCommand
     {
         var kb = new Option<string>("--kb") { Description = "FAQ knowledge base: CSV with question,answer,keywords", Required = true };
         var questions = new Option<string>("--questions") { Description = "Customer questions: lines of 'question<TAB>expected FAQ question'", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "Where to write the model (JSON)", Required = true };
+        var output = new Option<string?>("--out", "-o") { Description = "Where to write the model (JSON)" };
+        var cv = new Option<int?>("--cross-validate") { Description = "Instead of writing a model, print the top-1 accuracy of K-fold cross-validation by group on the questions (K from 2 to 20)" };
         var intents = FaqCommand.IntentsOption();
-        var command = new Command("train", "Train the FAQ matcher on a knowledge base and customer questions") { kb, questions, output, intents };
+        var command = new Command("train", "Train the FAQ matcher on a knowledge base and customer questions") { kb, questions, output, cv, intents };
         command.SetAction(parse =>
         {
             var kbPath = FaqCommand.Path(parse.GetValue(kb)!, "--kb");
             var entries = FaqCommand.Load(() => FaqCsv.Load(kbPath));
             var questionsPath = FaqCommand.Path(parse.GetValue(questions)!, "--questions");
             var cases = FaqCommand.Load(() => FaqEvaluation.ParseCases(FaqCommand.ReadText(questionsPath), questionsPath, entries));
-            var model = FaqModel.Train(entries, cases, FaqCommand.Intents(parse.GetValue(intents)));
-            var outPath = parse.GetValue(output)!;
+            var vocabulary = FaqCommand.Intents(parse.GetValue(intents));
+            if (parse.GetValue(cv) is { } folds)
+            {
+                if (folds is < 2 or > 20) throw new CliException("--cross-validate: must be from 2 to 20");
+                var scored = FaqModel.CrossValidate(entries, cases, vocabulary ?? FaqModel.BuiltInIntents(), folds);
+                var right = scored.Count(s => s.Right);
+                io.Out.WriteLine($"{folds}-fold cross-validation by group: top-1 {right}/{scored.Count} = {(scored.Count == 0 ? 0 : right / (double)scored.Count).ToString("P1", CultureInfo.InvariantCulture)}");
+                return ExitCodes.Ok;
+            }
+            var outPath = parse.GetValue(output) ?? throw new CliException("--out: where to write the model is required (or --cross-validate K)");
+            var model = FaqModel.Train(entries, cases, vocabulary);
             TextModelFile.Save(outPath, FaqModel.Kind, model.Model, new Dictionary<string, string>
             {
                 ["kb"] = System.IO.Path.GetFileName(kbPath),

@@ -21,6 +21,7 @@ public sealed class Inspector
 
     private readonly InspectionRules _rules;
     private readonly LinearTextModel? _model;
+    private readonly int[]? _lexiconSlots;
     private readonly Dictionary<string, PhraseMatcher> _matchers = [];
     private readonly Dictionary<string, InspectionRule> _enabled = [];
 
@@ -36,6 +37,7 @@ public sealed class Inspector
         ArgumentNullException.ThrowIfNull(rules);
         _rules = rules;
         _model = model;
+        _lexiconSlots = model is null ? null : [.. LexiconRules.Select(r => model.TokenSlot(LexiconToken(r)))];
         foreach (var rule in rules.Rules.Where(r => r.Enabled))
         {
             _enabled[rule.Id] = rule;
@@ -45,9 +47,11 @@ public sealed class Inspector
 
     /// <summary>
     /// Inspects every conversation in <paramref name="events"/> (any order, several shops); a repeated id within a
-    /// shop is a duplicate and ignored (SPEC §3). Events that are not messages or sessions are skipped.
+    /// shop is a duplicate and ignored (SPEC §3). Events that are not messages or sessions are skipped. Conversations
+    /// are independent, so they are inspected on up to <paramref name="threads"/> threads (below 1, the default: every core) and
+    /// the results put together in the same order, whatever the number of threads.
     /// </summary>
-    public Inspection Inspect(IEnumerable<ChatEvent> events)
+    public Inspection Inspect(IEnumerable<ChatEvent> events, int threads = -1)
     {
         ArgumentNullException.ThrowIfNull(events);
         var seen = new HashSet<(string, string)>();
@@ -60,21 +64,40 @@ public sealed class Inspector
             list.Add(e);
         }
 
+        var ordered = conversations.OrderBy(c => c.Key.Shop, StringComparer.Ordinal).ThenBy(c => c.Key.Conversation, StringComparer.Ordinal).ToArray();
+        var results = new IReadOnlyList<Finding>[ordered.Length];
+        Parallel.For(0, ordered.Length, new ParallelOptions { MaxDegreeOfParallelism = threads < 1 ? -1 : threads }, i => results[i] = InspectConversation(ordered[i].Value));
+
         var findings = new List<Finding>();
         var agents = new Dictionary<string, QualityScore>(StringComparer.Ordinal);
-        var scores = new List<ConversationScore>();
-        foreach (var ((shop, conversation), list) in conversations.OrderBy(c => c.Key.Shop, StringComparer.Ordinal).ThenBy(c => c.Key.Conversation, StringComparer.Ordinal))
+        var scores = new List<ConversationScore>(ordered.Length);
+        for (var c = 0; c < ordered.Length; c++)
         {
-            var found = InspectConversation(list);
+            var ((shop, conversation), list) = ordered[c];
+            var found = results[c];
             findings.AddRange(found);
-            var messages = list.Where(e => e.IsHumanReply && e.Agent is not null).GroupBy(e => e.Agent!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-            var byAgent = found.GroupBy(f => f.Agent, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (g.Count(), g.Sum(f => Weight(f.Rule))), StringComparer.Ordinal);
-            foreach (var agent in messages.Keys.Union(byAgent.Keys))
+            var messages = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var e in list)
+                if (e.IsHumanReply && e.Agent is not null) messages[e.Agent] = messages.GetValueOrDefault(e.Agent) + 1;
+            var byAgent = new Dictionary<string, (int Count, double Penalty)>(StringComparer.Ordinal);
+            var penalty = 0.0;
+            foreach (var f in found)
             {
-                var (n, penalty) = byAgent.GetValueOrDefault(agent);
-                agents[agent] = agents.GetValueOrDefault(agent, new QualityScore(0, 0, 0)).Add(messages.GetValueOrDefault(agent), n, penalty);
+                var w = Weight(f.Rule);
+                penalty += w;
+                var (n, p) = byAgent.GetValueOrDefault(f.Agent);
+                byAgent[f.Agent] = (n + 1, p + w);
             }
-            scores.Add(new ConversationScore(shop, conversation, new QualityScore(messages.Values.Sum(), found.Count, found.Sum(f => Weight(f.Rule)))));
+            foreach (var (agent, n) in messages)
+            {
+                var (count, p) = byAgent.GetValueOrDefault(agent);
+                agents[agent] = agents.GetValueOrDefault(agent, new QualityScore(0, 0, 0)).Add(n, count, p);
+            }
+            foreach (var (agent, (count, p)) in byAgent)
+                if (!messages.ContainsKey(agent)) agents[agent] = agents.GetValueOrDefault(agent, new QualityScore(0, 0, 0)).Add(0, count, p);
+            var total = 0;
+            foreach (var n in messages.Values) total += n;
+            scores.Add(new ConversationScore(shop, conversation, new QualityScore(total, found.Count, penalty)));
         }
         findings.Sort(FindingOrder);
         return new Inspection(findings, agents, scores);
@@ -141,11 +164,21 @@ public sealed class Inspector
     /// </summary>
     private (Dictionary<string, IReadOnlyList<string>> Hits, int[]? Slots) Lexicon(string text)
     {
+        var folded = PhraseMatcher.Fold(text);
         var hits = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var id in (ReadOnlySpan<string>)[RuleIds.AbsoluteClaim, RuleIds.Rude, RuleIds.Overpromise, RuleIds.Vague])
-            if (_matchers.TryGetValue(id, out var m) && m.Matches(text) is { Count: > 0 } found) hits[id] = found;
-        return (hits, _model?.Slots(text, hits.Keys.Select(LexiconToken)));
+        Span<int> lexicon = stackalloc int[LexiconRules.Length];
+        var n = 0;
+        for (var k = 0; k < LexiconRules.Length; k++)
+            if (_matchers.TryGetValue(LexiconRules[k], out var m) && m.Matches(text, folded) is { Count: > 0 } found)
+            {
+                hits[LexiconRules[k]] = found;
+                if (_lexiconSlots is not null) lexicon[n++] = _lexiconSlots[k];
+            }
+        return (hits, _model?.Slots(text, lexicon[..n], folded));
     }
+
+    /// <summary>The rules whose word lists the model reads as features, in the order their tokens are added.</summary>
+    private static readonly string[] LexiconRules = [RuleIds.AbsoluteClaim, RuleIds.Rude, RuleIds.Overpromise, RuleIds.Vague];
 
     /// <summary>The features a message rule's model output reads: its n-grams and the lexicon's hits.</summary>
     public IReadOnlyList<string> LexiconTokens(string text)

@@ -37,9 +37,32 @@ public sealed class LinearTextModel
         _cues = [.. Cues.Where(c => c.Value.Count > 0).OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => (c.Key, new System.Text.RegularExpressions.Regex(string.Join("|", c.Value.Select(p => $"(?:{p})")),
                 System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Compiled, Timeout)))];
+        _cueSlots = [.. _cues.Select(c => TextFeatures.TokenSlot("cue:" + c.Name, bits))];
     }
 
+    private readonly int[] _cueSlots;
+
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Cues { get; }
+
+    /// <summary>The slot of a named token (<c>cue:NAME</c>, <c>lex:RULE</c>) in this model, to compute once and reuse.</summary>
+    public int TokenSlot(string token) => TextFeatures.TokenSlot(token, Bits);
+
+    /// <summary>
+    /// The text's feature slots with tokens given as slots (<see cref="TokenSlot"/>): what <see cref="Slots(string,
+    /// IEnumerable{string}?)"/> gives, with the text folded once and no string made per cue or token.
+    /// </summary>
+    public int[] Slots(string text, ReadOnlySpan<int> extraSlots, string? folded = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (_cues.Length == 0) return TextFeatures.Slots(text, Bits, extraSlots);
+        folded ??= PhraseMatcher.Fold(text);
+        Span<int> extra = stackalloc int[_cues.Length + extraSlots.Length];
+        var n = 0;
+        for (var k = 0; k < _cues.Length; k++)
+            if (_cues[k].Pattern.IsMatch(folded)) extra[n++] = _cueSlots[k];
+        extraSlots.CopyTo(extra[n..]);
+        return TextFeatures.Slots(text, Bits, extra[..(n + extraSlots.Length)]);
+    }
 
     /// <summary>The <c>cue:NAME</c> tokens of the cues found in a text.</summary>
     public IReadOnlyList<string> CueTokens(string text)

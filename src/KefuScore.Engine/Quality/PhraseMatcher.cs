@@ -27,18 +27,21 @@ public sealed class PhraseMatcher
     public bool IsEmpty => _words.Length == 0 && _patterns.Length == 0;
 
     /// <summary>The distinct matched texts, in order of appearance.</summary>
-    public IReadOnlyList<string> Matches(string text)
+    public IReadOnlyList<string> Matches(string text) => Matches(text, Fold(text ?? throw new ArgumentNullException(nameof(text))));
+
+    /// <summary>As <see cref="Matches(string)"/>, with the text already folded (one fold for all of a message's rules).</summary>
+    public IReadOnlyList<string> Matches(string text, string folded)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var folded = Fold(text);
-        var excepted = ExceptRanges(folded);
-        var spans = new List<(int Start, int End)>();
+        ArgumentNullException.ThrowIfNull(folded);
+        if (_words.Length == 0 && _patterns.Length == 0) return [];
+        List<(int Start, int End)>? spans = null;
         foreach (var word in _words)
         {
             var i = folded.IndexOf(word, StringComparison.Ordinal);
             while (i >= 0)
             {
-                if (!excepted.Any(x => x.Start <= i && i < x.End)) spans.Add((i, i + word.Length));
+                (spans ??= []).Add((i, i + word.Length));
                 i = folded.IndexOf(word, i + 1, StringComparison.Ordinal);
             }
         }
@@ -49,10 +52,14 @@ public sealed class PhraseMatcher
             {
                 var m = regex.Match(folded, pos);
                 if (!m.Success) break;
-                if (m.Length > 0 && !excepted.Any(x => x.Start <= m.Index && m.Index < x.End)) spans.Add((m.Index, m.Index + m.Length));
+                if (m.Length > 0) (spans ??= []).Add((m.Index, m.Index + m.Length));
                 pos = m.Index + 1;
             }
         }
+        // Most messages match nothing: the except phrases are looked for only when something matched.
+        if (spans is null) return [];
+        var excepted = ExceptRanges(folded);
+        spans.RemoveAll(s => excepted.Any(x => x.Start <= s.Start && s.Start < x.End));
         var kept = new List<(int Start, int End)>();
         foreach (var s in spans.OrderBy(s => s.Start).ThenByDescending(s => s.End - s.Start))
         {
@@ -83,14 +90,16 @@ public sealed class PhraseMatcher
         ArgumentNullException.ThrowIfNull(text);
         return string.Create(text.Length, text, static (span, s) =>
         {
-            for (var i = 0; i < s.Length; i++)
-            {
-                var c = s[i];
-                if (c is >= '\uFF01' and <= '\uFF5E') c = (char)(c - 0xFEE0);
-                else if (c == '\u3000') c = ' ';
-                if (c is >= 'A' and <= 'Z') c = (char)(c + 32);
-                span[i] = c;
-            }
+            for (var i = 0; i < s.Length; i++) span[i] = Fold(s[i]);
         });
+    }
+
+    /// <summary>One character folded as <see cref="Fold(string)"/> folds it.</summary>
+    public static char Fold(char c)
+    {
+        if (c is >= '\uFF01' and <= '\uFF5E') c = (char)(c - 0xFEE0);
+        else if (c == '\u3000') c = ' ';
+        if (c is >= 'A' and <= 'Z') c = (char)(c + 32);
+        return c;
     }
 }

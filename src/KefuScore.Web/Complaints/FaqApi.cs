@@ -1,5 +1,6 @@
 using KefuScore.App.Complaints;
 using KefuScore.App.Faq;
+using KefuScore.App.Learning;
 using KefuScore.App.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -92,12 +93,18 @@ internal static class FaqApi
             var policyText = await ShopSettings.Get(db, shop, ShopSettings.FaqPolicy, ct);
             var policy = policyText is null ? new FaqPolicy() : FaqPolicyLoader.Parse(policyText, $"shop {shop} faq policy");
             var open = FaqPolicy.IsOpen(calendar, at);
+            // A shop's trained model answers when it has one for the current knowledge base (issue 18); BM25 otherwise.
+            var trained = await ShopModels.FaqModelFor(db, shop, index.Entries, ct);
             var matches = index.Search(body.Question, 3);
-            var decision = policy.Decide(open, body.Waiting ?? 0, body.AllAtCapacity ?? false, matches.Count > 0 ? matches[0] : null);
+            var ranked = trained is { } t ? t.Model.Rank(body.Question, 3) : [];
+            var decision = trained is { } m
+                ? policy.Decide(open, body.Waiting ?? 0, body.AllAtCapacity ?? false, ranked.Count > 0 ? ranked[0] : null, m.Model.Threshold)
+                : policy.Decide(open, body.Waiting ?? 0, body.AllAtCapacity ?? false, matches.Count > 0 ? matches[0] : null);
             string? sent = null;
             if (decision.Answer && body.Send == true)
             {
-                var reply = FaqPolicy.Reply($"faq-{body.Conversation}-{at.UtcTicks}", shop, body.Conversation!, body.Customer, matches[0].Entry.Answer, at);
+                var answer = trained is null ? matches[0].Entry.Answer : ranked[0].Entry.Answer;
+                var reply = FaqPolicy.Reply($"faq-{body.Conversation}-{at.UtcTicks}", shop, body.Conversation!, body.Customer, answer, at);
                 await store.Ingest([reply], ct);
                 sent = reply.Id;
             }
@@ -108,7 +115,12 @@ internal static class FaqApi
                 answer = decision.Answer,
                 reason = decision.Reason,
                 sent_event = sent,
-                matches = matches.Select(m => new { question = m.Entry.Question, answer = m.Entry.Answer, line = m.Entry.Line, score = Math.Round(m.Score, 3), coverage = Math.Round(m.Coverage, 3) }),
+                matcher = trained is null ? "bm25" : "model",
+                model_version = trained?.Version,
+                threshold = trained?.Model.Threshold,
+                matches = trained is null
+                    ? matches.Select(m => (object)new { question = m.Entry.Question, answer = m.Entry.Answer, line = m.Entry.Line, score = Math.Round(m.Score, 3), coverage = Math.Round(m.Coverage, 3) })
+                    : ranked.Select(a => (object)new { question = a.Entry.Question, answer = a.Entry.Answer, line = a.Entry.Line, probability = Math.Round(a.Confidence, 4) }),
             }, ComplaintJson.Options);
         }, ct);
 

@@ -134,6 +134,28 @@ public sealed class SchemaTests
         Assert.Equal((3L, provider == "postgres" ? 1L : 0L), (count.Events, count.Generation));
     }
 
+    [SkippableTheory]
+    [InlineData("sqlite", 4)]
+    [InlineData("sqlite", 6)]
+    [InlineData("postgres", 4)]
+    public async Task A_version_4_to_6_database_gets_the_shop_models_table(string provider, int version)
+    {
+        await using var db = await TestDatabase.Create(provider);
+        await using (var context = db.Open())
+        {
+            await context.Database.ExecuteSqlRawAsync("DROP TABLE shop_models");
+            await context.SchemaVersion.ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, version));
+        }
+
+        await KefuStorage.InitialiseAsync(db.Options);
+
+        await using var after = db.Open();
+        Assert.Equal(7, (await after.SchemaVersion.SingleAsync()).Version);
+        after.Add(new ShopModelRow { Shop = "s1", Kind = "faq", Version = 1, Model = "{}", TrainedTicks = 1, TrainedBy = "admin", Examples = 3, Source = "upload" });
+        await after.SaveChangesAsync();
+        Assert.Equal(1, await after.Set<ShopModelRow>().CountAsync(r => r.Shop == "s1"));
+    }
+
     [Fact]
     public void Every_create_statement_becomes_conditional_and_nothing_else_runs()
     {

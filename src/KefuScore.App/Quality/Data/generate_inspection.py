@@ -119,6 +119,62 @@ OVERPROMISE = [
     "过敏了我们负责全部医药费|全包医药费|过敏了医药费全算我们的|医药费我们全包还不放心？|过敏了药钱俺们全出",
 ]
 
+# Development-only groups (issue 18, second pass; docs/decisions.md §40): more shapes of rudeness, impatience and
+# blunt refusal, and hard negatives that use the same words politely. They are written to dev.jsonl only and never
+# enter the split, so heldout.jsonl stays byte for byte what it was. Their topics were chosen away from the held-out
+# rude groups (which the first evaluation printed): nothing here rewords a held-out message.
+DEV_RUDE = [
+    "地址是你自己填的，填错了我们不管|地址填错不管|地址都能填错，您也是挺有本事|自己填错的地址还要我们负责？|地址自个儿填错的，俺们管不着",
+    "券过期了是你自己没用，跟我们没关系|过期了没用|券放到过期才想起来，您可真会挑时候|过期了还好意思要补？|券过期了怨不得俺们",
+    "网购哪有没色差的，这都不懂|色差正常|想要零色差？那您去实体店呗|网购有色差不是常识吗？|网上买的哪有不差色的嘛",
+    "大半夜的还问，明天再说|明天再说|半夜三更的，您精神可真好|这个点了还问什么？|大半夜的，明儿个再说",
+    "别家便宜你去别家买啊|去别家|别家那么好，您在这儿干嘛呢|别家便宜你来我们这干嘛？|嫌俺家贵就上别家去",
+    "别刷屏了，看到了|别刷屏|您这一分钟发十条，打字挺快啊|发这么多条有用吗？|莫刷了莫刷了，看到了",
+    "图都发给你了还问|图都发了|图片都摆您眼前了，还要我念给您听？|图上不都有吗？|图都给你了还问啥嘛",
+    "拿差评威胁我没用|威胁没用|差评吓唬谁呢，您随意|你以为差评能吓到我？|拿差评吓俺，没用的",
+    "发票发票，烦死了|烦死了|一天问八遍发票，您是开发票公司的吧|发票的事还要问几次？|发票发票，烦得很",
+    "身高体重都不说让我怎么推荐|不说怎么推荐|啥也不说就让我推荐，我会算命吗|不说身高体重我猜吗？|身高体重都不讲，俺咋推荐嘛",
+    "嫌慢就别网购|嫌慢别买|嫌慢？您自己开车去仓库拿呗|嫌慢你干嘛网购？|嫌慢就莫在网上买噻",
+    "不信是正品就别买，没人求你|没人求你|不信正品？那您去专柜买呗，又没拦着|不信你还买什么？|不信就莫买，又没人求你",
+    "你懂还是我懂，听我的就行|听我的|您比我懂，那您来当客服好了|到底你懂还是我懂？|你懂还是俺懂嘛",
+    "跟你说了也白说|白说|跟您说话真是对牛弹琴|说了有用吗？|跟你讲也是白讲",
+    "我就这态度，怎么了|就这态度|态度不好？那您多担待呗|我态度怎么了？|俺就这态度，咋的",
+    "少废话，订单号发来|少废话|您的长篇大论先收收，订单号呢|说这么多干嘛？订单号呢|莫扯了，订单号发来",
+    "你问我我问谁|问谁去|您问我，我还想问您呢|我哪知道去问谁？|你问俺，俺问哪个嘛",
+    "爱咋咋地吧，我管不了|爱咋咋地|您想怎样就怎样，我反正管不了|我能怎么办？|爱咋整咋整",
+    "没看我正忙着吗|忙着呢|您的事最重要，别人都不用管了是吧|没看到在排队吗？|莫吵，俺忙着嘞",
+    "自己不会去看评价啊|看评价去|评价区几千条，您一条都没看过吧|评价不会看吗？|评价自个儿翻翻嘛",
+    "下次看清楚再买|看清楚再买|买之前不看，买完了来问，顺序挺特别|买之前不看清楚的吗？|下回瞅清楚再买嘛",
+    "这点钱还计较半天|这点钱|几块钱的事，您可真会过日子|几块钱至于计较吗？|这几个钱还计较啥子",
+    "你是第一次网购吗，这都不知道|第一次网购？|这都不知道，您是第一次上网吧|第一次网购吗？|你是头回网购噻",
+    "没钱就别买这么贵的|没钱别买|买不起就直说，别找理由|买不起还挑什么？|没得钱就莫买贵的",
+    "说重点，别绕弯子|说重点|您这铺垫比正文还长|能不能直接说重点？|说重点嘛，绕啥子",
+    "我不是你的保姆，这些自己弄|不是保姆|您要不要我再帮您把饭也做了|这些还要我教你？|俺又不是你保姆",
+    "说明书上都有，自己翻|看说明书|说明书写了二十页，您一页没翻吧|说明书不会看？|说明书上都有嘛，自个儿翻",
+    "我下班了，别发了|下班了|下班了还找我，加班费您出吗|下班了还发什么？|俺下班了，莫发了",
+    "该说的都说了，你还想怎样|还想怎样|道理都给您讲完了，您还要听哪段|我还能怎么说？|该讲的都讲了，还要咋样嘛",
+    "这种小问题也来问|小问题也问|这点小事也值得专门来问一趟|这也算问题？|这点小事也来问噻",
+]
+
+DEV_CLEAN = [
+    "亲，地址可以在订单页自己修改哦，发货前都能改|订单页能自己改地址|亲自己在订单页就能改地址，很方便的|地址自个儿在订单页就能改嘞",
+    "随便挑哦亲，喜欢哪款拍哪款，都有现货|都有现货随便挑|亲慢慢挑哈，不着急，都有货的|随便挑嘛，都有货",
+    "抱歉亲，定制款是不支持退换的，下单页有说明，给您带来不便了|定制款不退换哦|实在抱歉，定制款不能退，我帮您看看能不能改尺寸|对不住哈，定制的退不了嘞",
+    "明白您的意思了，我说下重点：明天上午发货|重点：明天上午发|亲，简单说就是明天上午给您发出哦|晓得了，明天上午就发",
+    "您别急，问题我都记下了，这就处理|记下了，马上处理|亲先别着急，我已经在处理了|莫急哈，俺在处理了",
+    "新衣服有点味道是正常的，通风一天就好了哦|通风一天就好|这是面料的正常气味，亲放心，晾一晾就散了|通风晾一天就没得味道了",
+    "亲，这么晚还在线呀，辛苦了，有什么可以帮您|这么晚辛苦了|夜深了亲，我在的，您说|这么晚了还在，辛苦哈",
+    "发票可以开的，确认收货后在订单页申请就行|可以开发票|亲，发票确认收货后就能申请哦|发票可以开嘞，收货后申请",
+    "您方便说下身高体重吗？我帮您推荐尺码|身高体重多少呢|亲告诉我身高体重，帮您选最合适的码|身高体重讲一下嘛，帮你选码",
+    "说明书第五页有详细步骤，我把截图发您|说明书第五页有步骤|亲，步骤在说明书第五页，我截图给您哈|说明书第五页有，截图发你",
+    "不好意思亲，我们今天的客服时间到了，留言明早第一时间回复您|明早回复您|亲，客服下班啦，明天一早就回您哦|下班了哈，明早回你",
+    "评价区有很多买家秀，您可以参考一下哦|可以看看买家秀|亲，评价里有买家实拍，挺直观的|评价里有买家秀嘞",
+    "这点小问题不用担心，我帮您处理好|小问题我来处理|亲放心，这个好解决，交给我|小事儿，俺帮你弄好",
+    "您的心情我理解，这次确实是我们的问题，马上给您补发|是我们的问题，马上补发|真的抱歉，是我们发错了，立刻给您补|是俺们的错，马上补发",
+    "亲，第一次网购的话可以先领个新人券哦|新人券记得领|第一次来的话，新人券别忘了领呀|头回买记得领新人券哈",
+    "该说明的我都写在这里了，您看看还有哪里不清楚的|还有哪里不清楚吗|亲，还有哪里没说明白的您尽管问|还有啥不清楚的尽管问",
+]
+
 # Clean messages in the middle of a conversation, many of them near misses for the rules above.
 CLEAN = [
     "亲，最近订单比较多，发货会晚一点点哦|最近单多，晚一点发哦|最近订单多，亲稍等两天哈|最近单子多嘞，晚点发哈",
@@ -283,6 +339,28 @@ def with_context(rs):
     return out
 
 
+def dev_only():
+    """The development-only groups with their copies inside longer replies (their own random stream, so the split
+    and the original records are untouched)."""
+    out = []
+    for k, g in enumerate(DEV_RUDE):
+        # 你问我我问谁 is rude and also no answer at all: both labels, or vague would learn it as a clean reply.
+        labels = ["rude", "vague"] if g.startswith("你问我我问谁") else ["rude"]
+        for i, text in enumerate(g.split("|")):
+            out.append({"text": text, "labels": labels, "register": REG[i], "group": f"dev-rude-{k:02}"})
+    for k, g in enumerate(DEV_CLEAN):
+        for i, text in enumerate(g.split("|")):
+            out.append({"text": text, "labels": [], "register": ["plain", "terse", "polite", "dialect"][i], "group": f"dev-clean-{k:02}"})
+    rng = random.Random(SEED + 3)
+    before = ["", "亲，", "嗯，", "好的，", "这个嘛，", "哦，", "", "额，"]
+    after = ["", "。", "～", "！", "哈", "，还有别的问题吗", "，订单号我看到了", "，这个链接的"]
+    copies = []
+    for r in out:
+        b, a = rng.choice(before), rng.choice(after)
+        copies.append(dict(r, text=b + r["text"] + (a or ("。" if not b else "")), register=r["register"] + "+context"))
+    return out + copies
+
+
 def kind(group):
     return "-".join(p for p in group.split("-") if not p.isdigit())
 
@@ -298,11 +376,13 @@ def main():
         groups = sorted({r["group"] for r in rs if kind(r["group"]) == k})
         held |= set(rng.sample(groups, max(1, round(len(groups) * HELD_OUT))))
     groups = {r["group"] for r in rs}
+    extra = dev_only()
     here = Path(__file__).parent / "inspection"
     here.mkdir(exist_ok=True)
     parts = {"dev": [], "heldout": []}
     for r in rs:
         parts["heldout" if r["group"] in held else "dev"].append(r)
+    parts["dev"] += extra
     for name, items in parts.items():
         with open(here / f"{name}.jsonl", "w", encoding="utf-8") as f:
             for i, r in enumerate(items):

@@ -111,7 +111,7 @@ public sealed class StoredProfilesTests
         }
         await KefuStorage.InitialiseAsync(db.Options);
         await using var after = db.Open();
-        Assert.Equal(6, (await after.SchemaVersion.SingleAsync()).Version);
+        Assert.Equal(KefuStorage.SchemaVersion, (await after.SchemaVersion.SingleAsync()).Version);
         Assert.Equal(ProfileUploadRefusal.None, (await StoredProfiles.Upload(after, Strict(), "admin", Now)).Refusal);
     }
 }

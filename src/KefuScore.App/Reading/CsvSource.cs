@@ -41,20 +41,31 @@ internal sealed class CsvSource : IEventSource
 
     public long Line => _line;
 
-    public bool Next(out ReadItem item)
+    /// <summary>Moves to the next record that holds data (the header read on the way, blank lines skipped), keeping line numbers.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(_fields))]
+    private bool NextRecord(out int count)
     {
         while (_csv.Read())
         {
             _line = _nextLine;
             _nextLine += LineBreaks(_csv.GetRawRecordSpan());
-            var count = _csv.RowFieldCount;
+            count = _csv.RowFieldCount;
             if (count <= 1 && _csv.GetFieldSpan(0).IsEmpty) continue; // blank line
             if (_fields is null)
             {
                 ReadHeader(count);
                 continue;
             }
+            return true;
+        }
+        count = 0;
+        return false;
+    }
 
+    public bool Next(out ReadItem item)
+    {
+        while (NextRecord(out var count))
+        {
             _raw.Clear();
             var fields = _fields;
             var n = Math.Min(count, fields.Length);
@@ -83,16 +94,7 @@ internal sealed class CsvSource : IEventSource
     {
         while (!batch.Full)
         {
-            if (!_csv.Read()) return false;
-            _line = _nextLine;
-            _nextLine += LineBreaks(_csv.GetRawRecordSpan());
-            var count = _csv.RowFieldCount;
-            if (count <= 1 && _csv.GetFieldSpan(0).IsEmpty) continue; // blank line
-            if (_fields is null)
-            {
-                ReadHeader(count);
-                continue;
-            }
+            if (!NextRecord(out var count)) return false;
             batch.Records++;
             if (TryRow(count, batch, names)) continue;
             var fields = _fields;

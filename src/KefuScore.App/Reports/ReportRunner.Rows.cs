@@ -114,12 +114,9 @@ public static partial class ReportRunner
         }
         finally
         {
-            foreach (var q in queues) q.CompleteAdding();
-            try { Task.WaitAll(workers, CancellationToken.None); }
-            catch (AggregateException) when (stop.IsCancellationRequested) { }
-            foreach (var q in queues) q.Dispose();
+            EndWorkers(queues, workers, stop);
         }
-        workers.FirstOrDefault(t => t.IsFaulted && t.Exception!.InnerException is not OperationCanceledException)?.GetAwaiter().GetResult();
+        RethrowFirstFailure(workers);
         tooLate = 0;
         foreach (var worker in workers)
         {

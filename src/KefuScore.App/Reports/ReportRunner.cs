@@ -147,14 +147,10 @@ public static partial class ReportRunner
         }
         finally
         {
-            foreach (var q in queues) q.CompleteAdding();
-            try { Task.WaitAll(workers, CancellationToken.None); }
-            catch (AggregateException) when (stop.IsCancellationRequested) { }
-            foreach (var q in queues) q.Dispose();
+            EndWorkers(queues, workers, stop);
         }
 
-        // The worker that failed first, not one that was stopped because of it.
-        workers.FirstOrDefault(t => t.IsFaulted && t.Exception!.InnerException is not OperationCanceledException)?.GetAwaiter().GetResult();
+        RethrowFirstFailure(workers);
         tooLate = 0;
         foreach (var worker in workers)
         {
@@ -167,6 +163,19 @@ public static partial class ReportRunner
         }
         return run;
     }
+
+    /// <summary>Closes the workers' queues, waits for every worker (one stopped by another's failure is expected) and frees the queues.</summary>
+    private static void EndWorkers<T>(BlockingCollection<T>[] queues, Task[] workers, CancellationTokenSource stop)
+    {
+        foreach (var q in queues) q.CompleteAdding();
+        try { Task.WaitAll(workers, CancellationToken.None); }
+        catch (AggregateException) when (stop.IsCancellationRequested) { }
+        foreach (var q in queues) q.Dispose();
+    }
+
+    /// <summary>Rethrows the worker that failed first, not one that was stopped because of it.</summary>
+    private static void RethrowFirstFailure(Task[] workers) =>
+        workers.FirstOrDefault(t => t.IsFaulted && t.Exception!.InnerException is not OperationCanceledException)?.GetAwaiter().GetResult();
 
     private static (FoldRun, long) Worker(CompiledProfile profile, FoldOptions options, BlockingCollection<ChatEvent[]> queue, CancellationToken ct)
     {

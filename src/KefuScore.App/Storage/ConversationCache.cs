@@ -1,4 +1,5 @@
 using KefuScore.Engine.Events;
+using KefuScore.Engine.Metrics;
 
 namespace KefuScore.App.Storage;
 
@@ -11,8 +12,14 @@ namespace KefuScore.App.Storage;
 /// </summary>
 internal sealed class ConversationCache(int capacity)
 {
-    /// <summary>A conversation's stored events (in <see cref="EventOrder"/>) and its stored facts with their seqs.</summary>
-    public sealed record Entry(ChatEvent[] Events, StoredFact[] Facts);
+    /// <summary>
+    /// A conversation as the store resumes it, under <paramref name="Profile"/>. For a profile the incremental state
+    /// covers: its <see cref="KefuScore.Engine.Metrics.ConversationState"/> as bytes, the last event it took (its
+    /// frontier; null when it took none) and, in <paramref name="Facts"/>, only the provisional facts stored (what the
+    /// state's finish says now) with their seqs; <paramref name="Events"/> is empty. Otherwise: every stored event (in
+    /// <see cref="EventOrder"/>) and every stored fact, and no state.
+    /// </summary>
+    public sealed record Entry(string Profile, ChatEvent[] Events, StoredFact[] Facts, byte[]? State = null, SlimEvent? Last = null);
 
     private readonly Dictionary<(string Shop, string Conversation), LinkedListNode<((string Shop, string Conversation) Key, Entry Entry)>> _entries = [];
     private readonly LinkedList<((string Shop, string Conversation) Key, Entry Entry)> _order = [];

@@ -64,6 +64,23 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
 
     private ConversationCache Cache => _cache ??= new ConversationCache(CachedConversations);
 
+    /// <summary>Per profile: the incremental state's rules and a clock, or null when the profile needs whole stretches.</summary>
+    private readonly Dictionary<string, (IncrementalRules Rules, LocalClock Clock)?> _incremental = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The rules a conversation of this profile is resumed under, or null: the profile has a metric the incremental
+    /// state does not cover (<see cref="IncrementalRules.For"/>, the report's own test), or asks who was online
+    /// (its facts then change with agent statuses, not only with the conversation's events).
+    /// </summary>
+    private (IncrementalRules Rules, LocalClock Clock)? Incremental(string profileId)
+    {
+        if (_incremental.TryGetValue(profileId, out var known)) return known;
+        var profile = _profiles(profileId);
+        (IncrementalRules, LocalClock)? rules = !profile.AsksPresence && IncrementalRules.For(profile) is { } r ? (r, new LocalClock(profile.Zone)) : null;
+        _incremental[profileId] = rules;
+        return rules;
+    }
+
     /// <summary>
     /// How many touched conversations one write transaction holds in memory before it writes the facts of the least
     /// recently touched half (a file import of millions of events stays bounded).
@@ -331,6 +348,14 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             public List<ChatEvent> Events { get; } = [];
             public StoredFact[] Facts { get; set; } = [];
             public bool Known { get; set; }
+            /// <summary>
+            /// Under a profile the incremental state covers, when known: the state after every stored event but those
+            /// in <see cref="Events"/> (which are then only the new ones), and <see cref="Facts"/> only the provisional
+            /// facts. Null: <see cref="Events"/> are all the events (a conversation new to the database, or read back).
+            /// </summary>
+            public byte[]? State { get; set; }
+            /// <summary>The last event <see cref="State"/> took (its frontier); null when it took none.</summary>
+            public SlimEvent? Last { get; set; }
             /// <summary>Has new events not analysed yet.</summary>
             public bool Dirty { get; set; }
             public long Touched { get; set; }
@@ -472,10 +497,12 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 var open = new Open(key);
                 _open[key] = open;
                 if (_written.Contains(key)) continue; // written earlier in this transaction: the cache no longer knows it
-                if (cache.TryGet(key, out var entry))
+                if (cache.TryGet(key, out var entry) && entry.Profile == _shopProfiles[key.Shop])
                 {
                     open.Events.AddRange(entry.Events);
                     open.Facts = entry.Facts;
+                    open.State = entry.State;
+                    open.Last = entry.Last;
                     open.Known = true;
                 }
                 else unseen.Add(key);
@@ -518,6 +545,23 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         private async Task WriteFacts(IReadOnlyCollection<Open> opens, CancellationToken ct)
         {
             var dirty = opens.Where(o => o.Dirty).ToList();
+            foreach (var o in dirty)
+            {
+                // An event at or before the state's frontier cannot be applied to it: the conversation is rebuilt from
+                // all of its stored events (read back below), as every conversation was before the state was kept.
+                if (o.State is null || o.Last is not { } last || o.Events.Count == 0) continue;
+                var first = new SlimEvent(o.Events[0]);
+                for (var i = 1; i < o.Events.Count; i++)
+                {
+                    var e = new SlimEvent(o.Events[i]);
+                    if (EventOrder.Order(e, first) < 0) first = e;
+                }
+                if (EventOrder.Order(first, last) > 0) continue;
+                o.Known = false;
+                o.State = null;
+                o.Last = null;
+                o.Facts = [];
+            }
             foreach (var byProfile in dirty.Where(o => !o.Known).GroupBy(o => _shopProfiles[o.Key.Shop], StringComparer.Ordinal))
             {
                 foreach (var chunk in byProfile.Chunk(Chunk))
@@ -535,6 +579,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                         o.Events.Clear();
                         o.Events.AddRange(stored[o.Key].Select(e => e.ToEvent()));
                         o.Facts = [.. facts[o.Key]];
+                        o.State = null;
+                        o.Last = null;
                         o.Known = true;
                     }
                 }
@@ -543,26 +589,34 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             await LoadPresence(dirty.Select(o => o.Key.Shop), ct);
             var deleted = new List<long>();
             var added = new List<StoredFact>();
-            var outcomes = new List<(Open Open, List<StoredFact> Kept, int AddedFrom, int AddedCount)>(dirty.Count);
+            var outcomes = new List<(Open Open, StoredFact[] Rows, int Provisional)>(dirty.Count);
             foreach (var o in dirty)
             {
-                var events = o.Events.ToArray();
-                var drawn = Analyse(o.Key.Shop, o.Key.Conversation, [events]); // sorts events in place
-                o.Events.Clear();
-                o.Events.AddRange(events);
+                List<StoredFact> drawn;
+                var provisional = 0;
+                if (_store.Incremental(_shopProfiles[o.Key.Shop]) is { } incremental) drawn = Resume(o, incremental, out provisional);
+                else
+                {
+                    var events = o.Events.ToArray();
+                    drawn = Analyse(o.Key.Shop, o.Key.Conversation, [events]); // sorts events in place
+                    o.Events.Clear();
+                    o.Events.AddRange(events);
+                }
                 var old = new Dictionary<FactValue, Stack<StoredFact>>();
                 foreach (var f in o.Facts)
                 {
                     if (!old.TryGetValue(FactValue.Of(f), out var same)) old[FactValue.Of(f)] = same = new Stack<StoredFact>();
                     same.Push(f);
                 }
-                var kept = new List<StoredFact>(drawn.Count);
-                var from = added.Count;
-                foreach (var f in drawn)
+                // Each drawn fact's row: a stored one of equal value, kept, or the fact itself, added (its seq is set below).
+                var rows = new StoredFact[drawn.Count];
+                for (var i = 0; i < drawn.Count; i++)
                 {
-                    if (old.TryGetValue(FactValue.Of(f), out var same) && same.Count > 0) kept.Add(same.Pop());
+                    var f = drawn[i];
+                    if (old.TryGetValue(FactValue.Of(f), out var same) && same.Count > 0) rows[i] = same.Pop();
                     else
                     {
+                        rows[i] = f;
                         added.Add(f);
                         _rollups.Add(f, +1);
                     }
@@ -572,15 +626,44 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                     deleted.Add(f.Seq);
                     _rollups.Add(f, -1);
                 }
-                outcomes.Add((o, kept, from, added.Count - from));
+                outcomes.Add((o, rows, provisional));
             }
             await Rows.DeleteFacts(deleted, ct);
             await Rows.InsertFacts(added, ct); // sets their seqs
-            foreach (var (o, kept, from, count) in outcomes)
+            foreach (var (o, rows, provisional) in outcomes)
             {
-                o.Facts = [.. kept, .. added.GetRange(from, count)];
+                // A resumed conversation keeps only its provisional facts: the final ones never change while events
+                // come after its frontier, and a rebuild reads them back.
+                o.Facts = o.State is null ? rows : rows[^provisional..];
                 o.Dirty = false;
             }
+        }
+
+        /// <summary>
+        /// The facts of a conversation under the incremental state, to be compared with <see cref="Open.Facts"/>: a
+        /// resumed state takes the new events (all after its frontier) and gives the facts they made final plus the
+        /// provisional ones (the last <paramref name="provisional"/>), which replace the provisional ones stored; a
+        /// conversation without a state (new, or read back) is run from its first event and gives all its facts.
+        /// The open conversation is left holding the new state and no events.
+        /// </summary>
+        private List<StoredFact> Resume(Open o, (IncrementalRules Rules, LocalClock Clock) incremental, out int provisional)
+        {
+            var (shop, conversation) = o.Key;
+            var state = o.State is { } bytes
+                ? ConversationState.Restore(incremental.Rules, incremental.Clock, shop, bytes)
+                : new ConversationState(incremental.Rules, incremental.Clock, shop);
+            var events = new SlimEvent[o.Events.Count];
+            for (var i = 0; i < events.Length; i++) events[i] = new SlimEvent(o.Events[i]);
+            Array.Sort(events, EventOrder.Instance);
+            _drawn.Clear();
+            foreach (var e in events) state.Apply(e, _drawn);
+            var final = _drawn.Count;
+            state.Provisional(_drawn);
+            provisional = _drawn.Count - final;
+            o.State = state.Snapshot();
+            if (events.Length > 0) o.Last = events[^1];
+            o.Events.Clear();
+            return ToStored(shop, conversation, incremental.Rules.Profile);
         }
 
         /// <summary>What makes two facts of one conversation the same row (everything but the seq).</summary>
@@ -617,7 +700,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             foreach (var (shop, generation) in _locked) cache.ShopGenerations[shop] = generation + 1;
             foreach (var key in _written) cache.Remove(key);
             foreach (var o in _open.Values)
-                if (o.Known) cache.Put(o.Key, new ConversationCache.Entry([.. o.Events], o.Facts));
+                if (o.Known) cache.Put(o.Key, new ConversationCache.Entry(_shopProfiles[o.Key.Shop], o.State is null ? [.. o.Events] : [], o.Facts, o.State, o.Last));
             foreach (var (shop, profile) in _newShops) _store._shops[shop] = profile;
         }
 
@@ -672,6 +755,13 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 foreach (var stretch in Stretches.Split(events, idle))
                     analysis.Analyse(shop, events.AsSpan(stretch.Start, stretch.Length), _drawn, presence: presence);
             }
+            return ToStored(shop, conversation, profile);
+        }
+
+        /// <summary>The facts drawn into <see cref="_drawn"/> as rows of the shop's profile.</summary>
+        private List<StoredFact> ToStored(string shop, string conversation, CompiledProfile profile)
+        {
+            var profileId = _shopProfiles[shop];
             var facts = new List<StoredFact>(_drawn.Count);
             foreach (var f in _drawn)
             {

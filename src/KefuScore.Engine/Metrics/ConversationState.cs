@@ -77,7 +77,7 @@ public sealed class IncrementalRules
 /// It gives the same facts as <see cref="ConversationAnalysis"/> over the conversation's stretches (a property test
 /// holds them equal), for the metrics <see cref="IncrementalRules"/> supports.
 /// </summary>
-public sealed class ConversationState
+public sealed partial class ConversationState
 {
     private const int NoDay = int.MinValue;
     private readonly IncrementalRules _rules;

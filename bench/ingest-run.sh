@@ -5,14 +5,17 @@
 # loopback, needs KEFU_BENCH_POSTGRES or the CI role kefu/kefu-ci on 127.0.0.1), waits for /healthz, runs
 # `kefu-bench ingest`, and prints its line plus the server's (and PostgreSQL backends') CPU seconds during the run.
 # Build first: dotnet build -c Release KefuScore.slnx
+# KEFU_BENCH_ROOT: run another checkout's build (e.g. main's, alternated with this one); KEFU_BENCH_PORT (5091) and
+# KEFU_BENCH_DB (kefu_bench): a port and database of one's own on a shared machine.
 set -euo pipefail
 events=${1:?usage: bench/ingest-run.sh EVENTS [sqlite|pg] [ingest args…]}
 db=${2:-sqlite}
 shift $(( $# >= 2 ? 2 : 1 ))
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=${KEFU_BENCH_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 kefu="$root/src/KefuScore.Cli/bin/Release/net10.0/kefu.dll"
 bench="$root/bench/KefuScore.Bench/bin/Release/net10.0/KefuScore.Bench.dll"
-port=5091
+port=${KEFU_BENCH_PORT:-5091}
+dbname=${KEFU_BENCH_DB:-kefu_bench}
 work=$(mktemp -d /tmp/kefu-ingest-XXXXXX)
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -21,8 +24,8 @@ if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
 fi
 if [ "$db" = pg ]; then
   base=${KEFU_BENCH_POSTGRES:-Host=127.0.0.1;Port=5432;Username=kefu;Password=kefu-ci;SSL Mode=Disable}
-  PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d postgres -qc 'DROP DATABASE IF EXISTS kefu_bench' >/dev/null
-  export ConnectionStrings__Kefu="$base;Database=kefu_bench"
+  PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d postgres -qc "DROP DATABASE IF EXISTS $dbname" >/dev/null
+  export ConnectionStrings__Kefu="$base;Database=$dbname"
 fi
 KEFU_DATA="$work/data" KEFU_DEMO=off KEFU_BOOTSTRAP_API_KEY=bench-key KEFU_ADMIN_PASSWORD=bench-password-1 \
   dotnet "$kefu" serve --urls "http://127.0.0.1:$port" > "$work/server.log" 2>&1 &
@@ -31,7 +34,7 @@ for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null &
 kill -0 $server 2>/dev/null || { echo "the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-pg_cpu() { local t=0; for p in $(pgrep -f "postgres: .*kefu_bench" || true); do t=$((t + $(cpu "$p"))); done; echo $t; }
+pg_cpu() { local t=0; for p in $(pgrep -f "postgres: .*$dbname" || true); do t=$((t + $(cpu "$p"))); done; echo $t; }
 
 dotnet "$bench" ingest --url "http://127.0.0.1:$port" --key bench-key --events "$events" "$@" > "$work/out" 2> "$work/err" &
 client=$!

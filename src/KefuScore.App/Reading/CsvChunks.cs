@@ -132,6 +132,7 @@ public sealed class CsvChunks : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly BlockingCollection<RowChunk> _work = new();
     private readonly Task[] _parsers;
+    private readonly byte[] _probe = new byte[64 << 10];
 
     /// <param name="parts">Fold workers: a row goes to part <see cref="RunNames.PartOf"/> of its shop.</param>
     /// <param name="parsers">Threads parsing chunks.</param>
@@ -240,11 +241,17 @@ public sealed class CsvChunks : IDisposable
         var end = Math.Min(start + _chunkBytes, length);
         if (end < length)
         {
-            var probe = new byte[Math.Min(MaxLineBytes, length - end)];
-            var read = RandomAccess.Read(handle, probe, end);
-            var nl = probe.AsSpan(0, read).IndexOf((byte)'\n');
-            if (nl < 0) return -1 - start;
-            end += nl + 1;
+            // Looked for 64 KiB at a time in one buffer: a fresh 1 MiB array per chunk would be large-object garbage.
+            var found = -1L;
+            for (var at = end; found < 0 && at < length && at - end < MaxLineBytes; at += _probe.Length)
+            {
+                var read = RandomAccess.Read(handle, _probe, at);
+                if (read == 0) break;
+                var nl = _probe.AsSpan(0, read).IndexOf((byte)'\n');
+                if (nl >= 0) found = at + nl;
+            }
+            if (found < 0) return -1 - start;
+            end = found + 1;
         }
         var chunk = Rent();
         chunk.File = file;

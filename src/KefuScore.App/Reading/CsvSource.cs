@@ -28,16 +28,33 @@ internal sealed class CsvSource : IEventSource
         _name = name;
         // The StreamReader drops a UTF-8 BOM; Sylvan reads the header as an ordinary record so its lines are counted too.
         var text = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
-        _csv = CsvDataReader.Create(text, new CsvDataReaderOptions
-        {
-            HasHeaders = false,
-            // Lax: a stray quote inside a field is kept as text instead of failing the rest of the file.
-            CsvStyle = CsvStyle.Lax,
-            BufferSize = 1 << 16,
-            MaxBufferSize = 16 << 20,
-            OwnsReader = true,
-        });
+        _csv = CsvDataReader.Create(text, Options(delimiter: null));
     }
+
+    /// <summary>
+    /// Resumes a comma-separated file mid-way, at the start of a record (<see cref="CsvChunks"/>: no quote before it),
+    /// with its header already read and <paramref name="firstLine"/> the physical line the stream starts on.
+    /// </summary>
+    internal CsvSource(Stream stream, string name, CsvHeader header, long firstLine)
+    {
+        _name = name;
+        // No BOM detection here: bytes EF BB BF at the start of a later line are text, as the whole-file reader reads them.
+        var text = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
+        _csv = CsvDataReader.Create(text, Options(delimiter: ','));
+        Use(header);
+        _nextLine = firstLine;
+    }
+
+    private static CsvDataReaderOptions Options(char? delimiter) => new()
+    {
+        HasHeaders = false,
+        // Lax: a stray quote inside a field is kept as text instead of failing the rest of the file.
+        CsvStyle = CsvStyle.Lax,
+        BufferSize = 1 << 16,
+        MaxBufferSize = 16 << 20,
+        OwnsReader = true,
+        Delimiter = delimiter,
+    };
 
     public long Line => _line;
 
@@ -192,22 +209,16 @@ internal sealed class CsvSource : IEventSource
 
     private void ReadHeader(int count)
     {
-        var fields = new int[count];
-        var pooled = new bool[count];
-        var seen = new HashSet<int>();
-        for (var i = 0; i < count; i++)
-        {
-            var id = RawFields.FindHeader(_csv.GetString(i));
-            // A repeated column name: the first one counts, so that a later helper column cannot silently override it.
-            fields[i] = id >= 0 && seen.Add(id) ? id : -1;
-            pooled[i] = fields[i] >= 0 && RawFields.IsRepetitive(fields[i]);
-        }
-        _fields = fields;
-        _pooled = pooled;
-        _columnOf = new int[RawEvent.FieldNames.Count];
-        Array.Fill(_columnOf, -1);
-        for (var i = 0; i < count; i++)
-            if (fields[i] >= 0) _columnOf[fields[i]] = i;
+        var names = new string[count];
+        for (var i = 0; i < count; i++) names[i] = _csv.GetString(i);
+        Use(CsvHeader.Of(names));
+    }
+
+    private void Use(CsvHeader header)
+    {
+        _fields = header.Fields;
+        _pooled = header.Pooled;
+        _columnOf = header.ColumnOf;
     }
 
     /// <summary>Physical lines a raw record spans: LF, CRLF and a lone CR each end one line.</summary>
@@ -221,4 +232,34 @@ internal sealed class CsvSource : IEventSource
     }
 
     public void Dispose() => _csv.Dispose();
+}
+
+/// <summary>A CSV header resolved to SPEC §3 fields: one rule for the Sylvan reader and the chunked one.</summary>
+internal sealed class CsvHeader
+{
+    /// <summary>Column ordinal → field id (-1: ignored).</summary>
+    public required int[] Fields { get; init; }
+    public required bool[] Pooled { get; init; }
+    /// <summary>Field id → its column (the first with that name), -1 when the header lacks it.</summary>
+    public required int[] ColumnOf { get; init; }
+
+    public static CsvHeader Of(IReadOnlyList<string> names)
+    {
+        var count = names.Count;
+        var fields = new int[count];
+        var pooled = new bool[count];
+        var seen = new HashSet<int>();
+        for (var i = 0; i < count; i++)
+        {
+            var id = RawFields.FindHeader(names[i]);
+            // A repeated column name: the first one counts, so that a later helper column cannot silently override it.
+            fields[i] = id >= 0 && seen.Add(id) ? id : -1;
+            pooled[i] = fields[i] >= 0 && RawFields.IsRepetitive(fields[i]);
+        }
+        var columnOf = new int[RawEvent.FieldNames.Count];
+        Array.Fill(columnOf, -1);
+        for (var i = 0; i < count; i++)
+            if (fields[i] >= 0) columnOf[fields[i]] = i;
+        return new CsvHeader { Fields = fields, Pooled = pooled, ColumnOf = columnOf };
+    }
 }

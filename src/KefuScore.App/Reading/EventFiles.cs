@@ -120,16 +120,25 @@ public static class EventFiles
     {
         ArgumentNullException.ThrowIfNull(path);
         if (FormatOf(path) != EventFileFormat.Csv) throw new ArgumentException("rows are read from CSV files only", nameof(path));
-        return ReadCsvRows(path, names, rent, ct);
+        return ReadCsvRows(path, names, rent, null, ct);
     }
 
-    private static IEnumerable<RowBatch> ReadCsvRows(string path, RunNames names, Func<RowBatch> rent, CancellationToken ct)
+    /// <summary>As above, or resumed at a record's start with the header already read (<see cref="CsvChunks"/>).</summary>
+    internal static IEnumerable<RowBatch> ReadRows(string path, RunNames names, Func<RowBatch> rent, (CsvHeader Header, long Offset, long Line)? resume, CancellationToken ct) =>
+        ReadCsvRows(path, names, rent, resume, ct);
+
+    private static IEnumerable<RowBatch> ReadCsvRows(string path, RunNames names, Func<RowBatch> rent, (CsvHeader Header, long Offset, long Line)? resume, CancellationToken ct)
     {
         using var stream = Open(path);
         CsvSource source;
         try
         {
-            source = new CsvSource(stream, path);
+            if (resume is { } at)
+            {
+                stream.Position = at.Offset;
+                source = new CsvSource(stream, path, at.Header, at.Line);
+            }
+            else source = new CsvSource(stream, path);
         }
         catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
         {

@@ -47,20 +47,41 @@ public sealed class RowBatch
 
 /// <summary>
 /// The shops, agents and reasons of one run, each kept once: a row carries these instances, so reading a line makes
-/// no string for them, and a shop's number is the order it first appeared in.
+/// no string for them, and a shop's number is the order it first appeared in. Thread-safe: parsers on several threads
+/// share it (each with a cache of its own in front, <see cref="ChunkParser"/>).
 /// </summary>
 public sealed class RunNames
 {
+    private readonly Lock _lock = new();
+
+    /// <summary>
+    /// The fold worker a shop belongs to among <paramref name="parts"/>: a fixed hash of its name, so every parser
+    /// deals a shop to the same worker (as the cluster places a shop on one silo) and each worker sees all of its events.
+    /// </summary>
+    public static int PartOf(ReadOnlySpan<char> shop, int parts) => parts == 1 ? 0 : (int)(Fnv(shop) % (uint)parts);
+
+    private static uint Fnv(ReadOnlySpan<char> text)
+    {
+        var h = 2166136261u;
+        foreach (var c in text) h = (h ^ c) * 16777619u;
+        return h ^ (h >> 15);
+    }
+
     private readonly Dictionary<string, int> _shops = new(StringComparer.Ordinal);
     private readonly List<string> _shopNames = [];
     private readonly HashSet<string> _agents = new(StringComparer.Ordinal);
     private readonly StringPool _reasons = new();
 
-    public int ShopCount => _shopNames.Count;
+    public int ShopCount { get { lock (_lock) return _shopNames.Count; } }
 
-    public string ShopName(int index) => _shopNames[index];
+    public string ShopName(int index) { lock (_lock) return _shopNames[index]; }
 
     public int Shop(ReadOnlySpan<char> name, out string shop)
+    {
+        lock (_lock) return ShopLocked(name, out shop);
+    }
+
+    private int ShopLocked(ReadOnlySpan<char> name, out string shop)
     {
         var lookup = _shops.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(name, out shop!, out var index)) return index;
@@ -73,6 +94,11 @@ public sealed class RunNames
 
     public string Agent(ReadOnlySpan<char> name)
     {
+        lock (_lock) return AgentLocked(name);
+    }
+
+    private string AgentLocked(ReadOnlySpan<char> name)
+    {
         var lookup = _agents.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(name, out var agent)) return agent;
         agent = new string(name);
@@ -80,5 +106,8 @@ public sealed class RunNames
         return agent;
     }
 
-    public string Reason(ReadOnlySpan<char> text) => _reasons.Get(text);
+    public string Reason(ReadOnlySpan<char> text)
+    {
+        lock (_lock) return _reasons.Get(text);
+    }
 }

@@ -27,81 +27,46 @@ public static partial class ReportRunner
     }
 
     /// <summary>
-    /// One thread reads batches of rows; with one fold it folds them on the calling thread, with several it deals each
-    /// row by shop to a worker's own batches (shops in order of first appearance, round-robin, as for events).
+    /// Parsers on <paramref name="threads"/> threads read the files in chunks (<see cref="CsvChunks"/>), each row dealt
+    /// by its shop's hash to one of <paramref name="threads"/> fold workers; this thread hands the chunks out in file
+    /// order, so every worker sees its shops' rows in file order and rejected lines keep theirs.
     /// </summary>
     private static FoldRun RowPass(CompiledProfile profile, IReadOnlyList<string> files, FoldOptions options, int threads, IProgress<long>? progress, CancellationToken ct, out long tooLate)
     {
-        var names = new RunNames();
-        var free = new ConcurrentBag<RowBatch>();
-        RowBatch Rent() => free.TryTake(out var b) ? b : new RowBatch();
-        var batches = files.SelectMany(f => EventFiles.ReadRows(f, names, Rent, ct));
         var run = new FoldRun(Rollup.Daily(profile.Metrics.Count));
-        long records = 0;
-        if (threads == 1)
-        {
-            var folder = new RowFolder(profile, options);
-            foreach (var batch in Batches.ReadAhead(batches, 1, ct))
-            {
-                run.Rejected.AddRange(batch.Rejected);
-                folder.Fold(batch);
-                records += batch.Records;
-                batch.Clear();
-                free.Add(batch);
-                progress?.Report(records);
-            }
-            return folder.Finish(run, out tooLate);
-        }
-
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var queues = new BlockingCollection<RowBatch>[threads];
+        using var chunks = new CsvChunks(new RunNames(), threads, threads, stop.Token);
+        var queues = new BlockingCollection<RowChunk>[threads];
         var workers = new Task<RowFolder>[threads];
-        var spare = new ConcurrentBag<RowBatch>();
         for (var w = 0; w < threads; w++)
         {
-            var queue = queues[w] = new BlockingCollection<RowBatch>(boundedCapacity: 8);
+            var queue = queues[w] = new BlockingCollection<RowChunk>();
+            var part = w;
             workers[w] = Task.Factory.StartNew(() =>
             {
                 try
                 {
                     var folder = new RowFolder(profile, options);
-                    foreach (var batch in queue.GetConsumingEnumerable(stop.Token))
+                    foreach (var chunk in queue.GetConsumingEnumerable(stop.Token))
                     {
-                        folder.Fold(batch);
-                        batch.Clear();
-                        spare.Add(batch);
+                        folder.Fold(chunk.Parts[part]);
+                        if (Interlocked.Decrement(ref chunk.Pending) == 0) chunks.Return(chunk);
                     }
                     return folder;
                 }
                 catch { stop.Cancel(); throw; }
             }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
-        var filling = new RowBatch[threads];
-        for (var w = 0; w < threads; w++) filling[w] = new RowBatch();
+        long records = 0;
         try
         {
-            foreach (var batch in batches)
+            foreach (var chunk in chunks.Read(files))
             {
-                run.Rejected.AddRange(batch.Rejected);
-                var chars = batch.Text;
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    ref readonly var row = ref batch.Rows[i];
-                    var w = row.ShopIndex % threads;
-                    filling[w].Add(row, chars);
-                    if (filling[w].Full)
-                    {
-                        queues[w].Add(filling[w], stop.Token);
-                        filling[w] = spare.TryTake(out var b) ? b : new RowBatch();
-                    }
-                }
-                records += batch.Records;
-                batch.Clear();
-                free.Add(batch);
+                run.Rejected.AddRange(chunk.Rejected);
+                records += chunk.Records;
+                foreach (var q in queues) q.Add(chunk, stop.Token);
                 progress?.Report(records);
             }
-            for (var w = 0; w < threads; w++)
-                if (filling[w].Count > 0) queues[w].Add(filling[w], stop.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -137,12 +102,13 @@ public static partial class ReportRunner
         private readonly Rollup _rollup = Rollup.Daily(profile.Metrics.Count);
         private readonly List<MetricFact> _facts = new(256);
 
-        public void Fold(RowBatch batch)
+        public void Fold(RowPart part)
         {
-            var chars = batch.Text;
-            for (var i = 0; i < batch.Count; i++)
+            var chars = part.Text;
+            var rows = part.Rows;
+            for (var i = 0; i < part.Count; i++)
             {
-                _fold.Apply(batch.Rows[i], chars, _facts);
+                _fold.Apply(rows[i], chars, _facts);
                 if (_facts.Count == 0) continue;
                 foreach (var f in _facts) _rollup.Add(f);
                 _facts.Clear();

@@ -1,0 +1,336 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Unicode;
+using KefuScore.Engine.Events;
+using KefuScore.Engine.Metrics;
+using Microsoft.Win32.SafeHandles;
+
+namespace KefuScore.App.Reading;
+
+/// <summary>The rows of one chunk that go to one fold worker, with the characters of their ids and conversations.</summary>
+public sealed class RowPart
+{
+    public EventRow[] Rows = new EventRow[1024];
+    public int Count;
+    public char[] Chars = new char[1 << 15];
+    public int Used;
+
+    public ReadOnlySpan<char> Text => Chars.AsSpan(0, Used);
+
+    public void Add(in EventRow row)
+    {
+        if (Count == Rows.Length) Array.Resize(ref Rows, Count * 2);
+        Rows[Count++] = row;
+    }
+
+    /// <summary>Adds a row whose id and conversation are in <paramref name="chars"/>, copying them here.</summary>
+    public void Add(in EventRow row, ReadOnlySpan<char> chars)
+    {
+        var copy = row;
+        (copy.IdStart, copy.IdLength) = EventRow.Append(chars.Slice(row.IdStart, row.IdLength), ref Chars, ref Used);
+        if (row.ConversationLength >= 0)
+            (copy.ConversationStart, copy.ConversationLength) = EventRow.Append(chars.Slice(row.ConversationStart, row.ConversationLength), ref Chars, ref Used);
+        Add(copy);
+    }
+
+    public void Clear()
+    {
+        Array.Clear(Rows, 0, Count); // no shop or agent string stays reachable from a pooled part
+        Count = 0;
+        Used = 0;
+    }
+}
+
+/// <summary>
+/// A stretch of a CSV file read as rows, dealt by shop into one part per fold worker, with the lines rejected in it
+/// (in file order, with their final line numbers once <see cref="CsvChunks.Read"/> hands it out).
+/// </summary>
+public sealed class RowChunk
+{
+    internal RowChunk(int parts)
+    {
+        Parts = new RowPart[parts];
+        for (var i = 0; i < parts; i++) Parts[i] = new RowPart();
+    }
+
+    public RowPart[] Parts { get; }
+    public List<RejectedLine> Rejected { get; } = [];
+    /// <summary>Records (events and rejected lines) this chunk stands for: for progress.</summary>
+    public long Records { get; internal set; }
+
+    // What a parser needs and reports back.
+    internal string File = "";
+    internal SafeFileHandle? Handle;
+    internal CsvHeader? Header;
+    internal long Start;
+    internal int Length;
+    internal byte[] Bytes = [];
+    /// <summary>Line breaks in the chunk: the next chunk starts that many lines later.</summary>
+    internal int Lines;
+    /// <summary>The chunk has something only the sequential reader reads exactly (a quote, a lone CR, bad UTF-8).</summary>
+    internal bool Sequential;
+    internal Exception? Failure;
+    private readonly object _gate = new();
+    private bool _parsed;
+
+    internal void MarkParsed()
+    {
+        lock (_gate)
+        {
+            _parsed = true;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    internal void WaitParsed(CancellationToken ct)
+    {
+        lock (_gate)
+            while (!_parsed)
+            {
+                ct.ThrowIfCancellationRequested();
+                Monitor.Wait(_gate, 100);
+            }
+    }
+    /// <summary>Workers still folding a part of this chunk; the last one hands it back.</summary>
+    public int Pending;
+
+    internal void Reset()
+    {
+        foreach (var p in Parts) p.Clear();
+        Rejected.Clear();
+        Records = 0;
+        Lines = 0;
+        Sequential = false;
+        Failure = null;
+        Handle = null;
+        Header = null;
+        _parsed = false;
+    }
+}
+
+/// <summary>
+/// Reads CSV files as rows on several threads. A file whose header is plain (at the start, comma-separated, no quote)
+/// is cut into chunks of a few MiB at line breaks and the chunks are parsed in parallel, each line by the same rules
+/// as <see cref="CsvSource.NextRows"/>: the common shape straight into a row, any other line through
+/// <see cref="RawFields.Parse"/>. A quote can carry a line break inside a field, so a chunk holding a quote (or a lone
+/// CR, or bytes that are not UTF-8) is not parsed here: from its start the file is read by the sequential Sylvan
+/// reader, resumed at that line, so events, rejections and line numbers are exactly those of the sequential path.
+/// Chunks come out in file order; each is handed back with <see cref="Return"/> once every part is folded.
+/// </summary>
+public sealed class CsvChunks : IDisposable
+{
+    internal const int DefaultChunkBytes = 4 << 20;
+    /// <summary>How far past a chunk's nominal end a line break is looked for; a longer line goes to the sequential reader.</summary>
+    private const int MaxLineBytes = 1 << 20;
+    private const int RowsPerSequentialChunk = 1 << 15;
+
+    private readonly RunNames _names;
+    private readonly int _parts;
+    private readonly int _chunkBytes;
+    private readonly CancellationToken _ct;
+    private readonly ConcurrentBag<RowChunk> _free = [];
+    private readonly SemaphoreSlim _slots;
+    private readonly BlockingCollection<RowChunk> _work = new();
+    private readonly Task[] _parsers;
+    private readonly byte[] _probe = new byte[64 << 10];
+
+    /// <param name="parts">Fold workers: a row goes to part <see cref="RunNames.PartOf"/> of its shop.</param>
+    /// <param name="parsers">Threads parsing chunks.</param>
+    public CsvChunks(RunNames names, int parts, int parsers, CancellationToken ct = default) : this(names, parts, parsers, DefaultChunkBytes, ct) { }
+
+    internal CsvChunks(RunNames names, int parts, int parsers, int chunkBytes, CancellationToken ct)
+    {
+        _names = names;
+        _parts = parts;
+        _chunkBytes = chunkBytes;
+        _ct = ct;
+        // Chunks in flight: enough to keep every parser and worker busy, few enough to bound memory (about 10 MiB each).
+        _slots = new SemaphoreSlim(2 * parsers + parts + 2);
+        _parsers = new Task[parsers];
+        for (var i = 0; i < parsers; i++)
+            _parsers[i] = Task.Factory.StartNew(() =>
+            {
+                var parser = new ChunkParser(names, parts);
+                foreach (var chunk in _work.GetConsumingEnumerable())
+                {
+                    try { parser.Parse(chunk); }
+                    catch (Exception e) { chunk.Failure = e; }
+                    finally { chunk.MarkParsed(); }
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Hands a chunk back once its parts are folded (by the last worker done with it).</summary>
+    public void Return(RowChunk chunk)
+    {
+        chunk.Reset();
+        _free.Add(chunk);
+        _slots.Release();
+    }
+
+    private RowChunk Rent()
+    {
+        _slots.Wait(_ct);
+        return _free.TryTake(out var c) ? c : new RowChunk(_parts);
+    }
+
+    /// <summary>The files' rows, chunk by chunk in file order.</summary>
+    public IEnumerable<RowChunk> Read(IReadOnlyList<string> files)
+    {
+        foreach (var file in files)
+        {
+            if (!PlainHeader(file, out var header, out var dataStart))
+            {
+                foreach (var c in Sequentially(file, null)) yield return c;
+                continue;
+            }
+            foreach (var c in Chunked(file, header, dataStart)) yield return c;
+        }
+    }
+
+    private IEnumerable<RowChunk> Chunked(string file, CsvHeader header, long dataStart)
+    {
+        using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.None);
+        var length = RandomAccess.GetLength(handle);
+        var dispatched = new Queue<RowChunk>();
+        var next = dataStart;
+        long line = 2; // the header is line 1
+        (long Offset, long Line)? resume = null;
+        try
+        {
+            while (true)
+            {
+                // Keep the parsers fed without waiting; wait for a slot only when nothing is in flight.
+                while (next < length && next >= 0 && (dispatched.Count == 0 || _slots.CurrentCount > 0))
+                    next = Dispatch(handle, file, header, next, length, dispatched);
+                if (dispatched.Count == 0) break;
+                var chunk = dispatched.Dequeue();
+                chunk.WaitParsed(_ct);
+                if (chunk.Failure is { } failure)
+                    throw new InputFileException(file, $"cannot be read as CSV near line {line}: {failure.Message}", failure);
+                if (chunk.Sequential)
+                {
+                    resume = (chunk.Start, line);
+                    Return(chunk);
+                    break;
+                }
+                for (var i = 0; i < chunk.Rejected.Count; i++)
+                    chunk.Rejected[i] = chunk.Rejected[i] with { Line = line + chunk.Rejected[i].Line };
+                line += chunk.Lines;
+                yield return chunk;
+            }
+            if (resume is null && next < 0) resume = (-next - 1, line); // a line too long to find its end: read on sequentially
+        }
+        finally
+        {
+            // Chunks dispatched past a sequential one (or left by a consumer that stopped) are dropped once parsed.
+            while (dispatched.Count > 0)
+            {
+                var c = dispatched.Dequeue();
+                c.WaitParsed(CancellationToken.None);
+                Return(c);
+            }
+        }
+        if (resume is { } at)
+            foreach (var c in Sequentially(file, (header, at.Offset, at.Line))) yield return c;
+    }
+
+    /// <summary>Sends the chunk starting at <paramref name="start"/> to the parsers; returns where the next starts (-1 - start when no line end is near).</summary>
+    private long Dispatch(SafeFileHandle handle, string file, CsvHeader header, long start, long length, Queue<RowChunk> dispatched)
+    {
+        var end = Math.Min(start + _chunkBytes, length);
+        if (end < length)
+        {
+            // Looked for 64 KiB at a time in one buffer: a fresh 1 MiB array per chunk would be large-object garbage.
+            var found = -1L;
+            for (var at = end; found < 0 && at < length && at - end < MaxLineBytes; at += _probe.Length)
+            {
+                var read = RandomAccess.Read(handle, _probe, at);
+                if (read == 0) break;
+                var nl = _probe.AsSpan(0, read).IndexOf((byte)'\n');
+                if (nl >= 0) found = at + nl;
+            }
+            if (found < 0) return -1 - start;
+            end = found + 1;
+        }
+        var chunk = Rent();
+        chunk.File = file;
+        chunk.Handle = handle;
+        chunk.Header = header;
+        chunk.Start = start;
+        chunk.Length = (int)(end - start);
+        chunk.Pending = _parts;
+        dispatched.Enqueue(chunk);
+        _work.Add(chunk, _ct);
+        return end;
+    }
+
+    /// <summary>The sequential reader, from the start or resumed mid-file, its rows dealt into chunks.</summary>
+    private IEnumerable<RowChunk> Sequentially(string file, (CsvHeader Header, long Offset, long Line)? resume)
+    {
+        var batch = new RowBatch();
+        RowChunk? chunk = null;
+        var rows = 0;
+        foreach (var b in EventFiles.ReadRows(file, _names, () => { batch.Clear(); return batch; }, resume, _ct))
+        {
+            chunk ??= Rent();
+            chunk.Rejected.AddRange(b.Rejected);
+            chunk.Records += b.Records;
+            var chars = b.Text;
+            for (var i = 0; i < b.Count; i++)
+            {
+                ref readonly var row = ref b.Rows[i];
+                chunk.Parts[RunNames.PartOf(row.Shop, _parts)].Add(row, chars);
+            }
+            rows += b.Count;
+            if (rows >= RowsPerSequentialChunk)
+            {
+                chunk.Pending = _parts;
+                yield return chunk;
+                chunk = null;
+                rows = 0;
+            }
+        }
+        if (chunk is not null)
+        {
+            chunk.Pending = _parts;
+            yield return chunk;
+        }
+    }
+
+    /// <summary>
+    /// Whether the file starts (after a UTF-8 BOM) with a header line the chunked reader may take: comma-separated
+    /// (no tab, semicolon or bar, so Sylvan's delimiter detection picks the comma too), no quote, no lone CR, UTF-8.
+    /// </summary>
+    internal static bool PlainHeader(string file, out CsvHeader header, out long dataStart)
+    {
+        header = null!;
+        dataStart = 0;
+        using var stream = EventFiles.Open(file);
+        var buffer = new byte[1 << 16];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        var data = buffer.AsSpan(0, read);
+        var bom = data.StartsWith("\uFEFF"u8) ? 3 : 0;
+        if (data.Length >= 2 && (data[..2].SequenceEqual(new byte[] { 0xFE, 0xFF }) || data[..2].SequenceEqual(new byte[] { 0xFF, 0xFE }))) return false;
+        if (data.Length >= 4 && data[..4].SequenceEqual(new byte[] { 0, 0, 0xFE, 0xFF })) return false;
+        var rest = data[bom..];
+        var nl = rest.IndexOf((byte)'\n');
+        if (nl < 0) return false;
+        var line = rest[..nl];
+        if (line.Length > 0 && line[^1] == '\r') line = line[..^1];
+        if (line.IsEmpty || line.IndexOfAny("\"\r\t;|"u8) >= 0 || line.IndexOf((byte)',') < 0 || !Utf8.IsValid(line)) return false;
+        var names = new List<string>();
+        foreach (var range in line.Split((byte)',')) names.Add(Encoding.UTF8.GetString(line[range]));
+        header = CsvHeader.Of(names);
+        dataStart = bom + nl + 1;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _work.CompleteAdding();
+        try { Task.WaitAll(_parsers, CancellationToken.None); }
+        catch (AggregateException) { }
+        _work.Dispose();
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text;
+using FsCheck.Xunit;
+using KefuScore.App.Reading;
+using KefuScore.Engine.Events;
+
+namespace KefuScore.App.Tests.Reading;
+
+/// <summary>CSV read in chunks on several threads (the report's path) against the string path, line for line.</summary>
+public sealed class CsvChunksTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private readonly record struct Flat(long Ticks, string Shop, string Id, string? Conversation, string? Agent, string? Reason,
+        EventType Type, Sender Sender, MessageKind Kind, byte Stars, Satisfaction Satisfaction);
+
+    private static Flat Of(ChatEvent e) => new(e.Ticks, e.Shop, e.Id, e.Conversation, e.Agent, e.Reason, e.Type, e.Sender, e.Kind, e.Stars, e.Satisfaction);
+
+    /// <summary>Every chunk's rows, part by part; with one part that is file order.</summary>
+    private static (List<Flat>[] Parts, List<RejectedLine> Rejected) Read(IReadOnlyList<string> files, int parts, int chunkBytes)
+    {
+        var rows = Enumerable.Range(0, parts).Select(_ => new List<Flat>()).ToArray();
+        var rejected = new List<RejectedLine>();
+        using var chunks = new CsvChunks(new RunNames(), parts, parsers: 2, chunkBytes, CancellationToken.None);
+        foreach (var chunk in chunks.Read(files))
+        {
+            rejected.AddRange(chunk.Rejected);
+            for (var p = 0; p < parts; p++)
+            {
+                var part = chunk.Parts[p];
+                var chars = part.Text;
+                for (var i = 0; i < part.Count; i++)
+                {
+                    var r = part.Rows[i];
+                    rows[p].Add(new Flat(r.Ticks, r.Shop, new string(chars.Slice(r.IdStart, r.IdLength)),
+                        r.ConversationLength < 0 ? null : new string(chars.Slice(r.ConversationStart, r.ConversationLength)),
+                        r.Agent, r.Reason, r.Type, r.Sender, r.Kind, r.Stars, r.Satisfaction));
+                }
+            }
+            chunks.Return(chunk);
+        }
+        return (rows, rejected);
+    }
+
+    private static string Line(int i, string shop = "s1", string at = "2026-11-20T10:00:00+08:00") => $"message,m{i},{shop},{at},c{i % 3},customer,,text,你好";
+
+    [Fact]
+    public void A_quoted_line_break_in_a_later_chunk_is_read_sequentially_from_there_with_exact_line_numbers()
+    {
+        var text = new StringBuilder("type,id,shop,at,conversation,sender,agent,kind,text\n");
+        for (var i = 0; i < 20; i++) text.Append(Line(i)).Append('\n'); // lines 2–21
+        text.Append("message,q1,s1,2026-11-20T10:05:00+08:00,c1,customer,,text,\"two\nlines\"\n"); // lines 22–23
+        text.Append("message,bad,s1,2026-11-20 10:06,c1,customer,,text,x\n"); // line 24: no offset
+        for (var i = 20; i < 30; i++) text.Append(Line(i)).Append('\n'); // lines 25–34
+        text.Append("message,bad2,s1,yesterday,c1,customer,,text,x\n"); // line 35
+        var path = _dir.WriteText("q.csv", text.ToString());
+
+        var (parts, rejected) = Read([path], parts: 1, chunkBytes: 200);
+
+        Assert.Equal([(path, 24L, "at"), (path, 35L, "at")], rejected.Select(r => (r.File, r.Line, r.Field)));
+        Assert.Equal(31, parts[0].Count);
+        Assert.Equal(Reads.File(path).Events.Select(Of), parts[0]);
+        Assert.Equal(Reads.File(path).Rejected, rejected);
+    }
+
+    [Fact]
+    public void A_shop_goes_to_one_worker_whichever_chunk_or_parser_reads_it()
+    {
+        var text = new StringBuilder("type,id,shop,at,conversation,sender\n");
+        for (var i = 0; i < 400; i++) text.Append($"message,m{i},shop{i % 7},2026-11-20T10:00:00Z,c{i},customer\n");
+        var path = _dir.WriteText("shops.csv", text.ToString());
+
+        var (parts, rejected) = Read([path], parts: 3, chunkBytes: 300);
+
+        Assert.Empty(rejected);
+        Assert.Equal(400, parts.Sum(p => p.Count));
+        var owners = parts.SelectMany((p, w) => p.Select(r => (r.Shop, w))).Distinct().GroupBy(x => x.Shop);
+        Assert.All(owners, g => Assert.Single(g));
+        Assert.All(owners, g => Assert.Equal(RunNames.PartOf(g.Key, 3), g.Single().w));
+    }
+
+    private static readonly string[] Types = ["message", "message", "message", "rating", "session", "agent_status", "chat", ""];
+    private static readonly string[] Ids = ["m1", "m2", "x\"y", " m3", "", "m1", "订单1"];
+    private static readonly string[] Shops = ["s1", "s2", "s 3", "", " s1", "店铺"];
+    private static readonly string[] Ats = ["2026-11-20T10:00:00+08:00", "2026-11-20T10:00:00.123Z", "2026-11-20 02:00:00Z", "yesterday",
+        "2126-11-20T10:00:00Z", "2026-11-20T10:00:00,5-03:30", "２０２６-11-20T10:00:00Z"];
+    private static readonly string[] Conversations = ["c1", "c2", "", " c1", "c,3"];
+    private static readonly string[] Senders = ["customer", "agent", "bot", "robot", ""];
+    private static readonly string[] Agents = ["", "a1", "a2", " a1", "客服1"];
+    private static readonly string[] Kinds = ["", "text", "auto", "video"];
+    private static readonly string[] Stars = ["", "", "3", "0", "x"];
+    private static readonly string[] Satisfactions = ["", "", "satisfied", "happy"];
+    private static readonly string[] Reasons = ["", "slow", " slow "];
+
+    private static string Quote(string v) => v.Contains(',') || v.Contains('"') || v.Contains('\n') ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
+
+    [Property(MaxTest = 80)]
+    public bool Chunks_give_the_events_and_rejections_of_the_string_path(int seed, bool crlf, bool quotes, byte chunkSeed)
+    {
+        var random = new Random(seed);
+        string Pick(string[] options) => options[random.Next(options.Length)];
+        var newline = crlf ? "\r\n" : "\n";
+        var text = new StringBuilder("type,id,shop,at,conversation,sender,agent,kind,stars,satisfaction,reason,text");
+        for (var i = 0; i < 60; i++)
+        {
+            text.Append(newline);
+            if (random.Next(15) == 0) continue; // a blank line
+            var cells = new[] { Pick(Types), Pick(Ids), Pick(Shops), Pick(Ats), Pick(Conversations), Pick(Senders), Pick(Agents), Pick(Kinds),
+                Pick(Stars), Pick(Satisfactions), Pick(Reasons), quotes && random.Next(30) == 0 ? "a\nb" : "好的" };
+            // Without quotes allowed, values needing them are left out (the line then has other cells, which is fine too).
+            text.Append(string.Join(',', cells.Select(c => quotes ? Quote(c) : c.Replace("\"", "").Replace(",", ""))));
+            if (random.Next(20) == 0) text.Append(",extra");
+        }
+        if (random.Next(2) == 0) text.Append(newline);
+        var path = Path.Combine(_dir.Path, $"c{seed}-{crlf}-{quotes}.csv");
+        File.WriteAllText(path, text.ToString(), new UTF8Encoding(seed % 2 == 0));
+        var (events, rejected) = Reads.File(path);
+        var (parts, chunkRejected) = Read([path, path], parts: 1, chunkBytes: 64 + chunkSeed * 8);
+        return parts[0].SequenceEqual(events.Select(Of).Concat(events.Select(Of))) && chunkRejected.SequenceEqual(rejected.Concat(rejected));
+    }
+}

@@ -6,6 +6,9 @@ namespace KefuScore.App.Faq;
 /// <summary>The entry a question is taken to ask and how sure the matcher is (a probability for the model).</summary>
 public sealed record FaqAnswer(FaqEntry Entry, double Confidence);
 
+/// <summary>A question of a cross-validation, the entry the model trained without its fold chose, and how sure it was.</summary>
+public sealed record FaqCrossValidated(FaqCase Case, string? Chosen, double Confidence, bool Right);
+
 /// <summary>
 /// A learned FAQ matcher (issue 18; <c>kefu faq train</c>): a softmax over the knowledge base's entries, on the
 /// question's character n-grams and intents (<c>Faq/intents.yaml</c>: 拍下 and 下单 are one intent), trained on the
@@ -93,10 +96,10 @@ public sealed class FaqModel
     /// probability and whether it is the expected one — what the threshold is calibrated on, and (as top-1) what
     /// <c>kefu faq train --cross-validate</c> prints to tune a shop's model on its own questions.
     /// </summary>
-    public static IReadOnlyList<(double Confidence, bool Right)> CrossValidate(IReadOnlyList<FaqEntry> entries, IReadOnlyList<FaqCase> questions, IReadOnlyDictionary<string, IReadOnlyList<string>> intents, int folds)
+    public static IReadOnlyList<FaqCrossValidated> CrossValidate(IReadOnlyList<FaqEntry> entries, IReadOnlyList<FaqCase> questions, IReadOnlyDictionary<string, IReadOnlyList<string>> intents, int folds)
     {
         ArgumentNullException.ThrowIfNull(questions);
-        var scored = new List<(double Confidence, bool Right)>();
+        var scored = new List<FaqCrossValidated>();
         // A question's fold is its group's (its line's without one), hashed: the wordings of one way of asking are
         // answered by a model that saw none of them, as a new customer's would be.
         var fold = questions.Select(q => Fold(q.Group ?? $"line {q.Line}", folds)).ToArray();
@@ -107,7 +110,9 @@ public sealed class FaqModel
             if (test.Count == 0) continue;
             var model = new FaqModel(Fit(entries, train, intents, 0.5), entries);
             foreach (var c in test)
-                scored.Add(model.Best(c.Question) is { } a ? (a.Confidence, a.Entry.Question == c.Expected) : (0, false));
+                scored.Add(model.Best(c.Question) is { } a
+                    ? new FaqCrossValidated(c, a.Entry.Question, a.Confidence, a.Entry.Question == c.Expected)
+                    : new FaqCrossValidated(c, null, 0, false));
         }
         return scored;
     }

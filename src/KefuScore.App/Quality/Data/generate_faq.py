@@ -197,6 +197,82 @@ def decorate(core, shop, rng, style):
         return core + rng.choice(TAILS)
     return core + rng.choice(["", "", "？"])
 
+# Development-only ways of asking (issue 18, third pass, decisions.md §45): three more cores per entry of the two
+# shops below the target, written after the first two passes and going only to dev.tsv (their own random stream, so
+# kb.csv and heldout.tsv stay byte for byte). Worded away from the entry where a customer would be (the topic word
+# replaced by what the customer sees or wants), in the registers of the cores above.
+DEV_ONLY = {
+    "clothing": [
+        ["付完钱大概哪天能走", "下午拍的当天能安排吗", "一般几天内给寄出去"],
+        ["默认寄的哪家", "你们家用啥快递寄", "能走韵达吗"],
+        ["能指定快递公司吗", "急着穿，能换个快的快递吗运费我补", "可不可以走顺丰到付"],
+        ["运费怎么算", "买一件也免运费吗", "偏远地方要加钱吗"],
+        ["收到不合身能换吗", "吊牌没剪可以退不", "到手不想要了七天内能退吗"],
+        ["退回来的快递费要我承担吗", "换码寄回的钱算谁的", "买了运费险吗"],
+        ["退货在哪里弄", "退掉的步骤跟我说下", "怎么操作退货退款"],
+        ["退的钱一般几天能到", "钱会退到哪，要几天", "你们收到件了钱啥时候给"],
+        ["身高160体重110穿哪个", "S和M我该拿哪个", "不知道自己穿几号"],
+        ["这款是正常码吗", "版型是修身还是宽松", "平时穿M拍M可以不"],
+        ["实物和图片差别大不大", "颜色会不会比图上深", "图片颜色准不准"],
+        ["衣服是啥料子", "含棉量多少", "这布透不透气"],
+        ["这料子穿久了起不起毛毛", "洗几次会起球不", "毛衣会不会掉毛起球"],
+        ["洗的时候会不会掉颜色", "怎么清洗比较好", "能不能干洗"],
+        ["可以开个票不", "需要发票怎么弄", "发票能写公司名称吗"],
+        ["券为啥不能用", "店铺的券在哪领", "怎么用券下单"],
+        ["收货信息能修改吗", "电话号码留错了", "换个收件地方行不行"],
+        ["物流好久不动了", "快递信息几天没变化", "查件一直显示待揽收"],
+        ["衣服有个窟窿", "拉链是坏的", "收到的衣服上有污渍"],
+        ["少寄了一件", "订单里东西没发全", "买的袜子没在包裹里"],
+        ["可以再优惠点吗", "便宜一点呗", "能不能少个十块"],
+        ["这个颜色还补吗", "啥时候有货", "断了的码还会补吗"],
+        ["预售款啥时候寄", "预售要等几天", "这个是预售吗多久能到手"],
+        ["保证是正牌的吗", "不会是假货吧", "你们是官方旗舰店吗"],
+        ["买了就降价能补吗", "降价了退差价吗", "能申请价格保护吗"],
+    ],
+    "electronics": [
+        ["付款后多久寄", "现在拍什么时候能走", "当天能发出去不"],
+        ["保证是大陆行货吗", "是原装的吗", "会不会是二手翻新"],
+        ["保几年", "有没有保修卡", "坏了免费修多长时间"],
+        ["坏了能修吗", "修的话寄到哪", "出问题了去哪修"],
+        ["拆了包装还能无理由吗", "开箱了可以退不", "开机用过还能退货吗"],
+        ["有没有充电器", "配不配线", "盒子里除了机器还有啥"],
+        ["电池能撑多久", "续航怎么样", "满电能用几个钟"],
+        ["充电要多久", "支持多少瓦的", "能用快充头吗"],
+        ["安卓手机能用吗", "支持苹果吗", "我的oppo能连吗"],
+        ["蓝牙配不上", "手机连不上耳机", "老是自己断开"],
+        ["开不开机", "长按电源键也没用", "屏幕点不亮"],
+        ["充电没反应", "充不了电", "插线了电量不动"],
+        ["能开个发票吗", "我要开票", "公司抬头的票能开不"],
+        ["能分期付款吗", "支持花呗吗", "可以12期不要利息吗"],
+        ["旧的能换新的吗", "旧机能抵多少", "回收老手机吗"],
+        ["有黑色吗", "还有什么颜色", "白色还有货吗"],
+        ["屏幕上有个点", "屏幕有一块发亮", "屏幕显示花了"],
+        ["声音太小了", "喇叭有噪音", "听着刺啦刺啦的"],
+        ["防不防水", "进水了会坏吗", "洗手时能戴吗"],
+        ["怎么回到出厂状态", "想全部清掉重来", "忘了密码怎么还原"],
+        ["有送东西吗", "送保护壳吗", "买了有什么送的"],
+        ["快递到哪了", "我的东西发到哪里了", "怎么看物流信息"],
+        ["买完降价了能补吗", "买贵了能退差价吗", "价格保护多少天"],
+        ["退款什么时候到", "钱什么时候退回来", "退的钱还没到账"],
+        ["有券吗", "现在有活动吗", "能再便宜点吗"],
+    ],
+}
+
+
+def dev_only(shop, entries):
+    """The DEV_ONLY cores of a shop as development questions (group SHOP-NN-dK), decorated like the others."""
+    rng = random.Random(f"{SEED}-{shop}-dev-only")
+    rows, seen = [], set()
+    for n, ((q, _, _, _), cores) in enumerate(zip(entries, DEV_ONLY.get(shop, [[] for _ in entries]))):
+        for k, core in enumerate(cores):
+            for s in ["plain", rng.choice(["detail", "greeting", "typo"])]:
+                text = decorate(core, shop, rng, s)
+                if text in seen:
+                    continue
+                seen.add(text)
+                rows.append((text, q, f"{shop}-{n:02}-d{k}"))
+    return rows
+
 
 def write(shop, entries):
     rng = random.Random(f"{SEED}-{shop}")
@@ -226,6 +302,7 @@ def write(shop, entries):
                 seen.add(text)
                 parts["heldout" if i in held else "dev"].append((text, q, f"{shop}-{n:02}-{i}"))
         assert len(seen) >= 10, q
+    parts["dev"] += dev_only(shop, entries)
     for name, rows in parts.items():
         with open(here / f"{name}.tsv", "w", encoding="utf-8") as f:
             f.write(f"# {shop}: customer question<TAB>FAQ question<TAB>group: one way of asking ({name} part; see generate_faq.py)\n")

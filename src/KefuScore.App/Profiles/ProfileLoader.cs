@@ -52,7 +52,10 @@ public static partial class ProfileLoader
             Source = source,
         };
         errors.AddRange(r.Problems);
-        errors.AddRange(CompiledProfile.Validate(profile).Where(e => !errors.Any(x => x.Path == e.Path && x.Problem == e.Problem)));
+        // A field the reader already got wrong ("within: soon") is not blamed again for the default it fell back to
+        // ("needs a threshold above 0"): one error per field, the first cause.
+        var wrong = errors.Select(x => FieldOf(x.Path)).ToHashSet(StringComparer.Ordinal);
+        errors.AddRange(CompiledProfile.Validate(profile).Where(e => !wrong.Contains(FieldOf(e.Path))));
         if (errors.Count > 0) throw new ProfileException(source, YamlGuard.CappedBy(errors, r.Uncounted, m => new ProfileError("", m)));
         return profile;
     }
@@ -94,5 +97,12 @@ public static partial class ProfileLoader
         if (seconds is null) return false;
         value = TimeSpan.FromSeconds(seconds.Value);
         return true;
+    }
+
+    /// <summary>An error's field without the " (line 14)" the reader adds.</summary>
+    private static string FieldOf(string path)
+    {
+        var at = path.IndexOf(" (line ", StringComparison.Ordinal);
+        return at < 0 ? path : path[..at];
     }
 }

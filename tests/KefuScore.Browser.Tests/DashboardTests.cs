@@ -98,7 +98,7 @@ public sealed class DashboardTests
             await page.Locator("#profile-file").SetInputFilesAsync(yaml);
             var error = page.Locator(".kefu-yaml-error").First;
             await error.WaitForAsync();
-            Assert.Contains("within", await error.InnerTextAsync());
+            Assert.Contains("within：「soon」不是有效的时长", await error.InnerTextAsync());
             var before = await page.Locator(".kefu-yaml-line").Nth(5).InnerTextAsync();
             Assert.Contains("within: soon", before);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "6-profile-errors.png"), FullPage = true });

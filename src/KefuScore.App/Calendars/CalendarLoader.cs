@@ -37,7 +37,7 @@ public static class CalendarLoader
         }
         catch (ProfileException e)
         {
-            throw new YamlFileException(rules.Source, e.Errors.Select(x => new YamlProblem(x.Path, x.Problem)).ToList());
+            throw new YamlFileException(rules.Source, e.Errors.Select(x => new YamlProblem(x.Path, x.Reason)).ToList());
         }
     }
 

@@ -1,3 +1,4 @@
+using KefuScore.Engine.Text;
 using System.Text;
 
 namespace KefuScore.App.Faq;
@@ -12,9 +13,12 @@ public sealed record FaqEntry(int Line, string Question, string Answer, IReadOnl
     public IReadOnlyList<string> Paraphrases { get; init; } = [];
 }
 
-/// <summary>A bad line of a knowledge-base CSV: its line, field and reason.</summary>
-public sealed record FaqProblem(long Line, string Field, string Reason)
+/// <summary>A bad line of a knowledge-base CSV: its line, field and reason (a code the dashboard renders for its reader).</summary>
+public sealed record FaqProblem(long Line, string Field, Msg Text)
 {
+    /// <summary>The reason in the command line's English (the CLI, the API's <c>reason</c>).</summary>
+    public string Reason => EnglishText.Render(Text);
+
     public override string ToString() => $"line {Line}, {Field}: {Reason}";
 }
 
@@ -51,7 +55,7 @@ public static class FaqCsv
         try { text = File.ReadAllText(path, Encoding.UTF8); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FaqException(path, [new FaqProblem(0, "file", $"cannot be read: {e.Message}")]);
+            throw new FaqException(path, [new FaqProblem(0, "file", new Msg(Codes.InputCannotRead, e.Message))]);
         }
         return Parse(text, path);
     }
@@ -61,12 +65,12 @@ public static class FaqCsv
         ArgumentNullException.ThrowIfNull(text);
         var problems = new List<FaqProblem>();
         var records = Records(text, problems);
-        if (records.Count == 0) throw new FaqException(source, [new FaqProblem(1, "header", "the file is empty; expected question,answer,keywords")]);
+        if (records.Count == 0) throw new FaqException(source, [new FaqProblem(1, "header", new Msg(Codes.FaqEmpty))]);
         var (headerLine, header) = records[0];
         var names = header.Select(h => h.Trim().TrimStart('\uFEFF').ToLowerInvariant()).ToList();
         int q = names.IndexOf("question"), a = names.IndexOf("answer"), k = names.IndexOf("keywords");
-        if (q < 0) problems.Add(new FaqProblem(headerLine, "header", "has no 'question' column (expected question,answer,keywords)"));
-        if (a < 0) problems.Add(new FaqProblem(headerLine, "header", "has no 'answer' column (expected question,answer,keywords)"));
+        if (q < 0) problems.Add(new FaqProblem(headerLine, "header", new Msg(Codes.FaqNoColumn, "question")));
+        if (a < 0) problems.Add(new FaqProblem(headerLine, "header", new Msg(Codes.FaqNoColumn, "answer")));
         if (problems.Count > 0) throw new FaqException(source, problems);
 
         var entries = new List<FaqEntry>();
@@ -76,21 +80,21 @@ public static class FaqCsv
             if (cells.Count == 1 && cells[0].Trim().Length == 0) continue; // blank line
             if (cells.Count != names.Count)
             {
-                problems.Add(new FaqProblem(line, "row", $"has {cells.Count} cells, the header has {names.Count}"));
+                problems.Add(new FaqProblem(line, "row", new Msg(Codes.CsvCells, cells.Count, names.Count)));
                 continue;
             }
             var question = cells[q].Trim();
             var answer = cells[a].Trim();
-            if (question.Length == 0) problems.Add(new FaqProblem(line, "question", "is empty"));
-            else if (seen.TryGetValue(question, out var first)) problems.Add(new FaqProblem(line, "question", $"{Engine.Events.EventParser.Quoted(question)} is already on line {first}"));
+            if (question.Length == 0) problems.Add(new FaqProblem(line, "question", new Msg(Codes.InputEmpty)));
+            else if (seen.TryGetValue(question, out var first)) problems.Add(new FaqProblem(line, "question", new Msg(Codes.FaqTwice, question, first)));
             else seen[question] = line;
-            if (answer.Length == 0) problems.Add(new FaqProblem(line, "answer", "is empty"));
+            if (answer.Length == 0) problems.Add(new FaqProblem(line, "answer", new Msg(Codes.InputEmpty)));
             if (problems.Count > 0) continue;
             var keywords = k < 0 ? [] : cells[k].Split(KeywordSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             entries.Add(new FaqEntry((int)line, question, answer, keywords));
         }
-        if (problems.Count > 0) throw new FaqException(source, Yaml.YamlGuard.Capped(problems, 0, m => new FaqProblem(0, "file", m)));
-        if (entries.Count == 0) throw new FaqException(source, [new FaqProblem(headerLine, "file", "has no entries after the header")]);
+        if (problems.Count > 0) throw new FaqException(source, Yaml.YamlGuard.CappedBy(problems, 0, m => new FaqProblem(0, "file", m)));
+        if (entries.Count == 0) throw new FaqException(source, [new FaqProblem(headerLine, "file", new Msg(Codes.FaqNoEntries))]);
         return entries;
     }
 
@@ -136,7 +140,7 @@ public static class FaqCsv
                 default: cell.Append(c); any = true; break;
             }
         }
-        if (quoted) problems.Add(new FaqProblem(start, "row", "a quoted cell is not closed"));
+        if (quoted) problems.Add(new FaqProblem(start, "row", new Msg(Codes.CsvQuote)));
         else if (any || cells.Count > 0)
         {
             cells.Add(cell.ToString());

@@ -1,3 +1,4 @@
+using KefuScore.Engine.Text;
 namespace KefuScore.App.Faq;
 
 /// <summary>One test question: a customer's wording and the FAQ question it should find.</summary>
@@ -35,8 +36,8 @@ public static class FaqEvaluation
             var line = lines[i].TrimEnd('\r');
             if (line.Trim().Length == 0 || line.StartsWith('#')) continue;
             var parts = line.Split('\t');
-            if (parts.Length is not (2 or 3) || parts[0].Trim().Length == 0) problems.Add(new FaqProblem(i + 1, "row", "expected: customer question, a tab, the FAQ question (and optionally a tab and a group)"));
-            else if (!known.Contains(parts[1].Trim())) problems.Add(new FaqProblem(i + 1, "expected", $"'{parts[1].Trim()}' is not a question of the knowledge base"));
+            if (parts.Length is not (2 or 3) || parts[0].Trim().Length == 0) problems.Add(new FaqProblem(i + 1, "row", new Msg(Codes.FaqQuestionsRow)));
+            else if (!known.Contains(parts[1].Trim())) problems.Add(new FaqProblem(i + 1, "expected", new Msg(Codes.FaqUnknownQuestion, parts[1].Trim())));
             else cases.Add(new FaqCase(i + 1, parts[0].Trim(), parts[1].Trim()) { Group = parts.Length == 3 && parts[2].Trim().Length > 0 ? parts[2].Trim() : null });
         }
         if (problems.Count > 0) throw new FaqException(source, problems);

@@ -1,5 +1,6 @@
 using System.Reflection;
 using KefuScore.Engine.Profiles;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Profiles;
 
@@ -32,7 +33,7 @@ public static class ProfileCatalog
         if (BuiltInText(idOrPath) is { } text) return ProfileLoader.Parse(text, $"built-in profile '{idOrPath}'");
         if (File.Exists(idOrPath) || idOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || idOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
             return ProfileLoader.Load(idOrPath);
-        throw new ProfileException(idOrPath, [new ProfileError("", $"no built-in profile '{idOrPath}' and no such file (built-in: {string.Join(", ", BuiltInIds)})")]);
+        throw new ProfileException(idOrPath, [new ProfileError("", new Msg(Codes.ProfileNoBuiltIn, idOrPath, string.Join(", ", BuiltInIds)))]);
     }
 
     /// <summary>
@@ -67,7 +68,7 @@ public static class TimeZones
         {
             if (id is "Asia/Shanghai" or "Asia/Chongqing" or "PRC")
                 return TimeZoneInfo.CreateCustomTimeZone(id, TimeSpan.FromHours(8), id, id);
-            throw new ProfileException(source, [new ProfileError("timezone", $"'{id}' is not a time zone known to this machine ({e.Message})")]);
+            throw new ProfileException(source, [new ProfileError("timezone", new Msg(Codes.ProfileTimeZone, id, e.Message))]);
         }
     }
 }

@@ -36,31 +36,31 @@ public static partial class ProfileLoader
         var kindText = r.String(m, path, "kind", required: true);
         var kind = kindText is null ? null : KindOf(kindText);
         if (kindText is not null && kind is null)
-            errors.Add(new ProfileError($"{path}.kind", $"'{kindText}' is not one of reply_within, reply_time, unanswered, consultations, not_served, rating_share, leave_message, complaint_rate"));
+            errors.Add(new ProfileError($"{path}.kind", new Msg(Codes.InputNotOneOf, kindText, "reply_within, reply_time, unanswered, consultations, not_served, rating_share, leave_message, complaint_rate")));
         var unitText = r.String(m, path, "unit");
         CountingUnit? unit = unitText switch
         {
             null or "message" => CountingUnit.Message, "round" => CountingUnit.Round, "session" => CountingUnit.Session, "buyer" => CountingUnit.Buyer,
             _ => null,
         };
-        if (unit is null) errors.Add(new ProfileError($"{path}.unit", $"'{unitText}' is not one of message, round, session, buyer"));
+        if (unit is null) errors.Add(new ProfileError($"{path}.unit", new Msg(Codes.InputNotOneOf, unitText ?? "", "message, round, session, buyer")));
         var hours = AssessmentHours.AllDay;
         if (r.String(m, path, "hours") is { } hoursText && !AssessmentHours.TryParse(hoursText, out hours, out var hoursError))
-            errors.Add(new ProfileError($"{path}.hours", EnglishText.Render(hoursError!)));
+            errors.Add(new ProfileError($"{path}.hours", hoursError!));
         var ruleText = r.String(m, path, "session_rule");
         SessionRule? rule = ruleText switch
         {
             null or "average_round_wait" => SessionRule.AverageRoundWait, "every_round" => SessionRule.EveryRound, "first_round" => SessionRule.FirstRound,
             _ => null,
         };
-        if (rule is null) errors.Add(new ProfileError($"{path}.session_rule", $"'{ruleText}' is not average_round_wait, every_round or first_round"));
+        if (rule is null) errors.Add(new ProfileError($"{path}.session_rule", new Msg(Codes.InputNotOneOf, ruleText ?? "", "average_round_wait, every_round, first_round")));
         var ratedByText = r.String(m, path, "rated_by");
         RatedBy? ratedBy = ratedByText switch
         {
             null or "any" => RatedBy.Any, "stars" => RatedBy.Stars, "satisfaction" => RatedBy.Satisfaction,
             _ => null,
         };
-        if (ratedBy is null) errors.Add(new ProfileError($"{path}.rated_by", $"'{ratedByText}' is not any, stars or satisfaction"));
+        if (ratedBy is null) errors.Add(new ProfileError($"{path}.rated_by", new Msg(Codes.InputNotOneOf, ratedByText ?? "", "any, stars, satisfaction")));
         if (id is null || kind is null) return null;
         return new MetricDefinition
         {
@@ -105,7 +105,7 @@ public static partial class ProfileLoader
         var ops = ComparisonKeys.Where(k => r.Node(c, k) is not null).ToList();
         if (ops.Count != 1)
         {
-            errors.Add(new ProfileError(path, "a condition needs exactly one of below, at_most, above, at_least"));
+            errors.Add(new ProfileError(path, new Msg(Codes.ProfileConditionOne)));
             return null;
         }
         var value = r.Number(c, path, ops[0]);
@@ -133,7 +133,7 @@ public static partial class ProfileLoader
             case null:
                 break;
             case { } other:
-                errors.Add(new ProfileError($"{path}.consequence (line {other.Start.Line})", "must be a mapping like { kind: fine, amount: 1000 } or a list of them"));
+                errors.Add(new ProfileError($"{path}.consequence (line {other.Start.Line})", new Msg(Codes.ProfileConsequenceShape)));
                 break;
         }
         if (id is null) return null;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Profiles;
+using KefuScore.Engine.Text;
 using KefuScore.App.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -16,11 +17,11 @@ public static partial class ProfileLoader
     {
         private readonly YamlFile _yaml = new("profile");
 
-        public IEnumerable<ProfileError> Problems => _yaml.Problems.Select(p => new ProfileError(p.Path, p.Problem));
+        public IEnumerable<ProfileError> Problems => _yaml.Problems.Select(p => new ProfileError(p.Path, p.Reason));
 
         public int Uncounted => _yaml.Uncounted;
 
-        public void Error(YamlNode? node, string path, string problem) => _yaml.Error(node, path, problem);
+        public void Error(YamlNode? node, string path, Msg problem) => _yaml.Error(node, path, problem);
 
         private static string Join(string path, string key) => YamlFile.Join(path, key);
 
@@ -37,7 +38,7 @@ public static partial class ProfileLoader
             var text = s.Trim();
             var percent = text.EndsWith('%');
             if (double.TryParse(percent ? text[..^1] : text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return percent ? d / 100 : d;
-            Error(Child(map, key), Join(path, key), $"'{s}' is not a number");
+            Error(Child(map, key), Join(path, key), new Msg(Codes.InputNotNumber, s));
             return null;
         }
 
@@ -46,7 +47,7 @@ public static partial class ProfileLoader
             var s = String(map, path, key);
             if (s is null) return null;
             if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i)) return i;
-            Error(Child(map, key), Join(path, key), $"'{s}' is not a whole number");
+            Error(Child(map, key), Join(path, key), new Msg(Codes.InputNotWhole, s));
             return null;
         }
 
@@ -56,7 +57,7 @@ public static partial class ProfileLoader
             if (s is null) return false;
             if (s is "true" or "yes") return true;
             if (s is "false" or "no") return false;
-            Error(Child(map, key), Join(path, key), $"'{s}' is not true or false");
+            Error(Child(map, key), Join(path, key), new Msg(Codes.InputNotBool, s));
             return false;
         }
 
@@ -65,7 +66,7 @@ public static partial class ProfileLoader
             var s = String(map, path, key);
             if (s is null) return null;
             if (TryDuration(s, out var d)) return d;
-            Error(Child(map, key), Join(path, key), $"'{s}' is not a duration like 180s, 10m, 24h");
+            Error(Child(map, key), Join(path, key), new Msg(Codes.InputNotDuration, s));
             return null;
         }
 
@@ -74,7 +75,7 @@ public static partial class ProfileLoader
             var s = String(map, path, key, required);
             if (s is null) return null;
             if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
-            Error(Child(map, key), Join(path, key), $"'{s}' is not a date like 2026-02-10");
+            Error(Child(map, key), Join(path, key), new Msg(Codes.InputNotDate, s));
             return null;
         }
 
@@ -83,7 +84,7 @@ public static partial class ProfileLoader
             var s = String(map, path, key);
             if (s is null) return null;
             PeriodKind? p = s switch { "day" => PeriodKind.Day, "week" => PeriodKind.Week, "month" => PeriodKind.Month, "rolling" => PeriodKind.Rolling, _ => null };
-            if (p is null) Error(Child(map, key), Join(path, key), $"'{s}' is not one of day, week, month, rolling");
+            if (p is null) Error(Child(map, key), Join(path, key), new Msg(Codes.InputNotOneOf, s, "day, week, month, rolling"));
             return p;
         }
 
@@ -94,7 +95,7 @@ public static partial class ProfileLoader
             if (node is null) return result;
             if (node is not YamlMappingNode names)
             {
-                Error(node, Join(path, "names"), "must map a culture to a name, e.g. { zh-CN: 满意率, en: Satisfaction rate }");
+                Error(node, Join(path, "names"), new Msg(Codes.ProfileNames));
                 return result;
             }
             foreach (var (k, v) in names.Children)
@@ -109,7 +110,7 @@ public static partial class ProfileLoader
             var p = Join(path, "stars");
             if (node is not YamlMappingNode stars)
             {
-                Error(node, p, "must map stars 1-5 to satisfied, neutral or dissatisfied");
+                Error(node, p, new Msg(Codes.ProfileStars));
                 return null;
             }
             var result = new Dictionary<int, Satisfaction>();
@@ -118,15 +119,15 @@ public static partial class ProfileLoader
                 var key = (k as YamlScalarNode)?.Value;
                 if (!int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) || s is < 1 or > 5)
                 {
-                    Error(k, $"{p}.{key}", "must be a number of stars from 1 to 5");
+                    Error(k, $"{p}.{key}", new Msg(Codes.ProfileStarsKey));
                     continue;
                 }
                 var level = (v as YamlScalarNode)?.Value is { } lv ? Level(lv) : null;
-                if (level is null) Error(v, $"{p}.{key}", "must be satisfied, neutral or dissatisfied");
+                if (level is null) Error(v, $"{p}.{key}", new Msg(Codes.InputNotOneOf, (v as YamlScalarNode)?.Value ?? "", "satisfied, neutral, dissatisfied"));
                 else result[s] = level.Value;
             }
             for (var s = 1; s <= 5; s++)
-                if (!result.ContainsKey(s)) Error(node, p, $"{s} stars is not mapped to a level");
+                if (!result.ContainsKey(s)) Error(node, p, new Msg(Codes.ProfileStarUnmapped, s));
             return result;
         }
 
@@ -138,19 +139,19 @@ public static partial class ProfileLoader
             var p = Join(path, key);
             if (node is null)
             {
-                if (required) Error(map, p, "is required");
+                if (required) Error(map, p, new Msg(Codes.InputRequired));
                 return result;
             }
             if (node is not YamlSequenceNode seq)
             {
-                Error(node, p, "must be a list");
+                Error(node, p, new Msg(Codes.InputList));
                 return result;
             }
             for (var i = 0; i < seq.Children.Count; i++)
             {
                 if (seq.Children[i] is not YamlMappingNode m)
                 {
-                    Error(seq.Children[i], $"{p}[{i}]", "must be a mapping");
+                    Error(seq.Children[i], $"{p}[{i}]", new Msg(Codes.InputMapping));
                     continue;
                 }
                 if (item(m, $"{p}[{i}]") is { } value) result.Add(value);
@@ -167,7 +168,7 @@ public static partial class ProfileLoader
             foreach (var n in items)
             {
                 var level = (n as YamlScalarNode)?.Value is { } v ? Level(v) : null;
-                if (level is null) Error(n, Join(path, key), $"'{(n as YamlScalarNode)?.Value}' is not satisfied, neutral or dissatisfied");
+                if (level is null) Error(n, Join(path, key), new Msg(Codes.InputNotOneOf, (n as YamlScalarNode)?.Value ?? "", "satisfied, neutral, dissatisfied"));
                 else result.Add(level.Value);
             }
             return result;
@@ -177,7 +178,7 @@ public static partial class ProfileLoader
         {
             var node = Child(map, key);
             if (node is null or YamlMappingNode) return node as YamlMappingNode;
-            Error(node, Join(path, key), "must be a mapping");
+            Error(node, Join(path, key), new Msg(Codes.InputMapping));
             return null;
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using KefuScore.Engine.Profiles;
+using KefuScore.Engine.Text;
 using KefuScore.Engine.Score;
 using YamlDotNet.RepresentationModel;
 
@@ -16,14 +17,14 @@ public static partial class ProfileLoader
         var versions = r.List(s, "score", "versions", (m, p) => ReadScoreVersion(r, m, p), required: true);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var i in indicators)
-            if (!ids.Add(i.Id)) errors.Add(new ProfileError(i.Path, $"indicator id '{i.Id}' is used twice"));
+            if (!ids.Add(i.Id)) errors.Add(new ProfileError(i.Path, new Msg(Codes.ProfileIndicatorTwice, i.Id)));
         foreach (var v in versions)
         {
             foreach (var c in v.Standards.Values.SelectMany(x => x))
-                if (!ids.Contains(c.Indicator)) errors.Add(new ProfileError($"score.versions[{v.Id}].standards", $"unknown indicator '{c.Indicator}'"));
+                if (!ids.Contains(c.Indicator)) errors.Add(new ProfileError($"score.versions[{v.Id}].standards", new Msg(Codes.ProfileUnknownIndicator, c.Indicator)));
             foreach (var f in v.Floors)
                 foreach (var w in f.When)
-                    if (!v.Standards.ContainsKey(w)) errors.Add(new ProfileError($"score.versions[{v.Id}].floors", $"unknown standard '{w}'"));
+                    if (!v.Standards.ContainsKey(w)) errors.Add(new ProfileError($"score.versions[{v.Id}].floors", new Msg(Codes.ProfileUnknownStandard, w)));
         }
         if (indicators.Count == 0 || versions.Count == 0) return null;
         return new ScoreModel { Indicators = indicators, Versions = versions };
@@ -36,25 +37,25 @@ public static partial class ProfileLoader
         var dimension = r.String(m, path, "dimension", required: true);
         if (dimension is not null && !Dimensions.All.Contains(dimension))
         {
-            r.Error(r.Node(m, "dimension"), $"{path}.dimension", $"'{dimension}' is not one of product, logistics, service");
+            r.Error(r.Node(m, "dimension"), $"{path}.dimension", new Msg(Codes.InputNotOneOf, dimension, "product, logistics, service"));
             dimension = null;
         }
         var sourceText = r.String(m, path, "source") ?? "orders";
         IndicatorSource? source = sourceText switch { "orders" => IndicatorSource.Orders, "metric" => IndicatorSource.Metric, _ => null };
-        if (source is null) r.Error(r.Node(m, "source"), $"{path}.source", $"'{sourceText}' is not orders or metric");
+        if (source is null) r.Error(r.Node(m, "source"), $"{path}.source", new Msg(Codes.InputNotOneOf, sourceText ?? "", "orders, metric"));
         var metric = r.String(m, path, "metric");
-        if (source == IndicatorSource.Metric && metric is null) r.Error(m, $"{path}.metric", "a metric indicator names the profile metric it reads");
+        if (source == IndicatorSource.Metric && metric is null) r.Error(m, $"{path}.metric", new Msg(Codes.ProfileIndicatorMetric));
         if (source == IndicatorSource.Orders && id is not null && !ExperienceLedger.Builtins.ContainsKey(id))
-            r.Error(r.Node(m, "id"), $"{path}.id", $"'{id}' is not a built-in order indicator ({string.Join(", ", ExperienceLedger.Builtins.Keys)}); use source: metric for a chat metric");
+            r.Error(r.Node(m, "id"), $"{path}.id", new Msg(Codes.ProfileOrderIndicator, id, string.Join(", ", ExperienceLedger.Builtins.Keys)));
         var category = r.String(m, path, "category") ?? "communication";
         if (!Advice.Categories.Contains(category))
-            r.Error(r.Node(m, "category"), $"{path}.category", $"'{category}' is not one of {string.Join(", ", Advice.Categories)}");
+            r.Error(r.Node(m, "category"), $"{path}.category", new Msg(Codes.InputNotOneOf, category, string.Join(", ", Advice.Categories)));
         var higher = r.Bool(m, path, "higher_is_better");
         IndicatorMapping? mapping = null;
         var bands = r.Node(m, "bands");
         var percentile = r.Mapping(m, path, "percentile");
         if ((bands is null) == (percentile is null))
-            r.Error(m, path, "an indicator needs exactly one mapping: bands or percentile");
+            r.Error(m, path, new Msg(Codes.ProfileMapping));
         else if (bands is not null && Points(r, bands, $"{path}.bands") is { } points)
             mapping = new BandsMapping(points) { HigherIsBetter = higher };
         else if (percentile is not null)
@@ -64,11 +65,11 @@ public static partial class ProfileLoader
                 if (k is YamlScalarNode { Value: { } industry } && Points(r, v, $"{path}.percentile.{industry}") is { } table)
                     tables[industry] = table;
             if (!tables.ContainsKey(ScoreVersion.DefaultIndustry))
-                r.Error(percentile, $"{path}.percentile", "needs a 'default' industry table");
+                r.Error(percentile, $"{path}.percentile", new Msg(Codes.ProfileDefaultTable));
             else mapping = new PercentileMapping(tables) { HigherIsBetter = higher };
         }
         var weight = r.Number(m, path, "weight") ?? 1;
-        if (weight <= 0) r.Error(r.Node(m, "weight"), $"{path}.weight", "must be above 0");
+        if (weight <= 0) r.Error(r.Node(m, "weight"), $"{path}.weight", new Msg(Codes.InputAboveZero));
         if (id is null || dimension is null || source is null || mapping is null) return null;
         return new IndicatorSpec
         {
@@ -82,7 +83,7 @@ public static partial class ProfileLoader
     {
         if (node is not YamlSequenceNode seq || seq.Children.Count == 0)
         {
-            r.Error(node, path, "must be a list of [value, score] pairs");
+            r.Error(node, path, new Msg(Codes.ProfileBands));
             return null;
         }
         var points = new List<(double, double)>();
@@ -95,14 +96,14 @@ public static partial class ProfileLoader
             {
                 if (points.Count > 0 && x <= points[^1].Item1)
                 {
-                    r.Error(item, path, $"values must increase ({x} after {points[^1].Item1})");
+                    r.Error(item, path, new Msg(Codes.ProfileBandOrder, new Num(x, NumKind.Plain), new Num(points[^1].Item1, NumKind.Plain)));
                     return null;
                 }
                 points.Add((x, y));
             }
             else
             {
-                r.Error(item, path, "each entry must be a [value, score] pair of numbers");
+                r.Error(item, path, new Msg(Codes.ProfileBandPair));
                 return null;
             }
         }
@@ -118,12 +119,12 @@ public static partial class ProfileLoader
             && scale.Children[0] is YamlScalarNode { Value: { } lo } && scale.Children[1] is YamlScalarNode { Value: { } hi }
             && double.TryParse(lo, NumberStyles.Float, CultureInfo.InvariantCulture, out var l) && double.TryParse(hi, NumberStyles.Float, CultureInfo.InvariantCulture, out var h) && l < h)
             (min, max) = (l, h);
-        else r.Error(r.Node(m, "scale") ?? m, $"{path}.scale", "must be [min, max] with min < max, e.g. [50, 100]");
+        else r.Error(r.Node(m, "scale") ?? m, $"{path}.scale", new Msg(Codes.ProfileScale));
         var totalText = r.String(m, path, "total") ?? "clamp";
         TotalMapping? total = totalText switch { "clamp" => TotalMapping.Clamp, "linear" => TotalMapping.Linear, _ => null };
-        if (total is null) r.Error(r.Node(m, "total"), $"{path}.total", $"'{totalText}' is not clamp or linear");
+        if (total is null) r.Error(r.Node(m, "total"), $"{path}.total", new Msg(Codes.InputNotOneOf, totalText, "clamp, linear"));
         var days = r.Int(m, path, "window_days");
-        if (days is null or < 1) r.Error(r.Node(m, "window_days") ?? m, $"{path}.window_days", "a window of 1 day or more is required");
+        if (days is null or < 1) r.Error(r.Node(m, "window_days") ?? m, $"{path}.window_days", new Msg(Codes.ProfileWindowDays));
 
         var weights = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal);
         if (r.Mapping(m, path, "weights") is { } w)
@@ -134,11 +135,11 @@ public static partial class ProfileLoader
                 var p = $"{path}.weights.{industry}";
                 r.Known(dims, p, [.. Dimensions.All]);
                 var map = Dimensions.All.ToDictionary(d => d, d => r.Number(dims, p, d) ?? 0, StringComparer.Ordinal);
-                if (Math.Abs(map.Values.Sum() - 1) > 1e-9) r.Error(dims, p, $"weights add up to {map.Values.Sum():0.###}, not 1");
+                if (Math.Abs(map.Values.Sum() - 1) > 1e-9) r.Error(dims, p, new Msg(Codes.ProfileWeights, new Num(map.Values.Sum(), NumKind.Plain)));
                 weights[industry] = map;
             }
         }
-        if (!weights.ContainsKey(ScoreVersion.DefaultIndustry)) r.Error(m, $"{path}.weights", "needs a 'default' industry");
+        if (!weights.ContainsKey(ScoreVersion.DefaultIndustry)) r.Error(m, $"{path}.weights", new Msg(Codes.ProfileDefaultIndustry));
 
         var standards = new Dictionary<string, IReadOnlyList<IndicatorCondition>>(StringComparer.Ordinal);
         if (r.Mapping(m, path, "standards") is { } st)
@@ -152,7 +153,7 @@ public static partial class ProfileLoader
             var dim = r.String(f, p, "dimension", required: true);
             var atLeast = r.Number(f, p, "at_least");
             var when = r.Node(f, "when") is YamlSequenceNode ws ? ws.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : [];
-            if (atLeast is null) r.Error(f, $"{p}.at_least", "is required");
+            if (atLeast is null) r.Error(f, $"{p}.at_least", new Msg(Codes.InputRequired));
             return from is null || dim is null || atLeast is null ? null : new ScoreFloor(from.Value, dim, atLeast.Value, when);
         });
         if (id is null || min is null || max is null || total is null || days is null or < 1) return null;
@@ -170,7 +171,7 @@ public static partial class ProfileLoader
         var ops = ComparisonKeys.Where(k => r.Node(c, k) is not null).ToList();
         if (ops.Count != 1)
         {
-            r.Error(c, path, "a condition needs exactly one of below, at_most, above, at_least");
+            r.Error(c, path, new Msg(Codes.ProfileConditionOne));
             return null;
         }
         var value = r.Number(c, path, ops[0]);

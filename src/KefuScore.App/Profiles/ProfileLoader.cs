@@ -1,6 +1,7 @@
 using System.Globalization;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Profiles;
+using KefuScore.Engine.Text;
 using KefuScore.App.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -22,12 +23,12 @@ public static partial class ProfileLoader
         {
             var stream = YamlGuard.Load(yaml);
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map)
-                throw new ProfileException(source, [new ProfileError("", "the document must be a mapping (id:, metrics:, …)")]);
+                throw new ProfileException(source, [new ProfileError("", new Msg(Codes.InputDocumentMapping, "id:, metrics:, …"))]);
             root = map;
         }
         catch (YamlException e)
         {
-            throw new ProfileException(source, [new ProfileError($"(line {e.Start.Line}, column {e.Start.Column})", e.InnerException?.Message ?? e.Message)]);
+            throw new ProfileException(source, [YamlGuard.Syntax(e, (path, msg) => new ProfileError(path, msg))]);
         }
 
         var r = new Reader();
@@ -51,8 +52,11 @@ public static partial class ProfileLoader
             Source = source,
         };
         errors.AddRange(r.Problems);
-        errors.AddRange(CompiledProfile.Validate(profile).Where(e => !errors.Any(x => x.Path == e.Path && x.Problem == e.Problem)));
-        if (errors.Count > 0) throw new ProfileException(source, YamlGuard.Capped(errors, r.Uncounted, m => new ProfileError("", m)));
+        // A field the reader already got wrong ("within: soon") is not blamed again for the default it fell back to
+        // ("needs a threshold above 0"): one error per field, the first cause.
+        var wrong = errors.Select(x => FieldOf(x.Path)).ToHashSet(StringComparer.Ordinal);
+        errors.AddRange(CompiledProfile.Validate(profile).Where(e => !wrong.Contains(FieldOf(e.Path))));
+        if (errors.Count > 0) throw new ProfileException(source, YamlGuard.CappedBy(errors, r.Uncounted, m => new ProfileError("", m)));
         return profile;
     }
 
@@ -62,7 +66,7 @@ public static partial class ProfileLoader
         try { text = YamlGuard.ReadText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ProfileException(path, [new ProfileError("", $"cannot be read: {e.Message}")]);
+            throw new ProfileException(path, [new ProfileError("", new Msg(Codes.InputCannotRead, e.Message))]);
         }
         return Parse(text, path);
     }
@@ -93,5 +97,12 @@ public static partial class ProfileLoader
         if (seconds is null) return false;
         value = TimeSpan.FromSeconds(seconds.Value);
         return true;
+    }
+
+    /// <summary>An error's field without the " (line 14)" the reader adds.</summary>
+    private static string FieldOf(string path)
+    {
+        var at = path.IndexOf(" (line ", StringComparison.Ordinal);
+        return at < 0 ? path : path[..at];
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using KefuScore.App.Storage;
 using KefuScore.Engine.Profiles;
+using KefuScore.Engine.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace KefuScore.App.Profiles;
@@ -99,7 +100,7 @@ public static partial class StoredProfiles
 
     private static CompiledProfile CompileRow(ProfileVersionRow? row, string reference)
     {
-        if (row is null) throw new ProfileException(reference, [new ProfileError("", $"no stored profile '{reference}'")]);
+        if (row is null) throw new ProfileException(reference, [new ProfileError("", new Msg(Codes.ProfileNoStored, reference))]);
         var profile = ProfileLoader.Parse(row.Yaml, $"stored profile '{reference}'");
         return CompiledProfile.Compile(profile, TimeZones.Find(profile.TimeZone, profile.Source));
     }
@@ -145,9 +146,9 @@ public static partial class StoredProfiles
         {
             return new ProfileUpload(ProfileUploadRefusal.Invalid, null, e.Errors);
         }
-        if (!IdPattern().IsMatch(profile.Id)) return new ProfileUpload(ProfileUploadRefusal.BadId, null, [new ProfileError("id", $"'{profile.Id}' is not an id of lower-case letters, digits, '_', '.' or '-' (at most 64)")]);
+        if (!IdPattern().IsMatch(profile.Id)) return new ProfileUpload(ProfileUploadRefusal.BadId, null, [new ProfileError("id", new Msg(Codes.ProfileBadId, profile.Id))]);
         if (ProfileCatalog.BuiltInIds.Contains(profile.Id, StringComparer.Ordinal))
-            return new ProfileUpload(ProfileUploadRefusal.BuiltInId, null, [new ProfileError("id", $"'{profile.Id}' is a built-in profile's id; give your profile its own")]);
+            return new ProfileUpload(ProfileUploadRefusal.BuiltInId, null, [new ProfileError("id", new Msg(Codes.ProfileBuiltInId, profile.Id))]);
         // Two uploads of one id at once: the second insert meets the key and takes the next number.
         for (var attempt = 0; ; attempt++)
         {

@@ -1,3 +1,4 @@
+using KefuScore.Engine.Text;
 using System.Globalization;
 using System.Text;
 using KefuScore.App.Reading;
@@ -16,6 +17,25 @@ public sealed class PlatformFiguresException : Exception
     public PlatformFiguresException() { }
     public PlatformFiguresException(string message) : base(message) { }
     public PlatformFiguresException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>A problem at a place of a file (line and field where known), as the CLI prints it: <c>f.csv:3 value: …</c>.</summary>
+    public PlatformFiguresException(string file, long? line, string? field, Msg text, Exception? inner = null)
+        : base(Where(file, line, field) + EnglishText.Render(text), inner)
+    {
+        (File, Line, Field, Text) = (file, line, field, text);
+    }
+
+    public string File { get; } = "";
+
+    public long? Line { get; }
+
+    public string? Field { get; }
+
+    /// <summary>The reason as a message for the reader's language, where it has one.</summary>
+    public Msg? Text { get; }
+
+    private static string Where(string file, long? line, string? field) =>
+        (file.Length == 0 ? "" : line is null ? $"{file}: " : $"{file}:{line} ") + (field is null ? "" : $"{field}: ");
 }
 
 /// <summary>
@@ -30,7 +50,7 @@ public static class PlatformFigures
         try { stream = File.OpenRead(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PlatformFiguresException($"{path}: cannot be read: {e.Message}");
+            throw new PlatformFiguresException(path, null, null, new Msg(Codes.InputCannotRead, e.Message));
         }
         using (stream) return Read(stream, path);
     }
@@ -46,7 +66,7 @@ public static class PlatformFigures
         }
         catch (Exception e) when (e is CsvFormatException or CsvRecordTooLargeException)
         {
-            throw new PlatformFiguresException($"{name}: cannot be read as CSV: {e.Message} (limit: 1 MiB per record)", e);
+            throw new PlatformFiguresException(name, null, null, new Msg(Codes.CsvUnreadable, e.Message), e);
         }
     }
 
@@ -58,7 +78,7 @@ public static class PlatformFigures
         {
             for (var i = 0; i < csv.FieldCount; i++)
                 if (string.Equals(csv.GetName(i).Trim(), field, StringComparison.OrdinalIgnoreCase)) return i;
-            if (required) throw new PlatformFiguresException($"{name}:1 {field}: the header needs the columns date, metric, value (and optionally shop)");
+            if (required) throw new PlatformFiguresException(name, 1, field, new Msg(Codes.FiguresHeader));
             return -1;
         }
         var (date, metric, value, shop) = (Column("date", true), Column("metric", true), Column("value", true), Column("shop", false));
@@ -67,18 +87,18 @@ public static class PlatformFigures
         while (csv.Read())
         {
             line++;
-            if (result.Count >= MaxRows) throw new PlatformFiguresException($"{name}:{line} more than 100,000 figures (limit: 100,000 rows per file)");
+            if (result.Count >= MaxRows) throw new PlatformFiguresException(name, line, null, new Msg(Codes.FiguresTooMany, MaxRows));
             string Cell(int i) => i < csv.RowFieldCount ? csv.GetString(i).Trim() : "";
             var d = Cell(date);
             if (d.Length == 0 && Cell(metric).Length == 0 && Cell(value).Length == 0) continue;
             if (!DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-                throw new PlatformFiguresException($"{name}:{line} date: {EventParser.Quoted(d)} is not a date like 2026-11-20");
+                throw new PlatformFiguresException(name, line, "date", new Msg(Codes.InputNotDate, d));
             var m = Cell(metric);
-            if (m.Length == 0) throw new PlatformFiguresException($"{name}:{line} metric: is empty");
+            if (m.Length == 0) throw new PlatformFiguresException(name, line, "metric", new Msg(Codes.InputEmpty));
             var v = Cell(value);
             var percent = v.EndsWith('%');
             if (!double.TryParse(percent ? v[..^1] : v, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
-                throw new PlatformFiguresException($"{name}:{line} value: {EventParser.Quoted(v)} is not a number or a percentage");
+                throw new PlatformFiguresException(name, line, "value", new Msg(Codes.FiguresValue, v));
             result.Add(new PlatformFigure(day, m, percent ? number / 100 : number, shop >= 0 && Cell(shop).Length > 0 ? Cell(shop) : null, line));
         }
         return result;
@@ -92,7 +112,7 @@ public static class PlatformFigures
     {
         foreach (var f in figures)
             if (!profile.MetricIndex.ContainsKey(f.Metric))
-                throw new PlatformFiguresException($"{name}:{f.Line} metric: {EventParser.Quoted(f.Metric)} is not a metric of profile '{profile.Id}' ({string.Join(", ", profile.MetricIndex.Keys)})");
+                throw new PlatformFiguresException(name, f.Line, "metric", new Msg(Codes.FiguresMetric, f.Metric, profile.Id, string.Join(", ", profile.MetricIndex.Keys)));
         var report = ReportBuilder.Build(profile, run.Rollup, new ReportRequest(PeriodKind.Day, Shop: shop));
         var values = report.Shops.SelectMany(s => s.Periods)
             .SelectMany(p => p.Metrics.Select(m => (p.Start, m.Metric.Id, m.Value)))

@@ -17,14 +17,14 @@ public sealed class ScoreQuery(CompiledProfile profile, IndicatorDays days)
     public ScoreVersion Version(string? id)
     {
         if (id is null) return Model.Version(Model.DefaultVersion)!;
-        return Model.Version(id) ?? throw new ScoreException($"--version: '{id}' is not a version of profile '{Profile.Id}' ({string.Join(", ", Model.Versions.Select(v => v.Id))})");
+        return Model.Version(id) ?? throw new ScoreException(new Msg(Codes.ScoreVersion, id, Profile.Id, string.Join(", ", Model.Versions.Select(v => v.Id))));
     }
 
     public string Industry(ScoreVersion version, string? industry)
     {
         industry ??= ScoreVersion.DefaultIndustry;
         if (!version.Weights.ContainsKey(industry))
-            throw new ScoreException($"--industry: '{industry}' has no weights in version {version.Id} ({string.Join(", ", version.Weights.Keys)})");
+            throw new ScoreException(new Msg(Codes.ScoreIndustry, industry, version.Id, string.Join(", ", version.Weights.Keys)));
         return industry;
     }
 
@@ -32,12 +32,12 @@ public sealed class ScoreQuery(CompiledProfile profile, IndicatorDays days)
     public string Shop(string? shop)
     {
         var shops = days.Shops.ToList();
-        if (shop is not null) return shops.Contains(shop) ? shop : throw new ScoreException($"--shop: no data for shop '{shop}'");
+        if (shop is not null) return shops.Contains(shop) ? shop : throw new ScoreException(new Msg(Codes.ScoreNoShopData, shop));
         return shops.Count switch
         {
-            0 => throw new ScoreException("no events to score"),
+            0 => throw new ScoreException(new Msg(Codes.ScoreNoEvents)),
             1 => shops[0],
-            _ => throw new ScoreException($"the input holds several shops ({string.Join(", ", shops)}): name one with --shop"),
+            _ => throw new ScoreException(new Msg(Codes.ScoreSeveralShops, string.Join(", ", shops))),
         };
     }
 

@@ -72,7 +72,7 @@ public static class ScoreRunner
 
     /// <summary>The profile's score model, or a clear error naming the profiles that have one.</summary>
     public static ScoreModel ModelOf(CompiledProfile profile) =>
-        profile.Profile.Score ?? throw new ScoreException($"profile '{profile.Id}' has no experience score (score: section); douyin-feige has one, or copy its score: section into your profile");
+        profile.Profile.Score ?? throw new ScoreException(new Msg(Codes.ScoreNoModel, profile.Id));
 }
 
 /// <summary>A score request that cannot be answered: no model, unknown version or industry, bad what-if.</summary>

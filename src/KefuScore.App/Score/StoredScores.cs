@@ -1,3 +1,4 @@
+using KefuScore.Engine.Text;
 using KefuScore.App.Profiles;
 using KefuScore.App.Storage;
 using KefuScore.Engine.Profiles;
@@ -61,7 +62,7 @@ public static class StoredScores
         DateOnly from, DateOnly to, CancellationToken ct = default)
     {
         var model = ScoreRunner.ModelOf(profile);
-        var v = model.Version(version ?? model.DefaultVersion) ?? throw new ScoreException($"version: '{version}' is not a version of profile '{profile.Id}'");
+        var v = model.Version(version ?? model.DefaultVersion) ?? throw new ScoreException(new Msg(Codes.ScoreVersion, version ?? "", profile.Id, string.Join(", ", model.Versions.Select(x => x.Id))));
         var query = await Query(db, profile, shop, from.AddDays(1 - v.WindowDays), to, ct);
         return query.History(shop, v, query.Industry(v, industry), from, to);
     }

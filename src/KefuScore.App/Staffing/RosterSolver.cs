@@ -1,7 +1,23 @@
 using Google.OrTools.Sat;
 using KefuScore.Engine.Staffing;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Staffing;
+
+/// <summary>The shift templates give no roster for the day; an InvalidOperationException so earlier callers still catch it.</summary>
+public sealed class RosterException : InvalidOperationException
+{
+    public RosterException() : base("no roster") => Text = new Msg(Codes.PlanSolver, "");
+
+    public RosterException(string message) : base(message) => Text = new Msg(Codes.Untranslated, message);
+
+    public RosterException(string message, Exception inner) : base(message, inner) => Text = new Msg(Codes.Untranslated, message);
+
+    public RosterException(Msg text) : base(EnglishText.Render(text)) => Text = text;
+
+    /// <summary>The reason as a message for the reader's language.</summary>
+    public Msg Text { get; }
+}
 
 /// <summary>
 /// Covers a requirement of agents per 15-minute interval with shifts (排班) using OR-Tools CP-SAT, in two steps:
@@ -63,13 +79,13 @@ public static class RosterSolver
         model.Minimize(totalGap);
         var first = solver.Solve(model);
         if (first is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
-            throw new InvalidOperationException($"the shift templates cannot be combined ({first}): check min_agents and max_agents");
+            throw new RosterException(new Msg(Codes.PlanShifts, first.ToString()));
         var bestGap = (long)solver.ObjectiveValue;
         model.Add(totalGap <= bestGap);
         model.Minimize(cost);
         var second = solver.Solve(model);
         if (second is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
-            throw new InvalidOperationException($"the roster solver stopped without a roster ({second})");
+            throw new RosterException(new Msg(Codes.PlanSolver, second.ToString()));
 
         var shifts = options
             .Select(o => o.Shape with { Agents = (int)solver.Value(o.Agents) })

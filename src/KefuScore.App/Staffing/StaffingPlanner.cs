@@ -109,11 +109,11 @@ public static class StaffingPlanner
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(request);
         var target = ParseTarget(request.Target, profile);
-        if (!(request.Shrinkage >= 0 && request.Shrinkage < 1)) throw new PlanException("shrinkage", "must be at least 0 and below 1");
-        if (!(request.MaxOccupancy > 0 && request.MaxOccupancy <= 1)) throw new PlanException("max-occupancy", "must be above 0 and at most 1");
-        if (request.Concurrency < 1) throw new PlanException("concurrency", "must be at least 1");
+        if (!(request.Shrinkage >= 0 && request.Shrinkage < 1)) throw new PlanException("shrinkage", new Msg(Codes.PlanShrinkage));
+        if (!(request.MaxOccupancy > 0 && request.MaxOccupancy <= 1)) throw new PlanException("max-occupancy", new Msg(Codes.PlanOccupancy));
+        if (request.Concurrency < 1) throw new PlanException("concurrency", new Msg(Codes.PlanConcurrency));
         var concurrency = request.Concurrency ?? history.ObservedConcurrency;
-        if (request.Uplift is { } u && !(u > 0)) throw new PlanException("uplift", "must be a positive factor");
+        if (request.Uplift is { } u && !(u > 0)) throw new PlanException("uplift", new Msg(Codes.PlanUplift));
 
         ConsultationForecast forecast;
         try
@@ -133,12 +133,12 @@ public static class StaffingPlanner
         string handleSource;
         if (request.HandleSeconds is { } given)
         {
-            if (!(given > 0)) throw new PlanException("handle", "must be a positive duration");
+            if (!(given > 0)) throw new PlanException("handle", new Msg(Codes.PlanHandle));
             (handle, handleSource) = (given, "given");
         }
         else if (history.AnsweredConversations >= MinConversationsForHandle)
             (handle, handleSource) = (history.MeanHandleSeconds, $"history: mean first to last human reply, plus one reply's writing time, over {history.AnsweredConversations} conversations");
-        else throw new PlanException("handle", $"the history has {history.AnsweredConversations} answered conversations, fewer than {MinConversationsForHandle} to estimate a handle time from; give one with --handle");
+        else throw new PlanException("handle", new Msg(Codes.PlanHandleHistory, history.AnsweredConversations, MinConversationsForHandle));
         handle = Math.Max(handle, 1);
 
         var staffingTarget = new StaffingTarget
@@ -170,9 +170,9 @@ public static class StaffingPlanner
             {
                 roster = RosterSolver.Solve(need, request.Shifts ?? ShiftLoader.Default);
             }
-            catch (InvalidOperationException e)
+            catch (RosterException e)
             {
-                throw new PlanException("shifts", e.Message);
+                throw new PlanException("shifts", e.Text);
             }
             var onQueue = roster.Coverage.Select(c => (int)Math.Floor(c * (1 - request.Shrinkage) + 1e-9)).ToArray();
             replay = DayReplay.Measure(new ReplayOptions

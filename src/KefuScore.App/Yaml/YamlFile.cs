@@ -1,11 +1,21 @@
+using KefuScore.Engine.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace KefuScore.App.Yaml;
 
-/// <summary>One problem in a YAML file, at a path in the document with its line: <c>rules[2].within (line 14): …</c>.</summary>
-public sealed record YamlProblem(string Path, string Problem)
+/// <summary>
+/// One problem in a YAML file, at a path in the document with its line (<c>rules[2].within (line 14)</c>), and what is
+/// wrong as a code with arguments, which the dashboard renders in its reader's language.
+/// </summary>
+public sealed record YamlProblem(string Path, Msg Reason)
 {
+    /// <summary>A problem a loader still says in English only.</summary>
+    public YamlProblem(string path, string problem) : this(path, new Msg(Codes.Untranslated, problem)) { }
+
+    /// <summary>The reason in the command line's English.</summary>
+    public string Problem => EnglishText.Render(Reason);
+
     public override string ToString() => Path.Length == 0 ? Problem : $"{Path}: {Problem}";
 }
 
@@ -48,7 +58,7 @@ internal sealed class YamlFile(string source)
         try { return YamlGuard.ReadText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new YamlFileException(path, [new YamlProblem("", $"cannot be read: {e.Message}")]);
+            throw new YamlFileException(path, [new YamlProblem("", new Msg(Codes.InputCannotRead, e.Message))]);
         }
     }
 
@@ -62,17 +72,20 @@ internal sealed class YamlFile(string source)
         }
         catch (YamlException e)
         {
-            throw new YamlFileException(Source, [new YamlProblem($"(line {e.Start.Line}, column {e.Start.Column})", e.InnerException?.Message ?? e.Message)]);
+            throw new YamlFileException(Source, [YamlGuard.Syntax(e, (path, msg) => new YamlProblem(path, msg))]);
         }
-        throw new YamlFileException(Source, [new YamlProblem("", $"the document must be a mapping ({expected})")]);
+        throw new YamlFileException(Source, [new YamlProblem("", new Msg(Codes.InputDocumentMapping, expected))]);
     }
 
     public void ThrowIfAny()
     {
-        if (Problems.Count > 0) throw new YamlFileException(Source, YamlGuard.Capped(Problems, Uncounted, s => new YamlProblem("", s)));
+        if (Problems.Count > 0) throw new YamlFileException(Source, YamlGuard.CappedBy(Problems, Uncounted, s => new YamlProblem("", s)));
     }
 
-    public void Error(YamlNode? node, string path, string problem)
+    /// <summary>A problem a loader still says in English only (shown as it is on every screen).</summary>
+    public void Error(YamlNode? node, string path, string problem) => Error(node, path, new Msg(Codes.Untranslated, problem));
+
+    public void Error(YamlNode? node, string path, Msg problem)
     {
         // One more than the limit is kept so that Capped knows to summarise.
         if (Problems.Count > YamlGuard.MaxErrors) Uncounted++;
@@ -88,7 +101,7 @@ internal sealed class YamlFile(string source)
     {
         foreach (var key in map.Children.Keys)
             if (key is YamlScalarNode { Value: { } k } && !keys.Contains(k))
-                Error(key, Join(path, k), $"unknown key (expected one of: {string.Join(", ", keys)})");
+                Error(key, Join(path, k), new Msg(Codes.InputUnknownKey, string.Join(", ", keys)));
     }
 
     public string? String(YamlMappingNode map, string path, string key, bool required = false)
@@ -96,11 +109,11 @@ internal sealed class YamlFile(string source)
         var node = Child(map, key);
         if (node is null)
         {
-            if (required) Error(map, Join(path, key), "is required");
+            if (required) Error(map, Join(path, key), new Msg(Codes.InputRequired));
             return null;
         }
         if (node is YamlScalarNode { Value: var v }) return v;
-        Error(node, Join(path, key), "must be a single value");
+        Error(node, Join(path, key), new Msg(Codes.InputSingleValue));
         return null;
     }
 
@@ -111,14 +124,14 @@ internal sealed class YamlFile(string source)
         if (node is YamlScalarNode { Value: { } single }) return single.Length == 0 ? [] : [(single, node)];
         if (node is not YamlSequenceNode seq)
         {
-            Error(node, path, "must be a list of values");
+            Error(node, path, new Msg(Codes.InputListOfValues));
             return [];
         }
         var result = new List<(string, YamlNode)>();
         for (var i = 0; i < seq.Children.Count; i++)
         {
             if (seq.Children[i] is YamlScalarNode { Value: { } v }) result.Add((v, seq.Children[i]));
-            else Error(seq.Children[i], $"{path}[{i}]", "must be a single value");
+            else Error(seq.Children[i], $"{path}[{i}]", new Msg(Codes.InputSingleValue));
         }
         return result;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KefuScore.Engine.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
@@ -58,12 +59,29 @@ public static class YamlGuard
     /// <summary>The first <see cref="MaxErrors"/> problems, then one saying how many more there were.</summary>
     public static IReadOnlyList<T> Capped<T>(IReadOnlyList<T> problems, int uncounted, Func<string, T> summary)
     {
+        ArgumentNullException.ThrowIfNull(summary);
+        return CappedBy(problems, uncounted, m => summary(EnglishText.Render(m)));
+    }
+
+    /// <summary><see cref="Capped"/> for problems that carry a <see cref="Msg"/>.</summary>
+    public static IReadOnlyList<T> CappedBy<T>(IReadOnlyList<T> problems, int uncounted, Func<Msg, T> summary)
+    {
         ArgumentNullException.ThrowIfNull(problems);
         ArgumentNullException.ThrowIfNull(summary);
         var total = problems.Count + uncounted;
         if (total <= MaxErrors) return problems;
-        return [.. problems.Take(MaxErrors), summary(
-            $"{N(total)} problems in all; only the first {MaxErrors} are listed (limit: {MaxErrors} errors)")];
+        return [.. problems.Take(MaxErrors), summary(new Msg(Codes.InputTooMany, total, MaxErrors))];
+    }
+
+    /// <summary>
+    /// A YAML text that cannot be parsed, at its line and column: the parser's own words (English) for the CLI, a code
+    /// the dashboard renders in its reader's language.
+    /// </summary>
+    public static T Syntax<T>(YamlException e, Func<string, Msg, T> problem)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(problem);
+        return problem($"(line {e.Start.Line}, column {e.Start.Column})", new Msg(Codes.InputYamlSyntax, e.InnerException?.Message ?? e.Message));
     }
 
     private static void Check(string text)
@@ -113,6 +131,15 @@ public static class YamlGuard
     /// <summary>A problem's text cut to <see cref="MaxProblemChars"/>.</summary>
     public static string Clip(string problem) =>
         problem.Length <= MaxProblemChars ? problem : string.Concat(problem.AsSpan(0, MaxProblemChars), "… (cut)");
+
+    /// <summary>A message whose text arguments (the value at fault, quoted) are cut to <see cref="MaxProblemChars"/>.</summary>
+    public static Msg Clip(Msg problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return problem.Args.Any(a => a is string { Length: > MaxProblemChars })
+            ? new Msg(problem.Code, [.. problem.Args.Select(a => a is string s ? Clip(s) : a)])
+            : problem;
+    }
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 

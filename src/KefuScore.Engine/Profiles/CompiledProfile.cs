@@ -1,8 +1,12 @@
+using KefuScore.Engine.Text;
 namespace KefuScore.Engine.Profiles;
 
-/// <summary>A problem in a profile: where (path in the document) and what.</summary>
-public sealed record ProfileError(string Path, string Problem)
+/// <summary>A problem in a profile: where (path in the document) and what, as a code with arguments.</summary>
+public sealed record ProfileError(string Path, Msg Reason)
 {
+    /// <summary>The reason in the command line's English (the CLI, the API's <c>problem</c>).</summary>
+    public string Problem => EnglishText.Render(Reason);
+
     public override string ToString() => $"{Path}: {Problem}";
 }
 
@@ -104,80 +108,80 @@ public sealed class CompiledProfile
     public static IReadOnlyList<ProfileError> Validate(Profile profile)
     {
         var errors = new List<ProfileError>();
-        if (string.IsNullOrWhiteSpace(profile.Id)) errors.Add(new("id", "is required"));
+        if (string.IsNullOrWhiteSpace(profile.Id)) errors.Add(new("id", new Msg(Codes.InputRequired)));
         var allMetrics = profile.Metrics.Concat(profile.Versions.SelectMany(v => v.Metrics)).ToList();
         var ids = new HashSet<string>(allMetrics.Select(m => m.Id), StringComparer.Ordinal);
-        CheckUnique(profile.Metrics.Select(m => (m.Id, m.Path)), "metric", errors);
+        CheckUnique(profile.Metrics.Select(m => (m.Id, m.Path)), Codes.ProfileMetricTwice, errors);
         foreach (var (role, key, kind) in MetricRoles.All)
         {
             if (!profile.Roles.TryGetValue(role, out var id)) continue;
             var metric = allMetrics.FirstOrDefault(m => m.Id == id);
-            if (metric is null) errors.Add(new($"roles.{key}", $"'{id}' is not a metric of this profile"));
-            else if (metric.Kind != kind) errors.Add(new($"roles.{key}", $"'{id}' is not a {KindName(kind)} metric"));
+            if (metric is null) errors.Add(new($"roles.{key}", new Msg(Codes.ProfileRoleNoMetric, id)));
+            else if (metric.Kind != kind) errors.Add(new($"roles.{key}", new Msg(Codes.ProfileRoleKind, id, KindName(kind))));
         }
-        CheckUnique(profile.Assessments.Select(a => (a.Id, a.Path)), "assessment", errors);
+        CheckUnique(profile.Assessments.Select(a => (a.Id, a.Path)), Codes.ProfileAssessmentTwice, errors);
         foreach (var group in allMetrics.GroupBy(m => m.Id).Where(g => g.Select(m => m.Shape).Distinct().Count() > 1))
-            errors.Add(new(group.Last().Path, $"metric '{group.Key}' changes between a rate, an average and a count across versions"));
+            errors.Add(new(group.Last().Path, new Msg(Codes.ProfileMetricShape, group.Key)));
 
         foreach (var m in allMetrics)
         {
             if (m.Kind == MetricKind.ReplyWithin && m.WithinSeconds <= 0)
-                errors.Add(new($"{m.Path}.within", "a reply_within metric needs a threshold in seconds above 0"));
+                errors.Add(new($"{m.Path}.within", new Msg(Codes.ProfileWithin)));
             if (m.Kind == MetricKind.RatingShare && m.Levels.Count == 0)
-                errors.Add(new($"{m.Path}.levels", "a rating_share metric needs the levels it counts"));
-            if (m.CapSeconds is <= 0) errors.Add(new($"{m.Path}.cap", "must be above 0"));
+                errors.Add(new($"{m.Path}.levels", new Msg(Codes.ProfileLevels)));
+            if (m.CapSeconds is <= 0) errors.Add(new($"{m.Path}.cap", new Msg(Codes.InputAboveZero)));
             if (m.Unit == CountingUnit.Buyer && m.Kind is not (MetricKind.ReplyWithin or MetricKind.Consultations or MetricKind.ComplaintRate))
-                errors.Add(new($"{m.Path}.unit", "the buyer unit applies to reply_within, consultations and complaint_rate"));
+                errors.Add(new($"{m.Path}.unit", new Msg(Codes.ProfileBuyerUnit)));
             if (m.Kind == MetricKind.ComplaintRate && m.Unit != CountingUnit.Buyer)
-                errors.Add(new($"{m.Path}.unit", "a complaint_rate counts buyers: give unit: buyer"));
+                errors.Add(new($"{m.Path}.unit", new Msg(Codes.ProfileComplaintBuyer)));
             if (m.SessionRule == SessionRule.FirstRound && m.Unit != CountingUnit.Session)
-                errors.Add(new($"{m.Path}.session_rule", "first_round needs unit: session"));
+                errors.Add(new($"{m.Path}.session_rule", new Msg(Codes.ProfileFirstRound)));
             if (m.ExcludeLeaveMessages && m.Unit != CountingUnit.Session)
-                errors.Add(new($"{m.Path}.exclude_leave_messages", "needs unit: session"));
+                errors.Add(new($"{m.Path}.exclude_leave_messages", new Msg(Codes.ProfileNeedsSession)));
         }
 
         var rules = profile.Assessments.Concat(profile.Versions.SelectMany(v => v.Assessments)).ToList();
         foreach (var r in rules)
         {
             if (r.FailWhen.Count == 0 && r.PassWhen.Count == 0)
-                errors.Add(new(r.Path, $"assessment '{r.Id}' needs fail_when or pass_when"));
+                errors.Add(new(r.Path, new Msg(Codes.ProfileNoCondition, r.Id)));
             if (r.FailWhen.Count > 0 && r.PassWhen.Count > 0)
-                errors.Add(new(r.Path, $"assessment '{r.Id}' has both fail_when and pass_when: choose one"));
-            if (r.Consecutive < 1) errors.Add(new($"{r.Path}.consecutive", "must be 1 or more"));
-            if (r.Period == PeriodKind.Rolling && r.Days < 1) errors.Add(new($"{r.Path}.days", "a rolling period needs days ≥ 1"));
+                errors.Add(new(r.Path, new Msg(Codes.ProfileBothConditions, r.Id)));
+            if (r.Consecutive < 1) errors.Add(new($"{r.Path}.consecutive", new Msg(Codes.InputAtLeastOne)));
+            if (r.Period == PeriodKind.Rolling && r.Days < 1) errors.Add(new($"{r.Path}.days", new Msg(Codes.ProfileRollingDays)));
             foreach (var c in r.FailWhen.Concat(r.PassWhen).Concat(r.Consequences.Where(c => c.When is not null).Select(c => c.When!)))
-                if (!ids.Contains(c.Metric)) errors.Add(new(c.Path, $"unknown metric '{c.Metric}' (known: {string.Join(", ", ids)})"));
+                if (!ids.Contains(c.Metric)) errors.Add(new(c.Path, new Msg(Codes.ProfileUnknownMetric, c.Metric, string.Join(", ", ids))));
             foreach (var c in r.Consequences)
                 if (c.Kind is not ("campaign_ban" or "fine" or "points" or "restriction" or "badge" or "warning"))
-                    errors.Add(new(r.Path + ".consequence", $"unknown consequence kind '{c.Kind}' (campaign_ban, fine, points, restriction, badge, warning)"));
+                    errors.Add(new(r.Path + ".consequence", new Msg(Codes.ProfileConsequenceKind, c.Kind)));
         }
 
         var sessions = profile.Sessions;
         foreach (var (value, key) in new[] { (sessions.ContinueWithin, "continue_within"), (sessions.CloseAfterAgentSilence, "close_after_agent_silence"), (sessions.CloseAfterCustomerSilence, "close_after_customer_silence") })
-            if (value is { } v && v <= TimeSpan.Zero) errors.Add(new($"sessions.{key}", "must be above 0"));
+            if (value is { } v && v <= TimeSpan.Zero) errors.Add(new($"sessions.{key}", new Msg(Codes.InputAboveZero)));
         if (sessions.CloseAfterCustomerSilence is { } cs && cs > profile.IdleClose || sessions.CloseAfterAgentSilence is { } ag && ag > profile.IdleClose)
-            errors.Add(new("sessions", "a session cannot stay open longer than idle_close"));
+            errors.Add(new("sessions", new Msg(Codes.ProfileSessionLonger)));
 
         foreach (var i in profile.Score?.Indicators ?? [])
             if (i.Source == Score.IndicatorSource.Metric && !ids.Contains(i.From))
-                errors.Add(new($"{i.Path}.metric", $"unknown metric '{i.From}' (known: {string.Join(", ", ids)})"));
+                errors.Add(new($"{i.Path}.metric", new Msg(Codes.ProfileUnknownMetric, i.From, string.Join(", ", ids))));
 
         var ruleIds = new HashSet<string>(rules.Select(r => r.Id), StringComparer.Ordinal);
         foreach (var (sp, i) in profile.SpecialPeriods.Select((s, i) => (s, i)))
         {
-            if (sp.To < sp.From) errors.Add(new($"special_periods[{i}]", $"'{sp.Id}' ends ({sp.To:yyyy-MM-dd}) before it starts ({sp.From:yyyy-MM-dd})"));
+            if (sp.To < sp.From) errors.Add(new($"special_periods[{i}]", new Msg(Codes.ProfilePeriodBackwards, sp.Id, sp.To, sp.From)));
             foreach (var id in sp.Overrides.Keys.Concat(sp.Exempt))
-                if (!ruleIds.Contains(id)) errors.Add(new($"special_periods[{i}]", $"unknown assessment '{id}'"));
+                if (!ruleIds.Contains(id)) errors.Add(new($"special_periods[{i}]", new Msg(Codes.ProfileUnknownAssessment, id)));
             foreach (var c in sp.Overrides.Values.SelectMany(x => x))
-                if (!ids.Contains(c.Metric)) errors.Add(new(c.Path, $"unknown metric '{c.Metric}'"));
+                if (!ids.Contains(c.Metric)) errors.Add(new(c.Path, new Msg(Codes.ProfileUnknownMetric, c.Metric, string.Join(", ", ids))));
         }
         return errors;
     }
 
-    private static void CheckUnique(IEnumerable<(string Id, string Path)> items, string what, List<ProfileError> errors)
+    private static void CheckUnique(IEnumerable<(string Id, string Path)> items, string code, List<ProfileError> errors)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (id, path) in items)
-            if (!seen.Add(id)) errors.Add(new(path, $"{what} id '{id}' is used twice"));
+            if (!seen.Add(id)) errors.Add(new(path, new Msg(code, id)));
     }
 }

@@ -4,7 +4,7 @@ namespace KefuScore.Engine.Text;
 /// Every code a <see cref="Msg"/> may carry, with its arguments in order. A renderer has one text per code; the
 /// tests check that every code here has one in each language.
 /// </summary>
-public static class Codes
+public static partial class Codes
 {
     /// <summary>(Ref period) the rule is exempt during a special period.</summary>
     public const string VerdictExempt = "verdict.exempt";
@@ -133,5 +133,6 @@ public static class Codes
         HoursNotWindow, HoursEmpty, WhatIfFormat, WhatIfRange, WhatIfKey, WhatIfRate, Said, TargetFormat, TargetShare, TargetMetric, NotEnoughHistory, UpliftUser, UpliftNotFestival, UpliftNoEarlier, UpliftTooLittle, UpliftLearned,
         AlertIdRequired, AlertIdTwice, AlertWaitingThreshold, AlertSaturationThreshold, AlertProjectionThreshold, AlertProjectionMetric,
         AlertNotJson, AlertExpectedObject, AlertQuietHoursText, AlertExpectedRules, AlertExpectedRule, AlertKind, AlertNotNumber, AlertUnknownShop,
+        .. InputCodes, .. FileCodes,
     ];
 }

@@ -8,7 +8,7 @@ namespace KefuScore.Engine.Text;
 /// ("reply_rate_3min 0.9373 &lt; 0.97"): the text of the CLI and of the JSON contracts (verdict <c>detail</c>,
 /// explain <c>why</c>, finding <c>evidence</c>). The dashboard renders the same messages for its readers instead.
 /// </summary>
-public static class EnglishText
+public static partial class EnglishText
 {
     /// <summary>Several messages as one line: conditions joined by "; ", a run of periods after a space.</summary>
     public static string Render(IEnumerable<Msg> messages)
@@ -84,7 +84,7 @@ public static class EnglishText
             Codes.AlertKind => $"'{A(0)}' is not one of waiting, no_agent_online, saturation, projection_below, dissatisfied, complaint",
             Codes.AlertNotNumber => "expected a number",
             Codes.AlertUnknownShop => $"shop '{A(0)}' is not known",
-            _ => m.Code,
+            _ => RenderInput(m) ?? m.Code,
         };
     }
 

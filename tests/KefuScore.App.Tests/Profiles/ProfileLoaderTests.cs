@@ -1,6 +1,7 @@
 using KefuScore.App.Profiles;
 using KefuScore.Engine.Profiles;
 using KefuScore.Engine.Reports;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Tests.Profiles;
 
@@ -51,6 +52,21 @@ public sealed class ProfileLoaderTests
         Assert.Contains(e.Errors, x => x.Path == "metrics[1].unit" && x.Problem.Contains("unit: buyer", StringComparison.Ordinal));
         Assert.Contains(e.Errors, x => x.Path == "metrics[2].session_rule");
         Assert.Contains(e.Errors, x => x.Path == "sessions.continue_within");
+    }
+
+    [Fact]
+    public void A_field_that_cannot_be_read_is_not_blamed_again_for_the_default_it_fell_back_to()
+    {
+        var e = Assert.Throws<ProfileException>(() => ProfileLoader.Parse("""
+            id: mine
+            metrics:
+              - id: rate
+                kind: reply_within
+                within: soon
+            """, "mine.yaml"));
+        var only = Assert.Single(e.Errors);
+        Assert.Equal(("metrics[0].within (line 5)", "'soon' is not a duration like 180s, 10m, 24h"), (only.Path, only.Problem));
+        Assert.Equal(Codes.InputNotDuration, only.Reason.Code);
     }
 
     [Fact]

@@ -282,7 +282,7 @@ public sealed class QualityPagesTests : BunitContext
         const string bad = "question,answer,keywords\n什么时候发货,付款后48小时内发货,发货 时间\n运费多少,全场包邮\n";
         cut.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromText(bad, "faq.csv"));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#faq-problems tr[data-line='3']")), TimeSpan.FromSeconds(10));
-        Assert.Equal(["3", "row", "has 2 cells, the header has 3"], cut.FindAll("#faq-problems tr[data-line='3'] td").Select(td => td.TextContent));
+        Assert.Equal(["3", "整行", "这一行有 2 列，表头有 3 列"], cut.FindAll("#faq-problems tr[data-line='3'] td").Select(td => td.TextContent));
         Assert.Empty(cut.FindAll("#faq-stored"));
         await using (var db = new KefuDb(_options))
             Assert.Null(await ShopSettings.Get(db, "t", ShopSettings.Faq));

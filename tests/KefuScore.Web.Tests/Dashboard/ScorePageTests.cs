@@ -140,7 +140,8 @@ public sealed class ScorePageTests : ShopWidePageContext
         Assert.Equal(["0.5", "0.6", "-0.1"], rows[1].QuerySelectorAll("td").Skip(2).Take(3).Select(td => td.TextContent));
 
         cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("date,metric,value\n2026-11-19,no_such_metric,1\n", "bad.csv"));
-        cut.WaitForAssertion(() => Assert.Contains("bad.csv:2", cut.Find("#reconcile-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        // File, line and field kept; the reason in Chinese, not the CLI's "is not a metric of profile 'douyin' (…)".
+        cut.WaitForAssertion(() => Assert.Equal("bad.csv 第 2 行 · 字段 metric：「no_such_metric」不是本店考核规则中的指标", cut.Find("#reconcile-error").TextContent.Trim()), TimeSpan.FromSeconds(10));
         Assert.Empty(cut.FindAll("#reconcile-table"));
     }
 

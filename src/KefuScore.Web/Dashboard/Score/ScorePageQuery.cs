@@ -1,3 +1,4 @@
+using KefuScore.Engine.Text;
 using KefuScore.App.Reconciliation;
 using KefuScore.App.Score;
 using KefuScore.App.Storage;
@@ -63,7 +64,7 @@ public static class ScorePageQuery
     {
         var figures = PlatformFigures.Read(csv, name).Where(f => f.Shop is null || f.Shop == shop).ToList();
         var stored = await StoredReports.Build(db, shop, null, new ReportRequest(PeriodKind.Day), ct)
-            ?? throw new PlatformFiguresException($"shop '{shop}' is not known");
+            ?? throw new PlatformFiguresException("", null, null, new Msg(Codes.FiguresShop, shop));
         var ours = PlatformFigures.Ours(stored.Profile, stored.Run, shop, figures, name);
         return Reconciler.Compare(figures, ours, ReconcileJson.Tolerance(stored.Profile, null));
     }

@@ -90,6 +90,9 @@ public sealed partial record Lang
     public string Month(int year, int month) =>
         T($"{year}年{month}月", new DateOnly(year, month, 1).ToString("MMM yyyy", CultureInfo.InvariantCulture));
 
+    /// <summary>Longest text argument shown whole.</summary>
+    public const int MaxQuoted = 200;
+
     private string Arg(object a) => a switch
     {
         Ref r => Label(r.Kind, r.Id, r.Names),
@@ -100,6 +103,8 @@ public sealed partial record Lang
         Comparison c => Resource($"op.{c}") ?? EnglishText.Symbol(c),
         DateOnly d => T($"{d.Year}年{d.Month}月{d.Day}日", d.ToString("d MMM yyyy", CultureInfo.InvariantCulture)),
         int or long => ((IFormattable)a).ToString("#,0", CultureInfo.InvariantCulture),
+        // The reader's own value quoted back: a huge cell must not fill the page.
+        string { Length: > MaxQuoted } s => string.Concat(s.AsSpan(0, MaxQuoted), "…"),
         _ => a.ToString() ?? "",
     };
 }

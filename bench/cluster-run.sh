@@ -7,6 +7,12 @@
 # every /healthz, pushes events through all of them (`kefu-bench ingest --url A,B,C`: client k starts on silo k mod N
 # and sends a failed request again to the next silo), and prints events/s, p50/p99 acknowledgement latency, CPU per
 # event per silo and for PostgreSQL, and acknowledged events against stored events.
+#   PORT_BASE=P   HTTP ports P+1…, silo ports P+101…, gateway ports P+201… (default 5190, 11190, 30190 as before)
+#   BENCH_DB=NAME the database (default kefu_cluster_bench; it is dropped and made again)
+#   WARMUP=E      first pushes the stream's first E events through every silo, unmeasured, so that the measured run is not
+#                 mostly JIT compilation (a quarter of a silo's CPU in a cold 100,000-event run); default 20000, 0 for none
+#   PERF=S        records silo 1 with `perf record -g` for S seconds into $work/silo1.perf (JIT symbols through perf maps)
+#   TRACE=S       records a CPU trace (dotnet-trace, dotnet-sampled-thread-time) of silo 1 for S seconds into $work/silo1.nettrace (KEEP=1 keeps it)
 # Build first: dotnet build -c Release KefuScore.slnx
 set -euo pipefail
 n=${1:?usage: bench/cluster-run.sh N [EVENTS] [ingest args…]}
@@ -17,18 +23,22 @@ kefu="$root/src/KefuScore.Cli/bin/Release/net10.0/kefu.dll"
 bench="$root/bench/KefuScore.Bench/bin/Release/net10.0/KefuScore.Bench.dll"
 work=$(mktemp -d /tmp/kefu-cluster-XXXXXX)
 pids=()
+[ -z "${KEEP:-}" ] || echo "work directory $work" >&2
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 base=${KEFU_BENCH_POSTGRES:-Host=127.0.0.1;Port=5432;Username=kefu;Password=kefu-ci;SSL Mode=Disable}
-PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d postgres -qc 'DROP DATABASE IF EXISTS kefu_cluster_bench WITH (FORCE)' >/dev/null
-export ConnectionStrings__Kefu="$base;Database=kefu_cluster_bench"
+db=${BENCH_DB:-kefu_cluster_bench}
+PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+export ConnectionStrings__Kefu="$base;Database=$db"
 urls=()
+[ -z "${PERF:-}" ] || export DOTNET_PerfMapEnabled=1
 for i in $(seq 1 "$n"); do
-  port=$((5190 + i))
+  if [ -n "${PORT_BASE:-}" ]; then port=$((PORT_BASE + i)); silo=$((PORT_BASE + 100 + i)); gateway=$((PORT_BASE + 200 + i))
+  else port=$((5190 + i)); silo=$((11190 + i)); gateway=$((30190 + i)); fi
   if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then echo "something already answers on port $port: stop it first" >&2; exit 2; fi
   mkdir -p "$work/silo$i"
   KEFU_DATA="$work/silo$i" KEFU_DEMO=off KEFU_BOOTSTRAP_API_KEY=bench-key KEFU_ADMIN_PASSWORD=bench-password-1 \
-    dotnet "$kefu" serve --cluster --urls "http://127.0.0.1:$port" --silo-port $((11190 + i)) --gateway-port $((30190 + i)) > "$work/silo$i.log" 2>&1 &
+    dotnet "$kefu" serve --cluster --urls "http://127.0.0.1:$port" --silo-port $silo --gateway-port $gateway > "$work/silo$i.log" 2>&1 &
   pids+=($!)
   urls+=("http://127.0.0.1:$port")
 done
@@ -39,13 +49,26 @@ for i in $(seq 1 "$n"); do
 done
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-pg_cpu() { local t=0; for p in $(pgrep -f "postgres: .*kefu_cluster_bench" || true); do t=$((t + $(cpu "$p"))); done; echo $t; }
+pg_cpu() { local t=0; for p in $(pgrep -f "postgres: .*$db" || true); do t=$((t + $(cpu "$p"))); done; echo $t; }
 
-dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$events" "$@" > "$work/out" 2> "$work/err" &
+warmup=${WARMUP:-20000}; [ -z "${KILL_AFTER:-}" ] || warmup=${WARMUP:-0}
+if [ "$warmup" -gt 0 ]; then
+  dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$warmup" --stream $((warmup + events)) "$@" > "$work/warmup" 2>&1 \
+    || { echo "warm-up failed:" >&2; cat "$work/warmup" >&2; exit 1; }
+fi
+stored0=$(PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d "$db" -tAc 'SELECT count(*) FROM events')
+dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$events" --skip "$warmup" "$@" > "$work/out" 2> "$work/err" &
 client=$!
 until grep -q requests "$work/err" 2>/dev/null || ! kill -0 $client 2>/dev/null; do sleep 0.05; done
 s0=(); for p in "${pids[@]}"; do s0+=("$(cpu "$p")"); done
 p0=$(pg_cpu)
+c0=$(cpu $client); c_last=$c0
+if [ -n "${PERF:-}" ]; then
+  perf record -F 499 -g -p "${pids[0]}" -o "$work/silo1.perf" -- sleep "$PERF" > "$work/perf.log" 2>&1 &
+fi
+if [ -n "${TRACE:-}" ]; then
+  dotnet-trace collect -p "${pids[0]}" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf %02d "$TRACE")" -o "$work/silo1.nettrace" > "$work/trace.log" 2>&1 &
+fi
 if [ -n "${KILL_AFTER:-}" ]; then
   victim=${pids[$((n-1))]}
   s_killed=""
@@ -55,6 +78,7 @@ last=(); for p in "${pids[@]}"; do last+=("$(cpu "$p")"); done
 while kill -0 $client 2>/dev/null; do
   # A silo's last CPU reading before it died counts for it.
   for i in "${!pids[@]}"; do c=$(cpu "${pids[$i]}"); [ "$c" != 0 ] && last[$i]=$c; done
+  c=$(cpu $client); [ "$c" != 0 ] && c_last=$c
   sleep 0.2
 done
 wait $client || true
@@ -70,7 +94,8 @@ for i in "${!pids[@]}"; do
   used=$(( last[$i] - s0[$i] ))
   echo "silo $((i+1)) CPU $(awk -v u=$used -v t=$ticks -v e=$sent 'BEGIN { printf "%.2f s, %.1f us an event of the run", u/t, u/t*1e6/e }')"
 done
+echo "load generator CPU $(awk -v u=$((c_last - c0)) -v t=$ticks -v e=$sent 'BEGIN { printf "%.2f s, %.1f us an event", u/t, u/t*1e6/e }')"
 echo "PostgreSQL backends CPU $(awk -v u=$((p1 - p0)) -v t=$ticks -v e=$sent 'BEGIN { printf "%.2f s, %.1f us an event", u/t, u/t*1e6/e }')"
-stored=$(PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d kefu_cluster_bench -tAc 'SELECT count(*) FROM events')
-echo "acknowledged $acked of $sent events; stored $stored"
+stored=$(( $(PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d "$db" -tAc 'SELECT count(*) FROM events') - stored0 ))
+echo "acknowledged $acked of $sent events; stored $stored (after $stored0 of the warm-up)"
 [ "$acked" = "$stored" ] || { echo "MISMATCH: acknowledged events and stored events differ" >&2; exit 1; }

@@ -12,7 +12,7 @@ namespace KefuScore.Bench.EndToEnd;
 /// <c>ingest --url URL[,URL…] --key KEY --events N [--batch 5000] [--clients 4] [--shops 30]</c>: a bounded HTTP load
 /// run against a running server (<c>kefu serve</c>), or the silos of a cluster (bench/cluster-run.sh). Simulated events in time order (as live integrations send them) are
 /// cut into NDJSON requests before the clock starts; <c>--clients</c> connections post them as fast as the server
-/// answers. Prints events/s over the whole run and request latency percentiles; fails unless every request is 200.
+/// answers. <c>--skip S</c> leaves out the stream's first S events (a warm-up run sent them with <c>--stream</c>, the same simulated stream's length). Prints events/s over the whole run and request latency percentiles; fails unless every request is 200.
 /// </summary>
 public static class IngestCommand
 {
@@ -20,8 +20,8 @@ public static class IngestCommand
     {
         if (options.Url is null || options.Key is null || options.Events <= 0)
             throw new ArgumentException("ingest needs --url, --key and --events");
-        var sim = new SimulationOptions { Shops = options.Shops, Days = Math.Max(1, (int)(options.Events / (options.Shops * 1_600L)) + 1), Seed = options.Seed };
-        var events = Simulator.Generate(sim).OrderBy(e => e.At).Take((int)options.Events).ToList();
+        var sim = new SimulationOptions { Shops = options.Shops, Days = Math.Max(1, (int)(Math.Max(options.Stream, options.Skip + options.Events) / (options.Shops * 1_600L)) + 1), Seed = options.Seed };
+        var events = Simulator.Generate(sim).OrderBy(e => e.At).Skip((int)options.Skip).Take((int)options.Events).ToList();
         var bodies = new List<byte[]>();
         foreach (var chunk in events.Chunk(options.Batch))
         {

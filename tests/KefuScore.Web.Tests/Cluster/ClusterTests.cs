@@ -160,7 +160,9 @@ public sealed class ClusterTests(ITestOutputHelper output)
                 Type = EventType.Message, Id = "m1", Shop = "r1", At = asked, Conversation = "c1", Customer = "u1", Sender = Sender.Customer, Text = "在吗?",
             };
             Assert.Equal((1L, 0L), await Push(silos[0], Ndjson([message])));
-            Assert.Equal(["waiting"], await AlertRules(silos[1]));
+            // Only the waiting alert is this test's: inside Douyin's counted hours (09:00–19:00 Beijing) the default
+            // projection rule may also be open, depending on when the test runs.
+            Assert.Contains("waiting", await AlertRules(silos[1]));
 
             // Saved through each silo in turn (one of them does not hold the grain): the grain's monitor, which the live
             // picture of every silo reads, applies the new rule at once, not at the grain's next activation.

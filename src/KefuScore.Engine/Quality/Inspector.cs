@@ -27,6 +27,8 @@ public sealed class Inspector
     // once here rather than by rule id for every message.
     private readonly PhraseMatcher?[] _lexiconMatchers;
     private readonly int[] _outputIndex;
+    private readonly LinearOutput? _politeOutput;
+    private readonly int[] _firstTurnSlots = [], _ongoingTurnSlots = [];
     private readonly Dictionary<string, PhraseMatcher> _matchers = [];
     private readonly Dictionary<string, InspectionRule> _enabled = [];
 
@@ -50,6 +52,12 @@ public sealed class Inspector
         }
         _lexiconMatchers = [.. LexiconRules.Select(r => _matchers.GetValueOrDefault(r))];
         _outputIndex = [.. LexiconRules.Select(r => model is null ? -1 : IndexOf(model.Outputs, r))];
+        if (model is not null)
+        {
+            _politeOutput = model.Find(RuleIds.NoPoliteAddress);
+            _firstTurnSlots = [.. TurnTokens(false).Select(model.TokenSlot)];
+            _ongoingTurnSlots = [.. TurnTokens(true).Select(model.TokenSlot)];
+        }
     }
 
     private static int IndexOf(IReadOnlyList<LinearOutput> outputs, string label)
@@ -158,11 +166,11 @@ public sealed class Inspector
         if (turn.Count == 0 || !_matchers.TryGetValue(RuleIds.NoPoliteAddress, out var polite)) return null;
         if (turn.Any(t => polite.Matches(t).Count > 0)) return null;
         if (ongoing && turn.All(t => t.Count(char.IsLetterOrDigit) <= ShortAnswer)) return null;
-        if (_model?.Find(RuleIds.NoPoliteAddress) is { } output)
+        if (_model is not null && _politeOutput is { } output)
         {
             var joined = string.Join(" ", turn);
-            var extra = TurnTokens(ongoing);
-            var p = LinearTextModel.Probability(output, _model.Slots(joined, extra));
+            // TurnTokens(ongoing) as slots computed once: the same features without a string per token.
+            var p = LinearTextModel.Probability(output, _model.Slots(joined, ongoing ? _ongoingTurnSlots : _firstTurnSlots));
             if (p < output.Threshold) return null;
         }
         return Clip(turn[0]);

@@ -35,14 +35,23 @@ public static class TextCommand
         var events = Events(messages, texts);
         var inspector = withModel ? InspectionLoader.BuiltInInspector() : new Inspector(InspectionLoader.BuiltIn());
         var times = new List<double>();
+        var cpu = new List<double>();
         var findings = 0;
+        using var process = Process.GetCurrentProcess();
         for (var run = 0; run < 3; run++)
         {
+            // CPU seconds beside the wall clock: on a shared machine they are what a run costs (decisions.md §50).
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             findings = inspector.Inspect(events, threads).Findings.Count;
             times.Add(watch.Elapsed.TotalSeconds);
+            process.Refresh();
+            cpu.Add((process.TotalProcessorTime - cpuBefore).TotalSeconds);
         }
         var median = times.Order().ElementAt(1);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"inspection CPU seconds per run: {string.Join(", ", cpu.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture)))} (median {cpu.Order().ElementAt(1):0.00})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"inspection ({(threads < 1 ? Environment.ProcessorCount : threads)} threads): {messages} agent messages ({events.Count} events) in {median:0.00} s (median of 3: {string.Join(", ", times.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture)))}), {messages / median:0} messages/s, {findings} findings"));
 

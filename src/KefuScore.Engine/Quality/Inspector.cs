@@ -22,6 +22,13 @@ public sealed class Inspector
     private readonly InspectionRules _rules;
     private readonly LinearTextModel? _model;
     private readonly int[]? _lexiconSlots;
+
+    // Per rule of LexiconRules: its matcher when enabled, and its model output's index (-1 without one), looked up
+    // once here rather than by rule id for every message.
+    private readonly PhraseMatcher?[] _lexiconMatchers;
+    private readonly int[] _outputIndex;
+    private readonly LinearOutput? _politeOutput;
+    private readonly int[] _firstTurnSlots = [], _ongoingTurnSlots = [];
     private readonly Dictionary<string, PhraseMatcher> _matchers = [];
     private readonly Dictionary<string, InspectionRule> _enabled = [];
 
@@ -43,6 +50,21 @@ public sealed class Inspector
             _enabled[rule.Id] = rule;
             if (rule.Id != RuleIds.LongSilence) _matchers[rule.Id] = new PhraseMatcher(rule);
         }
+        _lexiconMatchers = [.. LexiconRules.Select(r => _matchers.GetValueOrDefault(r))];
+        _outputIndex = [.. LexiconRules.Select(r => model is null ? -1 : IndexOf(model.Outputs, r))];
+        if (model is not null)
+        {
+            _politeOutput = model.Find(RuleIds.NoPoliteAddress);
+            _firstTurnSlots = [.. TurnTokens(false).Select(model.TokenSlot)];
+            _ongoingTurnSlots = [.. TurnTokens(true).Select(model.TokenSlot)];
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<LinearOutput> outputs, string label)
+    {
+        for (var k = 0; k < outputs.Count; k++)
+            if (outputs[k].Label == label) return k;
+        return -1;
     }
 
     /// <summary>
@@ -121,10 +143,11 @@ public sealed class Inspector
                 if (PoliteTurnViolation(turn.Select(t => t.Text!).ToList(), Ongoing(ordered, i)) is { } evidence)
                     findings.Add(Make(e, RuleIds.NoPoliteAddress, evidence));
             }
-            var (hits, slots) = Lexicon(text);
-            foreach (var id in MessageRules)
-                if (Decide(id, text, hits, slots) is { } evidence) findings.Add(Make(e, id, evidence));
-            if (Decide(RuleIds.Vague, text, hits, slots) is { } vague && !FollowedUp(ordered, i, Within(RuleIds.Vague)))
+            var decided = DecideMessage(text);
+            if (decided is null) continue;
+            for (var k = 0; k < MessageRules.Length; k++)
+                if (decided[MessageRuleIndex[k]] is { } evidence) findings.Add(Make(e, MessageRules[k], evidence));
+            if (decided[VagueIndex] is { } vague && !FollowedUp(ordered, i, Within(RuleIds.Vague)))
                 findings.Add(Make(e, RuleIds.Vague, vague));
         }
         if (_enabled.ContainsKey(RuleIds.LongSilence)) findings.AddRange(Silences(ordered, Within(RuleIds.LongSilence)));
@@ -143,11 +166,11 @@ public sealed class Inspector
         if (turn.Count == 0 || !_matchers.TryGetValue(RuleIds.NoPoliteAddress, out var polite)) return null;
         if (turn.Any(t => polite.Matches(t).Count > 0)) return null;
         if (ongoing && turn.All(t => t.Count(char.IsLetterOrDigit) <= ShortAnswer)) return null;
-        if (_model?.Find(RuleIds.NoPoliteAddress) is { } output)
+        if (_model is not null && _politeOutput is { } output)
         {
             var joined = string.Join(" ", turn);
-            var extra = TurnTokens(ongoing);
-            var p = LinearTextModel.Probability(output, _model.Slots(joined, extra));
+            // TurnTokens(ongoing) as slots computed once: the same features without a string per token.
+            var p = LinearTextModel.Probability(output, _model.Slots(joined, ongoing ? _ongoingTurnSlots : _firstTurnSlots));
             if (p < output.Threshold) return null;
         }
         return Clip(turn[0]);
@@ -187,19 +210,72 @@ public sealed class Inspector
         return Lexicon(text).Hits.Keys.Select(LexiconToken).ToList();
     }
 
-    /// <summary>One message rule on one message: null, or the evidence (the lexicon's words, or the model's probability and strongest n-grams).</summary>
-    private string? Decide(string id, string text, Dictionary<string, IReadOnlyList<string>> hits, int[]? slots)
+    /// <summary>Where each of <see cref="MessageRules"/> and vague are in <see cref="LexiconRules"/>.</summary>
+    private static readonly int[] MessageRuleIndex = [.. MessageRules.Select(r => Array.IndexOf(LexiconRules, r))];
+
+    private static readonly int VagueIndex = Array.IndexOf(LexiconRules, RuleIds.Vague);
+
+    /// <summary>
+    /// Every message rule on one message, as <see cref="Decide"/> decides each (evidence by index of
+    /// <see cref="LexiconRules"/>, null when no rule has a finding), in one pass: the text folded once, the word lists
+    /// searched once, the features written into stack memory and scored for every output at once, and the model's
+    /// reasons worked out only for a finding that needs them.
+    /// </summary>
+    private string?[]? DecideMessage(string text)
     {
-        if (!_enabled.ContainsKey(id)) return null;
-        var words = hits.GetValueOrDefault(id);
-        // The advertising law's list is the law: a listed absolute term is a finding whatever the model says.
-        if (id == RuleIds.AbsoluteClaim && words is not null) return string.Join("、", words);
-        if (_model?.Find(id) is not { } output || slots is null) return words is null ? null : string.Join("、", words);
-        var p = LinearTextModel.Probability(output, slots);
-        if (p < output.Threshold) return null;
-        if (words is not null) return string.Join("、", words);
-        var reasons = _model.Reasons(output, text, hits.Keys.Select(LexiconToken));
-        return new ModelEvidence(p, [.. reasons.Select(r => r.Feature)]).ToString();
+        var folded = PhraseMatcher.Fold(text);
+        var rules = LexiconRules.Length;
+        Span<int> lexicon = stackalloc int[rules];
+        var hitCount = 0;
+        string?[]? words = null;
+        for (var k = 0; k < rules; k++)
+            if (_lexiconMatchers[k] is { } m && m.Matches(text, folded) is { Count: > 0 } found)
+            {
+                (words ??= new string?[rules])[k] = string.Join("、", found);
+                if (_lexiconSlots is not null) lexicon[hitCount++] = _lexiconSlots[k];
+            }
+        if (_model is null)
+            return words;
+
+        Span<int> cues = stackalloc int[_model.CueCount];
+        var cueCount = _model.FindCues(folded, cues);
+        Span<int> extra = stackalloc int[cueCount + hitCount];
+        for (var c = 0; c < cueCount; c++) extra[c] = _model.CueSlot(cues[c]);
+        lexicon[..hitCount].CopyTo(extra[cueCount..]);
+        var capacity = TextFeatures.Capacity(text.Length, extra.Length);
+        int[]? rented = null;
+        var buffer = capacity <= 1024 ? stackalloc int[capacity] : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(capacity));
+        var slots = buffer[..TextFeatures.SlotsInto(text, _model.Bits, extra, buffer)];
+        Span<double> scores = stackalloc double[_model.Outputs.Count];
+        _model.Scores(slots, scores);
+        if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);
+
+        string?[]? decided = null;
+        for (var k = 0; k < rules; k++)
+        {
+            if (_lexiconMatchers[k] is null) continue;
+            var listed = words?[k];
+            // The advertising law's list is the law: a listed absolute term is a finding whatever the model says.
+            if (LexiconRules[k] == RuleIds.AbsoluteClaim && listed is not null) { (decided ??= new string?[rules])[k] = listed; continue; }
+            if (_outputIndex[k] < 0)
+            {
+                if (listed is not null) (decided ??= new string?[rules])[k] = listed;
+                continue;
+            }
+            var output = _model.Outputs[_outputIndex[k]];
+            var p = LinearTextModel.Probability(output, scores[_outputIndex[k]]);
+            if (p < output.Threshold) continue;
+            if (listed is null)
+            {
+                var tokens = new string[hitCount];
+                var t = 0;
+                for (var r = 0; r < rules; r++)
+                    if (words?[r] is not null) tokens[t++] = LexiconToken(LexiconRules[r]);
+                listed = new ModelEvidence(p, _model.ReasonFeatures(output, text, cues[..cueCount], tokens)).ToString();
+            }
+            (decided ??= new string?[rules])[k] = listed;
+        }
+        return decided;
     }
 
     /// <summary>

@@ -38,9 +38,71 @@ public sealed class LinearTextModel
             .Select(c => (c.Key, new System.Text.RegularExpressions.Regex(string.Join("|", c.Value.Select(p => $"(?:{p})")),
                 System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Compiled, Timeout)))];
         _cueSlots = [.. _cues.Select(c => TextFeatures.TokenSlot("cue:" + c.Name, bits))];
+        _cueTokens = [.. _cues.Select(c => "#cue:" + c.Name)];
+        if (!softmax && outputs.Count > 0)
+        {
+            // The binary outputs' weights side by side per slot: one message's slots are read once for every rule
+            // (one cache line per slot instead of one per slot and rule).
+            _packed = new float[outputs.Count << bits];
+            for (var k = 0; k < outputs.Count; k++)
+                for (var i = 0; i < outputs[k].Weights.Length; i++) _packed[i * outputs.Count + k] = outputs[k].Weights[i];
+        }
     }
 
     private readonly int[] _cueSlots;
+    private readonly string[] _cueTokens;
+    private readonly float[]? _packed;
+
+    /// <summary>How many cues the model's vocabulary has (the length <see cref="FindCues"/> needs).</summary>
+    public int CueCount => _cues.Length;
+
+    /// <summary>
+    /// Which cues a folded text has: their indices into <paramref name="found"/> (at least <see cref="CueCount"/>
+    /// long), in the order of the cue names; returns how many.
+    /// </summary>
+    public int FindCues(string folded, Span<int> found)
+    {
+        ArgumentNullException.ThrowIfNull(folded);
+        var n = 0;
+        for (var k = 0; k < _cues.Length; k++)
+            if (_cues[k].Pattern.IsMatch(folded)) found[n++] = k;
+        return n;
+    }
+
+    /// <summary>The slot of the cue <paramref name="index"/> (<see cref="FindCues"/>).</summary>
+    public int CueSlot(int index) => _cueSlots[index];
+
+    /// <summary>
+    /// The raw scores of every binary output at once (<see cref="Score"/> of each, the same sums in the same order),
+    /// over distinct sorted slots; <paramref name="scores"/> at least as long as <see cref="Outputs"/>.
+    /// </summary>
+    public void Scores(ReadOnlySpan<int> slots, Span<double> scores)
+    {
+        var count = Outputs.Count;
+        if (_packed is null)
+        {
+            for (var k = 0; k < count; k++)
+            {
+                double s = Outputs[k].Bias;
+                foreach (var i in slots) s += Outputs[k].Weights[i];
+                scores[k] = s;
+            }
+            return;
+        }
+        for (var k = 0; k < count; k++) scores[k] = Outputs[k].Bias;
+        foreach (var i in slots)
+        {
+            var row = _packed.AsSpan(i * count, count);
+            for (var k = 0; k < count; k++) scores[k] += row[k];
+        }
+    }
+
+    /// <summary>The calibrated probability of a binary output from its raw score.</summary>
+    public static double Probability(LinearOutput output, double score)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return 1 / (1 + Math.Exp(output.Slope * score + output.Offset));
+    }
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Cues { get; }
 
@@ -96,7 +158,7 @@ public sealed class LinearTextModel
     }
 
     /// <summary>The calibrated probability of a binary output.</summary>
-    public static double Probability(LinearOutput output, int[] slots) => 1 / (1 + Math.Exp(output.Slope * Score(output, slots) + output.Offset));
+    public static double Probability(LinearOutput output, int[] slots) => Probability(output, Score(output, slots));
 
     /// <summary>The probabilities of every output: softmax over all, or each binary output calibrated on its own.</summary>
     public double[] Probabilities(int[] slots)
@@ -128,5 +190,75 @@ public sealed class LinearTextModel
             .GroupBy(g => g.Feature, StringComparer.Ordinal).Select(g => g.First())
             .OrderByDescending(g => g.Weight).ThenBy(g => g.Feature, StringComparer.Ordinal)
             .Take(top).ToList();
+    }
+
+    private struct Candidate
+    {
+        public int Start, Length, Order;
+        public string? Token;
+        public double Weight;
+    }
+
+    /// <summary>
+    /// <see cref="Reasons"/> without a string per n-gram: the same features in the same order, for a text whose cues
+    /// (<see cref="FindCues"/>) and extra tokens are known. The n-grams are read in <see cref="TextFeatures.Grams"/>'
+    /// order; a feature (n-gram without its ^ $ marks) weighs what its first occurrence with a positive weight weighs.
+    /// </summary>
+    public IReadOnlyList<string> ReasonFeatures(LinearOutput output, string text, ReadOnlySpan<int> cues, ReadOnlySpan<string> extra, int top = 3)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.AsSpan().Trim();
+        var marked = new char[trimmed.Length + 2];
+        var length = TextFeatures.Mark(trimmed, marked);
+        var mask = (uint)((1 << Bits) - 1);
+        var candidates = new List<Candidate>();
+        var order = 0;
+        for (var n = TextFeatures.MinN; n <= TextFeatures.MaxN; n++)
+            for (var i = 0; i + n <= length; i++)
+            {
+                if (n == 1 && (marked[i] == '^' || marked[i] == '$')) continue;
+                var h = TextFeatures.Offset;
+                for (var j = i; j < i + n; j++) h = TextFeatures.Step(h, marked[j]);
+                var weight = (double)output.Weights[(int)(h & mask)];
+                var start = i;
+                var end = i + n;
+                while (start < end && marked[start] is '^' or '$') start++;
+                while (end > start && marked[end - 1] is '^' or '$') end--;
+                if (weight > 0 && end > start) candidates.Add(new Candidate { Start = start, Length = end - start, Order = order, Weight = weight });
+                order++;
+            }
+        void Token(string token)
+        {
+            var weight = (double)output.Weights[(int)(TextFeatures.TokenHash(token[1..]) & mask)];
+            if (weight > 0) candidates.Add(new Candidate { Token = token, Order = order, Weight = weight });
+            order++;
+        }
+        foreach (var c in cues) Token(_cueTokens[c]);
+        foreach (var e in extra) Token("#" + e);
+
+        ReadOnlySpan<char> Feature(in Candidate c) => c.Token is null ? marked.AsSpan(c.Start, c.Length) : c.Token.AsSpan();
+        var sorted = candidates.ToArray();
+        Array.Sort(sorted, (a, b) =>
+        {
+            var c = b.Weight.CompareTo(a.Weight);
+            if (c == 0) c = Feature(a).SequenceCompareTo(Feature(b));
+            return c == 0 ? a.Order.CompareTo(b.Order) : c;
+        });
+        var result = new List<string>(top);
+        foreach (var c in sorted)
+        {
+            if (result.Count == top) break;
+            // A later occurrence of a feature weighs nothing of its own: the first one decided the feature's weight.
+            var feature = Feature(c);
+            var first = true;
+            foreach (var d in candidates)
+            {
+                if (d.Order >= c.Order) break;
+                if (Feature(d).SequenceEqual(feature)) { first = false; break; }
+            }
+            if (first) result.Add(feature.ToString());
+        }
+        return result;
     }
 }

@@ -10,7 +10,8 @@ namespace KefuScore.Engine.Quality;
 public static class TextFeatures
 {
     public const int MinN = 1, MaxN = 3;
-    private const uint Offset = 2166136261, Prime = 16777619;
+    internal const uint Offset = 2166136261;
+    private const uint Prime = 16777619;
 
     /// <summary>The distinct feature slots of a text with its extra tokens, sorted.</summary>
     public static int[] Slots(string text, int bits, IEnumerable<string>? extra = null)
@@ -32,14 +33,29 @@ public static class TextFeatures
     public static int[] Slots(string text, int bits, ReadOnlySpan<int> extraSlots)
     {
         ArgumentNullException.ThrowIfNull(text);
+        var capacity = Capacity(text.Length, extraSlots.Length);
+        int[]? rented = null;
+        var slots = capacity <= 1024 ? stackalloc int[capacity] : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(capacity));
+        var result = slots[..SlotsInto(text, bits, extraSlots, slots)].ToArray();
+        if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);
+        return result;
+    }
+
+    /// <summary>The room <see cref="SlotsInto"/> needs for a text of <paramref name="length"/> characters and <paramref name="extra"/> tokens.</summary>
+    public static int Capacity(int length, int extra) => (length + 2) * MaxN + extra;
+
+    /// <summary>
+    /// <see cref="Slots(string, int, ReadOnlySpan{int})"/> written into <paramref name="into"/> (at least
+    /// <see cref="Capacity"/> long) instead of a new array: returns how many distinct slots, sorted, it holds.
+    /// </summary>
+    public static int SlotsInto(ReadOnlySpan<char> text, int bits, ReadOnlySpan<int> extraSlots, Span<int> into)
+    {
         var mask = (uint)((1 << bits) - 1);
-        var trimmed = text.AsSpan().Trim();
+        var trimmed = text.Trim();
         char[]? rentedChars = null;
         var marked = trimmed.Length + 2 <= 256 ? stackalloc char[trimmed.Length + 2] : (rentedChars = System.Buffers.ArrayPool<char>.Shared.Rent(trimmed.Length + 2));
         var length = Mark(trimmed, marked);
-        var capacity = length * MaxN + extraSlots.Length;
-        int[]? rentedSlots = null;
-        var slots = capacity <= 1024 ? stackalloc int[capacity] : (rentedSlots = System.Buffers.ArrayPool<int>.Shared.Rent(capacity));
+        var slots = into;
         var count = 0;
         for (var i = 0; i < length; i++)
         {
@@ -58,16 +74,14 @@ public static class TextFeatures
         var unique = 0;
         for (var i = 0; i < used.Length; i++)
             if (i == 0 || used[i] != used[i - 1]) used[unique++] = used[i];
-        var result = used[..unique].ToArray();
         if (rentedChars is not null) System.Buffers.ArrayPool<char>.Shared.Return(rentedChars);
-        if (rentedSlots is not null) System.Buffers.ArrayPool<int>.Shared.Return(rentedSlots);
-        return result;
+        return unique;
     }
 
     /// <summary>The slot of a named token (what <see cref="Slots(string, int, IEnumerable{string}?)"/> adds for it).</summary>
     public static int TokenSlot(string token, int bits) => (int)(TokenHash(token) & (uint)((1 << bits) - 1));
 
-    private static uint TokenHash(string token)
+    internal static uint TokenHash(string token)
     {
         var h = Step(Offset, '#');
         foreach (var c in token) h = Step(h, c);
@@ -75,7 +89,7 @@ public static class TextFeatures
     }
 
     /// <summary><see cref="Marked"/> into a buffer of at least the text's length + 2; returns the length written.</summary>
-    private static int Mark(ReadOnlySpan<char> trimmed, Span<char> into)
+    internal static int Mark(ReadOnlySpan<char> trimmed, Span<char> into)
     {
         var length = 0;
         into[length++] = '^';
@@ -131,7 +145,7 @@ public static class TextFeatures
         return h;
     }
 
-    private static uint Step(uint h, char c)
+    internal static uint Step(uint h, char c)
     {
         h = (h ^ (byte)c) * Prime;
         return (h ^ (byte)(c >> 8)) * Prime;

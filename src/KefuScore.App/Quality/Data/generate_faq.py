@@ -274,6 +274,82 @@ def dev_only(shop, entries):
     return rows
 
 
+# Fourth pass (decisions.md §50): three more development-only ways of asking per entry of the same two shops, in the
+# registers customers use (a situation instead of a question, a comparison, a worry, chat shorthand), written from the
+# entries and the general e-commerce vocabulary, not from the held-out part; again their own random stream.
+DEV_ONLY_2 = {
+    "clothing": [
+        ["今儿付的款明天能寄不", "拍了两天了还没动", "周末也发吗"],
+        ["一般走啥快递到我这", "是哪个快递员送", "发的是哪家快递呀"],
+        ["换顺丰得补多少钱", "不想走普通快递", "有没有更快点的快递"],
+        ["满多少包邮", "寄到内蒙古要邮费不", "运费是多少啊"],
+        ["颜色不喜欢想换一个", "尺码拍错了能换不", "没穿过能退不"],
+        ["退货要我出快递费吗", "我这有退货险吗", "质量问题退回运费你们出吗"],
+        ["退货地址发我一下", "售后申请怎么填", "要退货该点哪个按钮"],
+        ["退款一直没到", "退的款什么时候回我卡上", "钱多久退回花呗"],
+        ["我120斤穿啥码", "腰围二尺二选哪个", "胸围90该拍几码"],
+        ["尺码准不准", "是按国际码做的吗", "是不是修身款"],
+        ["看着图好看实物会不会差很多", "拿到手和模特图一样不", "白色会不会发黄"],
+        ["有弹力吗", "是什么面的", "里面加绒了吗"],
+        ["会不会越洗毛越多", "表面会起小疙瘩吗", "会起毛球不"],
+        ["能用热水洗吗", "第一次洗要泡盐水吗", "洗完会缩水吗"],
+        ["能开专票吗", "发票什么时候给", "开票抬头怎么填"],
+        ["领的满减券怎么没抵扣", "新人券在哪", "优惠券能叠加吗"],
+        ["我要改一下收件人", "想改成我同事收", "地址能改到隔壁小区吗"],
+        ["快递怎么还没到", "物流一直显示运输中", "几天了快递还在原地"],
+        ["衣服有股味道还有线头", "扣子掉了", "衣服上有黄斑"],
+        ["我买了三件怎么就俩", "收到的件数不对", "裤子没发过来"],
+        ["两件一起买能便宜吗", "有没有折扣", "少点钱行不"],
+        ["黑色L什么时候到货", "卖光了还进吗", "我要的码一直没货"],
+        ["预定的衣服什么时候能拿到", "预售款几号发", "付了定金后多久发货"],
+        ["专柜有卖吗", "是不是原单", "有吊牌和防伪吗"],
+        ["前天买的今天就便宜了二十", "现在价格比我买的时候低", "能不能把多出来的钱退我"],
+    ],
+    "electronics": [
+        ["今天买今天发吗", "几点前下单当天寄", "拍了多久能出库"],
+        ["是不是官方正品", "可以查序列号吗", "是正规渠道的货吗"],
+        ["保修期多长", "过了一年坏了还管吗", "保修要发票吗"],
+        ["用着用着坏了咋办", "故障了怎么送修", "维修要钱吗"],
+        ["包装拆了还能七天退吗", "试用了一下不喜欢能退不", "激活了还能退吗"],
+        ["里面带充电线吗", "带不带充电头", "都有哪些配件"],
+        ["一次充满能用几天", "待机时间长不长", "电池耐用吗"],
+        ["多少瓦快充", "用我的手机充电头能快充吗", "充满要几个小时"],
+        ["华为手机能用吗", "和iphone15能配对吗", "vivo手机适配不"],
+        ["蓝牙搜不到设备", "配对一直失败", "连上又断了"],
+        ["按了半天没反应", "打不开了", "黑屏了怎么弄"],
+        ["插上电没显示充电", "电量一直不涨", "充了一晚上还是没电"],
+        ["可以开专票吗", "发票怎么开", "要单位的发票"],
+        ["可以分三期吗", "分期有手续费吗", "信用卡能分期不"],
+        ["旧耳机能折价吗", "以旧换新怎么算", "旧的寄回来能抵钱吗"],
+        ["蓝色有现货吗", "有几种颜色可选", "黑的还有吗"],
+        ["屏幕有条线", "屏上有个亮点", "屏幕闪"],
+        ["有电流声", "音量开到最大还是小", "听歌有杂音"],
+        ["下雨天能用吗", "戴着跑步出汗没事吧", "能戴着洗澡吗"],
+        ["怎么恢复默认设置", "想清空数据", "重置在哪里"],
+        ["送不送膜", "有赠品吗", "买了会送礼品吗"],
+        ["我的快递到哪了", "物流信息在哪里看", "帮我查下快递"],
+        ["才买三天就降了", "现在拍更便宜能补吗", "降价的差价能退吗"],
+        ["退款一直显示处理中", "退款多久能到", "钱什么时候退到花呗"],
+        ["学生有优惠吗", "现在下单有减吗", "有没有满减"],
+    ],
+}
+
+
+def dev_only_2(shop, entries):
+    """The DEV_ONLY_2 cores of a shop as development questions (group SHOP-NN-eK), decorated like the others."""
+    rng = random.Random(f"{SEED}-{shop}-dev-only-2")
+    rows, seen = [], set()
+    for n, ((q, _, _, _), cores) in enumerate(zip(entries, DEV_ONLY_2.get(shop, [[] for _ in entries]))):
+        for k, core in enumerate(cores):
+            for s in ["plain", rng.choice(["detail", "greeting", "typo"])]:
+                text = decorate(core, shop, rng, s)
+                if text in seen:
+                    continue
+                seen.add(text)
+                rows.append((text, q, f"{shop}-{n:02}-e{k}"))
+    return rows
+
+
 def write(shop, entries):
     rng = random.Random(f"{SEED}-{shop}")
     here = Path(__file__).parent / "faq" / shop
@@ -303,6 +379,7 @@ def write(shop, entries):
                 parts["heldout" if i in held else "dev"].append((text, q, f"{shop}-{n:02}-{i}"))
         assert len(seen) >= 10, q
     parts["dev"] += dev_only(shop, entries)
+    parts["dev"] += dev_only_2(shop, entries)
     for name, rows in parts.items():
         with open(here / f"{name}.tsv", "w", encoding="utf-8") as f:
             f.write(f"# {shop}: customer question<TAB>FAQ question<TAB>group: one way of asking ({name} part; see generate_faq.py)\n")

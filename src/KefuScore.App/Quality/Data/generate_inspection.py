@@ -361,6 +361,69 @@ def dev_only():
     return out + copies
 
 
+# Fourth pass (decisions.md §50): development-only groups for the three rules whose held-out recall is short (rude,
+# overpromise, vague), each in the five registers, and hard negatives beside them; topics away from the groups above.
+# Their own random stream: dev.jsonl only grows at its end, heldout.jsonl is untouched.
+DEV_RUDE_2 = [
+    "尺码表写得清清楚楚，你不会量一下吗|自己量|尺码表都不看，您可真省事|尺码表是摆设吗？|尺码表都不瞅一眼，量一下嘛",
+    "我说了不能改价就是不能改，别磨了|别磨了|磨了半小时了，您这耐心我佩服|说不能改你听不明白？|莫磨了，改不了就是改不了",
+    "快递慢找快递去，找我有什么用|找快递去|快递慢也怪客服，您这逻辑真绝|快递慢关我什么事？|快递慢你去找快递撒，找俺没用",
+    "你那手机自己不会设置啊|自己设置|连个蓝牙都不会连，您这手机白买了|蓝牙都不会连吗？|蓝牙都不会弄，真是服了",
+    "嫌小你当初别拍啊|嫌小别拍|拍的时候不看，到手了才嫌小，您真有意思|拍之前干嘛去了？|嫌小当初莫拍嘛",
+    "你这问题我回答过三次了|回答过了|同一个问题问三遍，您是在考我吗|我刚才没回答吗？|这个问题俺都说了三回了",
+    "爱等不等，反正就这速度|爱等不等|等不了？那您可以不等啊|我能有什么办法？|等不起就莫等了",
+    "看清楚再说话行吗|看清楚|您先把眼睛擦亮再来问|您看清楚了吗？|先看清楚再讲嘛",
+]
+DEV_OVERPROMISE_2 = [
+    "放心，明天一定给您送到，送不到我赔|明天必到|明天送不到算我的，您就放一百个心|明天还能送不到？不可能|明儿个保准到，到不了俺赔",
+    "好评晒图的话返您十块|好评返10|给个五星再晒图，十块红包马上到|好评返现您不要吗？|好评晒个图，俺给你返十块",
+    "不用退回来了，直接给您退全款|不用寄回，全退|东西您留着，钱我照样全退给您|还寄回来干嘛？直接退钱|莫寄回来了，钱全退给你",
+    "过了七天也没事，我给您特殊处理退|过七天照退|七天？那是给别人定的，您的我照退|过了七天又怎样？照样给您退|过了七天也莫得事，照退",
+    "这款穿了保证显瘦十斤|保证显瘦|穿上立马瘦十斤，不瘦您来找我|穿了还能不显瘦？|穿起保准瘦十斤",
+    "坏了我私人给您换个新的，不走平台|私下换新|走平台太麻烦，我私下给您寄个新的|还走什么平台？我直接给您换|坏了俺私下给你换个新的",
+    "您先确认收货，差价我微信转您|确认收货后微信转|点个确认收货，差价我自己转给您|确认收货了钱还能少您？|先确认收货嘛，钱俺微信转你",
+    "质保到期了也给您免费修，我说了算|过保也免费修|过保了？在我这儿永远免费修|过保了又怎样，我不给您修吗？|过保了也给你免费修嘛",
+]
+DEV_VAGUE_2 = [
+    "这个什么时候到货我也说不好|说不好|到货时间？这个得问老天爷|什么时候到货谁能说得准？|到货时间嘛，讲不好",
+    "赠品有没有看运气吧|看运气|赠品这事随缘哈|赠品有没有谁知道呢？|有莫得赠品看运气咯",
+    "能不能用花呗我不太清楚|不清楚|花呗的事我这也摸不着头脑|能不能用花呗我哪知道？|花呗能不能用，俺也搞不清",
+    "这个颜色会不会掉我不敢说|不敢说|掉不掉色，洗了才知道呗|会不会掉色谁说得准？|掉不掉色，洗了再说嘛",
+    "退款什么时候到，这个没法说|没法说|退款到账时间，这个真讲不清|退款啥时候到我怎么会知道？|退款好久到，讲不清楚",
+    "具体哪天发，到时候再看吧|到时候再看|发货时间嘛，走一步看一步|具体哪天发谁定得了？|哪天发嘛，到时候再说",
+    "适不适合您的手机我不好判断|不好判断|合不合适，您买回去试试不就知道了|适不适合我哪能判断？|适不适合，试了才晓得",
+    "优惠券能不能叠加，我也不确定|不确定|叠加？大概能吧，也可能不行|能不能叠加，这谁说得清？|叠不叠加，俺也拿不准",
+]
+DEV_CLEAN_2 = [
+    "亲，明天能不能到要看快递，我帮您备注加急，明早查一下再告诉您|帮您备注加急，明早告诉您|到货时间以快递为准，我盯着，有消息第一时间告诉您|明天到不到要看快递哈，俺帮你盯着",
+    "亲，好评是自愿的哦，有问题随时找我们，给您处理|好评自愿，有问题找我|满意的话欢迎评价，不满意请先找我们解决|好评随意嘛，有问题找俺",
+    "亲，需要寄回来检测一下，确认是质量问题后全额退款，运费我们出|寄回检测后退款，运费我们出|麻烦您寄回来，我们检测后马上退款|寄回来检一下，是质量问题就全退",
+    "亲，这个我不太清楚，我马上问一下仓库，五分钟内回复您|不清楚，马上问仓库|这个得问一下仓库，您稍等，我马上回来|这个俺要问下仓库，稍等哈",
+    "尺码表在详情页第三张图，亲量一下腰围，我帮您对照推荐|详情页有尺码表，我帮您对|亲把身高体重告诉我，我来帮您选码|尺码表在第三张图，量一下俺帮你对",
+    "抱歉亲，过了七天就不能无理由退了，质量问题的话我们照样给您处理|过七天不能无理由退，质量问题照样处理|实在抱歉，已经超过七天了，但质量问题一直管的|过了七天无理由退不了哈，质量问题照样管",
+]
+
+
+def dev_only_2():
+    """The fourth pass's development-only groups and their copies inside longer replies (their own random stream)."""
+    out = []
+    for name, labels, groups in [("rude2", ["rude"], DEV_RUDE_2), ("overpromise2", ["overpromise"], DEV_OVERPROMISE_2), ("vague2", ["vague"], DEV_VAGUE_2)]:
+        for k, g in enumerate(groups):
+            for i, text in enumerate(g.split("|")):
+                out.append({"text": text, "labels": labels, "register": REG[i], "group": f"dev-{name}-{k:02}"})
+    for k, g in enumerate(DEV_CLEAN_2):
+        for i, text in enumerate(g.split("|")):
+            out.append({"text": text, "labels": [], "register": ["plain", "terse", "polite", "dialect"][i], "group": f"dev-clean2-{k:02}"})
+    rng = random.Random(SEED + 4)
+    before = ["", "亲，", "嗯，", "好的，", "这个嘛，", "哦，", "", "额，"]
+    after = ["", "。", "～", "！", "哈", "，还有别的问题吗", "，订单号我看到了", "，这个链接的"]
+    copies = []
+    for r in out:
+        b, a = rng.choice(before), rng.choice(after)
+        copies.append(dict(r, text=b + r["text"] + (a or ("。" if not b else "")), register=r["register"] + "+context"))
+    return out + copies
+
+
 def kind(group):
     return "-".join(p for p in group.split("-") if not p.isdigit())
 
@@ -376,7 +439,7 @@ def main():
         groups = sorted({r["group"] for r in rs if kind(r["group"]) == k})
         held |= set(rng.sample(groups, max(1, round(len(groups) * HELD_OUT))))
     groups = {r["group"] for r in rs}
-    extra = dev_only()
+    extra = dev_only() + dev_only_2()
     here = Path(__file__).parent / "inspection"
     here.mkdir(exist_ok=True)
     parts = {"dev": [], "heldout": []}

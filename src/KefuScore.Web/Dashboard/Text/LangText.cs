@@ -58,6 +58,17 @@ public sealed partial record Lang
     /// <summary>The label of an identifier of a closed set (complaint categories and states, grades), else the id.</summary>
     public string Term(string group, string id) => Resource($"{group}.{id}") ?? id;
 
+    /// <summary>
+    /// A field of an event file as the import page names it: its label with the column name the file uses, which is
+    /// what the reader must find and correct ("时间（at）"); the whole line when the field is "".
+    /// </summary>
+    public string Field(string field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (field.Length == 0) return Term("field", "row");
+        return Resource($"field.{field}") is { } label ? T($"{label}（{field}）", $"{label} ({field})") : field;
+    }
+
     /// <summary>A share as a percentage with one decimal: 0.9373 → 93.7%.</summary>
     public static string Share(double share) => share.ToString("0.0%", CultureInfo.InvariantCulture);
 

@@ -210,7 +210,7 @@ public static class EventParser
     // Built only for a rejected record: the valid path allocates nothing for messages.
     private static Msg RequiredFor(EventType type) => new(Codes.EventRequiredFor, new Ref(RefKind.EventType, TypeName(type)));
 
-    private static Msg NotOneOf(string? value, string choices) => new(Codes.EventNotOneOf, value ?? "", choices);
+    private static Msg NotOneOf(string? value, string choices) => new(Codes.EventNotOneOf, value ?? "", new Literal(choices));
 
     private static ChatEvent? Fail(string field, Msg reason, out FieldError error)
     {

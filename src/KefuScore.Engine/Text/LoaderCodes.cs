@@ -11,7 +11,7 @@ public static partial class Codes
     public const string EventTooLong = "event.too_long";
     /// <summary>(Ref event type) a field the event's type needs.</summary>
     public const string EventRequiredFor = "event.required_for";
-    /// <summary>(string value, string choices) a value a field does not take; the choices are the file's own words.</summary>
+    /// <summary>(string value, Literal choices) a value a field does not take; the choices are the file's own words.</summary>
     public const string EventNotOneOf = "event.not_one_of";
     /// <summary>(string value) not an ISO 8601 time with an offset.</summary>
     public const string EventNotTime = "event.not_time";

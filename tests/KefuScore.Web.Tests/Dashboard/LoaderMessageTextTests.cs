@@ -20,7 +20,7 @@ public sealed partial class LoaderMessageTextTests
             "内容超过 1,048,576 个字符的上限", "Longer than the limit of 1,048,576 characters", "is longer than 1,048,576 characters (limit: 1,048,576 characters per field)"),
         (new(Codes.EventRequiredFor, new Ref(RefKind.EventType, "aftersale")),
             "售后事件必须填写", "Required for after-sales events", "is required for an aftersale event"),
-        (new(Codes.EventNotOneOf, "chat", "customer, agent, bot, system"),
+        (new(Codes.EventNotOneOf, "chat", new Literal("customer, agent, bot, system")),
             "「chat」不是可选的值（可选：customer, agent, bot, system）", "“chat” is not one of the allowed values (customer, agent, bot, system)", "'chat' is not one of customer, agent, bot, system"),
         (new(Codes.EventNotTime, "2026-11-20 10:00"),
             "「2026-11-20 10:00」不是带时区的时间，请写成 2026-11-20T10:00:00+08:00", "“2026-11-20 10:00” is not a time with an offset; write it like 2026-11-20T10:00:00+08:00", "'2026-11-20 10:00' is not an ISO 8601 time with an offset or Z (e.g. 2026-11-20T10:00:00+08:00)"),
@@ -217,6 +217,16 @@ public sealed partial class LoaderMessageTextTests
         Assert.Equal("Time (at)", En.Field("at"));
         Assert.Equal("整行", Zh.Field(""));
         Assert.Equal("made_up", Zh.Field("made_up"));
+    }
+
+    [Fact]
+    public void The_words_a_file_must_contain_are_set_apart_as_code_and_the_rest_reads_as_the_sentence()
+    {
+        var m = new Msg(Codes.EventNotOneOf, "chat", new Literal("message, agent_status"));
+        Assert.Equal([("「chat」不是可选的值（可选：", false), ("message, agent_status", true), ("）", false)], Zh.Parts(m));
+        Assert.Equal(Zh.Say(m), string.Concat(Zh.Parts(m).Select(p => p.Text)));
+        Assert.Equal([("必须填写每周营业时间，如 { mon: [\"09:00-18:00\"] }", false)], Zh.Parts(new Msg(Codes.CalendarWeekRequired)));
+        Assert.Equal([("星级 6 不在 1–5 之间", false)], Zh.Parts(new Msg(Codes.EventStarsRange, 6)));
     }
 
     [GeneratedRegex(@"[a-z]+_[a-z_]+")]

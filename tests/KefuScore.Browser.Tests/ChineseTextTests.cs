@@ -163,8 +163,8 @@ public sealed partial class ChineseTextTests
             other.SetDefaultTimeout(120_000);
             await other.GotoAsync(page.Url);
             await other.Locator("#kefu-live").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
-            await other.Locator("button[data-to=rejected]").ClickAsync();
-            await other.Locator("#complaint-state:has-text('已驳回')").WaitForAsync();
+            await other.Locator("button[data-to=investigating]").ClickAsync();
+            await other.Locator("#complaint-state:has-text('调查中')").WaitForAsync();
             await page.Locator("button[data-to=investigating]").ClickAsync();
             await page.Locator("#complaint-error").WaitForAsync();
             Assert.Contains("不能再转为「调查中」", await page.Locator("#complaint-error").InnerTextAsync());

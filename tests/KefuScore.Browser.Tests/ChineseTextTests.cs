@@ -18,7 +18,8 @@ public sealed partial class ChineseTextTests
           const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
           for (let n = walker.nextNode(); n; n = walker.nextNode()) {
             const el = n.parentElement;
-            if (!el || el.closest('pre, code, textarea, script, style, [hidden]')) continue;
+            // A listing (pre) is the reader's own text, but an alert inside it speaks to the reader.
+            if (!el || el.closest('code, textarea, script, style, [hidden]') || (el.closest('pre') && !el.closest('[role=alert]'))) continue;
             if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
             const t = n.textContent.trim();
             if (t) out.push(t);

@@ -132,7 +132,8 @@ public sealed class GroupRobotTests(FakeClockServer server) : IClassFixture<Fake
         var date = server.NextDay();
         var shop = "robot-roster-" + kind;
         var client = server.Client();
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v1/events", Ndjson($$"""{"type":"message","id":"m0","shop":"{{shop}}","conversation":"c1","customer":"u1","sender":"customer","at":"{{date}}T09:00:00+08:00"}"""))).StatusCode);
+        // The shop begins with an agent online (no waiting customer, so no other alert comes first).
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v1/events", Ndjson($$"""{"type":"agent_status","id":"st0","shop":"{{shop}}","agent":"a1","status":"online","capacity":5,"at":"{{date}}T08:59:00+08:00"}"""))).StatusCode);
         var roster = await client.PutAsync($"/api/v1/shops/{shop}/roster", Json("""[{"agent":"a1","name":"小美","group":"售前"}]"""));
         Assert.True(roster.IsSuccessStatusCode, await roster.Content.ReadAsStringAsync());
         var secret = kind == "wecom" ? "" : Secret;
@@ -141,8 +142,8 @@ public sealed class GroupRobotTests(FakeClockServer server) : IClassFixture<Fake
 
         server.At(date, "10:00:00");
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v1/events", Ndjson($$"""{"type":"rating","id":"r1","shop":"{{shop}}","conversation":"c1","customer":"u1","agent":"a1","satisfaction":"dissatisfied","at":"{{date}}T10:00:00+08:00"}"""))).StatusCode);
-        await WebhookReceiver.Until(() => robot.Accepted.Any(), () => server.Clock.Advance(TimeSpan.FromMilliseconds(200)));
-        var text = robot.Accepted.First();
+        await WebhookReceiver.Until(() => robot.Accepted.Any(t => t.StartsWith("【客服告警】收到不满意评价", StringComparison.Ordinal)), () => server.Clock.Advance(TimeSpan.FromMilliseconds(200)));
+        var text = robot.Accepted.First(t => t.StartsWith("【客服告警】收到不满意评价", StringComparison.Ordinal));
         Assert.Contains("\n客服：小美", text, StringComparison.Ordinal);
         Assert.DoesNotContain("a1", text, StringComparison.Ordinal);
     }

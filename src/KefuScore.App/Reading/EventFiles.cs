@@ -175,13 +175,14 @@ public static class EventFiles
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 
-    private static string Describe(EventFileFormat format) => format switch
+    /// <summary>The format as a message names it: the CLI's "an Excel .xlsx workbook", the dashboard's label.</summary>
+    private static Engine.Text.Ref Describe(EventFileFormat format) => new(Engine.Text.RefKind.FileFormat, format switch
     {
-        EventFileFormat.JsonLines => "JSON Lines",
-        EventFileFormat.Csv => "CSV",
-        EventFileFormat.Xlsx => "an Excel .xlsx workbook",
-        _ => "Parquet",
-    };
+        EventFileFormat.JsonLines => "jsonl",
+        EventFileFormat.Csv => "csv",
+        EventFileFormat.Xlsx => "xlsx",
+        _ => "parquet",
+    });
 
     private static FileStream Spool(Stream stream)
     {

@@ -32,8 +32,8 @@ public static partial class EnglishText
             Codes.FileNotFound => "file not found",
             Codes.FileNoFolder => "folder not found",
             Codes.FileDenied => "permission denied",
-            Codes.FileFormat => $"cannot be read as {A(0)}: {A(1)}",
-            Codes.FileFormatNear => $"cannot be read as {A(0)} near line {A(1)}: {A(2)}",
+            Codes.FileFormat => $"cannot be read as {Format(A(0))}: {A(1)}",
+            Codes.FileFormatNear => $"cannot be read as {Format(A(0))} near line {A(1)}: {A(2)}",
             Codes.FileRecordTooLong => $"a record near line {A(0)} is longer than 16 MiB (limit: 16 MiB per CSV record)",
             Codes.RefusedToBeforeFrom => "must not be before from",
             Codes.RefusedNoKnowledgeBase => $"shop '{A(0)}' has no FAQ knowledge base (PUT /api/v1/shops/{A(0)}/faq)",
@@ -97,6 +97,11 @@ public static partial class EnglishText
             _ => null,
         };
     }
+
+    private static string Format(string id) => id switch
+    {
+        "jsonl" => "JSON Lines", "csv" => "CSV", "xlsx" => "an Excel .xlsx workbook", "parquet" => "Parquet", _ => id,
+    };
 
     private static string Token(string id) => id switch
     {

@@ -49,9 +49,9 @@ public static partial class Codes
     public const string FileNoFolder = "file.no_folder";
     /// <summary>() the file may not be read.</summary>
     public const string FileDenied = "file.denied";
-    /// <summary>(string format, string detail) a file that cannot be read as its format.</summary>
+    /// <summary>(Ref file format, string detail) a file that cannot be read as its format.</summary>
     public const string FileFormat = "file.format";
-    /// <summary>(string format, long line, string detail) … near a line.</summary>
+    /// <summary>(Ref file format, long line, string detail) … near a line.</summary>
     public const string FileFormatNear = "file.format_near";
     /// <summary>(long line) a CSV record over 16 MiB.</summary>
     public const string FileRecordTooLong = "file.record_too_long";

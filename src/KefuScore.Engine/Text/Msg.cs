@@ -15,7 +15,7 @@ public sealed record Msg(string Code, params object[] Args)
 }
 
 /// <summary>What an identifier in a message names; the renderer looks up its label.</summary>
-public enum RefKind { Metric, Rule, Period, Dimension, Indicator, QualityRule, EventType, JsonToken, ComplaintState }
+public enum RefKind { Metric, Rule, Period, Dimension, Indicator, QualityRule, EventType, JsonToken, ComplaintState, FileFormat }
 
 /// <summary>An identifier (metric, assessment rule, special period…) with the names its profile gives it, if any.</summary>
 public sealed record Ref(RefKind Kind, string Id, IReadOnlyDictionary<string, string>? Names = null)

@@ -80,7 +80,7 @@ public sealed class DashboardTests
             var rejected = page.Locator("#rejected tbody tr");
             Assert.Equal(1, await rejected.CountAsync());
             Assert.StartsWith("4", (await rejected.Locator("td").First.InnerTextAsync()).Trim());
-            Assert.Equal("at", (await rejected.Locator("td").Nth(1).InnerTextAsync()).Trim());
+            Assert.Equal("时间（at）", (await rejected.Locator("td").Nth(1).InnerTextAsync()).Trim());
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "5-import.png"), FullPage = true });
             await AssertNoSeriousViolations(page, "import");
 

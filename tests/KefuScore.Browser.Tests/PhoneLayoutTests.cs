@@ -80,6 +80,67 @@ public sealed class PhoneLayoutTests
         Assert.True(tooWide.Count == 0, string.Join("\n", tooWide));
     }
 
+    /// <summary>
+    /// Every visible control on a page that does not look like one: a raw input, select or textarea without a visible
+    /// border, a button (raw, or a filled or outlined MudBlazor one) with neither a background nor a border. MudBlazor's
+    /// own fields draw their box on a wrapper, and its text and icon buttons are meant to look like links and icons.
+    /// </summary>
+    private const string PlainControls = """
+        () => {
+          const visible = e => e.checkVisibility() && e.getBoundingClientRect().width > 0;
+          const shown = (width, style, colour) => parseFloat(width) >= 1 && style !== 'none' && style !== 'hidden' && !/rgba\(.*, 0\)$/.test(colour) && colour !== 'transparent';
+          const out = [];
+          const fields = document.querySelectorAll('main input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]):not([type=range]), main select, main textarea');
+          for (const e of fields) {
+            if (!visible(e) || e.closest('.mud-input-control, .mud-input, .mud-select, .mud-picker')) continue;
+            const s = getComputedStyle(e);
+            if (!shown(s.borderBottomWidth, s.borderBottomStyle, s.borderBottomColor) && !shown(s.borderTopWidth, s.borderTopStyle, s.borderTopColor))
+              out.push(`${e.tagName.toLowerCase()}#${e.id || '?'} has no visible border`);
+          }
+          for (const e of document.querySelectorAll('main button')) {
+            if (!visible(e) || e.matches('.mud-button-text, .mud-icon-button, .mud-nav-link, .mud-table-sort-label') || e.closest('.mud-input-control, .mud-picker, .mud-tabs-tabbar')) continue;
+            const s = getComputedStyle(e);
+            const filled = !/rgba\(.*, 0\)$/.test(s.backgroundColor) && s.backgroundColor !== 'transparent';
+            if (!filled && !shown(s.borderTopWidth, s.borderTopStyle, s.borderTopColor))
+              out.push(`button «${e.innerText.trim()}»#${e.id || '?'} looks like text`);
+          }
+          return out;
+        }
+        """;
+
+    [BrowserFact]
+    public async Task On_every_page_inputs_have_visible_borders_and_buttons_look_like_buttons()
+    {
+        var server = await DashboardServer.Start();
+        await using var _ = server;
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserFactAttribute.Launch(playwright);
+        // The check itself catches the defects the issue saw: an input without a border, an "添加" that reads as text.
+        var blank = await browser.NewPageAsync();
+        await blank.SetContentAsync("<main><input id='bare' style='border:0'><select id='ok' style='border:1px solid #888'></select><button id='add' style='background:none;border:0'>添加</button><button id='fine' style='background:#0d47a1'>保存</button></main>");
+        Assert.Equal(["input#bare has no visible border", "button «添加»#add looks like text"], await blank.EvaluateAsync<string[]>(PlainControls));
+        await blank.CloseAsync();
+
+        var found = new List<string>();
+        foreach (var width in new[] { 390, 1440 })
+        {
+            var page = await SignedIn(browser, server, width, 900);
+            var pages = await NavigationPages(page);
+            Assert.True(pages.Count >= 14, $"the menu lists the dashboard's pages: {string.Join(", ", pages)}");
+            var controls = 0;
+            foreach (var path in pages)
+            {
+                await page.GotoAsync(path);
+                await Settled(page);
+                controls += await page.EvaluateAsync<int>("() => document.querySelectorAll('main input, main select, main textarea, main button').length");
+                found.AddRange((await page.EvaluateAsync<string[]>(PlainControls)).Select(p => $"{path} at {width} px: {p}"));
+            }
+            // The check sees controls at all (a selector gone stale would pass every page).
+            Assert.True(controls > 30, $"only {controls} controls on {pages.Count} pages");
+        }
+        Assert.True(found.Count == 0, string.Join("\n", found));
+    }
+
     [BrowserFact]
     public async Task On_a_phone_the_title_fits_and_the_menu_holds_the_language_and_sign_out()
     {

@@ -4,6 +4,7 @@ using KefuScore.App.Yaml;
 using KefuScore.Engine.Calendars;
 using KefuScore.Engine.Profiles;
 using YamlDotNet.RepresentationModel;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Calendars;
 
@@ -52,10 +53,10 @@ public static class CalendarLoader
             foreach (var (k, v) in weekNode.Children)
             {
                 var key = (k as YamlScalarNode)?.Value ?? "";
-                if (!Days.TryGetValue(key, out var day)) y.Error(k, $"week.{key}", "is not a day (mon, tue, wed, thu, fri, sat, sun)");
+                if (!Days.TryGetValue(key, out var day)) y.Error(k, $"week.{key}", new Msg(Codes.CalendarNotDay));
                 else week[day] = Hours(y, v, $"week.{key}");
             }
-        if (week.Count == 0 && YamlFile.Child(root, "week") is null) y.Error(root, "week", "is required: the weekly opening hours, e.g. { mon: [\"09:00-18:00\"] }");
+        if (week.Count == 0 && YamlFile.Child(root, "week") is null) y.Error(root, "week", new Msg(Codes.CalendarWeekRequired));
 
         var holidays = new HashSet<DateOnly>();
         var list = y.Strings(YamlFile.Child(root, "holidays"), "holidays");
@@ -64,7 +65,7 @@ public static class CalendarLoader
             var (text, node) = list[i];
             if (DateRange(text) is { } range)
                 for (var d = range.From; d <= range.To; d = d.AddDays(1)) holidays.Add(d);
-            else y.Error(node, $"holidays[{i}]", $"'{text}' is not a date like 2026-10-01 or a range like 2026-10-01..2026-10-07");
+            else y.Error(node, $"holidays[{i}]", new Msg(Codes.CalendarNotDates, text));
         }
 
         var rules = new CalendarRules
@@ -84,7 +85,7 @@ public static class CalendarLoader
     {
         var node = YamlFile.Child(map, key);
         if (node is null or YamlMappingNode) return node as YamlMappingNode;
-        y.Error(node, key, "must be a mapping");
+        y.Error(node, key, new Msg(Codes.InputMapping));
         return null;
     }
 
@@ -97,13 +98,13 @@ public static class CalendarLoader
             var text = (k as YamlScalarNode)?.Value ?? "";
             if (DateRange(text) is not { } range)
             {
-                y.Error(k, $"{key}.{text}", "is not a date like 2026-11-20 or a range like 2026-10-01..2026-10-07");
+                y.Error(k, $"{key}.{text}", new Msg(Codes.CalendarKeyNotDates));
                 continue;
             }
             var hours = Hours(y, v, $"{key}.{text}");
             for (var d = range.From; d <= range.To; d = d.AddDays(1))
             {
-                if (result.ContainsKey(d)) y.Error(k, $"{key}.{text}", $"{d:yyyy-MM-dd} is listed twice");
+                if (result.ContainsKey(d)) y.Error(k, $"{key}.{text}", new Msg(Codes.CalendarTwice, d));
                 result[d] = hours;
             }
         }
@@ -119,7 +120,7 @@ public static class CalendarLoader
         {
             var (text, n) = items[i];
             if (LocalHours.TryParse(text, out var h)) result.Add(h);
-            else y.Error(n, $"{path}[{i}]", $"'{text}' is not hours like \"09:00-18:00\" or \"22:00-02:00\" (overnight)");
+            else y.Error(n, $"{path}[{i}]", new Msg(Codes.CalendarNotHours, text));
         }
         return result;
     }

@@ -5,6 +5,7 @@ using KefuScore.Engine.Complaints;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Quality;
 using Microsoft.EntityFrameworkCore;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Complaints;
 
@@ -17,10 +18,19 @@ public sealed record ComplaintView(ComplaintRow Row, ComplaintClock Clock, Busin
 /// <summary>A complaint whose escalation level rose: what other features (alerts, the dashboard) observe.</summary>
 public sealed record ComplaintEscalated(string Shop, long Complaint, string Category, int From, int To, DateTimeOffset Due);
 
-/// <summary>Why a change was refused: 404 (not found) or 400 (anything else).</summary>
-public sealed class ComplaintException(string message, bool notFound = false) : Exception(message)
+/// <summary>
+/// Why a change was refused: 404 (not found) or 400 (anything else). <see cref="Text"/> is the reason as a code for the
+/// dashboard; the message is the API's English, "field: reason".
+/// </summary>
+public sealed class ComplaintException(string field, Msg text, bool notFound = false)
+    : Exception(field.Length == 0 ? EnglishText.Render(text) : $"{field}: {EnglishText.Render(text)}")
 {
     public bool NotFound { get; } = notFound;
+
+    /// <summary>The request field at fault, "" for none.</summary>
+    public string Field { get; } = field;
+
+    public Msg Text { get; } = text;
 }
 
 /// <summary>
@@ -63,11 +73,11 @@ public static class ComplaintBook
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!ComplaintWords.TryCategory(request.Category, out var category))
-            throw new ComplaintException($"category: '{request.Category}' is not one of {string.Join(", ", ComplaintWords.Categories)}");
+            throw new ComplaintException("category", new Msg(Codes.InputNotOneOf, request.Category, string.Join(", ", ComplaintWords.Categories)));
         if (string.IsNullOrWhiteSpace(request.Conversation) && string.IsNullOrWhiteSpace(request.Order))
-            throw new ComplaintException("conversation: a complaint needs a conversation or an order");
+            throw new ComplaintException("conversation", new Msg(Codes.EventComplaintNeeds));
         var at = request.At ?? now;
-        if (at > now) throw new ComplaintException($"at: {at:O} is in the future");
+        if (at > now) throw new ComplaintException("at", new Msg(Codes.RefusedFuture, at.ToString("O", global::System.Globalization.CultureInfo.InvariantCulture)));
         var row = new ComplaintRow
         {
             Shop = shop, Conversation = Blank(request.Conversation), Order = Blank(request.Order), Customer = Blank(request.Customer),
@@ -84,7 +94,7 @@ public static class ComplaintBook
         KefuDb db, string shop, DateTimeOffset now, string? state = null, CancellationToken ct = default)
     {
         if (state is not null && !ComplaintWords.TryState(state, out _))
-            throw new ComplaintException($"state: '{state}' is not one of {string.Join(", ", ComplaintWords.States)}");
+            throw new ComplaintException("state", new Msg(Codes.InputNotOneOf, state, string.Join(", ", ComplaintWords.States)));
         await SyncFromEvents(db, shop, ct);
         var rows = await db.Set<ComplaintRow>().Where(c => c.Shop == shop && (state == null || c.State == state))
             .OrderBy(c => c.CreatedTicks).ThenBy(c => c.Id).ToListAsync(ct);
@@ -114,7 +124,7 @@ public static class ComplaintBook
     {
         await SyncFromEvents(db, shop, ct);
         var row = await db.Set<ComplaintRow>().SingleOrDefaultAsync(c => c.Shop == shop && c.Id == id, ct)
-            ?? throw new ComplaintException($"complaint {id} of shop '{shop}' does not exist", notFound: true);
+            ?? throw new ComplaintException("", new Msg(Codes.RefusedNoComplaint, id, shop), notFound: true);
         var calendar = await ShopSettings.CalendarOf(db, shop, ct);
         var policy = await ShopSettings.ComplaintPolicyOf(db, shop, ct);
         var clock = ComplaintClock.At(Times(row), policy, calendar, now);
@@ -129,18 +139,19 @@ public static class ComplaintBook
     public static async Task<ComplaintView> Move(KefuDb db, string shop, long id, string to, string author, string? note, DateTimeOffset now, CancellationToken ct = default)
     {
         if (!ComplaintWords.TryState(to, out var target))
-            throw new ComplaintException($"to: '{to}' is not one of {string.Join(", ", ComplaintWords.States)}");
+            throw new ComplaintException("to", new Msg(Codes.InputNotOneOf, to, string.Join(", ", ComplaintWords.States)));
         var row = await db.Set<ComplaintRow>().SingleOrDefaultAsync(c => c.Shop == shop && c.Id == id, ct)
-            ?? throw new ComplaintException($"complaint {id} of shop '{shop}' does not exist", notFound: true);
+            ?? throw new ComplaintException("", new Msg(Codes.RefusedNoComplaint, id, shop), notFound: true);
         ComplaintWords.TryState(row.State, out var from);
         ComplaintTimes times;
         try
         {
             times = ComplaintWorkflow.Apply(Times(row), from, target, now);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
-            throw new ComplaintException($"to: {e.Message}");
+            throw new ComplaintException("to", new Msg(Codes.RefusedMove, new Ref(RefKind.ComplaintState, from.Id()), new Ref(RefKind.ComplaintState, target.Id()),
+                string.Join(", ", ComplaintWorkflow.Next(from).Select(s => s.Id()))));
         }
         row.State = target.Id();
         row.RespondedTicks = times.Responded?.UtcTicks;
@@ -156,9 +167,9 @@ public static class ComplaintBook
 
     public static async Task<ComplaintView> AddNote(KefuDb db, string shop, long id, string author, string text, DateTimeOffset now, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new ComplaintException("text: a note needs some text");
+        if (string.IsNullOrWhiteSpace(text)) throw new ComplaintException("text", new Msg(Codes.RefusedEmptyNote));
         if (!await db.Set<ComplaintRow>().AnyAsync(c => c.Shop == shop && c.Id == id, ct))
-            throw new ComplaintException($"complaint {id} of shop '{shop}' does not exist", notFound: true);
+            throw new ComplaintException("", new Msg(Codes.RefusedNoComplaint, id, shop), notFound: true);
         db.Add(new ComplaintNoteRow { ComplaintId = id, AtTicks = now.UtcTicks, Author = author, Text = text.Trim() });
         await db.SaveChangesAsync(ct);
         return (await Get(db, shop, id, now, ct)).View;

@@ -2,6 +2,7 @@ using KefuScore.App.Calendars;
 using KefuScore.App.Yaml;
 using KefuScore.Engine.Complaints;
 using YamlDotNet.RepresentationModel;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Complaints;
 
@@ -34,7 +35,7 @@ public static class ComplaintPolicyLoader
 
         if (YamlFile.Child(root, "limits") is { } node)
         {
-            if (node is not YamlMappingNode map) y.Error(node, "limits", "must be a mapping of category to { respond, resolve }");
+            if (node is not YamlMappingNode map) y.Error(node, "limits", new Msg(Codes.PolicyLimits));
             else
                 foreach (var (k, v) in map.Children)
                 {
@@ -42,12 +43,12 @@ public static class ComplaintPolicyLoader
                     var path = $"limits.{key}";
                     if (!ComplaintWords.TryCategory(key, out var category))
                     {
-                        y.Error(k, path, $"is not a complaint category ({string.Join(", ", ComplaintWords.Categories)})");
+                        y.Error(k, path, new Msg(Codes.PolicyNotCategory, string.Join(", ", ComplaintWords.Categories)));
                         continue;
                     }
                     if (v is not YamlMappingNode entry)
                     {
-                        y.Error(v, path, "must be a mapping like { respond: 2h, resolve: 24h }");
+                        y.Error(v, path, new Msg(Codes.PolicyLimit));
                         continue;
                     }
                     y.Known(entry, path, "respond", "resolve");
@@ -55,12 +56,12 @@ public static class ComplaintPolicyLoader
                     var resolve = Duration(y, entry, path, "resolve", required: false);
                     if (respond is { } r)
                     {
-                        if (resolve is { } s && s < r) y.Error(entry, $"{path}.resolve", "must not be shorter than respond");
+                        if (resolve is { } s && s < r) y.Error(entry, $"{path}.resolve", new Msg(Codes.PolicyResolveShorter));
                         limits[category] = new CategoryLimits(r, resolve);
                     }
                 }
         }
-        if (!limits.ContainsKey(ComplaintCategory.Other)) y.Error(root, "limits.other", "is required: the limits for complaints of any category not listed");
+        if (!limits.ContainsKey(ComplaintCategory.Other)) y.Error(root, "limits.other", new Msg(Codes.PolicyOtherRequired));
 
         var escalation = baseline?.Escalation ?? [TimeSpan.Zero];
         if (YamlFile.Child(root, "escalation") is { } escNode)
@@ -70,8 +71,8 @@ public static class ComplaintPolicyLoader
             for (var i = 0; i < items.Count; i++)
             {
                 var (text, n) = items[i];
-                if (!CalendarLoader.TryDuration(text, out var d)) y.Error(n, $"escalation[{i}]", $"'{text}' is not a duration like 0s, 30m, 2h or 1h30m");
-                else if (steps.Count > 0 && d <= steps[^1]) y.Error(n, $"escalation[{i}]", "must be longer than the step before");
+                if (!CalendarLoader.TryDuration(text, out var d)) y.Error(n, $"escalation[{i}]", new Msg(Codes.PolicyNotStep, text));
+                else if (steps.Count > 0 && d <= steps[^1]) y.Error(n, $"escalation[{i}]", new Msg(Codes.PolicyStepOrder));
                 else steps.Add(d);
             }
             escalation = steps;
@@ -85,7 +86,7 @@ public static class ComplaintPolicyLoader
         var text = y.String(map, path, key, required);
         if (text is null) return null;
         if (CalendarLoader.TryDuration(text, out var d) && d > TimeSpan.Zero) return d;
-        y.Error(YamlFile.Child(map, key), YamlFile.Join(path, key), $"'{text}' is not a positive duration like 30m, 2h or 1h30m");
+        y.Error(YamlFile.Child(map, key), YamlFile.Join(path, key), new Msg(Codes.PolicyNotDuration, text));
         return null;
     }
 }

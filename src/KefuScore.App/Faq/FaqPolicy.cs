@@ -1,6 +1,7 @@
 using KefuScore.App.Yaml;
 using KefuScore.Engine.Calendars;
 using KefuScore.Engine.Events;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Faq;
 
@@ -85,7 +86,7 @@ public static class FaqPolicyLoader
             var v = y.String(root, "", key);
             if (v is null) return null;
             if (bool.TryParse(v, out var b)) return b;
-            y.Error(YamlFile.Child(root, key), key, $"'{v}' is not true or false");
+            y.Error(YamlFile.Child(root, key), key, new Msg(Codes.InputNotBool, v));
             return null;
         }
         double? Number(string key, double max)
@@ -93,7 +94,7 @@ public static class FaqPolicyLoader
             var v = y.String(root, "", key);
             if (v is null) return null;
             if (double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && d >= 0 && d <= max) return d;
-            y.Error(YamlFile.Child(root, key), key, $"'{v}' is not a number from 0 to {max}");
+            y.Error(YamlFile.Child(root, key), key, new Msg(Codes.InputNumberRange, v, new Num(max, NumKind.Plain)));
             return null;
         }
         var overflow = y.String(root, "", "overflow_waiting");
@@ -102,7 +103,7 @@ public static class FaqPolicyLoader
         else if (overflow is not null)
         {
             if (int.TryParse(overflow, out var n) && n >= 0) waiting = n;
-            else y.Error(YamlFile.Child(root, "overflow_waiting"), "overflow_waiting", $"'{overflow}' is not a whole number of customers (or off)");
+            else y.Error(YamlFile.Child(root, "overflow_waiting"), "overflow_waiting", new Msg(Codes.FaqOverflow, overflow));
         }
         var result = p with
         {

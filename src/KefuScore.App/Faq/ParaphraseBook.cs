@@ -2,6 +2,7 @@ using KefuScore.App.Complaints;
 using KefuScore.App.Review;
 using KefuScore.App.Storage;
 using Microsoft.EntityFrameworkCore;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Faq;
 
@@ -20,9 +21,9 @@ public static class ParaphraseBook
     public static async Task<(int Found, int Added)> Mine(KefuDb db, string shop, DateOnly from, DateOnly to, long nowTicks, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (to < from) throw new ComplaintException("to: must not be before from");
+        if (to < from) throw new ComplaintException("to", new Msg(Codes.RefusedToBeforeFrom));
         var kb = await ShopSettings.Get(db, shop, ShopSettings.Faq, ct)
-            ?? throw new ComplaintException($"shop '{shop}' has no FAQ knowledge base (PUT /api/v1/shops/{shop}/faq)", notFound: true);
+            ?? throw new ComplaintException("", new Msg(Codes.RefusedNoKnowledgeBase, shop), notFound: true);
         var entries = FaqCsv.Parse(kb, $"shop {shop} faq");
         var found = ParaphraseMiner.Mine(await ReviewBook.EventsOf(db, shop, from, to, ct), entries);
         var known = (await db.Set<FaqParaphraseRow>().Where(r => r.Shop == shop).Select(r => new { r.Entry, r.Text }).ToListAsync(ct))
@@ -45,7 +46,7 @@ public static class ParaphraseBook
     public static async Task<IReadOnlyList<FaqParaphraseRow>> List(KefuDb db, string shop, string? state = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (state is not (null or Pending or Accepted or Rejected)) throw new ComplaintException($"state: '{state}' is not pending, accepted or rejected");
+        if (state is not (null or Pending or Accepted or Rejected)) throw new ComplaintException("state", new Msg(Codes.InputNotOneOf, state, "pending, accepted, rejected"));
         return await db.Set<FaqParaphraseRow>().AsNoTracking().Where(r => r.Shop == shop && (state == null || r.State == state))
             .OrderBy(r => r.AtTicks).ThenBy(r => r.Id).ToListAsync(ct);
     }
@@ -55,7 +56,7 @@ public static class ParaphraseBook
     {
         ArgumentNullException.ThrowIfNull(db);
         var row = await db.Set<FaqParaphraseRow>().SingleOrDefaultAsync(r => r.Shop == shop && r.Id == id, ct)
-            ?? throw new ComplaintException($"paraphrase {id} of shop '{shop}' does not exist", notFound: true);
+            ?? throw new ComplaintException("", new Msg(Codes.RefusedNoParaphrase, id, shop), notFound: true);
         row.State = accept ? Accepted : Rejected;
         row.DecidedBy = by;
         row.DecidedTicks = nowTicks;

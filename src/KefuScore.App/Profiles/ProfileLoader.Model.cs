@@ -36,14 +36,14 @@ public static partial class ProfileLoader
         var kindText = r.String(m, path, "kind", required: true);
         var kind = kindText is null ? null : KindOf(kindText);
         if (kindText is not null && kind is null)
-            errors.Add(new ProfileError($"{path}.kind", new Msg(Codes.InputNotOneOf, kindText, "reply_within, reply_time, unanswered, consultations, not_served, rating_share, leave_message, complaint_rate")));
+            errors.Add(new ProfileError($"{path}.kind", new Msg(Codes.InputNotOneOf, kindText, new Literal("reply_within, reply_time, unanswered, consultations, not_served, rating_share, leave_message, complaint_rate"))));
         var unitText = r.String(m, path, "unit");
         CountingUnit? unit = unitText switch
         {
             null or "message" => CountingUnit.Message, "round" => CountingUnit.Round, "session" => CountingUnit.Session, "buyer" => CountingUnit.Buyer,
             _ => null,
         };
-        if (unit is null) errors.Add(new ProfileError($"{path}.unit", new Msg(Codes.InputNotOneOf, unitText ?? "", "message, round, session, buyer")));
+        if (unit is null) errors.Add(new ProfileError($"{path}.unit", new Msg(Codes.InputNotOneOf, unitText ?? "", new Literal("message, round, session, buyer"))));
         var hours = AssessmentHours.AllDay;
         if (r.String(m, path, "hours") is { } hoursText && !AssessmentHours.TryParse(hoursText, out hours, out var hoursError))
             errors.Add(new ProfileError($"{path}.hours", hoursError!));
@@ -53,14 +53,14 @@ public static partial class ProfileLoader
             null or "average_round_wait" => SessionRule.AverageRoundWait, "every_round" => SessionRule.EveryRound, "first_round" => SessionRule.FirstRound,
             _ => null,
         };
-        if (rule is null) errors.Add(new ProfileError($"{path}.session_rule", new Msg(Codes.InputNotOneOf, ruleText ?? "", "average_round_wait, every_round, first_round")));
+        if (rule is null) errors.Add(new ProfileError($"{path}.session_rule", new Msg(Codes.InputNotOneOf, ruleText ?? "", new Literal("average_round_wait, every_round, first_round"))));
         var ratedByText = r.String(m, path, "rated_by");
         RatedBy? ratedBy = ratedByText switch
         {
             null or "any" => RatedBy.Any, "stars" => RatedBy.Stars, "satisfaction" => RatedBy.Satisfaction,
             _ => null,
         };
-        if (ratedBy is null) errors.Add(new ProfileError($"{path}.rated_by", new Msg(Codes.InputNotOneOf, ratedByText ?? "", "any, stars, satisfaction")));
+        if (ratedBy is null) errors.Add(new ProfileError($"{path}.rated_by", new Msg(Codes.InputNotOneOf, ratedByText ?? "", new Literal("any, stars, satisfaction"))));
         if (id is null || kind is null) return null;
         return new MetricDefinition
         {

@@ -84,7 +84,7 @@ public static partial class ProfileLoader
             var s = String(map, path, key);
             if (s is null) return null;
             PeriodKind? p = s switch { "day" => PeriodKind.Day, "week" => PeriodKind.Week, "month" => PeriodKind.Month, "rolling" => PeriodKind.Rolling, _ => null };
-            if (p is null) Error(Child(map, key), Join(path, key), new Msg(Codes.InputNotOneOf, s, "day, week, month, rolling"));
+            if (p is null) Error(Child(map, key), Join(path, key), new Msg(Codes.InputNotOneOf, s, new Literal("day, week, month, rolling")));
             return p;
         }
 
@@ -123,7 +123,7 @@ public static partial class ProfileLoader
                     continue;
                 }
                 var level = (v as YamlScalarNode)?.Value is { } lv ? Level(lv) : null;
-                if (level is null) Error(v, $"{p}.{key}", new Msg(Codes.InputNotOneOf, (v as YamlScalarNode)?.Value ?? "", "satisfied, neutral, dissatisfied"));
+                if (level is null) Error(v, $"{p}.{key}", new Msg(Codes.InputNotOneOf, (v as YamlScalarNode)?.Value ?? "", new Literal("satisfied, neutral, dissatisfied")));
                 else result[s] = level.Value;
             }
             for (var s = 1; s <= 5; s++)
@@ -168,7 +168,7 @@ public static partial class ProfileLoader
             foreach (var n in items)
             {
                 var level = (n as YamlScalarNode)?.Value is { } v ? Level(v) : null;
-                if (level is null) Error(n, Join(path, key), new Msg(Codes.InputNotOneOf, (n as YamlScalarNode)?.Value ?? "", "satisfied, neutral, dissatisfied"));
+                if (level is null) Error(n, Join(path, key), new Msg(Codes.InputNotOneOf, (n as YamlScalarNode)?.Value ?? "", new Literal("satisfied, neutral, dissatisfied")));
                 else result.Add(level.Value);
             }
             return result;

@@ -37,19 +37,19 @@ public static partial class ProfileLoader
         var dimension = r.String(m, path, "dimension", required: true);
         if (dimension is not null && !Dimensions.All.Contains(dimension))
         {
-            r.Error(r.Node(m, "dimension"), $"{path}.dimension", new Msg(Codes.InputNotOneOf, dimension, "product, logistics, service"));
+            r.Error(r.Node(m, "dimension"), $"{path}.dimension", new Msg(Codes.InputNotOneOf, dimension, new Literal("product, logistics, service")));
             dimension = null;
         }
         var sourceText = r.String(m, path, "source") ?? "orders";
         IndicatorSource? source = sourceText switch { "orders" => IndicatorSource.Orders, "metric" => IndicatorSource.Metric, _ => null };
-        if (source is null) r.Error(r.Node(m, "source"), $"{path}.source", new Msg(Codes.InputNotOneOf, sourceText ?? "", "orders, metric"));
+        if (source is null) r.Error(r.Node(m, "source"), $"{path}.source", new Msg(Codes.InputNotOneOf, sourceText ?? "", new Literal("orders, metric")));
         var metric = r.String(m, path, "metric");
         if (source == IndicatorSource.Metric && metric is null) r.Error(m, $"{path}.metric", new Msg(Codes.ProfileIndicatorMetric));
         if (source == IndicatorSource.Orders && id is not null && !ExperienceLedger.Builtins.ContainsKey(id))
             r.Error(r.Node(m, "id"), $"{path}.id", new Msg(Codes.ProfileOrderIndicator, id, string.Join(", ", ExperienceLedger.Builtins.Keys)));
         var category = r.String(m, path, "category") ?? "communication";
         if (!Advice.Categories.Contains(category))
-            r.Error(r.Node(m, "category"), $"{path}.category", new Msg(Codes.InputNotOneOf, category, string.Join(", ", Advice.Categories)));
+            r.Error(r.Node(m, "category"), $"{path}.category", new Msg(Codes.InputNotOneOf, category, new Literal(string.Join(", ", Advice.Categories))));
         var higher = r.Bool(m, path, "higher_is_better");
         IndicatorMapping? mapping = null;
         var bands = r.Node(m, "bands");
@@ -122,7 +122,7 @@ public static partial class ProfileLoader
         else r.Error(r.Node(m, "scale") ?? m, $"{path}.scale", new Msg(Codes.ProfileScale));
         var totalText = r.String(m, path, "total") ?? "clamp";
         TotalMapping? total = totalText switch { "clamp" => TotalMapping.Clamp, "linear" => TotalMapping.Linear, _ => null };
-        if (total is null) r.Error(r.Node(m, "total"), $"{path}.total", new Msg(Codes.InputNotOneOf, totalText, "clamp, linear"));
+        if (total is null) r.Error(r.Node(m, "total"), $"{path}.total", new Msg(Codes.InputNotOneOf, totalText, new Literal("clamp, linear")));
         var days = r.Int(m, path, "window_days");
         if (days is null or < 1) r.Error(r.Node(m, "window_days") ?? m, $"{path}.window_days", new Msg(Codes.ProfileWindowDays));
 

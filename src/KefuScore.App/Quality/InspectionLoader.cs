@@ -4,6 +4,7 @@ using KefuScore.App.Learning;
 using KefuScore.App.Yaml;
 using KefuScore.Engine.Quality;
 using YamlDotNet.RepresentationModel;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Quality;
 
@@ -54,7 +55,7 @@ public static class InspectionLoader
         var node = YamlFile.Child(root, "rules");
         if (node is not YamlSequenceNode seq)
         {
-            y.Error(node ?? root, "rules", node is null ? "is required" : "must be a list of rules");
+            y.Error(node ?? root, "rules", new Msg(node is null ? Codes.InputRequired : Codes.InspectionRules));
             y.ThrowIfAny();
             return new InspectionRules { Rules = rules, Source = source };
         }
@@ -63,11 +64,11 @@ public static class InspectionLoader
             var path = $"rules[{i}]";
             if (seq.Children[i] is not YamlMappingNode m)
             {
-                y.Error(seq.Children[i], path, "must be a mapping (id:, words:, …)");
+                y.Error(seq.Children[i], path, new Msg(Codes.InspectionRule));
                 continue;
             }
             if (ReadRule(y, m, path) is not { } rule) continue;
-            if (rules.Any(r => r.Id == rule.Id)) y.Error(YamlFile.Child(m, "id"), $"{path}.id", $"rule '{rule.Id}' is configured twice");
+            if (rules.Any(r => r.Id == rule.Id)) y.Error(YamlFile.Child(m, "id"), $"{path}.id", new Msg(Codes.InspectionTwice, new Ref(RefKind.QualityRule, rule.Id)));
             else rules.Add(rule);
         }
         y.ThrowIfAny();
@@ -80,7 +81,7 @@ public static class InspectionLoader
         if (id is null) return null;
         if (!RuleIds.All.Contains(id))
         {
-            y.Error(YamlFile.Child(m, "id"), $"{path}.id", $"'{id}' is not a rule this version knows (known: {string.Join(", ", RuleIds.All)})");
+            y.Error(YamlFile.Child(m, "id"), $"{path}.id", new Msg(Codes.InspectionUnknown, id, string.Join(", ", RuleIds.All)));
             return null;
         }
         var text = id != RuleIds.LongSilence;
@@ -93,7 +94,7 @@ public static class InspectionLoader
         {
             if (!double.TryParse(w, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out weight) || weight < 0)
             {
-                y.Error(YamlFile.Child(m, "weight"), $"{path}.weight", $"'{w}' is not a number of points ≥ 0");
+                y.Error(YamlFile.Child(m, "weight"), $"{path}.weight", new Msg(Codes.InspectionWeight, w));
                 weight = 1;
             }
         }
@@ -102,13 +103,13 @@ public static class InspectionLoader
         {
             if (en is "true" or "yes") enabled = true;
             else if (en is "false" or "no") enabled = false;
-            else y.Error(YamlFile.Child(m, "enabled"), $"{path}.enabled", $"'{en}' is not true or false");
+            else y.Error(YamlFile.Child(m, "enabled"), $"{path}.enabled", new Msg(Codes.InputNotBool, en));
         }
         TimeSpan? within = null;
         if (y.String(m, path, "within") is { } wi)
         {
             if (ProfileLoader.TryDuration(wi, out var d) && d > TimeSpan.Zero) within = d;
-            else y.Error(YamlFile.Child(m, "within"), $"{path}.within", $"'{wi}' is not a duration like 120s, 5m");
+            else y.Error(YamlFile.Child(m, "within"), $"{path}.within", new Msg(Codes.InspectionWithin, wi));
         }
 
         var words = y.Strings(YamlFile.Child(m, "words"), $"{path}.words").Select(s => s.Value).ToList();
@@ -124,12 +125,12 @@ public static class InspectionLoader
             }
             catch (ArgumentException e)
             {
-                y.Error(node, $"{path}.patterns[{i}]", $"'{p}' is not a regular expression: {e.Message}");
+                y.Error(node, $"{path}.patterns[{i}]", new Msg(Codes.InspectionPattern, p, e.Message));
             }
         }
         var except = y.Strings(YamlFile.Child(m, "except"), $"{path}.except").Select(s => s.Value).ToList();
         if (text && enabled && words.Count == 0 && patterns.Count == 0 && patternNodes.Count == 0)
-            y.Error(m, path, $"rule '{id}' needs words or patterns");
+            y.Error(m, path, new Msg(Codes.InspectionNeedsWords, new Ref(RefKind.QualityRule, id)));
 
         return new InspectionRule
         {

@@ -207,7 +207,7 @@ public sealed class CsvChunks : IDisposable
                 var chunk = dispatched.Dequeue();
                 chunk.WaitParsed(_ct);
                 if (chunk.Failure is { } failure)
-                    throw new InputFileException(file, $"cannot be read as CSV near line {line}: {failure.Message}", failure);
+                    throw new InputFileException(file, new Engine.Text.Msg(Engine.Text.Codes.FileFormatNear, new Engine.Text.Ref(Engine.Text.RefKind.FileFormat, "csv"), line, failure.Message), failure);
                 if (chunk.Sequential)
                 {
                     resume = (chunk.Start, line);

@@ -48,7 +48,7 @@ public static class EventFiles
             ".xlsx" => EventFileFormat.Xlsx,
             ".parquet" => EventFileFormat.Parquet,
             _ => throw new InputFileException(path,
-                $"unknown file type '{(ext.Length == 0 ? "(no extension)" : ext)}'; expected .jsonl, .ndjson, .csv, .xlsx or .parquet"),
+                new Engine.Text.Msg(Engine.Text.Codes.FileType, ext.Length == 0 ? "(no extension)" : ext)),
         };
     }
 
@@ -64,9 +64,9 @@ public static class EventFiles
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         }
-        catch (FileNotFoundException e) { throw new InputFileException(path, "file not found", e); }
-        catch (DirectoryNotFoundException e) { throw new InputFileException(path, "folder not found", e); }
-        catch (UnauthorizedAccessException e) { throw new InputFileException(path, "permission denied", e); }
+        catch (FileNotFoundException e) { throw new InputFileException(path, new Engine.Text.Msg(Engine.Text.Codes.FileNotFound), e); }
+        catch (DirectoryNotFoundException e) { throw new InputFileException(path, new Engine.Text.Msg(Engine.Text.Codes.FileNoFolder), e); }
+        catch (UnauthorizedAccessException e) { throw new InputFileException(path, new Engine.Text.Msg(Engine.Text.Codes.FileDenied), e); }
         catch (IOException e) { throw new InputFileException(path, e.Message, e); }
     }
 
@@ -83,7 +83,7 @@ public static class EventFiles
         catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
         {
             spool?.Dispose();
-            throw new InputFileException(name, $"cannot be read as {Describe(format)}: {e.Message}", e);
+            throw new InputFileException(name, new Engine.Text.Msg(Engine.Text.Codes.FileFormat, Describe(format), e.Message), e);
         }
 
         using var spoolOwner = spool;
@@ -99,13 +99,13 @@ public static class EventFiles
             }
             catch (Sylvan.Data.Csv.CsvRecordTooLargeException e)
             {
-                throw new InputFileException(name, $"a record near line {source.Line + 1} is longer than 16 MiB (limit: 16 MiB per CSV record)", e);
+                throw new InputFileException(name, new Engine.Text.Msg(Engine.Text.Codes.FileRecordTooLong, source.Line + 1), e);
             }
             catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
             {
                 // Libraries throw a zoo of types on malformed input (XmlException, InvalidDataException, CsvFormatException…):
                 // all mean the same to the user, the file is broken from here on.
-                throw new InputFileException(name, $"cannot be read as {Describe(format)} near line {source.Line}: {e.Message}", e);
+                throw new InputFileException(name, new Engine.Text.Msg(Engine.Text.Codes.FileFormatNear, Describe(format), source.Line, e.Message), e);
             }
             if (more) yield return item;
         }
@@ -142,7 +142,7 @@ public static class EventFiles
         }
         catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
         {
-            throw new InputFileException(path, $"cannot be read as {Describe(EventFileFormat.Csv)}: {e.Message}", e);
+            throw new InputFileException(path, new Engine.Text.Msg(Engine.Text.Codes.FileFormat, Describe(EventFileFormat.Csv), e.Message), e);
         }
         using var owner = source;
         var more = true;
@@ -156,11 +156,11 @@ public static class EventFiles
             }
             catch (Sylvan.Data.Csv.CsvRecordTooLargeException e)
             {
-                throw new InputFileException(path, $"a record near line {source.Line + 1} is longer than 16 MiB (limit: 16 MiB per CSV record)", e);
+                throw new InputFileException(path, new Engine.Text.Msg(Engine.Text.Codes.FileRecordTooLong, source.Line + 1), e);
             }
             catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
             {
-                throw new InputFileException(path, $"cannot be read as {Describe(EventFileFormat.Csv)} near line {source.Line}: {e.Message}", e);
+                throw new InputFileException(path, new Engine.Text.Msg(Engine.Text.Codes.FileFormatNear, Describe(EventFileFormat.Csv), source.Line, e.Message), e);
             }
             if (batch.Records > 0) yield return batch;
         }
@@ -175,13 +175,14 @@ public static class EventFiles
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 
-    private static string Describe(EventFileFormat format) => format switch
+    /// <summary>The format as a message names it: the CLI's "an Excel .xlsx workbook", the dashboard's label.</summary>
+    private static Engine.Text.Ref Describe(EventFileFormat format) => new(Engine.Text.RefKind.FileFormat, format switch
     {
-        EventFileFormat.JsonLines => "JSON Lines",
-        EventFileFormat.Csv => "CSV",
-        EventFileFormat.Xlsx => "an Excel .xlsx workbook",
-        _ => "Parquet",
-    };
+        EventFileFormat.JsonLines => "jsonl",
+        EventFileFormat.Csv => "csv",
+        EventFileFormat.Xlsx => "xlsx",
+        _ => "parquet",
+    });
 
     private static FileStream Spool(Stream stream)
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using KefuScore.Engine.Events;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Reading;
 
@@ -18,16 +19,16 @@ internal sealed class JsonLine
     /// False when the line is not one JSON object, or a known field holds an object or array; then
     /// <paramref name="field"/> is "" (the whole line) or the field's name.
     /// </summary>
-    public bool TryFill(ReadOnlySpan<byte> line, RawEvent raw, out string field, out string reason)
+    public bool TryFill(ReadOnlySpan<byte> line, RawEvent raw, out string field, out Msg? reason)
     {
         field = "";
-        reason = "";
+        reason = null;
         try
         {
             var reader = new Utf8JsonReader(line, Options);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                reason = $"not a JSON object: the line holds {Describe(reader.TokenType)}";
+                reason = new Msg(Codes.JsonNotObject, Describe(reader.TokenType));
                 return false;
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -54,7 +55,7 @@ internal sealed class JsonLine
                         if (id >= 0)
                         {
                             field = RawFields.Name(id);
-                            reason = $"must be a string or a number, not {Describe(reader.TokenType)}";
+                            reason = new Msg(Codes.JsonValueType, Describe(reader.TokenType));
                             return false;
                         }
                         reader.Skip();
@@ -67,13 +68,13 @@ internal sealed class JsonLine
         }
         catch (JsonException e)
         {
-            reason = $"not a JSON object: {Plain(e.Message)} (byte {e.BytePositionInLine + 1} of the line)";
+            reason = new Msg(Codes.JsonSyntax, Plain(e.Message), e.BytePositionInLine is { } b ? b + 1 : 0L);
             return false;
         }
         catch (InvalidOperationException e)
         {
             // Utf8JsonReader reports bad UTF-8 inside a string this way.
-            reason = $"not a JSON object: {e.Message}";
+            reason = new Msg(Codes.JsonUnreadable, e.Message);
             return false;
         }
     }
@@ -96,16 +97,16 @@ internal sealed class JsonLine
         return _pool.Get(chars[..n]);
     }
 
-    private static string Describe(JsonTokenType token) => token switch
+    private static Ref Describe(JsonTokenType token) => new(RefKind.JsonToken, token switch
     {
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "true or false",
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "bool",
         JsonTokenType.Null => "null",
         _ => "nothing",
-    };
+    });
 
     /// <summary>Drops the reader's "LineNumber: 0" suffix: positions within one line mean nothing in the report.</summary>
     private static string Plain(string message)

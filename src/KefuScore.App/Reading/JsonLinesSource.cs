@@ -38,7 +38,7 @@ internal sealed class JsonLinesSource : IEventSource
             _line++;
             if (status == LineStatus.TooLong)
             {
-                item = ReadItem.Reject(_name, _line, "", $"not a JSON object: the line is longer than {MaxLineBytes >> 20} MiB");
+                item = ReadItem.Reject(_name, _line, "", new Engine.Text.Msg(Engine.Text.Codes.JsonTooLong, MaxLineBytes >> 20));
                 return true;
             }
             if (_line == 1 && line.StartsWith("\uFEFF"u8)) line = line[3..];
@@ -47,7 +47,7 @@ internal sealed class JsonLinesSource : IEventSource
 
             _raw.Clear();
             if (!_parser.TryFill(line, _raw, out var field, out var reason))
-                item = ReadItem.Reject(_name, _line, field, reason);
+                item = ReadItem.Reject(_name, _line, field, reason!);
             else
                 item = RawFields.Parse(_raw, _name, _line);
             return true;

@@ -11,8 +11,7 @@ namespace KefuScore.App.Reading;
 internal sealed class ParquetSource : IEventSource
 {
     /// <summary>Why a naive timestamp in <c>at</c> is refused: its zone is unknown, and guessing one shifts every metric.</summary>
-    internal const string NaiveTimestampReason =
-        "Parquet timestamp without a time zone (isAdjustedToUTC = false); store UTC timestamps or text like 2026-11-20T10:00:00+08:00";
+    internal static readonly Engine.Text.Msg NaiveTimestampReason = new(Engine.Text.Codes.ParquetNaive);
 
     private readonly ParquetReader _reader;
     private readonly string _name;

@@ -81,6 +81,6 @@ internal static class RawFields
     public static ReadItem Parse(RawEvent raw, string file, long line)
     {
         var e = EventParser.Parse(raw, out var error);
-        return e is not null ? ReadItem.Of(e) : ReadItem.Reject(file, line, error.Field, error.Reason);
+        return e is not null ? ReadItem.Of(e) : ReadItem.Reject(file, line, error.Field, error.Text);
     }
 }

@@ -11,6 +11,8 @@ public readonly record struct ReadItem(ChatEvent? Event, RejectedLine? Rejected)
     public static ReadItem Of(ChatEvent e) => new(e, null);
 
     public static ReadItem Reject(string file, long line, string field, string reason) => new(null, new RejectedLine(file, line, field, reason));
+
+    public static ReadItem Reject(string file, long line, string field, Engine.Text.Msg reason) => new(null, new RejectedLine(file, line, field, reason));
 }
 
 /// <summary>The file formats SPEC §3 accepts (Parquet as an extra for exports from data warehouses).</summary>
@@ -29,11 +31,20 @@ public sealed class InputFileException : Exception
     public InputFileException(string message, Exception innerException) : base(message, innerException) { }
 
     public InputFileException(string file, string reason, Exception? innerException = null)
-        : base($"{file}: {reason}", innerException)
+        : this(file, new Engine.Text.Msg(Engine.Text.Codes.Untranslated, reason), innerException)
+    {
+    }
+
+    public InputFileException(string file, Engine.Text.Msg reason, Exception? innerException = null)
+        : base($"{file}: {Engine.Text.EnglishText.Render(reason)}", innerException)
     {
         File = file;
-        Reason = reason;
+        Text = reason;
+        Reason = Engine.Text.EnglishText.Render(reason);
     }
+
+    /// <summary>What is wrong, for the dashboard to say in its reader's language; null when built with a bare message.</summary>
+    public Engine.Text.Msg? Text { get; }
 
     /// <summary>The file as the caller named it; null when built with a bare message.</summary>
     public string? File { get; }

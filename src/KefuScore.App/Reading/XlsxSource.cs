@@ -11,8 +11,7 @@ namespace KefuScore.App.Reading;
 internal sealed class XlsxSource : IEventSource
 {
     /// <summary>The reason for an <c>at</c> typed as an Excel date: it has no zone, and guessing one would shift every metric.</summary>
-    internal const string NoOffsetReason =
-        "Excel date without a time zone offset; write the time as text like 2026-11-20T10:00:00+08:00";
+    internal static readonly Engine.Text.Msg NoOffsetReason = new(Engine.Text.Codes.XlsxNoOffset);
 
     private readonly IEnumerator<object> _rows;
     private readonly string _name;

@@ -4,6 +4,7 @@ using KefuScore.App.Storage;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Quality;
 using Microsoft.EntityFrameworkCore;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Review;
 
@@ -23,8 +24,8 @@ public static class ReviewBook
     public static async Task<IReadOnlyList<ReviewItem>> Draw(KefuDb db, string shop, DateOnly from, DateOnly to, int perAgent, double flaggedShare, int seed, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (to < from) throw new ComplaintException("to: must not be before from");
-        if (perAgent is < 1 or > 100) throw new ComplaintException("per_agent: must be from 1 to 100");
+        if (to < from) throw new ComplaintException("to", new Msg(Codes.RefusedToBeforeFrom));
+        if (perAgent is < 1 or > 100) throw new ComplaintException("per_agent", new Msg(Codes.InputBetween, 1, 100));
         var period = Period(from, to);
         var (inspection, events) = await Inspect(db, shop, from, to, ct);
         if (!await db.Set<ReviewItemRow>().AnyAsync(r => r.Shop == shop && r.Period == period, ct))
@@ -42,14 +43,16 @@ public static class ReviewBook
     public static async Task<ReviewItem> AddVerdict(KefuDb db, string shop, long item, string? rule, string? message, string verdict, string? comment, string reviewer, long atTicks, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (verdict is not ("agree" or "disagree")) throw new ComplaintException($"verdict: '{verdict}' is not agree or disagree");
+        if (verdict is not ("agree" or "disagree")) throw new ComplaintException("verdict", new Msg(Codes.InputNotEither, verdict, "agree", "disagree"));
         var row = await db.Set<ReviewItemRow>().SingleOrDefaultAsync(r => r.Shop == shop && r.Id == item, ct)
-            ?? throw new ComplaintException($"review item {item} of shop '{shop}' does not exist", notFound: true);
+            ?? throw new ComplaintException("", new Msg(Codes.RefusedNoReviewItem, item, shop), notFound: true);
         var (from, to) = Dates(row.Period);
         var (inspection, _) = await Inspect(db, shop, from, to, ct);
         var findings = inspection.Findings.Where(f => f.Agent == row.Agent && f.Conversation == row.Conversation).ToList();
         if (rule is not null && !findings.Any(f => f.Rule == rule && (message is null || f.Message == message)))
-            throw new ComplaintException($"rule: conversation {row.Conversation} has no {rule} finding{(message is null ? "" : $" on message {message}")} for agent {row.Agent}");
+            throw new ComplaintException("rule", message is null
+                ? new Msg(Codes.RefusedNoFinding, row.Conversation, new Ref(RefKind.QualityRule, rule), row.Agent)
+                : new Msg(Codes.RefusedNoFindingOn, row.Conversation, new Ref(RefKind.QualityRule, rule), message, row.Agent));
         db.Add(new ReviewVerdictRow { ItemId = item, Rule = rule, Message = message, Verdict = verdict, Comment = comment?.Trim(), Reviewer = reviewer, AtTicks = atTicks });
         await db.SaveChangesAsync(ct);
         return (await Items(db, shop, row.Period, inspection, ct)).Single(i => i.Row.Id == item);

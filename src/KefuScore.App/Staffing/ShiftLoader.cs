@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using KefuScore.App.Yaml;
 using KefuScore.Engine.Staffing;
 using YamlDotNet.RepresentationModel;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Staffing;
 
@@ -42,7 +43,7 @@ public static partial class ShiftLoader
         var templates = new List<ShiftTemplate>();
         if (YamlFile.Child(root, "shifts") is not YamlSequenceNode list || list.Children.Count == 0)
         {
-            y.Error(root, "shifts", "is required: a list of shift templates, each with id, length and starts");
+            y.Error(root, "shifts", new Msg(Codes.ShiftsRequired));
             y.ThrowIfAny();
             return templates;
         }
@@ -52,12 +53,12 @@ public static partial class ShiftLoader
             var path = $"shifts[{n}]";
             if (list.Children[n] is not YamlMappingNode map)
             {
-                y.Error(list.Children[n], path, "must be a mapping with id, length and starts");
+                y.Error(list.Children[n], path, new Msg(Codes.ShiftsEntry));
                 continue;
             }
             y.Known(map, path, "id", "length", "break", "break_after", "break_before", "starts", "min_agents", "max_agents");
             var id = y.String(map, path, "id", required: true) ?? "";
-            if (id.Length > 0 && !ids.Add(id)) y.Error(map, $"{path}.id", $"'{id}' is used twice");
+            if (id.Length > 0 && !ids.Add(id)) y.Error(map, $"{path}.id", new Msg(Codes.InputTwice, id));
             var length = Minutes(y, map, path, "length", required: true) ?? 0;
             var breakLength = Minutes(y, map, path, "break") ?? 0;
             var after = Minutes(y, map, path, "break_after") ?? 0;
@@ -66,7 +67,7 @@ public static partial class ShiftLoader
             foreach (var (value, node) in y.Strings(YamlFile.Child(map, "starts"), $"{path}.starts"))
             {
                 if (Starts(value) is { } times) starts.AddRange(times);
-                else y.Error(node, $"{path}.starts", $"'{value}' is not a time like 09:00 or a range like 08:00-12:00/30m");
+                else y.Error(node, $"{path}.starts", new Msg(Codes.ShiftsNotStart, value));
             }
             var template = new ShiftTemplate
             {
@@ -74,7 +75,7 @@ public static partial class ShiftLoader
                 Starts = [.. starts.Distinct().Order()], MinAgents = Count(y, map, path, "min_agents") ?? 0, MaxAgents = Count(y, map, path, "max_agents"),
             };
             foreach (var problem in template.Problems())
-                y.Error(map, $"{path}.{problem.Split(':')[0]}", problem[(problem.IndexOf(':', StringComparison.Ordinal) + 2)..]);
+                y.Error(map, $"{path}.{problem.Field}", problem.Reason);
             templates.Add(template);
         }
         y.ThrowIfAny();
@@ -86,7 +87,7 @@ public static partial class ShiftLoader
         var text = y.String(map, path, key, required);
         if (text is null) return null;
         if (Duration(text) is { } minutes) return minutes;
-        y.Error(YamlFile.Child(map, key), YamlFile.Join(path, key), $"'{text}' is not a duration like 8h, 30m or 7h30m");
+        y.Error(YamlFile.Child(map, key), YamlFile.Join(path, key), new Msg(Codes.ShiftsNotLength, text));
         return null;
     }
 
@@ -95,7 +96,7 @@ public static partial class ShiftLoader
         var text = y.String(map, path, key);
         if (text is null) return null;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return n;
-        y.Error(YamlFile.Child(map, key), YamlFile.Join(path, key), $"'{text}' is not a whole number of agents");
+        y.Error(YamlFile.Child(map, key), YamlFile.Join(path, key), new Msg(Codes.ShiftsNotAgents, text));
         return null;
     }
 

@@ -4,6 +4,7 @@ using KefuScore.App.Storage;
 using KefuScore.Engine.Quality;
 using KefuScore.Engine.Training;
 using Microsoft.EntityFrameworkCore;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.App.Training;
 
@@ -19,10 +20,10 @@ public static class TrainingBook
         ArgumentNullException.ThrowIfNull(db);
         var catalogue = TrainingLoader.BuiltIn();
         if (!catalogue.Courses.Any(c => c.Id == course))
-            throw new ComplaintException($"course: '{course}' is not one of {string.Join(", ", catalogue.Courses.Select(c => c.Id))}");
-        if (status is not ("planned" or "done")) throw new ComplaintException($"status: '{status}' is not planned or done");
-        if (score is < 0 or > 100) throw new ComplaintException("score: must be from 0 to 100");
-        if (string.IsNullOrWhiteSpace(agent)) throw new ComplaintException("agent: is required");
+            throw new ComplaintException("course", new Msg(Codes.InputNotOneOf, course, string.Join(", ", catalogue.Courses.Select(c => c.Id))));
+        if (status is not ("planned" or "done")) throw new ComplaintException("status", new Msg(Codes.InputNotEither, status, "planned", "done"));
+        if (score is < 0 or > 100) throw new ComplaintException("score", new Msg(Codes.InputBetween, 0, 100));
+        if (string.IsNullOrWhiteSpace(agent)) throw new ComplaintException("agent", new Msg(Codes.InputRequired));
         var row = new TrainingRecordRow { Shop = shop, Agent = agent, Course = course, Status = status, AtTicks = at.UtcTicks, Score = score, Note = note?.Trim() };
         db.Add(row);
         await db.SaveChangesAsync(ct);

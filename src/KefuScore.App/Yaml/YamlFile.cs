@@ -101,7 +101,7 @@ internal sealed class YamlFile(string source)
     {
         foreach (var key in map.Children.Keys)
             if (key is YamlScalarNode { Value: { } k } && !keys.Contains(k))
-                Error(key, Join(path, k), new Msg(Codes.InputUnknownKey, string.Join(", ", keys)));
+                Error(key, Join(path, k), new Msg(Codes.InputUnknownKey, new Literal(string.Join(", ", keys))));
     }
 
     public string? String(YamlMappingNode map, string path, string key, bool required = false)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KefuScore.Engine.Text;
 
 namespace KefuScore.Engine.Events;
 
@@ -10,22 +11,21 @@ public static class EventParser
     {
         error = default;
         if (TooLong(raw) is { } longField)
-            return Fail(longField, "is longer than 1,048,576 characters (limit: 1,048,576 characters per field)", out error);
+            return Fail(longField, new Msg(Codes.EventTooLong), out error);
         var typeText = Trimmed(raw.Type);
-        if (typeText is null) return Fail("type", "is required", out error);
+        if (typeText is null) return Fail("type", Required, out error);
         if (!TryParseType(typeText, out var type))
-            return Fail("type", $"{Quoted(typeText)} is not one of message, rating, review, complaint, aftersale, shipment, agent_status, session", out error);
+            return Fail("type", NotOneOf(typeText, "message, rating, review, complaint, aftersale, shipment, agent_status, session"), out error);
 
         var id = Trimmed(raw.Id);
-        if (id is null) return Fail("id", "is required", out error);
+        if (id is null) return Fail("id", Required, out error);
         var shop = Trimmed(raw.Shop);
-        if (shop is null) return Fail("shop", "is required", out error);
+        if (shop is null) return Fail("shop", Required, out error);
         var atText = Trimmed(raw.At);
-        if (atText is null) return Fail("at", "is required", out error);
+        if (atText is null) return Fail("at", Required, out error);
         if (!Timestamp.TryParse(atText, out var at))
-            return Fail("at", YearOutsideRange(atText) ? OutsideRange(atText)
-                : $"{Quoted(atText)} is not an ISO 8601 time with an offset or Z (e.g. 2026-11-20T10:00:00+08:00)", out error);
-        if (!Timestamp.InEventRange(at)) return Fail("at", OutsideRange(atText), out error);
+            return Fail("at", new Msg(YearOutsideRange(atText) ? Codes.EventTimeRange : Codes.EventNotTime, atText), out error);
+        if (!Timestamp.InEventRange(at)) return Fail("at", new Msg(Codes.EventTimeRange, atText), out error);
 
         var conversation = Trimmed(raw.Conversation);
         var agent = Trimmed(raw.Agent);
@@ -41,23 +41,23 @@ public static class EventParser
         {
             if (!int.TryParse(starsText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)
                 && !(double.TryParse(starsText, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && (s = (int)d) == d))
-                return Fail("stars", $"{Quoted(starsText)} is not a whole number", out error);
-            if (s is < 1 or > 5) return Fail("stars", $"{s} is outside 1–5", out error);
+                return Fail("stars", new Msg(Codes.EventNotWhole, starsText), out error);
+            if (s is < 1 or > 5) return Fail("stars", new Msg(Codes.EventStarsRange, s), out error);
             stars = (byte)s;
         }
 
         switch (type)
         {
             case EventType.Message:
-                if (conversation is null) return Fail("conversation", "is required for a message", out error);
+                if (conversation is null) return Fail("conversation", RequiredFor(type), out error);
                 var senderText = Trimmed(raw.Sender);
-                if (senderText is null) return Fail("sender", "is required for a message", out error);
+                if (senderText is null) return Fail("sender", RequiredFor(type), out error);
                 sender = senderText switch
                 {
                     "customer" => Sender.Customer, "agent" => Sender.Agent, "bot" => Sender.Bot, "system" => Sender.System,
                     _ => Sender.None,
                 };
-                if (sender == Sender.None) return Fail("sender", $"{Quoted(senderText)} is not one of customer, agent, bot, system", out error);
+                if (sender == Sender.None) return Fail("sender", NotOneOf(senderText, "customer, agent, bot, system"), out error);
                 var kindText = Trimmed(raw.Kind);
                 if (kindText is not null)
                 {
@@ -67,7 +67,7 @@ public static class EventParser
                         "welcome" => MessageKind.Welcome, "auto" => MessageKind.Auto, "assist" => MessageKind.Assist,
                         _ => (MessageKind)255,
                     };
-                    if (kind == (MessageKind)255) return Fail("kind", $"{Quoted(kindText)} is not one of text, image, card, welcome, auto, assist", out error);
+                    if (kind == (MessageKind)255) return Fail("kind", NotOneOf(kindText, "text, image, card, welcome, auto, assist"), out error);
                 }
                 break;
             case EventType.Rating:
@@ -79,51 +79,51 @@ public static class EventParser
                         "satisfied" => Satisfaction.Satisfied, "neutral" => Satisfaction.Neutral, "dissatisfied" => Satisfaction.Dissatisfied,
                         _ => Satisfaction.None,
                     };
-                    if (satisfaction == Satisfaction.None) return Fail("satisfaction", $"{Quoted(satText)} is not one of satisfied, neutral, dissatisfied", out error);
+                    if (satisfaction == Satisfaction.None) return Fail("satisfaction", NotOneOf(satText, "satisfied, neutral, dissatisfied"), out error);
                 }
-                if (satisfaction == Satisfaction.None && stars == 0) return Fail("stars", "a rating needs satisfaction or stars", out error);
+                if (satisfaction == Satisfaction.None && stars == 0) return Fail("stars", new Msg(Codes.EventRatingNeeds), out error);
                 break;
             case EventType.Review:
-                if (Trimmed(raw.Order) is null) return Fail("order", "is required for a review", out error);
-                if (stars == 0) return Fail("stars", "is required for a review", out error);
+                if (Trimmed(raw.Order) is null) return Fail("order", RequiredFor(type), out error);
+                if (stars == 0) return Fail("stars", RequiredFor(type), out error);
                 media = Trimmed(raw.Media);
-                if (media is not (null or "text" or "image" or "video")) return Fail("media", $"{Quoted(media)} is not one of text, image, video", out error);
+                if (media is not (null or "text" or "image" or "video")) return Fail("media", NotOneOf(media, "text, image, video"), out error);
                 break;
             case EventType.Complaint:
                 category = Trimmed(raw.Category) ?? "other";
                 if (category is not ("attitude" or "slow_reply" or "false_advertising" or "quality" or "logistics" or "aftersale" or "other"))
-                    return Fail("category", $"{Quoted(category)} is not one of attitude, slow_reply, false_advertising, quality, logistics, aftersale, other", out error);
-                if (conversation is null && Trimmed(raw.Order) is null) return Fail("conversation", "a complaint needs a conversation or an order", out error);
+                    return Fail("category", NotOneOf(category, "attitude, slow_reply, false_advertising, quality, logistics, aftersale, other"), out error);
+                if (conversation is null && Trimmed(raw.Order) is null) return Fail("conversation", new Msg(Codes.EventComplaintNeeds), out error);
                 break;
             case EventType.Aftersale:
-                if (Trimmed(raw.Order) is null) return Fail("order", "is required for an aftersale event", out error);
+                if (Trimmed(raw.Order) is null) return Fail("order", RequiredFor(type), out error);
                 action = Trimmed(raw.Action);
                 if (action is not ("requested" or "agreed" or "refused" or "completed"))
-                    return Fail("action", action is null ? "is required for an aftersale event" : $"{Quoted(action)} is not one of requested, agreed, refused, completed", out error);
+                    return Fail("action", action is null ? RequiredFor(type) : NotOneOf(action, "requested, agreed, refused, completed"), out error);
                 var ak = Trimmed(raw.Kind);
-                if (ak is not (null or "refund" or "return" or "exchange")) return Fail("kind", $"{Quoted(ak)} is not one of refund, return, exchange", out error);
+                if (ak is not (null or "refund" or "return" or "exchange")) return Fail("kind", NotOneOf(ak, "refund, return, exchange"), out error);
                 category = ak;
                 break;
             case EventType.Shipment:
-                if (Trimmed(raw.Order) is null) return Fail("order", "is required for a shipment event", out error);
+                if (Trimmed(raw.Order) is null) return Fail("order", RequiredFor(type), out error);
                 action = Trimmed(raw.Action);
                 if (action is not ("paid" or "shipped" or "picked_up" or "delivered" or "lost"))
-                    return Fail("action", action is null ? "is required for a shipment event" : $"{Quoted(action)} is not one of paid, shipped, picked_up, delivered, lost", out error);
+                    return Fail("action", action is null ? RequiredFor(type) : NotOneOf(action, "paid, shipped, picked_up, delivered, lost"), out error);
                 break;
             case EventType.AgentStatus:
-                if (agent is null) return Fail("agent", "is required for agent_status", out error);
+                if (agent is null) return Fail("agent", RequiredFor(type), out error);
                 status = Trimmed(raw.Status);
                 if (status is not ("online" or "busy" or "away" or "offline"))
-                    return Fail("status", status is null ? "is required for agent_status" : $"{Quoted(status)} is not one of online, busy, away, offline", out error);
+                    return Fail("status", status is null ? RequiredFor(type) : NotOneOf(status, "online, busy, away, offline"), out error);
                 var capText = Trimmed(raw.Capacity);
                 if (capText is not null && (!int.TryParse(capText, NumberStyles.Integer, CultureInfo.InvariantCulture, out capacity) || capacity < 0))
-                    return Fail("capacity", $"{Quoted(capText)} is not a whole number ≥ 0", out error);
+                    return Fail("capacity", new Msg(Codes.EventCapacity, capText), out error);
                 break;
             case EventType.Session:
-                if (conversation is null) return Fail("conversation", "is required for a session event", out error);
+                if (conversation is null) return Fail("conversation", RequiredFor(type), out error);
                 action = Trimmed(raw.Action);
                 if (action is not ("opened" or "transferred" or "closed"))
-                    return Fail("action", action is null ? "is required for a session event" : $"{Quoted(action)} is not one of opened, transferred, closed", out error);
+                    return Fail("action", action is null ? RequiredFor(type) : NotOneOf(action, "opened, transferred, closed"), out error);
                 break;
         }
 
@@ -173,8 +173,6 @@ public static class EventParser
             : string.Create(CultureInfo.InvariantCulture, $"'{value.AsSpan(0, MaxQuotedChars)}…' ({value.Length:N0} characters)");
     }
 
-    private static string OutsideRange(string atText) =>
-        $"{Quoted(atText)} is outside the range events may carry, 1970-01-01T00:00:00Z up to 2100-01-01T00:00:00Z";
 
     /// <summary>A well-formed time whose year alone puts it outside the range (the framework cannot even hold some of them).</summary>
     private static bool YearOutsideRange(string s)
@@ -207,7 +205,14 @@ public static class EventParser
         return s.Length == 0 ? null : s;
     }
 
-    private static ChatEvent? Fail(string field, string reason, out FieldError error)
+    private static readonly Msg Required = new(Codes.InputRequired);
+
+    // Built only for a rejected record: the valid path allocates nothing for messages.
+    private static Msg RequiredFor(EventType type) => new(Codes.EventRequiredFor, new Ref(RefKind.EventType, TypeName(type)));
+
+    private static Msg NotOneOf(string? value, string choices) => new(Codes.EventNotOneOf, value ?? "", new Literal(choices));
+
+    private static ChatEvent? Fail(string field, Msg reason, out FieldError error)
     {
         error = new FieldError(field, reason);
         return null;

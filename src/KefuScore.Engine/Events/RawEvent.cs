@@ -1,3 +1,5 @@
+using KefuScore.Engine.Text;
+
 namespace KefuScore.Engine.Events;
 
 /// <summary>
@@ -79,8 +81,23 @@ public sealed class RawEvent
     }
 }
 
-/// <summary>Why one input record was rejected: the field at fault and the reason, in plain words.</summary>
-public readonly record struct FieldError(string Field, string Reason);
+/// <summary>Why one input record was rejected: the field at fault and the reason as a code with arguments.</summary>
+public readonly record struct FieldError(string Field, Msg Text)
+{
+    /// <summary>A reason said in English only (mapped imports, the command line's own checks).</summary>
+    public FieldError(string field, string reason) : this(field, new Msg(Codes.Untranslated, reason)) { }
 
-/// <summary>A rejected record with its place: file (or request), 1-based line, field and reason.</summary>
-public sealed record RejectedLine(string File, long Line, string Field, string Reason);
+    /// <summary>The reason in the command line's English (the API's <c>reason</c>).</summary>
+    public string Reason => EnglishText.Render(Text);
+}
+
+/// <summary>
+/// A rejected record with its place: file (or request), 1-based line, field and reason as a code with arguments,
+/// which the dashboard renders in its reader's language; <see cref="Reason"/> is the CLI's and the API's English.
+/// </summary>
+public sealed record RejectedLine(string File, long Line, string Field, Msg Text)
+{
+    public RejectedLine(string file, long line, string field, string reason) : this(file, line, field, new Msg(Codes.Untranslated, reason)) { }
+
+    public string Reason => EnglishText.Render(Text);
+}

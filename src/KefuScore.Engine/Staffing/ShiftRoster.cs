@@ -1,3 +1,5 @@
+using KefuScore.Engine.Text;
+
 namespace KefuScore.Engine.Staffing;
 
 /// <summary>
@@ -35,22 +37,22 @@ public sealed record ShiftTemplate
     }
 
     /// <summary>What is wrong with the template, empty when nothing is.</summary>
-    public IEnumerable<string> Problems()
+    public IEnumerable<(string Field, Msg Reason)> Problems()
     {
         const int q = ShiftRoster.IntervalMinutes;
-        if (LengthMinutes <= 0 || LengthMinutes % q != 0 || LengthMinutes > 1440) yield return "length: must be a positive multiple of 15 minutes, at most 24h";
-        if (BreakMinutes < 0 || BreakMinutes % q != 0 || (BreakMinutes > 0 && BreakMinutes >= LengthMinutes)) yield return "break: must be a multiple of 15 minutes shorter than the shift";
+        if (LengthMinutes <= 0 || LengthMinutes % q != 0 || LengthMinutes > 1440) yield return ("length", new Msg(Codes.ShiftsLength));
+        if (BreakMinutes < 0 || BreakMinutes % q != 0 || (BreakMinutes > 0 && BreakMinutes >= LengthMinutes)) yield return ("break", new Msg(Codes.ShiftsBreak));
         if (BreakMinutes > 0)
         {
             if (BreakEarliestMinutes < 0 || BreakEarliestMinutes % q != 0 || BreakLatestMinutes % q != 0 || BreakLatestMinutes < BreakEarliestMinutes)
-                yield return "break_after/break_before: must be multiples of 15 minutes with break_after ≤ break_before";
-            else if (BreakEarliestMinutes + BreakMinutes > LengthMinutes) yield return "break_after: the break must end within the shift";
+                yield return ("break_after/break_before", new Msg(Codes.ShiftsBreakWindow));
+            else if (BreakEarliestMinutes + BreakMinutes > LengthMinutes) yield return ("break_after", new Msg(Codes.ShiftsBreakEnd));
         }
-        if (Starts.Count == 0) yield return "starts: at least one start time is required";
+        if (Starts.Count == 0) yield return ("starts", new Msg(Codes.ShiftsNoStart));
         foreach (var s in Starts)
-            if (s < 0 || s % q != 0 || s + LengthMinutes > 1440) yield return $"starts: {s / 60:00}:{s % 60:00} is not on a quarter hour or the shift would run past 24:00";
-        if (MinAgents < 0) yield return "min_agents: must be 0 or more";
-        if (MaxAgents is { } max && max < MinAgents) yield return "max_agents: must be at least min_agents";
+            if (s < 0 || s % q != 0 || s + LengthMinutes > 1440) yield return ("starts", new Msg(Codes.ShiftsStart, $"{s / 60:00}:{s % 60:00}"));
+        if (MinAgents < 0) yield return ("min_agents", new Msg(Codes.ShiftsMinAgents));
+        if (MaxAgents is { } max && max < MinAgents) yield return ("max_agents", new Msg(Codes.ShiftsMaxAgents));
     }
 }
 

@@ -133,6 +133,6 @@ public static partial class Codes
         HoursNotWindow, HoursEmpty, WhatIfFormat, WhatIfRange, WhatIfKey, WhatIfRate, Said, TargetFormat, TargetShare, TargetMetric, NotEnoughHistory, UpliftUser, UpliftNotFestival, UpliftNoEarlier, UpliftTooLittle, UpliftLearned,
         AlertIdRequired, AlertIdTwice, AlertWaitingThreshold, AlertSaturationThreshold, AlertProjectionThreshold, AlertProjectionMetric,
         AlertNotJson, AlertExpectedObject, AlertQuietHoursText, AlertExpectedRules, AlertExpectedRule, AlertKind, AlertNotNumber, AlertUnknownShop,
-        .. InputCodes, .. FileCodes,
+        .. InputCodes, .. FileCodes, .. LoaderCodes,
     ];
 }

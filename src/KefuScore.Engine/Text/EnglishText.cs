@@ -84,7 +84,7 @@ public static partial class EnglishText
             Codes.AlertKind => $"'{A(0)}' is not one of waiting, no_agent_online, saturation, projection_below, dissatisfied, complaint",
             Codes.AlertNotNumber => "expected a number",
             Codes.AlertUnknownShop => $"shop '{A(0)}' is not known",
-            _ => RenderInput(m) ?? m.Code,
+            _ => RenderInput(m) ?? RenderLoader(m) ?? m.Code,
         };
     }
 

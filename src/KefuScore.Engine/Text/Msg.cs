@@ -15,7 +15,7 @@ public sealed record Msg(string Code, params object[] Args)
 }
 
 /// <summary>What an identifier in a message names; the renderer looks up its label.</summary>
-public enum RefKind { Metric, Rule, Period, Dimension, Indicator, QualityRule }
+public enum RefKind { Metric, Rule, Period, Dimension, Indicator, QualityRule, EventType, JsonToken, ComplaintState, FileFormat }
 
 /// <summary>An identifier (metric, assessment rule, special period…) with the names its profile gives it, if any.</summary>
 public sealed record Ref(RefKind Kind, string Id, IReadOnlyDictionary<string, string>? Names = null)
@@ -28,3 +28,12 @@ public enum NumKind { Share, Seconds, Count, Plain }
 
 /// <summary>A figure: a share (0.9373), seconds, a count, or a plain number (a score, a factor).</summary>
 public readonly record struct Num(double Value, NumKind Kind);
+
+/// <summary>
+/// Words the reader must type exactly as they are (the values a file's field takes: <c>customer, agent, bot</c>):
+/// rendered as they are in every language, and set as code on the dashboard.
+/// </summary>
+public sealed record Literal(string Text)
+{
+    public override string ToString() => Text;
+}

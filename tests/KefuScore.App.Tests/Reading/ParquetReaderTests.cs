@@ -84,7 +84,7 @@ public sealed class ParquetReaderTests : IDisposable
         var (events, rejected) = Reads.File(path);
 
         Assert.Empty(events);
-        Assert.Equal(("at", ParquetSource.NaiveTimestampReason), (Assert.Single(rejected).Field, rejected[0].Reason));
+        Assert.Equal(("at", Engine.Text.Codes.ParquetNaive), (Assert.Single(rejected).Field, rejected[0].Text.Code));
     }
 
     [Fact]

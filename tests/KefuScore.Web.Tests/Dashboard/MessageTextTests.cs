@@ -109,7 +109,7 @@ public sealed class MessageTextTests
     public void Every_code_has_a_case_here_and_a_text_in_both_languages()
     {
         Assert.Equal(Codes.All.Order(StringComparer.Ordinal),
-            Cases.Concat(InputMessageTextTests.Cases).Select(c => c.Msg.Code).Distinct().Order(StringComparer.Ordinal));
+            Cases.Concat(InputMessageTextTests.Cases).Concat(LoaderMessageTextTests.Cases).Select(c => c.Msg.Code).Distinct().Order(StringComparer.Ordinal));
         foreach (var code in Codes.All)
         {
             Assert.NotNull(Zh.Resource(code));

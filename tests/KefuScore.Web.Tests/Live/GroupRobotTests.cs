@@ -119,6 +119,35 @@ public sealed class GroupRobotTests(FakeClockServer server) : IClassFixture<Fake
         Assert.Equal($"【客服告警】顾客等待回复过久\n店铺：{shop}\n会话：c1\n开始：{DateOnly.Parse(date, CultureInfo.InvariantCulture):M月d日} 10:00\n已等待：2 分 0 秒", text);
     }
 
+    /// <summary>
+    /// End to end: the roster is set through the API, a dissatisfied rating on agent a1's conversation arrives, and the
+    /// group robot's message names 小美, not a1 (issue 16: ids where managers expect names).
+    /// </summary>
+    [Theory]
+    [InlineData("wecom")]
+    [InlineData("dingtalk")]
+    [InlineData("feishu")]
+    public async Task A_robots_alert_names_the_agent_by_the_shops_roster(string kind)
+    {
+        var date = server.NextDay();
+        var shop = "robot-roster-" + kind;
+        var client = server.Client();
+        // The shop begins with an agent online (no waiting customer, so no other alert comes first).
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v1/events", Ndjson($$"""{"type":"agent_status","id":"st0","shop":"{{shop}}","agent":"a1","status":"online","capacity":5,"at":"{{date}}T08:59:00+08:00"}"""))).StatusCode);
+        var roster = await client.PutAsync($"/api/v1/shops/{shop}/roster", Json("""[{"agent":"a1","name":"小美","group":"售前"}]"""));
+        Assert.True(roster.IsSuccessStatusCode, await roster.Content.ReadAsStringAsync());
+        var secret = kind == "wecom" ? "" : Secret;
+        using var robot = new RobotReceiver(kind, secret, () => server.Clock.GetUtcNow());
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync($"/api/v1/shops/{shop}/webhooks", Json($$"""{"url":"{{robot.Url}}","kind":"{{kind}}","secret":"{{secret}}"}"""))).StatusCode);
+
+        server.At(date, "10:00:00");
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v1/events", Ndjson($$"""{"type":"rating","id":"r1","shop":"{{shop}}","conversation":"c1","customer":"u1","agent":"a1","satisfaction":"dissatisfied","at":"{{date}}T10:00:00+08:00"}"""))).StatusCode);
+        await WebhookReceiver.Until(() => robot.Accepted.Any(t => t.StartsWith("【客服告警】收到不满意评价", StringComparison.Ordinal)), () => server.Clock.Advance(TimeSpan.FromMilliseconds(200)));
+        var text = robot.Accepted.First(t => t.StartsWith("【客服告警】收到不满意评价", StringComparison.Ordinal));
+        Assert.Contains("\n客服：小美", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("a1", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_wrong_DingTalk_secret_ends_as_a_dead_letter_with_the_robots_code_only()
     {

@@ -27,6 +27,40 @@ public sealed partial record Lang
         return string.Format(CultureInfo.InvariantCulture, template, message.Args.Select(Arg).ToArray());
     }
 
+    /// <summary>
+    /// A message as runs of text, each marked when it is a <see cref="Literal"/> the page sets as code (the words a
+    /// file must contain); the runs joined are <see cref="Say(Msg)"/>.
+    /// </summary>
+    public IReadOnlyList<(string Text, bool Code)> Parts(Msg message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (Resource(message.Code) is not { } template) return [(EnglishText.Render(message), false)];
+        var parts = new List<(string, bool)>();
+        var run = new System.Text.StringBuilder();
+        for (var i = 0; i < template.Length; i++)
+        {
+            var c = template[i];
+            if ((c == '{' || c == '}') && i + 1 < template.Length && template[i + 1] == c) { run.Append(c); i++; continue; }
+            var close = c == '{' ? template.IndexOf('}', i) : -1;
+            if (close < 0 || !int.TryParse(template.AsSpan(i + 1, close - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n >= message.Args.Length)
+            {
+                run.Append(c);
+                continue;
+            }
+            var arg = message.Args[n];
+            if (arg is Literal literal)
+            {
+                if (run.Length > 0) parts.Add((run.ToString(), false));
+                run.Clear();
+                parts.Add((literal.Text, true));
+            }
+            else run.Append(Arg(arg));
+            i = close;
+        }
+        if (run.Length > 0) parts.Add((run.ToString(), false));
+        return parts;
+    }
+
     /// <summary>Several messages as one line (a verdict's conditions): "；" between them in Chinese.</summary>
     public string Say(IEnumerable<Msg> messages)
     {
@@ -57,6 +91,17 @@ public sealed partial record Lang
 
     /// <summary>The label of an identifier of a closed set (complaint categories and states, grades), else the id.</summary>
     public string Term(string group, string id) => Resource($"{group}.{id}") ?? id;
+
+    /// <summary>
+    /// A field of an event file as the import page names it: its label with the column name the file uses, which is
+    /// what the reader must find and correct ("时间（at）"); the whole line when the field is "".
+    /// </summary>
+    public string Field(string field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (field.Length == 0) return Term("field", "row");
+        return Resource($"field.{field}") is { } label ? T($"{label}（{field}）", $"{label} ({field})") : field;
+    }
 
     /// <summary>A share as a percentage with one decimal: 0.9373 → 93.7%.</summary>
     public static string Share(double share) => share.ToString("0.0%", CultureInfo.InvariantCulture);
@@ -101,6 +146,7 @@ public sealed partial record Lang
         Num { Kind: NumKind.Count } n => n.Value.ToString("#,0", CultureInfo.InvariantCulture),
         Num n => n.Value.ToString("#,0.##", CultureInfo.InvariantCulture),
         Comparison c => Resource($"op.{c}") ?? EnglishText.Symbol(c),
+        Literal l => l.Text,
         DateOnly d => T($"{d.Year}年{d.Month}月{d.Day}日", d.ToString("d MMM yyyy", CultureInfo.InvariantCulture)),
         int or long => ((IFormattable)a).ToString("#,0", CultureInfo.InvariantCulture),
         // The reader's own value quoted back: a huge cell must not fill the page.

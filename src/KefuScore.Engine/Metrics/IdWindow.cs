@@ -4,82 +4,132 @@ using System.Runtime.InteropServices;
 namespace KefuScore.Engine.Metrics;
 
 /// <summary>
-/// Exact (shop, id) de-duplication for the fold without a string per event: an id is known by a 64-bit hash, and its
-/// characters are kept in the arena of the hour it arrived in, so a hash hit is confirmed character by character.
-/// Two different ids with one hash (about one in 10^10 at a million ids) are told apart by a small exact set. An hour
-/// is forgotten whole once the watermark has passed it (<see cref="ForgetBefore"/>): an event of that hour can then
-/// only come back too late, which makes the caller replay anyway. Not thread-safe: one per fold.
+/// Exact (shop, id) de-duplication for the fold without a string or object per event. Shops are the fold's interned
+/// numbers; an id is kept as its characters in the arena of the hour it arrived in, in that hour's own open-addressing
+/// table of 64-bit hashes (structs, no references), so a lookup compares hashes, then the shop, then the characters:
+/// different ids sharing a hash are simply two entries. An hour is forgotten whole once the watermark has passed it
+/// (<see cref="ForgetBefore"/>): an event of that hour can then only come back too late, which makes the caller replay
+/// anyway. Streaming keeps two or three hours, so a lookup probes two or three small tables; unbounded (no
+/// forgetting) puts every id in one table. Not thread-safe: one per fold.
 /// </summary>
-internal sealed class IdWindow
+internal sealed class IdWindow(bool forgets = true)
 {
+    private struct Entry
+    {
+        /// <summary>0: empty (a hash of 0 is stored as 1).</summary>
+        public ulong Hash;
+        public int Shop;
+        public int Start;
+        public int Length;
+    }
+
     private sealed class Hour
     {
         public long Number;
         public char[] Chars = new char[1 << 12];
         public int Used;
-        public readonly List<long> Hashes = [];
+        public Entry[] Table = new Entry[1 << 10];
+        public int Count;
+
+        public void Clear()
+        {
+            Array.Clear(Table);
+            Count = 0;
+            Used = 0;
+        }
     }
 
-    private readonly record struct Entry(Hour Hour, int Start, int Length, string Shop);
-
-    private readonly Dictionary<long, Entry> _seen = [];
-    private readonly Dictionary<long, Hour> _hours = [];
-    /// <summary>Hashes shared by different ids: the later ids, exactly. Kept for the run (they are that rare).</summary>
-    private readonly Dictionary<long, List<(string Shop, string Id)>> _collided = [];
+    private readonly List<Hour> _hours = [];
     private readonly Stack<Hour> _spare = new();
     private Hour? _last;
     private long _oldest = long.MaxValue;
-    private string? _lastShop;
-    private ulong _lastShopHash;
 
-    public int Count => _seen.Count;
+    public int Count
+    {
+        get
+        {
+            var n = 0;
+            foreach (var h in _hours) n += h.Count;
+            return n;
+        }
+    }
 
     /// <summary>True the first time (shop, id) is seen; false for a duplicate.</summary>
-    public bool Add(string shop, ReadOnlySpan<char> id, long ticks)
+    public bool Add(int shop, ReadOnlySpan<char> id, long ticks)
     {
         var hash = Hash(shop, id);
-        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_seen, hash, out var exists);
-        if (exists)
-        {
-            if (entry.Hour.Chars.AsSpan(entry.Start, entry.Length).SequenceEqual(id) && string.Equals(entry.Shop, shop, StringComparison.Ordinal)) return false;
-            return AddCollided(hash, shop, id);
-        }
-        if (_collided.Count > 0 && _collided.TryGetValue(hash, out var others) && Contains(others, shop, id))
-        {
-            // Its hash's first owner was forgotten, but this id itself is still known.
-            _seen.Remove(hash);
-            return false;
-        }
-        var hour = HourOf(ticks / TimeSpan.TicksPerHour);
-        if (hour.Used + id.Length > hour.Chars.Length) Array.Resize(ref hour.Chars, Math.Max(hour.Chars.Length * 2, hour.Used + id.Length));
-        id.CopyTo(hour.Chars.AsSpan(hour.Used));
-        entry = new Entry(hour, hour.Used, id.Length, shop);
-        hour.Used += id.Length;
-        hour.Hashes.Add(hash);
+        var hours = CollectionsMarshal.AsSpan(_hours);
+        foreach (var h in hours)
+            if (Contains(h, hash, shop, id)) return false;
+        var hour = HourOf(forgets ? ticks / TimeSpan.TicksPerHour : 0);
+        Insert(hour, hash, shop, id);
         return true;
+    }
+
+    private static bool Contains(Hour h, ulong hash, int shop, ReadOnlySpan<char> id)
+    {
+        var table = h.Table;
+        var mask = table.Length - 1;
+        for (var i = (int)hash & mask; ; i = (i + 1) & mask)
+        {
+            ref readonly var e = ref table[i];
+            if (e.Hash == 0) return false;
+            if (e.Hash == hash && e.Shop == shop && h.Chars.AsSpan(e.Start, e.Length).SequenceEqual(id)) return true;
+        }
+    }
+
+    private static void Insert(Hour h, ulong hash, int shop, ReadOnlySpan<char> id)
+    {
+        if ((h.Count + 1) * 2 > h.Table.Length) Grow(h);
+        if (h.Used + id.Length > h.Chars.Length) Array.Resize(ref h.Chars, Math.Max(h.Chars.Length * 2, h.Used + id.Length));
+        id.CopyTo(h.Chars.AsSpan(h.Used));
+        Place(h.Table, new Entry { Hash = hash, Shop = shop, Start = h.Used, Length = id.Length });
+        h.Used += id.Length;
+        h.Count++;
+    }
+
+    private static void Place(Entry[] table, in Entry entry)
+    {
+        var mask = table.Length - 1;
+        var i = (int)entry.Hash & mask;
+        while (table[i].Hash != 0) i = (i + 1) & mask;
+        table[i] = entry;
+    }
+
+    private static void Grow(Hour h)
+    {
+        var old = h.Table;
+        h.Table = new Entry[old.Length * 2];
+        foreach (ref readonly var e in old.AsSpan())
+            if (e.Hash != 0) Place(h.Table, e);
     }
 
     /// <summary>Forgets every id that arrived in an hour before <paramref name="hourLimit"/>.</summary>
     public void ForgetBefore(long hourLimit)
     {
-        for (; _oldest < hourLimit && _hours.Count > 0; _oldest++)
+        if (!forgets || _oldest >= hourLimit) return;
+        _oldest = long.MaxValue;
+        for (var i = _hours.Count - 1; i >= 0; i--)
         {
-            if (!_hours.Remove(_oldest, out var hour)) continue;
-            foreach (var hash in hour.Hashes)
-                if (_seen.TryGetValue(hash, out var e) && ReferenceEquals(e.Hour, hour)) _seen.Remove(hash);
+            var hour = _hours[i];
+            if (hour.Number >= hourLimit)
+            {
+                _oldest = Math.Min(_oldest, hour.Number);
+                continue;
+            }
+            _hours.RemoveAt(i);
             if (ReferenceEquals(hour, _last)) _last = null;
-            hour.Hashes.Clear();
-            hour.Used = 0;
-            if (_spare.Count < 4) _spare.Push(hour);
+            if (_spare.Count < 4)
+            {
+                hour.Clear();
+                _spare.Push(hour);
+            }
         }
-        if (_hours.Count == 0) _oldest = long.MaxValue;
     }
 
     public void Clear()
     {
-        _seen.Clear();
         _hours.Clear();
-        _collided.Clear();
         _last = null;
         _oldest = long.MaxValue;
     }
@@ -87,40 +137,20 @@ internal sealed class IdWindow
     private Hour HourOf(long number)
     {
         if (_last is { } last && last.Number == number) return last;
-        if (!_hours.TryGetValue(number, out var hour))
-        {
-            hour = _spare.Count > 0 ? _spare.Pop() : new Hour();
-            hour.Number = number;
-            _hours[number] = hour;
-            if (number < _oldest) _oldest = number;
-        }
+        foreach (var h in _hours)
+            if (h.Number == number) return _last = h;
+        var hour = _spare.Count > 0 ? _spare.Pop() : new Hour();
+        hour.Number = number;
+        _hours.Add(hour);
+        if (number < _oldest) _oldest = number;
         return _last = hour;
     }
 
-    private bool AddCollided(long hash, string shop, ReadOnlySpan<char> id)
+    /// <summary>A 64-bit mix of the shop's number and the id's characters; seedless, so it repeats exactly.</summary>
+    private static ulong Hash(int shop, ReadOnlySpan<char> id)
     {
-        if (!_collided.TryGetValue(hash, out var others)) _collided[hash] = others = [];
-        if (Contains(others, shop, id)) return false;
-        others.Add((shop, new string(id)));
-        return true;
-    }
-
-    private static bool Contains(List<(string Shop, string Id)> others, string shop, ReadOnlySpan<char> id)
-    {
-        foreach (var (s, i) in others)
-            if (id.SequenceEqual(i) && string.Equals(s, shop, StringComparison.Ordinal)) return true;
-        return false;
-    }
-
-    /// <summary>A 64-bit mix of the shop's characters and the id's, four characters a step; seedless, so it repeats exactly.</summary>
-    private long Hash(string shop, ReadOnlySpan<char> id)
-    {
-        if (!ReferenceEquals(shop, _lastShop))
-        {
-            _lastShopHash = Mix(0x243F6A8885A308D3UL, shop);
-            _lastShop = shop;
-        }
-        return (long)Mix(_lastShopHash, id);
+        var h = Mix(0x243F6A8885A308D3UL ^ ((ulong)(uint)shop * 0x9E3779B97F4A7C15UL), id);
+        return h == 0 ? 1 : h;
     }
 
     internal static ulong Mix(ulong h, ReadOnlySpan<char> text)

@@ -5,145 +5,135 @@ namespace KefuScore.Engine.Metrics;
 
 /// <summary>
 /// Exact (shop, id) de-duplication for the fold without a string or object per event. Shops are the fold's interned
-/// numbers; an id is kept as its characters in the arena of the hour it arrived in, in that hour's own open-addressing
-/// table of 64-bit hashes (structs, no references), so a lookup compares hashes, then the shop, then the characters:
-/// different ids sharing a hash are simply two entries. An hour is forgotten whole once the watermark has passed it
+/// numbers. Every id kept is a record in one character arena (its hash, hour, shop and characters), found through an
+/// open-addressing table of 32-bit tags (the hash's high half; its low bits give the position): a lookup reads one
+/// array slot (a new id, the common case, is told by the first empty slot), and only a tag hit reads the arena to
+/// compare shop and characters, so different ids sharing a tag are simply two entries. Ids are forgotten by the hour they arrived in, once the watermark has passed it
 /// (<see cref="ForgetBefore"/>): an event of that hour can then only come back too late, which makes the caller replay
-/// anyway. Streaming keeps two or three hours, so a lookup probes two or three small tables; unbounded (no
-/// forgetting) puts every id in one table. Not thread-safe: one per fold.
+/// anyway. Forgetting rebuilds the table and arena from the ids still kept into a second set of arrays (reused), once
+/// an hour of event time, reading the arena in order, so no entry is ever deleted in place. Unbounded (no forgetting) keeps every id. Not
+/// thread-safe: one per fold.
 /// </summary>
 internal sealed class IdWindow(bool forgets = true)
 {
-    private struct Entry
-    {
-        /// <summary>0: empty (a hash of 0 is stored as 1).</summary>
-        public ulong Hash;
-        public int Shop;
-        public int Start;
-        public int Length;
-    }
+    /// <summary>A record's header in the arena: its hash (4 characters), hour (4), shop (2) and length (2).</summary>
+    private const int Header = 12;
 
-    private sealed class Hour
-    {
-        public long Number;
-        public char[] Chars = new char[1 << 12];
-        public int Used;
-        public Entry[] Table = new Entry[1 << 10];
-        public int Count;
-
-        public void Clear()
-        {
-            Array.Clear(Table);
-            Count = 0;
-            Used = 0;
-        }
-    }
-
-    private readonly List<Hour> _hours = [];
-    private readonly Stack<Hour> _spare = new();
-    private Hour? _last;
+    /// <summary>The high half of each entry's hash (never 0; 0: empty): a table of 4 bytes an entry stays in cache longer.</summary>
+    private uint[] _tags = new uint[1 << 12];
+    /// <summary>Where each entry's record starts in the arena.</summary>
+    private int[] _starts = new int[1 << 12];
+    private char[] _arena = new char[1 << 15];
+    private int _used;
+    private int _count;
+    private uint[] _spareTags = [];
+    private int[] _spareStarts = [];
+    private char[] _spareArena = [];
     private long _oldest = long.MaxValue;
 
-    public int Count
-    {
-        get
-        {
-            var n = 0;
-            foreach (var h in _hours) n += h.Count;
-            return n;
-        }
-    }
+    public int Count => _count;
+
+    private static uint TagOf(ulong hash) => (uint)(hash >> 32) is var t and not 0 ? t : 1;
 
     /// <summary>True the first time (shop, id) is seen; false for a duplicate.</summary>
     public bool Add(int shop, ReadOnlySpan<char> id, long ticks)
     {
         var hash = Hash(shop, id);
-        var hours = CollectionsMarshal.AsSpan(_hours);
-        foreach (var h in hours)
-            if (Contains(h, hash, shop, id)) return false;
-        var hour = HourOf(forgets ? ticks / TimeSpan.TicksPerHour : 0);
-        Insert(hour, hash, shop, id);
+        var tag = TagOf(hash);
+        var tags = _tags;
+        var mask = tags.Length - 1;
+        var i = (int)hash & mask;
+        for (; tags[i] != 0; i = (i + 1) & mask)
+            if (tags[i] == tag && Same(_starts[i], shop, id)) return false;
+
+        if ((_count + 1) * 2 > tags.Length)
+        {
+            Rebuild(long.MinValue, tags.Length * 2);
+            i = Empty(_tags, hash);
+        }
+        var hour = forgets ? ticks / TimeSpan.TicksPerHour : 0;
+        var need = Header + id.Length;
+        if (_used + need > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _used + need));
+        var record = _arena.AsSpan(_used, need);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(record[..4]), hash);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(4, 4)), hour);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(8, 2)), shop);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(10, 2)), id.Length);
+        id.CopyTo(record[Header..]);
+        _tags[i] = tag;
+        _starts[i] = _used;
+        _used += need;
+        _count++;
+        if (hour < _oldest) _oldest = hour;
         return true;
     }
 
-    private static bool Contains(Hour h, ulong hash, int shop, ReadOnlySpan<char> id)
+    private bool Same(int start, int shop, ReadOnlySpan<char> id)
     {
-        var table = h.Table;
-        var mask = table.Length - 1;
-        for (var i = (int)hash & mask; ; i = (i + 1) & mask)
-        {
-            ref readonly var e = ref table[i];
-            if (e.Hash == 0) return false;
-            if (e.Hash == hash && e.Shop == shop && h.Chars.AsSpan(e.Start, e.Length).SequenceEqual(id)) return true;
-        }
+        var record = _arena.AsSpan(start);
+        return MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(8, 2))) == shop
+            && MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(10, 2))) == id.Length
+            && record.Slice(Header, id.Length).SequenceEqual(id);
     }
 
-    private static void Insert(Hour h, ulong hash, int shop, ReadOnlySpan<char> id)
+    private static int Empty(uint[] tags, ulong hash)
     {
-        if ((h.Count + 1) * 2 > h.Table.Length) Grow(h);
-        if (h.Used + id.Length > h.Chars.Length) Array.Resize(ref h.Chars, Math.Max(h.Chars.Length * 2, h.Used + id.Length));
-        id.CopyTo(h.Chars.AsSpan(h.Used));
-        Place(h.Table, new Entry { Hash = hash, Shop = shop, Start = h.Used, Length = id.Length });
-        h.Used += id.Length;
-        h.Count++;
-    }
-
-    private static void Place(Entry[] table, in Entry entry)
-    {
-        var mask = table.Length - 1;
-        var i = (int)entry.Hash & mask;
-        while (table[i].Hash != 0) i = (i + 1) & mask;
-        table[i] = entry;
-    }
-
-    private static void Grow(Hour h)
-    {
-        var old = h.Table;
-        h.Table = new Entry[old.Length * 2];
-        foreach (ref readonly var e in old.AsSpan())
-            if (e.Hash != 0) Place(h.Table, e);
+        var mask = tags.Length - 1;
+        var i = (int)hash & mask;
+        while (tags[i] != 0) i = (i + 1) & mask;
+        return i;
     }
 
     /// <summary>Forgets every id that arrived in an hour before <paramref name="hourLimit"/>.</summary>
     public void ForgetBefore(long hourLimit)
     {
         if (!forgets || _oldest >= hourLimit) return;
-        _oldest = long.MaxValue;
-        for (var i = _hours.Count - 1; i >= 0; i--)
+        Rebuild(hourLimit, _tags.Length);
+    }
+
+    /// <summary>
+    /// Copies the records of hours from <paramref name="hourLimit"/> on into a fresh arena and a table of
+    /// <paramref name="capacity"/> entries, reading the old arena in order (records carry their hash).
+    /// </summary>
+    private void Rebuild(long hourLimit, int capacity)
+    {
+        var tags = _spareTags.Length == capacity ? _spareTags : new uint[capacity];
+        var starts = _spareStarts.Length == capacity ? _spareStarts : new int[capacity];
+        Array.Clear(tags);
+        var arena = _spareArena.Length >= _used ? _spareArena : new char[_arena.Length];
+        int used = 0, count = 0;
+        var oldest = long.MaxValue;
+        for (var at = 0; at < _used;)
         {
-            var hour = _hours[i];
-            if (hour.Number >= hourLimit)
+            var record = _arena.AsSpan(at);
+            var length = Header + MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(10, 2)));
+            var hour = MemoryMarshal.Read<long>(MemoryMarshal.AsBytes(record.Slice(4, 4)));
+            if (hour >= hourLimit)
             {
-                _oldest = Math.Min(_oldest, hour.Number);
-                continue;
+                var hash = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(record[..4]));
+                record[..length].CopyTo(arena.AsSpan(used));
+                var slot = Empty(tags, hash);
+                tags[slot] = TagOf(hash);
+                starts[slot] = used;
+                used += length;
+                count++;
+                if (hour < oldest) oldest = hour;
             }
-            _hours.RemoveAt(i);
-            if (ReferenceEquals(hour, _last)) _last = null;
-            if (_spare.Count < 4)
-            {
-                hour.Clear();
-                _spare.Push(hour);
-            }
+            at += length;
         }
+        (_spareTags, _spareStarts, _spareArena) = (_tags, _starts, _arena);
+        (_tags, _starts, _arena) = (tags, starts, arena);
+        _used = used;
+        _count = count;
+        _oldest = oldest;
     }
 
     public void Clear()
     {
-        _hours.Clear();
-        _last = null;
+        Array.Clear(_tags);
+        _used = 0;
+        _count = 0;
         _oldest = long.MaxValue;
-    }
-
-    private Hour HourOf(long number)
-    {
-        if (_last is { } last && last.Number == number) return last;
-        foreach (var h in _hours)
-            if (h.Number == number) return _last = h;
-        var hour = _spare.Count > 0 ? _spare.Pop() : new Hour();
-        hour.Number = number;
-        _hours.Add(hour);
-        if (number < _oldest) _oldest = number;
-        return _last = hour;
     }
 
     /// <summary>A 64-bit mix of the shop's number and the id's characters; seedless, so it repeats exactly.</summary>

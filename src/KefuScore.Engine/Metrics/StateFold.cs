@@ -19,12 +19,22 @@ internal sealed class StateFold
     private const long Parked = long.MaxValue;
     private static readonly long ScanEvery = TimeSpan.FromMinutes(10).Ticks;
 
-    /// <summary>A conversation's bookkeeping, by slot.</summary>
+    /// <summary>A conversation id short enough to live in its slot (most do): a lookup then touches one place in memory.</summary>
+    [InlineArray(InlineKey)]
+    private struct KeyChars
+    {
+        private char _first;
+    }
+
+    private const int InlineKey = 20;
+
+    /// <summary>A conversation's bookkeeping, by slot: what a lookup reads first, then what an event updates.</summary>
     private struct Conversation
     {
         public ulong Hash;
         public int Shop;
         public int KeyLength;
+        public KeyChars Key;
         /// <summary>Bumped when the slot is closed, so an expiry filing of an earlier conversation is recognised as stale.</summary>
         public int Generation;
         public bool Live;
@@ -92,12 +102,16 @@ internal sealed class StateFold
     // Conversations.
     private Conversation[] _conversations = new Conversation[1024];
     private ConversationState?[] _states = new ConversationState?[1024];
-    private char[]?[] _keys = new char[1024][];
+    /// <summary>Ids longer than <see cref="InlineKey"/> characters, by slot.</summary>
+    private char[]?[] _longKeys = new char[1024][];
     private int _slotsUsed;
     private int[] _free = new int[256];
     private int _freeCount;
-    /// <summary>Open addressing, linear probing: slot + 1, 0 empty.</summary>
-    private int[] _table = new int[2048];
+    /// <summary>
+    /// Open addressing, linear probing: the hash's high 32 bits above slot + 1 (0 empty), so a probe that meets another
+    /// conversation is told apart without reading its slot.
+    /// </summary>
+    private long[] _table = new long[2048];
     private int _live;
 
     // Expiry: conversations filed by the slot in which they may expire, lazily (at most one filing per conversation).
@@ -116,6 +130,7 @@ internal sealed class StateFold
 
     private long _maxTicks = long.MinValue;
     private long _nextScan = long.MinValue;
+    private int _touched;
 
     public StateFold(IncrementalRules rules, LocalClock clock, ConversationAnalysis analysis, long? lateness)
     {
@@ -257,19 +272,27 @@ internal sealed class StateFold
         return h;
     }
 
+    private static long Entry(ulong hash, int slot) => (long)(hash & 0xFFFFFFFF00000000UL) | (uint)(slot + 1);
+
     private int Find(int shop, ReadOnlySpan<char> conversation)
     {
         var hash = KeyHash(shop, conversation);
+        var tag = (long)(hash & 0xFFFFFFFF00000000UL);
         var table = _table;
         var mask = table.Length - 1;
         for (var i = (int)hash & mask; ; i = (i + 1) & mask)
         {
             var entry = table[i];
             if (entry == 0) return -1;
-            ref readonly var c = ref _conversations[entry - 1];
-            if (c.Hash == hash && c.Shop == shop && _keys[entry - 1].AsSpan(0, c.KeyLength).SequenceEqual(conversation)) return entry - 1;
+            if ((entry & unchecked((long)0xFFFFFFFF00000000UL)) != tag) continue;
+            var slot = (int)(uint)entry - 1;
+            ref var c = ref _conversations[slot];
+            if (c.Hash == hash && c.Shop == shop && KeyOf(slot, ref c).SequenceEqual(conversation)) return slot;
         }
     }
+
+    private ReadOnlySpan<char> KeyOf(int slot, ref Conversation c) =>
+        c.KeyLength <= InlineKey ? ((ReadOnlySpan<char>)c.Key)[..c.KeyLength] : _longKeys[slot].AsSpan(0, c.KeyLength);
 
     private int Open(int shop, ReadOnlySpan<char> conversation)
     {
@@ -282,12 +305,9 @@ internal sealed class StateFold
             {
                 Array.Resize(ref _conversations, slot * 2);
                 Array.Resize(ref _states, slot * 2);
-                Array.Resize(ref _keys, slot * 2);
+                Array.Resize(ref _longKeys, slot * 2);
             }
         }
-        ref var key = ref _keys[slot];
-        if (key is null || key.Length < conversation.Length) key = new char[Math.Max(16, conversation.Length)];
-        conversation.CopyTo(key);
         var hash = KeyHash(shop, conversation);
         ref var c = ref _conversations[slot];
         c = new Conversation
@@ -295,6 +315,13 @@ internal sealed class StateFold
             Hash = hash, Shop = shop, KeyLength = conversation.Length, Generation = c.Generation, Live = true,
             LastTicks = long.MinValue, LastCustomer = long.MinValue, LastReply = long.MinValue, Slot = long.MinValue,
         };
+        if (conversation.Length <= InlineKey) conversation.CopyTo(c.Key);
+        else
+        {
+            ref var key = ref _longKeys[slot];
+            if (key is null || key.Length < conversation.Length) key = new char[conversation.Length];
+            conversation.CopyTo(key);
+        }
         var name = _shops[shop];
         if (_states[slot] is { } state) state.Reset(name);
         else _states[slot] = new ConversationState(_rules, _clock, name);
@@ -305,19 +332,23 @@ internal sealed class StateFold
         return slot;
     }
 
-    private static void Place(int[] table, ulong hash, int slot)
+    private static void Place(long[] table, ulong hash, int slot)
     {
         var mask = table.Length - 1;
         var i = (int)hash & mask;
         while (table[i] != 0) i = (i + 1) & mask;
-        table[i] = slot + 1;
+        table[i] = Entry(hash, slot);
     }
 
     private void GrowTable()
     {
-        var table = new int[_table.Length * 2];
+        var table = new long[_table.Length * 2];
         foreach (var entry in _table)
-            if (entry != 0) Place(table, _conversations[entry - 1].Hash, entry - 1);
+        {
+            if (entry == 0) continue;
+            var slot = (int)(uint)entry - 1;
+            Place(table, _conversations[slot].Hash, slot);
+        }
         _table = table;
     }
 
@@ -327,14 +358,14 @@ internal sealed class StateFold
         var table = _table;
         var mask = table.Length - 1;
         var i = (int)_conversations[slot].Hash & mask;
-        while (table[i] != slot + 1) i = (i + 1) & mask;
+        while ((int)(uint)table[i] != slot + 1) i = (i + 1) & mask;
         var j = i;
         while (true)
         {
             j = (j + 1) & mask;
             var entry = table[j];
             if (entry == 0) break;
-            var home = (int)_conversations[entry - 1].Hash & mask;
+            var home = (int)_conversations[(int)(uint)entry - 1].Hash & mask;
             // The entry at j may move to the hole at i unless its home lies cyclically in (i, j].
             var stays = i <= j ? home > i && home <= j : home > i || home <= j;
             if (stays) continue;
@@ -467,11 +498,18 @@ internal sealed class StateFold
                 break;
             }
         }
+        // First every slot the minute touches, then the states: the first loop's loads do not depend on each other, so
+        // the processor fetches them from memory side by side instead of one cache miss after another in the second.
+        var conversations = _conversations;
+        var states = _states;
+        var touched = 0;
         foreach (ref readonly var p in items)
         {
-            _conversations[p.Conversation].Unreleased--;
-            _states[p.Conversation]!.Apply(Slim(p), facts);
+            conversations[p.Conversation].Unreleased--;
+            touched += states[p.Conversation]!.Touch();
         }
+        _touched += touched; // kept, so the loads are not optimised away
+        foreach (ref readonly var p in items) states[p.Conversation]!.Apply(Slim(p), facts);
         bucket.Count = 0;
         bucket.Used = 0;
         if (_spareMinutes.Count < 256) _spareMinutes.Push(bucket);

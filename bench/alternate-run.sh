@@ -7,7 +7,9 @@
 # of main (git worktree add --detach ../kefu-main main).
 set -euo pipefail
 OLD=$1; NEW=$2; FILE=$3; ROUNDS=${4:-3}; THREADS=${5:-2}
-SQL=${SQL:-$(cd "$(dirname "$0")/../.." && pwd)/shared/bench/douyin-peer.sql}
+# The peer SQL sits in ../shared next to the repository (SQL=… elsewhere, e.g. from a worktree).
+SQL=${SQL:-$(cd "$(dirname "$0")/.." && pwd)/../shared/bench/douyin-peer.sql}
+[ -f "$SQL" ] || { echo "no peer SQL at $SQL: set SQL=path/to/douyin-peer.sql" >&2; exit 2; }
 OUT=$(mktemp -d)
 dll() { echo "$1/bench/KefuScore.Bench/bin/Release/net10.0/KefuScore.Bench.dll"; }
 for i in $(seq 1 "$ROUNDS"); do
@@ -18,7 +20,8 @@ for i in $(seq 1 "$ROUNDS"); do
       duck) d=$(dll "$NEW"); mode=peer-duckdb ;;
     esac
     load=$(cut -d' ' -f1 /proc/loadavg)
-    /usr/bin/time -f "%U %S %e %M" -o "$OUT/time" dotnet "$d" $mode --file "$FILE" --out "$OUT/$who.tsv" --sql "$SQL" --threads "$THREADS" > "$OUT/log" 2>&1
+    /usr/bin/time -f "%U %S %e %M" -o "$OUT/time" dotnet "$d" $mode --file "$FILE" --out "$OUT/$who.tsv" --sql "$SQL" --threads "$THREADS" > "$OUT/log" 2>&1 \
+      || { echo "round $i $who failed:"; tail -5 "$OUT/log"; exit 1; }
     read -r user sys wall kb < "$OUT/time"
     echo "round $i $who load=$load wall=${wall}s cpu=$(echo "$user + $sys" | bc)s peak=$((kb / 1024))MiB $(grep -o 'gcpause=[0-9.]*' "$OUT/log")"
   done

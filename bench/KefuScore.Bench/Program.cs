@@ -17,6 +17,7 @@ public static class Program
             return args.Length == 0 ? Usage() : args[0] switch
             {
                 "kernel" => KernelCommand.Run(args[1..]),
+                "fold-cpu" => FoldCpuCommand.Run(args.Length > 2 && args[1] == "--repeat" ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3),
                 "e2e" => E2eCommand.Run(Options.Parse(args[1..])),
                 "e2e-kefu" => EngineChild.RunKefu(Options.Parse(args[1..])),
                 "e2e-duckdb" => EngineChild.RunDuckDb(Options.Parse(args[1..])),
@@ -42,7 +43,8 @@ public static class Program
     {
         Console.Error.WriteLine("""
             usage:
-              kernel [BenchmarkDotNet args]            engine kernel micro-benchmarks
+              kernel [BenchmarkDotNet args]            engine kernel micro-benchmarks (--filter '*Fold*': the report's fold alone)
+              fold-cpu [--repeat N]                    the fold benchmark by thread CPU time (for a shared machine)
               e2e --events N [--file PATH] [--keep]    KefuScore vs DuckDB on the same CSV (medians of 3)
               peer --shape uniform|zipf|wide --events N [--format csv|jsonl|parquet] [--repeat 3] [--file CSV] [--keep]
                                                        kefu report vs the plain peer SQL (../shared/bench/douyin-peer.sql),

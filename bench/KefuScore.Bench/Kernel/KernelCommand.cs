@@ -10,7 +10,7 @@ public static class KernelCommand
 {
     public static int Run(string[] args)
     {
-        var summaries = BenchmarkSwitcher.FromTypes([typeof(KernelBenchmarks)]).Run(args.Length == 0 ? ["--filter", "*"] : args);
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(KernelBenchmarks), typeof(FoldBenchmarks)]).Run(args.Length == 0 ? ["--filter", "*"] : args);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
 }
@@ -18,10 +18,11 @@ public static class KernelCommand
 /// <summary>Adds the per-event columns: events/s (N ÷ mean) and bytes allocated per event (allocated ÷ N).</summary>
 public sealed class KernelConfig : ManualConfig
 {
-    public KernelConfig() => AddColumn(new PerEventColumn(perSecond: true), new PerEventColumn(perSecond: false));
+    public KernelConfig() => AddColumn(new PerEventColumn(perSecond: true, _ => KernelBenchmarks.EventCount), new PerEventColumn(perSecond: false, _ => KernelBenchmarks.EventCount));
 }
 
-public sealed class PerEventColumn(bool perSecond) : IColumn
+/// <param name="events">Events per operation of a benchmark case (computed in the host, so deterministic).</param>
+public sealed class PerEventColumn(bool perSecond, Func<BenchmarkCase, double> events) : IColumn
 {
     public string Id => perSecond ? "EventsPerSecond" : "BytesPerEvent";
     public string ColumnName => perSecond ? "Events/s" : "B/event";
@@ -39,7 +40,7 @@ public sealed class PerEventColumn(bool perSecond) : IColumn
     {
         var report = summary[benchmarkCase];
         if (report is null) return "-";
-        double n = KernelBenchmarks.EventCount;
+        var n = events(benchmarkCase);
         if (perSecond)
             return report.ResultStatistics is { } stats ? (n / (stats.Mean / 1e9)).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "-";
         return report.GcStats.GetBytesAllocatedPerOperation(benchmarkCase) is { } bytes

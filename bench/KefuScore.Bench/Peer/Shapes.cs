@@ -24,8 +24,11 @@ public static class Shapes
         _ => throw new ArgumentException($"--shape must be one of {string.Join(", ", Names)}"),
     };
 
-    /// <summary>Writes about <paramref name="events"/> events of <paramref name="shape"/>; returns how many it wrote.</summary>
-    public static long Write(string path, string shape, long events, long seed = 14)
+    /// <summary>
+    /// Writes about <paramref name="events"/> events of <paramref name="shape"/>; returns how many it wrote. With
+    /// <paramref name="onlyDays"/>, only the first days are written, at the density of the whole shape.
+    /// </summary>
+    public static long Write(string path, string shape, long events, long seed = 14, int? onlyDays = null)
     {
         var (shops, days) = Of(shape);
         var random = new Random((int)seed);
@@ -51,7 +54,7 @@ public static class Shapes
             list.Add((at.UtcTicks, line));
         }
 
-        for (var d = 0; d < days; d++)
+        for (var d = 0; d < Math.Min(days, onlyDays ?? days); d++)
         {
             for (var s = 0; s < shops; s++)
             {

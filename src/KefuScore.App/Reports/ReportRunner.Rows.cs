@@ -99,7 +99,8 @@ public static partial class ReportRunner
     private sealed class RowFolder(CompiledProfile profile, FoldOptions options)
     {
         private readonly MetricFold _fold = new(profile, options);
-        private readonly Rollup _rollup = Rollup.Daily(profile.Metrics.Count);
+        // The fold's facts carry its interned shop and agent instances: summed by identity, added to a rollup at the end.
+        private readonly FactSums _sums = new(profile.Metrics.Count, hoursPerRow: 24);
         private readonly List<MetricFact> _facts = new(256);
 
         public void Fold(RowPart part)
@@ -110,7 +111,7 @@ public static partial class ReportRunner
             {
                 _fold.Apply(rows[i], chars, _facts);
                 if (_facts.Count == 0) continue;
-                foreach (var f in _facts) _rollup.Add(f);
+                foreach (var f in _facts) _sums.Add(f);
                 _facts.Clear();
             }
         }
@@ -118,9 +119,9 @@ public static partial class ReportRunner
         public FoldRun Finish(FoldRun run, out long tooLate)
         {
             _fold.Finish(_facts);
-            foreach (var f in _facts) _rollup.Add(f);
+            foreach (var f in _facts) _sums.Add(f);
             _facts.Clear();
-            run.Rollup.Merge(_rollup);
+            _sums.AddTo(run.Rollup);
             run.Read = _fold.Read;
             run.Duplicates = _fold.Duplicates;
             run.PeakOpenConversations = _fold.PeakOpenConversations;

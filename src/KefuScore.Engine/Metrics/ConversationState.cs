@@ -115,6 +115,9 @@ public sealed partial class ConversationState
         _lastReplier = null;
     }
 
+    /// <summary>Reads the state's first cache line and its day array, so a fold can bring many states in before applying events to them.</summary>
+    internal int Touch() => _days.Length + (int)_lastTicks;
+
     /// <summary>Where the state records its per-message decisions for one metric (explain); null in the report's runs.</summary>
     public ConversationDecisions? Decisions { get; init; }
 

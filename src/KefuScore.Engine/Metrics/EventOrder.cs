@@ -37,10 +37,13 @@ public sealed class EventOrder : IComparer<ChatEvent>, IComparer<SlimEvent>
         return c != 0 ? c : Rank(x).CompareTo(Rank(y));
     }
 
-    private static int Rank(in SlimEvent e) => e.Type switch
+    internal static int Rank(in SlimEvent e) => Rank(e.Type, e.Sender, e.ActionByte);
+
+    /// <summary>The rank from the fields it reads (<paramref name="action"/> as <see cref="SlimEvent"/> codes it).</summary>
+    internal static int Rank(EventType type, Sender sender, byte action) => type switch
     {
-        EventType.Session when e.IsOpened => 0,
-        EventType.Message when e.Sender == Sender.Customer => 1,
+        EventType.Session when action == 1 => 0,
+        EventType.Message when sender == Sender.Customer => 1,
         EventType.Message => 2,
         EventType.Session => 3,
         _ => 4,

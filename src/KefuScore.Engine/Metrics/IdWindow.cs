@@ -4,123 +4,143 @@ using System.Runtime.InteropServices;
 namespace KefuScore.Engine.Metrics;
 
 /// <summary>
-/// Exact (shop, id) de-duplication for the fold without a string per event: an id is known by a 64-bit hash, and its
-/// characters are kept in the arena of the hour it arrived in, so a hash hit is confirmed character by character.
-/// Two different ids with one hash (about one in 10^10 at a million ids) are told apart by a small exact set. An hour
-/// is forgotten whole once the watermark has passed it (<see cref="ForgetBefore"/>): an event of that hour can then
-/// only come back too late, which makes the caller replay anyway. Not thread-safe: one per fold.
+/// Exact (shop, id) de-duplication for the fold without a string or object per event. Shops are the fold's interned
+/// numbers. Every id kept is a record in one character arena (its hash, hour, shop and characters), found through an
+/// open-addressing table of 32-bit tags (the hash's high half; its low bits give the position): a lookup reads one
+/// array slot (a new id, the common case, is told by the first empty slot), and only a tag hit reads the arena to
+/// compare shop and characters, so different ids sharing a tag are simply two entries. Ids are forgotten by the hour they arrived in, once the watermark has passed it
+/// (<see cref="ForgetBefore"/>): an event of that hour can then only come back too late, which makes the caller replay
+/// anyway. Forgetting rebuilds the table and arena from the ids still kept into a second set of arrays (reused), once
+/// an hour of event time, reading the arena in order, so no entry is ever deleted in place. Unbounded (no forgetting) keeps every id. Not
+/// thread-safe: one per fold.
 /// </summary>
-internal sealed class IdWindow
+internal sealed class IdWindow(bool forgets = true)
 {
-    private sealed class Hour
-    {
-        public long Number;
-        public char[] Chars = new char[1 << 12];
-        public int Used;
-        public readonly List<long> Hashes = [];
-    }
+    /// <summary>A record's header in the arena: its hash (4 characters), hour (4), shop (2) and length (2).</summary>
+    private const int Header = 12;
 
-    private readonly record struct Entry(Hour Hour, int Start, int Length, string Shop);
-
-    private readonly Dictionary<long, Entry> _seen = [];
-    private readonly Dictionary<long, Hour> _hours = [];
-    /// <summary>Hashes shared by different ids: the later ids, exactly. Kept for the run (they are that rare).</summary>
-    private readonly Dictionary<long, List<(string Shop, string Id)>> _collided = [];
-    private readonly Stack<Hour> _spare = new();
-    private Hour? _last;
+    /// <summary>The high half of each entry's hash (never 0; 0: empty): a table of 4 bytes an entry stays in cache longer.</summary>
+    private uint[] _tags = new uint[1 << 12];
+    /// <summary>Where each entry's record starts in the arena.</summary>
+    private int[] _starts = new int[1 << 12];
+    private char[] _arena = new char[1 << 15];
+    private int _used;
+    private int _count;
+    private uint[] _spareTags = [];
+    private int[] _spareStarts = [];
+    private char[] _spareArena = [];
     private long _oldest = long.MaxValue;
-    private string? _lastShop;
-    private ulong _lastShopHash;
 
-    public int Count => _seen.Count;
+    public int Count => _count;
+
+    private static uint TagOf(ulong hash) => (uint)(hash >> 32) is var t and not 0 ? t : 1;
 
     /// <summary>True the first time (shop, id) is seen; false for a duplicate.</summary>
-    public bool Add(string shop, ReadOnlySpan<char> id, long ticks)
+    public bool Add(int shop, ReadOnlySpan<char> id, long ticks)
     {
         var hash = Hash(shop, id);
-        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_seen, hash, out var exists);
-        if (exists)
+        var tag = TagOf(hash);
+        var tags = _tags;
+        var mask = tags.Length - 1;
+        var i = (int)hash & mask;
+        for (; tags[i] != 0; i = (i + 1) & mask)
+            if (tags[i] == tag && Same(_starts[i], shop, id)) return false;
+
+        if ((_count + 1) * 2 > tags.Length)
         {
-            if (entry.Hour.Chars.AsSpan(entry.Start, entry.Length).SequenceEqual(id) && string.Equals(entry.Shop, shop, StringComparison.Ordinal)) return false;
-            return AddCollided(hash, shop, id);
+            Rebuild(long.MinValue, tags.Length * 2);
+            i = Empty(_tags, hash);
         }
-        if (_collided.Count > 0 && _collided.TryGetValue(hash, out var others) && Contains(others, shop, id))
-        {
-            // Its hash's first owner was forgotten, but this id itself is still known.
-            _seen.Remove(hash);
-            return false;
-        }
-        var hour = HourOf(ticks / TimeSpan.TicksPerHour);
-        if (hour.Used + id.Length > hour.Chars.Length) Array.Resize(ref hour.Chars, Math.Max(hour.Chars.Length * 2, hour.Used + id.Length));
-        id.CopyTo(hour.Chars.AsSpan(hour.Used));
-        entry = new Entry(hour, hour.Used, id.Length, shop);
-        hour.Used += id.Length;
-        hour.Hashes.Add(hash);
+        var hour = forgets ? ticks / TimeSpan.TicksPerHour : 0;
+        var need = Header + id.Length;
+        if (_used + need > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _used + need));
+        var record = _arena.AsSpan(_used, need);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(record[..4]), hash);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(4, 4)), hour);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(8, 2)), shop);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(10, 2)), id.Length);
+        id.CopyTo(record[Header..]);
+        _tags[i] = tag;
+        _starts[i] = _used;
+        _used += need;
+        _count++;
+        if (hour < _oldest) _oldest = hour;
         return true;
+    }
+
+    private bool Same(int start, int shop, ReadOnlySpan<char> id)
+    {
+        var record = _arena.AsSpan(start);
+        return MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(8, 2))) == shop
+            && MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(10, 2))) == id.Length
+            && record.Slice(Header, id.Length).SequenceEqual(id);
+    }
+
+    private static int Empty(uint[] tags, ulong hash)
+    {
+        var mask = tags.Length - 1;
+        var i = (int)hash & mask;
+        while (tags[i] != 0) i = (i + 1) & mask;
+        return i;
     }
 
     /// <summary>Forgets every id that arrived in an hour before <paramref name="hourLimit"/>.</summary>
     public void ForgetBefore(long hourLimit)
     {
-        for (; _oldest < hourLimit && _hours.Count > 0; _oldest++)
+        if (!forgets || _oldest >= hourLimit) return;
+        Rebuild(hourLimit, _tags.Length);
+    }
+
+    /// <summary>
+    /// Copies the records of hours from <paramref name="hourLimit"/> on into a fresh arena and a table of
+    /// <paramref name="capacity"/> entries, reading the old arena in order (records carry their hash).
+    /// </summary>
+    private void Rebuild(long hourLimit, int capacity)
+    {
+        var tags = _spareTags.Length == capacity ? _spareTags : new uint[capacity];
+        var starts = _spareStarts.Length == capacity ? _spareStarts : new int[capacity];
+        Array.Clear(tags);
+        var arena = _spareArena.Length >= _used ? _spareArena : new char[_arena.Length];
+        int used = 0, count = 0;
+        var oldest = long.MaxValue;
+        for (var at = 0; at < _used;)
         {
-            if (!_hours.Remove(_oldest, out var hour)) continue;
-            foreach (var hash in hour.Hashes)
-                if (_seen.TryGetValue(hash, out var e) && ReferenceEquals(e.Hour, hour)) _seen.Remove(hash);
-            if (ReferenceEquals(hour, _last)) _last = null;
-            hour.Hashes.Clear();
-            hour.Used = 0;
-            if (_spare.Count < 4) _spare.Push(hour);
+            var record = _arena.AsSpan(at);
+            var length = Header + MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(10, 2)));
+            var hour = MemoryMarshal.Read<long>(MemoryMarshal.AsBytes(record.Slice(4, 4)));
+            if (hour >= hourLimit)
+            {
+                var hash = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(record[..4]));
+                record[..length].CopyTo(arena.AsSpan(used));
+                var slot = Empty(tags, hash);
+                tags[slot] = TagOf(hash);
+                starts[slot] = used;
+                used += length;
+                count++;
+                if (hour < oldest) oldest = hour;
+            }
+            at += length;
         }
-        if (_hours.Count == 0) _oldest = long.MaxValue;
+        (_spareTags, _spareStarts, _spareArena) = (_tags, _starts, _arena);
+        (_tags, _starts, _arena) = (tags, starts, arena);
+        _used = used;
+        _count = count;
+        _oldest = oldest;
     }
 
     public void Clear()
     {
-        _seen.Clear();
-        _hours.Clear();
-        _collided.Clear();
-        _last = null;
+        Array.Clear(_tags);
+        _used = 0;
+        _count = 0;
         _oldest = long.MaxValue;
     }
 
-    private Hour HourOf(long number)
+    /// <summary>A 64-bit mix of the shop's number and the id's characters; seedless, so it repeats exactly.</summary>
+    private static ulong Hash(int shop, ReadOnlySpan<char> id)
     {
-        if (_last is { } last && last.Number == number) return last;
-        if (!_hours.TryGetValue(number, out var hour))
-        {
-            hour = _spare.Count > 0 ? _spare.Pop() : new Hour();
-            hour.Number = number;
-            _hours[number] = hour;
-            if (number < _oldest) _oldest = number;
-        }
-        return _last = hour;
-    }
-
-    private bool AddCollided(long hash, string shop, ReadOnlySpan<char> id)
-    {
-        if (!_collided.TryGetValue(hash, out var others)) _collided[hash] = others = [];
-        if (Contains(others, shop, id)) return false;
-        others.Add((shop, new string(id)));
-        return true;
-    }
-
-    private static bool Contains(List<(string Shop, string Id)> others, string shop, ReadOnlySpan<char> id)
-    {
-        foreach (var (s, i) in others)
-            if (id.SequenceEqual(i) && string.Equals(s, shop, StringComparison.Ordinal)) return true;
-        return false;
-    }
-
-    /// <summary>A 64-bit mix of the shop's characters and the id's, four characters a step; seedless, so it repeats exactly.</summary>
-    private long Hash(string shop, ReadOnlySpan<char> id)
-    {
-        if (!ReferenceEquals(shop, _lastShop))
-        {
-            _lastShopHash = Mix(0x243F6A8885A308D3UL, shop);
-            _lastShop = shop;
-        }
-        return (long)Mix(_lastShopHash, id);
+        var h = Mix(0x243F6A8885A308D3UL ^ ((ulong)(uint)shop * 0x9E3779B97F4A7C15UL), id);
+        return h == 0 ? 1 : h;
     }
 
     internal static ulong Mix(ulong h, ReadOnlySpan<char> text)

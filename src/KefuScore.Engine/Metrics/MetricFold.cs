@@ -22,48 +22,25 @@ public sealed record FoldOptions(TimeSpan? Lateness)
 /// more (its last event is older than the watermark by the profile's idle close), so memory grows with open
 /// conversations, not with events. Out-of-order input within the lateness gives exactly the in-order numbers,
 /// because every stretch is analysed in <see cref="EventOrder"/> once it is complete. Where the profile allows
-/// (<see cref="IncrementalRules"/>), a conversation holds a <see cref="ConversationState"/> fed through the reorder
-/// buffer instead of its events.
+/// (<see cref="IncrementalRules"/>), the fold is a <see cref="StateFold"/>: conversations hold a
+/// <see cref="ConversationState"/> fed through a reorder buffer instead of their events, with ids interned to numbers.
 /// </summary>
-public sealed partial class MetricFold
+public sealed class MetricFold
 {
     private readonly record struct ConversationKey(string Shop, string Conversation);
 
-    /// <summary>A conversation's key as a line holds it: looked up without making its string (made once, when new).</summary>
-    private readonly ref struct ConversationSpan(string shop, ReadOnlySpan<char> conversation)
-    {
-        public readonly string Shop = shop;
-        public readonly ReadOnlySpan<char> Conversation = conversation;
-    }
-
-    private sealed class ConversationKeys : IEqualityComparer<ConversationKey>, IAlternateEqualityComparer<ConversationSpan, ConversationKey>
+    private sealed class ConversationKeys : IEqualityComparer<ConversationKey>
     {
         public static readonly ConversationKeys Instance = new();
 
         public bool Equals(ConversationKey x, ConversationKey y) => string.Equals(x.Conversation, y.Conversation, StringComparison.Ordinal) && string.Equals(x.Shop, y.Shop, StringComparison.Ordinal);
 
         public int GetHashCode(ConversationKey key) => HashCode.Combine(string.GetHashCode(key.Shop.AsSpan()), string.GetHashCode(key.Conversation.AsSpan()));
-
-        public bool Equals(ConversationSpan x, ConversationKey y) => x.Conversation.SequenceEqual(y.Conversation) && string.Equals(x.Shop, y.Shop, StringComparison.Ordinal);
-
-        public int GetHashCode(ConversationSpan key) => HashCode.Combine(string.GetHashCode(key.Shop.AsSpan()), string.GetHashCode(key.Conversation));
-
-        public ConversationKey Create(ConversationSpan key) => new(key.Shop, new string(key.Conversation));
     }
 
     private sealed class OpenConversation(ConversationKey key, EventArrays arrays)
     {
-        public ConversationKey Key { get; private set; } = key;
-
-        /// <summary>Makes a closed conversation (already analysed, nothing buffered) ready for another key.</summary>
-        public void Reuse(ConversationKey newKey)
-        {
-            Key = newKey;
-            State!.Reset(newKey.Shop);
-            Unreleased = 0;
-            LastTicks = LastCustomer = LastReply = long.MinValue;
-            Slot = long.MinValue;
-        }
+        public ConversationKey Key { get; } = key;
         /// <summary>
         /// Pooled storage: the arrays are reused by later conversations, so they live in the old generation instead of
         /// being copied through every collection while the conversation stays open.
@@ -89,10 +66,6 @@ public sealed partial class MetricFold
             if (Events is not null) arrays.Return(Events, Count);
         }
 
-        /// <summary>The incremental state, where the profile allows one; then no events are kept here.</summary>
-        public ConversationState? State;
-        /// <summary>Events of this conversation still in the reorder buffer.</summary>
-        public int Unreleased;
         public long LastTicks = long.MinValue;
         /// <summary>The newest customer message and human reply: a customer is waiting while the first is the later.</summary>
         public long LastCustomer = long.MinValue, LastReply = long.MinValue;
@@ -113,8 +86,8 @@ public sealed partial class MetricFold
     private readonly Dictionary<long, List<OpenConversation>> _expiry = [];
     private long _oldestSlot = long.MaxValue;
     private readonly IdWindow _ids = new();
-    private const int MaxClosed = 1 << 16;
-    private readonly Stack<OpenConversation> _closed = new();
+    private readonly Dictionary<string, int> _shopNumbers = new(StringComparer.Ordinal);
+    private readonly StateFold? _state;
     /// <summary>
     /// Each shop's agent statuses, kept for the whole run: a few a day per agent. A conversation is analysed only once
     /// the watermark has passed it, so every status before it has arrived (a later one is too late and forces a replay).
@@ -135,31 +108,38 @@ public sealed partial class MetricFold
         _analysis = new ConversationAnalysis(profile, Clock);
         _lateness = options.Lateness?.Ticks;
         _idleClose = profile.Profile.IdleClose.Ticks;
-        _rules = IncrementalRules.For(profile);
+        if (IncrementalRules.For(profile) is { } rules) _state = new StateFold(rules, Clock, _analysis, _lateness);
     }
 
     public CompiledProfile Profile { get; }
     public LocalClock Clock { get; }
     /// <summary>Events applied, duplicates among them included.</summary>
-    public long Read { get; private set; }
+    public long Read => _state?.Read ?? _read;
     /// <summary>Events whose id had been seen before in the same shop: ignored, counted here.</summary>
-    public long Duplicates { get; private set; }
+    public long Duplicates => _state?.Duplicates ?? _duplicates;
     /// <summary>Events that arrived later than the lateness allows: when non-zero, replay unbounded.</summary>
-    public long TooLate { get; private set; }
-    public int OpenConversations => _open.Count;
-    public int PeakOpenConversations { get; private set; }
+    public long TooLate => _state?.TooLate ?? _tooLate;
+    public int OpenConversations => _state?.OpenConversations ?? _open.Count;
+    public int PeakOpenConversations => _state?.PeakOpenConversations ?? _peakOpen;
+    private long _read, _duplicates, _tooLate;
+    private int _peakOpen;
 
     private long Watermark => _lateness is { } l && _maxTicks != long.MinValue ? _maxTicks - l : long.MinValue;
 
     /// <summary>Applies one event; facts that became final are appended to <paramref name="facts"/>.</summary>
     public void Apply(ChatEvent e, List<MetricFact> facts)
     {
-        Read++;
-        var ticks = e.Ticks;
-        if (_lateness is not null && ticks < Watermark) TooLate++;
-        if (!_ids.Add(e.Shop, e.Id, ticks))
+        if (_state is not null)
         {
-            Duplicates++;
+            _state.Apply(e, facts);
+            return;
+        }
+        _read++;
+        var ticks = e.Ticks;
+        if (_lateness is not null && ticks < Watermark) _tooLate++;
+        if (!_ids.Add(ShopNumber(e.Shop), e.Id, ticks))
+        {
+            _duplicates++;
             return;
         }
 
@@ -169,16 +149,10 @@ public sealed partial class MetricFold
             ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out var exists);
             if (!exists)
             {
-                if (_rules is not null && _closed.TryPop(out var closed))
-                {
-                    closed.Reuse(key);
-                    open = closed;
-                }
-                else open = new OpenConversation(key, _arrays) { State = _rules is null ? null : new ConversationState(_rules, Clock, e.Shop) };
-                if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
+                open = new OpenConversation(key, _arrays);
+                if (_open.Count > _peakOpen) _peakOpen = _open.Count;
             }
-            if (open!.State is null) open.Add(new SlimEvent(e));
-            else Buffer(open, new SlimEvent(e), e.Id, facts);
+            open!.Add(new SlimEvent(e));
             if (e.IsCustomerMessage && ticks > open.LastCustomer) open.LastCustomer = ticks;
             else if (e.IsHumanReply && ticks > open.LastReply) open.LastReply = ticks;
             if (ticks > open.LastTicks) open.LastTicks = ticks;
@@ -211,57 +185,21 @@ public sealed partial class MetricFold
     /// </summary>
     public void Apply(in EventRow e, ReadOnlySpan<char> chars, List<MetricFact> facts)
     {
-        if (_rules is null) throw new InvalidOperationException("this profile needs whole stretches of conversation: fold events, not rows");
-        Read++;
-        var ticks = e.Ticks;
-        if (_lateness is not null && ticks < Watermark) TooLate++;
-        var id = chars.Slice(e.IdStart, e.IdLength);
-        if (!_ids.Add(e.Shop, id, ticks))
-        {
-            Duplicates++;
-            return;
-        }
-
-        if (e.ConversationLength >= 0 && e.Type is EventType.Message or EventType.Rating or EventType.Session or EventType.Complaint)
-        {
-            var lookup = _open.GetAlternateLookup<ConversationSpan>();
-            var span = new ConversationSpan(e.Shop, chars.Slice(e.ConversationStart, e.ConversationLength));
-            if (!lookup.TryGetValue(span, out var open))
-            {
-                var key = ConversationKeys.Instance.Create(span);
-                if (_closed.TryPop(out open)) open.Reuse(key);
-                else open = new OpenConversation(key, _arrays) { State = new ConversationState(_rules, Clock, e.Shop) };
-                _open.Add(key, open);
-                if (_open.Count > PeakOpenConversations) PeakOpenConversations = _open.Count;
-            }
-            var slim = new SlimEvent(e);
-            Buffer(open, slim, id, facts);
-            if (slim.IsCustomerMessage && ticks > open.LastCustomer) open.LastCustomer = ticks;
-            else if (slim.IsHumanReply && ticks > open.LastReply) open.LastReply = ticks;
-            if (ticks > open.LastTicks) open.LastTicks = ticks;
-            if (_lateness is not null && open.Slot is long.MinValue or Parked) File(open);
-        }
-        else if (e.Type == EventType.Rating)
-        {
-            _single[0] = new SlimEvent(e);
-            _analysis.Analyse(e.Shop, _single.AsSpan(), facts);
-        }
-
-        if (ticks > _maxTicks) _maxTicks = ticks;
-        if (_lateness is not null && _maxTicks >= _nextScan)
-        {
-            _nextScan = _maxTicks + ScanEvery;
-            FinaliseBefore(Watermark, facts);
-        }
+        if (_state is null) throw new InvalidOperationException("this profile needs whole stretches of conversation: fold events, not rows");
+        _state.Apply(e, chars, facts);
     }
 
     /// <summary>Whether this fold takes rows (<see cref="Apply(in EventRow, ReadOnlySpan{char}, List{MetricFact})"/>).</summary>
-    public bool TakesRows => _rules is not null;
+    public bool TakesRows => _state is not null;
 
     /// <summary>"The input is over": every open conversation is analysed and its facts appended.</summary>
     public void Finish(List<MetricFact> facts)
     {
-        if (_rules is not null) ReleaseAll(facts);
+        if (_state is not null)
+        {
+            _state.Finish(facts);
+            return;
+        }
         foreach (var (key, open) in _open) Close(key, open, facts);
         _open.Clear();
         _expiry.Clear();
@@ -272,7 +210,6 @@ public sealed partial class MetricFold
     /// <summary>Analyses every stretch that ended more than the idle close before <paramref name="watermark"/>.</summary>
     private void FinaliseBefore(long watermark, List<MetricFact> facts)
     {
-        if (_rules is not null) Release(watermark / TimeSpan.TicksPerMinute, facts);
         var due = watermark / ScanEvery;
         for (; _oldestSlot < due && _expiry.Count > 0; _oldestSlot++)
         {
@@ -280,11 +217,10 @@ public sealed partial class MetricFold
             foreach (var open in dueNow)
             {
                 if (open.Slot != _oldestSlot) continue; // closed since
-                if (open.LastTicks + _idleClose < watermark && (open.Waiting || open.Unreleased > 0))
+                if (open.LastTicks + _idleClose < watermark && open.Waiting)
                 {
                     // A customer still waits: the reply may come days later and must be matched (SPEC §4). Parked
-                    // until its next event; a conversation that never hears back is analysed at Finish. (Events still in
-                    // the reorder buffer only with an idle close under the buffer's minute: parked the same way.)
+                    // until its next event; a conversation that never hears back is analysed at Finish.
                     open.Slot = Parked;
                 }
                 else if (open.LastTicks + _idleClose < watermark)
@@ -292,8 +228,6 @@ public sealed partial class MetricFold
                     Close(open.Key, open, facts);
                     _open.Remove(open.Key);
                     open.Slot = long.MinValue;
-                    // Its state is reused by a later conversation, so a million conversations are not a million objects for the collector.
-                    if (open.State is not null && _closed.Count < MaxClosed) _closed.Push(open);
                 }
                 else
                 {
@@ -310,17 +244,18 @@ public sealed partial class MetricFold
 
     private void Close(ConversationKey key, OpenConversation open, List<MetricFact> facts)
     {
-        if (open.State is { } state)
-        {
-            state.Finish(facts);
-            return;
-        }
         var events = open.Events.AsSpan(0, open.Count);
         events.Sort(EventOrder.Instance);
         var presence = _presence.GetValueOrDefault(key.Shop);
         foreach (var stretch in Stretches.Split(events, _idleClose))
             _analysis.Analyse(key.Shop, events.Slice(stretch.Start, stretch.Length), facts, presence: presence);
         open.Return();
+    }
+
+    private int ShopNumber(string shop)
+    {
+        if (!_shopNumbers.TryGetValue(shop, out var n)) _shopNumbers[shop] = n = _shopNumbers.Count;
+        return n;
     }
 
     /// <summary>Files a conversation under the slot of its current expiry (last event + idle close).</summary>

@@ -42,6 +42,23 @@ public readonly struct SlimEvent : IConversationEvent
         _action = e.Action;
     }
 
+    /// <summary>From the fold's compact copy (<see cref="StateFold"/>): no id, no customer, no source.</summary>
+    internal SlimEvent(long ticks, string? agent, string? reason, EventType type, Sender sender, MessageKind kind, byte stars, Satisfaction satisfaction, byte action)
+    {
+        At = new DateTimeOffset(ticks, TimeSpan.Zero);
+        Id = string.Empty;
+        Agent = agent;
+        Reason = reason;
+        Type = type;
+        Sender = sender;
+        Kind = kind;
+        Stars = stars;
+        Satisfaction = satisfaction;
+        _action = action;
+    }
+
+    internal byte ActionByte => _action;
+
     internal static byte ActionCode(string? action) => action switch { "opened" => 1, "transferred" => 2, "closed" => 3, _ => 0 };
 
     public DateTimeOffset At { get; }

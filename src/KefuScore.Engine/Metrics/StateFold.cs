@@ -1,0 +1,548 @@
+using System.Runtime.CompilerServices;
+using KefuScore.Engine.Events;
+
+namespace KefuScore.Engine.Metrics;
+
+/// <summary>
+/// <see cref="MetricFold"/> for a profile the incremental state supports (<see cref="IncrementalRules"/>), built so that
+/// an event costs no allocation and no string hashing in steady state. Shops, agents and reasons are interned to
+/// numbers per fold; a conversation is a slot in struct arrays (its bookkeeping) beside a pooled
+/// <see cref="ConversationState"/>, found through an open-addressing table of 64-bit hashes of (shop number,
+/// conversation id) confirmed by the id's characters; (shop, id) de-duplication is <see cref="IdWindow"/> on the
+/// shop's number; the reorder buffer holds compact structs (no references) per minute. The rules are those of the
+/// fold before it: a minute is put in <see cref="EventOrder"/> and applied once the watermark has passed all of it;
+/// a conversation is closed once its last event is older than the watermark by the idle close and nobody waits;
+/// its slot, state and key buffer are reused by a later conversation.
+/// </summary>
+internal sealed class StateFold
+{
+    private const long Parked = long.MaxValue;
+    private static readonly long ScanEvery = TimeSpan.FromMinutes(10).Ticks;
+
+    /// <summary>A conversation id short enough to live in its slot (most do): a lookup then touches one place in memory.</summary>
+    [InlineArray(InlineKey)]
+    private struct KeyChars
+    {
+        private char _first;
+    }
+
+    private const int InlineKey = 20;
+
+    /// <summary>A conversation's bookkeeping, by slot: what a lookup reads first, then what an event updates.</summary>
+    private struct Conversation
+    {
+        public ulong Hash;
+        public int Shop;
+        public int KeyLength;
+        public KeyChars Key;
+        /// <summary>Bumped when the slot is closed, so an expiry filing of an earlier conversation is recognised as stale.</summary>
+        public int Generation;
+        public bool Live;
+        /// <summary>Events of this conversation still in the reorder buffer.</summary>
+        public int Unreleased;
+        public long LastTicks;
+        /// <summary>The newest customer message and human reply: a customer is waiting while the first is the later.</summary>
+        public long LastCustomer, LastReply;
+        /// <summary>The expiry slot this conversation is filed under (long.MinValue: none; <see cref="Parked"/>).</summary>
+        public long Slot;
+
+        public readonly bool Waiting => LastCustomer > LastReply;
+    }
+
+    /// <summary>An event as the reorder buffer keeps it: no references, its id in the minute's arena.</summary>
+    private struct Pending
+    {
+        public long Ticks;
+        public int Conversation;
+        public int IdStart, IdLength;
+        public int Agent, Reason;
+        public byte Rank;
+        public EventType Type;
+        public Sender Sender;
+        public MessageKind Kind;
+        public byte Stars;
+        public Satisfaction Satisfaction;
+        public byte Action;
+    }
+
+    private sealed class Minute
+    {
+        public Pending[] Items = new Pending[256];
+        public int Count;
+        public char[] Ids = new char[1 << 12];
+        public int Used;
+    }
+
+    /// <summary><see cref="EventOrder"/> over buffered events, ids read from the minute's arena.</summary>
+    private readonly struct PendingOrder(char[] ids) : IComparer<Pending>
+    {
+        public int Compare(Pending x, Pending y)
+        {
+            var c = x.Ticks.CompareTo(y.Ticks);
+            if (c != 0) return c;
+            c = x.Rank.CompareTo(y.Rank);
+            return c != 0 ? c : ids.AsSpan(x.IdStart, x.IdLength).SequenceCompareTo(ids.AsSpan(y.IdStart, y.IdLength));
+        }
+    }
+
+    private readonly IncrementalRules _rules;
+    private readonly LocalClock _clock;
+    private readonly ConversationAnalysis _analysis;
+    private readonly long? _lateness;
+    private readonly long _idleClose;
+    private readonly IdWindow _ids;
+    private readonly SlimEvent[] _single = new SlimEvent[1];
+
+    // Shops: ours by name, and a row's run-wide number to ours.
+    private readonly Dictionary<string, int> _shopByName = new(StringComparer.Ordinal);
+    private readonly List<string> _shops = [];
+    private int[] _shopOfRow = new int[64];
+    private readonly Names _names = new();
+
+    // Conversations.
+    private Conversation[] _conversations = new Conversation[1024];
+    private ConversationState?[] _states = new ConversationState?[1024];
+    /// <summary>Ids longer than <see cref="InlineKey"/> characters, by slot.</summary>
+    private char[]?[] _longKeys = new char[1024][];
+    private int _slotsUsed;
+    private int[] _free = new int[256];
+    private int _freeCount;
+    /// <summary>
+    /// Open addressing, linear probing: the hash's high 32 bits above slot + 1 (0 empty), so a probe that meets another
+    /// conversation is told apart without reading its slot.
+    /// </summary>
+    private long[] _table = new long[2048];
+    private int _live;
+
+    // Expiry: conversations filed by the slot in which they may expire, lazily (at most one filing per conversation).
+    private readonly Dictionary<long, List<(int Slot, int Generation)>> _expiry = [];
+    private readonly Stack<List<(int Slot, int Generation)>> _spareLists = new();
+    private long _oldestSlot = long.MaxValue;
+
+    // The reorder buffer.
+    private readonly Dictionary<long, Minute> _buffer = [];
+    private readonly Stack<Minute> _spareMinutes = new();
+    private long _oldestMinute = long.MaxValue;
+    /// <summary>Every minute below this one has been released.</summary>
+    private long _releasedBelow = long.MinValue;
+    private long _lastMinute = long.MinValue;
+    private Minute? _lastBucket;
+
+    private long _maxTicks = long.MinValue;
+    private long _nextScan = long.MinValue;
+    private int _touched;
+
+    public StateFold(IncrementalRules rules, LocalClock clock, ConversationAnalysis analysis, long? lateness)
+    {
+        _rules = rules;
+        _clock = clock;
+        _analysis = analysis;
+        _lateness = lateness;
+        _idleClose = rules.Profile.Profile.IdleClose.Ticks;
+        _ids = new IdWindow(forgets: lateness is not null);
+    }
+
+    public long Read { get; private set; }
+    public long Duplicates { get; private set; }
+    public long TooLate { get; private set; }
+    public int OpenConversations => _live;
+    public int PeakOpenConversations { get; private set; }
+
+    private long Watermark => _lateness is { } l && _maxTicks != long.MinValue ? _maxTicks - l : long.MinValue;
+
+    public void Apply(ChatEvent e, List<MetricFact> facts)
+    {
+        var p = new Pending
+        {
+            Ticks = e.Ticks, Agent = _names.Of(e.Agent), Reason = _names.Of(e.Reason), Type = e.Type, Sender = e.Sender, Kind = e.Kind,
+            Stars = e.Stars, Satisfaction = e.Satisfaction, Action = SlimEvent.ActionCode(e.Action),
+        };
+        var shop = ShopOf(e.Shop);
+        if (Take(shop, e.Id, e.Conversation is not null, e.Conversation.AsSpan(), ref p, facts) && e.Type == EventType.Rating)
+        {
+            _single[0] = new SlimEvent(e);
+            _analysis.Analyse(e.Shop, _single.AsSpan(), facts);
+        }
+    }
+
+    public void Apply(in EventRow e, ReadOnlySpan<char> chars, List<MetricFact> facts)
+    {
+        var p = new Pending
+        {
+            Ticks = e.Ticks, Agent = _names.Of(e.Agent), Reason = _names.Of(e.Reason), Type = e.Type, Sender = e.Sender, Kind = e.Kind,
+            Stars = e.Stars, Satisfaction = e.Satisfaction, Action = e.Action,
+        };
+        var shop = ShopOf(e);
+        var hasConversation = e.ConversationLength >= 0;
+        var conversation = hasConversation ? chars.Slice(e.ConversationStart, e.ConversationLength) : default;
+        if (Take(shop, chars.Slice(e.IdStart, e.IdLength), hasConversation, conversation, ref p, facts) && e.Type == EventType.Rating)
+        {
+            _single[0] = Slim(p);
+            _analysis.Analyse(e.Shop, _single.AsSpan(), facts);
+        }
+    }
+
+    /// <summary>
+    /// The rules every event goes through: counted, too late or not, de-duplicated, buffered into its conversation.
+    /// True for an event outside any conversation that the caller should analyse on its own (a rating).
+    /// </summary>
+    private bool Take(int shop, ReadOnlySpan<char> id, bool hasConversation, ReadOnlySpan<char> conversation, ref Pending p, List<MetricFact> facts)
+    {
+        Read++;
+        var ticks = p.Ticks;
+        if (_lateness is not null && ticks < Watermark) TooLate++;
+        if (!_ids.Add(shop, id, ticks))
+        {
+            Duplicates++;
+            return false;
+        }
+
+        var alone = false;
+        if (hasConversation && p.Type is EventType.Message or EventType.Rating or EventType.Session or EventType.Complaint)
+        {
+            var slot = Find(shop, conversation);
+            if (slot < 0) slot = Open(shop, conversation);
+            p.Rank = (byte)EventOrder.Rank(p.Type, p.Sender, p.Action);
+            Buffer(slot, ref p, id, facts);
+            ref var c = ref _conversations[slot];
+            if (p.Type == EventType.Message && p.Sender == Sender.Customer)
+            {
+                if (ticks > c.LastCustomer) c.LastCustomer = ticks;
+            }
+            else if (p.Type == EventType.Message && p.Sender == Sender.Agent && p.Kind is not (MessageKind.Auto or MessageKind.Welcome) && ticks > c.LastReply)
+                c.LastReply = ticks;
+            if (ticks > c.LastTicks) c.LastTicks = ticks;
+            if (_lateness is not null && c.Slot is long.MinValue or Parked) File(slot);
+        }
+        else alone = p.Type == EventType.Rating; // agent statuses: only the stretch analysis reads presence
+
+        if (ticks > _maxTicks) _maxTicks = ticks;
+        if (_lateness is not null && _maxTicks >= _nextScan)
+        {
+            _nextScan = _maxTicks + ScanEvery;
+            FinaliseBefore(Watermark, facts);
+        }
+        return alone;
+    }
+
+    /// <summary>"The input is over": everything buffered is applied and every open conversation finished.</summary>
+    public void Finish(List<MetricFact> facts)
+    {
+        Release(long.MaxValue, facts);
+        _releasedBelow = long.MinValue;
+        for (var slot = 0; slot < _slotsUsed; slot++)
+            if (_conversations[slot].Live) Close(slot, facts);
+        foreach (var list in _expiry.Values)
+        {
+            list.Clear();
+            _spareLists.Push(list);
+        }
+        _expiry.Clear();
+        _oldestSlot = long.MaxValue;
+        _ids.Clear();
+    }
+
+    private int ShopOf(string name)
+    {
+        if (_shopByName.TryGetValue(name, out var shop)) return shop;
+        shop = _shops.Count;
+        _shopByName.Add(name, shop);
+        _shops.Add(name);
+        return shop;
+    }
+
+    /// <summary>A row's shop by its run-wide number (checked against the name, so a foreign number cannot mix shops up).</summary>
+    private int ShopOf(in EventRow e)
+    {
+        var run = e.ShopIndex;
+        if ((uint)run < (uint)_shopOfRow.Length && _shopOfRow[run] is var known and > 0 && string.Equals(_shops[known - 1], e.Shop, StringComparison.Ordinal))
+            return known - 1;
+        var shop = ShopOf(e.Shop);
+        if (run >= 0)
+        {
+            if (run >= _shopOfRow.Length) Array.Resize(ref _shopOfRow, Math.Max(run + 1, _shopOfRow.Length * 2));
+            _shopOfRow[run] = shop + 1;
+        }
+        return shop;
+    }
+
+    private static ulong KeyHash(int shop, ReadOnlySpan<char> conversation)
+    {
+        var h = IdWindow.Mix(0x13198A2E03707344UL ^ ((ulong)(uint)shop * 0xC2B2AE3D27D4EB4FUL), conversation);
+        return h;
+    }
+
+    private static long Entry(ulong hash, int slot) => (long)(hash & 0xFFFFFFFF00000000UL) | (uint)(slot + 1);
+
+    private int Find(int shop, ReadOnlySpan<char> conversation)
+    {
+        var hash = KeyHash(shop, conversation);
+        var tag = (long)(hash & 0xFFFFFFFF00000000UL);
+        var table = _table;
+        var mask = table.Length - 1;
+        for (var i = (int)hash & mask; ; i = (i + 1) & mask)
+        {
+            var entry = table[i];
+            if (entry == 0) return -1;
+            if ((entry & unchecked((long)0xFFFFFFFF00000000UL)) != tag) continue;
+            var slot = (int)(uint)entry - 1;
+            ref var c = ref _conversations[slot];
+            if (c.Hash == hash && c.Shop == shop && KeyOf(slot, ref c).SequenceEqual(conversation)) return slot;
+        }
+    }
+
+    private ReadOnlySpan<char> KeyOf(int slot, ref Conversation c) =>
+        c.KeyLength <= InlineKey ? ((ReadOnlySpan<char>)c.Key)[..c.KeyLength] : _longKeys[slot].AsSpan(0, c.KeyLength);
+
+    private int Open(int shop, ReadOnlySpan<char> conversation)
+    {
+        int slot;
+        if (_freeCount > 0) slot = _free[--_freeCount];
+        else
+        {
+            slot = _slotsUsed++;
+            if (slot == _conversations.Length)
+            {
+                Array.Resize(ref _conversations, slot * 2);
+                Array.Resize(ref _states, slot * 2);
+                Array.Resize(ref _longKeys, slot * 2);
+            }
+        }
+        var hash = KeyHash(shop, conversation);
+        ref var c = ref _conversations[slot];
+        c = new Conversation
+        {
+            Hash = hash, Shop = shop, KeyLength = conversation.Length, Generation = c.Generation, Live = true,
+            LastTicks = long.MinValue, LastCustomer = long.MinValue, LastReply = long.MinValue, Slot = long.MinValue,
+        };
+        if (conversation.Length <= InlineKey) conversation.CopyTo(c.Key);
+        else
+        {
+            ref var key = ref _longKeys[slot];
+            if (key is null || key.Length < conversation.Length) key = new char[conversation.Length];
+            conversation.CopyTo(key);
+        }
+        var name = _shops[shop];
+        if (_states[slot] is { } state) state.Reset(name);
+        else _states[slot] = new ConversationState(_rules, _clock, name);
+
+        if ((_live + 1) * 2 > _table.Length) GrowTable();
+        Place(_table, hash, slot);
+        if (++_live > PeakOpenConversations) PeakOpenConversations = _live;
+        return slot;
+    }
+
+    private static void Place(long[] table, ulong hash, int slot)
+    {
+        var mask = table.Length - 1;
+        var i = (int)hash & mask;
+        while (table[i] != 0) i = (i + 1) & mask;
+        table[i] = Entry(hash, slot);
+    }
+
+    private void GrowTable()
+    {
+        var table = new long[_table.Length * 2];
+        foreach (var entry in _table)
+        {
+            if (entry == 0) continue;
+            var slot = (int)(uint)entry - 1;
+            Place(table, _conversations[slot].Hash, slot);
+        }
+        _table = table;
+    }
+
+    /// <summary>Takes a slot out of the table by backward shift, so probes never meet a hole they should have passed.</summary>
+    private void Unplace(int slot)
+    {
+        var table = _table;
+        var mask = table.Length - 1;
+        var i = (int)_conversations[slot].Hash & mask;
+        while ((int)(uint)table[i] != slot + 1) i = (i + 1) & mask;
+        var j = i;
+        while (true)
+        {
+            j = (j + 1) & mask;
+            var entry = table[j];
+            if (entry == 0) break;
+            var home = (int)_conversations[(int)(uint)entry - 1].Hash & mask;
+            // The entry at j may move to the hole at i unless its home lies cyclically in (i, j].
+            var stays = i <= j ? home > i && home <= j : home > i || home <= j;
+            if (stays) continue;
+            table[i] = entry;
+            i = j;
+        }
+        table[i] = 0;
+    }
+
+    private void Close(int slot, List<MetricFact> facts)
+    {
+        _states[slot]!.Finish(facts);
+        Unplace(slot);
+        ref var c = ref _conversations[slot];
+        c.Live = false;
+        c.Slot = long.MinValue;
+        c.Generation++;
+        if (_freeCount == _free.Length) Array.Resize(ref _free, _free.Length * 2);
+        _free[_freeCount++] = slot;
+        _live--;
+    }
+
+    /// <summary>Closes every conversation whose stretch ended more than the idle close before <paramref name="watermark"/>.</summary>
+    private void FinaliseBefore(long watermark, List<MetricFact> facts)
+    {
+        Release(watermark / TimeSpan.TicksPerMinute, facts);
+        var due = watermark / ScanEvery;
+        for (; _oldestSlot < due && _expiry.Count > 0; _oldestSlot++)
+        {
+            if (!_expiry.Remove(_oldestSlot, out var dueNow)) continue;
+            foreach (var (slot, generation) in dueNow)
+            {
+                ref var c = ref _conversations[slot];
+                if (!c.Live || c.Generation != generation || c.Slot != _oldestSlot) continue; // closed or filed again since
+                if (c.LastTicks + _idleClose < watermark && (c.Waiting || c.Unreleased > 0))
+                {
+                    // A customer still waits: the reply may come days later and must be matched (SPEC §4). Parked
+                    // until its next event; a conversation that never hears back is finished at Finish.
+                    c.Slot = Parked;
+                }
+                else if (c.LastTicks + _idleClose < watermark) Close(slot, facts);
+                else
+                {
+                    c.Slot = long.MinValue;
+                    File(slot);
+                }
+            }
+            dueNow.Clear();
+            _spareLists.Push(dueNow);
+        }
+        if (_expiry.Count == 0) _oldestSlot = long.MaxValue;
+
+        // Ids older than the watermark can only come back as too-late events, which force a replay anyway.
+        _ids.ForgetBefore(watermark / TimeSpan.TicksPerHour);
+    }
+
+    /// <summary>Files a conversation under the slot of its current expiry (last event + idle close).</summary>
+    private void File(int slot)
+    {
+        ref var c = ref _conversations[slot];
+        var expiry = (c.LastTicks + _idleClose) / ScanEvery;
+        c.Slot = expiry;
+        if (!_expiry.TryGetValue(expiry, out var filed)) _expiry[expiry] = filed = _spareLists.Count > 0 ? _spareLists.Pop() : [];
+        filed.Add((slot, c.Generation));
+        if (expiry < _oldestSlot) _oldestSlot = expiry;
+    }
+
+    private SlimEvent Slim(in Pending p) => new(p.Ticks, _names[p.Agent], _names[p.Reason], p.Type, p.Sender, p.Kind, p.Stars, p.Satisfaction, p.Action);
+
+    private void Buffer(int slot, ref Pending p, ReadOnlySpan<char> id, List<MetricFact> facts)
+    {
+        var minute = p.Ticks / TimeSpan.TicksPerMinute;
+        if (minute < _releasedBelow)
+        {
+            // Behind the watermark, so counted too late: its order is lost and the caller replays without a watermark.
+            _states[slot]!.Apply(Slim(p), facts);
+            return;
+        }
+        if (minute != _lastMinute || _lastBucket is null)
+        {
+            if (!_buffer.TryGetValue(minute, out _lastBucket))
+                _buffer[minute] = _lastBucket = _spareMinutes.Count > 0 ? _spareMinutes.Pop() : new Minute();
+            _lastMinute = minute;
+            if (minute < _oldestMinute) _oldestMinute = minute;
+        }
+        var b = _lastBucket;
+        if (b.Count == b.Items.Length) Array.Resize(ref b.Items, b.Count * 2);
+        if (b.Used + id.Length > b.Ids.Length) Array.Resize(ref b.Ids, Math.Max(b.Ids.Length * 2, b.Used + id.Length));
+        id.CopyTo(b.Ids.AsSpan(b.Used));
+        p.Conversation = slot;
+        p.IdStart = b.Used;
+        p.IdLength = id.Length;
+        b.Items[b.Count++] = p;
+        b.Used += id.Length;
+        _conversations[slot].Unreleased++;
+    }
+
+    /// <summary>Applies every buffered minute below <paramref name="limitMinute"/>, oldest first.</summary>
+    private void Release(long limitMinute, List<MetricFact> facts)
+    {
+        if (limitMinute > _releasedBelow) _releasedBelow = limitMinute;
+        if (_buffer.Count == 0 || _oldestMinute >= limitMinute) return;
+        if (limitMinute - _oldestMinute > 4L * _buffer.Count + 64)
+        {
+            // Few minutes over a long span (a gap in the input, or the end): visit the filed minutes, not the span.
+            var due = new List<long>();
+            foreach (var minute in _buffer.Keys)
+                if (minute < limitMinute) due.Add(minute);
+            due.Sort();
+            foreach (var minute in due) ReleaseMinute(minute, facts);
+        }
+        else
+        {
+            for (var minute = _oldestMinute; minute < limitMinute; minute++) ReleaseMinute(minute, facts);
+        }
+        _oldestMinute = _buffer.Count == 0 ? long.MaxValue : limitMinute;
+    }
+
+    private void ReleaseMinute(long minute, List<MetricFact> facts)
+    {
+        if (!_buffer.Remove(minute, out var bucket)) return;
+        if (ReferenceEquals(bucket, _lastBucket)) _lastBucket = null;
+        var items = bucket.Items.AsSpan(0, bucket.Count);
+        var order = new PendingOrder(bucket.Ids);
+        for (var i = 1; i < items.Length; i++)
+        {
+            if (order.Compare(items[i - 1], items[i]) > 0)
+            {
+                items.Sort(order);
+                break;
+            }
+        }
+        // First every slot the minute touches, then the states: the first loop's loads do not depend on each other, so
+        // the processor fetches them from memory side by side instead of one cache miss after another in the second.
+        var conversations = _conversations;
+        var states = _states;
+        var touched = 0;
+        foreach (ref readonly var p in items)
+        {
+            conversations[p.Conversation].Unreleased--;
+            touched += states[p.Conversation]!.Touch();
+        }
+        _touched += touched; // kept, so the loads are not optimised away
+        foreach (ref readonly var p in items) states[p.Conversation]!.Apply(Slim(p), facts);
+        bucket.Count = 0;
+        bucket.Used = 0;
+        if (_spareMinutes.Count < 256) _spareMinutes.Push(bucket);
+    }
+
+    /// <summary>
+    /// Agents and reasons as numbers (0: none). A row carries instances its reader interned for the run, so a small
+    /// cache by reference answers almost every lookup without hashing characters; other instances go by value.
+    /// </summary>
+    private sealed class Names
+    {
+        private const int CacheSize = 1 << 12;
+        private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
+        private readonly List<string?> _list = [null];
+        private readonly string?[] _cachedName = new string?[CacheSize];
+        private readonly int[] _cachedIndex = new int[CacheSize];
+
+        public string? this[int index] => _list[index];
+
+        public int Of(string? name)
+        {
+            if (name is null) return 0;
+            var at = RuntimeHelpers.GetHashCode(name) & (CacheSize - 1);
+            if (ReferenceEquals(_cachedName[at], name)) return _cachedIndex[at];
+            if (!_byName.TryGetValue(name, out var index))
+            {
+                index = _list.Count;
+                _byName.Add(name, index);
+                _list.Add(name);
+            }
+            _cachedName[at] = name;
+            _cachedIndex[at] = index;
+            return index;
+        }
+    }
+}

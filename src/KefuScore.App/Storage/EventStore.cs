@@ -64,6 +64,22 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
 
     private ConversationCache Cache => _cache ??= new ConversationCache(CachedConversations);
 
+    private PostgresLayout? _layout;
+    private bool _layoutKnown;
+
+    /// <summary>PostgreSQL's day partitions and shop ids (schema 8), made before they are written to; null on SQLite.</summary>
+    internal PostgresLayout? Layout
+    {
+        get
+        {
+            if (_layoutKnown) return _layout;
+            using (var db = new KefuDb(Options))
+                _layout = db.IsSqlite ? null : new PostgresLayout(db.Database.GetConnectionString() ?? throw new InvalidOperationException("PostgreSQL without a connection string"));
+            _layoutKnown = true;
+            return _layout;
+        }
+    }
+
     /// <summary>Per profile: the incremental state's rules and a clock, or null when the profile needs whole stretches.</summary>
     private readonly Dictionary<string, (IncrementalRules Rules, LocalClock Clock)?> _incremental = new(StringComparer.Ordinal);
 
@@ -167,6 +183,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         var committed = false;
         try
         {
+            // PostgreSQL: the group's day partitions and shop ids exist before its transaction opens.
+            if (Layout is { } layout) await layout.Prepare(group.SelectMany(p => p.Events).Select(e => (e.Shop, e.At.UtcTicks)), CancellationToken.None);
             // Not the callers' cancellation: one caller giving up must not undo the others' writes.
             var batch = await Begin(CancellationToken.None);
             try
@@ -264,7 +282,11 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         }
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _layout?.Dispose();
+    }
 
     /// <summary>
     /// A query over exactly these (shop, key) pairs: <c>WITH p(shop, k) AS (…)</c> followed by <paramref name="select"/>,
@@ -335,7 +357,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             _generation = generation;
         }
 
-        private StoreRows Rows => _rows ??= StoreRows.For(_db);
+        private StoreRows Rows => _rows ??= StoreRows.For(_db, _store.Layout);
 
         /// <summary>
         /// A conversation the transaction touched. <see cref="Known"/>: <see cref="Events"/> and <see cref="Facts"/>
@@ -368,6 +390,9 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         public async Task<IngestResult> Append(IReadOnlyList<ChatEvent> events, CancellationToken ct = default)
         {
             ObjectDisposedException.ThrowIf(_done, this);
+            // Known already for a group write (made before its transaction); a file import learns its days and shops
+            // as it reads, and makes them here on a connection of its own (PostgresLayout says why that cannot wait).
+            if (_store.Layout is { } layout) await layout.Prepare(events.Select(e => (e.Shop, e.At.UtcTicks)), ct);
             await LockShops(events.Select(e => e.Shop), ct);
             await EnsureShops(events.Select(e => e.Shop).Distinct(StringComparer.Ordinal), ct);
             // New shops first (tracked rows), then the events and facts through the row writer.
@@ -448,9 +473,11 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             if (ids is not null) query = query.Where(e => ids.Contains(e.Id));
             if (from is { } f) query = query.Where(e => e.AtTicks >= f.UtcTicks);
             if (to is { } t) query = query.Where(e => e.AtTicks < t.UtcTicks);
-            var doomed = await query.Select(e => new { e.Conversation, e.Type }).ToListAsync(ct);
+            var doomed = await query.Select(e => new { e.Id, e.Conversation, e.Type }).ToListAsync(ct);
             if (doomed.Count == 0) return 0;
             var deleted = await query.ExecuteDeleteAsync(ct);
+            // A deleted event's id may be pushed again (PostgreSQL keeps the ids apart from the events).
+            await Rows.ForgetIds(shop, [.. doomed.Select(d => d.Id)], ct);
             _rollups.AddEvents(shop, -deleted);
 
             foreach (var conversation in doomed.Where(d => d.Conversation.Length > 0 && ConversationTypes.Contains(d.Type)).Select(d => d.Conversation).Distinct(StringComparer.Ordinal))

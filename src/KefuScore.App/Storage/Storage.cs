@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 7;
+    public const int SchemaVersion = 8;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -66,8 +66,12 @@ public static class KefuStorage
         var row = await db.SchemaVersion.SingleOrDefaultAsync(r => r.Id == 1, ct);
         if (row is null)
         {
+            // A new database: on PostgreSQL the model's plain events table becomes the partitioned one (schema 8).
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (!db.IsSqlite) await PartitionEvents(db, ct);
             db.SchemaVersion.Add(new SchemaVersionRow { Id = 1, Version = SchemaVersion });
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
         else if (row.Version > SchemaVersion)
         {
@@ -96,6 +100,9 @@ public static class KefuStorage
             // shops.profile as id@version.
             // Version 7: shop_models (a shop's trained text models, issue 18), created by AddMissingTables above; it
             // only adds a table, so it applies the same after version 4, 5 or 6.
+            // Version 8: on PostgreSQL, events partitioned by day, repeated ids refused by event_ids (decisions §47);
+            // an existing table's rows are moved into the day partitions. SQLite is unchanged.
+            if (!db.IsSqlite) await PartitionEvents(db, ct);
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -115,8 +122,24 @@ public static class KefuStorage
     /// </summary>
     internal static async Task AddMissingTables(KefuDb db, CancellationToken ct)
     {
+        // A partitioned events table (schema 8 on PostgreSQL) keeps its own indexes: the model's unique (shop, id)
+        // cannot exist on it (a partitioned table's unique index must contain the partition key).
+        var partitioned = !db.IsSqlite && await db.Database.SqlQueryRaw<int>(
+            "SELECT COUNT(*)::int AS \"Value\" FROM pg_class WHERE oid = to_regclass('events') AND relkind = 'p'").SingleAsync(ct) > 0;
         foreach (var statement in CreateStatements(db.Database.GenerateCreateScript()))
+        {
+            if (partitioned && statement.Contains(" ON events ", StringComparison.Ordinal)) continue;
             await db.Database.ExecuteSqlRawAsync(statement, ct);
+        }
+    }
+
+    /// <summary>Schema 8 on PostgreSQL (<see cref="PostgresLayout.Migrate"/>), in the context's open transaction.</summary>
+    private static async Task PartitionEvents(KefuDb db, CancellationToken ct)
+    {
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        var tx = (Npgsql.NpgsqlTransaction)Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(
+            db.Database.CurrentTransaction ?? throw new InvalidOperationException("schema 8 runs inside the migration's transaction"));
+        await PostgresLayout.Migrate(connection, tx, ct);
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ internal abstract class StoreRows : IDisposable
 
     protected static string Quoted(IEnumerable<string> columns) => string.Join(", ", columns.Select(c => $"\"{c}\""));
 
-    public static StoreRows For(KefuDb db)
+    public static StoreRows For(KefuDb db, PostgresLayout? layout)
     {
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
@@ -37,7 +37,7 @@ internal abstract class StoreRows : IDisposable
         return connection switch
         {
             SqliteConnection sqlite => new SqliteRows(sqlite),
-            NpgsqlConnection pg => new PostgresRows(pg, transaction),
+            NpgsqlConnection pg => new PostgresRows(pg, transaction, layout ?? throw new InvalidOperationException("PostgreSQL writes need the store's layout")),
             _ => throw new InvalidOperationException($"no row writer for {connection.GetType().Name}"),
         };
     }
@@ -52,6 +52,9 @@ internal abstract class StoreRows : IDisposable
     public abstract Task InsertFacts(IReadOnlyList<StoredFact> facts, CancellationToken ct);
 
     public abstract Task DeleteFacts(IReadOnlyList<long> seqs, CancellationToken ct);
+
+    /// <summary>Forgets that these ids of a shop were stored (their events were deleted), so that they may be stored again.</summary>
+    public virtual Task ForgetIds(string shop, string[] ids, CancellationToken ct) => Task.CompletedTask; // SQLite: the ids are the events' own index
 
     /// <summary>Which of these (shop, conversation) pairs have a stored event of one of <paramref name="types"/>.</summary>
     public abstract Task<HashSet<(string Shop, string Conversation)>> StoredConversations(IReadOnlyList<(string Shop, string Conversation)> keys, short[] types, CancellationToken ct);
@@ -146,12 +149,12 @@ internal sealed class SqliteRows(SqliteConnection connection) : StoreRows
 }
 
 /// <summary>
-/// PostgreSQL: new events by binary COPY straight into the table under a savepoint, the stored (shop, id) pairs looked
-/// up only when the unique index refuses a row (measured: a lookup first for every batch, or an <c>INSERT … SELECT …
-/// ON CONFLICT DO NOTHING</c> from a COPY-filled staging table, each cost more than the COPY); facts by COPY with seqs
-/// reserved first as one block of the table's own sequence.
+/// PostgreSQL (schema 8): a batch's new ids by binary COPY into the narrow <c>event_ids(shop_id, id)</c> under a
+/// savepoint, the stored pairs looked up only when its primary key refuses a row (measured: a lookup first for every
+/// batch, or <c>INSERT … ON CONFLICT DO NOTHING</c>, each cost more than the COPY); then the new events by binary COPY
+/// into the partitioned <c>events</c>, which has no unique index of its own. Facts by COPY with seqs drawn first.
 /// </summary>
-internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction transaction) : StoreRows
+internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction transaction, PostgresLayout layout) : StoreRows
 {
     private string? _factSequence;
 
@@ -161,36 +164,67 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
         var inserted = new bool[rows.Count];
         if (rows.Count == 0) return inserted;
         var tx = (NpgsqlTransaction)transaction;
-        // Most batches repeat nothing stored: COPY them straight in, under a savepoint. Only when the unique (shop, id)
-        // index refuses a row is the batch rolled back to the savepoint, the stored pairs looked up, and the rest copied.
+        // Most batches repeat nothing stored: their ids are COPY'd straight in, under a savepoint. Only when the key of
+        // event_ids refuses a row is that rolled back, the stored pairs looked up, and the rest copied.
         var fresh = FirstOfEach(rows, [], inserted);
         await tx.SaveAsync("kefu_events", ct);
         try
         {
-            await CopyEvents(fresh, ct);
+            await CopyIds(fresh, ct);
             await tx.ReleaseAsync("kefu_events", ct);
-            return inserted;
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             await tx.RollbackAsync("kefu_events", ct);
+            // One probe of the key per pair, the pairs as two arrays. The writer holds its shops' advisory locks, so
+            // nothing can insert them between this lookup and the COPY.
+            var known = new HashSet<(string, string)>();
+            await using (var command = connection.CreateCommand())
+            {
+                command.Transaction = tx;
+                command.CommandText = "SELECT p.shop, p.id FROM unnest(@s::text[], @k::integer[], @i::text[]) AS p(shop, k, id) " +
+                    "WHERE EXISTS (SELECT 1 FROM event_ids x WHERE x.shop_id = p.k AND x.id = p.id)";
+                command.Parameters.AddWithValue("s", rows.Select(r => r.Shop).ToArray());
+                command.Parameters.AddWithValue("k", rows.Select(r => layout.ShopId(r.Shop)).ToArray());
+                command.Parameters.AddWithValue("i", rows.Select(r => r.Id).ToArray());
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) known.Add((reader.GetString(0), reader.GetString(1)));
+            }
+            Array.Clear(inserted);
+            fresh = FirstOfEach(rows, known, inserted);
+            await CopyIds(fresh, ct);
         }
-        // One index probe per pair, the pairs as two arrays. The writer holds its shops' advisory locks, so nothing can
-        // insert them between this lookup and the COPY.
-        var known = new HashSet<(string, string)>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = tx;
-            command.CommandText = "SELECT e.shop, e.id FROM unnest(@s::text[], @i::text[]) AS p(shop, id) CROSS JOIN LATERAL " +
-                "(SELECT shop, id FROM events WHERE shop = p.shop AND id = p.id) e";
-            command.Parameters.AddWithValue("s", rows.Select(r => r.Shop).ToArray());
-            command.Parameters.AddWithValue("i", rows.Select(r => r.Id).ToArray());
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) known.Add((reader.GetString(0), reader.GetString(1)));
-        }
-        Array.Clear(inserted);
-        await CopyEvents(FirstOfEach(rows, known, inserted), ct);
+        await CopyEvents(fresh, ct);
         return inserted;
+    }
+
+    public override async Task ForgetIds(string shop, string[] ids, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = (NpgsqlTransaction)transaction;
+        command.CommandText = "DELETE FROM event_ids x USING shop_ids s WHERE s.shop = @s AND x.shop_id = s.id AND x.id = ANY(@i)";
+        command.Parameters.AddWithValue("s", shop);
+        command.Parameters.AddWithValue("i", ids);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task CopyIds(List<StoredEvent> rows, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync("COPY event_ids (shop_id, id) FROM STDIN (FORMAT BINARY)", ct);
+        string? shop = null;
+        var key = 0;
+        foreach (var e in rows)
+        {
+            if (!ReferenceEquals(e.Shop, shop))
+            {
+                shop = e.Shop;
+                key = layout.ShopId(shop);
+            }
+            copy.StartRow();
+            copy.Write(key, NpgsqlDbType.Integer);
+            copy.Write(e.Id, NpgsqlDbType.Text);
+        }
+        await copy.CompleteAsync(ct);
     }
 
     /// <summary>The rows whose (shop, id) is not in <paramref name="known"/> nor earlier in the rows (the first one wins, as in the fold), marked in <paramref name="inserted"/>.</summary>

@@ -11,6 +11,9 @@
 #   BENCH_DB=NAME the database (default kefu_cluster_bench; it is dropped and made again)
 #   WARMUP=E      first pushes the stream's first E events through every silo, unmeasured, so that the measured run is not
 #                 mostly JIT compilation (a quarter of a silo's CPU in a cold 100,000-event run); default 20000, 0 for none
+#   WARMUP_BATCH=B  events a request in the warm-up (default 100: 200 requests, so that code run once a request reaches
+#                 the runtime's tier-up count of 30 calls and is compiled optimised before the measured run; with
+#                 5,000-event requests the warm-up was 4 requests a client and the measured run paid the tiering)
 #   PERF=S        records silo 1 with `perf record -g` for S seconds into $work/silo1.perf (JIT symbols through perf maps)
 #   JITLOG=1      each silo writes the methods the JIT compiles (DOTNET_JitDisasmSummary) to $work/siloI.jit; with KEEP=1,
 #                 what is compiled after the warm-up is code generated at run time (docs/benchmarks.md, "after the codec fix")
@@ -60,7 +63,7 @@ pg_cpu() { local t=0; for p in $(pgrep -f "postgres: .*$db" || true); do t=$((t 
 
 warmup=${WARMUP:-20000}; [ -z "${KILL_AFTER:-}" ] || warmup=${WARMUP:-0}
 if [ "$warmup" -gt 0 ]; then
-  dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$warmup" --stream $((warmup + events)) "$@" ${WARMUP_BATCH:+--batch "$WARMUP_BATCH"} > "$work/warmup" 2>&1 \
+  dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$warmup" --stream $((warmup + events)) "$@" --batch "${WARMUP_BATCH:-100}" > "$work/warmup" 2>&1 \
     || { echo "warm-up failed:" >&2; cat "$work/warmup" >&2; exit 1; }
 fi
 [ -z "${JITLOG:-}" ] || for i in $(seq 1 "$n"); do wc -l < "$work/silo$i.jit" > "$work/silo$i.jit.warm"; done

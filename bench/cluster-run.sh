@@ -11,14 +11,22 @@
 #   BENCH_DB=NAME the database (default kefu_cluster_bench; it is dropped and made again)
 #   WARMUP=E      first pushes the stream's first E events through every silo, unmeasured, so that the measured run is not
 #                 mostly JIT compilation (a quarter of a silo's CPU in a cold 100,000-event run); default 20000, 0 for none
+#   WARMUP_BATCH=B  events a request in the warm-up (default 100: 200 requests, so that code run once a request reaches
+#                 the runtime's tier-up count of 30 calls and is compiled optimised before the measured run; with
+#                 5,000-event requests the warm-up was 4 requests a client and the measured run paid the tiering)
 #   PERF=S        records silo 1 with `perf record -g` for S seconds into $work/silo1.perf (JIT symbols through perf maps)
+#   JITLOG=1      each silo writes the methods the JIT compiles (DOTNET_JitDisasmSummary) to $work/siloI.jit; with KEEP=1,
+#                 what is compiled after the warm-up is code generated at run time (docs/benchmarks.md, "after the codec fix")
+#   COUNTERS=1    each silo's runtime counters (dotnet-counters: JIT time and methods compiled, CPU, GC) every second
+#                 of the measured run into $work/siloI.counters.csv (KEEP=1 keeps them)
 #   TRACE=S       records a CPU trace (dotnet-trace, dotnet-sampled-thread-time) of silo 1 for S seconds into $work/silo1.nettrace (KEEP=1 keeps it)
 # Build first: dotnet build -c Release KefuScore.slnx
 set -euo pipefail
 n=${1:?usage: bench/cluster-run.sh N [EVENTS] [ingest args…]}
 events=${2:-200000}
 shift $(( $# >= 2 ? 2 : 1 ))
-root=$(cd "$(dirname "$0")/.." && pwd)
+# BUILD_ROOT=DIR runs another checkout's build (e.g. a worktree of main) with this script, for alternated comparisons.
+root=${BUILD_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 kefu="$root/src/KefuScore.Cli/bin/Release/net10.0/kefu.dll"
 bench="$root/bench/KefuScore.Bench/bin/Release/net10.0/KefuScore.Bench.dll"
 work=$(mktemp -d /tmp/kefu-cluster-XXXXXX)
@@ -37,11 +45,13 @@ for i in $(seq 1 "$n"); do
   else port=$((5190 + i)); silo=$((11190 + i)); gateway=$((30190 + i)); fi
   if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then echo "something already answers on port $port: stop it first" >&2; exit 2; fi
   mkdir -p "$work/silo$i"
+  if [ -n "${JITLOG:-}" ]; then export DOTNET_JitDisasmSummary=1 DOTNET_JitStdOutFile="$work/silo$i.jit"; fi
   KEFU_DATA="$work/silo$i" KEFU_DEMO=off KEFU_BOOTSTRAP_API_KEY=bench-key KEFU_ADMIN_PASSWORD=bench-password-1 \
     dotnet "$kefu" serve --cluster --urls "http://127.0.0.1:$port" --silo-port $silo --gateway-port $gateway > "$work/silo$i.log" 2>&1 &
   pids+=($!)
   urls+=("http://127.0.0.1:$port")
 done
+unset DOTNET_JitDisasmSummary DOTNET_JitStdOutFile
 for i in $(seq 1 "$n"); do
   for _ in $(seq 1 240); do curl -sf "${urls[$((i-1))]}/healthz" >/dev/null && break; sleep 0.5; done
   kill -0 "${pids[$((i-1))]}" 2>/dev/null && curl -sf "${urls[$((i-1))]}/healthz" >/dev/null \
@@ -53,9 +63,10 @@ pg_cpu() { local t=0; for p in $(pgrep -f "postgres: .*$db" || true); do t=$((t 
 
 warmup=${WARMUP:-20000}; [ -z "${KILL_AFTER:-}" ] || warmup=${WARMUP:-0}
 if [ "$warmup" -gt 0 ]; then
-  dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$warmup" --stream $((warmup + events)) "$@" > "$work/warmup" 2>&1 \
+  dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$warmup" --stream $((warmup + events)) "$@" --batch "${WARMUP_BATCH:-100}" > "$work/warmup" 2>&1 \
     || { echo "warm-up failed:" >&2; cat "$work/warmup" >&2; exit 1; }
 fi
+[ -z "${JITLOG:-}" ] || for i in $(seq 1 "$n"); do wc -l < "$work/silo$i.jit" > "$work/silo$i.jit.warm"; done
 stored0=$(PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d "$db" -tAc 'SELECT count(*) FROM events')
 dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$events" --skip "$warmup" "$@" > "$work/out" 2> "$work/err" &
 client=$!
@@ -65,6 +76,13 @@ p0=$(pg_cpu)
 c0=$(cpu $client); c_last=$c0
 if [ -n "${PERF:-}" ]; then
   perf record -F 499 -g -p "${pids[0]}" -o "$work/silo1.perf" -- sleep "$PERF" > "$work/perf.log" 2>&1 &
+fi
+if [ -n "${COUNTERS:-}" ]; then
+  PATH="$PATH:$HOME/.dotnet/tools"
+  for i in "${!pids[@]}"; do
+    dotnet-counters collect -p "${pids[$i]}" --counters System.Runtime --refresh-interval 1 --format csv \
+      -o "$work/silo$((i+1)).counters.csv" > "$work/counters$((i+1)).log" 2>&1 &
+  done
 fi
 if [ -n "${TRACE:-}" ]; then
   dotnet-trace collect -p "${pids[0]}" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf %02d "$TRACE")" -o "$work/silo1.nettrace" > "$work/trace.log" 2>&1 &

@@ -36,6 +36,7 @@ public static class KefuWebHost
             (sp, options) => KefuStorage.Configure(options, ServerSettings.Location(sp.GetRequiredService<IConfiguration>())),
             ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddSingleton(sp => new EventStore(sp.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<KefuDb>>(), App.Profiles.StoredProfiles.Resolver(sp.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<KefuDb>>())));
+        builder.Services.AddSingleton(sp => Events.IngestGate.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddLiveMonitor(builder.Configuration);
         builder.Services.AddSingleton<KefuScore.App.Faq.FaqLibrary>();
         builder.Services.AddCredentialLimits(builder.Configuration);

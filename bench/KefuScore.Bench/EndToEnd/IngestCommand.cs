@@ -43,6 +43,7 @@ public static class IngestCommand
         var latencies = new double[bodies.Count];
         var failures = 0;
         var retries = 0;
+        var busy = 0;
         long accepted = 0, duplicates = 0;
         var next = -1;
         var watch = Stopwatch.StartNew();
@@ -70,6 +71,16 @@ public static class IngestCommand
                             break;
                         }
                         error = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                        // A server whose ingestion queue is full (503), or a key past its rate (429), says when to
+                        // come back: the same request is sent again then, to the next server, within the two minutes.
+                        if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests
+                            && response.Headers.RetryAfter?.Delta is { } wait && DateTime.UtcNow + wait < deadline)
+                        {
+                            Interlocked.Increment(ref busy);
+                            server = (server + 1) % https.Count;
+                            await Task.Delay(wait);
+                            continue;
+                        }
                         if ((int)response.StatusCode < 500 || https.Count == 1)
                         {
                             Interlocked.Increment(ref failures);
@@ -97,7 +108,7 @@ public static class IngestCommand
         double P(double q) => latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{events.Count:N0} events in {watch.Elapsed.TotalSeconds:F2} s: {events.Count / watch.Elapsed.TotalSeconds:N0} events/s; " +
-            $"request latency p50 {P(0.5):F0} ms, p99 {P(0.99):F0} ms, max {latencies[^1]:F0} ms; {accepted:N0} accepted, {duplicates:N0} duplicates, {failures} failed requests, {retries} sent again"));
+            $"request latency p50 {P(0.5):F0} ms, p99 {P(0.99):F0} ms, max {latencies[^1]:F0} ms; {accepted:N0} accepted, {duplicates:N0} duplicates, {failures} failed requests, {retries} sent again, {busy} answered busy (503/429) and sent after Retry-After"));
         return failures == 0 ? 0 : 1;
     }
 }

@@ -1,4 +1,3 @@
-using KefuScore.Engine.Events;
 using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 using Orleans.Configuration;
@@ -35,8 +34,9 @@ internal static class ClusterHosting
                 o.NumMissedProbesLimit = 3;
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
-            // Events and live pictures cross silos as JSON: the engine's types carry no serializer attributes (it takes no packages).
-            silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t == typeof(ChatEvent) || t == typeof(KefuScore.Engine.Live.LiveState)));
+            // Events cross silos through their generated codec (ChatEventCodec.cs); a live picture, asked for once per
+            // page refresh, as JSON: the engine's types carry no serializer attributes (it takes no packages).
+            silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t == typeof(KefuScore.Engine.Live.LiveState)));
         });
     }
 }

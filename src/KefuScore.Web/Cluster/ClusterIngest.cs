@@ -1,4 +1,3 @@
-using KefuScore.App.Storage;
 using KefuScore.Engine.Events;
 
 namespace KefuScore.Web.Cluster;
@@ -10,11 +9,15 @@ namespace KefuScore.Web.Cluster;
 /// </summary>
 internal sealed class ClusterIngest(IGrainFactory grains)
 {
-    public async Task<IngestResult> Ingest(IReadOnlyList<ChatEvent> events, CancellationToken ct)
+    public async Task<ClusterIngested> Ingest(IReadOnlyList<ChatEvent> events, CancellationToken ct)
     {
         var parts = events.GroupBy(e => e.Shop, StringComparer.Ordinal)
             .Select(g => grains.GetGrain<IShopGrain>(g.Key).Ingest(new ShopBatch([.. g])).WaitAsync(ct));
         var results = await Task.WhenAll(parts);
-        return new IngestResult(results.Sum(r => r.Accepted), results.Sum(r => r.Duplicates));
+        return new ClusterIngested(results.Sum(r => r.Accepted), results.Sum(r => r.Duplicates),
+            results.Count(r => r.RetryAfter > 0), results.Max(r => r.RetryAfter));
     }
 }
+
+/// <summary>A push's parts added up; <see cref="BusyShops"/> parts were refused (their silo's queue full), retry after the longest wait asked.</summary>
+internal readonly record struct ClusterIngested(long Accepted, long Duplicates, int BusyShops, int RetryAfter);

@@ -9,9 +9,12 @@ namespace KefuScore.Web.Cluster;
 [GenerateSerializer, Immutable]
 internal sealed record ShopBatch([property: Id(0)] ChatEvent[] Events);
 
-/// <summary>What the shop's grain stored of a batch, after the commit.</summary>
+/// <summary>
+/// What the shop's grain stored of a batch, after the commit; or, with <see cref="RetryAfter"/> seconds above 0,
+/// nothing: its silo's ingestion queue was full (Events/IngestGate.cs).
+/// </summary>
 [GenerateSerializer, Immutable]
-internal readonly record struct ShopIngested([property: Id(0)] long Accepted, [property: Id(1)] long Duplicates);
+internal readonly record struct ShopIngested([property: Id(0)] long Accepted, [property: Id(1)] long Duplicates, [property: Id(2)] int RetryAfter = 0);
 
 /// <summary>The grain of one shop (its key is the shop id): the one place in the cluster that writes the shop's events.</summary>
 internal interface IShopGrain : IGrainWithStringKey
@@ -42,7 +45,7 @@ internal static class ClusterLive
 /// concurrent pushes to a busy shop share the silo's group commit instead of queueing one behind another.
 /// </summary>
 [Reentrant]
-internal sealed class ShopGrain(EventStore store, ShopChanges changes, Live.LiveMonitor live) : Grain, IShopGrain
+internal sealed class ShopGrain(EventStore store, ShopChanges changes, Live.LiveMonitor live, Events.IngestGate gate) : Grain, IShopGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -67,7 +70,13 @@ internal sealed class ShopGrain(EventStore store, ShopChanges changes, Live.Live
 
     public async Task<ShopIngested> Ingest(ShopBatch batch)
     {
-        var result = await store.Ingest(batch.Events);
+        if (!gate.TryEnter(batch.Events.Length, out var ticket)) return new ShopIngested(0, 0, gate.RetryAfterSeconds());
+        IngestResult result;
+        using (ticket)
+        {
+            result = await store.Ingest(batch.Events);
+            ticket.Done();
+        }
         changes.Raise([this.GetPrimaryKeyString()]);
         return new ShopIngested(result.Accepted, result.Duplicates);
     }

@@ -26,7 +26,8 @@ internal sealed record DeleteResponse(long Deleted);
 /// <summary>
 /// <c>POST /api/v1/events</c>: NDJSON or a JSON array of SPEC §3 events. A request is atomic: its valid events are
 /// committed before the answer. 400 when nothing in it is valid, 403 when an event names a shop the key does not cover
-/// (or an unknown shop, which only a key covering every shop creates), 413 above <see cref="ServerSettings.MaxEventsBody"/>.
+/// (or an unknown shop, which only a key covering every shop creates), 413 above <see cref="ServerSettings.MaxEventsBody"/>,
+/// 503 with <c>Retry-After</c> when the ingestion queue is full (<see cref="IngestGate"/>).
 /// </summary>
 internal static class EventsApi
 {
@@ -44,6 +45,7 @@ internal static class EventsApi
             .Produces<IngestResponse>().Produces<IngestResponse>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status401Unauthorized).Produces<ApiError>(StatusCodes.Status403Forbidden)
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge).Produces<ApiError>(StatusCodes.Status429TooManyRequests)
+            .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
             .RequireRateLimiting(Credentials.CredentialLimits.EventsPolicy);
         api.MapDelete("/shops/{shop}/events", Delete).RequireNeed(Need.Admin)
             .WithName("DeleteEvents").WithSummary("Admin: delete a shop's events by id or time range; their conversations' facts are recomputed")
@@ -90,6 +92,10 @@ internal static class EventsApi
         var grant = ApiKeyFilter.Grant(http);
         // A signed-in user's cookie never pushes events: a page elsewhere could post with it (CSRF). Keys only.
         if (grant.IsUser) return Results.Json(new ApiError("pushing events needs an API key: Authorization: Bearer <key>"), statusCode: StatusCodes.Status403Forbidden);
+        // A full queue refuses before the body is read (a silo's gate bounds its grains' writes, so only one server does).
+        var gate = http.RequestServices.GetRequiredService<IngestGate>();
+        var cluster = http.RequestServices.GetService<Cluster.ClusterIngest>();
+        if (cluster is null && gate.Full) return gate.Busy(http);
         // The body goes into a pooled buffer: a fresh array per request (1–2 MB for 5,000 events) lands on the large
         // object heap and brings on a full collection every few requests.
         var body = await ReadBody(http.Request, ct);
@@ -123,13 +129,25 @@ internal static class EventsApi
                 return Results.Json(new ApiError($"shop '{shop}' is not known; only a key covering every shop creates shops"), statusCode: StatusCodes.Status403Forbidden);
         }
 
-        // In a cluster each shop's part goes to the shop's grain, which raises the change where it commits.
-        if (http.RequestServices.GetService<Cluster.ClusterIngest>() is { } cluster)
+        // In a cluster each shop's part goes to the shop's grain, which raises the change where it commits and is
+        // refused there when the grain's silo has too much waiting.
+        if (cluster is not null)
         {
             var parts = await cluster.Ingest(events, ct);
+            if (parts.BusyShops > 0)
+                return IngestGate.Busy(http, parts.RetryAfter, parts.BusyShops == shops.Count
+                    ? $"the server is busy: the silos writing these shops have more events waiting than they take; nothing of this request was stored"
+                    : $"the server is busy: {parts.BusyShops} of the {shops.Count} shops of this request were refused by the silos writing them, " +
+                      $"the others' events were stored ({parts.Accepted} accepted, {parts.Duplicates} duplicates, which come back as duplicates)");
             return Results.Ok(new IngestResponse(parts.Accepted, parts.Duplicates, rejected) { RejectedCount = rejectedCount });
         }
-        var result = await store.Ingest(events, ct);
+        if (!gate.TryEnter(events.Count, out var ticket)) return gate.Busy(http);
+        IngestResult result;
+        using (ticket)
+        {
+            result = await store.Ingest(events, ct);
+            ticket.Done();
+        }
         changes.Raise(shops);
         return Results.Ok(new IngestResponse(result.Accepted, result.Duplicates, rejected) { RejectedCount = rejectedCount });
     }

@@ -180,6 +180,55 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
     }
 
+    [SkippableFact]
+    public async Task A_silo_whose_queue_is_full_answers_503_with_retry_after_and_nothing_of_the_refused_shop_is_stored()
+    {
+        var (postgres, database) = await DurabilityTests.CreatePostgresDatabase();
+        try
+        {
+            // A bound of one event: a shop's push is refused whenever its grain's silo is still writing another.
+            using var silos = await Silos.Start(2, postgres, ["--Kefu:Ingest:MaxQueuedEvents", "1"]);
+            var events = Simulator.Generate(new SimulationOptions { Shops = 2, Days = 2, Seed = 1517 }).ToList();
+            // One shop a push, so a refused push is refused whole.
+            var batches = events.GroupBy(e => e.Shop).SelectMany(g => g.Chunk(100)).Select(Ndjson).ToList();
+            var busy = 0;
+            var next = -1;
+            // Eight clients at once over both silos: pushes of a shop meet at its grain while one is being written.
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(client => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < batches.Count)
+                {
+                    while (true)
+                    {
+                        using var response = await silos[i % 2].Client.PostAsync("/api/v1/events", new StringContent(batches[i].Text, Encoding.UTF8, "application/x-ndjson"));
+                        if (response.StatusCode == HttpStatusCode.OK)
+                        {
+                            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                            // Never half stored: a refused push left nothing behind, so all of it is accepted now.
+                            Assert.Equal((batches[i].Count, 0L), (body.GetProperty("accepted").GetInt64(), body.GetProperty("duplicates").GetInt64()));
+                            break;
+                        }
+                        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                        Assert.InRange(response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 1, 30);
+                        Interlocked.Increment(ref busy);
+                        // Sent again sooner than Retry-After asks, to keep the test short: correctness does not depend on it.
+                        await Task.Delay(50);
+                    }
+                }
+            })));
+            output.WriteLine($"{batches.Count} pushes, {busy} answered 503");
+            Assert.True(busy > 0, "no push met a full queue: the test did not exercise the bound");
+            foreach (var shop in events.Select(e => e.Shop).Distinct())
+                Assert.Equal(DurabilityTests.Expected([.. events.Where(e => e.Shop == shop)]),
+                    DurabilityTests.Normalise(await silos[0].Client.GetStringAsync($"/api/v1/shops/{shop}/report?by=day")));
+        }
+        finally
+        {
+            await DurabilityTests.DropPostgresDatabase(database);
+        }
+    }
+
     /// <summary>The rules of the shop r1's open alerts, as a silo's live picture shows them.</summary>
     private static async Task<List<string>> AlertRules(ServerProcess silo)
     {
@@ -255,13 +304,13 @@ public sealed class ClusterTests(ITestOutputHelper output)
         public IReadOnlyList<ServerProcess> All => _servers;
         public int SiloPort(int i) => _siloPorts[i];
 
-        public static async Task<Silos> Start(int n, string postgres)
+        public static async Task<Silos> Start(int n, string postgres, IReadOnlyList<string>? extraArgs = null)
         {
             var folders = Enumerable.Range(0, n).Select(_ => Directory.CreateTempSubdirectory("kefu-silo-").FullName).ToList();
             var ports = Enumerable.Range(0, n).Select(_ => (Silo: ServerProcess.FreePort(), Gateway: ServerProcess.FreePort())).ToList();
             var starting = Enumerable.Range(0, n).Select(i => ServerProcess.Start(folders[i], postgres, extraArgs:
                 ["--cluster", "--silo-port", ports[i].Silo.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                 "--gateway-port", ports[i].Gateway.ToString(System.Globalization.CultureInfo.InvariantCulture)])).ToList();
+                 "--gateway-port", ports[i].Gateway.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extraArgs ?? []])).ToList();
             try
             {
                 var servers = (await Task.WhenAll(starting)).ToList();

@@ -32,6 +32,12 @@ public sealed class MetricRoles
     public MetricDefinition? this[MetricRole role] => _metrics.GetValueOrDefault(role);
 
     /// <summary>
+    /// Whether more of a role is better: replies within the window and satisfied ratings, yes; reply time,
+    /// dissatisfied ratings and unanswered items, no. A change is good or bad by this one rule on every page.
+    /// </summary>
+    public static bool HigherIsBetter(MetricRole role) => role is MetricRole.Reply or MetricRole.Satisfied;
+
+    /// <summary>
     /// Resolves each role: the metric the profile names, else the first metric that plainly is one (a reply rate
     /// that is not first-reply-only before one that is; a rating share of exactly that level, with no reason filter).
     /// </summary>

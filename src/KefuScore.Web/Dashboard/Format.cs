@@ -27,6 +27,23 @@ public static class Format
         return hours == 0 ? l.T($"{d}天", $"{d} d") : l.T($"{d}天{hours}小时", $"{d} d {hours} h");
     }
 
+    /// <summary>An average time: "35.4秒" under a minute (a tenth of a second matters to a reply time), then as <see cref="Duration"/> rounded to the second.</summary>
+    public static string Seconds(Lang l, double seconds)
+    {
+        ArgumentNullException.ThrowIfNull(l);
+        var rounded = Math.Round(Math.Max(0, seconds), 1, MidpointRounding.AwayFromZero);
+        if (rounded < 60)
+        {
+            var text = rounded.ToString("0.0", CultureInfo.InvariantCulture);
+            return l.T($"{text}秒", $"{text} s");
+        }
+        return Duration(l, Math.Round(seconds, MidpointRounding.AwayFromZero));
+    }
+
+    /// <summary>"11-17" in this year, "2025-12-31" in another.</summary>
+    public static string Day(DateOnly date, DateOnly today) =>
+        date.ToString(date.Year == today.Year ? "MM-dd" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     /// <summary>"09:59:00" today, "12-04 18:30:05" on another day of this year, "2025-12-31 18:30:05" in another year.</summary>
     public static string When(DateTimeOffset local, DateOnly today)
     {

@@ -28,8 +28,12 @@ public static class ConversationQuery
     };
 
     /// <param name="weekday">With <paramref name="hour"/>: only facts in that weekday and local hour (a heatmap cell).</param>
+    /// <param name="search">
+    /// Only conversations whose id, customer id, an agent's id or roster name, or a message's text contains the term.
+    /// It narrows the list the grant already allows (an agent's own conversations) and never widens it.
+    /// </param>
     public static async Task<IReadOnlyList<ConversationItem>> List(KefuDb db, ApiKeyGrant grant, ShopContext shop, ConversationFilter filter,
-        DateOnly from, DateOnly to, int? weekday = null, int? hour = null, int limit = Limit, CancellationToken ct = default)
+        DateOnly from, DateOnly to, int? weekday = null, int? hour = null, int limit = Limit, ConversationSearch? search = null, CancellationToken ct = default)
     {
         var profile = shop.Profile;
         var reply = shop.ReplyMetric?.Id ?? "";
@@ -52,6 +56,7 @@ public static class ConversationQuery
             _ => marked,
         };
         var ids = marked.Select(f => f.Conversation).Distinct();
+        if (search is not null) ids = Matching(db, shop, facts, ids, search, from, to);
 
         var rows = await facts.Where(f => ids.Contains(f.Conversation))
             .GroupBy(f => f.Conversation)
@@ -69,6 +74,23 @@ public static class ConversationQuery
             .Take(limit)
             .ToListAsync(ct);
         return rows.Select(r => new ConversationItem(r.Conversation, r.Agent ?? "", LocalHour(r.First), r.Counted, r.Late, r.Unanswered, r.Dissatisfied)).ToList();
+    }
+
+    /// <summary>
+    /// The conversations of <paramref name="ids"/> the search finds, as one query: by the facts the grant allows
+    /// (conversation id, agent id, an agent whose roster name holds the term) or by the shop's events of the window
+    /// (customer id, message text). The events are bounded by shop and time (a day either side of the local dates,
+    /// whatever the zone); the caller's LIMIT bounds the rows that come back.
+    /// </summary>
+    private static IQueryable<string> Matching(KefuDb db, ShopContext shop, IQueryable<StoredFact> facts, IQueryable<string> ids, ConversationSearch search,
+        DateOnly from, DateOnly to)
+    {
+        var term = search.Term;
+        var named = db.Set<AgentRosterRow>().Where(r => r.Shop == shop.Id && r.Name.Contains(term)).Select(r => r.Agent);
+        var byFacts = facts.Where(f => f.Conversation.Contains(term) || f.Agent.Contains(term) || named.Contains(f.Agent)).Select(f => f.Conversation);
+        var (lo, hi) = (from.AddDays(-1).ToDateTime(TimeOnly.MinValue).Ticks, to.AddDays(2).ToDateTime(TimeOnly.MinValue).Ticks);
+        var byEvents = search.InEvents(db.Events.AsNoTracking().Where(e => e.Shop == shop.Id && e.AtTicks >= lo && e.AtTicks < hi));
+        return ids.Where(c => byFacts.Contains(c) || byEvents.Contains(c));
     }
 
     public static DateTime LocalHour(int hour) => DateOnly.FromDayNumber(hour / 24).ToDateTime(new TimeOnly(hour % 24, 0));

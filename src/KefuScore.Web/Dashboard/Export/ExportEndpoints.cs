@@ -17,7 +17,7 @@ internal static class ExportEndpoints
     public static void MapExportEndpoints(this IEndpointRouteBuilder app) =>
         app.MapGet("/export/{shop}/{file}", Export).RequireAuthorization().ExcludeFromDescription();
 
-    private static async Task<IResult> Export(HttpContext http, string shop, string file, string? filter, int? weekday, int? hour, KefuDb db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Export(HttpContext http, string shop, string file, string? filter, int? weekday, int? hour, string? q, KefuDb db, TimeProvider clock, CancellationToken ct)
     {
         var dot = file.LastIndexOf('.');
         if (dot <= 0) return Results.NotFound();
@@ -27,10 +27,12 @@ internal static class ExportEndpoints
         var context = await ShopContext.Load(db, grant, shop, clock, ct);
         if (context is null) return Results.NotFound();
         var lang = Lang.From(http);
+        var search = ConversationSearch.Parse(q, out var tooLong);
+        if (tooLong) return Results.BadRequest(lang.T($"搜索词最多 {ConversationSearch.MaxLength} 个字", $"q: at most {ConversationSearch.MaxLength} characters"));
         ExportTable? result = table switch
         {
             "overview" => await Overview(db, grant, context, lang, ct),
-            "conversations" => await Conversations(db, grant, context, lang, ConversationQuery.Parse(filter), weekday, hour, ct),
+            "conversations" => await Conversations(db, grant, context, lang, ConversationQuery.Parse(filter), weekday, hour, search, ct),
             "agents" => await AgentsTable(db, grant, context, lang, clock.GetUtcNow(), ct),
             "complaints" => await Quality.QualityQuery.ComplaintsTable(db, grant, context, lang, clock.GetUtcNow(), ct),
             "incentives" => await Quality.QualityQuery.IncentivesTable(db, grant, context, lang, http, clock.GetUtcNow(), ct),
@@ -63,9 +65,12 @@ internal static class ExportEndpoints
     }
 
     /// <summary>Conversations, one row each.</summary>
-    private static async Task<ExportTable> Conversations(KefuDb db, ApiKeyGrant grant, ShopContext shop, Lang l, ConversationFilter filter, int? weekday, int? hour, CancellationToken ct)
+    private static async Task<ExportTable> Conversations(KefuDb db, ApiKeyGrant grant, ShopContext shop, Lang l, ConversationFilter filter, int? weekday, int? hour,
+        ConversationSearch? search, CancellationToken ct)
     {
-        var items = await ConversationQuery.List(db, grant, shop, filter, shop.Today.AddDays(-(OverviewQuery.TrendLength - 1)), shop.Today, weekday, hour, int.MaxValue, ct);
+        var (wd, h) = (weekday is >= 0 and <= 6 ? weekday : null, hour is >= 0 and <= 23 ? hour : null);
+        var items = await ConversationQuery.List(db, grant, shop, filter, shop.Today.AddDays(-(OverviewQuery.TrendLength - 1)), shop.Today, wd, h,
+            limit: int.MaxValue, search: search, ct: ct);
         return new ExportTable("conversations",
             [l.T("会话", "Conversation"), l.T("客服", "Agent"), l.T("首条消息时间", "First message"), l.T("计入消息数", "Counted"), l.T("超时数", "Late"), l.T("未回复数", "Unanswered"), l.T("不满意数", "Dissatisfied")],
             items.Select(i => new object?[] { i.Conversation, i.Agent, i.FirstLocal, i.Counted, i.Late, i.Unanswered, i.Dissatisfied }).ToList());

@@ -35,7 +35,8 @@ public sealed record OverviewModel(
     IReadOnlyList<TrendSeries> Trends,
     IReadOnlyList<SpecialPeriod?> TrendSpecial,
     long[,] LateByWeekdayHour,
-    IReadOnlyList<AgentLate> LateByAgent);
+    IReadOnlyList<AgentLate> LateByAgent,
+    WeekComparison Weeks);
 
 /// <summary>
 /// The overview of a shop: today's and yesterday's numbers against the lines, 30 days of trend and the late replies of
@@ -72,7 +73,9 @@ public static class OverviewQuery
 
         var late = await LateByWeekdayHour(db, grant, shop, from, today, ct);
         var byAgent = await LateByAgent(db, grant, shop, from, today, ct);
-        return new OverviewModel(shop, metrics, verdicts, trendDays, trends, special, late, byAgent);
+        // 环比 from the same 30 days of daily sums: 14 of them, today left out.
+        var weeks = WeekOverWeek.Compare(profile.Roles, days, today);
+        return new OverviewModel(shop, metrics, verdicts, trendDays, trends, special, late, byAgent, weeks);
     }
 
     /// <summary>The lines <paramref name="rule"/> judged <paramref name="day"/> by, with the day's values (daily rules; a longer window shows its lines only).</summary>

@@ -174,6 +174,19 @@ public sealed partial class ChineseTextTests
             await page.Locator("#add-note").ClickAsync();
             Assert.Contains("备注不能为空", await page.Locator("#complaint-error").InnerTextAsync());
             Check("complaint, empty note", await Settled(page));
+
+            // A search typed in the conversations' box and sent by its button (a GET form: the term is in the address),
+            // then a term over the bound.
+            await page.GotoAsync("/shops/demo/conversations?filter=all");
+            await page.FillAsync("#q", "发货");
+            await page.Locator("#conversation-search button[type=submit]").ClickAsync();
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"[?&]q=%E5%8F%91%E8%B4%A7"));
+            await page.Locator("#search-note").WaitForAsync();
+            Assert.True(await page.Locator("#conversations tbody tr").CountAsync() > 0, "the demo shop's chats mention 发货");
+            Check("conversations, search", await Settled(page));
+            await page.GotoAsync("/shops/demo/conversations?q=" + new string('货', 51));
+            await page.Locator("#search-error").WaitForAsync();
+            Check("conversations, search too long", await Settled(page));
         }
         finally
         {

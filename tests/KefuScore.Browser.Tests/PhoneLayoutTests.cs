@@ -61,6 +61,8 @@ public sealed class PhoneLayoutTests
         var desktop = await SignedIn(browser, server, 1440, 900);
         var pages = await NavigationPages(desktop);
         Assert.True(pages.Count >= 14, $"the menu lists the dashboard's pages: {string.Join(", ", pages)}");
+        // States the menu does not reach: a search's note and a refused search on the conversations page.
+        pages = [.. pages, "/shops/demo/conversations?q=%E5%8F%91%E8%B4%A7", "/shops/demo/conversations?q=" + new string('x', 51)];
 
         var phone = await SignedIn(browser, server, 390, 844);
         var tooWide = new List<string>();

@@ -3,6 +3,7 @@ using KefuScore.App.Storage;
 using KefuScore.Engine.Events;
 using KefuScore.Web.Dashboard;
 using KefuScore.Web.Dashboard.Agents;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KefuScore.Web.Tests.Dashboard;
 
@@ -61,6 +62,20 @@ public sealed class RosterPageTests : ShopWidePageContext
         var one = Render<KefuScore.Web.Dashboard.Conversations.Conversation>(p => p.Add(x => x.ShopId, "t").Add(x => x.ConversationId, "c2").AddCascadingValue(new Lang(false)));
         one.WaitForAssertion(() => Assert.Contains("客服 阿强", one.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain("客服 t-a2", one.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_overview_names_the_late_agents_and_the_signed_in_agent_from_the_roster()
+    {
+        // c2's customer waits 4 minutes for t-a2: one late reply.
+        await Store([Events[0], Events[1], Events[2], Message("m5", "c2", Sender.Agent, "t-a2", "2026-11-20T11:04:00+08:00")]);
+        await using (var db = new KefuDb(Options)) await AgentRoster.Replace(db, "t", [new RosterEntry("t-a1", "小美", "售前组"), new RosterEntry("t-a2", "阿强", "售后组")]);
+        Services.AddSingleton<KefuScore.Web.Dashboard.Overview.OverviewCache>();
+        await SignIn(Roles.Supervisor, Evening, shop: "t");
+        var cut = Render<KefuScore.Web.Dashboard.Overview.Overview>(p => p.Add(x => x.ShopId, "t").AddCascadingValue(new Lang(false)));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#late-by-agent")), TimeSpan.FromSeconds(10));
+        Assert.Equal(["阿强", "小美"], cut.FindAll("#late-by-agent tbody th").Select(th => th.TextContent));
+        Assert.DoesNotContain(">t-a2<", cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

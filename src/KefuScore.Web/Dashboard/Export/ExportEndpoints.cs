@@ -71,19 +71,21 @@ internal static class ExportEndpoints
         var (wd, h) = (weekday is >= 0 and <= 6 ? weekday : null, hour is >= 0 and <= 23 ? hour : null);
         var items = await ConversationQuery.List(db, grant, shop, filter, shop.Today.AddDays(-(OverviewQuery.TrendLength - 1)), shop.Today, wd, h,
             limit: int.MaxValue, search: search, ct: ct);
+        var names = await AgentNames.Load(db, shop.Id, ct);
         return new ExportTable("conversations",
             [l.T("会话", "Conversation"), l.T("客服", "Agent"), l.T("首条消息时间", "First message"), l.T("计入消息数", "Counted"), l.T("超时数", "Late"), l.T("未回复数", "Unanswered"), l.T("不满意数", "Dissatisfied")],
-            items.Select(i => new object?[] { i.Conversation, i.Agent, i.FirstLocal, i.Counted, i.Late, i.Unanswered, i.Dissatisfied }).ToList());
+            items.Select(i => new object?[] { i.Conversation, names.Name(i.Agent), i.FirstLocal, i.Counted, i.Late, i.Unanswered, i.Dissatisfied }).ToList());
     }
 
     private static async Task<ExportTable> AgentsTable(KefuDb db, ApiKeyGrant grant, ShopContext shop, Lang l, DateTimeOffset now, CancellationToken ct)
     {
         var cards = await AgentQuery.Scorecards(db, grant, shop, now, ct: ct);
+        var names = await AgentNames.Load(db, shop.Id, ct);
         return new ExportTable("agents",
             [
                 l.T("排名", "Rank"), l.T("客服", "Agent"), l.T("回复数", "Replies"), new(l.T("3分钟回复率", "3-minute reply rate"), ExportKind.Share),
                 l.T("平均响应（秒）", "Average reply (s)"), new(l.T("满意率", "Satisfaction rate"), ExportKind.Share), l.T("不满意数", "Dissatisfied"), l.T("评级", "Grade"),
             ],
-            cards.Select((c, i) => new object?[] { i + 1, c.Agent, c.Replies, c.ReplyRate, c.AverageSeconds, c.Satisfaction, c.Dissatisfied, c.GradeName(l) }).ToList());
+            cards.Select((c, i) => new object?[] { i + 1, names.Name(c.Agent), c.Replies, c.ReplyRate, c.AverageSeconds, c.Satisfaction, c.Dissatisfied, c.GradeName(l) }).ToList());
     }
 }

@@ -87,6 +87,7 @@ public static class QualityQuery
     public static async Task<ExportTable> ComplaintsTable(KefuDb db, ApiKeyGrant grant, ShopContext shop, Lang l, DateTimeOffset now, CancellationToken ct)
     {
         var (list, _) = await Complaints(db, grant, shop, now, ct);
+        var names = await AgentNames.Load(db, shop.Id, ct);
         return new ExportTable("complaints",
             [
                 l.T("编号", "No."), l.T("类别", "Category"), l.T("状态", "State"), l.T("客服", "Agent"), l.T("会话", "Conversation"), l.T("创建时间", "Created"),
@@ -94,7 +95,7 @@ public static class QualityQuery
             ],
             list.Select(c => new object?[]
             {
-                c.Row.Id, CategoryName(l, c.Row.Category), StateName(l, c.Row.State), c.Row.Agent, c.Row.Conversation,
+                c.Row.Id, CategoryName(l, c.Row.Category), StateName(l, c.Row.State), c.Row.Agent is { } agent ? names.Name(agent) : null, c.Row.Conversation,
                 ComplaintBook.Times(c.Row).Created.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture),
                 Pending(c.Clock)?.Due.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture),
                 Pending(c.Clock) is { } d ? (long)d.Left.TotalSeconds : null, c.Clock.Breached ? l.T("是", "Yes") : l.T("否", "No"), c.Clock.Escalation,
@@ -107,6 +108,7 @@ public static class QualityQuery
         ArgumentNullException.ThrowIfNull(http);
         var (from, to) = Period(shop, http.Request.Query["from"], http.Request.Query["to"]);
         var rows = await Incentives(db, grant, shop, from, to, now, ct);
+        var names = await AgentNames.Load(db, shop.Id, ct);
         return new ExportTable("incentives",
             [
                 l.T("排名", "Rank"), l.T("客服", "Agent"), l.T("评定", "Grade"), l.T("基础奖励（元）", "Base (yuan)"), l.T("加分奖励（元）", "Bonus (yuan)"),
@@ -115,7 +117,7 @@ public static class QualityQuery
             ],
             rows.Select(r => new object?[]
             {
-                r.Standing.Rank, r.Standing.Agent, l.Grade(r.Standing.Grade.Id), r.Standing.Base, r.Standing.Bonus, r.Standing.Deduction,
+                r.Standing.Rank, names.Name(r.Standing.Agent), l.Grade(r.Standing.Grade.Id), r.Standing.Base, r.Standing.Bonus, r.Standing.Deduction,
                 r.Standing.Prize, r.Standing.Reward, Figure(r.Figures, "reply_rate_3min"), Figure(r.Figures, "satisfaction_rate"),
                 Figure(r.Figures, "complaints"), Figure(r.Figures, "complaints_breached"),
             }).ToList());

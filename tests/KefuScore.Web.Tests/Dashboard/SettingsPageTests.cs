@@ -101,6 +101,16 @@ public sealed class SettingsPageTests : BunitContext
     }
 
     [Fact]
+    public async Task Roles_read_in_chinese_not_as_their_ids()
+    {
+        await CreateUsers();
+        var cut = Render<SettingsPage>(p => p.AddCascadingValue(new Lang(false)));
+        cut.WaitForAssertion(() => Assert.Equal("管理员", cut.Find("#users td[data-role=admin]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Equal("主管", cut.Find("#users td[data-role=supervisor]").TextContent);
+        Assert.DoesNotContain("supervisor", cut.Find("#manage-user").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_user_is_given_a_role_refused_a_common_password_and_deleted_and_the_last_admin_stays()
     {
         await CreateUsers();

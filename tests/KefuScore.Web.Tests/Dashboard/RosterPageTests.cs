@@ -62,6 +62,8 @@ public sealed class RosterPageTests : ShopWidePageContext
         var one = Render<KefuScore.Web.Dashboard.Conversations.Conversation>(p => p.Add(x => x.ShopId, "t").Add(x => x.ConversationId, "c2").AddCascadingValue(new Lang(false)));
         one.WaitForAssertion(() => Assert.Contains("客服 阿强", one.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain("客服 t-a2", one.Markup, StringComparison.Ordinal);
+        // The reply time reads as a duration (a reply the next day would otherwise be "81806 秒").
+        Assert.Contains("<td>1分钟</td>", one.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

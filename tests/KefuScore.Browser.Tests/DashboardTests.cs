@@ -154,7 +154,7 @@ public sealed class DashboardTests
             await page.WaitForURLAsync("**/shops/demo");
             await page.Locator("#refreshed").WaitForAsync();
             Assert.Contains("概览", await page.Locator("h1").InnerTextAsync());
-            var rate = page.Locator("tr[data-metric=reply_rate_3min]");
+            var rate = page.Locator("#metrics tr[data-metric=reply_rate_3min]");
             Assert.Contains("3分钟人工回复率", await rate.InnerTextAsync());
             Assert.Contains("< 97.0%", await rate.InnerTextAsync());
             // Yesterday has a value and a verdict colour (the demo ends yesterday); today has none yet.
@@ -195,7 +195,7 @@ public sealed class DashboardTests
             await page.GotoAsync("/shops/demo");
             await page.Locator("#refreshed").WaitForAsync();
             Assert.Contains("Overview", await page.Locator("h1").InnerTextAsync());
-            Assert.Contains("3-minute human reply rate", await page.Locator("tr[data-metric=reply_rate_3min]").InnerTextAsync());
+            Assert.Contains("3-minute human reply rate", await page.Locator("#metrics tr[data-metric=reply_rate_3min]").InnerTextAsync());
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "4-overview-en.png"), FullPage = true });
 
             // Export the overview table as CSV: a header and one row per day of the demo's 14.

@@ -65,18 +65,18 @@ public sealed class OverviewRefreshTests : BunitContext
 
         var cut = Render<Overview>(p => p.Add(x => x.ShopId, "t"));
         cut.WaitForAssertion(() => Assert.Equal("100.0%", Today(cut)), TimeSpan.FromSeconds(10));
-        Assert.Equal("pass", cut.Find("tr[data-metric=reply_rate_3min] td span").GetAttribute("data-status"));
+        Assert.Equal("pass", cut.Find("#metrics tr[data-metric=reply_rate_3min] td span").GetAttribute("data-status"));
 
         // 11:00, answered after 10 minutes: late. The page was not asked to reload; the notifier tells it.
         await store.Ingest([Message("m3", "c2", Sender.Customer, "2026-11-20T11:00:00+08:00"), Message("m4", "c2", Sender.Agent, "2026-11-20T11:10:00+08:00")]);
         changes.Raise(["t"]);
         cut.WaitForAssertion(() => Assert.Equal("50.0%", Today(cut)), TimeSpan.FromSeconds(10));
-        Assert.Equal("fail", cut.Find("tr[data-metric=reply_rate_3min] td span").GetAttribute("data-status"));
+        Assert.Equal("fail", cut.Find("#metrics tr[data-metric=reply_rate_3min] td span").GetAttribute("data-status"));
         // The late reply is in the heatmap: Friday (2026-11-20) at 11:00.
         Assert.Equal("shops/t/conversations?filter=late&weekday=5&hour=11", cut.Find(".kefu-heatmap a[data-late]").GetAttribute("href"));
     }
 
-    private static string Today(IRenderedComponent<Overview> cut) => cut.Find("tr[data-metric=reply_rate_3min] td span").TextContent;
+    private static string Today(IRenderedComponent<Overview> cut) => cut.Find("#metrics tr[data-metric=reply_rate_3min] td span").TextContent;
 
     protected override void Dispose(bool disposing)
     {

@@ -13,5 +13,4 @@ public sealed class MetricRolesTests
     [InlineData(MetricRole.Unanswered, false)]
     public void More_is_better_only_for_replies_in_time_and_satisfied_ratings(MetricRole role, bool higher) =>
         Assert.Equal(higher, MetricRoles.HigherIsBetter(role));
-
 }

@@ -179,6 +179,8 @@ public sealed partial class ChineseTextTests
             // A search typed in the conversations' box and sent by its button (a GET form: the term is in the address),
             // then a term over the bound.
             await page.GotoAsync("/shops/demo/conversations?filter=all");
+            // Typed once the circuit has drawn the page: the prerendered box is replaced then, with what was typed in it.
+            await page.Locator("#kefu-live").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
             await page.FillAsync("#q", "发货");
             await page.Locator("#conversation-search button[type=submit]").ClickAsync();
             await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"[?&]q=%E5%8F%91%E8%B4%A7"));

@@ -72,7 +72,9 @@ internal sealed class ShopSubscriptions(IGrainFactory grains, ShopChanges change
         finally
         {
             changes.Interest -= OnInterest;
-            if (_self is not null) grains.DeleteObjectReference<IShopObserver>(_self);
+            // The silo is stopping: the grains drop this observer when it expires.
+            try { if (_self is not null) grains.DeleteObjectReference<IShopObserver>(_self); }
+            catch (Exception e) when (e is not OutOfMemoryException) { if (log.IsEnabled(LogLevel.Debug)) log.LogDebug(e, "deleting the shop observer failed"); }
         }
     }
 

@@ -38,7 +38,8 @@ public static class RosterSolver
         if (requirement.Count != ShiftRoster.IntervalsPerDay) throw new ArgumentException($"needs {ShiftRoster.IntervalsPerDay} intervals", nameof(requirement));
         if (requirement.Any(r => r < 0)) throw new ArgumentException("requirements must be 0 or more", nameof(requirement));
         foreach (var t in templates)
-            if (t.Problems().FirstOrDefault() is { } problem) throw new ArgumentException($"shift '{t.Id}': {problem.Field}: {EnglishText.Render(problem.Reason)}", nameof(templates));
+            // A nullable element: FirstOrDefault of value tuples would give (null, null) for a template without problems.
+            if (t.Problems().Select(p => ((string Field, Msg Reason)?)p).FirstOrDefault() is { } problem) throw new ArgumentException($"shift '{t.Id}': {problem.Field}: {EnglishText.Render(problem.Reason)}", nameof(templates));
 
         var peak = requirement.Max();
         var model = new CpModel();

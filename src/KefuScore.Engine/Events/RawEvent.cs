@@ -88,7 +88,7 @@ public readonly record struct FieldError(string Field, Msg Text)
     public FieldError(string field, string reason) : this(field, new Msg(Codes.Untranslated, reason)) { }
 
     /// <summary>The reason in the command line's English (the API's <c>reason</c>).</summary>
-    public string Reason => EnglishText.Render(Text);
+    public string Reason => Text is null ? "" : EnglishText.Render(Text); // default(FieldError): no error
 }
 
 /// <summary>

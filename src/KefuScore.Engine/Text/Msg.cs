@@ -12,6 +12,18 @@ public sealed record Msg(string Code, params object[] Args)
     public override string ToString() => EnglishText.Render(this);
 
     public T Arg<T>(int i) => (T)Args[i];
+
+    // Two messages are equal when they say the same: the arguments compared element by element, not the arrays.
+    public bool Equals(Msg? other) =>
+        other is not null && Code == other.Code && Args.SequenceEqual(other.Args);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Code);
+        foreach (var a in Args) hash.Add(a);
+        return hash.ToHashCode();
+    }
 }
 
 /// <summary>What an identifier in a message names; the renderer looks up its label.</summary>

@@ -48,7 +48,7 @@ internal abstract class StoreRows : IDisposable
     /// </summary>
     public abstract Task<bool[]> InsertNewEvents(IReadOnlyList<ChatEvent> events, CancellationToken ct);
 
-    /// <summary>Inserts the facts and sets each one's <see cref="StoredFact.Seq"/>.</summary>
+    /// <summary>Inserts the facts and, on SQLite, sets each one's <see cref="StoredFact.Seq"/> (PostgreSQL's facts are rows of <c>fact_rows</c>, with no seq of their own).</summary>
     public abstract Task InsertFacts(IReadOnlyList<StoredFact> facts, CancellationToken ct);
 
     public abstract Task DeleteFacts(IReadOnlyList<long> seqs, CancellationToken ct);

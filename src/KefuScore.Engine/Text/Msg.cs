@@ -11,6 +11,17 @@ public sealed record Msg(string Code, params object[] Args)
 {
     public override string ToString() => EnglishText.Render(this);
 
+    // By value, arguments included: a record compares an array by reference, so two equal rejections would differ.
+    public bool Equals(Msg? other) => other is not null && Code == other.Code && Args.AsSpan().SequenceEqual(other.Args);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Code);
+        foreach (var a in Args) hash.Add(a);
+        return hash.ToHashCode();
+    }
+
     public T Arg<T>(int i) => (T)Args[i];
 }
 

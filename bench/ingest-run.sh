@@ -45,4 +45,6 @@ wait $client
 s1=$(cpu $server); p1=$(pg_cpu)
 cat "$work/out"
 ticks=$(getconf CLK_TCK)
-echo "server CPU $(( (s1 - s0) / ticks )).$(( ((s1 - s0) % ticks) * 100 / ticks )) s; PostgreSQL backends CPU $(( (p1 - p0) / ticks )).$(( ((p1 - p0) % ticks) * 100 / ticks )) s"
+# Two decimals always (a bare $((…)) printed 1.05 s as "1.5 s").
+seconds() { printf '%d.%02d' $(( $1 / ticks )) $(( ($1 % ticks) * 100 / ticks )); }
+echo "server CPU $(seconds $((s1 - s0))) s; PostgreSQL backends CPU $(seconds $((p1 - p0))) s"

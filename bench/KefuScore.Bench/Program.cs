@@ -28,6 +28,7 @@ public static class Program
                 "memory" => MemoryCommand.Run(Options.Parse(args[1..])),
                 "ingest" => IngestCommand.Run(Options.Parse(args[1..])).GetAwaiter().GetResult(),
                 "live" => Live.LiveCommand.Run(args[1..]),
+                "push" => Live.PushCommand.Run(args[1..]).GetAwaiter().GetResult(),
                 "text" => Text.TextCommand.Run(args[1..]),
                 _ => Usage(),
             };
@@ -55,6 +56,8 @@ public static class Program
                                                        HTTP ingestion load run against a running server
               live [--shops 1000] [--rate 5000] [--seconds 30] [--server DLL] [--live-off]
                                                        the live monitor under load: webhook due→delivered, /live freshness
+              push --urls A,B --silo-ports SA,SB --key KEY [--events 200] [--gap-ms 300]
+                                                       cluster: a shop's change notified on the other silo (bench/push-run.sh)
               text [--messages 1000000] [--data DIR] [--no-model] [--threads N]
                                                        inspection throughput with the built-in model, FAQ latency per question (issue 18)
             """);

@@ -17,6 +17,9 @@ internal sealed class ChunkParser(RunNames names, int parts)
 
     private readonly Dictionary<string, ShopName> _shops = new(StringComparer.Ordinal);
     private readonly HashSet<string> _agents = new(StringComparer.Ordinal);
+    // The common shape's lines look names up by their bytes first: no decoding, no string compared elsewhere in the heap.
+    private readonly Utf8Names<ShopName> _shopBytes = new();
+    private readonly Utf8Names<string> _agentBytes = new();
     private readonly RawEvent _raw = new();
     private char[] _scratch = new char[256];
     private Range[] _cells = new Range[32];
@@ -158,10 +161,10 @@ internal sealed class ChunkParser(RunNames names, int parts)
             }
             if (row.Satisfaction == Satisfaction.None && stars == 0) return false;
         }
-        var name = Shop(Chars(shop));
+        var name = Shop(shop);
         row.Shop = name.Shop;
         row.ShopIndex = name.Index;
-        if (!agent.IsEmpty) row.Agent = Agent(Chars(agent));
+        if (!agent.IsEmpty) row.Agent = Agent(agent);
         if (!reason.IsEmpty) row.Reason = names.Reason(Chars(reason));
         var part = chunk.Parts[name.Part];
         (row.IdStart, row.IdLength) = Append(id, part);
@@ -210,6 +213,22 @@ internal sealed class ChunkParser(RunNames names, int parts)
         var start = part.Used;
         part.Used += n;
         return (start, n);
+    }
+
+    private ShopName Shop(ReadOnlySpan<byte> utf8)
+    {
+        if (_shopBytes.TryGet(utf8, out var hash, out var known)) return known;
+        var name = Shop(Chars(utf8));
+        _shopBytes.Add(utf8, hash, name);
+        return name;
+    }
+
+    private string Agent(ReadOnlySpan<byte> utf8)
+    {
+        if (_agentBytes.TryGet(utf8, out var hash, out var known)) return known;
+        var agent = Agent(Chars(utf8));
+        _agentBytes.Add(utf8, hash, agent);
+        return agent;
     }
 
     private ShopName Shop(ReadOnlySpan<char> shop)

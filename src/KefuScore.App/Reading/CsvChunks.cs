@@ -63,6 +63,8 @@ public sealed class RowChunk
     internal SafeFileHandle? Handle;
     internal CsvHeader? Header;
     internal long Start;
+    /// <summary>A Parquet row group's index (its rows before it in <see cref="Start"/>), -1 for a CSV chunk.</summary>
+    internal int Group = -1;
     internal int Length;
     internal byte[] Bytes = [];
     /// <summary>Line breaks in the chunk: the next chunk starts that many lines later.</summary>
@@ -104,6 +106,7 @@ public sealed class RowChunk
         Failure = null;
         Handle = null;
         Header = null;
+        Group = -1;
         _parsed = false;
     }
 }
@@ -151,9 +154,14 @@ public sealed class CsvChunks : IDisposable
             _parsers[i] = Task.Factory.StartNew(() =>
             {
                 var parser = new ChunkParser(names, parts);
+                using var groups = new ParquetGroupParser(names, parts);
                 foreach (var chunk in _work.GetConsumingEnumerable())
                 {
-                    try { parser.Parse(chunk); }
+                    try
+                    {
+                        if (chunk.Group >= 0) groups.Parse(chunk, ct);
+                        else parser.Parse(chunk);
+                    }
                     catch (Exception e) { chunk.Failure = e; }
                     finally { chunk.MarkParsed(); }
                 }
@@ -179,6 +187,11 @@ public sealed class CsvChunks : IDisposable
     {
         foreach (var file in files)
         {
+            if (EventFiles.FormatOf(file) == EventFileFormat.Parquet)
+            {
+                foreach (var c in Groups(file)) yield return c;
+                continue;
+            }
             if (!PlainHeader(file, out var header, out var dataStart))
             {
                 foreach (var c in Sequentially(file, null)) yield return c;
@@ -236,6 +249,80 @@ public sealed class CsvChunks : IDisposable
     }
 
     /// <summary>Sends the chunk starting at <paramref name="start"/> to the parsers; returns where the next starts (-1 - start when no line end is near).</summary>
+    /// <summary>
+    /// A Parquet file's row groups as chunks, parsed on the parser threads and returned in file order. The file is opened
+    /// here first so that a file the reader cannot take fails as <see cref="ParquetSource"/> fails; a group that fails to
+    /// read stops the file with the row it started at, as that reader's <c>Line</c> says.
+    /// </summary>
+    private IEnumerable<RowChunk> Groups(string file)
+    {
+        long[] rows;
+        using (var stream = EventFiles.Open(file))
+        {
+            try
+            {
+                var reader = Parquet.ParquetReader.CreateAsync(stream, new Parquet.ParquetOptions { TreatByteArrayAsString = true }, leaveStreamOpen: true, _ct)
+                    .GetAwaiter().GetResult();
+                try
+                {
+                    ParquetSource.Columns(reader, file, out _);
+                    rows = new long[reader.RowGroupCount];
+                    for (var g = 0; g < rows.Length; g++)
+                    {
+                        ParquetSource.CheckGroupSize(reader, g, file);
+                        rows[g] = reader.Metadata?.RowGroups is { } meta && g < meta.Count ? meta[g].NumRows : throw new InvalidDataException("the file's metadata lists no row groups");
+                    }
+                }
+                finally { reader.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
+            {
+                throw new InputFileException(file, new Engine.Text.Msg(Engine.Text.Codes.FileFormat, new Engine.Text.Ref(Engine.Text.RefKind.FileFormat, "parquet"), e.Message), e);
+            }
+        }
+        var dispatched = new Queue<RowChunk>();
+        var next = 0;
+        long before = 0, ahead = 0;
+        try
+        {
+            while (true)
+            {
+                // Keep the parsers fed without waiting; wait for a slot only when nothing is in flight. Each group's first
+                // row number comes from the metadata, so rejected rows are numbered where they are parsed.
+                while (next < rows.Length && (dispatched.Count == 0 || _slots.CurrentCount > 0))
+                {
+                    var chunk = Rent();
+                    chunk.File = file;
+                    chunk.Group = next;
+                    chunk.Start = ahead;
+                    chunk.Pending = _parts;
+                    ahead += rows[next++];
+                    dispatched.Enqueue(chunk);
+                    _work.Add(chunk, _ct);
+                }
+                if (dispatched.Count == 0) break;
+                var done = dispatched.Dequeue();
+                done.WaitParsed(_ct);
+                if (done.Failure is { } failure)
+                {
+                    if (failure is InputFileException or OperationCanceledException) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                    throw new InputFileException(file, new Engine.Text.Msg(Engine.Text.Codes.FileFormatNear, new Engine.Text.Ref(Engine.Text.RefKind.FileFormat, "parquet"), before, failure.Message), failure);
+                }
+                before += done.Lines;
+                yield return done;
+            }
+        }
+        finally
+        {
+            while (dispatched.Count > 0)
+            {
+                var c = dispatched.Dequeue();
+                c.WaitParsed(CancellationToken.None);
+                Return(c);
+            }
+        }
+    }
+
     private long Dispatch(SafeFileHandle handle, string file, CsvHeader header, long start, long length, Queue<RowChunk> dispatched)
     {
         var end = Math.Min(start + _chunkBytes, length);

@@ -143,15 +143,13 @@ internal sealed class CsvSource : IEventSource
         return column >= 0 && column < count ? _csv.GetFieldSpan(column) : default;
     }
 
-    /// <summary>True when the trimmed value would differ (EventParser trims): such a line takes the string path.</summary>
-    private static bool Untrimmed(ReadOnlySpan<char> v) => !v.IsEmpty && (char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1]));
+    private static bool Untrimmed(ReadOnlySpan<char> v) => CommonRow.Untrimmed(v);
 
     private bool TryRow(int count, RowBatch batch, RunNames names)
     {
-        var type = Cell(RawFields.Type, count);
-        var isMessage = type.SequenceEqual("message");
-        if (!isMessage && !type.SequenceEqual("rating")) return false;
         var fields = _fields!;
+        var type = Cell(RawFields.Type, count);
+        if (!type.SequenceEqual("message") && !type.SequenceEqual("rating")) return false;
         for (var i = Math.Min(count, fields.Length) - 1; i >= 0; i--)
             if (fields[i] >= 0 && _csv.GetFieldSpan(i).Length > EventParser.MaxFieldChars) return false;
         var id = Cell(RawFields.Id, count);
@@ -161,43 +159,8 @@ internal sealed class CsvSource : IEventSource
         var reason = Cell(RawFields.Reason, count);
         if (id.IsEmpty || shop.IsEmpty || Untrimmed(id) || Untrimmed(shop) || Untrimmed(conversation) || Untrimmed(agent) || Untrimmed(reason)) return false;
         if (!Timestamp.TryParseCommon(Cell(RawFields.At, count), out var at) || !Timestamp.InEventRange(at)) return false;
-        var starsText = Cell(RawFields.Stars, count);
-        byte stars = 0;
-        if (!starsText.IsEmpty)
-        {
-            if (starsText.Length != 1 || starsText[0] is < '1' or > '5') return false;
-            stars = (byte)(starsText[0] - '0');
-        }
-        var row = new EventRow { Ticks = at.UtcTicks, Stars = stars, ConversationStart = -1, ConversationLength = -1 };
-        if (isMessage)
-        {
-            if (conversation.IsEmpty) return false;
-            row.Type = EventType.Message;
-            var sender = Cell(RawFields.Sender, count);
-            row.Sender = sender.SequenceEqual("customer") ? Sender.Customer : sender.SequenceEqual("agent") ? Sender.Agent
-                : sender.SequenceEqual("bot") ? Sender.Bot : sender.SequenceEqual("system") ? Sender.System : Sender.None;
-            if (row.Sender == Sender.None) return false;
-            var kind = Cell(RawFields.Kind, count);
-            if (!kind.IsEmpty)
-            {
-                row.Kind = kind.SequenceEqual("text") ? MessageKind.Text : kind.SequenceEqual("image") ? MessageKind.Image
-                    : kind.SequenceEqual("card") ? MessageKind.Card : kind.SequenceEqual("welcome") ? MessageKind.Welcome
-                    : kind.SequenceEqual("auto") ? MessageKind.Auto : kind.SequenceEqual("assist") ? MessageKind.Assist : (MessageKind)255;
-                if (row.Kind == (MessageKind)255) return false;
-            }
-        }
-        else
-        {
-            row.Type = EventType.Rating;
-            var satisfaction = Cell(RawFields.Satisfaction, count);
-            if (!satisfaction.IsEmpty)
-            {
-                row.Satisfaction = satisfaction.SequenceEqual("satisfied") ? Satisfaction.Satisfied : satisfaction.SequenceEqual("neutral") ? Satisfaction.Neutral
-                    : satisfaction.SequenceEqual("dissatisfied") ? Satisfaction.Dissatisfied : Satisfaction.None;
-                if (row.Satisfaction == Satisfaction.None) return false;
-            }
-            if (row.Satisfaction == Satisfaction.None && stars == 0) return false;
-        }
+        if (!CommonRow.TryTyped(type, Cell(RawFields.Sender, count), Cell(RawFields.Kind, count), Cell(RawFields.Satisfaction, count),
+                Cell(RawFields.Stars, count), !conversation.IsEmpty, at.UtcTicks, out var row)) return false;
         row.ShopIndex = names.Shop(shop, out row.Shop);
         if (!agent.IsEmpty) row.Agent = names.Agent(agent);
         if (!reason.IsEmpty) row.Reason = names.Reason(reason);

@@ -47,7 +47,7 @@ internal static class ParquetColumns
     /// A Parquet timestamp (UTC-adjusted or legacy INT96, both UTC by convention) as ISO 8601 with Z.
     /// Naive timestamps are refused earlier, by <see cref="ParquetSource"/>, for the <c>at</c> field.
     /// </summary>
-    private static string Instant(DateTime value)
+    internal static string Instant(DateTime value)
     {
         var utc = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc);
         // ISO 8601 with Z, the shape Timestamp parses fastest; F-digits drop a zero fraction.
@@ -56,6 +56,9 @@ internal static class ParquetColumns
 
     /// <summary>Shortest round-trip text, so that 5 reads back as "5" and a 64-bit id keeps every digit.</summary>
     private static string Number<T>(T value) where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
+
+    /// <summary>The instant <see cref="Instant"/> writes, as UTC ticks (what parsing that text gives back).</summary>
+    internal static long UtcTicks(DateTime value) => (value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value).Ticks;
 
     private static string?[] Read<T>(ParquetRowGroupReader group, DataField field, int rows, Func<T, string?> text, CancellationToken ct)
         where T : struct

@@ -31,21 +31,7 @@ internal sealed class ParquetSource : IEventSource
             .GetAwaiter().GetResult();
         try
         {
-            var columns = new List<(DataField, int)>();
-            var seen = new HashSet<int>();
-            // Only plain top-level columns: nested and repeated ones are not part of the interchange format.
-            foreach (var field in _reader.Schema.Fields.OfType<DataField>())
-            {
-                if (field.IsArray) continue;
-                var id = RawFields.FindHeader(field.Name);
-                if (id < 0 || !seen.Add(id)) continue;
-                if (!ParquetColumns.CanRead(field))
-                    throw new InputFileException(name, $"column '{field.Name}' has type {field.ClrType.Name}; expected text, a whole number or a timestamp");
-                if (id == RawFields.At && field is DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp, IsAdjustedToUTC: false })
-                    _naiveAt = true;
-                columns.Add((field, id));
-            }
-            _columns = [.. columns];
+            _columns = Columns(_reader, name, out _naiveAt);
             _texts = new string?[_columns.Length][];
         }
         catch
@@ -53,6 +39,27 @@ internal sealed class ParquetSource : IEventSource
             Dispose();
             throw;
         }
+    }
+
+    /// <summary>The file's columns that carry SPEC §3 fields, each with its field id; whether <c>at</c> is a naive timestamp.</summary>
+    internal static (DataField Field, int Id)[] Columns(ParquetReader reader, string name, out bool naiveAt)
+    {
+        naiveAt = false;
+        var columns = new List<(DataField, int)>();
+        var seen = new HashSet<int>();
+        // Only plain top-level columns: nested and repeated ones are not part of the interchange format.
+        foreach (var field in reader.Schema.Fields.OfType<DataField>())
+        {
+            if (field.IsArray) continue;
+            var id = RawFields.FindHeader(field.Name);
+            if (id < 0 || !seen.Add(id)) continue;
+            if (!ParquetColumns.CanRead(field))
+                throw new InputFileException(name, $"column '{field.Name}' has type {field.ClrType.Name}; expected text, a whole number or a timestamp");
+            if (id == RawFields.At && field is DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp, IsAdjustedToUTC: false })
+                naiveAt = true;
+            columns.Add((field, id));
+        }
+        return [.. columns];
     }
 
     public long Line => _row;
@@ -86,14 +93,20 @@ internal sealed class ParquetSource : IEventSource
 
     private void LoadGroup(int index)
     {
-        if (_reader.Metadata?.RowGroups is { } groups && index < groups.Count && groups[index].TotalByteSize > MaxRowGroupBytes)
-            throw new InputFileException(_name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"row group {index + 1} holds {groups[index].TotalByteSize:N0} bytes uncompressed, more than the limit of 512 MiB (limit: 512 MiB per row group); write the file with smaller row groups"));
+        CheckGroupSize(_reader, index, _name);
         using var group = _reader.OpenRowGroupReader(index);
         var rows = checked((int)group.RowCount);
         for (var c = 0; c < _columns.Length; c++)
             _texts[c] = ParquetColumns.ReadTexts(group, _columns[c].Field, rows, _ct);
         _rowInGroup = 0;
         _rowsInGroup = rows;
+    }
+
+    /// <summary>Refuses a row group too large to hold in memory, before it is read.</summary>
+    internal static void CheckGroupSize(ParquetReader reader, int index, string name)
+    {
+        if (reader.Metadata?.RowGroups is { } groups && index < groups.Count && groups[index].TotalByteSize > MaxRowGroupBytes)
+            throw new InputFileException(name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"row group {index + 1} holds {groups[index].TotalByteSize:N0} bytes uncompressed, more than the limit of 512 MiB (limit: 512 MiB per row group); write the file with smaller row groups"));
     }
 
     // The reader only offers DisposeAsync; it just releases buffers, so waiting here is harmless.

@@ -15,11 +15,13 @@ internal sealed class ConversationCache(int capacity)
     /// <summary>
     /// A conversation as the store resumes it, under <paramref name="Profile"/>. For a profile the incremental state
     /// covers: its <see cref="KefuScore.Engine.Metrics.ConversationState"/> as bytes, the last event it took (its
-    /// frontier; null when it took none) and, in <paramref name="Facts"/>, only the provisional facts stored (what the
-    /// state's finish says now) with their seqs; <paramref name="Events"/> is empty. Otherwise: every stored event (in
-    /// <see cref="EventOrder"/>) and every stored fact, and no state.
+    /// frontier; null when it took none) and, in <paramref name="Facts"/>, the provisional facts stored (what the
+    /// state's finish says now) with their seqs, after the first <paramref name="Settled"/> facts, the final ones:
+    /// kept only where a conversation's facts are written whole (PostgreSQL, schema 9), else <paramref name="Settled"/>
+    /// is 0 and only the provisional ones are kept; <paramref name="Events"/> is empty. Otherwise: every stored event
+    /// (in <see cref="EventOrder"/>) and every stored fact, and no state.
     /// </summary>
-    public sealed record Entry(string Profile, ChatEvent[] Events, StoredFact[] Facts, byte[]? State = null, SlimEvent? Last = null);
+    public sealed record Entry(string Profile, ChatEvent[] Events, StoredFact[] Facts, byte[]? State = null, SlimEvent? Last = null, int Settled = 0);
 
     private readonly Dictionary<(string Shop, string Conversation), LinkedListNode<((string Shop, string Conversation) Key, Entry Entry)>> _entries = [];
     private readonly LinkedList<((string Shop, string Conversation) Key, Entry Entry)> _order = [];

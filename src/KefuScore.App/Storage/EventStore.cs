@@ -378,6 +378,11 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             public byte[]? State { get; set; }
             /// <summary>The last event <see cref="State"/> took (its frontier); null when it took none.</summary>
             public SlimEvent? Last { get; set; }
+            /// <summary>
+            /// How many of <see cref="Facts"/>, from the first, are final facts of <see cref="State"/>, left out of the
+            /// comparison and kept only to write the conversation's facts whole (<see cref="StoreRows.PacksFacts"/>).
+            /// </summary>
+            public int Settled { get; set; }
             /// <summary>Has new events not analysed yet.</summary>
             public bool Dirty { get; set; }
             public long Touched { get; set; }
@@ -498,9 +503,13 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             var old = await _db.Facts.AsNoTracking().Where(f => f.Profile == profile && f.Shop == shop && f.Conversation == "").ToListAsync(ct);
             var ratings = await _db.Events.AsNoTracking().Where(e => e.Shop == shop && e.Conversation == "" && e.Type == (short)EventType.Rating).ToListAsync(ct);
             var facts = Analyse(shop, "", ratings.Select(e => new[] { e.ToEvent() }));
-            await Rows.DeleteFacts([.. old.Select(f => f.Seq)], ct);
             foreach (var f in old) _rollups.Add(f, -1);
-            await Rows.InsertFacts(facts, ct);
+            if (Rows.PacksFacts) await Rows.ReplaceConversations([new ConversationFacts(profile, shop, "", old.Count > 0, facts)], ct);
+            else
+            {
+                await Rows.DeleteFacts([.. old.Select(f => f.Seq)], ct);
+                await Rows.InsertFacts(facts, ct);
+            }
             foreach (var f in facts) _rollups.Add(f, +1);
         }
 
@@ -530,6 +539,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                     open.Facts = entry.Facts;
                     open.State = entry.State;
                     open.Last = entry.Last;
+                    open.Settled = entry.Settled;
                     open.Known = true;
                 }
                 else unseen.Add(key);
@@ -588,6 +598,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 o.State = null;
                 o.Last = null;
                 o.Facts = [];
+                o.Settled = 0;
             }
             foreach (var byProfile in dirty.Where(o => !o.Known).GroupBy(o => _shopProfiles[o.Key.Shop], StringComparer.Ordinal))
             {
@@ -608,6 +619,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                         o.Facts = [.. facts[o.Key]];
                         o.State = null;
                         o.Last = null;
+                        o.Settled = 0;
                         o.Known = true;
                     }
                 }
@@ -617,6 +629,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             var deleted = new List<long>();
             var added = new List<StoredFact>();
             var outcomes = new List<(Open Open, StoredFact[] Rows, int Provisional)>(dirty.Count);
+            var packs = Rows.PacksFacts;
+            var rewritten = new List<ConversationFacts>();
             foreach (var o in dirty)
             {
                 List<StoredFact> drawn;
@@ -630,13 +644,15 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                     o.Events.AddRange(events);
                 }
                 var old = new Dictionary<FactValue, Stack<StoredFact>>();
-                foreach (var f in o.Facts)
+                // The settled facts (final ones of a resumed state, kept only to write the row whole) are not compared.
+                foreach (var f in o.Facts.AsSpan(o.Settled))
                 {
                     if (!old.TryGetValue(FactValue.Of(f), out var same)) old[FactValue.Of(f)] = same = new Stack<StoredFact>();
                     same.Push(f);
                 }
                 // Each drawn fact's row: a stored one of equal value, kept, or the fact itself, added (its seq is set below).
                 var rows = new StoredFact[drawn.Count];
+                var changed = false;
                 for (var i = 0; i < drawn.Count; i++)
                 {
                     var f = drawn[i];
@@ -646,22 +662,40 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                         rows[i] = f;
                         added.Add(f);
                         _rollups.Add(f, +1);
+                        changed = true;
                     }
                 }
                 foreach (var f in old.Values.SelectMany(s => s))
                 {
                     deleted.Add(f.Seq);
                     _rollups.Add(f, -1);
+                    changed = true;
+                }
+                if (packs)
+                {
+                    // The conversation's row holds all of its facts: the settled ones, then those drawn now.
+                    rows = [.. o.Facts.AsSpan(0, o.Settled), .. rows];
+                    if (changed) rewritten.Add(new ConversationFacts(_shopProfiles[o.Key.Shop], o.Key.Shop, o.Key.Conversation, o.Facts.Length > 0, rows));
                 }
                 outcomes.Add((o, rows, provisional));
             }
-            await Rows.DeleteFacts(deleted, ct);
-            await Rows.InsertFacts(added, ct); // sets their seqs
+            if (packs) await Rows.ReplaceConversations(rewritten, ct);
+            else
+            {
+                await Rows.DeleteFacts(deleted, ct);
+                await Rows.InsertFacts(added, ct); // sets their seqs
+            }
             foreach (var (o, rows, provisional) in outcomes)
             {
-                // A resumed conversation keeps only its provisional facts: the final ones never change while events
-                // come after its frontier, and a rebuild reads them back.
-                o.Facts = o.State is null ? rows : rows[^provisional..];
+                // A resumed conversation keeps only its provisional facts where facts are rows of their own: the final
+                // ones never change while events come after its frontier, and a rebuild reads them back. Where a
+                // conversation's facts are written whole, it keeps them all, the final ones settled.
+                if (packs)
+                {
+                    o.Facts = rows;
+                    o.Settled = o.State is null ? 0 : rows.Length - provisional;
+                }
+                else o.Facts = o.State is null ? rows : rows[^provisional..];
                 o.Dirty = false;
             }
         }
@@ -727,7 +761,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             foreach (var (shop, generation) in _locked) cache.ShopGenerations[shop] = generation + 1;
             foreach (var key in _written) cache.Remove(key);
             foreach (var o in _open.Values)
-                if (o.Known) cache.Put(o.Key, new ConversationCache.Entry(_shopProfiles[o.Key.Shop], o.State is null ? [.. o.Events] : [], o.Facts, o.State, o.Last));
+                if (o.Known) cache.Put(o.Key, new ConversationCache.Entry(_shopProfiles[o.Key.Shop], o.State is null ? [.. o.Events] : [], o.Facts, o.State, o.Last, o.Settled));
             foreach (var (shop, profile) in _newShops) _store._shops[shop] = profile;
         }
 

@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 8;
+    public const int SchemaVersion = 9;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -66,9 +66,10 @@ public static class KefuStorage
         var row = await db.SchemaVersion.SingleOrDefaultAsync(r => r.Id == 1, ct);
         if (row is null)
         {
-            // A new database: on PostgreSQL the model's plain events table becomes the partitioned one (schema 8).
+            // A new database: on PostgreSQL the model's plain events table becomes the partitioned one (schema 8) and
+            // its facts table the view over one row per conversation (schema 9).
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            if (!db.IsSqlite) await PartitionEvents(db, ct);
+            if (!db.IsSqlite) await PostgresSteps(db, ct);
             db.SchemaVersion.Add(new SchemaVersionRow { Id = 1, Version = SchemaVersion });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -102,7 +103,9 @@ public static class KefuStorage
             // only adds a table, so it applies the same after version 4, 5 or 6.
             // Version 8: on PostgreSQL, events partitioned by day, repeated ids refused by event_ids (decisions §47);
             // an existing table's rows are moved into the day partitions. SQLite is unchanged.
-            if (!db.IsSqlite) await PartitionEvents(db, ct);
+            // Version 9: on PostgreSQL, a conversation's facts in one row of fact_rows, facts a view over them
+            // (decisions §54); the rows are moved. SQLite is unchanged.
+            if (!db.IsSqlite) await PostgresSteps(db, ct);
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -123,23 +126,31 @@ public static class KefuStorage
     internal static async Task AddMissingTables(KefuDb db, CancellationToken ct)
     {
         // A partitioned events table (schema 8 on PostgreSQL) keeps its own indexes: the model's unique (shop, id)
-        // cannot exist on it (a partitioned table's unique index must contain the partition key).
+        // cannot exist on it (a partitioned table's unique index must contain the partition key). The facts view
+        // (schema 9) has none: its index is fact_rows'.
         var partitioned = !db.IsSqlite && await db.Database.SqlQueryRaw<int>(
             "SELECT COUNT(*)::int AS \"Value\" FROM pg_class WHERE oid = to_regclass('events') AND relkind = 'p'").SingleAsync(ct) > 0;
+        var packed = !db.IsSqlite && await db.Database.SqlQueryRaw<int>(
+            "SELECT COUNT(*)::int AS \"Value\" FROM pg_class WHERE oid = to_regclass('facts') AND relkind = 'v'").SingleAsync(ct) > 0;
         foreach (var statement in CreateStatements(db.Database.GenerateCreateScript()))
         {
             if (partitioned && statement.Contains(" ON events ", StringComparison.Ordinal)) continue;
+            if (packed && statement.Contains(" ON facts ", StringComparison.Ordinal)) continue;
             await db.Database.ExecuteSqlRawAsync(statement, ct);
         }
     }
 
-    /// <summary>Schema 8 on PostgreSQL (<see cref="PostgresLayout.Migrate"/>), in the context's open transaction.</summary>
-    private static async Task PartitionEvents(KefuDb db, CancellationToken ct)
+    /// <summary>
+    /// Schemas 8 and 9 on PostgreSQL (<see cref="PostgresLayout.Migrate"/>, <see cref="PostgresLayout.PackFacts"/>),
+    /// in the context's open transaction.
+    /// </summary>
+    private static async Task PostgresSteps(KefuDb db, CancellationToken ct)
     {
         var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
         var tx = (Npgsql.NpgsqlTransaction)Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(
-            db.Database.CurrentTransaction ?? throw new InvalidOperationException("schema 8 runs inside the migration's transaction"));
+            db.Database.CurrentTransaction ?? throw new InvalidOperationException("schemas 8 and 9 run inside the migration's transaction"));
         await PostgresLayout.Migrate(connection, tx, ct);
+        await PostgresLayout.PackFacts(connection, tx, ct);
     }
 
     /// <summary>

@@ -48,10 +48,20 @@ internal abstract class StoreRows : IDisposable
     /// </summary>
     public abstract Task<bool[]> InsertNewEvents(IReadOnlyList<ChatEvent> events, CancellationToken ct);
 
-    /// <summary>Inserts the facts and sets each one's <see cref="StoredFact.Seq"/>.</summary>
+    /// <summary>Inserts the facts and, on SQLite, sets each one's <see cref="StoredFact.Seq"/> (PostgreSQL's facts are rows of <c>fact_rows</c>, with no seq of their own).</summary>
     public abstract Task InsertFacts(IReadOnlyList<StoredFact> facts, CancellationToken ct);
 
     public abstract Task DeleteFacts(IReadOnlyList<long> seqs, CancellationToken ct);
+
+    /// <summary>
+    /// Whether facts are kept as one row per conversation (PostgreSQL, schema 9): a conversation's changed facts are
+    /// then written whole by <see cref="ReplaceConversations"/>, not by <see cref="DeleteFacts"/> and <see cref="InsertFacts"/>.
+    /// </summary>
+    public virtual bool PacksFacts => false;
+
+    /// <summary>Replaces each conversation's stored facts by all of its facts as they now stand (none: its row goes).</summary>
+    public virtual Task ReplaceConversations(IReadOnlyList<ConversationFacts> conversations, CancellationToken ct) =>
+        throw new NotSupportedException("SQLite keeps a row per fact");
 
     /// <summary>Forgets that these ids of a shop were stored (their events were deleted), so that they may be stored again.</summary>
     public virtual Task ForgetIds(string shop, string[] ids, CancellationToken ct) => Task.CompletedTask; // SQLite: the ids are the events' own index
@@ -72,6 +82,12 @@ internal abstract class StoreRows : IDisposable
 
     public abstract void Dispose();
 }
+
+/// <summary>
+/// All the facts of one conversation (<paramref name="Conversation"/> "" for a shop's ratings outside any), and
+/// whether any were stored before (its row then exists and is replaced).
+/// </summary>
+internal readonly record struct ConversationFacts(string Profile, string Shop, string Conversation, bool Stored, IReadOnlyList<StoredFact> All);
 
 /// <summary>SQLite: one prepared statement per kind of write, bound by position (see <see cref="SqliteStatement"/>).</summary>
 internal sealed class SqliteRows(SqliteConnection connection) : StoreRows
@@ -152,11 +168,12 @@ internal sealed class SqliteRows(SqliteConnection connection) : StoreRows
 /// PostgreSQL (schema 8): a batch's new ids by binary COPY into the narrow <c>event_ids(shop_id, id)</c> under a
 /// savepoint, the stored pairs looked up only when its primary key refuses a row (measured: a lookup first for every
 /// batch, or <c>INSERT … ON CONFLICT DO NOTHING</c>, each cost more than the COPY); then the new events by binary COPY
-/// into the partitioned <c>events</c>, which has no unique index of its own. Facts by COPY with seqs drawn first.
+/// into the partitioned <c>events</c>, which has no unique index of its own. Facts (schema 9) as one row of
+/// <c>fact_rows</c> per conversation, an array per column: a changed conversation's row is deleted and written again
+/// whole by COPY, one heap row and one index entry where a row per fact took one of each per fact plus a seq key.
 /// </summary>
 internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction transaction, PostgresLayout layout) : StoreRows
 {
-    private string? _factSequence;
 
     public override async Task<bool[]> InsertNewEvents(IReadOnlyList<ChatEvent> events, CancellationToken ct)
     {
@@ -240,22 +257,65 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
         return fresh;
     }
 
+    public override bool PacksFacts => true;
+
+    /// <summary>
+    /// Facts that only ever add (ratings outside any conversation): one new row per profile, shop and conversation
+    /// of them; a shop's loose ratings thus take several rows, which the view and <see cref="ReplaceConversations"/> read and replace together.
+    /// </summary>
     public override async Task InsertFacts(IReadOnlyList<StoredFact> facts, CancellationToken ct)
     {
         if (facts.Count == 0) return;
-        _factSequence ??= (string?)await Scalar("SELECT pg_get_serial_sequence('facts', 'seq')", null, ct)
-            ?? throw new InvalidOperationException("facts.seq has no sequence");
-        // n seqs in one statement. Writers of other shops draw from the sequence at the same time, so the values need
-        // not be consecutive (a block reserved by setval(nextval + n - 1) could overlap theirs).
-        var seqs = (long[])(await Scalar("SELECT array_agg(nextval(@p::regclass)) FROM generate_series(1, @n)", _factSequence, ct, facts.Count))!;
-        for (var i = 0; i < facts.Count; i++) facts[i].Seq = seqs[i];
-        await CopyFacts(facts, ct);
+        var rows = facts.GroupBy(f => (f.Profile, f.Shop, f.Conversation)).Select(g => new ConversationFacts(g.Key.Profile, g.Key.Shop, g.Key.Conversation, false, g.ToList())).ToList();
+        await CopyFactRows(rows, ct);
     }
 
-    public override async Task DeleteFacts(IReadOnlyList<long> seqs, CancellationToken ct)
+    public override Task DeleteFacts(IReadOnlyList<long> seqs, CancellationToken ct) =>
+        throw new NotSupportedException("PostgreSQL replaces a conversation's facts whole (ReplaceConversations)");
+
+    public override async Task ReplaceConversations(IReadOnlyList<ConversationFacts> conversations, CancellationToken ct)
     {
-        if (seqs.Count == 0) return;
-        await Scalar("DELETE FROM facts WHERE seq = ANY(@p)", seqs.ToArray(), ct);
+        var stored = conversations.Where(c => c.Stored).ToList();
+        if (stored.Count > 0)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = (NpgsqlTransaction)transaction;
+            command.CommandText = "DELETE FROM fact_rows r USING unnest(@p::text[], @s::text[], @c::text[]) AS k(profile, shop, conversation) " +
+                "WHERE r.profile = k.profile AND r.shop = k.shop AND r.conversation = k.conversation";
+            command.Parameters.AddWithValue("p", stored.Select(c => c.Profile).ToArray());
+            command.Parameters.AddWithValue("s", stored.Select(c => c.Shop).ToArray());
+            command.Parameters.AddWithValue("c", stored.Select(c => c.Conversation).ToArray());
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await CopyFactRows(conversations.Where(c => c.All.Count > 0), ct);
+    }
+
+    private async Task CopyFactRows(IEnumerable<ConversationFacts> conversations, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY fact_rows (profile, shop, conversation, agent, hour, metric, numerator, denominator, sum_ticks, \"count\", bucket) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var c in conversations)
+        {
+            var all = c.All;
+            copy.StartRow();
+            copy.Write(c.Profile, NpgsqlDbType.Text); copy.Write(c.Shop, NpgsqlDbType.Text); copy.Write(c.Conversation, NpgsqlDbType.Text);
+            copy.Write(Column(all, f => f.Agent), NpgsqlDbType.Array | NpgsqlDbType.Text);
+            copy.Write(Column(all, f => f.Hour), NpgsqlDbType.Array | NpgsqlDbType.Integer);
+            copy.Write(Column(all, f => f.Metric), NpgsqlDbType.Array | NpgsqlDbType.Text);
+            copy.Write(Column(all, f => f.Numerator), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+            copy.Write(Column(all, f => f.Denominator), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+            copy.Write(Column(all, f => f.SumTicks), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+            copy.Write(Column(all, f => f.Count), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+            copy.Write(Column(all, f => f.Bucket), NpgsqlDbType.Array | NpgsqlDbType.Smallint);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    private static T[] Column<T>(IReadOnlyList<StoredFact> facts, Func<StoredFact, T> value)
+    {
+        var column = new T[facts.Count];
+        for (var i = 0; i < column.Length; i++) column[i] = value(facts[i]);
+        return column;
     }
 
     public override async Task<HashSet<(string Shop, string Conversation)>> StoredConversations(IReadOnlyList<(string Shop, string Conversation)> keys, short[] types, CancellationToken ct)
@@ -306,17 +366,16 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
 
     public override void Dispose() { }
 
-    private async Task<object?> Scalar(string sql, object? parameter, CancellationToken ct, int? n = null)
+    private async Task<object?> Scalar(string sql, object? parameter, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = (NpgsqlTransaction)transaction;
         command.CommandText = sql;
         if (parameter is not null) command.Parameters.AddWithValue("p", parameter);
-        if (n is not null) command.Parameters.AddWithValue("n", n.Value);
         return await command.ExecuteScalarAsync(ct);
     }
 
-    // Binary COPY, one typed write per column in the order of EventColumns / FactColumns (the types of KefuDb's model:
+    // Binary COPY, one typed write per column in the order of EventColumns (the types of KefuDb's model:
     // short → smallint, int → integer, long → bigint). Synchronous writes fill Npgsql's buffer and block only when it
     // is flushed; an await per value cost more than the value.
     private async Task CopyEvents(IEnumerable<StoredEvent> rows, CancellationToken ct)
@@ -331,20 +390,6 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
             copy.Write(e.Stars, NpgsqlDbType.Smallint); copy.Write(e.Satisfaction, NpgsqlDbType.Smallint); Text(copy, e.Reason);
             Text(copy, e.Order); Text(copy, e.Media); Text(copy, e.Category); Text(copy, e.Action); Text(copy, e.Status);
             copy.Write(e.Capacity, NpgsqlDbType.Integer);
-        }
-        await copy.CompleteAsync(ct);
-    }
-
-    private async Task CopyFacts(IEnumerable<StoredFact> facts, CancellationToken ct)
-    {
-        await using var copy = await connection.BeginBinaryImportAsync($"COPY facts (\"seq\", {Quoted(FactColumns)}) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var f in facts)
-        {
-            copy.StartRow();
-            copy.Write(f.Seq, NpgsqlDbType.Bigint); Text(copy, f.Profile); Text(copy, f.Shop); Text(copy, f.Conversation); Text(copy, f.Agent);
-            copy.Write(f.Hour, NpgsqlDbType.Integer); Text(copy, f.Metric); copy.Write(f.Numerator, NpgsqlDbType.Bigint);
-            copy.Write(f.Denominator, NpgsqlDbType.Bigint); copy.Write(f.SumTicks, NpgsqlDbType.Bigint); copy.Write(f.Count, NpgsqlDbType.Bigint);
-            copy.Write(f.Bucket, NpgsqlDbType.Smallint);
         }
         await copy.CompleteAsync(ct);
     }

@@ -16,11 +16,11 @@ public sealed partial class ConversationState
     /// <summary>The state as bytes, for <see cref="Restore"/> under the same rules.</summary>
     public byte[] Snapshot()
     {
-        var w = new Writer(16 + _days.Length * 3 + (_waitingHuman.Count + _waitingAssist.Count) * 4 + (_lastReplier?.Length ?? 0) * 3);
+        var w = new Writer(16 + Days.Length * 3 + (_waitingHuman.Count + _waitingAssist.Count) * 4 + (_lastReplier?.Length ?? 0) * 3);
         w.Byte((byte)((_customerWaiting ? Waiting : 0) | (_lastTicks != long.MinValue ? Seen : 0) | (_lastReplier is not null ? Replier : 0)));
         if (_lastTicks != long.MinValue) w.Signed(_lastTicks);
-        w.Unsigned((ulong)_days.Length);
-        foreach (var d in _days) w.Unsigned(d == NoDay ? 0 : (ulong)((long)d + 1));
+        w.Unsigned((ulong)Days.Length);
+        foreach (var d in Days) w.Unsigned(d == NoDay ? 0 : (ulong)((long)d + 1));
         WriteList(ref w, _waitingHuman);
         WriteList(ref w, _waitingAssist);
         if (_lastReplier is not null) w.Text(_lastReplier);
@@ -38,11 +38,11 @@ public sealed partial class ConversationState
         var flags = r.Byte();
         state._customerWaiting = (flags & Waiting) != 0;
         state._lastTicks = (flags & Seen) != 0 ? r.Signed() : long.MinValue;
-        if (r.Unsigned() != (ulong)state._days.Length) throw new FormatException("a conversation state of other rules (slot count differs)");
-        for (var s = 0; s < state._days.Length; s++)
+        if (r.Unsigned() != (ulong)state.Days.Length) throw new FormatException("a conversation state of other rules (slot count differs)");
+        for (var s = 0; s < state.Days.Length; s++)
         {
             var d = r.Unsigned();
-            state._days[s] = d == 0 ? NoDay : checked((int)((long)d - 1));
+            state.Days[s] = d == 0 ? NoDay : checked((int)((long)d - 1));
         }
         ReadList(ref r, ref state._waitingHuman);
         ReadList(ref r, ref state._waitingAssist);
@@ -59,12 +59,12 @@ public sealed partial class ConversationState
     {
         if (_waitingHuman.Count == 0 && _waitingAssist.Count == 0) return;
         if (Decisions is not null) throw new InvalidOperationException("a state that records decisions is finished, not asked for provisional facts");
-        var days = _days.ToArray();
+        var days = Days.ToArray();
         // Resolve only lowers the counts (the arrays behind them are not written), so the copies bring the lists back.
         var human = _waitingHuman;
         var assist = _waitingAssist;
         Finish(facts);
-        days.CopyTo(_days, 0);
+        days.CopyTo(Days);
         _waitingHuman = human;
         _waitingAssist = assist;
     }

@@ -83,8 +83,23 @@ public sealed partial class ConversationState
     private readonly IncrementalRules _rules;
     private readonly LocalClock _clock;
     private readonly long _idleClose;
-    /// <summary>Per slot: the last local day counted (first-only items, consultations and not-served, once a day).</summary>
-    private readonly int[] _days;
+    /// <summary>
+    /// Per slot: the last local day counted (first-only items, consultations and not-served, once a day). Up to
+    /// <see cref="InlineDays"/> slots live inside the state, not in an array of their own: a report holds a state per
+    /// open conversation, and one object less each is less for the collector to walk.
+    /// </summary>
+    private DayList _inlineDays;
+    private readonly int[]? _moreDays;
+    private readonly int _dayCount;
+    private const int InlineDays = 8;
+
+    [System.Runtime.CompilerServices.InlineArray(InlineDays)]
+    private struct DayList
+    {
+        private int _first;
+    }
+
+    private Span<int> Days => _moreDays is { } more ? more : ((Span<int>)_inlineDays)[.._dayCount];
     /// <summary>Customer messages (UTC ticks) since the last valid reply, per reply policy (fields, not an array: one object less per conversation).</summary>
     private WaitingList _waitingHuman, _waitingAssist;
     private long _lastTicks = long.MinValue;
@@ -97,8 +112,9 @@ public sealed partial class ConversationState
         _clock = clock;
         Shop = shop;
         _idleClose = rules.Profile.Profile.IdleClose.Ticks;
-        _days = new int[rules.Slots.Length];
-        Array.Fill(_days, NoDay);
+        _dayCount = rules.Slots.Length;
+        if (_dayCount > InlineDays) _moreDays = new int[_dayCount];
+        Days.Fill(NoDay);
     }
 
     public string Shop { get; private set; }
@@ -107,7 +123,7 @@ public sealed partial class ConversationState
     public void Reset(string shop)
     {
         Shop = shop;
-        Array.Fill(_days, NoDay);
+        Days.Fill(NoDay);
         _waitingHuman.Clear();
         _waitingAssist.Clear();
         _lastTicks = long.MinValue;
@@ -116,7 +132,7 @@ public sealed partial class ConversationState
     }
 
     /// <summary>Reads the state's first cache line and its day array, so a fold can bring many states in before applying events to them.</summary>
-    internal int Touch() => _days.Length + (int)_lastTicks;
+    internal int Touch() => _dayCount + (int)_lastTicks;
 
     /// <summary>Where the state records its per-message decisions for one metric (explain); null in the report's runs.</summary>
     public ConversationDecisions? Decisions { get; init; }
@@ -133,7 +149,7 @@ public sealed partial class ConversationState
         if (_lastTicks != long.MinValue && !_customerWaiting && t - _lastTicks > _idleClose)
         {
             Decisions?.EndStretch();
-            Array.Fill(_days, NoDay);
+            Days.Fill(NoDay);
             _lastReplier = null;
         }
         if (t > _lastTicks) _lastTicks = t;
@@ -197,20 +213,20 @@ public sealed partial class ConversationState
                             Decisions?.Decide(s, j, answered, m.Hours.Contains(local % TimeSpan.TicksPerDay) ? ExplainReason.NotInVersion : ExplainReason.OutsideHours);
                             continue;
                         }
-                        if (m.FirstOnly && day == _days[s])
+                        if (m.FirstOnly && day == Days[s])
                         {
                             Decisions?.Decide(s, j, answered, ExplainReason.NotFirstOfDay);
                             continue;
                         }
-                        _days[s] = day;
+                        Days[s] = day;
                         var ok = Answers(m, answered, replyDay, day);
                         var wait = ok ? replyTicks - t : 0;
                         ConversationAnalysis.EmitItem(m, Shop, slot.Index, (int)(local / TimeSpan.TicksPerHour), ok ? agent : null, ok, wait, ok && wait <= slot.WithinTicks, facts);
                         Decisions?.Decide(s, j, answered, ConversationAnalysis.CountedReason(m, ok, ok && wait <= slot.WithinTicks));
                         break;
                     case MetricKind.NotServed:
-                        if (!Counts(slot, local) || day == _days[s]) continue;
-                        _days[s] = day;
+                        if (!Counts(slot, local) || day == Days[s]) continue;
+                        Days[s] = day;
                         facts.Add(new MetricFact(Shop, answered ? agent : null, (int)(local / TimeSpan.TicksPerHour), slot.Index, answered ? 0 : 1, 1, 0, 0, -1));
                         break;
                 }
@@ -233,8 +249,8 @@ public sealed partial class ConversationState
             if (slot.Metric.Kind != MetricKind.Consultations) continue;
             if (local == long.MinValue) local = _clock.ToLocalTicks(t);
             var day = (int)(local / TimeSpan.TicksPerDay);
-            if (!Counts(slot, local) || day == _days[s]) continue;
-            _days[s] = day;
+            if (!Counts(slot, local) || day == Days[s]) continue;
+            Days[s] = day;
             facts.Add(new MetricFact(Shop, null, (int)(local / TimeSpan.TicksPerHour), slot.Index, 0, 0, 0, 1, -1));
         }
     }

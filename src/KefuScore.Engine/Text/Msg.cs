@@ -11,11 +11,8 @@ public sealed record Msg(string Code, params object[] Args)
 {
     public override string ToString() => EnglishText.Render(this);
 
-    public T Arg<T>(int i) => (T)Args[i];
-
-    // Two messages are equal when they say the same: the arguments compared element by element, not the arrays.
-    public bool Equals(Msg? other) =>
-        other is not null && Code == other.Code && Args.SequenceEqual(other.Args);
+    // By value, arguments included: a record compares an array by reference, so two equal rejections would differ.
+    public bool Equals(Msg? other) => other is not null && Code == other.Code && Args.AsSpan().SequenceEqual(other.Args);
 
     public override int GetHashCode()
     {
@@ -24,6 +21,8 @@ public sealed record Msg(string Code, params object[] Args)
         foreach (var a in Args) hash.Add(a);
         return hash.ToHashCode();
     }
+
+    public T Arg<T>(int i) => (T)Args[i];
 }
 
 /// <summary>What an identifier in a message names; the renderer looks up its label.</summary>

@@ -38,5 +38,8 @@ internal static class ClusterHosting
             // page refresh, as JSON: the engine's types carry no serializer attributes (it takes no packages).
             silo.Services.AddSerializer(s => s.AddJsonSerializer(isSupported: t => t == typeof(KefuScore.Engine.Live.LiveState)));
         });
+        // After the silo's own start: the observer that carries shop grains' changes to this silo's pages.
+        builder.Services.AddSingleton<ShopSubscriptions>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ShopSubscriptions>());
     }
 }

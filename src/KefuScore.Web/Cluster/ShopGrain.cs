@@ -27,6 +27,17 @@ internal interface IShopGrain : IGrainWithStringKey
 
     /// <summary>Applies alert rules just stored (their JSON, already checked) to the monitor of the grain's silo.</summary>
     Task ApplyRules(string json);
+
+    /// <summary>
+    /// Subscribes a silo's observer to the shop's changes (renewed every minute: observers are not durable) and answers
+    /// how far the grain has got, for the silo to tell whether it missed something.
+    /// </summary>
+    Task<ShopVersion> Subscribe(IShopObserver observer);
+
+    Task Unsubscribe(IShopObserver observer);
+
+    /// <summary>A change made beside the grain (events deleted through the API): told to the watching silos as the grain's own.</summary>
+    Task Touch(ShopChange what);
 }
 
 /// <summary>Where a silo reads a shop's live picture: from the shop's grain in a cluster, else from its own monitor.</summary>
@@ -36,6 +47,42 @@ internal static class ClusterLive
         services.GetService<IGrainFactory>() is { } grains ? await grains.GetGrain<IShopGrain>(shop).Live() : monitor.State(shop);
 
     public static bool Clustered(IServiceProvider services) => services.GetService<ClusterSettings>() is not null;
+
+    /// <summary>A safety net under the push: a watching page reads the grain again after this long without a notification.</summary>
+    public static readonly TimeSpan SafetyPoll = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A shop's pictures in a cluster: read from the grain at once, then each time the grain says the live picture
+    /// changed (through this silo's <see cref="ShopChanges"/>, Cluster/ShopSubscriptions.cs), and at the latest every
+    /// <see cref="SafetyPoll"/> (projections age with the clock, and a notification lost while the grain moved is
+    /// only noticed at the next renewal).
+    /// </summary>
+    public static async IAsyncEnumerable<LiveState> Watch(IServiceProvider services, ShopChanges changes, TimeProvider clock, string shop,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var signal = System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1)
+            { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+        using var lease = changes.Watch(shop, _ => signal.Writer.TryWrite(true), ShopChange.Live);
+        var grains = services.GetRequiredService<IGrainFactory>();
+        while (!ct.IsCancellationRequested)
+        {
+            LiveState? state = null;
+            var failed = false;
+            try { state = await grains.GetGrain<IShopGrain>(shop).Live(); }
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+            {
+                // The grain's silo is being lost: read again soon, from wherever the grain comes back.
+                failed = true;
+            }
+            if (state is not null) yield return state;
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var delay = Task.Delay(failed ? ShopPush.Retry : SafetyPoll, clock, wait.Token);
+            await Task.WhenAny(signal.Reader.WaitToReadAsync(ct).AsTask(), delay);
+            await wait.CancelAsync();
+            ct.ThrowIfCancellationRequested();
+            signal.Reader.TryRead(out _);
+        }
+    }
 }
 
 /// <summary>
@@ -45,16 +92,19 @@ internal static class ClusterLive
 /// concurrent pushes to a busy shop share the silo's group commit instead of queueing one behind another.
 /// </summary>
 [Reentrant]
-internal sealed class ShopGrain(EventStore store, ShopChanges changes, Live.LiveMonitor live, Events.IngestGate gate) : Grain, IShopGrain
+internal sealed partial class ShopGrain(EventStore store, Live.LiveMonitor live, Events.IngestGate gate, TimeProvider time, ILogger<ShopGrain> log) : Grain, IShopGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await live.Reload(this.GetPrimaryKeyString(), cancellationToken);
+        live.Changed += OnLiveChanged;
         await base.OnActivateAsync(cancellationToken);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        live.Changed -= OnLiveChanged;
+        StopPush();
         live.Forget(this.GetPrimaryKeyString());
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
@@ -72,12 +122,22 @@ internal sealed class ShopGrain(EventStore store, ShopChanges changes, Live.Live
     {
         if (!gate.TryEnter(batch.Events.Length, out var ticket)) return new ShopIngested(0, 0, gate.RetryAfterSeconds());
         IngestResult result;
-        using (ticket)
+        Interlocked.Increment(ref _ingesting);
+        try
         {
-            result = await store.Ingest(batch.Events);
-            ticket.Done();
+            using (ticket)
+            {
+                result = await store.Ingest(batch.Events);
+                ticket.Done();
+            }
         }
-        changes.Raise([this.GetPrimaryKeyString()]);
+        finally
+        {
+            Interlocked.Decrement(ref _ingesting);
+        }
+        // One notification for the batch's stored events and the live picture they changed (the monitor's own
+        // notice of the same batch is left out while ingesting: OnLiveChanged).
+        if (result.Accepted > 0) Offer(ShopChange.Events | ShopChange.Live);
         return new ShopIngested(result.Accepted, result.Duplicates);
     }
 }

@@ -81,7 +81,9 @@ internal static class EventsApi
         }
         if (idList is null && fromAt is null && toAt is null) return Bad("name the events to delete: ids=a,b,c and/or from= and to=");
         var deleted = await store.Delete(shop, idList, fromAt, toAt, ct);
-        if (deleted > 0) changes.Raise([shop]);
+        // In a cluster the shop's grain tells every silo whose pages watch the shop; on one server, this one.
+        if (deleted > 0 && http.RequestServices.GetService<IGrainFactory>() is { } grains) await grains.GetGrain<Cluster.IShopGrain>(shop).Touch(ShopChange.Events);
+        else if (deleted > 0) changes.Raise([shop]);
         return Results.Ok(new DeleteResponse(deleted));
     }
 

@@ -20,6 +20,11 @@ internal static class LiveApi
             .RequireNeed(Need.ReadOwn).WithName("ShopLive").WithSummary("The shop now: waiting customers, agents' load, today's metrics with projections, open alerts")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound);
+        api.MapGet("/shops/{shop}/changes", Changes)
+            .RequireNeed(Need.ReadOwn).WithName("ShopChanges").WithSummary("Server-sent events: one `changed` event each time the shop's events or live picture change (coalesced), after a first `ready`")
+            .WithDescription("text/event-stream. `ready` once the server will report the shop's changes; then `changed` with {\"shop\",\"what\":[\"events\"|\"live\"]}: read the report or /live again. At most a few a second; on a cluster, from whichever silo the stream is open on.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound);
         api.MapGet("/shops/{shop}/alert-rules", GetRules)
             .RequireNeed(Need.ReadShop).WithName("GetAlertRules").WithSummary("The shop's alert rules and quiet hours (the defaults until changed)")
             .Produces(StatusCodes.Status200OK, contentType: "application/json");
@@ -52,6 +57,36 @@ internal static class LiveApi
                 Agents = state.Agents.Where(a => a.Agent == own).ToList(), Alerts = state.Alerts.Where(a => a.Agent == own).ToList(),
             };
         return Results.Bytes(LiveJson.Write(state, monitor.ProfileOf(shop)!.Zone), "application/json; charset=utf-8");
+    }
+
+    /// <summary>
+    /// The shop's changes as server-sent events, through the notifier the dashboard's pages watch
+    /// (<see cref="ShopChanges"/>): integrations redraw as the pages do, and the cluster tests watch a silo with it.
+    /// </summary>
+    private static async Task<IResult> Changes(HttpContext http, ShopChanges changes, KefuDb db, string shop, CancellationToken ct)
+    {
+        if (!ApiKeyFilter.Grant(http).Covers(shop)) return ApiKeyFilter.Forbidden(shop);
+        if (!await db.Shops.AnyAsync(s => s.Id == shop, ct)) return NotFound($"shop '{shop}' is not known");
+        return TypedResults.ServerSentEvents(ChangeStream(http.RequestServices, changes, shop, ct));
+    }
+
+    private static async IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<string>> ChangeStream(IServiceProvider services, ShopChanges changes, string shop,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var queue = System.Threading.Channels.Channel.CreateUnbounded<ShopChange>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+        using var live = changes.Watch(shop, _ => queue.Writer.TryWrite(ShopChange.Live), ShopChange.Live);
+        using var events = changes.Watch(shop, _ => queue.Writer.TryWrite(ShopChange.Events), ShopChange.Events);
+        // On a cluster "ready" waits for this silo's subscription to the shop's grain (once; it is renewed in the background).
+        if (services.GetService<Cluster.ShopSubscriptions>() is { } subscriptions) await subscriptions.Subscribe(shop, ct);
+        yield return new("{}", "ready");
+        while (await queue.Reader.WaitToReadAsync(ct))
+        {
+            // One raise of both kinds reaches both watches: what is queued now goes out as one event.
+            var what = ShopChange.None;
+            while (queue.Reader.TryRead(out var w)) what |= w;
+            var kinds = string.Join(",", new[] { (ShopChange.Events, "\"events\""), (ShopChange.Live, "\"live\"") }.Where(k => what.HasFlag(k.Item1)).Select(k => k.Item2));
+            yield return new($"{{\"shop\":{JsonSerializer.Serialize(shop)},\"what\":[{kinds}]}}", "changed");
+        }
     }
 
     private static IResult GetRules(HttpContext http, LiveMonitor monitor, string shop)

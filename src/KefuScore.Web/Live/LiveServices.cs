@@ -39,8 +39,15 @@ internal sealed class LiveStartup(LiveMonitor monitor, EventStore store, IConfig
             try { monitor.Ingest(events); }
             catch (Exception e) when (e is not OutOfMemoryException) { log.LogError(e, "live monitor: committed events could not be applied"); }
         };
-        // In a cluster each shop's grain loads its own shop where it activates (Cluster/ShopGrain.cs).
-        if (services.GetService<Cluster.ClusterSettings>() is null) await monitor.Rebuild(cancellationToken);
+        // In a cluster each shop's grain loads its own shop where it activates and tells the watching silos of its
+        // changes (Cluster/ShopGrain.cs); on one server the monitor's changes go straight to the notifier (the changes
+        // stream hears of alerts as well as events; the live page watches the monitor itself).
+        if (services.GetService<Cluster.ClusterSettings>() is null)
+        {
+            var changes = services.GetRequiredService<ShopChanges>();
+            monitor.Changed += shop => changes.Raise([shop], ShopChange.Live);
+            await monitor.Rebuild(cancellationToken);
+        }
         // Rules saved on any silo reach the shop's grain at once, not at its next activation.
         else monitor.RulesStored = (shop, json) => services.GetRequiredService<IGrainFactory>().GetGrain<Cluster.IShopGrain>(shop).ApplyRules(json);
     }

@@ -292,7 +292,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     /// <summary>N silo processes on loopback ports, started at the same moment on one (empty) database.</summary>
-    private sealed class Silos : IDisposable
+    internal sealed class Silos : IDisposable
     {
         private readonly List<ServerProcess> _servers;
         private readonly List<int> _siloPorts;

@@ -218,4 +218,44 @@ public sealed class LiveApiTests(FakeClockServer server) : IClassFixture<FakeClo
         Assert.True(await feed.MoveNextAsync());
         Assert.Equal(["c1", "c2"], feed.Current.Waiting.Select(w => w.Conversation).Order());
     }
+
+    [Fact]
+    public async Task The_changes_stream_says_ready_then_what_changed_after_each_push()
+    {
+        var date = server.NextDay();
+        var client = server.Client();
+        await client.PostAsync("/api/v1/events", Ndjson(Message("stream", "m1", "c1", "customer", $"{date}T09:00:00+08:00")));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/shops/nobody/changes")).StatusCode);
+        var limited = server.Client(await server.KeyFor("other"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync("/api/v1/shops/stream/changes")).StatusCode);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await client.GetAsync("/api/v1/shops/stream/changes", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        async Task<(string Event, string Data)> Next()
+        {
+            string? kind = null;
+            while (await reader.ReadLineAsync(cts.Token) is { } line)
+            {
+                if (line.StartsWith("event: ", StringComparison.Ordinal)) kind = line[7..];
+                else if (line.StartsWith("data: ", StringComparison.Ordinal)) return (kind!, line[6..]);
+            }
+            throw new EndOfStreamException();
+        }
+        Assert.Equal("ready", (await Next()).Event);
+
+        await client.PostAsync("/api/v1/events", Ndjson(Message("stream", "m2", "c2", "customer", $"{date}T09:01:00+08:00")));
+        // The commit changes the stored events and the live picture: both are said, in one event or two.
+        var what = new HashSet<string>();
+        while (what.Count < 2)
+        {
+            var (kind, data) = await Next();
+            Assert.Equal("changed", kind);
+            var root = JsonDocument.Parse(data).RootElement;
+            Assert.Equal("stream", root.GetProperty("shop").GetString());
+            what.UnionWith(root.GetProperty("what").EnumerateArray().Select(w => w.GetString()!));
+        }
+        Assert.Equal(["events", "live"], what.Order(StringComparer.Ordinal));
+    }
 }

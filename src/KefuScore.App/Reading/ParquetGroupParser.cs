@@ -1,0 +1,178 @@
+using KefuScore.Engine.Events;
+using KefuScore.Engine.Metrics;
+using Parquet;
+using Parquet.Schema;
+
+namespace KefuScore.App.Reading;
+
+/// <summary>
+/// One parser thread's reading of Parquet row groups into rows (<see cref="CsvChunks"/> hands out a file's groups as
+/// chunks): the columns are read whole, <c>at</c> as instants when it is a UTC timestamp column (no text made and parsed
+/// again), and a row in the common shape (<see cref="CommonRow"/>) goes straight into an <see cref="EventRow"/>; any
+/// other row takes <see cref="RawFields.Parse"/> with the texts <see cref="ParquetSource"/> would give it, so events and
+/// rejected rows are that reader's. Each thread opens the file once for itself.
+/// </summary>
+internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposable
+{
+    private readonly record struct ShopName(string Shop, int Index, int Part);
+
+    private sealed class Open(FileStream stream, ParquetReader reader, (DataField Field, int Id)[] columns, bool naiveAt)
+    {
+        public readonly FileStream Stream = stream;
+        public readonly ParquetReader Reader = reader;
+        public readonly (DataField Field, int Id)[] Columns = columns;
+        public readonly bool NaiveAt = naiveAt;
+    }
+
+    private readonly Dictionary<string, Open> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ShopName> _shops = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _agents = new(StringComparer.Ordinal);
+    private readonly RawEvent _raw = new();
+    private readonly int[] _columnOf = new int[RawEvent.FieldNames.Count];
+
+    public void Parse(RowChunk chunk, CancellationToken ct)
+    {
+        var file = Get(chunk.File, ct);
+        using var group = file.Reader.OpenRowGroupReader(chunk.Group);
+        var rows = checked((int)group.RowCount);
+        var columns = file.Columns;
+        var texts = new string?[columns.Length][];
+        DateTime?[]? instants = null;
+        Array.Fill(_columnOf, -1);
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var (field, id) = columns[c];
+            _columnOf[id] = c;
+            if (id == RawFields.At && !file.NaiveAt && field.ClrType == typeof(DateTime))
+            {
+                instants = new DateTime?[rows];
+                group.ReadAsync<DateTime>(field, instants.AsMemory(), null, ct).AsTask().GetAwaiter().GetResult();
+            }
+            else texts[c] = ParquetColumns.ReadTexts(group, field, rows, ct);
+        }
+        for (var r = 0; r < rows; r++)
+        {
+            chunk.Records++;
+            if (!TryRow(texts, instants, r, chunk)) Slow(texts, instants, file, r, chunk);
+        }
+        chunk.Lines = rows;
+    }
+
+    private string? Text(string?[][] texts, int field, int r)
+    {
+        var c = _columnOf[field];
+        return c < 0 ? null : texts[c]?[r];
+    }
+
+    private bool TryRow(string?[][] texts, DateTime?[]? instants, int r, RowChunk chunk)
+    {
+        for (var c = 0; c < texts.Length; c++)
+            if (texts[c]?[r] is { Length: > EventParser.MaxFieldChars }) return false;
+        var id = Text(texts, RawFields.Id, r);
+        var shop = Text(texts, RawFields.Shop, r);
+        var conversation = Text(texts, RawFields.Conversation, r);
+        var agent = Text(texts, RawFields.Agent, r);
+        var reason = Text(texts, RawFields.Reason, r);
+        if (id is null || shop is null || CommonRow.Untrimmed(id) || CommonRow.Untrimmed(shop) || CommonRow.Untrimmed(conversation)
+            || CommonRow.Untrimmed(agent) || CommonRow.Untrimmed(reason)) return false;
+        long ticks;
+        if (instants is not null)
+        {
+            if (instants[r] is not { } instant) return false;
+            ticks = ParquetColumns.UtcTicks(instant);
+            if (!Timestamp.InEventRange(new DateTimeOffset(ticks, TimeSpan.Zero))) return false;
+        }
+        else
+        {
+            if (!Timestamp.TryParseCommon(Text(texts, RawFields.At, r), out var at) || !Timestamp.InEventRange(at)) return false;
+            ticks = at.UtcTicks;
+        }
+        if (!CommonRow.TryTyped(Text(texts, RawFields.Type, r), Text(texts, RawFields.Sender, r), Text(texts, RawFields.Kind, r),
+                Text(texts, RawFields.Satisfaction, r), Text(texts, RawFields.Stars, r), conversation is not null, ticks, out var row)) return false;
+        var name = Shop(shop);
+        row.Shop = name.Shop;
+        row.ShopIndex = name.Index;
+        if (agent is not null) row.Agent = Agent(agent);
+        if (reason is not null) row.Reason = names.Reason(reason);
+        var part = chunk.Parts[name.Part];
+        (row.IdStart, row.IdLength) = EventRow.Append(id, ref part.Chars, ref part.Used);
+        if (conversation is not null) (row.ConversationStart, row.ConversationLength) = EventRow.Append(conversation, ref part.Chars, ref part.Used);
+        part.Add(row);
+        return true;
+    }
+
+    /// <summary>Any other row: the texts <see cref="ParquetSource.Next"/> gives it, through the string path's parser.</summary>
+    private void Slow(string?[][] texts, DateTime?[]? instants, Open file, int r, RowChunk chunk)
+    {
+        var line = chunk.Start + r + 1;
+        _raw.Clear();
+        var naive = false;
+        for (var c = 0; c < file.Columns.Length; c++)
+        {
+            var id = file.Columns[c].Id;
+            string? text;
+            if (id == RawFields.At && instants is not null) text = instants[r] is { } v ? ParquetColumns.Instant(v) : null;
+            else text = texts[c][r];
+            if (text is null) continue;
+            if (id == RawFields.At && file.NaiveAt) { naive = true; continue; }
+            RawFields.Set(_raw, id, text);
+        }
+        var item = naive ? ReadItem.Reject(chunk.File, line, "at", ParquetSource.NaiveTimestampReason) : RawFields.Parse(_raw, chunk.File, line);
+        if (item.Event is { } e)
+        {
+            var name = Shop(e.Shop);
+            var part = chunk.Parts[name.Part];
+            var row = EventRow.Of(e, name.Index, ref part.Chars, ref part.Used);
+            row.Shop = name.Shop;
+            part.Add(row);
+        }
+        else chunk.Rejected.Add(item.Rejected!);
+    }
+
+    private Open Get(string path, CancellationToken ct)
+    {
+        if (_files.TryGetValue(path, out var open)) return open;
+        var stream = EventFiles.Open(path);
+        try
+        {
+            var reader = ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = true }, leaveStreamOpen: true, ct)
+                .GetAwaiter().GetResult();
+            var columns = ParquetSource.Columns(reader, path, out var naiveAt);
+            open = new Open(stream, reader, columns, naiveAt);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+        _files[path] = open;
+        return open;
+    }
+
+    private ShopName Shop(string shop)
+    {
+        if (_shops.TryGetValue(shop, out var known)) return known;
+        var index = names.Shop(shop, out var interned);
+        var name = new ShopName(interned, index, RunNames.PartOf(interned, parts));
+        _shops[interned] = name;
+        return name;
+    }
+
+    private string Agent(string agent)
+    {
+        if (_agents.TryGetValue(agent, out var known)) return known;
+        var interned = names.Agent(agent);
+        _agents.Add(interned);
+        return interned;
+    }
+
+    public void Dispose()
+    {
+        foreach (var f in _files.Values)
+        {
+            f.Reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            f.Stream.Dispose();
+        }
+        _files.Clear();
+    }
+}

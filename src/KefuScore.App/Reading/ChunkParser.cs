@@ -13,12 +13,9 @@ namespace KefuScore.App.Reading;
 /// </summary>
 internal sealed class ChunkParser(RunNames names, int parts)
 {
-    private readonly record struct ShopName(string Shop, int Index, int Part);
-
-    private readonly Dictionary<string, ShopName> _shops = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _agents = new(StringComparer.Ordinal);
+    private readonly ParserNames _names = new(names, parts);
     // The common shape's lines look names up by their bytes first: no decoding, no string compared elsewhere in the heap.
-    private readonly Utf8Names<ShopName> _shopBytes = new();
+    private readonly Utf8Names<ParserNames.ShopName> _shopBytes = new();
     private readonly Utf8Names<string> _agentBytes = new();
     private readonly RawEvent _raw = new();
     private char[] _scratch = new char[256];
@@ -188,15 +185,7 @@ internal sealed class ChunkParser(RunNames names, int parts)
             RawFields.Set(_raw, id, Encoding.UTF8.GetString(cell));
         }
         var item = RawFields.Parse(_raw, chunk.File, index);
-        if (item.Event is { } e)
-        {
-            var name = Shop(e.Shop);
-            var part = chunk.Parts[name.Part];
-            var row = EventRow.Of(e, name.Index, ref part.Chars, ref part.Used);
-            row.Shop = name.Shop;
-            part.Add(row);
-        }
-        else chunk.Rejected.Add(item.Rejected!);
+        _names.Place(chunk, item);
     }
 
     private ReadOnlySpan<char> Chars(ReadOnlySpan<byte> utf8)
@@ -215,10 +204,10 @@ internal sealed class ChunkParser(RunNames names, int parts)
         return (start, n);
     }
 
-    private ShopName Shop(ReadOnlySpan<byte> utf8)
+    private ParserNames.ShopName Shop(ReadOnlySpan<byte> utf8)
     {
         if (_shopBytes.TryGet(utf8, out var hash, out var known)) return known;
-        var name = Shop(Chars(utf8));
+        var name = _names.Shop(Chars(utf8));
         _shopBytes.Add(utf8, hash, name);
         return name;
     }
@@ -226,27 +215,8 @@ internal sealed class ChunkParser(RunNames names, int parts)
     private string Agent(ReadOnlySpan<byte> utf8)
     {
         if (_agentBytes.TryGet(utf8, out var hash, out var known)) return known;
-        var agent = Agent(Chars(utf8));
+        var agent = _names.Agent(Chars(utf8));
         _agentBytes.Add(utf8, hash, agent);
         return agent;
-    }
-
-    private ShopName Shop(ReadOnlySpan<char> shop)
-    {
-        var lookup = _shops.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(shop, out var known)) return known;
-        var index = names.Shop(shop, out var interned);
-        var name = new ShopName(interned, index, RunNames.PartOf(interned, parts));
-        _shops[interned] = name;
-        return name;
-    }
-
-    private string Agent(ReadOnlySpan<char> agent)
-    {
-        var lookup = _agents.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(agent, out var known)) return known;
-        var interned = names.Agent(agent);
-        _agents.Add(interned);
-        return interned;
     }
 }

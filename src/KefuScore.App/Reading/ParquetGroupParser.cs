@@ -14,8 +14,6 @@ namespace KefuScore.App.Reading;
 /// </summary>
 internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposable
 {
-    private readonly record struct ShopName(string Shop, int Index, int Part);
-
     private sealed class Open(FileStream stream, ParquetReader reader, (DataField Field, int Id)[] columns, bool naiveAt)
     {
         public readonly FileStream Stream = stream;
@@ -25,8 +23,7 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
     }
 
     private readonly Dictionary<string, Open> _files = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ShopName> _shops = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _agents = new(StringComparer.Ordinal);
+    private readonly ParserNames _names = new(names, parts);
     private readonly RawEvent _raw = new();
     private readonly int[] _columnOf = new int[RawEvent.FieldNames.Count];
 
@@ -89,10 +86,10 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         }
         if (!CommonRow.TryTyped(Text(texts, RawFields.Type, r), Text(texts, RawFields.Sender, r), Text(texts, RawFields.Kind, r),
                 Text(texts, RawFields.Satisfaction, r), Text(texts, RawFields.Stars, r), conversation is not null, ticks, out var row)) return false;
-        var name = Shop(shop);
+        var name = _names.Shop(shop);
         row.Shop = name.Shop;
         row.ShopIndex = name.Index;
-        if (agent is not null) row.Agent = Agent(agent);
+        if (agent is not null) row.Agent = _names.Agent(agent);
         if (reason is not null) row.Reason = names.Reason(reason);
         var part = chunk.Parts[name.Part];
         (row.IdStart, row.IdLength) = EventRow.Append(id, ref part.Chars, ref part.Used);
@@ -118,15 +115,7 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
             RawFields.Set(_raw, id, text);
         }
         var item = naive ? ReadItem.Reject(chunk.File, line, "at", ParquetSource.NaiveTimestampReason) : RawFields.Parse(_raw, chunk.File, line);
-        if (item.Event is { } e)
-        {
-            var name = Shop(e.Shop);
-            var part = chunk.Parts[name.Part];
-            var row = EventRow.Of(e, name.Index, ref part.Chars, ref part.Used);
-            row.Shop = name.Shop;
-            part.Add(row);
-        }
-        else chunk.Rejected.Add(item.Rejected!);
+        _names.Place(chunk, item);
     }
 
     private Open Get(string path, CancellationToken ct)
@@ -147,23 +136,6 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         }
         _files[path] = open;
         return open;
-    }
-
-    private ShopName Shop(string shop)
-    {
-        if (_shops.TryGetValue(shop, out var known)) return known;
-        var index = names.Shop(shop, out var interned);
-        var name = new ShopName(interned, index, RunNames.PartOf(interned, parts));
-        _shops[interned] = name;
-        return name;
-    }
-
-    private string Agent(string agent)
-    {
-        if (_agents.TryGetValue(agent, out var known)) return known;
-        var interned = names.Agent(agent);
-        _agents.Add(interned);
-        return interned;
     }
 
     public void Dispose()

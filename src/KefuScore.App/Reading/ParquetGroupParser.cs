@@ -14,22 +14,29 @@ namespace KefuScore.App.Reading;
 /// </summary>
 internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposable
 {
-    private sealed class Open(FileStream stream, ParquetReader reader, (DataField Field, int Id)[] columns, bool naiveAt)
+    private sealed class Open(FileStream stream, ParquetReader reader, (DataField Field, int Id)[] columns, bool naiveAt, ParquetPlan? plan)
     {
         public readonly FileStream Stream = stream;
         public readonly ParquetReader Reader = reader;
         public readonly (DataField Field, int Id)[] Columns = columns;
         public readonly bool NaiveAt = naiveAt;
+        /// <summary>How <see cref="ParquetPages"/> reads the columns; null when one of them is of a kind it does not read.</summary>
+        public readonly ParquetPlan? Plan = plan;
     }
 
     private readonly Dictionary<string, Open> _files = new(StringComparer.Ordinal);
     private readonly ParserNames _names = new(names, parts);
     private readonly RawEvent _raw = new();
     private readonly int[] _columnOf = new int[RawEvent.FieldNames.Count];
+    private readonly ParquetPages _pages = new();
+    private ParquetCells[] _cells = [];
+    private int _count; // columns of the group in _cells
+    private long[] _ticks = [];
 
     public void Parse(RowChunk chunk, CancellationToken ct)
     {
         var file = Get(chunk.File, ct);
+        if (file.Plan is { } plan && TryPages(file, plan, chunk)) return;
         using var group = file.Reader.OpenRowGroupReader(chunk.Group);
         var rows = checked((int)group.RowCount);
         var columns = file.Columns;
@@ -118,6 +125,117 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         _names.Place(chunk, item);
     }
 
+    /// <summary>
+    /// The row group through our own page decoder, cells as UTF-8 slices of the decoded pages; false (nothing placed yet)
+    /// when a column chunk uses what the decoder does not take, and the caller reads the group through Parquet.Net.
+    /// </summary>
+    private bool TryPages(Open file, ParquetPlan plan, RowChunk chunk)
+    {
+        if (file.Reader.Metadata?.RowGroups is not { } groups || chunk.Group >= groups.Count) return false;
+        var meta = groups[chunk.Group];
+        if (meta.NumRows is < 0 or > int.MaxValue) return false;
+        var rows = (int)meta.NumRows;
+        var columns = plan.Columns;
+        if (_cells.Length < columns.Length)
+        {
+            Array.Resize(ref _cells, columns.Length);
+            for (var c = 0; c < _cells.Length; c++) _cells[c] ??= new ParquetCells();
+        }
+        _count = columns.Length;
+        Array.Fill(_columnOf, -1);
+        var atColumn = -1;
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var column = columns[c];
+            if (plan.ChunkOf(meta, c) is not { } columnChunk) return false;
+            if (!_pages.TryRead(file.Stream.SafeFileHandle, columnChunk, column.Optional, rows, _cells[c])) return false;
+            _columnOf[column.Id] = c;
+            if (column.TicksPerUnit != 0) atColumn = c;
+        }
+        if (atColumn >= 0 && !Instants(_cells[atColumn], columns[atColumn], rows)) return false;
+        for (var r = 0; r < rows; r++)
+        {
+            chunk.Records++;
+            if (!TryCells(r, atColumn, chunk)) SlowCells(r, atColumn, plan, chunk);
+        }
+        chunk.Lines = rows;
+        return true;
+    }
+
+    /// <summary>An INT64 timestamp column as UTC ticks (long.MinValue for null); false when a value is outside what a DateTime holds.</summary>
+    private bool Instants(ParquetCells cells, ParquetPlan.Column column, int rows)
+    {
+        if (_ticks.Length < rows) _ticks = new long[rows];
+        var (min, max) = column.Range;
+        for (var r = 0; r < rows; r++)
+        {
+            if (cells.IsNull(r))
+            {
+                _ticks[r] = long.MinValue;
+                continue;
+            }
+            var v = cells.Int64(r);
+            if (v < min || v > max) return false;
+            // Nanoseconds truncate to ticks, as Parquet.Net's DateTime does.
+            _ticks[r] = DateTime.UnixEpoch.Ticks + (column.TicksPerUnit > 0 ? v * column.TicksPerUnit : v / -column.TicksPerUnit);
+        }
+        return true;
+    }
+
+    private ReadOnlySpan<byte> Cell(int field, int r)
+    {
+        var c = _columnOf[field];
+        return c < 0 ? default : _cells[c].Cell(r);
+    }
+
+    private bool TryCells(int r, int atColumn, RowChunk chunk)
+    {
+        var type = Cell(RawFields.Type, r);
+        if (!type.SequenceEqual("message"u8) && !type.SequenceEqual("rating"u8)) return false;
+        for (var c = 0; c < _count; c++)
+            if (c != atColumn && CommonRow.TooLong(_cells[c].Cell(r))) return false;
+        var id = Cell(RawFields.Id, r);
+        var shop = Cell(RawFields.Shop, r);
+        var conversation = Cell(RawFields.Conversation, r);
+        var agent = Cell(RawFields.Agent, r);
+        var reason = Cell(RawFields.Reason, r);
+        if (id.IsEmpty || shop.IsEmpty || CommonRow.Untrimmed(id) || CommonRow.Untrimmed(shop) || CommonRow.Untrimmed(conversation)
+            || CommonRow.Untrimmed(agent) || CommonRow.Untrimmed(reason)) return false;
+        long ticks;
+        if (atColumn >= 0)
+        {
+            ticks = _ticks[r];
+            if (ticks == long.MinValue || !Timestamp.InEventRange(new DateTimeOffset(ticks, TimeSpan.Zero))) return false;
+        }
+        else if (!CommonRow.TryAt(Cell(RawFields.At, r), out ticks)) return false;
+        if (!CommonRow.TryTyped(type, Cell(RawFields.Sender, r), Cell(RawFields.Kind, r), Cell(RawFields.Satisfaction, r), Cell(RawFields.Stars, r),
+                !conversation.IsEmpty, ticks, out var row)) return false;
+        var name = _names.Shop(shop);
+        row.Shop = name.Shop;
+        row.ShopIndex = name.Index;
+        if (!agent.IsEmpty) row.Agent = _names.Agent(agent);
+        if (!reason.IsEmpty) row.Reason = names.Reason(_names.Chars(reason));
+        var part = chunk.Parts[name.Part];
+        (row.IdStart, row.IdLength) = ParserNames.Append(id, part);
+        if (!conversation.IsEmpty) (row.ConversationStart, row.ConversationLength) = ParserNames.Append(conversation, part);
+        part.Add(row);
+        return true;
+    }
+
+    /// <summary>Any other row of a decoded group: the texts Parquet.Net would give it (an empty text is absent), through the string path's parser.</summary>
+    private void SlowCells(int r, int atColumn, ParquetPlan plan, RowChunk chunk)
+    {
+        _raw.Clear();
+        for (var c = 0; c < plan.Columns.Length; c++)
+        {
+            string? text;
+            if (c == atColumn) text = _ticks[r] == long.MinValue ? null : ParquetColumns.Instant(new DateTime(_ticks[r], DateTimeKind.Utc));
+            else text = _cells[c].Cell(r) is { IsEmpty: false } cell ? System.Text.Encoding.UTF8.GetString(cell) : null;
+            if (text is not null) RawFields.Set(_raw, plan.Columns[c].Id, text);
+        }
+        _names.Place(chunk, RawFields.Parse(_raw, chunk.File, chunk.Start + r + 1));
+    }
+
     private Open Get(string path, CancellationToken ct)
     {
         if (_files.TryGetValue(path, out var open)) return open;
@@ -127,7 +245,7 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
             var reader = ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = true }, leaveStreamOpen: true, ct)
                 .GetAwaiter().GetResult();
             var columns = ParquetSource.Columns(reader, path, out var naiveAt);
-            open = new Open(stream, reader, columns, naiveAt);
+            open = new Open(stream, reader, columns, naiveAt, naiveAt ? null : ParquetPlan.Of(reader, columns));
         }
         catch
         {

@@ -47,6 +47,7 @@ internal sealed class ParquetSource : IEventSource
         naiveAt = false;
         var columns = new List<(DataField, int)>();
         var seen = new HashSet<int>();
+        var top = ParquetPlan.TopLevel(reader);
         // Only plain top-level columns: nested and repeated ones are not part of the interchange format.
         foreach (var field in reader.Schema.Fields.OfType<DataField>())
         {
@@ -55,7 +56,9 @@ internal sealed class ParquetSource : IEventSource
             if (id < 0 || !seen.Add(id)) continue;
             if (!ParquetColumns.CanRead(field))
                 throw new InputFileException(name, $"column '{field.Name}' has type {field.ClrType.Name}; expected text, a whole number or a timestamp");
-            if (id == RawFields.At && field is DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp, IsAdjustedToUTC: false })
+            // Naive by the schema's own words too: Parquet.Net's field does not say so for every unit.
+            if (id == RawFields.At && (field is DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp, IsAdjustedToUTC: false }
+                    || top.TryGetValue(field.Name, out var e) && e.LogicalType?.TIMESTAMP is { IsAdjustedToUTC: false }))
                 naiveAt = true;
             columns.Add((field, id));
         }

@@ -1,3 +1,4 @@
+using System.Text;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Metrics;
 
@@ -14,6 +15,10 @@ internal sealed class ParserNames(RunNames names, int parts)
 
     private readonly Dictionary<string, ShopName> _shops = new(StringComparer.Ordinal);
     private readonly HashSet<string> _agents = new(StringComparer.Ordinal);
+    // Rows in the common shape look names up by their UTF-8 bytes first: no decoding, no string compared elsewhere in the heap.
+    private readonly Utf8Names<ShopName> _shopBytes = new();
+    private readonly Utf8Names<string> _agentBytes = new();
+    private char[] _scratch = new char[256];
 
     public ShopName Shop(ReadOnlySpan<char> shop)
     {
@@ -32,6 +37,40 @@ internal sealed class ParserNames(RunNames names, int parts)
         var interned = names.Agent(agent);
         _agents.Add(interned);
         return interned;
+    }
+
+    public ShopName Shop(ReadOnlySpan<byte> utf8)
+    {
+        if (_shopBytes.TryGet(utf8, out var hash, out var known)) return known;
+        var name = Shop(Chars(utf8));
+        _shopBytes.Add(utf8, hash, name);
+        return name;
+    }
+
+    public string Agent(ReadOnlySpan<byte> utf8)
+    {
+        if (_agentBytes.TryGet(utf8, out var hash, out var known)) return known;
+        var agent = Agent(Chars(utf8));
+        _agentBytes.Add(utf8, hash, agent);
+        return agent;
+    }
+
+    /// <summary>UTF-8 decoded into a scratch buffer (bad bytes become U+FFFD, as a string made of them would hold); valid until the next call.</summary>
+    public ReadOnlySpan<char> Chars(ReadOnlySpan<byte> utf8)
+    {
+        if (_scratch.Length < utf8.Length) _scratch = new char[Math.Max(utf8.Length, _scratch.Length * 2)];
+        var n = Encoding.UTF8.GetChars(utf8, _scratch);
+        return _scratch.AsSpan(0, n);
+    }
+
+    /// <summary>A cell's characters appended to a part's text: where they start and how many.</summary>
+    public static (int Start, int Length) Append(ReadOnlySpan<byte> utf8, RowPart part)
+    {
+        if (part.Used + utf8.Length > part.Chars.Length) Array.Resize(ref part.Chars, Math.Max(part.Chars.Length * 2, part.Used + utf8.Length));
+        var n = Encoding.UTF8.GetChars(utf8, part.Chars.AsSpan(part.Used));
+        var start = part.Used;
+        part.Used += n;
+        return (start, n);
     }
 
     /// <summary>A record read the slow way (<see cref="RawFields.Parse"/>): its event as a row of its shop's part, or its rejection.</summary>

@@ -474,7 +474,7 @@ internal sealed class ParquetPlan
             var (field, id) = fields[c];
             if (!top.TryGetValue(field.Name, out var e) || e.RepetitionType == FieldRepetitionType.REPEATED) return null;
             var optional = e.RepetitionType != FieldRepetitionType.REQUIRED;
-            if (e.Type == Parquet.Meta.Type.BYTE_ARRAY && field.ClrType == typeof(string))
+            if (e.Type == Parquet.Meta.Type.BYTE_ARRAY && (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>)))
                 columns[c] = new Column(id, field.Name, optional, 0, default);
             else if (id == RawFields.At && e.Type == Parquet.Meta.Type.INT64 && field.ClrType == typeof(DateTime) && TicksPerUnit(e) is { } perUnit and not 0)
             {

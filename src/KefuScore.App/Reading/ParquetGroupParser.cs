@@ -57,7 +57,7 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         for (var r = 0; r < rows; r++)
         {
             chunk.Records++;
-            if (!TryRow(texts, instants, r, chunk)) Slow(texts, instants, file, r, chunk);
+            if (!TryRow(texts, instants, file.NaiveAt, r, chunk)) Slow(texts, instants, file, r, chunk);
         }
         chunk.Lines = rows;
     }
@@ -68,8 +68,10 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         return c < 0 ? null : texts[c]?[r];
     }
 
-    private bool TryRow(string?[][] texts, DateTime?[]? instants, int r, RowChunk chunk)
+    private bool TryRow(string?[][] texts, DateTime?[]? instants, bool naiveAt, int r, RowChunk chunk)
     {
+        // A naive timestamp's text would parse as UTC: such rows are rejected by the slow path.
+        if (naiveAt) return false;
         for (var c = 0; c < texts.Length; c++)
             if (texts[c]?[r] is { Length: > EventParser.MaxFieldChars }) return false;
         var id = Text(texts, RawFields.Id, r);

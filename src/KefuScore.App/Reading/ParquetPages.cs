@@ -16,6 +16,8 @@ internal sealed class ParquetCells
     public int[] Starts = [];
     public int[] Lengths = [];
     public int Rows;
+    /// <summary>Whether the chunk had a dictionary page (its data pages then refer to it).</summary>
+    public bool Dictionary;
 
     public ReadOnlySpan<byte> Cell(int row) => Lengths[row] < 0 ? default : Data.AsSpan(Starts[row], Lengths[row]);
 
@@ -93,6 +95,7 @@ internal sealed class ParquetPages
         }
         into.Rows = rows;
         into.Used = 0;
+        into.Dictionary = false;
         var dictCount = -1;
         var row = 0;
         var raw = _raw.AsSpan(0, size);
@@ -110,6 +113,7 @@ internal sealed class ParquetPages
                 Need(dictCount < 0 && row == 0 && header.Encoding is Encoding.PLAIN or Encoding.PLAIN_DICTIONARY && header.NumValues >= 0);
                 var page = Decompress(meta.Codec, compressed, header.UncompressedSize, into);
                 dictCount = header.NumValues;
+                into.Dictionary = true;
                 if (_dictStarts.Length < dictCount)
                 {
                     _dictStarts = new int[dictCount];

@@ -1,0 +1,313 @@
+using KefuScore.App.Profiles;
+using KefuScore.App.Reading;
+using KefuScore.App.Reports;
+using KefuScore.App.Tests.Writing;
+using KefuScore.App.Writing;
+using KefuScore.Engine.Events;
+using KefuScore.Engine.Profiles;
+using KefuScore.Tests;
+using Parquet;
+using Parquet.Schema;
+using Meta = Parquet.Meta;
+
+namespace KefuScore.App.Tests.Reading;
+
+/// <summary>
+/// Our own Parquet page decoder (<see cref="ParquetPages"/>) against Parquet.Net: the cells it decodes, the files it leaves
+/// to Parquet.Net, and the report's rows read through it against the string path and against the same events as CSV.
+/// </summary>
+public sealed class ParquetPagesTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static readonly string[] Texts = ["type", "id", "shop", "conversation", "sender", "agent", "kind", "satisfaction", "stars", "reason", "text"];
+
+    private sealed record Options(CompressionMethod Compression = CompressionMethod.Snappy, bool Dictionary = true, int GroupRows = 1000,
+        bool RequiredShop = false, string[]? Names = null);
+
+    /// <summary>Text columns in the order of <see cref="Texts"/> (or the options' names), and <c>at</c> (text or a timestamp column) after them.</summary>
+    private static async Task Write(string path, DataField at, IReadOnlyList<(string?[] Cells, object? At)> rows, Options o)
+    {
+        var fields = (o.Names ?? Texts).Select(n => new DataField<string>(n, !(o.RequiredShop && n == "shop"))).ToArray();
+        var schema = new ParquetSchema([.. fields, at]);
+        // Threshold 1: every text column as a dictionary; 0: none (every value PLAIN).
+        var options = new ParquetOptions { CompressionMethod = o.Compression, DictionaryEncodingThreshold = o.Dictionary ? 1 : 0 };
+        if (o.Dictionary) foreach (var f in fields) options.ColumnEncodingHints[f.Path.ToString()] = EncodingHint.Dictionary;
+        await using var file = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(schema, file, options);
+        foreach (var group in rows.Chunk(o.GroupRows))
+        {
+            using var g = writer.CreateRowGroup();
+            for (var c = 0; c < fields.Length; c++) await g.WriteAsync(fields[c], group.Select(r => r.Cells[c]).ToArray());
+            if (at is DateTimeDataField) await g.WriteAsync<DateTime>(at, group.Select(r => (DateTime?)r.At).ToArray());
+            else await g.WriteAsync(at, group.Select(r => (string?)r.At).ToArray());
+        }
+    }
+
+    private static DataField TextAt => new DataField<string>("at");
+
+    private static DataField TimestampAt(DateTimeTimeUnit unit, bool utc = true) =>
+        new DateTimeDataField("at", DateTimeFormat.Timestamp, isAdjustedToUTC: utc, unit: unit, isNullable: true);
+
+    /// <summary>Each column chunk of the file through <see cref="ParquetPages"/>: whether it took them all, and the cells as text.</summary>
+    private static async Task<(bool Took, List<string?[]> Columns, bool Dictionaries)> Decode(string path)
+    {
+        await using var stream = File.OpenRead(path);
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        var meta = reader.Metadata!;
+        var pages = new ParquetPages();
+        var top = ParquetPlan.TopLevel(reader);
+        var columns = new List<string?[]>();
+        var dictionaries = false;
+        var took = true;
+        for (var c = 0; c < meta.RowGroups[0].Columns.Count; c++)
+        {
+            var values = new List<string?>();
+            foreach (var group in meta.RowGroups)
+            {
+                var chunk = group.Columns[c];
+                var optional = top[chunk.MetaData!.PathInSchema[0]].RepetitionType != Meta.FieldRepetitionType.REQUIRED;
+                var cells = new ParquetCells();
+                if (!pages.TryRead(stream.SafeFileHandle, chunk, optional, (int)group.NumRows, cells))
+                {
+                    took = false;
+                    continue;
+                }
+                dictionaries |= cells.Dictionary;
+                for (var r = 0; r < cells.Rows; r++)
+                    values.Add(cells.IsNull(r) ? null
+                        : chunk.MetaData.Type == Meta.Type.INT64 ? cells.Int64(r).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        : System.Text.Encoding.UTF8.GetString(cells.Cell(r)));
+            }
+            columns.Add([.. values]);
+        }
+        return (took, columns, dictionaries);
+    }
+
+    /// <summary>Parquet.Net's texts of the file's text columns (an empty text as null, as <see cref="ParquetColumns"/> gives it).</summary>
+    private static async Task<List<string?[]>> Expected(string path)
+    {
+        await using var stream = File.OpenRead(path);
+        await using var reader = await ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = true });
+        var fields = reader.Schema.DataFields;
+        var columns = fields.Select(_ => new List<string?>()).ToList();
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            for (var c = 0; c < fields.Length; c++)
+                if (fields[c].Name != "at") columns[c].AddRange(ParquetColumns.ReadTexts(group, fields[c], (int)group.RowCount, CancellationToken.None));
+        }
+        return columns.Select(c => c.ToArray()).ToList();
+    }
+
+    /// <summary>Values for each text column, in the order of <see cref="Texts"/>: mostly valid, some wrong, null, empty or untrimmed.</summary>
+    private static readonly string?[][] Pieces =
+    [
+        ["message", "message", "message", "rating", null, "session"],
+        ["m1", "m2", "订单-3", " m4", "", null],
+        ["s1", "s2", "店铺", "s1"],
+        ["c1", "c1", "c2", null, "", " c1"],
+        ["customer", "customer", "agent", "agent", "bot", "robot", null],
+        [null, null, "a1", "客服1", " a1"],
+        [null, null, "text", "text", "video"],
+        [null, null, null, "satisfied", "happy"],
+        [null, null, null, null, "3", "9", "x"],
+        [null, null, null, "slow", " slow "],
+        [null, "hi", "a\nb", new string('x', 300), new string('y', 17_000)],
+    ];
+
+    private static List<(string?[] Cells, object? At)> Rows(int seed, int count, Func<Random, object?> at)
+    {
+        var random = new Random(seed);
+        var rows = new List<(string?[], object?)>();
+        for (var i = 0; i < count; i++)
+        {
+            var cells = Pieces.Select(p => p[random.Next(p.Length)]).ToArray();
+            cells[1] = cells[1] is { Length: > 0 } id ? id + i : cells[1]; // mostly unique ids, as in real files
+            if (cells[2] is null) cells[2] = "s1";
+            rows.Add((cells, at(random)));
+        }
+        return rows;
+    }
+
+    private static readonly DateTime Day = new(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
+
+    private static object? RandomInstant(Random random) => random.Next(10) switch
+    {
+        0 => null,
+        1 => new DateTime(2150, 1, 1, 0, 0, 0, DateTimeKind.Utc), // outside the event range
+        _ => Day.AddMilliseconds(random.NextInt64(86_400_000L * 3)),
+    };
+
+    private static object? RandomText(Random random) => random.Next(6) switch
+    {
+        0 => null,
+        1 => "yesterday",
+        2 => "2026-11-20T10:00:00+08:00",
+        _ => Day.AddSeconds(random.Next(86_400)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    [Theory]
+    [InlineData(CompressionMethod.Snappy, true)]
+    [InlineData(CompressionMethod.Snappy, false)]
+    [InlineData(CompressionMethod.None, true)]
+    [InlineData(CompressionMethod.None, false)]
+    public async Task Text_columns_plain_or_dictionary_snappy_or_uncompressed_decode_to_parquet_nets_texts(CompressionMethod compression, bool dictionary)
+    {
+        var path = _dir.File($"t-{compression}-{dictionary}.parquet");
+        await Write(path, TextAt, Rows(1, 2500, RandomText), new Options(compression, dictionary, GroupRows: 700, RequiredShop: true));
+
+        var (took, columns, dictionaries) = await Decode(path);
+        var expected = await Expected(path);
+        columns.RemoveAt(columns.Count - 1); // `at`, not a text column here: Expected leaves it empty
+        expected.RemoveAt(expected.Count - 1);
+
+        Assert.True(took);
+        Assert.Equal(dictionary, dictionaries);
+        // Null and empty read alike: both are an absent field.
+        Assert.Equal(expected.Select(c => c.Select(v => v is "" ? null : v)), columns.Select(c => c.Select(v => v is "" ? null : v)));
+        Assert.Contains(expected[3], v => v is null); // the optional columns do hold nulls
+    }
+
+    [Fact]
+    public async Task A_gzip_file_is_left_to_parquet_net_and_reads_as_the_string_path_does()
+    {
+        var path = _dir.File("gzip.parquet");
+        await Write(path, TimestampAt(DateTimeTimeUnit.Micros), Rows(2, 900, RandomInstant), new Options(CompressionMethod.Gzip, GroupRows: 300));
+
+        var (took, _, _) = await Decode(path);
+        var (rows, rejected) = ParquetRows(path);
+        var (events, expectedRejected) = Reads.File(path);
+
+        Assert.False(took);
+        Assert.Equal(events.Select(Flat.Of), rows);
+        Assert.Equal(expectedRejected, rejected);
+        Assert.NotEmpty(rows);
+    }
+
+    [Theory]
+    [InlineData(DateTimeTimeUnit.Millis, CompressionMethod.Snappy, true)]
+    [InlineData(DateTimeTimeUnit.Micros, CompressionMethod.None, false)]
+    [InlineData(DateTimeTimeUnit.Nanos, CompressionMethod.Snappy, false)]
+    public async Task Rows_read_through_the_pages_are_the_events_and_rejections_of_the_string_path(DateTimeTimeUnit unit, CompressionMethod compression, bool dictionary)
+    {
+        var path = _dir.File($"r-{unit}-{compression}-{dictionary}.parquet");
+        await Write(path, TimestampAt(unit), Rows((int)unit, 2000, RandomInstant), new Options(compression, dictionary, GroupRows: 600));
+
+        var (took, _, _) = await Decode(path);
+        var (rows, rejected) = ParquetRows(path);
+        var (events, expectedRejected) = Reads.File(path);
+
+        Assert.True(took);
+        Assert.Equal(events.Select(Flat.Of), rows);
+        Assert.Equal(expectedRejected, rejected);
+        Assert.Contains(rejected, r => r.Field == "at"); // nulls and instants out of range take the string path
+        Assert.True(rows.Count > 100, $"{rows.Count} rows");
+    }
+
+    [Fact]
+    public async Task Rows_with_text_times_read_through_the_pages_are_those_of_the_string_path()
+    {
+        var path = _dir.File("text-at.parquet");
+        await Write(path, TextAt, Rows(5, 1500, RandomText), new Options(GroupRows: 400));
+
+        var (rows, rejected) = ParquetRows(path);
+        var (events, expectedRejected) = Reads.File(path);
+
+        Assert.Equal(events.Select(Flat.Of), rows);
+        Assert.Equal(expectedRejected, rejected);
+        Assert.True(rows.Count > 50, $"{rows.Count} rows");
+    }
+
+    [Theory]
+    [InlineData(DateTimeTimeUnit.Millis)]
+    [InlineData(DateTimeTimeUnit.Micros)]
+    [InlineData(DateTimeTimeUnit.Nanos)]
+    public async Task A_timestamp_without_time_zone_rejects_every_row_with_file_row_field_and_reason(DateTimeTimeUnit unit)
+    {
+        var path = _dir.File($"naive-{unit}.parquet");
+        var rows = Enumerable.Range(0, 50)
+            .Select(i => (new string?[] { "message", "m" + i, "s1", "c1", "customer", null, null, null, null, null, null }, (object?)Day.AddHours(10))).ToList();
+        await Write(path, TimestampAt(unit, utc: false), rows, new Options(GroupRows: 20));
+
+        var (parsed, rejected) = ParquetRows(path);
+        var (events, expected) = Reads.File(path);
+
+        Assert.Empty(parsed);
+        Assert.Empty(events);
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (path, (long)i, "at", Engine.Text.Codes.ParquetNaive)),
+            rejected.Select(r => (r.File, r.Line, r.Field, r.Text.Code)));
+        Assert.Equal(expected, rejected);
+    }
+
+    private static readonly CompiledProfile Douyin = ProfileCatalog.Compile("douyin");
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    public async Task The_report_on_parquet_gives_the_figures_of_the_same_events_as_csv(int seed, bool dictionary)
+    {
+        var csv = _dir.File($"e{seed}.csv");
+        var events = RandomChats.ShuffleWithinBlocks(RandomChats.Generate(seed, conversations: 80), TimeSpan.FromMinutes(10), seed);
+        using (var stream = File.Create(csv)) CsvEventWriter.Write(stream, events);
+        // The same events as Parquet: each CSV field as a text column, `at` as a UTC timestamp in microseconds.
+        var raws = TestFormats.ReadCsv(File.ReadAllBytes(csv));
+        var names = RawEvent.FieldNames.Where(n => n != "at").ToArray();
+        var rows = raws.Select(r => (names.Select(n => Field(r, n)).ToArray(), (object?)DateTimeOffset.Parse(r.At!, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime)).ToList();
+        var parquet = _dir.File($"e{seed}.parquet");
+        await Write(parquet, TimestampAt(DateTimeTimeUnit.Micros), rows, new Options(Dictionary: dictionary, GroupRows: 500, Names: names));
+        Assert.True((await Decode(parquet)).Took);
+
+        var fromCsv = ReportRunner.Run(Douyin, [csv], mapping: null, threads: 2);
+        var fromParquet = ReportRunner.Run(Douyin, [parquet], mapping: null, threads: 2);
+
+        Assert.True(fromParquet.Rollup.SameAs(fromCsv.Rollup));
+        Assert.Equal((fromCsv.Read, fromCsv.Duplicates, fromCsv.Rejected.Count), (fromParquet.Read, fromParquet.Duplicates, fromParquet.Rejected.Count));
+        Assert.True(fromCsv.Read > 300);
+        Assert.True(fromCsv.Rollup.RowCount > 0);
+    }
+
+    private static string? Field(RawEvent raw, string name) =>
+        (string?)typeof(RawEvent).GetProperty(name, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase)!.GetValue(raw);
+
+    [Fact]
+    public void The_hybrid_decoder_reads_runs_and_bit_packed_groups()
+    {
+        // A run of four 3s (header 4<<1, value byte), then one bit-packed group of eight 2-bit values 0..3,0..3 (header 1<<1|1).
+        byte[] data = [8, 3, 3, 0b11_10_01_00, 0b11_10_01_00];
+        var values = new int[12];
+        ParquetPages.Hybrid(data, 2, values);
+        Assert.Equal([3, 3, 3, 3, 0, 1, 2, 3, 0, 1, 2, 3], values);
+    }
+
+    private readonly record struct Flat(long Ticks, string Shop, string Id, string? Conversation, string? Agent, string? Reason,
+        EventType Type, Sender Sender, MessageKind Kind, byte Stars, Satisfaction Satisfaction)
+    {
+        public static Flat Of(ChatEvent e) => new(e.Ticks, e.Shop, e.Id, e.Conversation, e.Agent, e.Reason, e.Type, e.Sender, e.Kind, e.Stars, e.Satisfaction);
+    }
+
+    /// <summary>The file read as the report reads it: row groups into rows on the parser threads.</summary>
+    private static (List<Flat> Rows, List<RejectedLine> Rejected) ParquetRows(string path)
+    {
+        var rows = new List<Flat>();
+        var rejected = new List<RejectedLine>();
+        using var chunks = new CsvChunks(new RunNames(), 1, parsers: 2, CancellationToken.None);
+        foreach (var chunk in chunks.Read([path]))
+        {
+            rejected.AddRange(chunk.Rejected);
+            var part = chunk.Parts[0];
+            var chars = part.Text;
+            for (var i = 0; i < part.Count; i++)
+            {
+                var r = part.Rows[i];
+                rows.Add(new Flat(r.Ticks, r.Shop, new string(chars.Slice(r.IdStart, r.IdLength)),
+                    r.ConversationLength < 0 ? null : new string(chars.Slice(r.ConversationStart, r.ConversationLength)),
+                    r.Agent, r.Reason, r.Type, r.Sender, r.Kind, r.Stars, r.Satisfaction));
+            }
+            chunks.Return(chunk);
+        }
+        return (rows, rejected);
+    }
+}

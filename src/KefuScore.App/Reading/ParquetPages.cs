@@ -107,7 +107,8 @@ internal sealed class ParquetPages
             Need(header.CompressedSize >= 0 && header.UncompressedSize >= 0 && pos + header.CompressedSize <= size);
             var compressed = raw.Slice(pos, header.CompressedSize);
             pos += header.CompressedSize;
-            if (header.Type is not (PageHeader.DataPage or PageHeader.DictionaryPage)) continue; // index pages carry no values
+            Need(header.Type is PageHeader.DataPage or PageHeader.DictionaryPage or PageHeader.IndexPage); // not v2 data pages
+            if (header.Type == PageHeader.IndexPage) continue; // carries no values
             if (header.Type == PageHeader.DictionaryPage)
             {
                 Need(dictCount < 0 && row == 0 && header.Encoding is Encoding.PLAIN or Encoding.PLAIN_DICTIONARY && header.NumValues >= 0);
@@ -300,7 +301,7 @@ internal sealed class ParquetPages
     /// </summary>
     private struct PageHeader
     {
-        public const int DataPage = 0, DictionaryPage = 2;
+        public const int DataPage = 0, IndexPage = 1, DictionaryPage = 2;
 
         public int Type, UncompressedSize, CompressedSize, NumValues;
         public Encoding Encoding, DefinitionEncoding;

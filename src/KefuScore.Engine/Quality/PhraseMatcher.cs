@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace KefuScore.Engine.Quality;
 
 /// <summary>
@@ -10,9 +8,8 @@ namespace KefuScore.Engine.Quality;
 /// </summary>
 public sealed class PhraseMatcher
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private readonly string[] _words;
-    private readonly Regex[] _patterns;
+    private readonly TextPattern[] _patterns;
     private readonly string[] _except;
 
     public PhraseMatcher(InspectionRule rule)
@@ -20,7 +17,8 @@ public sealed class PhraseMatcher
         ArgumentNullException.ThrowIfNull(rule);
         // Literal words are searched with ordinal IndexOf, every occurrence as a regex would find them, only faster.
         _words = rule.Words.Where(w => w.Length > 0).Select(Fold).Distinct(StringComparer.Ordinal).ToArray();
-        _patterns = rule.Patterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, Timeout)).ToArray();
+        // A timeout falls back to the linear engine (TextPattern), so a verdict never depends on the machine's load.
+        _patterns = rule.Patterns.Select(p => new TextPattern(p)).ToArray();
         _except = rule.Except.Where(e => e.Length > 0).Select(Fold).ToArray();
     }
 
@@ -45,16 +43,11 @@ public sealed class PhraseMatcher
                 i = folded.IndexOf(word, i + 1, StringComparison.Ordinal);
             }
         }
-        foreach (var regex in _patterns)
+        foreach (var pattern in _patterns)
         {
             var pos = 0;
-            while (pos <= folded.Length)
-            {
-                var m = regex.Match(folded, pos);
-                if (!m.Success) break;
-                if (m.Length > 0) (spans ??= []).Add((m.Index, m.Index + m.Length));
-                pos = m.Index + 1;
-            }
+            while (pos <= folded.Length && pattern.TryMatch(folded, pos, out var index, out var length, out pos))
+                if (length > 0) (spans ??= []).Add((index, index + length));
         }
         // Most messages match nothing: the except phrases are looked for only when something matched.
         if (spans is null) return [];

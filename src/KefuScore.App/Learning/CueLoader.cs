@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using KefuScore.App.Yaml;
+using KefuScore.Engine.Quality;
 using YamlDotNet.RepresentationModel;
 
 namespace KefuScore.App.Learning;
@@ -49,12 +50,16 @@ public static class CueLoader
                 try
                 {
                     _ = new Regex(nodes[i].Value, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-                    patterns.Add(nodes[i].Value);
                 }
                 catch (ArgumentException e)
                 {
                     y.Error(nodes[i].Node, $"{path}[{i}]", $"'{nodes[i].Value}' is not a regular expression: {e.Message}");
+                    continue;
                 }
+                // The model falls back to the linear engine when a match runs long (TextPattern): a cue must run there too.
+                if (TextPattern.LinearProblem(nodes[i].Value) is { } problem)
+                    y.Error(nodes[i].Node, $"{path}[{i}]", $"'{nodes[i].Value}' needs backtracking (look-arounds and backreferences are not allowed; mark the match with a group (?<hit>…) instead): {problem}");
+                else patterns.Add(nodes[i].Value);
             }
             if (nodes.Count == 0) y.Error(value, path, "needs at least one pattern");
             cues[name] = patterns;

@@ -138,6 +138,8 @@ public static class TextModelFile
                 {
                     try { _ = new System.Text.RegularExpressions.Regex(p, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)); }
                     catch (ArgumentException e) { throw new TextModelException($"{source}: cues.{name}: '{p}' is not a regular expression: {e.Message}"); }
+                    if (KefuScore.Engine.Quality.TextPattern.LinearProblem(p) is { } problem)
+                        throw new TextModelException($"{source}: cues.{name}: '{p}' needs backtracking (look-arounds and backreferences are not allowed): {problem}");
                 }
                 cues[name] = patterns;
             }

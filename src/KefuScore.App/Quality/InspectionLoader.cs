@@ -121,12 +121,15 @@ public static class InspectionLoader
             try
             {
                 _ = new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-                patterns.Add(p);
             }
             catch (ArgumentException e)
             {
                 y.Error(node, $"{path}.patterns[{i}]", new Msg(Codes.InspectionPattern, p, e.Message));
+                continue;
             }
+            // The inspector falls back to the linear engine when a match runs long (TextPattern): it must run there too.
+            if (TextPattern.LinearProblem(p) is { } problem) y.Error(node, $"{path}.patterns[{i}]", new Msg(Codes.InspectionPatternLinear, p, problem));
+            else patterns.Add(p);
         }
         var except = y.Strings(YamlFile.Child(m, "except"), $"{path}.except").Select(s => s.Value).ToList();
         if (text && enabled && words.Count == 0 && patterns.Count == 0 && patternNodes.Count == 0)

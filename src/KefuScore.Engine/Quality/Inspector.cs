@@ -26,6 +26,11 @@ public sealed class Inspector
     // Per rule of LexiconRules: its matcher when enabled, and its model output's index (-1 without one), looked up
     // once here rather than by rule id for every message.
     private readonly PhraseMatcher?[] _lexiconMatchers;
+    private readonly PhraseIndex _lexiconWords;
+
+    // A message's word occurrences, per thread (conversations are inspected in parallel), kept between messages.
+    [ThreadStatic] private static List<PhraseIndex.Hit>? t_hits;
+    [ThreadStatic] private static List<(int Start, int End)>? t_words, t_excepts;
     private readonly int[] _outputIndex;
     private readonly LinearOutput? _politeOutput;
     private readonly int[] _firstTurnSlots = [], _ongoingTurnSlots = [];
@@ -51,6 +56,7 @@ public sealed class Inspector
             if (rule.Id != RuleIds.LongSilence) _matchers[rule.Id] = new PhraseMatcher(rule);
         }
         _lexiconMatchers = [.. LexiconRules.Select(r => _matchers.GetValueOrDefault(r))];
+        _lexiconWords = new PhraseIndex(_lexiconMatchers);
         _outputIndex = [.. LexiconRules.Select(r => model is null ? -1 : IndexOf(model.Outputs, r))];
         if (model is not null)
         {
@@ -228,12 +234,26 @@ public sealed class Inspector
         Span<int> lexicon = stackalloc int[rules];
         var hitCount = 0;
         string?[]? words = null;
+        // Every rule's words and except phrases in one pass over the text; each rule then searches only its patterns.
+        var hits = t_hits ??= [];
+        var wordSpans = t_words ??= [];
+        var exceptSpans = t_excepts ??= [];
+        hits.Clear();
+        _lexiconWords.Find(folded, hits);
         for (var k = 0; k < rules; k++)
-            if (_lexiconMatchers[k] is { } m && m.Matches(text, folded) is { Count: > 0 } found)
+        {
+            if (_lexiconMatchers[k] is not { } m) continue;
+            wordSpans.Clear();
+            exceptSpans.Clear();
+            foreach (var h in hits)
+                if (h.Matcher == k) (h.Except ? exceptSpans : wordSpans).Add((h.Start, h.End));
+            if (m.Matches(text, folded, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(wordSpans),
+                    System.Runtime.InteropServices.CollectionsMarshal.AsSpan(exceptSpans)) is { Count: > 0 } found)
             {
                 (words ??= new string?[rules])[k] = string.Join("、", found);
                 if (_lexiconSlots is not null) lexicon[hitCount++] = _lexiconSlots[k];
             }
+        }
         if (_model is null)
             return words;
 

@@ -14,8 +14,7 @@ public sealed record LinearOutput(string Label, float[] Weights, float Bias, dou
 /// </summary>
 public sealed class LinearTextModel
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
-    private readonly (string Name, System.Text.RegularExpressions.Regex Pattern)[] _cues;
+    private readonly (string Name, TextPattern Pattern)[] _cues;
 
     /// <summary>
     /// A model of <paramref name="outputs"/> over 2^<paramref name="bits"/> slots. <paramref name="cues"/> are its
@@ -33,10 +32,11 @@ public sealed class LinearTextModel
         Softmax = softmax;
         Outputs = outputs;
         Cues = cues ?? new Dictionary<string, IReadOnlyList<string>>();
-        // One compiled alternation per cue: a message is read by a few dozen regular expressions, not hundreds.
+        // One compiled alternation per cue: a message is read by a few dozen regular expressions, not hundreds. A
+        // timeout falls back to the linear engine (TextPattern), so a cue never depends on the machine's load.
         _cues = [.. Cues.Where(c => c.Value.Count > 0).OrderBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => (c.Key, new System.Text.RegularExpressions.Regex(string.Join("|", c.Value.Select(p => $"(?:{p})")),
-                System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Compiled, Timeout)))];
+            .Select(c => (c.Key, new TextPattern(string.Join("|", c.Value.Select(p => $"(?:{p})")),
+                System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Compiled)))];
         _cueSlots = [.. _cues.Select(c => TextFeatures.TokenSlot("cue:" + c.Name, bits))];
         _cueTokens = [.. _cues.Select(c => "#cue:" + c.Name)];
         if (!softmax && outputs.Count > 0)

@@ -10,9 +10,8 @@ namespace KefuScore.Engine.Quality;
 /// </summary>
 public sealed class PhraseMatcher
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private readonly string[] _words;
-    private readonly Regex[] _patterns;
+    private readonly TextPattern[] _patterns;
     private readonly string[] _except;
 
     public PhraseMatcher(InspectionRule rule)
@@ -20,11 +19,39 @@ public sealed class PhraseMatcher
         ArgumentNullException.ThrowIfNull(rule);
         // Literal words are searched with ordinal IndexOf, every occurrence as a regex would find them, only faster.
         _words = rule.Words.Where(w => w.Length > 0).Select(Fold).Distinct(StringComparer.Ordinal).ToArray();
-        _patterns = rule.Patterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, Timeout)).ToArray();
+        // A timeout falls back to the linear engine (TextPattern), so a verdict never depends on the machine's load.
+        // Compiled: an inspector reads every message with the same few patterns.
+        _patterns = rule.Patterns.Select(p => new TextPattern(p, RegexOptions.CultureInvariant | RegexOptions.Compiled)).ToArray();
         _except = rule.Except.Where(e => e.Length > 0).Select(Fold).ToArray();
     }
 
     public bool IsEmpty => _words.Length == 0 && _patterns.Length == 0;
+
+    /// <summary>The literal words, folded and distinct (what <see cref="PhraseIndex"/> searches for this matcher).</summary>
+    internal IReadOnlyList<string> Words => _words;
+
+    /// <summary>The except phrases, folded.</summary>
+    internal IReadOnlyList<string> ExceptPhrases => _except;
+
+    /// <summary>
+    /// As <see cref="Matches(string, string)"/>, with the words' and except phrases' occurrences already found (by a
+    /// <see cref="PhraseIndex"/>, all of them, any order): only the patterns are searched here. Same result: the
+    /// spans kept do not depend on the order they were found in.
+    /// </summary>
+    public IReadOnlyList<string> Matches(string text, string folded, ReadOnlySpan<(int Start, int End)> words, ReadOnlySpan<(int Start, int End)> excepts)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(folded);
+        List<(int Start, int End)>? spans = words.Length == 0 ? null : [.. words];
+        foreach (var pattern in _patterns)
+        {
+            var pos = 0;
+            while (pos <= folded.Length && pattern.TryMatch(folded, pos, out var index, out var length, out pos))
+                if (length > 0) (spans ??= []).Add((index, index + length));
+        }
+        if (spans is null) return [];
+        return Kept(text, spans, excepts.Length == 0 ? [] : [.. excepts]);
+    }
 
     /// <summary>The distinct matched texts, in order of appearance.</summary>
     public IReadOnlyList<string> Matches(string text) => Matches(text, Fold(text ?? throw new ArgumentNullException(nameof(text))));
@@ -45,20 +72,20 @@ public sealed class PhraseMatcher
                 i = folded.IndexOf(word, i + 1, StringComparison.Ordinal);
             }
         }
-        foreach (var regex in _patterns)
+        foreach (var pattern in _patterns)
         {
             var pos = 0;
-            while (pos <= folded.Length)
-            {
-                var m = regex.Match(folded, pos);
-                if (!m.Success) break;
-                if (m.Length > 0) (spans ??= []).Add((m.Index, m.Index + m.Length));
-                pos = m.Index + 1;
-            }
+            while (pos <= folded.Length && pattern.TryMatch(folded, pos, out var index, out var length, out pos))
+                if (length > 0) (spans ??= []).Add((index, index + length));
         }
         // Most messages match nothing: the except phrases are looked for only when something matched.
         if (spans is null) return [];
-        var excepted = ExceptRanges(folded);
+        return Kept(text, spans, ExceptRanges(folded));
+    }
+
+    /// <summary>The matched texts: spans less those an except phrase covers the start of, the longest of overlapping ones.</summary>
+    private static List<string> Kept(string text, List<(int Start, int End)> spans, List<(int Start, int End)> excepted)
+    {
         spans.RemoveAll(s => excepted.Any(x => x.Start <= s.Start && s.Start < x.End));
         var kept = new List<(int Start, int End)>();
         foreach (var s in spans.OrderBy(s => s.Start).ThenByDescending(s => s.End - s.Start))

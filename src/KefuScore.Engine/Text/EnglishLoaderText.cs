@@ -92,6 +92,7 @@ public static partial class EnglishText
             Codes.InspectionWeight => $"'{A(0)}' is not a number of points ≥ 0",
             Codes.InspectionWithin => $"'{A(0)}' is not a duration like 120s, 5m",
             Codes.InspectionPattern => $"'{A(0)}' is not a regular expression: {A(1)}",
+            Codes.InspectionPatternLinear => $"'{A(0)}' needs backtracking (look-arounds and backreferences are not allowed; mark the match with a group (?<hit>…) instead): {A(1)}",
             Codes.InspectionNeedsWords => $"rule '{A(0)}' needs words or patterns",
             Codes.FaqOverflow => $"'{A(0)}' is not a whole number of customers (or off)",
             _ => null,

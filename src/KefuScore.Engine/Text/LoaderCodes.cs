@@ -176,6 +176,8 @@ public static partial class Codes
     public const string InspectionWithin = "inspection.within";
     /// <summary>(string pattern, string detail) not a regular expression.</summary>
     public const string InspectionPattern = "inspection.pattern";
+    /// <summary>(string pattern, string detail) a regular expression the linear engine cannot run (a look-around, a backreference).</summary>
+    public const string InspectionPatternLinear = "inspection.pattern_linear";
     /// <summary>(Ref rule) a rule without words or patterns.</summary>
     public const string InspectionNeedsWords = "inspection.needs_words";
 
@@ -195,7 +197,7 @@ public static partial class Codes
         ShiftsRequired, ShiftsEntry, ShiftsNotStart, ShiftsNotLength, ShiftsNotAgents, ShiftsLength, ShiftsBreak, ShiftsBreakWindow, ShiftsBreakEnd,
         ShiftsNoStart, ShiftsStart, ShiftsMinAgents, ShiftsMaxAgents,
         IncentivesGrades, IncentivesGrade, IncentivesNotGrade, IncentivesBonus, IncentivesAmount, IncentivesThresholds, IncentivesThreshold,
-        InspectionRules, InspectionRule, InspectionTwice, InspectionUnknown, InspectionWeight, InspectionWithin, InspectionPattern, InspectionNeedsWords,
+        InspectionRules, InspectionRule, InspectionTwice, InspectionUnknown, InspectionWeight, InspectionWithin, InspectionPattern, InspectionPatternLinear, InspectionNeedsWords,
         FaqOverflow,
     ];
 }

@@ -88,6 +88,41 @@ public sealed class FastInspectorTests
         Assert.Contains(actual.Findings, f => ModelEvidence.TryParse(f.Evidence) is not null);
     }
 
+    /// <summary>The absolute-claim patterns with look-arounds, as shipped before decisions.md §59.</summary>
+    private static readonly string[] LookAroundPatterns = [@"(?<![\d.])top\s*1(?!\d)", @"(?<![a-z])no\.\s*1(?!\d)"];
+
+    /// <summary>Where a look-around decided: TOP1 and No.1 next to letters, digits and a point, and twice in a row.</summary>
+    private static readonly string[] Edges = ["top1", "top 1", "TOP１０", "3top1", "1.top1", "xtop1", "top12", "no.1", "No. 1", "ano.1", "no.10", "销量no.1！", "1no.1", "top1top1", "no.1no.1"];
+
+    [Fact]
+    public void The_patterns_without_look_arounds_find_what_the_look_arounds_found()
+    {
+        var builtIn = InspectionLoader.BuiltIn();
+        var before = builtIn with
+        {
+            Rules = [.. builtIn.Rules.Select(r => r.Id != RuleIds.AbsoluteClaim ? r
+                : r with { Patterns = [.. r.Patterns.Where(p => !p.Contains("(?<hit>", StringComparison.Ordinal)), .. LookAroundPatterns] })],
+        };
+        Assert.Equal(builtIn.Find(RuleIds.AbsoluteClaim)!.Patterns.Count, before.Find(RuleIds.AbsoluteClaim)!.Patterns.Count);
+        // Every labelled message as an agent's message, then the scrambled chats (TOP1 and No.1 appended to some).
+        var start = new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.FromHours(8));
+        ChatEvent Agent(string id, string text) => new()
+        {
+            Type = EventType.Message, Id = id, Shop = "s", Conversation = id, At = start, Customer = "u", Sender = Sender.Agent, Agent = "a", Text = text,
+        };
+        var labelled = Texts.Select((t, i) => Agent("l" + i.ToString(CultureInfo.InvariantCulture), t));
+        var edges = Edges
+            .Select((t, i) => Agent("e" + i.ToString(CultureInfo.InvariantCulture), t));
+        var events = labelled.Concat(edges).Concat(Chats(2000, 59)).ToList();
+
+        var expected = new ReferenceInspector(before, InspectionLoader.BuiltInModel()).Inspect(events, 1);
+        var actual = InspectionLoader.BuiltInInspector().Inspect(events, 2);
+
+        AssertSame(expected, actual);
+        Assert.Contains(actual.Findings, f => f.Rule == RuleIds.AbsoluteClaim && f.Evidence.Contains("no.1", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(actual.Findings, f => f.Rule == RuleIds.AbsoluteClaim && f.Evidence.Contains("top", StringComparison.OrdinalIgnoreCase));
+    }
+
     [Fact]
     public void The_word_lists_alone_give_the_findings_they_gave_before()
     {

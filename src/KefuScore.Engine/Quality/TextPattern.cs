@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+
+namespace KefuScore.Engine.Quality;
+
+/// <summary>
+/// A regular expression of the inspection rules, tone cues or FAQ intents whose answer never depends on the machine's
+/// load (decisions.md §59). It runs as a backtracking regex (fast on ordinary text) under a short match timeout and,
+/// when that runs out (a pathological pattern, or a CPU starved by other work), again with
+/// <see cref="RegexOptions.NonBacktracking"/>, which takes time linear in the text and needs no timeout. Both engines
+/// find the same matches, so a timeout costs time, never a different verdict.
+/// <para>NonBacktracking has no look-arounds or backreferences, so neither may a pattern here. What a look-around said
+/// is written with a named group <c>hit</c>: the match counts as the span of <c>hit</c> when that group took part,
+/// and the characters around it only decide whether it matches: <c>(?&lt;![a-z])no\.1</c> becomes
+/// <c>(?:^|[^a-z])(?&lt;hit&gt;no\.1)</c>.</para>
+/// </summary>
+public sealed class TextPattern
+{
+    /// <summary>The backtracking engine's time for one match before the linear engine takes over.</summary>
+    public static readonly TimeSpan Limit = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The name of the group whose span is the match.</summary>
+    public const string HitGroup = "hit";
+
+    private readonly Regex _backtracking;
+    private readonly Regex _linear;
+    private readonly int _hit;
+    private int _fallbacks;
+
+    /// <summary>
+    /// The pattern for both engines. Throws <see cref="ArgumentException"/> when it is not a regular expression and
+    /// <see cref="NotSupportedException"/> when NonBacktracking cannot run it (<see cref="LinearProblem"/> says why
+    /// without throwing). <paramref name="limit"/> replaces <see cref="Limit"/> (tests).
+    /// </summary>
+    public TextPattern(string pattern, RegexOptions options = RegexOptions.CultureInvariant, TimeSpan? limit = null)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        Pattern = pattern;
+        _backtracking = new Regex(pattern, options, limit ?? Limit);
+        // Compiled means nothing to the linear engine; its automaton is built lazily, on the first fallback.
+        _linear = new Regex(pattern, (options & ~RegexOptions.Compiled) | RegexOptions.NonBacktracking);
+        _hit = _backtracking.GroupNumberFromName(HitGroup);
+    }
+
+    public string Pattern { get; }
+
+    /// <summary>How many matches the backtracking engine gave up on and the linear one answered.</summary>
+    public int Fallbacks => Volatile.Read(ref _fallbacks);
+
+    /// <summary>Whether the pattern occurs in <paramref name="input"/>.</summary>
+    public bool IsMatch(string input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        try { return _backtracking.IsMatch(input); }
+        catch (RegexMatchTimeoutException)
+        {
+            Interlocked.Increment(ref _fallbacks);
+            return _linear.IsMatch(input);
+        }
+    }
+
+    /// <summary>
+    /// The first match starting at or after <paramref name="start"/>: its span (the <c>hit</c> group's when the pattern
+    /// has one and it took part, else the whole match's) and where to look for the next one (one character after the
+    /// whole match's start, so every position at which the pattern matches is found once).
+    /// </summary>
+    public bool TryMatch(string input, int start, out int index, out int length, out int next)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Match m;
+        try { m = _backtracking.Match(input, start); }
+        catch (RegexMatchTimeoutException)
+        {
+            Interlocked.Increment(ref _fallbacks);
+            m = _linear.Match(input, start);
+        }
+        if (!m.Success)
+        {
+            index = length = 0;
+            next = input.Length + 1;
+            return false;
+        }
+        var span = _hit >= 0 && m.Groups[_hit].Success ? (Capture)m.Groups[_hit] : m;
+        index = span.Index;
+        length = span.Length;
+        next = m.Index + 1;
+        return true;
+    }
+
+    /// <summary>
+    /// Why <paramref name="pattern"/> cannot be a text pattern (not a regular expression, or not one NonBacktracking
+    /// runs: a look-around, a backreference, an atomic group), or null when it can.
+    /// </summary>
+    public static string? LinearProblem(string pattern, RegexOptions options = RegexOptions.CultureInvariant)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        try { _ = new Regex(pattern, options); }
+        catch (ArgumentException e) { return e.Message; }
+        try { _ = new Regex(pattern, (options & ~RegexOptions.Compiled) | RegexOptions.NonBacktracking); }
+        catch (NotSupportedException e) { return e.Message; }
+        catch (ArgumentException e) { return e.Message; }
+        return null;
+    }
+}

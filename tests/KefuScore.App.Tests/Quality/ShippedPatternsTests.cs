@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using KefuScore.App.Faq;
+using KefuScore.App.Learning;
+using KefuScore.App.Quality;
+using KefuScore.App.Yaml;
+using KefuScore.Engine.Quality;
+
+namespace KefuScore.App.Tests.Quality;
+
+/// <summary>
+/// decisions.md §59: every shipped pattern (inspection rules, tone cues, FAQ intents, and the vocabularies inside the
+/// shipped models) runs on both engines and finds the same matches on both, so falling back on a timeout changes no
+/// verdict; and a pattern only the backtracking engine runs is refused when its file is read.
+/// </summary>
+public sealed class ShippedPatternsTests
+{
+    private static IEnumerable<string> Shipped()
+    {
+        foreach (var rule in InspectionLoader.BuiltIn().Rules)
+            foreach (var p in rule.Patterns) yield return p;
+        foreach (var cues in new[] { InspectionTrainer.BuiltInCues(), FaqModel.BuiltInIntents(), InspectionLoader.BuiltInModel().Cues })
+            foreach (var p in cues.Values.SelectMany(v => v)) yield return p;
+        foreach (var shop in new[] { "clothing", "electronics", "food" })
+            foreach (var p in TextModelFile.Load(Path.Combine(InspectionEvaluationTests.Data, "faq", shop, "model.json"), FaqModel.Kind).Cues.Values.SelectMany(v => v))
+                yield return p;
+    }
+
+    /// <summary>The texts the patterns read: every labelled message and every FAQ question, folded.</summary>
+    private static readonly string[] Texts =
+    [
+        .. new[] { "dev.jsonl", "heldout.jsonl" }.SelectMany(f => LabelledMessages.Load(Path.Combine(InspectionEvaluationTests.Data, "inspection", f)))
+            .SelectMany(m => m.Messages),
+        .. Directory.GetFiles(Path.Combine(InspectionEvaluationTests.Data, "faq"), "*.tsv", SearchOption.AllDirectories)
+            .SelectMany(File.ReadAllLines).Select(l => l.Split('\t')[0]),
+        "top1", "TOP 1", "3top1", "no.1", "ano.1", "no.10", "xl码", "xxl", "2xl", "s码", "size l", "mlxl",
+    ];
+
+    [Fact]
+    public void Every_shipped_pattern_compiles_for_both_engines()
+    {
+        var patterns = Shipped().Distinct(StringComparer.Ordinal).ToList();
+        Assert.True(patterns.Count > 200);
+        Assert.All(patterns, p => Assert.Null(TextPattern.LinearProblem(p)));
+    }
+
+    [Fact]
+    public void Both_engines_find_the_same_matches_on_the_labelled_texts()
+    {
+        var folded = Texts.Select(PhraseMatcher.Fold).ToArray();
+        foreach (var p in Shipped().Distinct(StringComparer.Ordinal))
+        {
+            var backtracking = new Regex(p, RegexOptions.CultureInvariant);
+            var linear = new Regex(p, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            foreach (var text in folded)
+            {
+                static object Spans(Regex r, string t) =>
+                    string.Join(";", r.Matches(t).Select(m => $"{m.Index}+{m.Length}:{m.Groups["hit"].Index}+{m.Groups["hit"].Length}"));
+                Assert.Equal(Spans(backtracking, text), Spans(linear, text));
+            }
+        }
+    }
+
+    [Fact]
+    public void The_size_intent_without_look_arounds_matches_where_the_look_arounds_matched()
+    {
+        var before = new Regex("(?<![a-z])(s|m|l|xl|xxl|xxxl|[2-5]xl)(?![a-z])", RegexOptions.CultureInvariant);
+        var after = new TextPattern(FaqModel.BuiltInIntents()["尺码"].Single(p => p.Contains("(?<hit>", StringComparison.Ordinal)));
+        var folded = Texts.Select(PhraseMatcher.Fold).ToList();
+
+        Assert.All(folded, t => Assert.Equal(before.IsMatch(t), after.IsMatch(t)));
+        Assert.Contains(folded, before.IsMatch);
+    }
+
+    [Fact]
+    public void A_rule_pattern_with_a_look_around_is_refused_with_its_file_line_and_field()
+    {
+        var e = Assert.Throws<YamlFileException>(() => InspectionLoader.Parse("""
+            rules:
+              - id: absolute_claim
+                words: [第一]
+                patterns: ['最.', '(?<![a-z])no\.1']
+            """, "mine.yaml"));
+
+        var problem = Assert.Single(e.Problems).ToString();
+        Assert.StartsWith(@"rules[0].patterns[1] (line 4): '(?<![a-z])no\.1' needs backtracking (look-arounds and backreferences are not allowed", problem, StringComparison.Ordinal);
+        Assert.StartsWith("mine.yaml:", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cue_with_a_backreference_is_refused_with_its_line()
+    {
+        var e = Assert.Throws<YamlFileException>(() => CueLoader.Parse("""
+            cues:
+              blame: ['你自己']
+              echo: ['(好)\1']
+            """, "cues.yaml"));
+
+        Assert.Contains(e.Problems, p => p.ToString().StartsWith(@"cues.echo[0] (line 3): '(好)\1' needs backtracking", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.RegularExpressions;
+using KefuScore.Engine.Quality;
+
+namespace KefuScore.Engine.Tests.Quality;
+
+/// <summary>
+/// decisions.md §59: a pattern's answer does not depend on the machine's load. When the backtracking engine runs out of
+/// time the linear engine answers, and it answers the same.
+/// </summary>
+public sealed class TextPatternTests
+{
+    // (a|aa)+ before a letter that never comes: the backtracking engine tries every way of cutting the a's (Fibonacci
+    // many), the linear one reads the text once.
+    private static readonly string Aaa = new('a', 60);
+
+    [Fact]
+    public void A_pattern_that_times_out_backtracking_still_gets_the_right_answer()
+    {
+        var none = new TextPattern("^(a|aa)+b");
+        var some = new TextPattern("^(a|aa)+b|a{60}$");
+
+        Assert.False(none.IsMatch(Aaa));
+        Assert.True(some.IsMatch(Aaa));
+        Assert.Equal(1, none.Fallbacks);
+        Assert.Equal(1, some.Fallbacks);
+    }
+
+    [Fact]
+    public void A_match_found_after_a_timeout_is_the_hit_groups_span()
+    {
+        var pattern = new TextPattern("x(?<hit>(a|aa)+)b|x(?<hit>a{60})$");
+
+        Assert.True(pattern.TryMatch("x" + Aaa, 0, out var index, out var length, out var next));
+        Assert.Equal((1, 60, 1), (index, length, next));
+        Assert.Equal(1, pattern.Fallbacks);
+    }
+
+    [Theory]
+    [InlineData("销量no.1哦", 2, 4)]
+    [InlineData("no. 1", 0, 5)]
+    [InlineData("ano.1", -1, 0)]
+    [InlineData("no.12", -1, 0)]
+    public void The_hit_group_is_the_match_and_the_characters_around_only_decide(string text, int index, int length)
+    {
+        var pattern = new TextPattern(@"(?:^|[^a-z])(?<hit>no\.\s*1)(?:\D|$)");
+        var found = pattern.TryMatch(text, 0, out var i, out var n, out _);
+
+        Assert.Equal(index >= 0, found);
+        if (found) Assert.Equal((index, length), (i, n));
+        Assert.Equal(0, pattern.Fallbacks);
+    }
+
+    [Fact]
+    public void Every_start_of_a_match_is_found_once()
+    {
+        var pattern = new TextPattern("最.");
+        var spans = new List<(int, int)>();
+        for (var pos = 0; pos <= 6 && pattern.TryMatch("最好最低最", pos, out var i, out var n, out pos);) spans.Add((i, n));
+
+        Assert.Equal([(0, 2), (2, 2)], spans);
+    }
+
+    [Theory]
+    [InlineData(@"(?<![a-z])no\.1")]
+    [InlineData(@"top(?!\d)")]
+    [InlineData(@"(好)\1")]
+    [InlineData(@"(?>a+)b")]
+    public void Patterns_the_linear_engine_cannot_run_are_named(string pattern)
+    {
+        Assert.NotNull(TextPattern.LinearProblem(pattern));
+        Assert.Throws<NotSupportedException>(() => new TextPattern(pattern));
+    }
+
+    [Theory]
+    [InlineData(@"(?:^|[^a-z])(?<hit>no\.\s*1)(?:\D|$)")]
+    [InlineData(@"最(便宜|\p{IsCJKUnifiedIdeographs})")]
+    [InlineData(@"^[^您亲]{0,12}[?？]$")]
+    public void Patterns_without_look_arounds_run_on_both_engines(string pattern)
+    {
+        Assert.Null(TextPattern.LinearProblem(pattern));
+        Assert.Null(TextPattern.LinearProblem(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled));
+    }
+}

@@ -60,46 +60,6 @@ public sealed class BatchSplitTests
         Assert.True(differences.Count == 0, string.Join("\n", differences));
     }
 
-    [SkippableTheory]
-    [MemberData(nameof(Providers))]
-    public async Task Batches_appended_as_one_answer_each_batch_as_appended_one_after_another(string provider)
-    {
-        // Repeats inside a batch, across batches of the group, and of what is already stored: each batch's answer is
-        // its own (the first of equal ids wins, an earlier batch before a later one), and what is stored is the same.
-        List<IReadOnlyList<ChatEvent>> Batches(string shop)
-        {
-            var events = Conversations(shop);
-            return [events[..4], [events[3], events[4], events[4], events[5]], events[6..9], [events[0], .. events[9..]], events[2..3]];
-        }
-        await using var db = await TestDatabase.Create(provider);
-        await db.Store.Ingest(Conversations("one")[..2]);
-        await db.Store.Ingest(Conversations("each")[..2]);
-        var expected = new List<IngestResult>();
-        await using (var batch = await db.Store.Begin())
-        {
-            foreach (var b in Batches("each")) expected.Add(await batch.Append(b));
-            await batch.Commit();
-        }
-        var results = new IngestResult[5];
-        await using (var batch = await db.Store.Begin())
-        {
-            await batch.Append(Batches("one"), results);
-            await batch.Commit();
-        }
-        Assert.Equal([new(2, 2), new(2, 2), new(3, 0), new(Conversations("one").Count - 9, 1), new(0, 1)], expected);
-        Assert.Equal(expected, results);
-        await using var context = db.Open();
-        Assert.Equal(await Written(context, "each"), await Written(context, "one"), new WrittenComparer());
-    }
-
-    private sealed class WrittenComparer : IEqualityComparer<(List<string> Facts, List<string> Rollups)>
-    {
-        public bool Equals((List<string> Facts, List<string> Rollups) x, (List<string> Facts, List<string> Rollups) y) =>
-            x.Facts.SequenceEqual(y.Facts) && x.Rollups.SequenceEqual(y.Rollups);
-
-        public int GetHashCode((List<string> Facts, List<string> Rollups) obj) => obj.Facts.Count;
-    }
-
     private static IEnumerable<string> Difference(string shop, string what, List<string> expected, List<string> actual) =>
         actual.Except(expected).Select(r => $"{shop}: extra {what} {r}").Concat(expected.Except(actual).Select(r => $"{shop}: missing {what} {r}"));
 

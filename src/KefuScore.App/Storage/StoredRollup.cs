@@ -147,9 +147,56 @@ internal sealed class RollupChanges
             _days.Where(c => c.Value.Any(v => v != 0)).Select(c => ((object[])[c.Key.Profile, c.Key.Shop, c.Key.Day, c.Key.Metric], c.Value)).ToList(), ct);
         await Upsert(db, "shop_counts", ["shop"], ["events"],
             _events.Select(c => ((object[])[c.Key], new[] { c.Value })).ToList(), ct);
+        // A row is the sum of its facts, so one whose facts all went (a provisional fact replaced by a batch that
+        // followed: a customer waiting, then answered) is deleted, as if it had never been drawn; otherwise the same
+        // events in one batch or in several would leave different rows (decisions §57). Only keys that lost facts
+        // can have reached zero.
+        await DeleteEmpty(db, "rollups", ["profile", "shop", "agent", "hour", "metric"],
+            _changes.Where(c => c.Value[0] < 0).Select(c => (object[])[c.Key.Profile, c.Key.Shop, c.Key.Agent, c.Key.Hour, c.Key.Metric]).ToList(), ct);
+        await DeleteEmpty(db, "rollups_daily", ["profile", "shop", "day", "metric"],
+            _days.Where(c => c.Value[0] < 0).Select(c => (object[])[c.Key.Profile, c.Key.Shop, c.Key.Day, c.Key.Metric]).ToList(), ct);
         _changes.Clear();
         _days.Clear();
         _events.Clear();
+    }
+
+    /// <summary>Deletes the rows of these keys that sum no fact any more.</summary>
+    private static async Task DeleteEmpty(KefuDb db, string table, string[] keys, List<object[]> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        var connection = db.Database.GetDbConnection();
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            using var statement = new SqliteStatement(sqlite,
+                $"DELETE FROM {table} WHERE {string.Join(" AND ", keys.Select(c => $"\"{c}\" = ?"))} AND \"facts\" = 0");
+            foreach (var key in rows)
+            {
+                statement.Bind(key);
+                statement.Run();
+            }
+            return;
+        }
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("rollups change inside the store's transaction");
+        var arrays = new List<string>();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@p" + i;
+            (parameter.Value, var type) = rows[0][i] switch
+            {
+                string => ((object)rows.Select(r => (string)r[i]).ToArray(), "text"),
+                int => (rows.Select(r => (int)r[i]).ToArray(), "integer"),
+                var other => throw new InvalidOperationException($"no array type for {other.GetType()}"),
+            };
+            command.Parameters.Add(parameter);
+            arrays.Add($"@p{i}::{type}[]");
+        }
+        command.CommandText =
+            $"DELETE FROM {table} t USING unnest({string.Join(", ", arrays)}) AS k({string.Join(", ", keys.Select(c => $"\"{c}\""))}) " +
+            $"WHERE {string.Join(" AND ", keys.Select(c => $"t.\"{c}\" = k.\"{c}\""))} AND t.\"facts\" = 0";
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     private static Task Upsert(KefuDb db, string table, string[] keys, List<(object[] Key, long[] Sums)> rows, CancellationToken ct) =>

@@ -1,0 +1,77 @@
+using KefuScore.App.Storage;
+using KefuScore.Engine.Events;
+using KefuScore.Tests;
+using Microsoft.EntityFrameworkCore;
+
+namespace KefuScore.App.Tests.Storage;
+
+/// <summary>
+/// The same events written in one batch or over several give the same facts and rollups (decisions §54 "Found, not
+/// fixed", §57): a conversation resumed from the cache, or read back by another store, is not left with a fact that
+/// the single batch does not draw.
+/// </summary>
+public sealed class BatchSplitTests
+{
+    public static TheoryData<string> Providers => new() { "sqlite", "postgres" };
+
+    /// <summary>A waiting customer answered in time and late, a second exchange, a customer left waiting, ratings.</summary>
+    private static List<ChatEvent> Conversations(string shop)
+    {
+        var events = new List<ChatEvent>();
+        events.AddRange(Chat.On("2026-11-20", shop, "c1").Customer("10:00:00").Agent("10:02:00").Customer("10:05:00").Agent("10:05:30").Customer("10:06:00").Events);
+        events.AddRange(Chat.On("2026-11-20", shop, "c2").Customer("10:01:00").Customer("10:01:40").Agent("10:04:10", agent: "a2").Rating("10:06:30", stars: 4).Events);
+        events.AddRange(Chat.On("2026-11-20", shop, "c3").Welcome("10:03:00").Customer("10:03:05").AutoReply("10:03:06").Agent("10:03:50", agent: "a2").Customer("10:20:00").Events);
+        return [.. events.OrderBy(e => e.Ticks).ThenBy(e => e.Id, StringComparer.Ordinal)];
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Providers))]
+    public async Task Batches_split_at_every_point_give_the_facts_and_rollups_of_one_batch(string provider)
+    {
+        await using var db = await TestDatabase.Create(provider);
+        await db.Store.Ingest(Conversations("one"));
+        var n = Conversations("one").Count;
+        // Shop "k{k}": the first k events in one batch, the rest in a second through the same store (states resumed
+        // from its cache); shop "r{k}": the second batch through another store (conversations read back).
+        for (var k = 1; k < n; k++)
+        {
+            var split = Conversations($"k{k}");
+            await db.Store.Ingest(split[..k]);
+            await db.Store.Ingest(split[k..]);
+            var readBack = Conversations($"r{k}");
+            await db.Store.Ingest(readBack[..k]);
+            using var other = new EventStore(db.Options);
+            await other.Ingest(readBack[k..]);
+        }
+        // Shop "each": one event a batch.
+        foreach (var e in Conversations("each")) await db.Store.Ingest([e]);
+
+        await using var context = db.Open();
+        var (facts, rollups) = await Written(context, "one");
+        Assert.NotEmpty(facts);
+        var shops = Enumerable.Range(1, n - 1).SelectMany(k => new[] { $"k{k}", $"r{k}" }).Append("each");
+        var differences = new List<string>();
+        foreach (var shop in shops)
+        {
+            var (splitFacts, splitRollups) = await Written(context, shop);
+            differences.AddRange(Difference(shop, "fact", facts, splitFacts));
+            differences.AddRange(Difference(shop, "rollup", rollups, splitRollups));
+        }
+        Assert.True(differences.Count == 0, string.Join("\n", differences));
+    }
+
+    private static IEnumerable<string> Difference(string shop, string what, List<string> expected, List<string> actual) =>
+        actual.Except(expected).Select(r => $"{shop}: extra {what} {r}").Concat(expected.Except(actual).Select(r => $"{shop}: missing {what} {r}"));
+
+    /// <summary>A shop's facts and its rollup rows (every row, a row with no facts too), without the shop.</summary>
+    private static async Task<(List<string> Facts, List<string> Rollups)> Written(KefuDb context, string shop)
+    {
+        var facts = (await context.Facts.AsNoTracking().Where(f => f.Shop == shop).ToListAsync())
+            .Select(f => $"{f.Conversation} {f.Metric} {f.Hour} {f.Agent} {f.Numerator}/{f.Denominator} {f.SumTicks}/{f.Count} {f.Bucket}").Order(StringComparer.Ordinal).ToList();
+        var rollups = (await context.Rollups.AsNoTracking().Where(r => r.Shop == shop).ToListAsync())
+            .Select(r => $"{r.Metric} {r.Hour} {r.Agent} {r.Facts} {r.Numerator}/{r.Denominator} {r.SumTicks}/{r.Count} {string.Join(",", r.Buckets())}").Order(StringComparer.Ordinal).ToList();
+        var daily = (await context.DailyRollups.AsNoTracking().Where(r => r.Shop == shop).ToListAsync())
+            .Select(r => $"day {r.Metric} {r.Day} {r.Facts} {r.Numerator}/{r.Denominator} {r.SumTicks}/{r.Count} {string.Join(",", r.Buckets())}").Order(StringComparer.Ordinal);
+        return (facts, [.. rollups, .. daily]);
+    }
+}

@@ -47,7 +47,10 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
         _cells[row * MetricCount + fact.Metric].Add(fact);
     }
 
-    /// <summary>Adds every row into <paramref name="rollup"/> (by value, so equal names from different instances merge).</summary>
+    /// <summary>
+    /// Moves every row into <paramref name="rollup"/> (by value, so equal names from different instances merge) and
+    /// leaves these sums empty: the cells' bucket arrays go to the rollup as they are, not copied.
+    /// </summary>
     public void AddTo(Rollup rollup)
     {
         if (rollup.MetricCount != MetricCount) throw new ArgumentException("rollups of different profiles cannot merge", nameof(rollup));
@@ -56,8 +59,13 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
         {
             var key = new RollupKey(_shops[row]!, _agents[row] as string ?? "", _rowHours[row]);
             // Every metric, empty ones too: a row exists wherever a fact fell, as Rollup.Add makes it.
-            for (var m = 0; m < MetricCount; m++) rollup.Add(key, m, _cells[row * MetricCount + m]);
+            rollup.AddTaken(key, _cells.AsSpan(row * MetricCount, MetricCount));
         }
+        Array.Clear(_cells, 0, _count * MetricCount);
+        Array.Clear(_shops, 0, _count);
+        Array.Clear(_agents, 0, _count);
+        Array.Clear(_table);
+        _count = 0;
     }
 
     private static int Hash(string shop, object agent, int hour)

@@ -528,24 +528,32 @@ internal sealed class StateFold
     /// </summary>
     private sealed class Names
     {
-        private const int CacheSize = 1 << 12;
+        /// <summary>The cache's largest size: grows with the names seen, so 20,000 shops' agents are not looked up by value each time.</summary>
+        private const int MaxCache = 1 << 18;
         private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
         private readonly List<string?> _list = [null];
-        private readonly string?[] _cachedName = new string?[CacheSize];
-        private readonly int[] _cachedIndex = new int[CacheSize];
+        private string?[] _cachedName = new string?[1 << 12];
+        private int[] _cachedIndex = new int[1 << 12];
 
         public string? this[int index] => _list[index];
 
         public int Of(string? name)
         {
             if (name is null) return 0;
-            var at = RuntimeHelpers.GetHashCode(name) & (CacheSize - 1);
+            var at = RuntimeHelpers.GetHashCode(name) & (_cachedName.Length - 1);
             if (ReferenceEquals(_cachedName[at], name)) return _cachedIndex[at];
             if (!_byName.TryGetValue(name, out var index))
             {
                 index = _list.Count;
                 _byName.Add(name, index);
                 _list.Add(name);
+                if (_list.Count * 2 > _cachedName.Length && _cachedName.Length < MaxCache)
+                {
+                    // Refilled as names come by again (the old cache's places are of the smaller mask).
+                    _cachedName = new string?[_cachedName.Length * 2];
+                    _cachedIndex = new int[_cachedName.Length];
+                    at = RuntimeHelpers.GetHashCode(name) & (_cachedName.Length - 1);
+                }
             }
             _cachedName[at] = name;
             _cachedIndex[at] = index;

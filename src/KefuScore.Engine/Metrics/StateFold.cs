@@ -134,6 +134,7 @@ internal sealed class StateFold
     private long _releasedBelow = long.MinValue;
     private long _lastMinute = long.MinValue;
     private Minute? _lastBucket;
+    private int _largestItems, _largestIds;
 
     private long _maxTicks = long.MinValue;
     private long _nextScan = long.MinValue;
@@ -463,8 +464,18 @@ internal sealed class StateFold
             if (minute < _oldestMinute) _oldestMinute = minute;
         }
         var b = _lastBucket;
-        if (b.Count == b.Items.Length) Array.Resize(ref b.Items, b.Count * 2);
-        if (b.Used + id.Length > b.Ids.Length) Array.Resize(ref b.Ids, Math.Max(b.Ids.Length * 2, b.Used + id.Length));
+        // A minute that outgrows its arrays goes straight to the largest minute's size so far: a reused minute of a
+        // quieter hour otherwise doubles its way up again (each step a new large array on a busy day).
+        if (b.Count == b.Items.Length)
+        {
+            Array.Resize(ref b.Items, Math.Max(b.Count * 2, _largestItems));
+            _largestItems = b.Items.Length;
+        }
+        if (b.Used + id.Length > b.Ids.Length)
+        {
+            Array.Resize(ref b.Ids, Math.Max(Math.Max(b.Ids.Length * 2, b.Used + id.Length), _largestIds));
+            _largestIds = b.Ids.Length;
+        }
         id.CopyTo(b.Ids.AsSpan(b.Used));
         p.Conversation = slot;
         p.IdStart = b.Used;

@@ -15,7 +15,8 @@ namespace KefuScore.Bench.Kernel;
 /// <see cref="CsvChunks"/> into memory) through <see cref="MetricFold"/> under the built-in <c>douyin</c> profile into
 /// <see cref="FactSums"/>. <c>whole</c>: a fresh fold over every row (its tables grow as it goes). <c>steady</c>: a
 /// fold that has already taken the first half of the rows (set up outside the measurement) takes the second half and
-/// finishes; this is the per-event cost and allocation of a fold in steady state.
+/// finishes; this is the per-event cost and allocation of a fold in steady state. <c>KEFU_FOLD_SHAPE=wide</c>: the
+/// <c>wide</c> shape instead (20,000 shops, one day, so the whole file), where open conversations and names are many.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(FoldConfig))]
@@ -24,16 +25,19 @@ public class FoldBenchmarks
     public const int Days = 3;
     private const long Density = 10_000_000;
 
+    /// <summary>zipf (default) or wide, from <c>KEFU_FOLD_SHAPE</c> (children inherit the environment).</summary>
+    public static string Shape { get; } = Environment.GetEnvironmentVariable("KEFU_FOLD_SHAPE") is "wide" ? "wide" : "zipf";
+
     /// <summary>The rows' file, written once per machine (the generator is deterministic) and shared by the host and its children.</summary>
     public static string FilePath
     {
         get
         {
-            var path = Path.Combine(Path.GetTempPath(), $"kefu-fold-bench-zipf-{Density}-{Days}d.csv");
+            var path = Path.Combine(Path.GetTempPath(), $"kefu-fold-bench-{Shape}-{Density}-{Days}d.csv");
             if (!File.Exists(path))
             {
                 var partial = path + $".{Environment.ProcessId}.tmp";
-                Shapes.Write(partial, "zipf", Density, onlyDays: Days);
+                Shapes.Write(partial, Shape, Density, onlyDays: Days);
                 File.Move(partial, path, overwrite: true);
             }
             return path;

@@ -104,6 +104,7 @@ public static class PeerCommand
     public static int RunChild(PeerOptions o, bool duckDb)
     {
         var file = o.File ?? throw new ArgumentException("--file is required");
+        using var tally = duckDb ? null : AllocationTally.FromEnvironment();
         var watch = Stopwatch.StartNew();
         long events = -1;
         List<PeerFigures> rows;
@@ -114,6 +115,7 @@ public static class PeerCommand
             var run = ReportRunner.Run(profile, [file], null, o.Threads);
             if (run.Rejected.Count > 0) throw new InvalidOperationException($"{run.Rejected.Count} lines rejected in {file}");
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fold done after {watch.Elapsed.TotalSeconds:F2} s"));
+            tally?.Report("read + fold", run.Read);
             rows = PeerFigures.Of(ReportBuilder.Build(profile, run.Rollup, new ReportRequest(By: PeriodKind.Day)));
             events = run.Read;
         }

@@ -16,14 +16,14 @@ public sealed partial class ConversationState
     /// <summary>The state as bytes, for <see cref="Restore"/> under the same rules.</summary>
     public byte[] Snapshot()
     {
-        var w = new Writer(16 + Days.Length * 3 + (_waitingHuman.Count + _waitingAssist.Count) * 4 + (_lastReplier?.Length ?? 0) * 3);
-        w.Byte((byte)((_customerWaiting ? Waiting : 0) | (_lastTicks != long.MinValue ? Seen : 0) | (_lastReplier is not null ? Replier : 0)));
-        if (_lastTicks != long.MinValue) w.Signed(_lastTicks);
+        var w = new Writer(16 + Days.Length * 3 + (_core.WaitingHuman.Count + _core.WaitingAssist.Count) * 4 + (_core.LastReplier?.Length ?? 0) * 3);
+        w.Byte((byte)((_core.CustomerWaiting ? Waiting : 0) | (_core.LastTicks != long.MinValue ? Seen : 0) | (_core.LastReplier is not null ? Replier : 0)));
+        if (_core.LastTicks != long.MinValue) w.Signed(_core.LastTicks);
         w.Unsigned((ulong)Days.Length);
         foreach (var d in Days) w.Unsigned(d == NoDay ? 0 : (ulong)((long)d + 1));
-        WriteList(ref w, _waitingHuman);
-        WriteList(ref w, _waitingAssist);
-        if (_lastReplier is not null) w.Text(_lastReplier);
+        WriteList(ref w, _core.WaitingHuman);
+        WriteList(ref w, _core.WaitingAssist);
+        if (_core.LastReplier is not null) w.Text(_core.LastReplier);
         return w.ToArray();
     }
 
@@ -36,17 +36,17 @@ public sealed partial class ConversationState
         var state = new ConversationState(rules, clock, shop);
         var r = new Reader(snapshot);
         var flags = r.Byte();
-        state._customerWaiting = (flags & Waiting) != 0;
-        state._lastTicks = (flags & Seen) != 0 ? r.Signed() : long.MinValue;
+        state._core.CustomerWaiting = (flags & Waiting) != 0;
+        state._core.LastTicks = (flags & Seen) != 0 ? r.Signed() : long.MinValue;
         if (r.Unsigned() != (ulong)state.Days.Length) throw new FormatException("a conversation state of other rules (slot count differs)");
         for (var s = 0; s < state.Days.Length; s++)
         {
             var d = r.Unsigned();
             state.Days[s] = d == 0 ? NoDay : checked((int)((long)d - 1));
         }
-        ReadList(ref r, ref state._waitingHuman);
-        ReadList(ref r, ref state._waitingAssist);
-        state._lastReplier = (flags & Replier) != 0 ? r.Text() : null;
+        ReadList(ref r, ref state._core.WaitingHuman);
+        ReadList(ref r, ref state._core.WaitingAssist);
+        state._core.LastReplier = (flags & Replier) != 0 ? r.Text() : null;
         if (!r.AtEnd) throw new FormatException("a conversation state with bytes after its end");
         return state;
     }
@@ -57,19 +57,19 @@ public sealed partial class ConversationState
     /// </summary>
     public void Provisional(List<MetricFact> facts)
     {
-        if (_waitingHuman.Count == 0 && _waitingAssist.Count == 0) return;
+        if (_core.WaitingHuman.Count == 0 && _core.WaitingAssist.Count == 0) return;
         if (Decisions is not null) throw new InvalidOperationException("a state that records decisions is finished, not asked for provisional facts");
         var days = Days.ToArray();
         // Resolve only lowers the counts (the arrays behind them are not written), so the copies bring the lists back.
-        var human = _waitingHuman;
-        var assist = _waitingAssist;
+        var human = _core.WaitingHuman;
+        var assist = _core.WaitingAssist;
         Finish(facts);
         days.CopyTo(Days);
-        _waitingHuman = human;
-        _waitingAssist = assist;
+        _core.WaitingHuman = human;
+        _core.WaitingAssist = assist;
     }
 
-    private static void WriteList(ref Writer w, in WaitingList list)
+    private static void WriteList(ref Writer w, in ConversationCore.WaitingList list)
     {
         w.Unsigned((ulong)list.Count);
         var previous = 0L;
@@ -80,7 +80,7 @@ public sealed partial class ConversationState
         }
     }
 
-    private static void ReadList(ref Reader r, ref WaitingList list)
+    private static void ReadList(ref Reader r, ref ConversationCore.WaitingList list)
     {
         var count = r.Unsigned();
         if (count > (ulong)r.Left) throw new FormatException("a conversation state cut short");

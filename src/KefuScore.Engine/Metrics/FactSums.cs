@@ -17,7 +17,12 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
     private string?[] _shops = new string?[256];
     private object?[] _agents = new object?[256];
     private int[] _rowHours = new int[256];
-    private MetricCell[] _cells = new MetricCell[256 * metricCount];
+    /// <summary>
+    /// Cells by row in pages of <see cref="PageRows"/> rows: rows are added, never copied (one array doubled copied
+    /// every shop-day row again at each growth on 20,000 shops, each old copy left on the large object heap).
+    /// </summary>
+    private MetricCell[][] _pages = new MetricCell[16][];
+    private const int PageBits = 10, PageRows = 1 << PageBits;
     /// <summary>Open addressing, linear probing: row + 1, 0 empty.</summary>
     private int[] _table = new int[512];
     private int _count;
@@ -44,10 +49,13 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
             if (_rowHours[row] == hour && ReferenceEquals(_shops[row], fact.Shop) && ReferenceEquals(_agents[row], agent)) break;
             i = (i + 1) & mask;
         }
-        _cells[row * MetricCount + fact.Metric].Add(fact);
+        _pages[row >> PageBits][(row & (PageRows - 1)) * MetricCount + fact.Metric].Add(fact);
     }
 
-    /// <summary>Adds every row into <paramref name="rollup"/> (by value, so equal names from different instances merge).</summary>
+    /// <summary>
+    /// Moves every row into <paramref name="rollup"/> (by value, so equal names from different instances merge) and
+    /// leaves these sums empty: the cells' bucket arrays go to the rollup as they are, not copied.
+    /// </summary>
     public void AddTo(Rollup rollup)
     {
         if (rollup.MetricCount != MetricCount) throw new ArgumentException("rollups of different profiles cannot merge", nameof(rollup));
@@ -56,8 +64,13 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
         {
             var key = new RollupKey(_shops[row]!, _agents[row] as string ?? "", _rowHours[row]);
             // Every metric, empty ones too: a row exists wherever a fact fell, as Rollup.Add makes it.
-            for (var m = 0; m < MetricCount; m++) rollup.Add(key, m, _cells[row * MetricCount + m]);
+            rollup.AddTaken(key, _pages[row >> PageBits].AsSpan((row & (PageRows - 1)) * MetricCount, MetricCount));
         }
+        foreach (var page in _pages) if (page is not null) Array.Clear(page);
+        Array.Clear(_shops, 0, _count);
+        Array.Clear(_agents, 0, _count);
+        Array.Clear(_table);
+        _count = 0;
     }
 
     private static int Hash(string shop, object agent, int hour)
@@ -75,9 +88,13 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
             Array.Resize(ref _shops, _count * 2);
             Array.Resize(ref _agents, _count * 2);
             Array.Resize(ref _rowHours, _count * 2);
-            Array.Resize(ref _cells, _count * 2 * MetricCount);
         }
         var row = _count++;
+        if ((row & (PageRows - 1)) == 0)
+        {
+            if ((row >> PageBits) == _pages.Length) Array.Resize(ref _pages, _pages.Length * 2);
+            _pages[row >> PageBits] ??= new MetricCell[PageRows * MetricCount];
+        }
         _shops[row] = shop;
         _agents[row] = agent;
         _rowHours[row] = hour;

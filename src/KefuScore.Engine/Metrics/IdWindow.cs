@@ -10,8 +10,8 @@ namespace KefuScore.Engine.Metrics;
 /// array slot (a new id, the common case, is told by the first empty slot), and only a tag hit reads the arena to
 /// compare shop and characters, so different ids sharing a tag are simply two entries. Ids are forgotten by the hour they arrived in, once the watermark has passed it
 /// (<see cref="ForgetBefore"/>): an event of that hour can then only come back too late, which makes the caller replay
-/// anyway. Forgetting rebuilds the table and arena from the ids still kept into a second set of arrays (reused), once
-/// an hour of event time, reading the arena in order, so no entry is ever deleted in place. Unbounded (no forgetting) keeps every id. Not
+/// anyway. Forgetting rebuilds the table from the ids still kept into a second table (reused) and moves their records
+/// down within the arena, once an hour of event time, reading the arena in order, so no entry is ever deleted in place. Unbounded (no forgetting) keeps every id. Not
 /// thread-safe: one per fold.
 /// </summary>
 internal sealed class IdWindow(bool forgets = true)
@@ -28,7 +28,6 @@ internal sealed class IdWindow(bool forgets = true)
     private int _count;
     private uint[] _spareTags = [];
     private int[] _spareStarts = [];
-    private char[] _spareArena = [];
     private long _oldest = long.MaxValue;
 
     public int Count => _count;
@@ -48,7 +47,7 @@ internal sealed class IdWindow(bool forgets = true)
 
         if ((_count + 1) * 2 > tags.Length)
         {
-            Rebuild(long.MinValue, tags.Length * 2);
+            Grow();
             i = Empty(_tags, hash);
         }
         var hour = forgets ? ticks / TimeSpan.TicksPerHour : 0;
@@ -84,6 +83,28 @@ internal sealed class IdWindow(bool forgets = true)
         return i;
     }
 
+    /// <summary>
+    /// A table twice the size over the same arena: every record stays where it is, so growing copies no characters
+    /// (a rebuild into a second arena did, and left one more large array behind each time).
+    /// </summary>
+    private void Grow()
+    {
+        var tags = new uint[_tags.Length * 2];
+        var starts = new int[tags.Length];
+        for (var at = 0; at < _used;)
+        {
+            var record = _arena.AsSpan(at);
+            var hash = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(record[..4]));
+            var slot = Empty(tags, hash);
+            tags[slot] = TagOf(hash);
+            starts[slot] = at;
+            at += Header + MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(10, 2)));
+        }
+        (_tags, _starts) = (tags, starts);
+        // The spare table is of the old size: a forgetting rebuild at the new one allocates its own (once).
+        (_spareTags, _spareStarts) = ([], []);
+    }
+
     /// <summary>Forgets every id that arrived in an hour before <paramref name="hourLimit"/>.</summary>
     public void ForgetBefore(long hourLimit)
     {
@@ -92,15 +113,17 @@ internal sealed class IdWindow(bool forgets = true)
     }
 
     /// <summary>
-    /// Copies the records of hours from <paramref name="hourLimit"/> on into a fresh arena and a table of
-    /// <paramref name="capacity"/> entries, reading the old arena in order (records carry their hash).
+    /// Keeps the records of hours from <paramref name="hourLimit"/> on, moved to the front of the arena, in a table of
+    /// <paramref name="capacity"/> entries, reading the arena in order (records carry their hash).
     /// </summary>
     private void Rebuild(long hourLimit, int capacity)
     {
         var tags = _spareTags.Length == capacity ? _spareTags : new uint[capacity];
         var starts = _spareStarts.Length == capacity ? _spareStarts : new int[capacity];
         Array.Clear(tags);
-        var arena = _spareArena.Length >= _used ? _spareArena : new char[_arena.Length];
+        // The kept records move down within the arena (a record only ever moves to a lower place, so reading in
+        // order never meets one already overwritten): no second arena.
+        var arena = _arena;
         int used = 0, count = 0;
         var oldest = long.MaxValue;
         for (var at = 0; at < _used;)
@@ -111,7 +134,7 @@ internal sealed class IdWindow(bool forgets = true)
             if (hour >= hourLimit)
             {
                 var hash = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(record[..4]));
-                record[..length].CopyTo(arena.AsSpan(used));
+                if (used != at) record[..length].CopyTo(arena.AsSpan(used));
                 var slot = Empty(tags, hash);
                 tags[slot] = TagOf(hash);
                 starts[slot] = used;
@@ -121,8 +144,8 @@ internal sealed class IdWindow(bool forgets = true)
             }
             at += length;
         }
-        (_spareTags, _spareStarts, _spareArena) = (_tags, _starts, _arena);
-        (_tags, _starts, _arena) = (tags, starts, arena);
+        (_spareTags, _spareStarts) = (_tags, _starts);
+        (_tags, _starts) = (tags, starts);
         _used = used;
         _count = count;
         _oldest = oldest;

@@ -56,6 +56,19 @@ public sealed class Rollup(int metricCount, int hoursPerRow = 1)
         _lastRow = null;
     }
 
+    /// <summary>
+    /// Adds a whole row of cells (one per metric), taking over their bucket arrays instead of copying them: the caller
+    /// gives the cells up (<see cref="FactSums.AddTo"/> empties itself). One lookup per row, not per metric.
+    /// </summary>
+    internal void AddTaken(RollupKey key, ReadOnlySpan<MetricCell> cells)
+    {
+        if (HoursPerRow != 1) key = key with { Hour = key.Hour - key.Hour % 24 };
+        ref var row = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rows, key, out var exists);
+        if (!exists) row = cells.ToArray();
+        else for (var i = 0; i < cells.Length; i++) row![i].Add(cells[i]);
+        _lastRow = null;
+    }
+
     public void AddRange(IEnumerable<MetricFact> facts)
     {
         foreach (var f in facts) Add(f);

@@ -45,6 +45,10 @@ internal sealed class StateFold
         public long LastCustomer, LastReply;
         /// <summary>The expiry slot this conversation is filed under (long.MinValue: none; <see cref="Parked"/>).</summary>
         public long Slot;
+        /// <summary>The id when longer than <see cref="InlineKey"/> characters (kept for the slot's next conversation).</summary>
+        public char[]? LongKey;
+        /// <summary>The conversation's analysis state, in the slot rather than an object of its own.</summary>
+        public ConversationCore State;
 
         public readonly bool Waiting => LastCustomer > LastReply;
     }
@@ -100,10 +104,13 @@ internal sealed class StateFold
     private readonly Names _names = new();
 
     // Conversations.
-    private Conversation[] _conversations = new Conversation[1024];
-    private ConversationState?[] _states = new ConversationState?[1024];
-    /// <summary>Ids longer than <see cref="InlineKey"/> characters, by slot.</summary>
-    private char[]?[] _longKeys = new char[1024][];
+    /// <summary>
+    /// Slots in pages of <see cref="PageSize"/>, allocated as the open conversations grow and never copied or freed: a
+    /// single array doubled would copy the 1.4M open slots of the wide shape and leave each old copy on the large
+    /// object heap, where every allocation is counted towards a gen-2 collection.
+    /// </summary>
+    private Conversation[][] _pages = new Conversation[16][];
+    private const int PageBits = 12, PageSize = 1 << PageBits;
     private int _slotsUsed;
     private int[] _free = new int[256];
     private int _freeCount;
@@ -127,10 +134,10 @@ internal sealed class StateFold
     private long _releasedBelow = long.MinValue;
     private long _lastMinute = long.MinValue;
     private Minute? _lastBucket;
+    private int _largestItems, _largestIds;
 
     private long _maxTicks = long.MinValue;
     private long _nextScan = long.MinValue;
-    private int _touched;
 
     public StateFold(IncrementalRules rules, LocalClock clock, ConversationAnalysis analysis, long? lateness)
     {
@@ -204,7 +211,7 @@ internal sealed class StateFold
             if (slot < 0) slot = Open(shop, conversation);
             p.Rank = (byte)EventOrder.Rank(p.Type, p.Sender, p.Action);
             Buffer(slot, ref p, id, facts);
-            ref var c = ref _conversations[slot];
+            ref var c = ref At(slot);
             if (p.Type == EventType.Message && p.Sender == Sender.Customer)
             {
                 if (ticks > c.LastCustomer) c.LastCustomer = ticks;
@@ -231,7 +238,7 @@ internal sealed class StateFold
         Release(long.MaxValue, facts);
         _releasedBelow = long.MinValue;
         for (var slot = 0; slot < _slotsUsed; slot++)
-            if (_conversations[slot].Live) Close(slot, facts);
+            if (At(slot).Live) Close(slot, facts);
         foreach (var list in _expiry.Values)
         {
             list.Clear();
@@ -286,13 +293,13 @@ internal sealed class StateFold
             if (entry == 0) return -1;
             if ((entry & unchecked((long)0xFFFFFFFF00000000UL)) != tag) continue;
             var slot = (int)(uint)entry - 1;
-            ref var c = ref _conversations[slot];
+            ref var c = ref At(slot);
             if (c.Hash == hash && c.Shop == shop && KeyOf(slot, ref c).SequenceEqual(conversation)) return slot;
         }
     }
 
     private ReadOnlySpan<char> KeyOf(int slot, ref Conversation c) =>
-        c.KeyLength <= InlineKey ? ((ReadOnlySpan<char>)c.Key)[..c.KeyLength] : _longKeys[slot].AsSpan(0, c.KeyLength);
+        c.KeyLength <= InlineKey ? ((ReadOnlySpan<char>)c.Key)[..c.KeyLength] : c.LongKey.AsSpan(0, c.KeyLength);
 
     private int Open(int shop, ReadOnlySpan<char> conversation)
     {
@@ -301,36 +308,40 @@ internal sealed class StateFold
         else
         {
             slot = _slotsUsed++;
-            if (slot == _conversations.Length)
-            {
-                Array.Resize(ref _conversations, slot * 2);
-                Array.Resize(ref _states, slot * 2);
-                Array.Resize(ref _longKeys, slot * 2);
-            }
+            if ((slot & (PageSize - 1)) == 0) NewPage(slot >> PageBits);
         }
         var hash = KeyHash(shop, conversation);
-        ref var c = ref _conversations[slot];
-        c = new Conversation
-        {
-            Hash = hash, Shop = shop, KeyLength = conversation.Length, Generation = c.Generation, Live = true,
-            LastTicks = long.MinValue, LastCustomer = long.MinValue, LastReply = long.MinValue, Slot = long.MinValue,
-        };
+        ref var c = ref At(slot);
+        c.Hash = hash;
+        c.Shop = shop;
+        c.KeyLength = conversation.Length;
+        c.Live = true;
+        c.Unreleased = 0;
+        c.LastTicks = c.LastCustomer = c.LastReply = c.Slot = long.MinValue;
         if (conversation.Length <= InlineKey) conversation.CopyTo(c.Key);
         else
         {
-            ref var key = ref _longKeys[slot];
-            if (key is null || key.Length < conversation.Length) key = new char[conversation.Length];
-            conversation.CopyTo(key);
+            if (c.LongKey is null || c.LongKey.Length < conversation.Length) c.LongKey = new char[conversation.Length];
+            conversation.CopyTo(c.LongKey);
         }
-        var name = _shops[shop];
-        if (_states[slot] is { } state) state.Reset(name);
-        else _states[slot] = new ConversationState(_rules, _clock, name);
+        c.State.Reset();
 
         if ((_live + 1) * 2 > _table.Length) GrowTable();
         Place(_table, hash, slot);
         if (++_live > PeakOpenConversations) PeakOpenConversations = _live;
         return slot;
     }
+
+    private ref Conversation At(int slot) => ref _pages[slot >> PageBits][slot & (PageSize - 1)];
+
+    private void NewPage(int page)
+    {
+        if (page == _pages.Length) Array.Resize(ref _pages, page * 2);
+        var slots = _pages[page] = new Conversation[PageSize];
+        for (var i = 0; i < slots.Length; i++) slots[i].State = new ConversationCore(_rules);
+    }
+
+    private CoreContext Context(int shop) => new(_rules, _clock, _shops[shop]);
 
     private static void Place(long[] table, ulong hash, int slot)
     {
@@ -347,7 +358,7 @@ internal sealed class StateFold
         {
             if (entry == 0) continue;
             var slot = (int)(uint)entry - 1;
-            Place(table, _conversations[slot].Hash, slot);
+            Place(table, At(slot).Hash, slot);
         }
         _table = table;
     }
@@ -357,7 +368,7 @@ internal sealed class StateFold
     {
         var table = _table;
         var mask = table.Length - 1;
-        var i = (int)_conversations[slot].Hash & mask;
+        var i = (int)At(slot).Hash & mask;
         while ((int)(uint)table[i] != slot + 1) i = (i + 1) & mask;
         var j = i;
         while (true)
@@ -365,7 +376,7 @@ internal sealed class StateFold
             j = (j + 1) & mask;
             var entry = table[j];
             if (entry == 0) break;
-            var home = (int)_conversations[(int)(uint)entry - 1].Hash & mask;
+            var home = (int)At((int)(uint)entry - 1).Hash & mask;
             // The entry at j may move to the hole at i unless its home lies cyclically in (i, j].
             var stays = i <= j ? home > i && home <= j : home > i || home <= j;
             if (stays) continue;
@@ -377,9 +388,9 @@ internal sealed class StateFold
 
     private void Close(int slot, List<MetricFact> facts)
     {
-        _states[slot]!.Finish(facts);
+        ref var c = ref At(slot);
+        c.State.Finish(Context(c.Shop), facts);
         Unplace(slot);
-        ref var c = ref _conversations[slot];
         c.Live = false;
         c.Slot = long.MinValue;
         c.Generation++;
@@ -398,7 +409,7 @@ internal sealed class StateFold
             if (!_expiry.Remove(_oldestSlot, out var dueNow)) continue;
             foreach (var (slot, generation) in dueNow)
             {
-                ref var c = ref _conversations[slot];
+                ref var c = ref At(slot);
                 if (!c.Live || c.Generation != generation || c.Slot != _oldestSlot) continue; // closed or filed again since
                 if (c.LastTicks + _idleClose < watermark && (c.Waiting || c.Unreleased > 0))
                 {
@@ -425,7 +436,7 @@ internal sealed class StateFold
     /// <summary>Files a conversation under the slot of its current expiry (last event + idle close).</summary>
     private void File(int slot)
     {
-        ref var c = ref _conversations[slot];
+        ref var c = ref At(slot);
         var expiry = (c.LastTicks + _idleClose) / ScanEvery;
         c.Slot = expiry;
         if (!_expiry.TryGetValue(expiry, out var filed)) _expiry[expiry] = filed = _spareLists.Count > 0 ? _spareLists.Pop() : [];
@@ -441,7 +452,8 @@ internal sealed class StateFold
         if (minute < _releasedBelow)
         {
             // Behind the watermark, so counted too late: its order is lost and the caller replays without a watermark.
-            _states[slot]!.Apply(Slim(p), facts);
+            ref var late = ref At(slot);
+            late.State.Apply(Slim(p), Context(late.Shop), facts);
             return;
         }
         if (minute != _lastMinute || _lastBucket is null)
@@ -452,15 +464,25 @@ internal sealed class StateFold
             if (minute < _oldestMinute) _oldestMinute = minute;
         }
         var b = _lastBucket;
-        if (b.Count == b.Items.Length) Array.Resize(ref b.Items, b.Count * 2);
-        if (b.Used + id.Length > b.Ids.Length) Array.Resize(ref b.Ids, Math.Max(b.Ids.Length * 2, b.Used + id.Length));
+        // A minute that outgrows its arrays goes straight to the largest minute's size so far: a reused minute of a
+        // quieter hour otherwise doubles its way up again (each step a new large array on a busy day).
+        if (b.Count == b.Items.Length)
+        {
+            Array.Resize(ref b.Items, Math.Max(b.Count * 2, _largestItems));
+            _largestItems = b.Items.Length;
+        }
+        if (b.Used + id.Length > b.Ids.Length)
+        {
+            Array.Resize(ref b.Ids, Math.Max(Math.Max(b.Ids.Length * 2, b.Used + id.Length), _largestIds));
+            _largestIds = b.Ids.Length;
+        }
         id.CopyTo(b.Ids.AsSpan(b.Used));
         p.Conversation = slot;
         p.IdStart = b.Used;
         p.IdLength = id.Length;
         b.Items[b.Count++] = p;
         b.Used += id.Length;
-        _conversations[slot].Unreleased++;
+        At(slot).Unreleased++;
     }
 
     /// <summary>Applies every buffered minute below <paramref name="limitMinute"/>, oldest first.</summary>
@@ -500,16 +522,12 @@ internal sealed class StateFold
         }
         // First every slot the minute touches, then the states: the first loop's loads do not depend on each other, so
         // the processor fetches them from memory side by side instead of one cache miss after another in the second.
-        var conversations = _conversations;
-        var states = _states;
-        var touched = 0;
+        foreach (ref readonly var p in items) At(p.Conversation).Unreleased--;
         foreach (ref readonly var p in items)
         {
-            conversations[p.Conversation].Unreleased--;
-            touched += states[p.Conversation]!.Touch();
+            ref var c = ref At(p.Conversation);
+            c.State.Apply(Slim(p), Context(c.Shop), facts);
         }
-        _touched += touched; // kept, so the loads are not optimised away
-        foreach (ref readonly var p in items) states[p.Conversation]!.Apply(Slim(p), facts);
         bucket.Count = 0;
         bucket.Used = 0;
         if (_spareMinutes.Count < 256) _spareMinutes.Push(bucket);
@@ -521,24 +539,32 @@ internal sealed class StateFold
     /// </summary>
     private sealed class Names
     {
-        private const int CacheSize = 1 << 12;
+        /// <summary>The cache's largest size: grows with the names seen, so 20,000 shops' agents are not looked up by value each time.</summary>
+        private const int MaxCache = 1 << 18;
         private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
         private readonly List<string?> _list = [null];
-        private readonly string?[] _cachedName = new string?[CacheSize];
-        private readonly int[] _cachedIndex = new int[CacheSize];
+        private string?[] _cachedName = new string?[1 << 12];
+        private int[] _cachedIndex = new int[1 << 12];
 
         public string? this[int index] => _list[index];
 
         public int Of(string? name)
         {
             if (name is null) return 0;
-            var at = RuntimeHelpers.GetHashCode(name) & (CacheSize - 1);
+            var at = RuntimeHelpers.GetHashCode(name) & (_cachedName.Length - 1);
             if (ReferenceEquals(_cachedName[at], name)) return _cachedIndex[at];
             if (!_byName.TryGetValue(name, out var index))
             {
                 index = _list.Count;
                 _byName.Add(name, index);
                 _list.Add(name);
+                if (_list.Count * 2 > _cachedName.Length && _cachedName.Length < MaxCache)
+                {
+                    // Refilled as names come by again (the old cache's places are of the smaller mask).
+                    _cachedName = new string?[_cachedName.Length * 2];
+                    _cachedIndex = new int[_cachedName.Length];
+                    at = RuntimeHelpers.GetHashCode(name) & (_cachedName.Length - 1);
+                }
             }
             _cachedName[at] = name;
             _cachedIndex[at] = index;

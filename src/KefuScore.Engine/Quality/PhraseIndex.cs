@@ -4,7 +4,7 @@ namespace KefuScore.Engine.Quality;
 
 /// <summary>
 /// The literal words and except phrases of several <see cref="PhraseMatcher"/>s (a message's lexicon rules), found in
-/// one pass over the folded text instead of one search per word and rule (decisions.md §59): at each character, only
+/// one pass over the folded text instead of one search per word and rule (decisions.md §58): at each character, only
 /// the phrases that begin with it are compared. It finds every occurrence a search per phrase finds, overlapping ones
 /// included.
 /// </summary>

@@ -4,7 +4,7 @@ namespace KefuScore.Engine.Quality;
 
 /// <summary>
 /// A regular expression of the inspection rules, tone cues or FAQ intents whose answer never depends on the machine's
-/// load (decisions.md §59). It runs as a backtracking regex (fast on ordinary text) under a short match timeout and,
+/// load (decisions.md §58). It runs as a backtracking regex (fast on ordinary text) under a short match timeout and,
 /// when that runs out (a pathological pattern, or a CPU starved by other work), again with
 /// <see cref="RegexOptions.NonBacktracking"/>, which takes time linear in the text and needs no timeout. Both engines
 /// find the same matches, so a timeout costs time, never a different verdict.

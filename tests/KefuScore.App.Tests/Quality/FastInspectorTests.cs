@@ -88,7 +88,7 @@ public sealed class FastInspectorTests
         Assert.Contains(actual.Findings, f => ModelEvidence.TryParse(f.Evidence) is not null);
     }
 
-    /// <summary>The absolute-claim patterns with look-arounds, as shipped before decisions.md §59.</summary>
+    /// <summary>The absolute-claim patterns with look-arounds, as shipped before decisions.md §58.</summary>
     private static readonly string[] LookAroundPatterns = [@"(?<![\d.])top\s*1(?!\d)", @"(?<![a-z])no\.\s*1(?!\d)"];
 
     /// <summary>Where a look-around decided: TOP1 and No.1 next to letters, digits and a point, and twice in a row.</summary>

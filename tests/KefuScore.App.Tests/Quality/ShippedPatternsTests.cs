@@ -8,7 +8,7 @@ using KefuScore.Engine.Quality;
 namespace KefuScore.App.Tests.Quality;
 
 /// <summary>
-/// decisions.md §59: every shipped pattern (inspection rules, tone cues, FAQ intents, and the vocabularies inside the
+/// decisions.md §58: every shipped pattern (inspection rules, tone cues, FAQ intents, and the vocabularies inside the
 /// shipped models) runs on both engines and finds the same matches on both, so falling back on a timeout changes no
 /// verdict; and a pattern only the backtracking engine runs is refused when its file is read.
 /// </summary>

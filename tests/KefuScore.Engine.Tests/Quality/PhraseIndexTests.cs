@@ -3,7 +3,7 @@ using KefuScore.Engine.Quality;
 
 namespace KefuScore.Engine.Tests.Quality;
 
-/// <summary>decisions.md §59: the words of all lexicon rules found in one pass give each rule the matches its own search gave.</summary>
+/// <summary>decisions.md §58: the words of all lexicon rules found in one pass give each rule the matches its own search gave.</summary>
 public sealed class PhraseIndexTests
 {
     private static readonly PhraseMatcher[] Matchers =

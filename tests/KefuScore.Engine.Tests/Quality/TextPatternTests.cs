@@ -4,7 +4,7 @@ using KefuScore.Engine.Quality;
 namespace KefuScore.Engine.Tests.Quality;
 
 /// <summary>
-/// decisions.md §59: a pattern's answer does not depend on the machine's load. When the backtracking engine runs out of
+/// decisions.md §58: a pattern's answer does not depend on the machine's load. When the backtracking engine runs out of
 /// time the linear engine answers, and it answers the same.
 /// </summary>
 public sealed class TextPatternTests

@@ -10,7 +10,7 @@ namespace KefuScore.App.Tests.Quality.Reference;
 /// and the search then resumes one character later, so 最近最低价 still finds 最低. Overlapping matches keep the
 /// longest. Matching folds full-width ASCII (１００％ → 100%) and ASCII case; evidence is the original text.
 /// </summary>
-/// <remarks>The matcher before decisions.md §50, for <see cref="ReferenceInspector"/>; since §59 it reads a group named hit as the match.</remarks>
+/// <remarks>The matcher before decisions.md §50, for <see cref="ReferenceInspector"/>; since §58 it reads a group named hit as the match.</remarks>
 public sealed class ReferencePhraseMatcher
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
@@ -55,7 +55,7 @@ public sealed class ReferencePhraseMatcher
             {
                 var m = regex.Match(folded, pos);
                 if (!m.Success) break;
-                // decisions.md §59: a pattern's named group hit, when it took part, is the match (what a look-around was).
+                // decisions.md §58: a pattern's named group hit, when it took part, is the match (what a look-around was).
                 var hit = m.Groups["hit"];
                 Capture span = hit.Success ? hit : m;
                 if (span.Length > 0) (spans ??= []).Add((span.Index, span.Index + span.Length));

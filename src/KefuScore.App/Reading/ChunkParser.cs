@@ -107,15 +107,7 @@ internal sealed class ChunkParser(RunNames names, int parts)
         if (!CommonRow.TryAt(Cell(line, RawFields.At, count), out var ticks)) return false;
         if (!CommonRow.TryTyped(type, Cell(line, RawFields.Sender, count), Cell(line, RawFields.Kind, count), Cell(line, RawFields.Satisfaction, count),
                 Cell(line, RawFields.Stars, count), !conversation.IsEmpty, ticks, out var row)) return false;
-        var name = _names.Shop(shop);
-        row.Shop = name.Shop;
-        row.ShopIndex = name.Index;
-        if (!agent.IsEmpty) row.Agent = _names.Agent(agent);
-        if (!reason.IsEmpty) row.Reason = names.Reason(_names.Chars(reason));
-        var part = chunk.Parts[name.Part];
-        (row.IdStart, row.IdLength) = ParserNames.Append(id, part);
-        if (!conversation.IsEmpty) (row.ConversationStart, row.ConversationLength) = ParserNames.Append(conversation, part);
-        part.Add(row);
+        _names.Place(chunk, row, shop, agent, reason, id, conversation);
         return true;
     }
 

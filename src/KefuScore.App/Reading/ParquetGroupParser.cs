@@ -212,15 +212,7 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         else if (!CommonRow.TryAt(Cell(RawFields.At, r), out ticks)) return false;
         if (!CommonRow.TryTyped(type, Cell(RawFields.Sender, r), Cell(RawFields.Kind, r), Cell(RawFields.Satisfaction, r), Cell(RawFields.Stars, r),
                 !conversation.IsEmpty, ticks, out var row)) return false;
-        var name = _names.Shop(shop);
-        row.Shop = name.Shop;
-        row.ShopIndex = name.Index;
-        if (!agent.IsEmpty) row.Agent = _names.Agent(agent);
-        if (!reason.IsEmpty) row.Reason = names.Reason(_names.Chars(reason));
-        var part = chunk.Parts[name.Part];
-        (row.IdStart, row.IdLength) = ParserNames.Append(id, part);
-        if (!conversation.IsEmpty) (row.ConversationStart, row.ConversationLength) = ParserNames.Append(conversation, part);
-        part.Add(row);
+        _names.Place(chunk, row, shop, agent, reason, id, conversation);
         return true;
     }
 

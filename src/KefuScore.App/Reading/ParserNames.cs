@@ -73,6 +73,24 @@ internal sealed class ParserNames(RunNames names, int parts)
         return (start, n);
     }
 
+    /// <summary>
+    /// A row in the common shape, its name cells as UTF-8, into its shop's part: shop, agent and reason interned, id and
+    /// conversation appended to the part's text. The CSV and Parquet parsers' fast paths both end here.
+    /// </summary>
+    public void Place(RowChunk chunk, EventRow row, ReadOnlySpan<byte> shop, ReadOnlySpan<byte> agent, ReadOnlySpan<byte> reason,
+        ReadOnlySpan<byte> id, ReadOnlySpan<byte> conversation)
+    {
+        var name = Shop(shop);
+        row.Shop = name.Shop;
+        row.ShopIndex = name.Index;
+        if (!agent.IsEmpty) row.Agent = Agent(agent);
+        if (!reason.IsEmpty) row.Reason = names.Reason(Chars(reason));
+        var part = chunk.Parts[name.Part];
+        (row.IdStart, row.IdLength) = Append(id, part);
+        if (!conversation.IsEmpty) (row.ConversationStart, row.ConversationLength) = Append(conversation, part);
+        part.Add(row);
+    }
+
     /// <summary>A record read the slow way (<see cref="RawFields.Parse"/>): its event as a row of its shop's part, or its rejection.</summary>
     public void Place(RowChunk chunk, ReadItem item)
     {

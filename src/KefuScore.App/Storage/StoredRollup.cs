@@ -179,20 +179,7 @@ internal sealed class RollupChanges
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("rollups change inside the store's transaction");
-        var arrays = new List<string>();
-        for (var i = 0; i < keys.Length; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@p" + i;
-            (parameter.Value, var type) = rows[0][i] switch
-            {
-                string => ((object)rows.Select(r => (string)r[i]).ToArray(), "text"),
-                int => (rows.Select(r => (int)r[i]).ToArray(), "integer"),
-                var other => throw new InvalidOperationException($"no array type for {other.GetType()}"),
-            };
-            command.Parameters.Add(parameter);
-            arrays.Add($"@p{i}::{type}[]");
-        }
+        var arrays = KeyArrays(command, rows);
         command.CommandText =
             $"DELETE FROM {table} t USING unnest({string.Join(", ", arrays)}) AS k({string.Join(", ", keys.Select(c => $"\"{c}\""))}) " +
             $"WHERE {string.Join(" AND ", keys.Select(c => $"t.\"{c}\" = k.\"{c}\""))} AND t.\"facts\" = 0";
@@ -229,20 +216,7 @@ internal sealed class RollupChanges
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("rollups change inside the store's transaction");
-        var arrays = new List<string>();
-        for (var i = 0; i < keys.Length; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@p" + i;
-            (parameter.Value, var type) = rows[0].Key[i] switch
-            {
-                string => ((object)rows.Select(r => (string)r.Key[i]).ToArray(), "text"),
-                int => (rows.Select(r => (int)r.Key[i]).ToArray(), "integer"),
-                var other => throw new InvalidOperationException($"no array type for {other.GetType()}"),
-            };
-            command.Parameters.Add(parameter);
-            arrays.Add($"@p{i}::{type}[]");
-        }
+        var arrays = KeyArrays(command, rows.ConvertAll(r => r.Key));
         for (var j = 0; j < sums.Length; j++)
         {
             var parameter = command.CreateParameter();
@@ -254,5 +228,28 @@ internal sealed class RollupChanges
         command.CommandText =
             $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) SELECT * FROM unnest({string.Join(", ", arrays)})" + upsert;
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// PostgreSQL: the rows' key columns as one array parameter each (<c>@p0::text[]</c>, …), for <c>unnest</c>; one
+    /// round trip for all rows. Both the upsert and the deletion of emptied rows bind their keys this way.
+    /// </summary>
+    private static List<string> KeyArrays(System.Data.Common.DbCommand command, List<object[]> rows)
+    {
+        var arrays = new List<string>();
+        for (var i = 0; i < rows[0].Length; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@p" + i;
+            (parameter.Value, var type) = rows[0][i] switch
+            {
+                string => ((object)rows.Select(r => (string)r[i]).ToArray(), "text"),
+                int => (rows.Select(r => (int)r[i]).ToArray(), "integer"),
+                var other => throw new InvalidOperationException($"no array type for {other.GetType()}"),
+            };
+            command.Parameters.Add(parameter);
+            arrays.Add($"@p{i}::{type}[]");
+        }
+        return arrays;
     }
 }

@@ -35,6 +35,28 @@ public sealed class TextPatternTests
         Assert.Equal(1, pattern.Fallbacks);
     }
 
+    [Fact]
+    public void Threads_matching_at_once_find_what_one_thread_finds()
+    {
+        // The backtracking engine is one instance per core (a Regex lends its runner to one caller at a time): many
+        // threads at once, each on the same pattern, must see the same spans as a single caller.
+        var pattern = new TextPattern("(?:^|[^a-z])(?<hit>top\\s*\\d)");
+        var texts = Enumerable.Range(0, 2_000).Select(i => $"第{i}款 top {i % 10} 还有top{(i + 3) % 10}和xtop1").ToArray();
+        List<(int, int)> Spans(string text)
+        {
+            var spans = new List<(int, int)>();
+            for (var start = 0; pattern.TryMatch(text, start, out var index, out var length, out var next); start = next) spans.Add((index, length));
+            return spans;
+        }
+        var alone = texts.Select(Spans).ToArray();
+        var together = new List<(int, int)>[texts.Length];
+
+        Parallel.For(0, texts.Length * 4, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => together[i % texts.Length] = Spans(texts[i % texts.Length]));
+
+        Assert.Equal(alone, together);
+        Assert.All(alone, spans => Assert.Equal(2, spans.Count));
+    }
+
     [Theory]
     [InlineData("销量no.1哦", 2, 4)]
     [InlineData("no. 1", 0, 5)]

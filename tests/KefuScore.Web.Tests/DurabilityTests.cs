@@ -238,6 +238,19 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("KEFU_TEST_POSTGRES"));
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        // An autovacuum worker that has just entered the fresh database has no role, and PostgreSQL 15 refuses FORCE
+        // to terminate it (42501, "must be a member of the role…"); it leaves within moments, so try again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
     }
 }

@@ -43,12 +43,7 @@ public sealed class PhraseMatcher
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(folded);
         List<(int Start, int End)>? spans = words.Length == 0 ? null : [.. words];
-        foreach (var pattern in _patterns)
-        {
-            var pos = 0;
-            while (pos <= folded.Length && pattern.TryMatch(folded, pos, out var index, out var length, out pos))
-                if (length > 0) (spans ??= []).Add((index, index + length));
-        }
+        AddPatternSpans(folded, ref spans);
         if (spans is null) return [];
         return Kept(text, spans, excepts.Length == 0 ? [] : [.. excepts]);
     }
@@ -72,15 +67,21 @@ public sealed class PhraseMatcher
                 i = folded.IndexOf(word, i + 1, StringComparison.Ordinal);
             }
         }
+        AddPatternSpans(folded, ref spans);
+        // Most messages match nothing: the except phrases are looked for only when something matched.
+        if (spans is null) return [];
+        return Kept(text, spans, ExceptRanges(folded));
+    }
+
+    /// <summary>Every non-empty match of the patterns in <paramref name="folded"/>, overlapping ones included.</summary>
+    private void AddPatternSpans(string folded, ref List<(int Start, int End)>? spans)
+    {
         foreach (var pattern in _patterns)
         {
             var pos = 0;
             while (pos <= folded.Length && pattern.TryMatch(folded, pos, out var index, out var length, out pos))
                 if (length > 0) (spans ??= []).Add((index, index + length));
         }
-        // Most messages match nothing: the except phrases are looked for only when something matched.
-        if (spans is null) return [];
-        return Kept(text, spans, ExceptRanges(folded));
     }
 
     /// <summary>The matched texts: spans less those an except phrase covers the start of, the longest of overlapping ones.</summary>

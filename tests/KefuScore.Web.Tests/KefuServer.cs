@@ -26,6 +26,9 @@ public class KefuServer : WebApplicationFactory<Program>
     public HttpClient Client(string? key = Key)
     {
         var client = CreateClient();
+        // Training a shop's model takes about 2 min when CI runs every test project at once on 2 cores: the default
+        // 100 s per request failed such runs although nothing hung.
+        client.Timeout = TimeSpan.FromMinutes(10);
         if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }

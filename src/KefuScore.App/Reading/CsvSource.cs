@@ -162,7 +162,7 @@ internal sealed class CsvSource : IEventSource
         if (!CommonRow.TryTyped(type, Cell(RawFields.Sender, count), Cell(RawFields.Kind, count), Cell(RawFields.Satisfaction, count),
                 Cell(RawFields.Stars, count), !conversation.IsEmpty, at.UtcTicks, out var row)) return false;
         row.ShopIndex = names.Shop(shop, out row.Shop);
-        if (!agent.IsEmpty) row.Agent = names.Agent(agent);
+        if (!agent.IsEmpty) row.Agent = names.Agent(agent, out row.AgentNumber);
         if (!reason.IsEmpty) row.Reason = names.Reason(reason);
         (row.IdStart, row.IdLength) = EventRow.Append(id, ref batch.Chars, ref batch.Used);
         if (!conversation.IsEmpty) (row.ConversationStart, row.ConversationLength) = EventRow.Append(conversation, ref batch.Chars, ref batch.Used);

@@ -102,8 +102,7 @@ internal sealed class ChunkParser(RunNames names, int parts)
         var conversation = Cell(line, RawFields.Conversation, count);
         var agent = Cell(line, RawFields.Agent, count);
         var reason = Cell(line, RawFields.Reason, count);
-        if (id.IsEmpty || shop.IsEmpty || CommonRow.Untrimmed(id) || CommonRow.Untrimmed(shop) || CommonRow.Untrimmed(conversation)
-            || CommonRow.Untrimmed(agent) || CommonRow.Untrimmed(reason)) return false;
+        if (!CommonRow.PlainNames(id, shop, conversation, agent, reason)) return false;
         if (!CommonRow.TryAt(Cell(line, RawFields.At, count), out var ticks)) return false;
         if (!CommonRow.TryTyped(type, Cell(line, RawFields.Sender, count), Cell(line, RawFields.Kind, count), Cell(line, RawFields.Satisfaction, count),
                 Cell(line, RawFields.Stars, count), !conversation.IsEmpty, ticks, out var row)) return false;

@@ -14,6 +14,14 @@ internal static class CommonRow
     /// <summary>True when the trimmed value would differ (EventParser trims): such a line takes the string path.</summary>
     public static bool Untrimmed(ReadOnlySpan<char> v) => !v.IsEmpty && (char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1]));
 
+    /// <summary>The name cells a common row may hold as they are: an id and a shop, none with ends EventParser would trim.</summary>
+    public static bool PlainNames(ReadOnlySpan<char> id, ReadOnlySpan<char> shop, ReadOnlySpan<char> conversation, ReadOnlySpan<char> agent, ReadOnlySpan<char> reason) =>
+        !id.IsEmpty && !shop.IsEmpty && !Untrimmed(id) && !Untrimmed(shop) && !Untrimmed(conversation) && !Untrimmed(agent) && !Untrimmed(reason);
+
+    /// <summary><see cref="PlainNames(ReadOnlySpan{char}, ReadOnlySpan{char}, ReadOnlySpan{char}, ReadOnlySpan{char}, ReadOnlySpan{char})"/> on UTF-8 cells.</summary>
+    public static bool PlainNames(ReadOnlySpan<byte> id, ReadOnlySpan<byte> shop, ReadOnlySpan<byte> conversation, ReadOnlySpan<byte> agent, ReadOnlySpan<byte> reason) =>
+        !id.IsEmpty && !shop.IsEmpty && !Untrimmed(id) && !Untrimmed(shop) && !Untrimmed(conversation) && !Untrimmed(agent) && !Untrimmed(reason);
+
     public static bool TryTyped(ReadOnlySpan<char> type, ReadOnlySpan<char> sender, ReadOnlySpan<char> kind, ReadOnlySpan<char> satisfaction,
         ReadOnlySpan<char> starsText, bool hasConversation, long ticks, out EventRow row)
     {

@@ -143,8 +143,6 @@ internal sealed class CsvSource : IEventSource
         return column >= 0 && column < count ? _csv.GetFieldSpan(column) : default;
     }
 
-    private static bool Untrimmed(ReadOnlySpan<char> v) => CommonRow.Untrimmed(v);
-
     private bool TryRow(int count, RowBatch batch, RunNames names)
     {
         var fields = _fields!;
@@ -157,12 +155,12 @@ internal sealed class CsvSource : IEventSource
         var conversation = Cell(RawFields.Conversation, count);
         var agent = Cell(RawFields.Agent, count);
         var reason = Cell(RawFields.Reason, count);
-        if (id.IsEmpty || shop.IsEmpty || Untrimmed(id) || Untrimmed(shop) || Untrimmed(conversation) || Untrimmed(agent) || Untrimmed(reason)) return false;
+        if (!CommonRow.PlainNames(id, shop, conversation, agent, reason)) return false;
         if (!Timestamp.TryParseCommon(Cell(RawFields.At, count), out var at) || !Timestamp.InEventRange(at)) return false;
         if (!CommonRow.TryTyped(type, Cell(RawFields.Sender, count), Cell(RawFields.Kind, count), Cell(RawFields.Satisfaction, count),
                 Cell(RawFields.Stars, count), !conversation.IsEmpty, at.UtcTicks, out var row)) return false;
         row.ShopIndex = names.Shop(shop, out row.Shop);
-        if (!agent.IsEmpty) row.Agent = names.Agent(agent);
+        if (!agent.IsEmpty) row.Agent = names.Agent(agent, out row.AgentNumber);
         if (!reason.IsEmpty) row.Reason = names.Reason(reason);
         (row.IdStart, row.IdLength) = EventRow.Append(id, ref batch.Chars, ref batch.Used);
         if (!conversation.IsEmpty) (row.ConversationStart, row.ConversationLength) = EventRow.Append(conversation, ref batch.Chars, ref batch.Used);

@@ -201,8 +201,7 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         var conversation = Cell(RawFields.Conversation, r);
         var agent = Cell(RawFields.Agent, r);
         var reason = Cell(RawFields.Reason, r);
-        if (id.IsEmpty || shop.IsEmpty || CommonRow.Untrimmed(id) || CommonRow.Untrimmed(shop) || CommonRow.Untrimmed(conversation)
-            || CommonRow.Untrimmed(agent) || CommonRow.Untrimmed(reason)) return false;
+        if (!CommonRow.PlainNames(id, shop, conversation, agent, reason)) return false;
         long ticks;
         if (atColumn >= 0)
         {

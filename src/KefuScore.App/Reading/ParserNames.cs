@@ -13,11 +13,14 @@ internal sealed class ParserNames(RunNames names, int parts)
 {
     internal readonly record struct ShopName(string Shop, int Index, int Part);
 
+    /// <summary>An agent's instance and its run-wide number, so the fold finds its own number by index, not by hashing.</summary>
+    internal readonly record struct AgentName(string Agent, int Number);
+
     private readonly Dictionary<string, ShopName> _shops = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AgentName> _agents = new(StringComparer.Ordinal);
     // Rows in the common shape look names up by their UTF-8 bytes first: no decoding, no string compared elsewhere in the heap.
     private readonly Utf8Names<ShopName> _shopBytes = new();
-    private readonly Utf8Names<string> _agentBytes = new();
+    private readonly Utf8Names<AgentName> _agentBytes = new();
     private char[] _scratch = new char[256];
 
     public ShopName Shop(ReadOnlySpan<char> shop)
@@ -30,13 +33,16 @@ internal sealed class ParserNames(RunNames names, int parts)
         return name;
     }
 
-    public string Agent(ReadOnlySpan<char> agent)
+    public string Agent(ReadOnlySpan<char> agent) => AgentOf(agent).Agent;
+
+    public AgentName AgentOf(ReadOnlySpan<char> agent)
     {
         var lookup = _agents.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(agent, out var known)) return known;
-        var interned = names.Agent(agent);
-        _agents.Add(interned);
-        return interned;
+        var interned = names.Agent(agent, out var number);
+        var name = new AgentName(interned, number);
+        _agents.Add(interned, name);
+        return name;
     }
 
     public ShopName Shop(ReadOnlySpan<byte> utf8)
@@ -47,10 +53,10 @@ internal sealed class ParserNames(RunNames names, int parts)
         return name;
     }
 
-    public string Agent(ReadOnlySpan<byte> utf8)
+    public AgentName Agent(ReadOnlySpan<byte> utf8)
     {
         if (_agentBytes.TryGet(utf8, out var hash, out var known)) return known;
-        var agent = Agent(Chars(utf8));
+        var agent = AgentOf(Chars(utf8));
         _agentBytes.Add(utf8, hash, agent);
         return agent;
     }
@@ -83,7 +89,7 @@ internal sealed class ParserNames(RunNames names, int parts)
         var name = Shop(shop);
         row.Shop = name.Shop;
         row.ShopIndex = name.Index;
-        if (!agent.IsEmpty) row.Agent = Agent(agent);
+        if (!agent.IsEmpty) (row.Agent, row.AgentNumber) = Agent(agent);
         if (!reason.IsEmpty) row.Reason = names.Reason(Chars(reason));
         var part = chunk.Parts[name.Part];
         (row.IdStart, row.IdLength) = Append(id, part);

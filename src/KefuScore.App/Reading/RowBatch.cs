@@ -69,7 +69,7 @@ public sealed class RunNames
 
     private readonly Dictionary<string, int> _shops = new(StringComparer.Ordinal);
     private readonly List<string> _shopNames = [];
-    private readonly HashSet<string> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _agents = new(StringComparer.Ordinal);
     private readonly StringPool _reasons = new();
 
     public int ShopCount { get { lock (_lock) return _shopNames.Count; } }
@@ -92,17 +92,21 @@ public sealed class RunNames
         return index;
     }
 
-    public string Agent(ReadOnlySpan<char> name)
+    public string Agent(ReadOnlySpan<char> name) => Agent(name, out _);
+
+    /// <summary>The agent's instance and its number in this run (the order it first appeared in).</summary>
+    public string Agent(ReadOnlySpan<char> name, out int number)
     {
-        lock (_lock) return AgentLocked(name);
+        lock (_lock) return AgentLocked(name, out number);
     }
 
-    private string AgentLocked(ReadOnlySpan<char> name)
+    private string AgentLocked(ReadOnlySpan<char> name, out int number)
     {
         var lookup = _agents.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(name, out var agent)) return agent;
+        if (lookup.TryGetValue(name, out var agent, out number)) return agent;
         agent = new string(name);
-        _agents.Add(agent);
+        number = _agents.Count;
+        _agents.Add(agent, number);
         return agent;
     }
 

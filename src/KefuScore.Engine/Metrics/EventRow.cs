@@ -15,6 +15,12 @@ public struct EventRow
     /// <summary>The shop's number in this run (the order it first appeared in): deals shops to fold workers.</summary>
     public int ShopIndex;
     public string? Agent;
+    /// <summary>
+    /// The agent's number in this run (the order it first appeared in), as <see cref="ShopIndex"/> for shops; any
+    /// value the fold does not know for <see cref="Agent"/> (e.g. 0 from a reader that does not number agents) only
+    /// makes it look the agent up by name.
+    /// </summary>
+    public int AgentNumber;
     public string? Reason;
     public int IdStart, IdLength;
     /// <summary>-1 when the event has no conversation.</summary>

@@ -100,7 +100,8 @@ internal sealed class StateFold
     // Shops: ours by name, and a row's run-wide number to ours.
     private readonly Dictionary<string, int> _shopByName = new(StringComparer.Ordinal);
     private readonly List<string> _shops = [];
-    private int[] _shopOfRow = new int[64];
+    /// <summary>By a row's run-wide shop number: our number beside the instance it was seen with (one read, compared by reference).</summary>
+    private (string? Name, int Shop)[] _shopOfRow = new (string?, int)[64];
     private readonly Names _names = new();
 
     // Conversations.
@@ -176,7 +177,7 @@ internal sealed class StateFold
     {
         var p = new Pending
         {
-            Ticks = e.Ticks, Agent = _names.Of(e.Agent), Reason = _names.Of(e.Reason), Type = e.Type, Sender = e.Sender, Kind = e.Kind,
+            Ticks = e.Ticks, Agent = _names.Of(e.Agent, e.AgentNumber), Reason = _names.Of(e.Reason), Type = e.Type, Sender = e.Sender, Kind = e.Kind,
             Stars = e.Stars, Satisfaction = e.Satisfaction, Action = e.Action,
         };
         var shop = ShopOf(e);
@@ -262,13 +263,12 @@ internal sealed class StateFold
     private int ShopOf(in EventRow e)
     {
         var run = e.ShopIndex;
-        if ((uint)run < (uint)_shopOfRow.Length && _shopOfRow[run] is var known and > 0 && string.Equals(_shops[known - 1], e.Shop, StringComparison.Ordinal))
-            return known - 1;
+        if ((uint)run < (uint)_shopOfRow.Length && ReferenceEquals(_shopOfRow[run].Name, e.Shop)) return _shopOfRow[run].Shop;
         var shop = ShopOf(e.Shop);
         if (run >= 0)
         {
             if (run >= _shopOfRow.Length) Array.Resize(ref _shopOfRow, Math.Max(run + 1, _shopOfRow.Length * 2));
-            _shopOfRow[run] = shop + 1;
+            _shopOfRow[run] = (e.Shop, shop);
         }
         return shop;
     }
@@ -546,7 +546,26 @@ internal sealed class StateFold
         private string?[] _cachedName = new string?[1 << 12];
         private int[] _cachedIndex = new int[1 << 12];
 
+        /// <summary>
+        /// By a row's run-wide agent number: one array read, the instance compared by reference (no hashing, and no
+        /// read of the string's header, a cache miss among 117,000 agents); a number not seen with this instance goes by name.
+        /// </summary>
+        private (string? Name, int Index)[] _byNumber = new (string?, int)[64];
+
         public string? this[int index] => _list[index];
+
+        public int Of(string? name, int number)
+        {
+            if (name is null) return 0;
+            if ((uint)number < (uint)_byNumber.Length && ReferenceEquals(_byNumber[number].Name, name)) return _byNumber[number].Index;
+            var index = Of(name);
+            if (number >= 0)
+            {
+                if (number >= _byNumber.Length) Array.Resize(ref _byNumber, Math.Max(number + 1, _byNumber.Length * 2));
+                _byNumber[number] = (name, index);
+            }
+            return index;
+        }
 
         public int Of(string? name)
         {

@@ -112,7 +112,7 @@ public sealed class InspectionEvaluationTests
         {
             var (exit, _, stderr) = KefuCli.Run("inspect", "train", "--labels", Path.Combine(Data, "inspection", "dev.jsonl"), "--out", model);
             Assert.Equal(0, exit);
-            Assert.Contains("trained no_polite_address, absolute_claim, rude, vague, overpromise on 2148 messages", stderr);
+            Assert.Contains("trained no_polite_address, absolute_claim, rude, vague, overpromise on 1768 messages", stderr);
             var heldout = Path.Combine(Data, "inspection", "heldout.jsonl");
             var (_, ours, _) = KefuCli.Run("inspect", "--evaluate", heldout, "--model", model);
             var (_, shipped, _) = KefuCli.Run("inspect", "--evaluate", heldout);

@@ -47,19 +47,11 @@ public static class CueLoader
             var nodes = y.Strings(value, path);
             for (var i = 0; i < nodes.Count; i++)
             {
-                try
-                {
-                    _ = new Regex(nodes[i].Value, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-                }
-                catch (ArgumentException e)
-                {
-                    y.Error(nodes[i].Node, $"{path}[{i}]", $"'{nodes[i].Value}' is not a regular expression: {e.Message}");
-                    continue;
-                }
-                // The model falls back to the linear engine when a match runs long (TextPattern): a cue must run there too.
-                if (TextPattern.LinearProblem(nodes[i].Value) is { } problem)
-                    y.Error(nodes[i].Node, $"{path}[{i}]", $"'{nodes[i].Value}' needs backtracking (look-arounds and backreferences are not allowed; mark the match with a group (?<hit>…) instead): {problem}");
-                else patterns.Add(nodes[i].Value);
+                // Compiled once, on both engines: the model falls back to the linear one when a match runs long
+                // (TextPattern), so a cue must run there too.
+                if (TextPattern.TryCreate(nodes[i].Value, RegexOptions.CultureInvariant, out var problem) is not null) patterns.Add(nodes[i].Value);
+                else if (problem!.NotRegex) y.Error(nodes[i].Node, $"{path}[{i}]", $"'{nodes[i].Value}' is not a regular expression: {problem.Message}");
+                else y.Error(nodes[i].Node, $"{path}[{i}]", $"'{nodes[i].Value}' needs backtracking (look-arounds and backreferences are not allowed; mark the match with a group (?<hit>…) instead): {problem.Message}");
             }
             if (nodes.Count == 0) y.Error(value, path, "needs at least one pattern");
             cues[name] = patterns;

@@ -128,23 +128,35 @@ public static class TextModelFile
         }
         if (list.Select(l => l.Label).Distinct(StringComparer.Ordinal).Count() != list.Count) throw new TextModelException($"{source}: outputs: a label appears twice");
         var cues = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var compiled = new Dictionary<string, TextPattern>(StringComparer.Ordinal);
         if (o["cues"] is JsonObject cs)
             foreach (var (name, node) in cs)
             {
                 if (node is not JsonArray arr || arr.Any(x => x is not JsonValue v || !v.TryGetValue<string>(out _)))
                     throw new TextModelException($"{source}: cues.{name}: expected an array of patterns");
                 var patterns = arr.Select(x => x!.GetValue<string>()).ToList();
-                foreach (var p in patterns)
+                // The cue as the model runs it (one alternation), compiled once; only when that fails are its patterns
+                // compiled one by one, to name the one at fault.
+                if (patterns.Count > 0)
                 {
-                    try { _ = new System.Text.RegularExpressions.Regex(p, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)); }
-                    catch (ArgumentException e) { throw new TextModelException($"{source}: cues.{name}: '{p}' is not a regular expression: {e.Message}"); }
-                    if (KefuScore.Engine.Quality.TextPattern.LinearProblem(p) is { } problem)
-                        throw new TextModelException($"{source}: cues.{name}: '{p}' needs backtracking (look-arounds and backreferences are not allowed): {problem}");
+                    if (TextPattern.TryCreate(TextPattern.Alternation(patterns), TextPattern.Options, out var problem) is { } made) compiled[name] = made;
+                    else throw CueProblem(source, name, patterns, problem!);
                 }
                 cues[name] = patterns;
             }
         else if (o["cues"] is not null) throw new TextModelException($"{source}: cues: expected an object of name: [patterns]");
-        return new LinearTextModel(bits, softmax, list, cues);
+        return new LinearTextModel(bits, softmax, list, cues, compiled);
+    }
+
+    private static TextModelException CueProblem(string source, string name, IReadOnlyList<string> patterns, TextPatternProblem whole)
+    {
+        foreach (var p in patterns)
+            if (TextPattern.TryCreate(p, TextPattern.Options, out var problem) is null)
+                return new TextModelException(problem!.NotRegex
+                    ? $"{source}: cues.{name}: '{p}' is not a regular expression: {problem.Message}"
+                    : $"{source}: cues.{name}: '{p}' needs backtracking (look-arounds and backreferences are not allowed): {problem.Message}");
+        // Each pattern compiles alone but not together (a group name used two ways): say so for the whole cue.
+        return new TextModelException($"{source}: cues.{name}: the patterns together are not a regular expression: {whole.Message}");
     }
 
     private static string? Str(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;

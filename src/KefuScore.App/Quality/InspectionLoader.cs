@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using KefuScore.App.Profiles;
 using KefuScore.App.Learning;
 using KefuScore.App.Yaml;
@@ -114,22 +113,20 @@ public static class InspectionLoader
 
         var words = y.Strings(YamlFile.Child(m, "words"), $"{path}.words").Select(s => s.Value).ToList();
         var patterns = new List<string>();
+        var compiled = new List<TextPattern>();
         var patternNodes = y.Strings(YamlFile.Child(m, "patterns"), $"{path}.patterns");
         for (var i = 0; i < patternNodes.Count; i++)
         {
             var (p, node) = patternNodes[i];
-            try
+            // Compiled once, as the inspector runs it: both engines, since it falls back to the linear one when a
+            // match runs long (TextPattern), so the pattern must run there too.
+            if (TextPattern.TryCreate(p, TextPattern.Options, out var problem) is { } made)
             {
-                _ = new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                patterns.Add(p);
+                compiled.Add(made);
             }
-            catch (ArgumentException e)
-            {
-                y.Error(node, $"{path}.patterns[{i}]", new Msg(Codes.InspectionPattern, p, e.Message));
-                continue;
-            }
-            // The inspector falls back to the linear engine when a match runs long (TextPattern): it must run there too.
-            if (TextPattern.LinearProblem(p) is { } problem) y.Error(node, $"{path}.patterns[{i}]", new Msg(Codes.InspectionPatternLinear, p, problem));
-            else patterns.Add(p);
+            else if (problem!.NotRegex) y.Error(node, $"{path}.patterns[{i}]", new Msg(Codes.InspectionPattern, p, problem.Message));
+            else y.Error(node, $"{path}.patterns[{i}]", new Msg(Codes.InspectionPatternLinear, p, problem.Message));
         }
         var except = y.Strings(YamlFile.Child(m, "except"), $"{path}.except").Select(s => s.Value).ToList();
         if (text && enabled && words.Count == 0 && patterns.Count == 0 && patternNodes.Count == 0)
@@ -138,7 +135,7 @@ public static class InspectionLoader
         return new InspectionRule
         {
             Id = id, Name = y.String(m, path, "name"), Enabled = enabled, Weight = weight,
-            Words = words, Patterns = patterns, Except = except, Within = within,
+            Words = words, Patterns = patterns, CompiledPatterns = compiled, Except = except, Within = within,
         };
     }
 }

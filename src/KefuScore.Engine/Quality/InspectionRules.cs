@@ -34,8 +34,13 @@ public sealed record InspectionRule
     /// <summary>Literal phrases, matched as written (full-width letters and digits folded to half-width, ASCII case ignored).</summary>
     public IReadOnlyList<string> Words { get; init; } = [];
 
-    /// <summary>.NET regular expressions, matched like <see cref="Words"/>; negative lookahead is the way to exclude a tail.</summary>
+    /// <summary>.NET regular expressions, matched like <see cref="Words"/>; no look-arounds: a group named <c>hit</c>
+    /// marks the part that counts (<see cref="TextPattern"/>).</summary>
     public IReadOnlyList<string> Patterns { get; init; } = [];
+
+    /// <summary><see cref="Patterns"/> already compiled (by the loader that validated them, with
+    /// <see cref="TextPattern.Options"/>), so they are compiled once; ignored unless they are those patterns.</summary>
+    public IReadOnlyList<TextPattern>? CompiledPatterns { get; init; }
 
     /// <summary>Ordinary phrases: a match that begins inside one of these is not a match (最近, 第一次, 不知道您…).</summary>
     public IReadOnlyList<string> Except { get; init; } = [];

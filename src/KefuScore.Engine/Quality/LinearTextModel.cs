@@ -20,9 +20,11 @@ public sealed class LinearTextModel
     /// A model of <paramref name="outputs"/> over 2^<paramref name="bits"/> slots. <paramref name="cues"/> are its
     /// vocabulary: named lists of .NET regular expressions over the folded text (the tone of a reply: 拉倒, 凭什么…？;
     /// an intent of a question: 下单 拍下 买了); a cue that matches adds the token <c>cue:NAME</c>, so wordings that share
-    /// no n-gram share a feature. The vocabulary belongs to the model: it was trained with it.
+    /// no n-gram share a feature. The vocabulary belongs to the model: it was trained with it. <paramref name="compiled"/>
+    /// are cues a loader already compiled (<see cref="CompileCue"/>), used when they are these cues' patterns.
     /// </summary>
-    public LinearTextModel(int bits, bool softmax, IReadOnlyList<LinearOutput> outputs, IReadOnlyDictionary<string, IReadOnlyList<string>>? cues = null)
+    public LinearTextModel(int bits, bool softmax, IReadOnlyList<LinearOutput> outputs, IReadOnlyDictionary<string, IReadOnlyList<string>>? cues = null,
+        IReadOnlyDictionary<string, TextPattern>? compiled = null)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         if (bits is < 8 or > 24) throw new ArgumentOutOfRangeException(nameof(bits), bits, "bits must be from 8 to 24");
@@ -35,8 +37,9 @@ public sealed class LinearTextModel
         // One compiled alternation per cue: a message is read by a few dozen regular expressions, not hundreds. A
         // timeout falls back to the linear engine (TextPattern), so a cue never depends on the machine's load.
         _cues = [.. Cues.Where(c => c.Value.Count > 0).OrderBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => (c.Key, new TextPattern(string.Join("|", c.Value.Select(p => $"(?:{p})")),
-                System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Compiled)))];
+            .Select(c => (c.Key, compiled is not null && compiled.TryGetValue(c.Key, out var made) && made.Pattern == TextPattern.Alternation(c.Value)
+                ? made
+                : CompileCue(c.Value)))];
         _cueSlots = [.. _cues.Select(c => TextFeatures.TokenSlot("cue:" + c.Name, bits))];
         _cueTokens = [.. _cues.Select(c => "#cue:" + c.Name)];
         if (!softmax && outputs.Count > 0)
@@ -48,6 +51,9 @@ public sealed class LinearTextModel
                 for (var i = 0; i < outputs[k].Weights.Length; i++) _packed[i * outputs.Count + k] = outputs[k].Weights[i];
         }
     }
+
+    /// <summary>A cue's patterns as the model runs them: one alternation, compiled once.</summary>
+    public static TextPattern CompileCue(IReadOnlyList<string> patterns) => new(TextPattern.Alternation(patterns), TextPattern.Options);
 
     private readonly int[] _cueSlots;
     private readonly string[] _cueTokens;

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace KefuScore.Engine.Quality;
 
 /// <summary>
@@ -20,8 +18,10 @@ public sealed class PhraseMatcher
         // Literal words are searched with ordinal IndexOf, every occurrence as a regex would find them, only faster.
         _words = rule.Words.Where(w => w.Length > 0).Select(Fold).Distinct(StringComparer.Ordinal).ToArray();
         // A timeout falls back to the linear engine (TextPattern), so a verdict never depends on the machine's load.
-        // Compiled: an inspector reads every message with the same few patterns.
-        _patterns = rule.Patterns.Select(p => new TextPattern(p, RegexOptions.CultureInvariant | RegexOptions.Compiled)).ToArray();
+        // The loader's compiled patterns when they are the rule's (a rule made in code, or changed with `with`, compiles here).
+        _patterns = rule.CompiledPatterns is { } compiled && compiled.Select(c => c.Pattern).SequenceEqual(rule.Patterns, StringComparer.Ordinal)
+            ? [.. compiled]
+            : [.. rule.Patterns.Select(p => new TextPattern(p, TextPattern.Options))];
         _except = rule.Except.Where(e => e.Length > 0).Select(Fold).ToArray();
     }
 

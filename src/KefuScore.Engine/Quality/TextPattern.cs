@@ -46,10 +46,58 @@ public sealed class TextPattern
         _limit = limit ?? Limit;
         _lanes = new Regex?[Math.Max(1, Environment.ProcessorCount)];
         _lanes[0] = new Regex(pattern, options, _limit);
-        // Compiled means nothing to the linear engine; its automaton is built lazily, on the first fallback.
-        _linear = new Regex(pattern, (options & ~RegexOptions.Compiled) | RegexOptions.NonBacktracking);
+        _linear = Linear(pattern, options);
         _hit = _lanes[0]!.GroupNumberFromName(HitGroup);
     }
+
+    private TextPattern(string pattern, RegexOptions options, TimeSpan limit, Regex backtracking, Regex linear)
+    {
+        Pattern = pattern;
+        _options = options;
+        _limit = limit;
+        _lanes = new Regex?[Math.Max(1, Environment.ProcessorCount)];
+        _lanes[0] = backtracking;
+        _linear = linear;
+        _hit = backtracking.GroupNumberFromName(HitGroup);
+    }
+
+    /// <summary>The options of the inspection rules' patterns, the tone cues and the FAQ intents (compiled: an
+    /// inspector reads every message with the same few patterns).</summary>
+    public const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.Compiled;
+
+    // Compiled means nothing to the linear engine; its automaton is built lazily, on the first fallback.
+    private static Regex Linear(string pattern, RegexOptions options) =>
+        new(pattern, (options & ~RegexOptions.Compiled) | RegexOptions.NonBacktracking);
+
+    /// <summary>
+    /// The pattern, each engine compiled once, or null with <paramref name="problem"/> saying why not: not a regular
+    /// expression (<see cref="TextPatternProblem.NotRegex"/>), or one NonBacktracking cannot run (a look-around, a
+    /// backreference, an atomic group). What loaders validate with is what the inspector then uses.
+    /// </summary>
+    public static TextPattern? TryCreate(string pattern, RegexOptions options, out TextPatternProblem? problem, TimeSpan? limit = null)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var within = limit ?? Limit;
+        Regex backtracking;
+        try { backtracking = new Regex(pattern, options, within); }
+        catch (ArgumentException e)
+        {
+            problem = new TextPatternProblem(true, e.Message);
+            return null;
+        }
+        Regex linear;
+        try { linear = Linear(pattern, options); }
+        catch (Exception e) when (e is NotSupportedException or ArgumentException)
+        {
+            problem = new TextPatternProblem(false, e.Message);
+            return null;
+        }
+        problem = null;
+        return new TextPattern(pattern, options, within, backtracking, linear);
+    }
+
+    /// <summary>The one pattern that matches where any of <paramref name="patterns"/> does (a cue's list, in order).</summary>
+    public static string Alternation(IEnumerable<string> patterns) => string.Join("|", patterns.Select(p => $"(?:{p})"));
 
     public string Pattern { get; }
 
@@ -118,11 +166,11 @@ public sealed class TextPattern
     public static string? LinearProblem(string pattern, RegexOptions options = RegexOptions.CultureInvariant)
     {
         ArgumentNullException.ThrowIfNull(pattern);
-        try { _ = new Regex(pattern, options); }
-        catch (ArgumentException e) { return e.Message; }
-        try { _ = new Regex(pattern, (options & ~RegexOptions.Compiled) | RegexOptions.NonBacktracking); }
-        catch (NotSupportedException e) { return e.Message; }
-        catch (ArgumentException e) { return e.Message; }
-        return null;
+        _ = TryCreate(pattern, options, out var problem);
+        return problem?.Message;
     }
 }
+
+/// <summary>Why a text is not a <see cref="TextPattern"/>: not a regular expression at all (<paramref name="NotRegex"/>),
+/// or one that needs backtracking; <paramref name="Message"/> is .NET's reason.</summary>
+public sealed record TextPatternProblem(bool NotRegex, string Message);

@@ -33,6 +33,35 @@ public sealed class FaqModelTests
     }
 
     [Fact]
+    public void The_threshold_is_the_lowest_probability_whose_sent_answers_are_precise_enough()
+    {
+        // Cross-validated answers, most confident first: right, right, wrong, right, right, wrong.
+        var scored = new (double P, bool Right)[] { (0.95, true), (0.9, true), (0.8, false), (0.7, true), (0.6, true), (0.5, false) }
+            .Select((s, i) => new FaqCrossValidated(new FaqCase(i + 1, $"q{i}", "什么时候发货"), "什么时候发货", s.P, s.Right)).ToList();
+
+        Assert.Equal(0.9, FaqModel.Cut(scored, 0.98));  // 2 of 2 right; 2 of 3 is not enough
+        Assert.Equal(0.6, FaqModel.Cut(scored, 0.8));   // 4 of 5 right at 0.6
+        Assert.Equal(0.5, FaqModel.Cut(scored, 0.65));  // 4 of 6
+        Assert.Equal(1.0, FaqModel.Cut(scored.Where(s => !s.Right), 0.5)); // nothing right: nothing sent
+    }
+
+    [Fact]
+    public void Nested_cross_validation_sends_no_more_answers_for_a_stricter_target()
+    {
+        var dir = Path.Combine(InspectionEvaluationTests.Data, "faq", "food");
+        var entries = FaqCsv.Load(Path.Combine(dir, "kb.csv"));
+        var cases = FaqEvaluation.ParseCases(File.ReadAllText(Path.Combine(dir, "dev.tsv")), "dev.tsv", entries);
+
+        var loose = FaqModel.CrossValidateSent(entries, cases, FaqModel.BuiltInIntents(), 5, 0.8);
+        var strict = FaqModel.CrossValidateSent(entries, cases, FaqModel.BuiltInIntents(), 5, 1.0);
+
+        Assert.Equal((cases.Count, cases.Count), (loose.Questions, strict.Questions));
+        Assert.InRange(strict.Answered, 0, loose.Answered);
+        Assert.InRange(loose.Right, 0, loose.Answered);
+        Assert.True(loose.Answered > 0);
+    }
+
+    [Fact]
     public void A_model_of_another_knowledge_base_is_refused()
     {
         var other = FaqCsv.Parse("question,answer\n包邮吗,包邮\n退货怎么办,七天无理由\n", "other.csv");

@@ -97,4 +97,29 @@ public sealed class ShippedPatternsTests
 
         Assert.Contains(e.Problems, p => p.ToString().StartsWith(@"cues.echo[0] (line 3): '(好)\1' needs backtracking", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Loaded_rules_carry_their_patterns_compiled_once_as_the_inspector_runs_them()
+    {
+        var rules = InspectionLoader.BuiltIn().Rules.Where(r => r.Patterns.Count > 0).ToList();
+
+        Assert.NotEmpty(rules);
+        Assert.All(rules, r => Assert.Equal(r.Patterns, r.CompiledPatterns!.Select(p => p.Pattern)));
+    }
+
+    [Theory]
+    [InlineData(@"(好)\1", @"'(好)\1' needs backtracking (look-arounds and backreferences are not allowed): ")]
+    [InlineData("([a-z", "'([a-z' is not a regular expression: ")]
+    public void A_model_file_with_a_bad_cue_is_refused_naming_the_cue_and_the_pattern(string bad, string expected)
+    {
+        var json = $$$"""
+            {"format":"kefu-text-model","version":1,"kind":"inspection","bits":8,
+             "outputs":[{"label":"rude","weights":[],"bias":0,"slope":-1,"offset":0,"threshold":0.5}],
+             "cues":{"blame":["你自己"],"echo":["好",{{{System.Text.Json.JsonSerializer.Serialize(bad)}}}]}}
+            """;
+
+        var e = Assert.Throws<TextModelException>(() => TextModelFile.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), "m.json", InspectionTrainer.Kind));
+
+        Assert.StartsWith("m.json: cues.echo: " + expected, e.Message, StringComparison.Ordinal);
+    }
 }

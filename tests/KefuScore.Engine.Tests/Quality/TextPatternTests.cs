@@ -102,4 +102,20 @@ public sealed class TextPatternTests
         Assert.Null(TextPattern.LinearProblem(pattern));
         Assert.Null(TextPattern.LinearProblem(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled));
     }
+
+    [Fact]
+    public void TryCreate_compiles_a_pattern_or_says_whether_it_is_no_regex_or_needs_backtracking()
+    {
+        Assert.Null(TextPattern.TryCreate("([a-z", RegexOptions.CultureInvariant, out var broken));
+        Assert.True(broken!.NotRegex);
+        Assert.Null(TextPattern.TryCreate("(?<!您)好", RegexOptions.CultureInvariant, out var backtracking));
+        Assert.False(backtracking!.NotRegex);
+        Assert.Equal(backtracking.Message, TextPattern.LinearProblem("(?<!您)好"));
+
+        var made = TextPattern.TryCreate(@"(?:^|[^a-z])(?<hit>no\.1)(?:\D|$)", TextPattern.Options, out var none);
+
+        Assert.Null(none);
+        Assert.True(made!.TryMatch("买 no.1 的", 0, out var index, out var length, out _));
+        Assert.Equal((2, 4), (index, length));
+    }
 }

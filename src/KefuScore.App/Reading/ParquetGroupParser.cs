@@ -150,7 +150,7 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         {
             var column = columns[c];
             if (plan.ChunkOf(meta, c) is not { } columnChunk) return false;
-            if (!_pages.TryRead(file.Stream.SafeFileHandle, columnChunk, column.Optional, rows, _cells[c])) return false;
+            if (!_pages.TryRead(file.Stream.SafeFileHandle, columnChunk, column.Optional, rows, _cells[c], column.Number)) return false;
             _columnOf[column.Id] = c;
             if (column.TicksPerUnit != 0) atColumn = c;
         }
@@ -258,5 +258,6 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
             f.Stream.Dispose();
         }
         _files.Clear();
+        _pages.Dispose();
     }
 }

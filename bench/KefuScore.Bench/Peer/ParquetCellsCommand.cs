@@ -47,6 +47,19 @@ public static class ParquetCellsCommand
         }
     }
 
+    /// <summary><c>to-parquet</c>: the CSV's columns only (as the peer reads them), DuckDB's default row groups.</summary>
+    public static int ToParquet(string csv, string path, string codec, string version)
+    {
+        using var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        var from = Path.GetFullPath(csv).Replace("'", "''", StringComparison.Ordinal);
+        command.CommandText = $"COPY (SELECT * FROM read_csv('{from}', header = true, columns = {PeerCommandColumns})) "
+            + $"TO '{path.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT PARQUET, COMPRESSION {codec}, PARQUET_VERSION {version})";
+        command.ExecuteNonQuery();
+        return 0;
+    }
+
     private static void Write(string csv, string path, string version, string codec)
     {
         using var connection = new DuckDBConnection("Data Source=:memory:");

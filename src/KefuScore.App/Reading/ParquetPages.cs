@@ -16,6 +16,8 @@ internal sealed class ParquetCells
     public int[] Starts = [];
     public int[] Lengths = [];
     public int Rows;
+    /// <summary>The longest cell in bytes: a chunk with none over the field limit needs no per-row length check.</summary>
+    public int MaxLength;
     /// <summary>Whether the chunk had a dictionary page (its data pages then refer to it).</summary>
     public bool Dictionary;
 
@@ -182,6 +184,9 @@ internal sealed class ParquetPages : IDisposable
             row += count;
         }
         if (numbersAsText) Texts(into, width);
+        var longest = 0;
+        foreach (var l in into.Lengths.AsSpan(0, rows)) longest = Math.Max(longest, l);
+        into.MaxLength = longest;
     }
 
     /// <summary>The values of one data page into <paramref name="into"/>'s cells from <paramref name="row"/> on, by the page's encoding.</summary>

@@ -43,6 +43,8 @@ internal sealed class ParquetPages : IDisposable
     private int[] _indices = new int[1024];
     private long[] _deltas = new long[1024];
     private long[] _suffixes = new long[1024];
+    private int[] _valueStarts = new int[1024];
+    private int[] _valueLengths = new int[1024];
     private int[] _dictStarts = new int[256];
     private int[] _dictLengths = new int[256];
     private ZstdSharp.Decompressor? _zstd;
@@ -192,23 +194,24 @@ internal sealed class ParquetPages : IDisposable
     /// <summary>The values of one data page into <paramref name="into"/>'s cells from <paramref name="row"/> on, by the page's encoding.</summary>
     internal void Values(Encoding encoding, ParquetCells into, int at, int length, int width, ReadOnlySpan<int> levels, int present, int row, int dictCount)
     {
-        var starts = into.Starts.AsSpan(row, levels.Length);
-        var lengths = into.Lengths.AsSpan(row, levels.Length);
+        // Each encoding gives the present values' places in order; the definition levels then spread them over the rows.
+        if (_valueStarts.Length < present)
+        {
+            _valueStarts = new int[Math.Max(present, _valueStarts.Length * 2)];
+            _valueLengths = new int[_valueStarts.Length];
+        }
+        var starts = _valueStarts.AsSpan(0, present);
+        var lengths = _valueLengths.AsSpan(0, present);
         switch (encoding)
         {
             case Encoding.PLAIN:
             {
                 var data = into.Data.AsSpan(at, length);
                 var p = 0;
-                for (var i = 0; i < levels.Length; i++)
+                for (var k = 0; k < present; k++)
                 {
-                    if (levels[i] == 0)
-                    {
-                        lengths[i] = -1;
-                        continue;
-                    }
                     var (s, l) = Plain(data, width, ref p);
-                    (starts[i], lengths[i]) = (at + s, l);
+                    (starts[k], lengths[k]) = (at + s, l);
                 }
                 break;
             }
@@ -224,17 +227,11 @@ internal sealed class ParquetPages : IDisposable
                     Need(bitWidth <= 32);
                     Hybrid(into.Data.AsSpan(at + 1, length - 1), bitWidth, indices);
                 }
-                var k = 0;
-                for (var i = 0; i < levels.Length; i++)
+                for (var k = 0; k < present; k++)
                 {
-                    if (levels[i] == 0)
-                    {
-                        lengths[i] = -1;
-                        continue;
-                    }
-                    var index = indices[k++];
+                    var index = indices[k];
                     Need((uint)index < (uint)dictCount);
-                    (starts[i], lengths[i]) = (_dictStarts[index], _dictLengths[index]);
+                    (starts[k], lengths[k]) = (_dictStarts[index], _dictLengths[index]);
                 }
                 break;
             }
@@ -245,19 +242,12 @@ internal sealed class ParquetPages : IDisposable
                 DeltaBinaryPacked(into.Data.AsSpan(at, length), values);
                 var place = Reserve(into, present * width);
                 var output = into.Data.AsSpan(place, present * width);
-                var k = 0;
-                for (var i = 0; i < levels.Length; i++)
+                for (var k = 0; k < present; k++)
                 {
-                    if (levels[i] == 0)
-                    {
-                        lengths[i] = -1;
-                        continue;
-                    }
                     // An INT32 wraps as the writer's 32-bit arithmetic did.
                     if (width == 4) BinaryPrimitives.WriteInt32LittleEndian(output[(k * 4)..], (int)values[k]);
                     else BinaryPrimitives.WriteInt64LittleEndian(output[(k * 8)..], values[k]);
-                    (starts[i], lengths[i]) = (place + k * width, width);
-                    k++;
+                    (starts[k], lengths[k]) = (place + k * width, width);
                 }
                 break;
             }
@@ -266,17 +256,11 @@ internal sealed class ParquetPages : IDisposable
                 Need(width == 0);
                 var sizes = Deltas(ref _deltas, present);
                 var p = DeltaBinaryPacked(into.Data.AsSpan(at, length), sizes);
-                var k = 0;
-                for (var i = 0; i < levels.Length; i++)
+                for (var k = 0; k < present; k++)
                 {
-                    if (levels[i] == 0)
-                    {
-                        lengths[i] = -1;
-                        continue;
-                    }
-                    var l = sizes[k++];
+                    var l = sizes[k];
                     Need(l >= 0 && l <= length - p);
-                    (starts[i], lengths[i]) = (at + p, (int)l);
+                    (starts[k], lengths[k]) = (at + p, (int)l);
                     p += (int)l;
                 }
                 break;
@@ -303,28 +287,38 @@ internal sealed class ParquetPages : IDisposable
                 var cells = into.Data; // after Reserve: it may have grown
                 var from = at + p;
                 var to = place;
-                var last = place;
-                var k2 = 0;
-                for (var i = 0; i < levels.Length; i++)
+                for (var k = 0; k < present; k++)
                 {
-                    if (levels[i] == 0)
-                    {
-                        lengths[i] = -1;
-                        continue;
-                    }
-                    var prefix = (int)prefixes[k2];
-                    var suffix = (int)suffixes[k2++];
-                    cells.AsSpan(last, prefix).CopyTo(cells.AsSpan(to));
+                    var prefix = (int)prefixes[k];
+                    var suffix = (int)suffixes[k];
+                    if (k > 0) cells.AsSpan(starts[k - 1], prefix).CopyTo(cells.AsSpan(to));
                     cells.AsSpan(from, suffix).CopyTo(cells.AsSpan(to + prefix));
                     from += suffix;
-                    (starts[i], lengths[i]) = (to, prefix + suffix);
-                    last = to;
+                    (starts[k], lengths[k]) = (to, prefix + suffix);
                     to += prefix + suffix;
                 }
                 break;
             }
             default:
                 throw new UnsupportedException();
+        }
+        var rowStarts = into.Starts.AsSpan(row, levels.Length);
+        var rowLengths = into.Lengths.AsSpan(row, levels.Length);
+        if (present == levels.Length)
+        {
+            starts.CopyTo(rowStarts);
+            lengths.CopyTo(rowLengths);
+            return;
+        }
+        var v = 0;
+        for (var i = 0; i < levels.Length; i++)
+        {
+            if (levels[i] == 0) rowLengths[i] = -1; // null
+            else
+            {
+                (rowStarts[i], rowLengths[i]) = (starts[v], lengths[v]);
+                v++;
+            }
         }
     }
 

@@ -215,6 +215,31 @@ public sealed class ParquetPagesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cell_over_the_field_limit_rejects_its_row_as_the_string_path_does_and_long_bytes_alone_do_not()
+    {
+        var rows = Rows(11, 300, RandomInstant);
+        (string?[], object?) Valid(int i, string? id, string? text) =>
+            ([ "message", id ?? "m-" + i, "s1", "c1", "customer", null, "text", null, null, null, text ], Day.AddMinutes(i));
+        // Over the limit in characters; then more bytes than the limit but fewer characters (3-byte UTF-8), in `text`.
+        rows[7] = Valid(7, null, new string('x', EventParser.MaxFieldChars + 1));
+        rows[9] = Valid(9, null, new string('店', EventParser.MaxFieldChars / 2));
+        rows[12] = Valid(12, new string('m', EventParser.MaxFieldChars + 1), "hi"); // and in a column the fold reads
+        var path = _dir.File("long.parquet");
+        await Write(path, TimestampAt(DateTimeTimeUnit.Millis), rows, new Options(Dictionary: false, GroupRows: 100));
+
+        var (took, _, _) = await Decode(path);
+        var (parsed, rejected) = ParquetRows(path);
+        var (events, expectedRejected) = Reads.File(path);
+
+        Assert.True(took);
+        Assert.Equal(events.Select(Flat.Of), parsed);
+        Assert.Equal(expectedRejected, rejected);
+        Assert.Contains(rejected, r => r.Line == 8 && r.Field == "text");
+        Assert.Contains(rejected, r => r.Line == 13 && r.Field == "id");
+        Assert.DoesNotContain(rejected, r => r.Line == 10);
+    }
+
+    [Fact]
     public async Task Rows_with_text_times_read_through_the_pages_are_those_of_the_string_path()
     {
         var path = _dir.File("text-at.parquet");

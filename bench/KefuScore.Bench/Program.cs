@@ -23,6 +23,8 @@ public static class Program
                 "e2e-duckdb" => EngineChild.RunDuckDb(Options.Parse(args[1..])),
                 "peer" => Peer.PeerCommand.Run(Peer.PeerOptions.Parse(args[1..])),
                 "split" => Peer.PeerCommand.Split(Peer.PeerOptions.Parse(args[1..])),
+                "parquet-cells" => Peer.ParquetCellsCommand.Run(Peer.PeerOptions.Parse(args[1..])),
+                "to-parquet" when args.Length == 5 => Peer.ParquetCellsCommand.ToParquet(args[1], args[2], args[3], args[4]),
                 "peer-kefu" => Peer.PeerCommand.RunChild(Peer.PeerOptions.Parse(args[1..]), duckDb: false),
                 "peer-duckdb" => Peer.PeerCommand.RunChild(Peer.PeerOptions.Parse(args[1..]), duckDb: true),
                 "memory" => MemoryCommand.Run(Options.Parse(args[1..])),
@@ -51,6 +53,9 @@ public static class Program
                                                        kefu report vs the plain peer SQL (../shared/bench/douyin-peer.sql),
                                                        alternately, medians, every shop-day checked equal
               split --file F [--repeat N]              kefu report's CPU and allocations: reading alone, then the whole run
+              parquet-cells [--events N] [--file CSV] our Parquet page decoder on DuckDB's files (pages v1/v2, every codec),
+                                                       each cell checked against Parquet.Net's reading
+              to-parquet CSV OUT CODEC V1|V2           the peer's CSV as Parquet by DuckDB with that codec and page version
               memory --events N                        stream the simulator through the fold, print peak working set
               ingest --url URL --key KEY --events N [--batch 5000] [--clients 4] [--shops 30] [--seed 5] [--skip 0] [--stream SKIP+N]
                                                        HTTP ingestion load run against a running server

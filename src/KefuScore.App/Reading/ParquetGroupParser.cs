@@ -30,7 +30,8 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
     private readonly int[] _columnOf = new int[RawEvent.FieldNames.Count];
     private readonly ParquetPages _pages = new();
     private ParquetCells[] _cells = [];
-    private int _count; // columns of the group in _cells
+    private int[] _mayBeTooLong = []; // the group's columns with a cell over the field limit (usually none)
+    private int _tooLongCount;
     private long[] _ticks = [];
 
     public void Parse(RowChunk chunk, CancellationToken ct)
@@ -143,18 +144,21 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
             Array.Resize(ref _cells, columns.Length);
             for (var c = 0; c < _cells.Length; c++) _cells[c] ??= new ParquetCells();
         }
-        _count = columns.Length;
         Array.Fill(_columnOf, -1);
         var atColumn = -1;
         for (var c = 0; c < columns.Length; c++)
         {
             var column = columns[c];
             if (plan.ChunkOf(meta, c) is not { } columnChunk) return false;
-            if (!_pages.TryRead(file.Stream.SafeFileHandle, columnChunk, column.Optional, rows, _cells[c])) return false;
+            if (!_pages.TryRead(file.Stream.SafeFileHandle, columnChunk, column.Optional, rows, _cells[c], column.Number)) return false;
             _columnOf[column.Id] = c;
             if (column.TicksPerUnit != 0) atColumn = c;
         }
         if (atColumn >= 0 && !Instants(_cells[atColumn], columns[atColumn], rows)) return false;
+        if (_mayBeTooLong.Length < columns.Length) _mayBeTooLong = new int[columns.Length];
+        _tooLongCount = 0;
+        for (var c = 0; c < columns.Length; c++)
+            if (c != atColumn && _cells[c].MaxLength > EventParser.MaxFieldChars) _mayBeTooLong[_tooLongCount++] = c;
         for (var r = 0; r < rows; r++)
         {
             chunk.Records++;
@@ -194,8 +198,8 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
     {
         var type = Cell(RawFields.Type, r);
         if (!type.SequenceEqual("message"u8) && !type.SequenceEqual("rating"u8)) return false;
-        for (var c = 0; c < _count; c++)
-            if (c != atColumn && CommonRow.TooLong(_cells[c].Cell(r))) return false;
+        for (var k = 0; k < _tooLongCount; k++)
+            if (CommonRow.TooLong(_cells[_mayBeTooLong[k]].Cell(r))) return false;
         var id = Cell(RawFields.Id, r);
         var shop = Cell(RawFields.Shop, r);
         var conversation = Cell(RawFields.Conversation, r);
@@ -257,5 +261,6 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
             f.Stream.Dispose();
         }
         _files.Clear();
+        _pages.Dispose();
     }
 }

@@ -16,6 +16,8 @@ internal sealed class ParquetCells
     public int[] Starts = [];
     public int[] Lengths = [];
     public int Rows;
+    /// <summary>The longest cell in bytes: a chunk with none over the field limit needs no per-row length check.</summary>
+    public int MaxLength;
     /// <summary>Whether the chunk had a dictionary page (its data pages then refer to it).</summary>
     public bool Dictionary;
 
@@ -27,20 +29,25 @@ internal sealed class ParquetCells
 }
 
 /// <summary>
-/// Our own decoder for the Parquet pages the report reads most: data pages v1, PLAIN or dictionary encoded
-/// (PLAIN_DICTIONARY / RLE_DICTIONARY), BYTE_ARRAY or INT64 values, optional or required top-level columns, uncompressed
-/// or SNAPPY. Why: Parquet.Net makes a .NET string of every text cell, which cost more CPU than the whole CSV path; here a
-/// cell is a slice of the decoded page. <see cref="TryRead"/> answers false for anything else (v2 pages, other codecs or
-/// encodings, a page it cannot make sense of), and the caller reads that row group through Parquet.Net instead, which also
-/// reports a damaged file in its own words.
+/// Our own decoder for the Parquet pages the report reads: data pages v1 and v2; PLAIN, dictionary (PLAIN_DICTIONARY /
+/// RLE_DICTIONARY), DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY values; BYTE_ARRAY, INT32 or INT64
+/// columns, optional or required, top-level; uncompressed, SNAPPY, GZIP, ZSTD or BROTLI pages. Why: Parquet.Net makes a
+/// .NET string of every text cell, which cost more CPU than the whole CSV path; here a cell is a slice of the decoded page.
+/// <see cref="TryRead"/> answers false for anything else (other codecs or encodings, a page it cannot make sense of), and
+/// the caller reads that row group through Parquet.Net instead, which also reports a damaged file in its own words.
 /// </summary>
-internal sealed class ParquetPages
+internal sealed class ParquetPages : IDisposable
 {
     private byte[] _raw = new byte[1 << 16];
     private int[] _levels = new int[1024];
     private int[] _indices = new int[1024];
+    private long[] _deltas = new long[1024];
+    private long[] _suffixes = new long[1024];
+    private int[] _valueStarts = new int[1024];
+    private int[] _valueLengths = new int[1024];
     private int[] _dictStarts = new int[256];
     private int[] _dictLengths = new int[256];
+    private ZstdSharp.Decompressor? _zstd;
 
     /// <summary>Thrown inside the decoder for anything it does not take; <see cref="TryRead"/> turns it into false.</summary>
     private sealed class UnsupportedException : Exception;
@@ -50,15 +57,18 @@ internal sealed class ParquetPages
         if (!ok) throw new UnsupportedException();
     }
 
+    public void Dispose() => _zstd?.Dispose();
+
     /// <summary>
     /// Decodes <paramref name="chunk"/> (of <paramref name="rows"/> rows) of <paramref name="file"/> into
-    /// <paramref name="into"/>; false when it uses something this decoder does not take.
+    /// <paramref name="into"/>; false when it uses something this decoder does not take. With <paramref name="numbersAsText"/>
+    /// an INT32 or INT64 column's cells are its values as decimal text (what Parquet.Net's int or long gives as text).
     /// </summary>
-    public bool TryRead(SafeFileHandle file, ColumnChunk chunk, bool optional, int rows, ParquetCells into)
+    public bool TryRead(SafeFileHandle file, ColumnChunk chunk, bool optional, int rows, ParquetCells into, bool numbersAsText = false)
     {
         try
         {
-            Read(file, chunk, optional, rows, into);
+            Read(file, chunk, optional, rows, into, numbersAsText);
             return true;
         }
         catch (UnsupportedException)
@@ -67,13 +77,15 @@ internal sealed class ParquetPages
         }
     }
 
-    private void Read(SafeFileHandle file, ColumnChunk chunk, bool optional, int rows, ParquetCells into)
+    private void Read(SafeFileHandle file, ColumnChunk chunk, bool optional, int rows, ParquetCells into, bool numbersAsText)
     {
         var meta = chunk.MetaData;
         Need(meta is not null && chunk.FilePath is null && chunk.CryptoMetadata is null && chunk.EncryptedColumnMetadata is null);
-        Need(meta!.Codec is CompressionCodec.UNCOMPRESSED or CompressionCodec.SNAPPY);
-        Need(meta.Type is Parquet.Meta.Type.BYTE_ARRAY or Parquet.Meta.Type.INT64);
-        var byteArray = meta.Type == Parquet.Meta.Type.BYTE_ARRAY;
+        var codec = meta!.Codec;
+        Need(codec is CompressionCodec.UNCOMPRESSED or CompressionCodec.SNAPPY or CompressionCodec.GZIP or CompressionCodec.ZSTD or CompressionCodec.BROTLI);
+        // 0: BYTE_ARRAY, else the fixed width of a value in bytes.
+        var width = meta.Type switch { Parquet.Meta.Type.BYTE_ARRAY => 0, Parquet.Meta.Type.INT32 => 4, Parquet.Meta.Type.INT64 => 8, _ => -1 };
+        Need(width >= 0 && !(numbersAsText && width == 0));
         var start = meta.DataPageOffset;
         if (meta.DictionaryPageOffset is > 0 and var d && d < start) start = d;
         var length = meta.TotalCompressedSize;
@@ -98,21 +110,20 @@ internal sealed class ParquetPages
         into.Dictionary = false;
         var dictCount = -1;
         var row = 0;
-        var raw = _raw.AsSpan(0, size);
         var pos = 0;
         while (row < rows)
         {
             Need(pos < size);
-            var header = PageHeader.Parse(raw, ref pos);
+            var header = PageHeader.Parse(_raw.AsSpan(0, size), ref pos);
             Need(header.CompressedSize >= 0 && header.UncompressedSize >= 0 && pos + header.CompressedSize <= size);
-            var compressed = raw.Slice(pos, header.CompressedSize);
+            var pageAt = pos;
             pos += header.CompressedSize;
-            Need(header.Type is PageHeader.DataPage or PageHeader.DictionaryPage or PageHeader.IndexPage); // not v2 data pages
+            Need(header.Type is PageHeader.DataPage or PageHeader.DataPageV2 or PageHeader.DictionaryPage or PageHeader.IndexPage);
             if (header.Type == PageHeader.IndexPage) continue; // carries no values
             if (header.Type == PageHeader.DictionaryPage)
             {
                 Need(dictCount < 0 && row == 0 && header.Encoding is Encoding.PLAIN or Encoding.PLAIN_DICTIONARY && header.NumValues >= 0);
-                var page = Decompress(meta.Codec, compressed, header.UncompressedSize, into);
+                var page = Decompress(codec, pageAt, header.CompressedSize, header.UncompressedSize, into);
                 dictCount = header.NumValues;
                 into.Dictionary = true;
                 if (_dictStarts.Length < dictCount)
@@ -123,85 +134,301 @@ internal sealed class ParquetPages
                 var at = 0;
                 for (var i = 0; i < dictCount; i++)
                 {
-                    var (s, l) = Plain(into.Data.AsSpan(page, header.UncompressedSize), byteArray, ref at);
+                    var (s, l) = Plain(into.Data.AsSpan(page, header.UncompressedSize), width, ref at);
                     (_dictStarts[i], _dictLengths[i]) = (page + s, l);
                 }
                 continue;
             }
-            Need(header.NumValues > 0 && row + header.NumValues <= rows);
-            Need(!optional || header.DefinitionEncoding == Encoding.RLE);
-            var dataStart = Decompress(meta.Codec, compressed, header.UncompressedSize, into);
-            var data = into.Data.AsSpan(dataStart, header.UncompressedSize);
             var count = header.NumValues;
-            var p = 0;
+            Need(count > 0 && row + count <= rows);
             // Top-level columns have no repetition levels; an optional one has definition levels (0 null, 1 value).
             if (_levels.Length < count) _levels = new int[Math.Max(count, _levels.Length * 2)];
             var levels = _levels.AsSpan(0, count);
-            if (optional)
+            int valuesAt, valuesLength;
+            if (header.Type == PageHeader.DataPage)
             {
-                Need(data.Length >= 4);
-                var levelBytes = BinaryPrimitives.ReadInt32LittleEndian(data);
-                Need(levelBytes >= 0 && levelBytes <= data.Length - 4);
-                Hybrid(data.Slice(4, levelBytes), 1, levels);
-                p = 4 + levelBytes;
+                var dataStart = Decompress(codec, pageAt, header.CompressedSize, header.UncompressedSize, into);
+                var data = into.Data.AsSpan(dataStart, header.UncompressedSize);
+                var p = 0;
+                if (optional)
+                {
+                    Need(header.DefinitionEncoding == Encoding.RLE && data.Length >= 4);
+                    var levelBytes = BinaryPrimitives.ReadInt32LittleEndian(data);
+                    Need(levelBytes >= 0 && levelBytes <= data.Length - 4);
+                    Hybrid(data.Slice(4, levelBytes), 1, levels);
+                    p = 4 + levelBytes;
+                }
+                else levels.Fill(1);
+                (valuesAt, valuesLength) = (dataStart + p, data.Length - p);
             }
-            else levels.Fill(1);
+            else
+            {
+                // v2: the levels come first and are never compressed; the values after them are, unless the page says not.
+                var levelBytes = header.DefinitionBytes;
+                Need(header.RepetitionBytes == 0 && levelBytes >= 0 && levelBytes <= header.CompressedSize && levelBytes <= header.UncompressedSize);
+                if (optional) Hybrid(_raw.AsSpan(pageAt, levelBytes), 1, levels);
+                else
+                {
+                    Need(levelBytes == 0);
+                    levels.Fill(1);
+                }
+                valuesLength = header.UncompressedSize - levelBytes;
+                valuesAt = Decompress(header.Compressed ? codec : CompressionCodec.UNCOMPRESSED, pageAt + levelBytes, header.CompressedSize - levelBytes,
+                    valuesLength, into);
+            }
             var present = 0;
             foreach (var level in levels)
             {
                 Need(level is 0 or 1);
                 present += level;
             }
-            if (header.Encoding == Encoding.PLAIN)
+            Values(header.Encoding, into, valuesAt, valuesLength, width, levels, present, row, dictCount);
+            row += count;
+        }
+        if (numbersAsText) Texts(into, width);
+        var longest = 0;
+        foreach (var l in into.Lengths.AsSpan(0, rows)) longest = Math.Max(longest, l);
+        into.MaxLength = longest;
+    }
+
+    /// <summary>The values of one data page into <paramref name="into"/>'s cells from <paramref name="row"/> on, by the page's encoding.</summary>
+    internal void Values(Encoding encoding, ParquetCells into, int at, int length, int width, ReadOnlySpan<int> levels, int present, int row, int dictCount)
+    {
+        // Each encoding gives the present values' places in order; the definition levels then spread them over the rows.
+        if (_valueStarts.Length < present)
+        {
+            _valueStarts = new int[Math.Max(present, _valueStarts.Length * 2)];
+            _valueLengths = new int[_valueStarts.Length];
+        }
+        var starts = _valueStarts.AsSpan(0, present);
+        var lengths = _valueLengths.AsSpan(0, present);
+        switch (encoding)
+        {
+            case Encoding.PLAIN:
             {
-                for (var i = 0; i < count; i++)
+                var data = into.Data.AsSpan(at, length);
+                var p = 0;
+                for (var k = 0; k < present; k++)
                 {
-                    if (levels[i] == 0)
-                    {
-                        into.Lengths[row + i] = -1;
-                        continue;
-                    }
-                    var (s, l) = Plain(data, byteArray, ref p);
-                    (into.Starts[row + i], into.Lengths[row + i]) = (dataStart + s, l);
+                    var (s, l) = Plain(data, width, ref p);
+                    (starts[k], lengths[k]) = (at + s, l);
                 }
+                break;
             }
-            else
+            case Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY:
             {
-                Need(header.Encoding is Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY && dictCount >= 0);
+                Need(dictCount >= 0);
                 if (_indices.Length < present) _indices = new int[Math.Max(present, _indices.Length * 2)];
                 var indices = _indices.AsSpan(0, present);
                 if (present > 0)
                 {
-                    Need(p < data.Length);
-                    var width = data[p];
-                    Need(width <= 32);
-                    Hybrid(data[(p + 1)..], width, indices);
+                    Need(length > 0);
+                    var bitWidth = into.Data[at];
+                    Need(bitWidth <= 32);
+                    Hybrid(into.Data.AsSpan(at + 1, length - 1), bitWidth, indices);
                 }
-                var k = 0;
-                for (var i = 0; i < count; i++)
+                for (var k = 0; k < present; k++)
                 {
-                    if (levels[i] == 0)
-                    {
-                        into.Lengths[row + i] = -1;
-                        continue;
-                    }
-                    var index = indices[k++];
+                    var index = indices[k];
                     Need((uint)index < (uint)dictCount);
-                    (into.Starts[row + i], into.Lengths[row + i]) = (_dictStarts[index], _dictLengths[index]);
+                    (starts[k], lengths[k]) = (_dictStarts[index], _dictLengths[index]);
                 }
+                break;
             }
-            row += count;
+            case Encoding.DELTA_BINARY_PACKED:
+            {
+                Need(width != 0);
+                var values = Deltas(ref _deltas, present);
+                DeltaBinaryPacked(into.Data.AsSpan(at, length), values);
+                var place = Reserve(into, present * width);
+                var output = into.Data.AsSpan(place, present * width);
+                for (var k = 0; k < present; k++)
+                {
+                    // An INT32 wraps as the writer's 32-bit arithmetic did.
+                    if (width == 4) BinaryPrimitives.WriteInt32LittleEndian(output[(k * 4)..], (int)values[k]);
+                    else BinaryPrimitives.WriteInt64LittleEndian(output[(k * 8)..], values[k]);
+                    (starts[k], lengths[k]) = (place + k * width, width);
+                }
+                break;
+            }
+            case Encoding.DELTA_LENGTH_BYTE_ARRAY:
+            {
+                Need(width == 0);
+                var sizes = Deltas(ref _deltas, present);
+                var p = DeltaBinaryPacked(into.Data.AsSpan(at, length), sizes);
+                for (var k = 0; k < present; k++)
+                {
+                    var l = sizes[k];
+                    Need(l >= 0 && l <= length - p);
+                    (starts[k], lengths[k]) = (at + p, (int)l);
+                    p += (int)l;
+                }
+                break;
+            }
+            case Encoding.DELTA_BYTE_ARRAY:
+            {
+                // Each value is the first `prefix` bytes of the one before it followed by its suffix: made whole here.
+                Need(width == 0);
+                var prefixes = Deltas(ref _deltas, present);
+                var data = into.Data.AsSpan(at, length);
+                var p = DeltaBinaryPacked(data, prefixes);
+                var suffixes = Deltas(ref _suffixes, present);
+                p += DeltaBinaryPacked(data[p..], suffixes);
+                long total = 0, suffixBytes = 0, previous = 0;
+                for (var k = 0; k < present; k++)
+                {
+                    Need(prefixes[k] >= 0 && prefixes[k] <= previous && suffixes[k] >= 0 && suffixes[k] <= length - p - suffixBytes);
+                    previous = prefixes[k] + suffixes[k];
+                    suffixBytes += suffixes[k];
+                    total += previous;
+                }
+                Need(total <= ParquetSource.MaxRowGroupBytes);
+                var place = Reserve(into, (int)total);
+                var cells = into.Data; // after Reserve: it may have grown
+                var from = at + p;
+                var to = place;
+                for (var k = 0; k < present; k++)
+                {
+                    var prefix = (int)prefixes[k];
+                    var suffix = (int)suffixes[k];
+                    if (k > 0) cells.AsSpan(starts[k - 1], prefix).CopyTo(cells.AsSpan(to));
+                    cells.AsSpan(from, suffix).CopyTo(cells.AsSpan(to + prefix));
+                    from += suffix;
+                    (starts[k], lengths[k]) = (to, prefix + suffix);
+                    to += prefix + suffix;
+                }
+                break;
+            }
+            default:
+                throw new UnsupportedException();
+        }
+        var rowStarts = into.Starts.AsSpan(row, levels.Length);
+        var rowLengths = into.Lengths.AsSpan(row, levels.Length);
+        if (present == levels.Length)
+        {
+            starts.CopyTo(rowStarts);
+            lengths.CopyTo(rowLengths);
+            return;
+        }
+        var v = 0;
+        for (var i = 0; i < levels.Length; i++)
+        {
+            if (levels[i] == 0) rowLengths[i] = -1; // null
+            else
+            {
+                (rowStarts[i], rowLengths[i]) = (starts[v], lengths[v]);
+                v++;
+            }
         }
     }
 
-    /// <summary>One PLAIN value at <paramref name="at"/>: its start and length in <paramref name="data"/>.</summary>
-    private static (int Start, int Length) Plain(ReadOnlySpan<byte> data, bool byteArray, ref int at)
+    private static Span<long> Deltas(ref long[] buffer, int count)
     {
-        if (!byteArray)
+        if (buffer.Length < count) buffer = new long[Math.Max(count, buffer.Length * 2)];
+        return buffer.AsSpan(0, count);
+    }
+
+    /// <summary><paramref name="bytes"/> more at the end of <paramref name="into"/>'s data, growing it if needed; where they start.</summary>
+    private static int Reserve(ParquetCells into, int bytes)
+    {
+        Need(bytes >= 0 && bytes <= ParquetSource.MaxRowGroupBytes);
+        if (into.Data.Length - into.Used < bytes) Array.Resize(ref into.Data, Math.Max(into.Used + bytes, into.Data.Length * 2));
+        var start = into.Used;
+        into.Used += bytes;
+        return start;
+    }
+
+    /// <summary>
+    /// DELTA_BINARY_PACKED: a header (block size, miniblocks per block, value count, first value), then blocks of a minimum
+    /// delta, one bit width per miniblock and the miniblocks bit-packed. Fills all of <paramref name="values"/> (the count
+    /// must match); the bytes it took.
+    /// </summary>
+    internal static int DeltaBinaryPacked(ReadOnlySpan<byte> data, Span<long> values)
+    {
+        var p = 0;
+        var blockSize = VarInt(data, ref p);
+        var miniblocks = VarInt(data, ref p);
+        var total = VarInt(data, ref p);
+        var value = ZigZag(VarInt(data, ref p));
+        Need(blockSize > 0 && blockSize % 128 == 0 && blockSize <= 1 << 20 && miniblocks > 0 && blockSize % miniblocks == 0
+            && blockSize / miniblocks % 32 == 0 && total == (ulong)values.Length);
+        if (values.Length == 0) return p;
+        var perMiniblock = (int)(blockSize / miniblocks);
+        values[0] = value;
+        var n = 1;
+        while (n < values.Length)
         {
-            Need(at + 8 <= data.Length);
-            at += 8;
-            return (at - 8, 8);
+            var minDelta = ZigZag(VarInt(data, ref p));
+            Need(p + (int)miniblocks <= data.Length);
+            var widths = data.Slice(p, (int)miniblocks);
+            p += (int)miniblocks;
+            for (var m = 0; m < widths.Length && n < values.Length; m++)
+            {
+                int bitWidth = widths[m];
+                Need(bitWidth <= 64);
+                var take = Math.Min(perMiniblock, values.Length - n);
+                // A miniblock with values is padded to its full size; the last one may end early only at the data's end.
+                var bytes = Math.Min(perMiniblock * bitWidth / 8, data.Length - p);
+                Need((long)take * bitWidth <= (long)bytes * 8);
+                var bits = data.Slice(p, bytes);
+                p += bytes;
+                for (var i = 0; i < take; i++)
+                {
+                    value = unchecked(value + minDelta + (long)Bits(bits, i * bitWidth, bitWidth));
+                    values[n + i] = value;
+                }
+                n += take;
+            }
+        }
+        return p;
+    }
+
+    /// <summary><paramref name="width"/> bits (up to 64) from bit <paramref name="at"/>, least significant first.</summary>
+    private static ulong Bits(ReadOnlySpan<byte> bits, int at, int width)
+    {
+        if (width == 0) return 0;
+        var b = at >> 3;
+        var shift = at & 7;
+        ulong value;
+        if (b + 8 <= bits.Length) value = BinaryPrimitives.ReadUInt64LittleEndian(bits[b..]) >> shift;
+        else
+        {
+            value = 0;
+            for (var k = 0; k < 8 && b + k < bits.Length; k++) value |= (ulong)bits[b + k] << (8 * k);
+            value >>= shift;
+        }
+        // Over 56 bits the value may reach into a ninth byte.
+        if (width + shift > 64 && b + 8 < bits.Length) value |= (ulong)bits[b + 8] << (64 - shift);
+        return width == 64 ? value : value & ((1UL << width) - 1);
+    }
+
+    private static long ZigZag(ulong v) => (long)(v >> 1) ^ -(long)(v & 1);
+
+    /// <summary>Number columns as text: each INT32 / INT64 cell rewritten as its invariant decimal digits.</summary>
+    private static void Texts(ParquetCells into, int width)
+    {
+        var place = Reserve(into, into.Rows * 20); // the longest long, sign included
+        var end = place;
+        for (var r = 0; r < into.Rows; r++)
+        {
+            if (into.Lengths[r] < 0) continue;
+            var raw = into.Data.AsSpan(into.Starts[r], width);
+            var value = width == 4 ? BinaryPrimitives.ReadInt32LittleEndian(raw) : BinaryPrimitives.ReadInt64LittleEndian(raw);
+            Need(value.TryFormat(into.Data.AsSpan(end), out var written, default, System.Globalization.CultureInfo.InvariantCulture));
+            (into.Starts[r], into.Lengths[r]) = (end, written);
+            end += written;
+        }
+        into.Used = end;
+    }
+
+    /// <summary>One PLAIN value at <paramref name="at"/>: its start and length in <paramref name="data"/>.</summary>
+    private static (int Start, int Length) Plain(ReadOnlySpan<byte> data, int width, ref int at)
+    {
+        if (width != 0)
+        {
+            Need(at + width <= data.Length);
+            at += width;
+            return (at - width, width);
         }
         Need(at + 4 <= data.Length);
         var length = BinaryPrimitives.ReadInt32LittleEndian(data[at..]);
@@ -210,24 +437,55 @@ internal sealed class ParquetPages
         return (at - length, length);
     }
 
-    /// <summary>The page's values, uncompressed, appended to <paramref name="into"/>'s data (cells point there); where they start.</summary>
-    private static int Decompress(CompressionCodec codec, ReadOnlySpan<byte> page, int uncompressed, ParquetCells into)
+    /// <summary>
+    /// The <paramref name="length"/> bytes of <see cref="_raw"/> at <paramref name="at"/>, uncompressed to
+    /// <paramref name="uncompressed"/> bytes appended to <paramref name="into"/>'s data (cells point there); where they start.
+    /// </summary>
+    private int Decompress(CompressionCodec codec, int at, int length, int uncompressed, ParquetCells into)
     {
-        Need(uncompressed <= ParquetSource.MaxRowGroupBytes);
-        if (into.Data.Length - into.Used < uncompressed) Array.Resize(ref into.Data, Math.Max(into.Used + uncompressed, into.Data.Length * 2));
-        var start = into.Used;
+        Need(length >= 0 && uncompressed >= 0);
+        var start = Reserve(into, uncompressed);
         var target = into.Data.AsSpan(start, uncompressed);
-        if (codec == CompressionCodec.UNCOMPRESSED)
+        var page = _raw.AsSpan(at, length);
+        switch (codec)
         {
-            Need(page.Length == uncompressed);
-            page.CopyTo(target);
+            case CompressionCodec.UNCOMPRESSED:
+                Need(page.Length == uncompressed);
+                page.CopyTo(target);
+                break;
+            case CompressionCodec.SNAPPY:
+                Need(Snappier.Snappy.GetUncompressedLength(page) == uncompressed);
+                Need(Snappier.Snappy.Decompress(page, target) == uncompressed);
+                break;
+            case CompressionCodec.ZSTD:
+                _zstd ??= new ZstdSharp.Decompressor();
+                try
+                {
+                    Need(_zstd.Unwrap(page, target) == uncompressed);
+                }
+                catch (ZstdSharp.ZstdException)
+                {
+                    throw new UnsupportedException();
+                }
+                break;
+            case CompressionCodec.BROTLI:
+                Need(System.IO.Compression.BrotliDecoder.TryDecompress(page, target, out var written) && written == uncompressed);
+                break;
+            case CompressionCodec.GZIP:
+                try
+                {
+                    using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(_raw, at, length, writable: false),
+                        System.IO.Compression.CompressionMode.Decompress);
+                    Need(gzip.ReadAtLeast(target, uncompressed, throwOnEndOfStream: false) == uncompressed);
+                }
+                catch (InvalidDataException)
+                {
+                    throw new UnsupportedException();
+                }
+                break;
+            default:
+                throw new UnsupportedException();
         }
-        else
-        {
-            Need(Snappier.Snappy.GetUncompressedLength(page) == uncompressed);
-            Need(Snappier.Snappy.Decompress(page, target) == uncompressed);
-        }
-        into.Used += uncompressed;
         return start;
     }
 
@@ -301,14 +559,16 @@ internal sealed class ParquetPages
     /// </summary>
     private struct PageHeader
     {
-        public const int DataPage = 0, IndexPage = 1, DictionaryPage = 2;
+        public const int DataPage = 0, IndexPage = 1, DictionaryPage = 2, DataPageV2 = 3;
 
-        public int Type, UncompressedSize, CompressedSize, NumValues;
+        public int Type, UncompressedSize, CompressedSize, NumValues, DefinitionBytes, RepetitionBytes;
         public Encoding Encoding, DefinitionEncoding;
+        /// <summary>v2: whether the values (not the levels) are compressed; true unless the header says not.</summary>
+        public bool Compressed;
 
         public static PageHeader Parse(ReadOnlySpan<byte> data, ref int p)
         {
-            var h = new PageHeader { Type = -1 };
+            var h = new PageHeader { Type = -1, Compressed = true };
             short id = 0;
             while (Field(data, ref p, ref id, out var type))
             {
@@ -322,6 +582,9 @@ internal sealed class ParquetPages
                         break;
                     case (7, Struct):
                         ParseInner(data, ref p, ref h, dictionary: true);
+                        break;
+                    case (8, Struct):
+                        ParseV2(data, ref p, ref h);
                         break;
                     default: Skip(data, ref p, type, 0); break;
                 }
@@ -340,6 +603,25 @@ internal sealed class ParquetPages
                     case (1, I32): h.NumValues = (int)I(data, ref p); break;
                     case (2, I32): h.Encoding = (Encoding)I(data, ref p); break;
                     case (3, I32) when !dictionary: h.DefinitionEncoding = (Encoding)I(data, ref p); break;
+                    default: Skip(data, ref p, type, 0); break;
+                }
+            }
+        }
+
+        /// <summary>DataPageHeaderV2: num_values, encoding, the two levels' byte lengths, is_compressed.</summary>
+        private static void ParseV2(ReadOnlySpan<byte> data, ref int p, ref PageHeader h)
+        {
+            short id = 0;
+            while (Field(data, ref p, ref id, out var type))
+            {
+                switch (id, type)
+                {
+                    case (1, I32): h.NumValues = (int)I(data, ref p); break;
+                    case (4, I32): h.Encoding = (Encoding)I(data, ref p); break;
+                    case (5, I32): h.DefinitionBytes = (int)I(data, ref p); break;
+                    case (6, I32): h.RepetitionBytes = (int)I(data, ref p); break;
+                    case (7, BoolTrue): h.Compressed = true; break;
+                    case (7, BoolFalse): h.Compressed = false; break;
                     default: Skip(data, ref p, type, 0); break;
                 }
             }
@@ -430,17 +712,18 @@ internal sealed class ParquetPages
 }
 
 /// <summary>
-/// How <see cref="ParquetPages"/> reads a file's SPEC §3 columns: text columns (BYTE_ARRAY read as strings) and an
-/// <c>at</c> column of UTC timestamps (INT64). <see cref="Of"/> gives null when a column is of any other kind, and the file
-/// is read through Parquet.Net.
+/// How <see cref="ParquetPages"/> reads a file's SPEC §3 columns: text columns (BYTE_ARRAY read as strings), number
+/// columns (INT32 / INT64 that Parquet.Net reads as int / long, as their decimal text) and an <c>at</c> column of UTC
+/// timestamps (INT64). <see cref="Of"/> gives null when a column is of any other kind, and the file is read through
+/// Parquet.Net.
 /// </summary>
 internal sealed class ParquetPlan
 {
     /// <summary>
     /// One column: its field id, whether it has definition levels; for an INT64 timestamp, ticks per unit (negative: units
-    /// per tick) and the values a DateTime holds; 0 for text.
+    /// per tick) and the values a DateTime holds; 0 for text; <see cref="Number"/> for an integer column read as text.
     /// </summary>
-    internal readonly record struct Column(int Id, string Name, bool Optional, long TicksPerUnit, (long Min, long Max) Range);
+    internal readonly record struct Column(int Id, string Name, bool Optional, long TicksPerUnit, (long Min, long Max) Range, bool Number = false);
 
     private readonly int[] _chunkIndex;
 
@@ -487,6 +770,9 @@ internal sealed class ParquetPlan
                 var range = perUnit < 0 ? (long.MinValue, long.MaxValue) : (-(epoch / perUnit), (DateTime.MaxValue.Ticks - epoch) / perUnit);
                 columns[c] = new Column(id, field.Name, optional, perUnit, range);
             }
+            // Other integer kinds (int8, uint32, decimals, dates, …) have CLR types of their own and stay with Parquet.Net.
+            else if ((e.Type == Parquet.Meta.Type.INT32 && field.ClrType == typeof(int)) || (e.Type == Parquet.Meta.Type.INT64 && field.ClrType == typeof(long)))
+                columns[c] = new Column(id, field.Name, optional, 0, default, Number: true);
             else return null;
         }
         return new ParquetPlan(columns);

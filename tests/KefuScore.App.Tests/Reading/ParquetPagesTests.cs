@@ -154,7 +154,12 @@ public sealed class ParquetPagesTests : IDisposable
     [InlineData(CompressionMethod.Snappy, false)]
     [InlineData(CompressionMethod.None, true)]
     [InlineData(CompressionMethod.None, false)]
-    public async Task Text_columns_plain_or_dictionary_snappy_or_uncompressed_decode_to_parquet_nets_texts(CompressionMethod compression, bool dictionary)
+    [InlineData(CompressionMethod.Zstd, true)]
+    [InlineData(CompressionMethod.Zstd, false)]
+    [InlineData(CompressionMethod.Gzip, true)]
+    [InlineData(CompressionMethod.Gzip, false)]
+    [InlineData(CompressionMethod.Brotli, false)]
+    public async Task Text_columns_plain_or_dictionary_in_every_codec_decoded_decode_to_parquet_nets_texts(CompressionMethod compression, bool dictionary)
     {
         var path = _dir.File($"t-{compression}-{dictionary}.parquet");
         await Write(path, TextAt, Rows(1, 2500, RandomText), new Options(compression, dictionary, GroupRows: 700, RequiredShop: true));
@@ -172,10 +177,10 @@ public sealed class ParquetPagesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_gzip_file_is_left_to_parquet_net_and_reads_as_the_string_path_does()
+    public async Task An_lz4_raw_file_is_left_to_parquet_net_and_reads_as_the_string_path_does()
     {
-        var path = _dir.File("gzip.parquet");
-        await Write(path, TimestampAt(DateTimeTimeUnit.Micros), Rows(2, 900, RandomInstant), new Options(CompressionMethod.Gzip, GroupRows: 300));
+        var path = _dir.File("lz4.parquet");
+        await Write(path, TimestampAt(DateTimeTimeUnit.Micros), Rows(2, 900, RandomInstant), new Options(CompressionMethod.Lz4Raw, GroupRows: 300));
 
         var (took, _, _) = await Decode(path);
         var (rows, rejected) = ParquetRows(path);
@@ -191,6 +196,8 @@ public sealed class ParquetPagesTests : IDisposable
     [InlineData(DateTimeTimeUnit.Millis, CompressionMethod.Snappy, true)]
     [InlineData(DateTimeTimeUnit.Micros, CompressionMethod.None, false)]
     [InlineData(DateTimeTimeUnit.Nanos, CompressionMethod.Snappy, false)]
+    [InlineData(DateTimeTimeUnit.Micros, CompressionMethod.Zstd, true)]
+    [InlineData(DateTimeTimeUnit.Millis, CompressionMethod.Gzip, false)]
     public async Task Rows_read_through_the_pages_are_the_events_and_rejections_of_the_string_path(DateTimeTimeUnit unit, CompressionMethod compression, bool dictionary)
     {
         var path = _dir.File($"r-{unit}-{compression}-{dictionary}.parquet");
@@ -205,6 +212,31 @@ public sealed class ParquetPagesTests : IDisposable
         Assert.Equal(expectedRejected, rejected);
         Assert.Contains(rejected, r => r.Field == "at"); // nulls and instants out of range take the string path
         Assert.True(rows.Count > 100, $"{rows.Count} rows");
+    }
+
+    [Fact]
+    public async Task A_cell_over_the_field_limit_rejects_its_row_as_the_string_path_does_and_long_bytes_alone_do_not()
+    {
+        var rows = Rows(11, 300, RandomInstant);
+        (string?[], object?) Valid(int i, string? id, string? text) =>
+            ([ "message", id ?? "m-" + i, "s1", "c1", "customer", null, "text", null, null, null, text ], Day.AddMinutes(i));
+        // Over the limit in characters; then more bytes than the limit but fewer characters (3-byte UTF-8), in `text`.
+        rows[7] = Valid(7, null, new string('x', EventParser.MaxFieldChars + 1));
+        rows[9] = Valid(9, null, new string('店', EventParser.MaxFieldChars / 2));
+        rows[12] = Valid(12, new string('m', EventParser.MaxFieldChars + 1), "hi"); // and in a column the fold reads
+        var path = _dir.File("long.parquet");
+        await Write(path, TimestampAt(DateTimeTimeUnit.Millis), rows, new Options(Dictionary: false, GroupRows: 100));
+
+        var (took, _, _) = await Decode(path);
+        var (parsed, rejected) = ParquetRows(path);
+        var (events, expectedRejected) = Reads.File(path);
+
+        Assert.True(took);
+        Assert.Equal(events.Select(Flat.Of), parsed);
+        Assert.Equal(expectedRejected, rejected);
+        Assert.Contains(rejected, r => r.Line == 8 && r.Field == "text");
+        Assert.Contains(rejected, r => r.Line == 13 && r.Field == "id");
+        Assert.DoesNotContain(rejected, r => r.Line == 10);
     }
 
     [Fact]
@@ -271,6 +303,124 @@ public sealed class ParquetPagesTests : IDisposable
 
     private static string? Field(RawEvent raw, string name) =>
         (string?)typeof(RawEvent).GetProperty(name, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase)!.GetValue(raw);
+
+    /// <summary>
+    /// Texts with <c>stars</c> as an INT32 column and <c>capacity</c> as an INT64 column (with nulls, negatives and the
+    /// extremes), as a schema from another writer would carry them.
+    /// </summary>
+    private static async Task WriteNumbers(string path, IReadOnlyList<(string?[] Cells, object? At)> rows, int?[] stars, long?[] capacity, bool dictionary)
+    {
+        var names = Texts.Where(n => n != "stars").ToArray();
+        var fields = names.Select(n => new DataField<string>(n)).ToArray();
+        var starsField = new DataField<int?>("stars");
+        var capacityField = new DataField<long?>("capacity");
+        var at = TimestampAt(DateTimeTimeUnit.Micros);
+        var options = new ParquetOptions { DictionaryEncodingThreshold = dictionary ? 1 : 0 };
+        if (dictionary) options.ColumnEncodingHints["stars"] = EncodingHint.Dictionary;
+        await using var file = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema([.. fields, starsField, capacityField, at]), file, options);
+        foreach (var group in Enumerable.Range(0, rows.Count).Chunk(400))
+        {
+            using var g = writer.CreateRowGroup();
+            for (var c = 0; c < fields.Length; c++) await g.WriteAsync(fields[c], group.Select(i => rows[i].Cells[Array.IndexOf(Texts, names[c])]).ToArray());
+            await g.WriteAsync<int>(starsField, group.Select(i => stars[i]).ToArray());
+            await g.WriteAsync<long>(capacityField, group.Select(i => capacity[i]).ToArray());
+            await g.WriteAsync<DateTime>(at, group.Select(i => (DateTime?)rows[i].At).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Int32_and_int64_columns_decode_to_parquet_nets_texts_and_rows_to_the_string_paths(bool dictionary)
+    {
+        var rows = Rows(7, 1800, RandomInstant);
+        var random = new Random(7);
+        int?[] starChoices = [null, 1, 3, 5, 0, -2, 9, int.MaxValue, int.MinValue];
+        long?[] capacityChoices = [null, 0, 12, -7, long.MaxValue, long.MinValue, 1L << 40];
+        var stars = rows.Select(_ => starChoices[random.Next(starChoices.Length)]).ToArray();
+        var capacity = rows.Select(_ => capacityChoices[random.Next(capacityChoices.Length)]).ToArray();
+        var path = _dir.File($"numbers-{dictionary}.parquet");
+        await WriteNumbers(path, rows, stars, capacity, dictionary);
+
+        var (took, columns, _) = await DecodeAsText(path);
+        var expected = await Expected(path);
+        var (parsed, rejected) = ParquetRows(path);
+        var (events, expectedRejected) = Reads.File(path);
+
+        Assert.True(took);
+        var at = columns.Count - 1; // `at`: Expected leaves it empty
+        Assert.Equal(expected.Take(at).Select(c => c.Select(v => v is "" ? null : v)), columns.Take(at).Select(c => c.Select(v => v is "" ? null : v)));
+        Assert.Contains(columns[^3], v => v == "-2147483648"); // stars as text, the extremes included
+        Assert.Contains(columns[^2], v => v == "9223372036854775807");
+        Assert.Equal(events.Select(Flat.Of), parsed);
+        Assert.Equal(expectedRejected, rejected);
+        Assert.Contains(parsed, r => r.Stars > 0); // ratings with stars from the number column
+    }
+
+    /// <summary>As <see cref="Decode"/>, number columns as text (what the report's plan asks for).</summary>
+    private static async Task<(bool Took, List<string?[]> Columns, bool Dictionaries)> DecodeAsText(string path)
+    {
+        await using var stream = File.OpenRead(path);
+        await using var reader = await ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = true });
+        var plan = ParquetPlan.Of(reader, ParquetSource.Columns(reader, path, out _));
+        Assert.NotNull(plan);
+        var pages = new ParquetPages();
+        var columns = new List<string?[]>();
+        var took = true;
+        var dictionaries = false;
+        foreach (var column in plan.Columns)
+        {
+            var values = new List<string?>();
+            foreach (var group in reader.Metadata!.RowGroups)
+            {
+                var cells = new ParquetCells();
+                if (!pages.TryRead(stream.SafeFileHandle, plan.ChunkOf(group, Array.IndexOf(plan.Columns, column))!, column.Optional, (int)group.NumRows, cells, column.Number))
+                {
+                    took = false;
+                    continue;
+                }
+                dictionaries |= cells.Dictionary;
+                for (var r = 0; r < cells.Rows; r++)
+                    values.Add(cells.IsNull(r) ? null : column.TicksPerUnit != 0 ? cells.Int64(r).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        : System.Text.Encoding.UTF8.GetString(cells.Cell(r)));
+            }
+            columns.Add([.. values]);
+        }
+        return (took, columns, dictionaries);
+    }
+
+    [Fact]
+    public void Delta_binary_packed_reads_the_formats_worked_examples()
+    {
+        // The Parquet format's examples (Encodings.md): 1..5 (one delta, bit width 0), and 7,5,3,1,2,3,4,5 (minimum delta
+        // -2, relative deltas 0,0,0,3,3,3,3 in 2 bits, the miniblock padded to 32 values); a trailing byte not taken.
+        byte[] ones = [0x80, 0x01, 0x04, 0x05, 0x02, 0x02, 0, 0, 0, 0, 0xEE];
+        byte[] mixed = [0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 2, 0, 0, 0, 0xC0, 0x3F, 0, 0, 0, 0, 0, 0, 0xEE];
+        var a = new long[5];
+        var b = new long[8];
+
+        Assert.Equal(ones.Length - 1, ParquetPages.DeltaBinaryPacked(ones, a));
+        Assert.Equal(mixed.Length - 1, ParquetPages.DeltaBinaryPacked(mixed, b));
+        Assert.Equal([1L, 2, 3, 4, 5], a);
+        Assert.Equal([7L, 5, 3, 1, 2, 3, 4, 5], b);
+    }
+
+    [Fact]
+    public void Delta_byte_array_rebuilds_each_value_from_the_one_before_with_nulls_between()
+    {
+        // The format's example "axis", "axle", "babble", "babyhood": prefix lengths 0,2,0,3 (first 0, minimum delta -2,
+        // relative 4,0,5 in 3 bits), suffix lengths 4,2,6,5 (first 4, minimum -2, relative 0,6,1 in 3 bits), then the suffixes.
+        byte[] prefixes = [0x80, 0x01, 0x04, 0x04, 0x00, 0x03, 3, 0, 0, 0, 0x44, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        byte[] suffixes = [0x80, 0x01, 0x04, 0x04, 0x08, 0x03, 3, 0, 0, 0, 0x70, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        byte[] page = [.. prefixes, .. suffixes, .. "axislebabbleyhood"u8];
+        var cells = new ParquetCells { Data = [.. page], Used = page.Length, Starts = new int[5], Lengths = new int[5], Rows = 5 };
+
+        new ParquetPages().Values(Meta.Encoding.DELTA_BYTE_ARRAY, cells, 0, page.Length, 0, [1, 1, 0, 1, 1], 4, 0, -1);
+
+        Assert.Equal(["axis", "axle", null, "babble", "babyhood"],
+            Enumerable.Range(0, 5).Select(r => cells.IsNull(r) ? null : System.Text.Encoding.UTF8.GetString(cells.Cell(r))));
+    }
 
     [Fact]
     public void The_hybrid_decoder_reads_runs_and_bit_packed_groups()

@@ -52,7 +52,7 @@ public static class Program
                                                        alternately, medians, every shop-day checked equal
               split --file F [--repeat N]              kefu report's CPU and allocations: reading alone, then the whole run
               memory --events N                        stream the simulator through the fold, print peak working set
-              ingest --url URL --key KEY --events N [--batch 5000] [--clients 4] [--shops 30] [--seed 5] [--skip 0] [--stream SKIP+N]
+              ingest --url URL --key KEY --events N [--batch 5000] [--clients 4] [--shops 30] [--seed 5] [--skip 0] [--stream SKIP+N] [--rate R]
                                                        HTTP ingestion load run against a running server
               live [--shops 1000] [--rate 5000] [--seconds 30] [--server DLL] [--live-off]
                                                        the live monitor under load: webhook due→delivered, /live freshness
@@ -81,6 +81,8 @@ public sealed class Options
     public long Seed { get; private set; } = 5;
     public long Skip { get; private set; }
     public long Stream { get; private set; }
+    /// <summary>ingest: offered events a second (requests released on a fixed schedule); 0: as fast as answered.</summary>
+    public double Rate { get; private set; }
 
     public static Options Parse(IReadOnlyList<string> args)
     {
@@ -103,6 +105,7 @@ public sealed class Options
                 case "--stream": o.Stream = long.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--skip": o.Skip = long.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--seed": o.Seed = long.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--rate": o.Rate = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }

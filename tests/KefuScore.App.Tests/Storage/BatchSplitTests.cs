@@ -60,6 +60,90 @@ public sealed class BatchSplitTests
         Assert.True(differences.Count == 0, string.Join("\n", differences));
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(Providers))]
+    public async Task Batches_appended_as_one_store_and_answer_as_batches_appended_one_after_another(string provider)
+    {
+        // Repeats inside a batch, across batches of the group and of what is already stored, each with other text so
+        // that the stored row shows which one won: the first, an earlier batch before a later one.
+        List<IReadOnlyList<ChatEvent>> Batches(string shop)
+        {
+            var events = Conversations(shop);
+            return [events[..4], [Repeat(events[3]), events[4], Repeat(events[4]), events[5]], events[6..9], [Repeat(events[0]), .. events[9..]], [Repeat(events[2])]];
+        }
+        await using var db = await TestDatabase.Create(provider);
+        await db.Store.Ingest(Conversations("one")[..2]);
+        await db.Store.Ingest(Conversations("each")[..2]);
+        var expected = new List<IngestResult>();
+        await using (var batch = await db.Store.Begin())
+        {
+            foreach (var b in Batches("each")) expected.Add(await batch.Append(b));
+            await batch.Commit();
+        }
+        var results = new IngestResult[5];
+        await using (var batch = await db.Store.Begin())
+        {
+            await batch.Append(Batches("one"), results);
+            await batch.Commit();
+        }
+        Assert.Equal([new(2, 2), new(2, 2), new(3, 0), new(Conversations("one").Count - 9, 1), new(0, 1)], expected);
+        Assert.Equal(expected, results);
+        await using var context = db.Open();
+        await AssertSameStored(context, "each", "one");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Providers))]
+    public async Task Pushes_of_many_shops_at_once_are_answered_and_stored_as_pushes_one_after_another(string provider)
+    {
+        // Concurrent pushes queue behind the write in progress and are written as one group (EventStore.WriteQueued).
+        const int shops = 12;
+        List<ChatEvent> Push(string shop)
+        {
+            var events = Conversations(shop);
+            return [.. events, Repeat(events[1]), Repeat(events[^1])];
+        }
+        await using var db = await TestDatabase.Create(provider);
+        var alone = new List<IngestResult>();
+        for (var i = 0; i < shops; i++) alone.Add(await db.Store.Ingest(Push($"alone{i}")));
+        var together = await Task.WhenAll(Enumerable.Range(0, shops).Select(i => Task.Run(() => db.Store.Ingest(Push($"together{i}")))));
+        Assert.All(alone, r => Assert.Equal(new IngestResult(Conversations("x").Count, 2), r));
+        Assert.Equal(alone, together);
+        await using var context = db.Open();
+        for (var i = 0; i < shops; i++) await AssertSameStored(context, $"alone{i}", $"together{i}");
+    }
+
+    /// <summary>The event of <paramref name="e"/>'s shop and id with other text: a repeat that must not be stored.</summary>
+    private static ChatEvent Repeat(ChatEvent e)
+    {
+        var row = StoredEvent.From(e);
+        row.Text = "repeated " + e.Id;
+        return row.ToEvent();
+    }
+
+    /// <summary>Two shops written from the same events hold the same events, facts, rollups and event count.</summary>
+    private static async Task AssertSameStored(KefuDb context, string expectedShop, string actualShop)
+    {
+        var (expectedFacts, expectedRollups) = await Written(context, expectedShop);
+        var (actualFacts, actualRollups) = await Written(context, actualShop);
+        var expectedEvents = await Events(context, expectedShop);
+        Assert.NotEmpty(expectedEvents);
+        Assert.NotEmpty(expectedFacts);
+        Assert.Equal(expectedEvents, await Events(context, actualShop));
+        Assert.Equal(expectedFacts, actualFacts);
+        Assert.Equal(expectedRollups, actualRollups);
+        Assert.Equal(
+            await context.ShopCounts.Where(c => c.Shop == expectedShop).Select(c => c.Events).SingleAsync(),
+            await context.ShopCounts.Where(c => c.Shop == actualShop).Select(c => c.Events).SingleAsync());
+    }
+
+    /// <summary>A shop's stored events, every column but the shop, in id order.</summary>
+    private static async Task<List<string>> Events(KefuDb context, string shop) =>
+        (await context.Events.AsNoTracking().Where(e => e.Shop == shop).ToListAsync())
+            .Select(e => string.Join('|', e.Id, e.Type, e.AtTicks, e.OffsetMinutes, e.Conversation, e.Customer, e.Sender, e.Agent, e.Kind, e.Text,
+                e.Stars, e.Satisfaction, e.Reason, e.Order, e.Media, e.Category, e.Action, e.Status, e.Capacity))
+            .Order(StringComparer.Ordinal).ToList();
+
     private static IEnumerable<string> Difference(string shop, string what, List<string> expected, List<string> actual) =>
         actual.Except(expected).Select(r => $"{shop}: extra {what} {r}").Concat(expected.Except(actual).Select(r => $"{shop}: missing {what} {r}"));
 

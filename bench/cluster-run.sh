@@ -16,8 +16,8 @@
 #                 5,000-event requests the warm-up was 4 requests a client and the measured run paid the tiering)
 #   WARMUP_LARGE=E  then pushes the stream's next E events in the measured run's requests (default 60000, 0 for none): the
 #                 paths of large requests and group commits are optimised before the clock starts too (without it half
-#                 of a silo's samples in a 100,000-event run were the tiered compiler and unoptimised code, and a change
-#                 that merely moved when the runtime tiered up looked like twice the CPU: decisions §61)
+#                 of a silo's samples in a 100,000-event run were the tiered compiler and unoptimised code, in main's
+#                 build as in the group append's: decisions §61)
 #   SETTLE=S      then waits S seconds (default 10) while the runtime's background compiler finishes the tier-ups the
 #                 warm-up queued: on a loaded machine it lags by seconds, and the measured run would pay its backlog
 #   PERF=S        records every silo with `perf record -g` for S seconds into $work/silos.perf (JIT symbols through perf maps;

@@ -191,8 +191,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             {
                 // Every shop of the group at once, in key order, so that two writers never wait for each other in a circle.
                 await batch.LockShops(group.SelectMany(p => p.Events).Select(e => e.Shop), CancellationToken.None);
-                if (group.Count == 1) results[0] = await batch.Append(group[0].Events);
-                else await batch.Append(group.Select(p => p.Events).ToList(), results);
+                for (var i = 0; i < group.Count; i++) results[i] = await batch.Append(group[i].Events);
                 await batch.Commit();
                 committed = true;
             }
@@ -395,35 +394,6 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         /// </summary>
         public async Task<IngestResult> Append(IReadOnlyList<ChatEvent> events, CancellationToken ct = default)
         {
-            var inserted = await AppendAll(events, ct);
-            var accepted = inserted.Count(i => i);
-            return new IngestResult(accepted, events.Count - accepted);
-        }
-
-        /// <summary>
-        /// Inserts several batches as one: one round of statements (one COPY per table on PostgreSQL) for all of them
-        /// instead of one per batch, each batch's answer in <paramref name="results"/>. Equal to appending them one
-        /// after another: a batch's event whose (shop, id) an earlier batch or an earlier event of its own holds is its
-        /// duplicate, and facts are drawn only at <see cref="Commit"/> either way.
-        /// </summary>
-        public async Task Append(IReadOnlyList<IReadOnlyList<ChatEvent>> batches, IngestResult[] results, CancellationToken ct = default)
-        {
-            var all = new List<ChatEvent>(batches.Sum(b => b.Count));
-            foreach (var b in batches) all.AddRange(b);
-            var inserted = await AppendAll(all, ct);
-            var at = 0;
-            for (var i = 0; i < batches.Count; i++)
-            {
-                long accepted = 0;
-                for (var j = 0; j < batches[i].Count; j++) if (inserted[at + j]) accepted++;
-                results[i] = new IngestResult(accepted, batches[i].Count - accepted);
-                at += batches[i].Count;
-            }
-        }
-
-        /// <summary>Which of <paramref name="events"/> were stored (the others are duplicates).</summary>
-        private async Task<bool[]> AppendAll(IReadOnlyList<ChatEvent> events, CancellationToken ct)
-        {
             ObjectDisposedException.ThrowIf(_done, this);
             // Known already for a group write (made before its transaction); a file import learns its days and shops
             // as it reads, and makes them here on a connection of its own (PostgresLayout says why that cannot wait).
@@ -440,12 +410,14 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
 
             // Known (shop, id) pairs, and the second of two equal ids in this batch, are duplicates (the first one wins, as in the fold).
             var inserted = await Rows.InsertNewEvents(events, ct);
+            long accepted = 0;
             var loose = new List<ChatEvent>();
             Dictionary<string, long>? statuses = null;
             for (var i = 0; i < events.Count; i++)
             {
                 if (!inserted[i]) continue;
                 var e = events[i];
+                accepted++;
                 _rollups.AddEvents(e.Shop, 1);
                 // Kept for the listeners only when there are any: a command-line import of millions keeps nothing.
                 if (_store.Committed is not null) _stored.Add(e);
@@ -483,7 +455,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                     _written.Add(o.Key);
                 }
             }
-            return inserted;
+            return new IngestResult(accepted, events.Count - accepted);
         }
 
         /// <summary>

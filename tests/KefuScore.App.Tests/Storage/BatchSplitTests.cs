@@ -62,38 +62,6 @@ public sealed class BatchSplitTests
 
     [SkippableTheory]
     [MemberData(nameof(Providers))]
-    public async Task Batches_appended_as_one_store_and_answer_as_batches_appended_one_after_another(string provider)
-    {
-        // Repeats inside a batch, across batches of the group and of what is already stored, each with other text so
-        // that the stored row shows which one won: the first, an earlier batch before a later one.
-        List<IReadOnlyList<ChatEvent>> Batches(string shop)
-        {
-            var events = Conversations(shop);
-            return [events[..4], [Repeat(events[3]), events[4], Repeat(events[4]), events[5]], events[6..9], [Repeat(events[0]), .. events[9..]], [Repeat(events[2])]];
-        }
-        await using var db = await TestDatabase.Create(provider);
-        await db.Store.Ingest(Conversations("one")[..2]);
-        await db.Store.Ingest(Conversations("each")[..2]);
-        var expected = new List<IngestResult>();
-        await using (var batch = await db.Store.Begin())
-        {
-            foreach (var b in Batches("each")) expected.Add(await batch.Append(b));
-            await batch.Commit();
-        }
-        var results = new IngestResult[5];
-        await using (var batch = await db.Store.Begin())
-        {
-            await batch.Append(Batches("one"), results);
-            await batch.Commit();
-        }
-        Assert.Equal([new(2, 2), new(2, 2), new(3, 0), new(Conversations("one").Count - 9, 1), new(0, 1)], expected);
-        Assert.Equal(expected, results);
-        await using var context = db.Open();
-        await AssertSameStored(context, "each", "one");
-    }
-
-    [SkippableTheory]
-    [MemberData(nameof(Providers))]
     public async Task Pushes_of_many_shops_at_once_are_answered_and_stored_as_pushes_one_after_another(string provider)
     {
         // Concurrent pushes queue behind the write in progress and are written as one group (EventStore.WriteQueued).

@@ -14,9 +14,17 @@
 #   WARMUP_BATCH=B  events a request in the warm-up (default 100: 200 requests, so that code run once a request reaches
 #                 the runtime's tier-up count of 30 calls and is compiled optimised before the measured run; with
 #                 5,000-event requests the warm-up was 4 requests a client and the measured run paid the tiering)
-#   PERF=S        records silo 1 with `perf record -g` for S seconds into $work/silo1.perf (JIT symbols through perf maps)
+#   WARMUP_LARGE=E  then pushes the stream's next E events in the measured run's requests (default 60000, 0 for none): the
+#                 paths of large requests and group commits are optimised before the clock starts too (without it half
+#                 of a silo's samples in a 100,000-event run were the tiered compiler and unoptimised code, in main's
+#                 build as in the group append's: decisions §61)
+#   SETTLE=S      then waits S seconds (default 10) while the runtime's background compiler finishes the tier-ups the
+#                 warm-up queued: on a loaded machine it lags by seconds, and the measured run would pay its backlog
+#   PERF=S        records every silo with `perf record -g` for S seconds into $work/silos.perf (JIT symbols through perf maps;
+#                 W^X off, which otherwise hides jitted frames); `perf report --sort pid,dso,sym` splits it by silo
 #   JITLOG=1      each silo writes the methods the JIT compiles (DOTNET_JitDisasmSummary) to $work/siloI.jit; with KEEP=1,
 #                 what is compiled after the warm-up is code generated at run time (docs/benchmarks.md, "after the codec fix")
+#                 (line counts at the measured run's start and end in $work/siloI.jit.warm and .jit.end)
 #   COUNTERS=1    each silo's runtime counters (dotnet-counters: JIT time and methods compiled, CPU, GC) every second
 #                 of the measured run into $work/siloI.counters.csv (KEEP=1 keeps them)
 #   TRACE=S       records a CPU trace (dotnet-trace, dotnet-sampled-thread-time) of silo 1 for S seconds into $work/silo1.nettrace (KEEP=1 keeps it)
@@ -39,7 +47,7 @@ db=${BENCH_DB:-kefu_cluster_bench}
 PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
 export ConnectionStrings__Kefu="$base;Database=$db"
 urls=()
-[ -z "${PERF:-}" ] || export DOTNET_PerfMapEnabled=1
+[ -z "${PERF:-}" ] || export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 for i in $(seq 1 "$n"); do
   if [ -n "${PORT_BASE:-}" ]; then port=$((PORT_BASE + i)); silo=$((PORT_BASE + 100 + i)); gateway=$((PORT_BASE + 200 + i))
   else port=$((5190 + i)); silo=$((11190 + i)); gateway=$((30190 + i)); fi
@@ -62,10 +70,19 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_cpu() { local t=0; for p in $(pgrep -f "postgres: .*$db" || true); do t=$((t + $(cpu "$p"))); done; echo $t; }
 
 warmup=${WARMUP:-20000}; [ -z "${KILL_AFTER:-}" ] || warmup=${WARMUP:-0}
+large=${WARMUP_LARGE:-60000}; [ -z "${KILL_AFTER:-}" ] || large=${WARMUP_LARGE:-0}
+total=$((warmup + large + events))
 if [ "$warmup" -gt 0 ]; then
-  dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$warmup" --stream $((warmup + events)) "$@" --batch "${WARMUP_BATCH:-100}" > "$work/warmup" 2>&1 \
+  dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$warmup" --stream $total "$@" --batch "${WARMUP_BATCH:-100}" > "$work/warmup" 2>&1 \
     || { echo "warm-up failed:" >&2; cat "$work/warmup" >&2; exit 1; }
 fi
+if [ "$large" -gt 0 ]; then
+  dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$large" --skip "$warmup" --stream $total "$@" > "$work/warmup-large" 2>&1 \
+    || { echo "second warm-up failed:" >&2; cat "$work/warmup-large" >&2; exit 1; }
+  warmup=$((warmup + large))
+fi
+[ -z "${JITLOG:-}" ] || for i in $(seq 1 "$n"); do wc -l < "$work/silo$i.jit" > "$work/silo$i.jit.pushed"; done
+sleep "${SETTLE:-10}"
 [ -z "${JITLOG:-}" ] || for i in $(seq 1 "$n"); do wc -l < "$work/silo$i.jit" > "$work/silo$i.jit.warm"; done
 stored0=$(PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d "$db" -tAc 'SELECT count(*) FROM events')
 dotnet "$bench" ingest --url "$(IFS=,; echo "${urls[*]}")" --key bench-key --events "$events" --skip "$warmup" "$@" > "$work/out" 2> "$work/err" &
@@ -75,7 +92,7 @@ s0=(); for p in "${pids[@]}"; do s0+=("$(cpu "$p")"); done
 p0=$(pg_cpu)
 c0=$(cpu $client); c_last=$c0
 if [ -n "${PERF:-}" ]; then
-  perf record -F 499 -g -p "${pids[0]}" -o "$work/silo1.perf" -- sleep "$PERF" > "$work/perf.log" 2>&1 &
+  perf record -F 499 -g -p "$(IFS=,; echo "${pids[*]}")" -o "$work/silos.perf" -- sleep "$PERF" > "$work/perf.log" 2>&1 &
 fi
 if [ -n "${COUNTERS:-}" ]; then
   PATH="$PATH:$HOME/.dotnet/tools"
@@ -100,6 +117,7 @@ while kill -0 $client 2>/dev/null; do
   sleep 0.2
 done
 wait $client || true
+[ -z "${JITLOG:-}" ] || for i in $(seq 1 "$n"); do wc -l < "$work/silo$i.jit" > "$work/silo$i.jit.end"; done
 p1=$(pg_cpu)
 for i in "${!pids[@]}"; do c=$(cpu "${pids[$i]}"); [ "$c" != 0 ] && last[$i]=$c; done
 cat "$work/out"

@@ -57,7 +57,7 @@ public static class Program
                                                        each cell checked against Parquet.Net's reading
               to-parquet CSV OUT CODEC V1|V2           the peer's CSV as Parquet by DuckDB with that codec and page version
               memory --events N                        stream the simulator through the fold, print peak working set
-              ingest --url URL --key KEY --events N [--batch 5000] [--clients 4] [--shops 30] [--seed 5] [--skip 0] [--stream SKIP+N]
+              ingest --url URL --key KEY --events N [--batch 5000] [--clients 4] [--shops 30] [--seed 5] [--skip 0] [--stream SKIP+N] [--rate R]
                                                        HTTP ingestion load run against a running server
               live [--shops 1000] [--rate 5000] [--seconds 30] [--server DLL] [--live-off]
                                                        the live monitor under load: webhook due→delivered, /live freshness
@@ -86,6 +86,8 @@ public sealed class Options
     public long Seed { get; private set; } = 5;
     public long Skip { get; private set; }
     public long Stream { get; private set; }
+    /// <summary>ingest: offered events a second (requests released on a fixed schedule); 0: as fast as answered.</summary>
+    public double Rate { get; private set; }
 
     public static Options Parse(IReadOnlyList<string> args)
     {
@@ -108,6 +110,7 @@ public sealed class Options
                 case "--stream": o.Stream = long.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--skip": o.Skip = long.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--seed": o.Seed = long.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--rate": o.Rate = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }

@@ -13,6 +13,10 @@ namespace KefuScore.Bench.EndToEnd;
 /// run against a running server (<c>kefu serve</c>), or the silos of a cluster (bench/cluster-run.sh). Simulated events in time order (as live integrations send them) are
 /// cut into NDJSON requests before the clock starts; <c>--clients</c> connections post them as fast as the server
 /// answers. <c>--skip S</c> leaves out the stream's first S events (a warm-up run sent them with <c>--stream</c>, the same simulated stream's length). Prints events/s over the whole run and request latency percentiles; fails unless every request is 200.
+/// <c>--rate R</c>: request i is due at i × batch ÷ R seconds (an open loop at R events a second offered, up to
+/// <c>--clients</c> requests in flight), and its latency counts from when it was due, so a server or client that falls
+/// behind shows as latency rather than as a slower schedule (latency below saturation, where the closed loop only
+/// measures a full queue).
 /// </summary>
 public static class IngestCommand
 {
@@ -47,12 +51,19 @@ public static class IngestCommand
         long accepted = 0, duplicates = 0;
         var next = -1;
         var watch = Stopwatch.StartNew();
+        var start = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(async client =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < bodies.Count)
             {
                 var started = Stopwatch.GetTimestamp();
+                if (options.Rate > 0)
+                {
+                    started = start + (long)((double)i * options.Batch / options.Rate * Stopwatch.Frequency);
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), started);
+                    if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                }
                 var server = client % https.Count;
                 var deadline = DateTime.UtcNow.AddMinutes(2);
                 while (true)
@@ -107,7 +118,7 @@ public static class IngestCommand
         Array.Sort(latencies);
         double P(double q) => latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{events.Count:N0} events in {watch.Elapsed.TotalSeconds:F2} s: {events.Count / watch.Elapsed.TotalSeconds:N0} events/s; " +
+            $"{events.Count:N0} events in {watch.Elapsed.TotalSeconds:F2} s: {events.Count / watch.Elapsed.TotalSeconds:N0} events/s{(options.Rate > 0 ? $" (offered {options.Rate:N0})" : "")}; " +
             $"request latency p50 {P(0.5):F0} ms, p99 {P(0.99):F0} ms, max {latencies[^1]:F0} ms; {accepted:N0} accepted, {duplicates:N0} duplicates, {failures} failed requests, {retries} sent again, {busy} answered busy (503/429) and sent after Retry-After"));
         return failures == 0 ? 0 : 1;
     }

@@ -60,6 +60,58 @@ public sealed class BatchSplitTests
         Assert.True(differences.Count == 0, string.Join("\n", differences));
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(Providers))]
+    public async Task Pushes_of_many_shops_at_once_are_answered_and_stored_as_pushes_one_after_another(string provider)
+    {
+        // Concurrent pushes queue behind the write in progress and are written as one group (EventStore.WriteQueued).
+        const int shops = 12;
+        List<ChatEvent> Push(string shop)
+        {
+            var events = Conversations(shop);
+            return [.. events, Repeat(events[1]), Repeat(events[^1])];
+        }
+        await using var db = await TestDatabase.Create(provider);
+        var alone = new List<IngestResult>();
+        for (var i = 0; i < shops; i++) alone.Add(await db.Store.Ingest(Push($"alone{i}")));
+        var together = await Task.WhenAll(Enumerable.Range(0, shops).Select(i => Task.Run(() => db.Store.Ingest(Push($"together{i}")))));
+        Assert.All(alone, r => Assert.Equal(new IngestResult(Conversations("x").Count, 2), r));
+        Assert.Equal(alone, together);
+        await using var context = db.Open();
+        for (var i = 0; i < shops; i++) await AssertSameStored(context, $"alone{i}", $"together{i}");
+    }
+
+    /// <summary>The event of <paramref name="e"/>'s shop and id with other text: a repeat that must not be stored.</summary>
+    private static ChatEvent Repeat(ChatEvent e)
+    {
+        var row = StoredEvent.From(e);
+        row.Text = "repeated " + e.Id;
+        return row.ToEvent();
+    }
+
+    /// <summary>Two shops written from the same events hold the same events, facts, rollups and event count.</summary>
+    private static async Task AssertSameStored(KefuDb context, string expectedShop, string actualShop)
+    {
+        var (expectedFacts, expectedRollups) = await Written(context, expectedShop);
+        var (actualFacts, actualRollups) = await Written(context, actualShop);
+        var expectedEvents = await Events(context, expectedShop);
+        Assert.NotEmpty(expectedEvents);
+        Assert.NotEmpty(expectedFacts);
+        Assert.Equal(expectedEvents, await Events(context, actualShop));
+        Assert.Equal(expectedFacts, actualFacts);
+        Assert.Equal(expectedRollups, actualRollups);
+        Assert.Equal(
+            await context.ShopCounts.Where(c => c.Shop == expectedShop).Select(c => c.Events).SingleAsync(),
+            await context.ShopCounts.Where(c => c.Shop == actualShop).Select(c => c.Events).SingleAsync());
+    }
+
+    /// <summary>A shop's stored events, every column but the shop, in id order.</summary>
+    private static async Task<List<string>> Events(KefuDb context, string shop) =>
+        (await context.Events.AsNoTracking().Where(e => e.Shop == shop).ToListAsync())
+            .Select(e => string.Join('|', e.Id, e.Type, e.AtTicks, e.OffsetMinutes, e.Conversation, e.Customer, e.Sender, e.Agent, e.Kind, e.Text,
+                e.Stars, e.Satisfaction, e.Reason, e.Order, e.Media, e.Category, e.Action, e.Status, e.Capacity))
+            .Order(StringComparer.Ordinal).ToList();
+
     private static IEnumerable<string> Difference(string shop, string what, List<string> expected, List<string> actual) =>
         actual.Except(expected).Select(r => $"{shop}: extra {what} {r}").Concat(expected.Except(actual).Select(r => $"{shop}: missing {what} {r}"));
 

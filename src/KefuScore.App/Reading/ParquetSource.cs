@@ -127,7 +127,7 @@ internal sealed class ParquetSource : IEventSource
     private void LoadGroup(int index)
     {
         CheckGroupSize(_reader, index, _name);
-        _rowInGroup = 0;
+        _rowInGroup = _rowsInGroup = 0; // nothing of the previous group is served if this one fails to read
         if (_decoded is not null && _decoded.TryRead(_file!.SafeFileHandle, _reader, _plan!, index))
         {
             _inDecoded = true;

@@ -24,6 +24,7 @@ public static class Program
                 "peer" => Peer.PeerCommand.Run(Peer.PeerOptions.Parse(args[1..])),
                 "split" => Peer.PeerCommand.Split(Peer.PeerOptions.Parse(args[1..])),
                 "parquet-cells" => Peer.ParquetCellsCommand.Run(Peer.PeerOptions.Parse(args[1..])),
+                "parquet-events" => Peer.ParquetCellsCommand.Events(Peer.PeerOptions.Parse(args[1..])),
                 "to-parquet" when args.Length == 5 => Peer.ParquetCellsCommand.ToParquet(args[1], args[2], args[3], args[4]),
                 "peer-kefu" => Peer.PeerCommand.RunChild(Peer.PeerOptions.Parse(args[1..]), duckDb: false),
                 "peer-duckdb" => Peer.PeerCommand.RunChild(Peer.PeerOptions.Parse(args[1..]), duckDb: true),
@@ -55,6 +56,8 @@ public static class Program
               split --file F [--repeat N]              kefu report's CPU and allocations: reading alone, then the whole run
               parquet-cells [--events N] [--file CSV] our Parquet page decoder on DuckDB's files (pages v1/v2, every codec),
                                                        each cell checked against Parquet.Net's reading
+              parquet-events [--events N] [--file CSV] the event source (kefu import) on DuckDB's v2 ZSTD file, each event
+                                                       checked against the CSV source's reading of the same data
               to-parquet CSV OUT CODEC V1|V2           the peer's CSV as Parquet by DuckDB with that codec and page version
               memory --events N                        stream the simulator through the fold, print peak working set
               ingest --url URL --key KEY --events N [--batch 5000] [--clients 4] [--shops 30] [--seed 5] [--skip 0] [--stream SKIP+N] [--rate R]

@@ -47,6 +47,77 @@ public static class ParquetCellsCommand
         }
     }
 
+    /// <summary>
+    /// <c>parquet-events [--events N] [--file CSV] [--keep]</c>: the event source <c>kefu import</c>, the server's file import
+    /// and <c>kefu explain</c> use (<see cref="ParquetSource"/>) on DuckDB's <c>PARQUET_VERSION V2</c> ZSTD file of the zipf CSV,
+    /// event by event against the CSV source on the same data (every field; the instant, since the CSV's offset is not kept),
+    /// and the rejections (field and reason, in order). Parquet.Net alone on the same file is tried too, for the record.
+    /// </summary>
+    public static int Events(PeerOptions o)
+    {
+        var dir = Directory.CreateTempSubdirectory("kefu-events-").FullName;
+        try
+        {
+            var csv = o.File ?? Path.Combine(dir, "zipf.csv");
+            if (o.File is null) Shapes.Write(csv, "zipf", o.Events);
+            var parquet = Path.Combine(dir, "zipf-v2-zstd.parquet");
+            ToParquet(csv, parquet, "zstd", "V2");
+
+            using (var stream = File.OpenRead(parquet))
+            using (var source = new ParquetSource(stream, parquet, CancellationToken.None))
+            {
+                long rows = 0;
+                while (source.Next(out _)) rows++;
+                var groups = source.DecodedGroups;
+                using var netStream = File.OpenRead(parquet);
+                using var net = new ParquetSource(netStream, parquet, CancellationToken.None, pages: false);
+                string before;
+                try
+                {
+                    while (net.Next(out _)) { }
+                    before = "reads it";
+                }
+                catch (Exception e) when (e is NotSupportedException or InvalidOperationException or InvalidDataException)
+                {
+                    before = $"fails: {e.GetType().Name}: {e.Message}";
+                }
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"v2 zstd: {rows:N0} rows, {groups} row groups through the page decoder; Parquet.Net alone {before}"));
+            }
+
+            long events = 0, rejected = 0, differ = 0;
+            using var fromCsv = EventFiles.Read(csv).GetEnumerator();
+            foreach (var item in EventFiles.Read(parquet))
+            {
+                var other = fromCsv.MoveNext() ? fromCsv.Current : default;
+                string mine = Describe(item), theirs = Describe(other);
+                if (item.Event is not null) events++;
+                else rejected++;
+                if (!string.Equals(mine, theirs, StringComparison.Ordinal) && differ++ < 5)
+                    Console.WriteLine($"  record {events + rejected}: parquet {mine}; csv {theirs}");
+            }
+            while (fromCsv.MoveNext())
+                if (differ++ < 5) Console.WriteLine($"  csv has more: {Describe(fromCsv.Current)}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ParquetSource against CsvSource: {events:N0} events, {rejected:N0} rejected, {differ} records differ"));
+            return differ == 0 && events > 0 ? 0 : 1;
+        }
+        finally
+        {
+            if (o.Keep) Console.Error.WriteLine($"kept {dir}");
+            else Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>An event's every field (the instant as UTC ticks) or a rejection's field and reason; the file and line differ by format.</summary>
+    private static string Describe(ReadItem item) => item switch
+    {
+        { Event: { } e } => string.Join("|", e.Type, e.Id, e.Shop, e.Ticks.ToString(CultureInfo.InvariantCulture), e.Conversation, e.Customer, e.Sender, e.Agent,
+            e.Kind, e.Text, e.Stars, e.Satisfaction, e.Reason, e.Order, e.Media, e.Category, e.Action, e.Status, e.Capacity),
+        { Rejected: { } r } => $"rejected {r.Field}: {r.Reason}",
+        _ => "(none)",
+    };
+
     /// <summary><c>to-parquet</c>: the CSV's columns only (as the peer reads them), DuckDB's default row groups.</summary>
     public static int ToParquet(string csv, string path, string codec, string version)
     {

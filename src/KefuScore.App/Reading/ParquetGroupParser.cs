@@ -28,11 +28,7 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
     private readonly ParserNames _names = new(names, parts);
     private readonly RawEvent _raw = new();
     private readonly int[] _columnOf = new int[RawEvent.FieldNames.Count];
-    private readonly ParquetPages _pages = new();
-    private ParquetCells[] _cells = [];
-    private int[] _mayBeTooLong = []; // the group's columns with a cell over the field limit (usually none)
-    private int _tooLongCount;
-    private long[] _ticks = [];
+    private readonly ParquetDecodedGroup _group = new();
 
     public void Parse(RowChunk chunk, CancellationToken ct)
     {
@@ -109,24 +105,8 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
     }
 
     /// <summary>Any other row: the texts <see cref="ParquetSource.Next"/> gives it, through the string path's parser.</summary>
-    private void Slow(string?[][] texts, DateTime?[]? instants, Open file, int r, RowChunk chunk)
-    {
-        var line = chunk.Start + r + 1;
-        _raw.Clear();
-        var naive = false;
-        for (var c = 0; c < file.Columns.Length; c++)
-        {
-            var id = file.Columns[c].Id;
-            string? text;
-            if (id == RawFields.At && instants is not null) text = instants[r] is { } v ? ParquetColumns.Instant(v) : null;
-            else text = texts[c][r];
-            if (text is null) continue;
-            if (id == RawFields.At && file.NaiveAt) { naive = true; continue; }
-            RawFields.Set(_raw, id, text);
-        }
-        var item = naive ? ReadItem.Reject(chunk.File, line, "at", ParquetSource.NaiveTimestampReason) : RawFields.Parse(_raw, chunk.File, line);
-        _names.Place(chunk, item);
-    }
+    private void Slow(string?[][] texts, DateTime?[]? instants, Open file, int r, RowChunk chunk) =>
+        _names.Place(chunk, ParquetSource.Row(_raw, file.Columns, texts, instants, file.NaiveAt, r, chunk.File, chunk.Start + r + 1));
 
     /// <summary>
     /// The row group through our own page decoder, cells as UTF-8 slices of the decoded pages; false (nothing placed yet)
@@ -134,103 +114,41 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
     /// </summary>
     private bool TryPages(Open file, ParquetPlan plan, RowChunk chunk)
     {
-        if (file.Reader.Metadata?.RowGroups is not { } groups || chunk.Group >= groups.Count) return false;
-        var meta = groups[chunk.Group];
-        if (meta.NumRows is < 0 or > int.MaxValue) return false;
-        var rows = (int)meta.NumRows;
-        var columns = plan.Columns;
-        if (_cells.Length < columns.Length)
-        {
-            Array.Resize(ref _cells, columns.Length);
-            for (var c = 0; c < _cells.Length; c++) _cells[c] ??= new ParquetCells();
-        }
-        Array.Fill(_columnOf, -1);
-        var atColumn = -1;
-        for (var c = 0; c < columns.Length; c++)
-        {
-            var column = columns[c];
-            if (plan.ChunkOf(meta, c) is not { } columnChunk) return false;
-            if (!_pages.TryRead(file.Stream.SafeFileHandle, columnChunk, column.Optional, rows, _cells[c], column.Number)) return false;
-            _columnOf[column.Id] = c;
-            if (column.TicksPerUnit != 0) atColumn = c;
-        }
-        if (atColumn >= 0 && !Instants(_cells[atColumn], columns[atColumn], rows)) return false;
-        if (_mayBeTooLong.Length < columns.Length) _mayBeTooLong = new int[columns.Length];
-        _tooLongCount = 0;
-        for (var c = 0; c < columns.Length; c++)
-            if (c != atColumn && _cells[c].MaxLength > EventParser.MaxFieldChars) _mayBeTooLong[_tooLongCount++] = c;
+        if (!_group.TryRead(file.Stream.SafeFileHandle, file.Reader, plan, chunk.Group)) return false;
+        var rows = _group.Rows;
         for (var r = 0; r < rows; r++)
         {
             chunk.Records++;
-            if (!TryCells(r, atColumn, chunk)) SlowCells(r, atColumn, plan, chunk);
+            if (!TryCells(r, chunk)) _names.Place(chunk, _group.Row(_raw, r, chunk.File, chunk.Start + r + 1));
         }
         chunk.Lines = rows;
         return true;
     }
 
-    /// <summary>An INT64 timestamp column as UTC ticks (long.MinValue for null); false when a value is outside what a DateTime holds.</summary>
-    private bool Instants(ParquetCells cells, ParquetPlan.Column column, int rows)
+    private bool TryCells(int r, RowChunk chunk)
     {
-        if (_ticks.Length < rows) _ticks = new long[rows];
-        var (min, max) = column.Range;
-        for (var r = 0; r < rows; r++)
-        {
-            if (cells.IsNull(r))
-            {
-                _ticks[r] = long.MinValue;
-                continue;
-            }
-            var v = cells.Int64(r);
-            if (v < min || v > max) return false;
-            // Nanoseconds truncate to ticks, as Parquet.Net's DateTime does.
-            _ticks[r] = DateTime.UnixEpoch.Ticks + (column.TicksPerUnit > 0 ? v * column.TicksPerUnit : v / -column.TicksPerUnit);
-        }
-        return true;
-    }
-
-    private ReadOnlySpan<byte> Cell(int field, int r)
-    {
-        var c = _columnOf[field];
-        return c < 0 ? default : _cells[c].Cell(r);
-    }
-
-    private bool TryCells(int r, int atColumn, RowChunk chunk)
-    {
-        var type = Cell(RawFields.Type, r);
+        var g = _group;
+        var type = g.Cell(RawFields.Type, r);
         if (!type.SequenceEqual("message"u8) && !type.SequenceEqual("rating"u8)) return false;
-        for (var k = 0; k < _tooLongCount; k++)
-            if (CommonRow.TooLong(_cells[_mayBeTooLong[k]].Cell(r))) return false;
-        var id = Cell(RawFields.Id, r);
-        var shop = Cell(RawFields.Shop, r);
-        var conversation = Cell(RawFields.Conversation, r);
-        var agent = Cell(RawFields.Agent, r);
-        var reason = Cell(RawFields.Reason, r);
+        for (var k = 0; k < g.TooLongCount; k++)
+            if (CommonRow.TooLong(g.TooLongColumn(k).Cell(r))) return false;
+        var id = g.Cell(RawFields.Id, r);
+        var shop = g.Cell(RawFields.Shop, r);
+        var conversation = g.Cell(RawFields.Conversation, r);
+        var agent = g.Cell(RawFields.Agent, r);
+        var reason = g.Cell(RawFields.Reason, r);
         if (!CommonRow.PlainNames(id, shop, conversation, agent, reason)) return false;
         long ticks;
-        if (atColumn >= 0)
+        if (g.AtColumn >= 0)
         {
-            ticks = _ticks[r];
+            ticks = g.Ticks(r);
             if (ticks == long.MinValue || !Timestamp.InEventRange(new DateTimeOffset(ticks, TimeSpan.Zero))) return false;
         }
-        else if (!CommonRow.TryAt(Cell(RawFields.At, r), out ticks)) return false;
-        if (!CommonRow.TryTyped(type, Cell(RawFields.Sender, r), Cell(RawFields.Kind, r), Cell(RawFields.Satisfaction, r), Cell(RawFields.Stars, r),
+        else if (!CommonRow.TryAt(g.Cell(RawFields.At, r), out ticks)) return false;
+        if (!CommonRow.TryTyped(type, g.Cell(RawFields.Sender, r), g.Cell(RawFields.Kind, r), g.Cell(RawFields.Satisfaction, r), g.Cell(RawFields.Stars, r),
                 !conversation.IsEmpty, ticks, out var row)) return false;
         _names.Place(chunk, row, shop, agent, reason, id, conversation);
         return true;
-    }
-
-    /// <summary>Any other row of a decoded group: the texts Parquet.Net would give it (an empty text is absent), through the string path's parser.</summary>
-    private void SlowCells(int r, int atColumn, ParquetPlan plan, RowChunk chunk)
-    {
-        _raw.Clear();
-        for (var c = 0; c < plan.Columns.Length; c++)
-        {
-            string? text;
-            if (c == atColumn) text = _ticks[r] == long.MinValue ? null : ParquetColumns.Instant(new DateTime(_ticks[r], DateTimeKind.Utc));
-            else text = _cells[c].Cell(r) is { IsEmpty: false } cell ? System.Text.Encoding.UTF8.GetString(cell) : null;
-            if (text is not null) RawFields.Set(_raw, plan.Columns[c].Id, text);
-        }
-        _names.Place(chunk, RawFields.Parse(_raw, chunk.File, chunk.Start + r + 1));
     }
 
     private Open Get(string path, CancellationToken ct)
@@ -242,7 +160,7 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
             var reader = ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = true }, leaveStreamOpen: true, ct)
                 .GetAwaiter().GetResult();
             var columns = ParquetSource.Columns(reader, path, out var naiveAt);
-            open = new Open(stream, reader, columns, naiveAt, naiveAt ? null : ParquetPlan.Of(reader, columns));
+            open = new Open(stream, reader, columns, naiveAt, ParquetDecodedGroup.PlanOf(reader, columns, naiveAt));
         }
         catch
         {
@@ -261,6 +179,6 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
             f.Stream.Dispose();
         }
         _files.Clear();
-        _pages.Dispose();
+        _group.Dispose();
     }
 }

@@ -5,6 +5,7 @@ using KefuScore.App.Tests.Writing;
 using KefuScore.App.Writing;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Profiles;
+using KefuScore.Engine.Reports;
 using KefuScore.Tests;
 using Parquet;
 using Parquet.Schema;
@@ -184,7 +185,7 @@ public sealed class ParquetPagesTests : IDisposable
 
         var (took, _, _) = await Decode(path);
         var (rows, rejected) = ParquetRows(path);
-        var (events, expectedRejected) = Reads.File(path);
+        var (events, expectedRejected) = Reads.ParquetNet(path);
 
         Assert.False(took);
         Assert.Equal(events.Select(Flat.Of), rows);
@@ -205,7 +206,7 @@ public sealed class ParquetPagesTests : IDisposable
 
         var (took, _, _) = await Decode(path);
         var (rows, rejected) = ParquetRows(path);
-        var (events, expectedRejected) = Reads.File(path);
+        var (events, expectedRejected) = Reads.ParquetNet(path);
 
         Assert.True(took);
         Assert.Equal(events.Select(Flat.Of), rows);
@@ -229,7 +230,7 @@ public sealed class ParquetPagesTests : IDisposable
 
         var (took, _, _) = await Decode(path);
         var (parsed, rejected) = ParquetRows(path);
-        var (events, expectedRejected) = Reads.File(path);
+        var (events, expectedRejected) = Reads.ParquetNet(path);
 
         Assert.True(took);
         Assert.Equal(events.Select(Flat.Of), parsed);
@@ -246,7 +247,7 @@ public sealed class ParquetPagesTests : IDisposable
         await Write(path, TextAt, Rows(5, 1500, RandomText), new Options(GroupRows: 400));
 
         var (rows, rejected) = ParquetRows(path);
-        var (events, expectedRejected) = Reads.File(path);
+        var (events, expectedRejected) = Reads.ParquetNet(path);
 
         Assert.Equal(events.Select(Flat.Of), rows);
         Assert.Equal(expectedRejected, rejected);
@@ -265,7 +266,7 @@ public sealed class ParquetPagesTests : IDisposable
         await Write(path, TimestampAt(unit, utc: false), rows, new Options(GroupRows: 20));
 
         var (parsed, rejected) = ParquetRows(path);
-        var (events, expected) = Reads.File(path);
+        var (events, expected) = Reads.ParquetNet(path);
 
         Assert.Empty(parsed);
         Assert.Empty(events);
@@ -346,7 +347,7 @@ public sealed class ParquetPagesTests : IDisposable
         var (took, columns, _) = await DecodeAsText(path);
         var expected = await Expected(path);
         var (parsed, rejected) = ParquetRows(path);
-        var (events, expectedRejected) = Reads.File(path);
+        var (events, expectedRejected) = Reads.ParquetNet(path);
 
         Assert.True(took);
         var at = columns.Count - 1; // `at`: Expected leaves it empty
@@ -430,6 +431,133 @@ public sealed class ParquetPagesTests : IDisposable
         var values = new int[12];
         ParquetPages.Hybrid(data, 2, values);
         Assert.Equal([3, 3, 3, 3, 0, 1, 2, 3, 0, 1, 2, 3], values);
+    }
+
+    // ParquetSource (kefu import, the server's file import, kefu explain): the decoder per row group, Parquet.Net otherwise.
+
+    [Theory]
+    [InlineData(DateTimeTimeUnit.Millis, CompressionMethod.Snappy, true)]
+    [InlineData(DateTimeTimeUnit.Micros, CompressionMethod.Snappy, false)]
+    [InlineData(DateTimeTimeUnit.Nanos, CompressionMethod.Gzip, true)]
+    [InlineData(DateTimeTimeUnit.Micros, CompressionMethod.Gzip, false)]
+    [InlineData(DateTimeTimeUnit.Micros, CompressionMethod.Zstd, true)]
+    [InlineData(DateTimeTimeUnit.Millis, CompressionMethod.Zstd, false)]
+    public async Task The_event_source_through_the_pages_gives_the_events_and_rejections_of_parquet_net(DateTimeTimeUnit unit, CompressionMethod compression, bool dictionary)
+    {
+        var path = _dir.File($"src-{unit}-{compression}-{dictionary}.parquet");
+        await Write(path, TimestampAt(unit), Rows(20 + (int)unit, 2000, RandomInstant), new Options(compression, dictionary, GroupRows: 600));
+
+        var (events, rejected, decoded) = Reads.ThroughSource(path, pages: true);
+        var (netEvents, netRejected, netDecoded) = Reads.ThroughSource(path, pages: false);
+        var (rows, rowRejected) = ParquetRows(path);
+
+        Assert.Equal((4, 0), (decoded, netDecoded)); // 2000 rows in groups of 600: every group decoded
+        Assert.Equal(Reads.Whole(netEvents), Reads.Whole(events));
+        Assert.Equal(netRejected, rejected);
+        Assert.Equal(events.Select(Flat.Of), rows); // and the report's rows are the same events
+        Assert.Equal(rejected, rowRejected);
+        Assert.Contains(rejected, r => r.Field == "at"); // nulls and instants out of range
+        Assert.Contains(rejected, r => r.Field != "at");
+        Assert.True(events.Count > 100, $"{events.Count} events");
+    }
+
+    [Fact]
+    public async Task The_event_source_through_the_pages_reads_text_times_and_number_columns_as_parquet_net_does()
+    {
+        var text = _dir.File("src-text-at.parquet");
+        await Write(text, TextAt, Rows(31, 1500, RandomText), new Options(CompressionMethod.Zstd, GroupRows: 400));
+        var rows = Rows(32, 1200, RandomInstant);
+        var random = new Random(32);
+        int?[] starChoices = [null, 1, 5, 0, -2, 9];
+        long?[] capacityChoices = [null, 0, 12, -7, long.MaxValue];
+        var numbers = _dir.File("src-numbers.parquet");
+        await WriteNumbers(numbers, rows, [.. rows.Select(_ => starChoices[random.Next(starChoices.Length)])],
+            [.. rows.Select(_ => capacityChoices[random.Next(capacityChoices.Length)])], dictionary: true);
+
+        foreach (var path in new[] { text, numbers })
+        {
+            var (events, rejected, decoded) = Reads.ThroughSource(path, pages: true);
+            var (netEvents, netRejected) = Reads.ParquetNet(path);
+
+            Assert.Equal(path == text ? 4 : 3, decoded);
+            Assert.Equal(Reads.Whole(netEvents), Reads.Whole(events));
+            Assert.Equal(netRejected, rejected);
+            Assert.True(events.Count > 50, $"{path}: {events.Count} events");
+        }
+        Assert.Contains(Reads.ThroughSource(numbers, pages: true).Events, e => e.Stars == 5); // stars from the INT32 column
+    }
+
+    [Fact]
+    public async Task The_event_source_leaves_a_naive_timestamp_file_to_parquet_net_and_rejects_every_row()
+    {
+        var path = _dir.File("src-naive.parquet");
+        var rows = Enumerable.Range(0, 30)
+            .Select(i => (new string?[] { "message", "m" + i, "s1", "c1", "customer", null, null, null, null, null, null }, (object?)Day.AddHours(10))).ToList();
+        await Write(path, TimestampAt(DateTimeTimeUnit.Micros, utc: false), rows, new Options(CompressionMethod.Zstd, GroupRows: 10));
+
+        var (events, rejected, decoded) = Reads.ThroughSource(path, pages: true);
+
+        Assert.Equal(0, decoded);
+        Assert.Empty(events);
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (path, (long)i, "at", Engine.Text.Codes.ParquetNaive)),
+            rejected.Select(r => (r.File, r.Line, r.Field, r.Text.Code)));
+    }
+
+    [Fact]
+    public async Task The_event_source_reads_lz4_groups_and_a_stream_that_is_not_a_file_through_parquet_net_alike()
+    {
+        var lz4 = _dir.File("src-lz4.parquet");
+        await Write(lz4, TimestampAt(DateTimeTimeUnit.Micros), Rows(41, 900, RandomInstant), new Options(CompressionMethod.Lz4Raw, GroupRows: 300));
+        var zstd = _dir.File("src-zstd.parquet");
+        await Write(zstd, TimestampAt(DateTimeTimeUnit.Micros), Rows(42, 900, RandomInstant), new Options(CompressionMethod.Zstd, GroupRows: 300));
+
+        var (lz4Events, lz4Rejected, lz4Decoded) = Reads.ThroughSource(lz4, pages: true);
+        var (lz4Net, lz4NetRejected) = Reads.ParquetNet(lz4);
+        // A caller's seekable stream (no file handle for the decoder): Parquet.Net reads it, and gives what the file gives.
+        using var memory = new MemoryStream(File.ReadAllBytes(zstd));
+        var (streamEvents, streamRejected) = Reads.All(EventFiles.Read(memory, EventFileFormat.Parquet, zstd));
+        var (fileEvents, fileRejected, fileDecoded) = Reads.ThroughSource(zstd, pages: true);
+
+        Assert.Equal((0, 3), (lz4Decoded, fileDecoded));
+        Assert.Equal(Reads.Whole(lz4Net), Reads.Whole(lz4Events));
+        Assert.Equal(lz4NetRejected, lz4Rejected);
+        Assert.Equal(Reads.Whole(fileEvents), Reads.Whole(streamEvents));
+        Assert.Equal(fileRejected, streamRejected);
+        Assert.NotEmpty(streamEvents);
+    }
+
+    [Fact]
+    public async Task Importing_a_parquet_file_stores_the_reports_rollup()
+    {
+        var events = RandomChats.ShuffleWithinBlocks(RandomChats.Generate(3, conversations: 60), TimeSpan.FromMinutes(10), 3);
+        var csv = _dir.File("import.csv");
+        using (var stream = File.Create(csv)) CsvEventWriter.Write(stream, events);
+        var raws = TestFormats.ReadCsv(File.ReadAllBytes(csv));
+        var names = RawEvent.FieldNames.Where(n => n != "at").ToArray();
+        var rows = raws.Select(r => (names.Select(n => Field(r, n)).ToArray(), (object?)DateTimeOffset.Parse(r.At!, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime)).ToList();
+        rows[5].Item1[Array.IndexOf(names, "sender")] = "robot"; // one rejected row
+        var parquet = _dir.File("import.parquet");
+        await Write(parquet, TimestampAt(DateTimeTimeUnit.Micros), rows, new Options(CompressionMethod.Zstd, GroupRows: 300, Names: names));
+        Assert.True(Reads.ThroughSource(parquet, pages: true).Decoded > 1);
+
+        var run = ReportRunner.Run(Douyin, [parquet], mapping: null, threads: 2);
+        await using var db = await Storage.TestDatabase.Create("sqlite");
+        var imported = await KefuScore.App.Storage.FileImport.Import(db.Store, parquet);
+
+        Assert.Equal((run.Read - run.Duplicates, run.Duplicates), (imported.Accepted, imported.Duplicates));
+        Assert.Equal(run.Rejected, imported.Rejected);
+        Assert.Equal(6, Assert.Single(imported.Rejected).Line);
+        var shops = events.Select(e => e.Shop).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(shops);
+        await using var context = db.Open();
+        foreach (var shop in shops)
+        {
+            var request = new ReportRequest(Agents: true, Shop: shop);
+            var stored = await KefuScore.App.Storage.StoredReports.Build(context, shop, null, request);
+            Assert.NotNull(stored);
+            // The same run beside both reports: what is compared is the figures, the report's and the stored rollup's.
+            Assert.Equal(Storage.EventStoreTests.Json(ReportBuilder.Build(Douyin, run.Rollup, request), run), Storage.EventStoreTests.Json(stored.Report, run));
+        }
     }
 
     private readonly record struct Flat(long Ticks, string Shop, string Id, string? Conversation, string? Agent, string? Reason,

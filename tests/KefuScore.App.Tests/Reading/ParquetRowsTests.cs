@@ -93,8 +93,8 @@ public sealed class ParquetRowsTests : IDisposable
         Assert.Equal(["e1", "e2", "e4"], parts[0].Select(r => r.Id));
         Assert.Equal(t.Ticks, parts[0][0].Ticks);
         Assert.Equal(5, parts[0][2].Stars);
-        Assert.Equal(Reads.File(path).Events.Select(Of), parts[0]);
-        Assert.Equal(Reads.File(path).Rejected, rejected);
+        Assert.Equal(Reads.ParquetNet(path).Events.Select(Of), parts[0]);
+        Assert.Equal(Reads.ParquetNet(path).Rejected, rejected);
     }
 
     private static readonly string?[] Types = ["message", "message", "message", "rating", "session", "chat", null];
@@ -130,7 +130,7 @@ public sealed class ParquetRowsTests : IDisposable
         }
         var path = Path.Combine(_dir.Path, $"p{seed}-{timestamps}-{groupSeed}.parquet");
         Write(path, timestamps, 1 + groupSeed % 17, rows).GetAwaiter().GetResult();
-        var (events, rejected) = Reads.File(path);
+        var (events, rejected) = Reads.ParquetNet(path);
         var parts = threeParts ? 3 : 1;
         var (rowParts, rowRejected) = Read([path, path], parts);
         // Each part holds its shops' rows in file order; all parts together hold every event twice (the file is read twice).

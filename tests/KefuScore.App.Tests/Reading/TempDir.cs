@@ -44,6 +44,30 @@ internal static class Reads
 
     public static (List<ChatEvent> Events, List<RejectedLine> Rejected) File(string path) => All(EventFiles.Read(path));
 
+    /// <summary>
+    /// A Parquet file through <see cref="ParquetSource"/>: with the page decoder where it takes a group, or (<paramref name="pages"/>
+    /// false) through Parquet.Net alone, the reading before the decoder and the reference it is held to; how many groups the decoder read.
+    /// </summary>
+    public static (List<ChatEvent> Events, List<RejectedLine> Rejected, int Decoded) ThroughSource(string path, bool pages)
+    {
+        using var stream = EventFiles.Open(path);
+        using var source = new ParquetSource(stream, path, CancellationToken.None, pages);
+        var items = new List<ReadItem>();
+        while (source.Next(out var item)) items.Add(item);
+        var (events, rejected) = All(items);
+        return (events, rejected, source.DecodedGroups);
+    }
+
+    /// <summary>A Parquet file read through Parquet.Net alone (<see cref="ThroughSource"/> without the decoder).</summary>
+    public static (List<ChatEvent> Events, List<RejectedLine> Rejected) ParquetNet(string path)
+    {
+        var (events, rejected, _) = ThroughSource(path, pages: false);
+        return (events, rejected);
+    }
+
+    /// <summary>Every property of each event, for comparing two readings whole.</summary>
+    public static List<string> Whole(IEnumerable<ChatEvent> events) => [.. events.Select(e => System.Text.Json.JsonSerializer.Serialize(e))];
+
     public static RejectedLine Line(this List<RejectedLine> rejected, long line) =>
         Assert.Single(rejected, r => r.Line == line);
 

@@ -24,7 +24,7 @@
 #                 W^X off, which otherwise hides jitted frames); `perf report --sort pid,dso,sym` splits it by silo
 #   JITLOG=1      each silo writes the methods the JIT compiles (DOTNET_JitDisasmSummary) to $work/siloI.jit; with KEEP=1,
 #                 what is compiled after the warm-up is code generated at run time (docs/benchmarks.md, "after the codec fix")
-#                 (line counts at the measured run's start and end in $work/siloI.jit.warm and .jit.end)
+#                 (line counts after the warm-up, after the settle and at the measured run's end in $work/siloI.jit.pushed, .jit.warm and .jit.end)
 #   COUNTERS=1    each silo's runtime counters (dotnet-counters: JIT time and methods compiled, CPU, GC) every second
 #                 of the measured run into $work/siloI.counters.csv (KEEP=1 keeps them)
 #   TRACE=S       records a CPU trace (dotnet-trace, dotnet-sampled-thread-time) of silo 1 for S seconds into $work/silo1.nettrace (KEEP=1 keeps it)

@@ -114,14 +114,9 @@ public sealed class FaqModel
     /// </summary>
     public static FaqSent CrossValidateSent(IReadOnlyList<FaqEntry> entries, IReadOnlyList<FaqCase> questions, IReadOnlyDictionary<string, IReadOnlyList<string>> intents, int folds, double precision = TargetPrecision)
     {
-        ArgumentNullException.ThrowIfNull(questions);
-        var fold = questions.Select(q => Fold(q.Group ?? $"line {q.Line}", folds)).ToArray();
         int asked = 0, sent = 0, right = 0;
-        for (var k = 0; k < folds; k++)
+        foreach (var (test, train) in Folds(questions, folds))
         {
-            var test = questions.Where((_, i) => fold[i] == k).ToList();
-            var train = questions.Where((_, i) => fold[i] != k).ToList();
-            if (test.Count == 0) continue;
             var threshold = Calibrate(entries, train, intents, folds, precision);
             var model = new FaqModel(Fit(entries, train, intents, threshold), entries);
             foreach (var c in test)
@@ -142,16 +137,9 @@ public sealed class FaqModel
     /// </summary>
     public static IReadOnlyList<FaqCrossValidated> CrossValidate(IReadOnlyList<FaqEntry> entries, IReadOnlyList<FaqCase> questions, IReadOnlyDictionary<string, IReadOnlyList<string>> intents, int folds)
     {
-        ArgumentNullException.ThrowIfNull(questions);
         var scored = new List<FaqCrossValidated>();
-        // A question's fold is its group's (its line's without one), hashed: the wordings of one way of asking are
-        // answered by a model that saw none of them, as a new customer's would be.
-        var fold = questions.Select(q => Fold(q.Group ?? $"line {q.Line}", folds)).ToArray();
-        for (var k = 0; k < folds; k++)
+        foreach (var (test, train) in Folds(questions, folds))
         {
-            var test = questions.Where((_, i) => fold[i] == k).ToList();
-            var train = questions.Where((_, i) => fold[i] != k).ToList();
-            if (test.Count == 0) continue;
             var model = new FaqModel(Fit(entries, train, intents, 0.5), entries);
             foreach (var c in test)
                 scored.Add(model.Best(c.Question) is { } a
@@ -159,6 +147,23 @@ public sealed class FaqModel
                     : new FaqCrossValidated(c, null, 0, false));
         }
         return scored;
+    }
+
+    /// <summary>
+    /// The folds of a cross-validation by group, each as the questions to answer and those to train on (empty folds
+    /// skipped). A question's fold is its group's (its line's without one), hashed: the wordings of one way of asking
+    /// are answered by a model that saw none of them, as a new customer's would be.
+    /// </summary>
+    private static IEnumerable<(List<FaqCase> Test, List<FaqCase> Train)> Folds(IReadOnlyList<FaqCase> questions, int folds)
+    {
+        ArgumentNullException.ThrowIfNull(questions);
+        var fold = questions.Select(q => Fold(q.Group ?? $"line {q.Line}", folds)).ToArray();
+        for (var k = 0; k < folds; k++)
+        {
+            var test = questions.Where((_, i) => fold[i] == k).ToList();
+            if (test.Count == 0) continue;
+            yield return (test, questions.Where((_, i) => fold[i] != k).ToList());
+        }
     }
 
     private static int Fold(string key, int folds)

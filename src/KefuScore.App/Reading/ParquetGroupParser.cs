@@ -95,7 +95,7 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         var name = _names.Shop(shop);
         row.Shop = name.Shop;
         row.ShopIndex = name.Index;
-        if (agent is not null) row.Agent = _names.Agent(agent);
+        if (agent is not null) (row.Agent, row.AgentNumber) = _names.AgentOf(agent);
         if (reason is not null) row.Reason = names.Reason(reason);
         var part = chunk.Parts[name.Part];
         (row.IdStart, row.IdLength) = EventRow.Append(id, ref part.Chars, ref part.Used);

@@ -33,8 +33,6 @@ internal sealed class ParserNames(RunNames names, int parts)
         return name;
     }
 
-    public string Agent(ReadOnlySpan<char> agent) => AgentOf(agent).Agent;
-
     public AgentName AgentOf(ReadOnlySpan<char> agent)
     {
         var lookup = _agents.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -106,6 +104,8 @@ internal sealed class ParserNames(RunNames names, int parts)
             var part = chunk.Parts[name.Part];
             var row = EventRow.Of(e, name.Index, ref part.Chars, ref part.Used);
             row.Shop = name.Shop;
+            // Numbered like the fast paths' rows, so the fold finds the agent by number here too.
+            if (e.Agent is { } agent) (row.Agent, row.AgentNumber) = AgentOf(agent);
             part.Add(row);
         }
         else chunk.Rejected.Add(item.Rejected!);

@@ -92,8 +92,6 @@ public sealed class RunNames
         return index;
     }
 
-    public string Agent(ReadOnlySpan<char> name) => Agent(name, out _);
-
     /// <summary>The agent's instance and its number in this run (the order it first appeared in).</summary>
     public string Agent(ReadOnlySpan<char> name, out int number)
     {

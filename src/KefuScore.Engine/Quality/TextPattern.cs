@@ -39,15 +39,8 @@ public sealed class TextPattern
     /// without throwing). <paramref name="limit"/> replaces <see cref="Limit"/> (tests).
     /// </summary>
     public TextPattern(string pattern, RegexOptions options = RegexOptions.CultureInvariant, TimeSpan? limit = null)
+        : this(pattern, options, limit ?? Limit, new Regex(pattern, options, limit ?? Limit), Linear(pattern, options))
     {
-        ArgumentNullException.ThrowIfNull(pattern);
-        Pattern = pattern;
-        _options = options;
-        _limit = limit ?? Limit;
-        _lanes = new Regex?[Math.Max(1, Environment.ProcessorCount)];
-        _lanes[0] = new Regex(pattern, options, _limit);
-        _linear = Linear(pattern, options);
-        _hit = _lanes[0]!.GroupNumberFromName(HitGroup);
     }
 
     private TextPattern(string pattern, RegexOptions options, TimeSpan limit, Regex backtracking, Regex linear)

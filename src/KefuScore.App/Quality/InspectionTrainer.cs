@@ -26,11 +26,20 @@ public static class InspectionTrainer
     /// <summary>The precision the calibrated thresholds aim at on out-of-fold messages (the target for rude).</summary>
     public const double TargetPrecision = 0.9;
 
+    /// <summary>
+    /// The value the message rules' named features (tone cues, word-list hits) have in training, n-grams having 1
+    /// (decisions.md §67): the same L2 penalty then holds a named feature's effect back less, so the model leans on
+    /// what wordings share more than on the n-grams of the groups it has seen. The engine's weights are multiplied by
+    /// it after training, so scoring is unchanged (present features still sum their weights).
+    /// </summary>
+    public const float CueScale = 3;
+
     /// <summary>Folds of the threshold calibration (0: every output decides at 0.5).</summary>
     public const int CalibrationFolds = 5;
 
     public static InspectionTraining Train(InspectionRules rules, IReadOnlyList<LabelledMessage> messages,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? cues = null, int bits = Bits, float l2 = 1e-4f, int calibrate = CalibrationFolds)
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? cues = null, int bits = Bits, float l2 = 1e-4f, int calibrate = CalibrationFolds,
+        float cueScale = CueScale)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(messages);
@@ -39,6 +48,7 @@ public static class InspectionTrainer
         var features = new LinearTextModel(bits, false, [], cues);
         var outputs = new List<LinearOutput>();
         var skipped = new List<string>();
+        var named = NamedSlots(features, cues.Keys);
         foreach (var rule in LabelledMessages.Rules)
         {
             var keyed = rule == RuleIds.NoPoliteAddress
@@ -53,8 +63,11 @@ public static class InspectionTrainer
                 continue;
             }
             // The polite rule keeps 0.5: its cost is a polite agent flagged, which the threshold must not trade for recall.
-            var threshold = calibrate >= 2 && rule != RuleIds.NoPoliteAddress ? Calibrate(rule, bits, keyed, calibrate, l2) : 0.5;
-            outputs.Add(TextModelTrainer.Binary(rule, bits, examples, threshold, l2));
+            // The polite rule keeps the features at 1 too: its output was right as it was (0 of 119 polite first replies
+            // flagged in cross-validation) and scaled cues cost it recall there.
+            var scale = rule == RuleIds.NoPoliteAddress ? 1 : cueScale;
+            var threshold = calibrate >= 2 && rule != RuleIds.NoPoliteAddress ? Calibrate(rule, bits, keyed, calibrate, l2, named, scale) : 0.5;
+            outputs.Add(TextModelTrainer.Binary(rule, bits, examples, threshold, l2, named, scale));
         }
         if (outputs.Count == 0) throw new LabelsException("no rule has labelled examples of both kinds (flagged and clean) to learn from");
         return new InspectionTraining(new LinearTextModel(bits, false, outputs, cues), skipped);
@@ -72,7 +85,7 @@ public static class InspectionTrainer
     /// raised cross-validation by group and not the held-out figures). The other patterns are in every fold.
     /// </summary>
     public static InspectionFigures CrossValidate(InspectionRules rules, IReadOnlyList<LabelledMessage> messages, int folds,
-        CueVocabulary? cues = null, float l2 = 1e-4f, int calibrate = CalibrationFolds)
+        CueVocabulary? cues = null, float l2 = 1e-4f, int calibrate = CalibrationFolds, float cueScale = CueScale)
     {
         ArgumentNullException.ThrowIfNull(messages);
         if (folds < 2) throw new ArgumentOutOfRangeException(nameof(folds), folds, "at least 2 folds");
@@ -83,7 +96,7 @@ public static class InspectionTrainer
             var test = messages.Where(m => split.FoldOf(m) == k).ToList();
             var train = messages.Where(m => split.FoldOf(m) != k).ToList();
             if (test.Count == 0) continue;
-            var model = Train(rules, train, split.CuesOutside(k), Bits, l2, calibrate).Model;
+            var model = Train(rules, train, split.CuesOutside(k), Bits, l2, calibrate, cueScale).Model;
             parts.Add(InspectionEvaluation.Evaluate(new Inspector(rules, model), test));
         }
         return InspectionEvaluation.Sum(parts);
@@ -184,7 +197,14 @@ public static class InspectionTrainer
     /// else 0.5. Platt's 0.5 is the point of equal odds, but with few groups per shape the model is unsure of new
     /// shapes and recall is what it gives up; the precision floor is what keeps the hard negatives from being flagged.
     /// </summary>
-    private static double Calibrate(string rule, int bits, IReadOnlyList<(int Fold, TextExample Example)> keyed, int folds, float l2)
+    /// <summary>
+    /// The slots of the named features, the tone cues and the word lists' hits: what a message shares with wordings of
+    /// other groups, where its n-grams are mostly its own.
+    /// </summary>
+    private static HashSet<int> NamedSlots(LinearTextModel features, IEnumerable<string> cues) =>
+        [.. cues.Select(c => features.TokenSlot("cue:" + c)), .. LabelledMessages.Rules.Select(r => features.TokenSlot(Inspector.LexiconToken(r)))];
+
+    private static double Calibrate(string rule, int bits, IReadOnlyList<(int Fold, TextExample Example)> keyed, int folds, float l2, IReadOnlySet<int> named, float scale)
     {
         var scored = new List<(double P, int Class)>();
         for (var k = 0; k < folds; k++)
@@ -192,7 +212,7 @@ public static class InspectionTrainer
             var train = keyed.Where(x => x.Fold != k).Select(x => x.Example).ToList();
             var test = keyed.Where(x => x.Fold == k).Select(x => x.Example).ToList();
             if (test.Count == 0 || train.All(e => e.Class == 0) || train.All(e => e.Class == 1)) continue;
-            var output = TextModelTrainer.Binary(rule, bits, train, l2: l2);
+            var output = TextModelTrainer.Binary(rule, bits, train, l2: l2, scaled: named, scale: scale);
             scored.AddRange(test.Select(e => (LinearTextModel.Probability(output, e.Slots), e.Class)));
         }
         for (var t = 0.10; t < 0.5; t += 0.05)

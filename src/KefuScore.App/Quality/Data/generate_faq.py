@@ -259,19 +259,25 @@ DEV_ONLY = {
 }
 
 
-def dev_only(shop, entries):
-    """The DEV_ONLY cores of a shop as development questions (group SHOP-NN-dK), decorated like the others."""
-    rng = random.Random(f"{SEED}-{shop}-dev-only")
+def decorated(shop, entries, table, stream, tag, taken=frozenset()):
+    """A table's cores of a shop as development questions (group SHOP-NN-<tag>K), each decorated twice like the others
+    from its own random stream; a text already seen or in `taken` is skipped."""
+    rng = random.Random(f"{SEED}-{shop}-{stream}")
     rows, seen = [], set()
-    for n, ((q, _, _, _), cores) in enumerate(zip(entries, DEV_ONLY.get(shop, [[] for _ in entries]))):
+    for n, ((q, _, _, _), cores) in enumerate(zip(entries, table.get(shop, [[] for _ in entries]))):
         for k, core in enumerate(cores):
             for s in ["plain", rng.choice(["detail", "greeting", "typo"])]:
                 text = decorate(core, shop, rng, s)
-                if text in seen:
+                if text in seen or text in taken:
                     continue
                 seen.add(text)
-                rows.append((text, q, f"{shop}-{n:02}-d{k}"))
+                rows.append((text, q, f"{shop}-{n:02}-{tag}{k}"))
     return rows
+
+
+def dev_only(shop, entries):
+    """The DEV_ONLY cores of a shop as development questions (group SHOP-NN-dK)."""
+    return decorated(shop, entries, DEV_ONLY, "dev-only", "d")
 
 
 # Fourth pass (decisions.md §50): three more development-only ways of asking per entry of the same two shops, in the
@@ -336,18 +342,8 @@ DEV_ONLY_2 = {
 
 
 def dev_only_2(shop, entries):
-    """The DEV_ONLY_2 cores of a shop as development questions (group SHOP-NN-eK), decorated like the others."""
-    rng = random.Random(f"{SEED}-{shop}-dev-only-2")
-    rows, seen = [], set()
-    for n, ((q, _, _, _), cores) in enumerate(zip(entries, DEV_ONLY_2.get(shop, [[] for _ in entries]))):
-        for k, core in enumerate(cores):
-            for s in ["plain", rng.choice(["detail", "greeting", "typo"])]:
-                text = decorate(core, shop, rng, s)
-                if text in seen:
-                    continue
-                seen.add(text)
-                rows.append((text, q, f"{shop}-{n:02}-e{k}"))
-    return rows
+    """The DEV_ONLY_2 cores of a shop as development questions (group SHOP-NN-eK)."""
+    return decorated(shop, entries, DEV_ONLY_2, "dev-only-2", "e")
 
 
 # Sixth pass (decisions.md §67): development-only ways of asking for food, which had none, so that its calibration can
@@ -386,29 +382,24 @@ DEV_ONLY_3 = {
 
 
 def dev_only_3(shop, entries):
-    """The DEV_ONLY_3 cores of a shop as development questions (group SHOP-NN-fK), decorated like the others; never
-    one of the shop's other questions."""
-    rng = random.Random(f"{SEED}-{shop}-dev-only-3")
+    """The DEV_ONLY_3 cores of a shop as development questions (group SHOP-NN-fK) in dev-only.tsv; never one of the
+    shop's other questions."""
     here = Path(__file__).parent / "faq" / shop
     taken = set()
     for name in ("dev.tsv", "heldout.tsv"):
         with open(here / name, encoding="utf-8") as f:
             taken |= {line.split("\t")[0] for line in f if not line.startswith("#")}
-    rows, seen = [], set()
     assert len(DEV_ONLY_3[shop]) == len(entries), shop
-    for n, ((q, _, _, _), cores) in enumerate(zip(entries, DEV_ONLY_3[shop])):
-        for k, core in enumerate(cores):
-            for s in ["plain", rng.choice(["detail", "greeting", "typo"])]:
-                text = decorate(core, shop, rng, s)
-                if text in seen or text in taken:
-                    continue
-                seen.add(text)
-                rows.append((text, q, f"{shop}-{n:02}-f{k}"))
-    with open(here / "dev-only.tsv", "w", encoding="utf-8") as f:
-        f.write(f"# {shop}: customer question<TAB>FAQ question<TAB>group: development-only ways of asking (decisions.md §67; see generate_faq.py)\n")
+    rows = decorated(shop, entries, DEV_ONLY_3, "dev-only-3", "f", taken)
+    write_tsv(here / "dev-only.tsv", f"# {shop}: customer question<TAB>FAQ question<TAB>group: development-only ways of asking (decisions.md §67; see generate_faq.py)", rows)
+    print(shop, "dev-only:", len(rows), "questions")
+
+
+def write_tsv(path, header, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(header + "\n")
         for text, q, group in rows:
             f.write(f"{text}\t{q}\t{group}\n")
-    print(shop, "dev-only:", len(rows), "questions")
 
 
 def write(shop, entries):
@@ -442,10 +433,7 @@ def write(shop, entries):
     parts["dev"] += dev_only(shop, entries)
     parts["dev"] += dev_only_2(shop, entries)
     for name, rows in parts.items():
-        with open(here / f"{name}.tsv", "w", encoding="utf-8") as f:
-            f.write(f"# {shop}: customer question<TAB>FAQ question<TAB>group: one way of asking ({name} part; see generate_faq.py)\n")
-            for text, q, group in rows:
-                f.write(f"{text}\t{q}\t{group}\n")
+        write_tsv(here / f"{name}.tsv", f"# {shop}: customer question<TAB>FAQ question<TAB>group: one way of asking ({name} part; see generate_faq.py)", rows)
     print(shop, len(entries), "entries,", {k: len(v) for k, v in parts.items()}, "questions")
 
 

@@ -1,5 +1,6 @@
 using KefuScore.App.Learning;
 using KefuScore.App.Quality;
+using KefuScore.Engine.Quality;
 
 namespace KefuScore.App.Tests.Quality;
 
@@ -60,5 +61,21 @@ public sealed class FamilyCrossValidationTests
         var e = Assert.Throws<KefuScore.App.Yaml.YamlFileException>(() =>
             CueLoader.ParseVocabulary("cues:\n  a: ['x']\nfrom_misses:\n  a: ['y']\n", "t.yaml"));
         Assert.Contains("from_misses.a[0] (line 4): 'y' is not a pattern of cues.a", e.Message);
+    }
+
+    // A feature trained at 3 is held back less by the same L2 and its weight is multiplied back, so the engine (value 1)
+    // finds a score further from 0 than at 1 (5.98 against 4.84 here); without the multiplication it would sum a third
+    // of it (1.99), less than at 1.
+    [Fact]
+    public void A_named_feature_trained_at_a_larger_value_weighs_more_as_the_engine_scores_it()
+    {
+        var examples = Enumerable.Range(0, 20).Select(i => new TextExample(i % 2 == 0 ? [1, 10 + i] : [2, 10 + i], i % 2 == 0 ? 1 : 0)).ToList();
+        var named = new HashSet<int> { 1, 2 };
+        var plain = TextModelTrainer.Binary("r", 8, examples, l2: 1e-4f);
+        var scaled = TextModelTrainer.Binary("r", 8, examples, l2: 1e-4f, scaled: named, scale: 3);
+        int[] positive = [1, 200], negative = [2, 201];
+        Assert.True(LinearTextModel.Score(scaled, positive) > LinearTextModel.Score(plain, positive));
+        Assert.True(LinearTextModel.Score(scaled, negative) < LinearTextModel.Score(plain, negative));
+        Assert.Equal(plain.Weights, TextModelTrainer.Binary("r", 8, examples, l2: 1e-4f, scaled: named, scale: 1).Weights);
     }
 }

@@ -346,7 +346,7 @@ def dev_only_2(shop, entries):
     return decorated(shop, entries, DEV_ONLY_2, "dev-only-2", "e")
 
 
-# Sixth pass (decisions.md §67): development-only ways of asking for food, which had none, so that its calibration can
+# Seventh pass (decisions.md §67): development-only ways of asking for food, which had none, so that its calibration can
 # be checked by nested cross-validation. Written from the knowledge base's entries (not from the held-out part), three
 # per entry, in the customers' registers (a situation, a worry, shorthand; several share no character with the entry).
 # They go to their own file, dev-only.tsv: the shipped food model is trained on dev.tsv alone until it is retrained.

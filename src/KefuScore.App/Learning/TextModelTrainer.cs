@@ -19,13 +19,14 @@ public static class TextModelTrainer
     public const int Seed = 18;
 
     /// <summary>A binary output (class 1 = the label holds): SDCA logistic regression with its Platt calibration.</summary>
-    public static LinearOutput Binary(string label, int bits, IReadOnlyList<TextExample> examples, double threshold = 0.5, float l2 = 1e-3f)
+    public static LinearOutput Binary(string label, int bits, IReadOnlyList<TextExample> examples, double threshold = 0.5, float l2 = 1e-3f,
+        IReadOnlySet<int>? scaled = null, float scale = 1)
     {
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0 || examples.All(e => e.Class == 0) || examples.All(e => e.Class == 1))
             throw new ArgumentException($"'{label}' needs examples of both classes to learn from", nameof(examples));
         var ml = new MLContext(Seed);
-        var data = ml.Data.LoadFromEnumerable(examples.Select(e => new BinaryRow { Label = e.Class == 1, Features = Vector(e.Slots, bits) }), Schema<BinaryRow>(bits, null));
+        var data = ml.Data.LoadFromEnumerable(examples.Select(e => new BinaryRow { Label = e.Class == 1, Features = Vector(e.Slots, bits, scaled, scale) }), Schema<BinaryRow>(bits, null));
         var trainer = ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
         {
             NumberOfThreads = 1, L2Regularization = l2, MaximumNumberOfIterations = 50, Shuffle = true,
@@ -33,6 +34,8 @@ public static class TextModelTrainer
         var model = trainer.Fit(data).Model;
         var weights = new float[1 << bits];
         model.SubModel.Weights.ToArray().CopyTo(weights, 0);
+        if (scaled is not null)
+            foreach (var slot in scaled) weights[slot] *= scale;
         return new LinearOutput(label, weights, model.SubModel.Bias, model.Calibrator.Slope, model.Calibrator.Offset, threshold);
     }
 
@@ -64,7 +67,8 @@ public static class TextModelTrainer
         return outputs;
     }
 
-    private static VBuffer<float> Vector(int[] slots, int bits) => new(1 << bits, slots.Length, Enumerable.Repeat(1f, slots.Length).ToArray(), slots);
+    private static VBuffer<float> Vector(int[] slots, int bits, IReadOnlySet<int>? scaled = null, float scale = 1) =>
+        new(1 << bits, slots.Length, [.. slots.Select(s => scaled is not null && scaled.Contains(s) ? scale : 1f)], slots);
 
     private static SchemaDefinition Schema<T>(int bits, int? keys)
     {

@@ -17,11 +17,12 @@ internal static class InspectTrainCommand
         var rules = new Option<string?>("--rules", "-r") { Description = "Inspection rules YAML whose word lists the model reads as features (default: the built-in rules)" };
         var output = new Option<string?>("--out", "-o") { Description = "Where to write the model (JSON)" };
         var cues = new Option<string?>("--cues") { Description = "Tone vocabulary YAML (default: the built-in src/KefuScore.App/Quality/cues.yaml)" };
-        var cv = new Option<int?>("--cross-validate") { Description = "Instead of writing a model, print the figures of K-fold cross-validation by group (K from 2 to 20)" };
+        var cv = new Option<int?>("--cross-validate") { Description = "Instead of writing a model, print the figures of K-fold cross-validation by family, without the cue patterns written from a fold's misses (K from 2 to 20; docs/quality.md)" };
         var l2 = new Option<float>("--l2") { Description = "L2 regularisation of the logistic outputs (default 0.0001)", DefaultValueFactory = _ => 1e-4f };
         var calibrate = new Option<int>("--calibrate") { Description = "Folds of the cross-validation that sets each rule's threshold (lowest with ≥ 90 % precision out of fold; 0: every rule at 0.5; default 5)", DefaultValueFactory = _ => InspectionTrainer.CalibrationFolds };
+        var cueScale = new Option<float>("--cue-scale") { Description = $"The value of the tone cues and word-list hits in training, n-grams having 1 (default {InspectionTrainer.CueScale.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => InspectionTrainer.CueScale };
         var format = Formats.Option("json", "table");
-        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, l2, calibrate, format };
+        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, l2, calibrate, cueScale, format };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(labels)!;
@@ -31,21 +32,24 @@ internal static class InspectTrainCommand
             try { messages = LabelledMessages.Load(path); }
             catch (LabelsException e) { throw new CliException(e.Message); }
             var vocabulary = Cues(parse.GetValue(cues));
+            var vocabularyCues = vocabulary?.Cues;
             var reg = parse.GetValue(l2);
             if (reg is not (>= 0 and <= 10)) throw new CliException("--l2: must be from 0 to 10");
             var calibration = parse.GetValue(calibrate);
             if (calibration is not (0 or (>= 2 and <= 20))) throw new CliException("--calibrate: must be 0 or from 2 to 20");
+            var scale = parse.GetValue(cueScale);
+            if (scale is not (>= 0.1f and <= 100)) throw new CliException("--cue-scale: must be from 0.1 to 100");
             if (parse.GetValue(cv) is { } folds)
             {
                 if (folds is < 2 or > 20) throw new CliException("--cross-validate: must be from 2 to 20");
                 InspectionFigures figures;
-                try { figures = InspectionTrainer.CrossValidate(loaded, messages, folds, vocabulary, reg, calibration); }
+                try { figures = InspectionTrainer.CrossValidate(loaded, messages, folds, vocabulary, reg, calibration, scale); }
                 catch (LabelsException e) { throw new CliException($"{path}: {e.Message}"); }
                 return InspectCommand.Print(io, figures, Formats.Resolve(parse.GetValue(format), io) == "json", $"{folds}-fold cross-validation on {messages.Count} messages");
             }
             var outPath = parse.GetValue(output) ?? throw new CliException("--out: where to write the model is required (or --cross-validate K)");
             InspectionTraining training;
-            try { training = InspectionTrainer.Train(loaded, messages, vocabulary, l2: reg, calibrate: calibration); }
+            try { training = InspectionTrainer.Train(loaded, messages, vocabularyCues, l2: reg, calibrate: calibration, cueScale: scale); }
             catch (LabelsException e) { throw new CliException($"{path}: {e.Message}"); }
             TextModelFile.Save(outPath, InspectionTrainer.Kind, training.Model, new Dictionary<string, string>
             {
@@ -59,11 +63,11 @@ internal static class InspectTrainCommand
         return command;
     }
 
-    private static IReadOnlyDictionary<string, IReadOnlyList<string>>? Cues(string? path)
+    private static CueVocabulary? Cues(string? path)
     {
         if (path is null) return null;
         if (!File.Exists(path)) throw new CliException($"--cues: {path}: no such file");
-        try { return CueLoader.Load(path); }
+        try { return CueLoader.LoadVocabulary(path); }
         catch (KefuScore.App.Yaml.YamlFileException e) { throw new CliException($"cues {e.Message}"); }
     }
 }

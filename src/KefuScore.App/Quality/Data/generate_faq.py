@@ -259,19 +259,25 @@ DEV_ONLY = {
 }
 
 
-def dev_only(shop, entries):
-    """The DEV_ONLY cores of a shop as development questions (group SHOP-NN-dK), decorated like the others."""
-    rng = random.Random(f"{SEED}-{shop}-dev-only")
+def decorated(shop, entries, table, stream, tag, taken=frozenset()):
+    """A table's cores of a shop as development questions (group SHOP-NN-<tag>K), each decorated twice like the others
+    from its own random stream; a text already seen or in `taken` is skipped."""
+    rng = random.Random(f"{SEED}-{shop}-{stream}")
     rows, seen = [], set()
-    for n, ((q, _, _, _), cores) in enumerate(zip(entries, DEV_ONLY.get(shop, [[] for _ in entries]))):
+    for n, ((q, _, _, _), cores) in enumerate(zip(entries, table.get(shop, [[] for _ in entries]))):
         for k, core in enumerate(cores):
             for s in ["plain", rng.choice(["detail", "greeting", "typo"])]:
                 text = decorate(core, shop, rng, s)
-                if text in seen:
+                if text in seen or text in taken:
                     continue
                 seen.add(text)
-                rows.append((text, q, f"{shop}-{n:02}-d{k}"))
+                rows.append((text, q, f"{shop}-{n:02}-{tag}{k}"))
     return rows
+
+
+def dev_only(shop, entries):
+    """The DEV_ONLY cores of a shop as development questions (group SHOP-NN-dK)."""
+    return decorated(shop, entries, DEV_ONLY, "dev-only", "d")
 
 
 # Fourth pass (decisions.md §50): three more development-only ways of asking per entry of the same two shops, in the
@@ -336,18 +342,64 @@ DEV_ONLY_2 = {
 
 
 def dev_only_2(shop, entries):
-    """The DEV_ONLY_2 cores of a shop as development questions (group SHOP-NN-eK), decorated like the others."""
-    rng = random.Random(f"{SEED}-{shop}-dev-only-2")
-    rows, seen = [], set()
-    for n, ((q, _, _, _), cores) in enumerate(zip(entries, DEV_ONLY_2.get(shop, [[] for _ in entries]))):
-        for k, core in enumerate(cores):
-            for s in ["plain", rng.choice(["detail", "greeting", "typo"])]:
-                text = decorate(core, shop, rng, s)
-                if text in seen:
-                    continue
-                seen.add(text)
-                rows.append((text, q, f"{shop}-{n:02}-e{k}"))
-    return rows
+    """The DEV_ONLY_2 cores of a shop as development questions (group SHOP-NN-eK)."""
+    return decorated(shop, entries, DEV_ONLY_2, "dev-only-2", "e")
+
+
+# Seventh pass (decisions.md §67): development-only ways of asking for food, which had none, so that its calibration can
+# be checked by nested cross-validation. Written from the knowledge base's entries (not from the held-out part), three
+# per entry, in the customers' registers (a situation, a worry, shorthand; several share no character with the entry).
+# They go to their own file, dev-only.tsv: the shipped food model is trained on dev.tsv alone until it is retrained.
+DEV_ONLY_3 = {
+    "food": [
+        ["能放到明年不", "买多了囤着会不会坏", "这批啥时候到期"],
+        ["是不是陈货", "新鲜不，别给我发库存老货", "哪天做出来的"],
+        ["放冰箱还是放柜子里", "夏天屋里热放得住吗", "要不要冻起来"],
+        ["今天拍明天能走吗", "付了款多久寄出", "周日有人打包吗"],
+        ["用冷链寄吗", "寄的哪家物流", "我这乡下能送到不，走哪个"],
+        ["寄过来要另外付钱吗", "买一袋免运费不", "凑多少钱不要邮费"],
+        ["打开一股酸味", "巧克力软成一滩了", "饼干长毛了咋整"],
+        ["箱子压扁了袋子裂开", "到手盒子烂了撒了一地", "封口开了能要吗"],
+        ["里头放了啥东西", "有没有加香精色素", "用的什么油做的"],
+        ["我怀孕了可以吃不", "两岁宝宝能给吃吗", "哺乳期能吃吗"],
+        ["糖尿病人能吃吗", "甜不甜，我在减肥", "加没加蔗糖"],
+        ["里面有杏仁吗", "对花生敏感能吃不", "过敏体质吃了会不会起疹子"],
+        ["有抹茶的没", "除了原味还有别的吗", "哪个味最好吃"],
+        ["一袋有多重", "一箱几包", "分量多不多，够吃几天"],
+        ["吃不惯能退吗", "没拆开的还能退不", "拆了尝一块不喜欢能退吗"],
+        ["钱啥时候回来", "退了的钱几天能到卡", "申请退了怎么还没收到钱"],
+        ["公司报销要票", "能给个电子票不", "抬头写单位可以吗"],
+        ["想送人有好看点的盒子吗", "过年送长辈有没有精装的", "能送个袋子吗拎着方便"],
+        ["哪儿生产的", "是厦门的厂吗", "进口的还是国产的"],
+        ["需要蒸一下吗", "直接撕开就能吃吗", "用微波炉热多久"],
+        ["拆开了吃不完能放几天", "开了袋明天还能吃吗", "打开以后要多久吃完"],
+        ["公司要订五十箱能便宜吗", "量大有折扣不", "单位采购怎么报价"],
+        ["数了一下少了一袋", "订了两箱只到一箱", "说好送的小样没给我"],
+        ["填错地方了", "收件人写错了能换吗", "想寄到公司去行不"],
+        ["吃着放心吗有没有质检", "有生产许可吗", "安全吗有证书不"],
+    ],
+}
+
+
+def dev_only_3(shop, entries):
+    """The DEV_ONLY_3 cores of a shop as development questions (group SHOP-NN-fK) in dev-only.tsv; never one of the
+    shop's other questions."""
+    here = Path(__file__).parent / "faq" / shop
+    taken = set()
+    for name in ("dev.tsv", "heldout.tsv"):
+        with open(here / name, encoding="utf-8") as f:
+            taken |= {line.split("\t")[0] for line in f if not line.startswith("#")}
+    assert len(DEV_ONLY_3[shop]) == len(entries), shop
+    rows = decorated(shop, entries, DEV_ONLY_3, "dev-only-3", "f", taken)
+    write_tsv(here / "dev-only.tsv", f"# {shop}: customer question<TAB>FAQ question<TAB>group: development-only ways of asking (decisions.md §67; see generate_faq.py)", rows)
+    print(shop, "dev-only:", len(rows), "questions")
+
+
+def write_tsv(path, header, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(header + "\n")
+        for text, q, group in rows:
+            f.write(f"{text}\t{q}\t{group}\n")
 
 
 def write(shop, entries):
@@ -381,10 +433,7 @@ def write(shop, entries):
     parts["dev"] += dev_only(shop, entries)
     parts["dev"] += dev_only_2(shop, entries)
     for name, rows in parts.items():
-        with open(here / f"{name}.tsv", "w", encoding="utf-8") as f:
-            f.write(f"# {shop}: customer question<TAB>FAQ question<TAB>group: one way of asking ({name} part; see generate_faq.py)\n")
-            for text, q, group in rows:
-                f.write(f"{text}\t{q}\t{group}\n")
+        write_tsv(here / f"{name}.tsv", f"# {shop}: customer question<TAB>FAQ question<TAB>group: one way of asking ({name} part; see generate_faq.py)", rows)
     print(shop, len(entries), "entries,", {k: len(v) for k, v in parts.items()}, "questions")
 
 
@@ -392,3 +441,4 @@ if __name__ == "__main__":
     write("clothing", CLOTHING)
     write("electronics", ELECTRONICS)
     write("food", FOOD)
+    dev_only_3("food", FOOD)

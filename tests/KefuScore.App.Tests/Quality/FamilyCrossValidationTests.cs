@@ -1,0 +1,81 @@
+using KefuScore.App.Learning;
+using KefuScore.App.Quality;
+using KefuScore.Engine.Quality;
+
+namespace KefuScore.App.Tests.Quality;
+
+/// <summary>
+/// The honest cross-validation of decisions.md §67: folds by family, and a cue pattern written from a development miss
+/// only in the folds of families it was not written from.
+/// </summary>
+public sealed class FamilyCrossValidationTests
+{
+    private static LabelledMessage M(string id, string text, string? group, params string[] labels) =>
+        new(1, id, text, labels.ToHashSet(), [], false, false, null, group);
+
+    [Theory]
+    [InlineData("first-polite-03-1", "first-polite-03")]
+    [InlineData("first-impolite-00-0", "first-impolite-00")]
+    [InlineData("rude-03", "rude-03")]
+    [InlineData("dev-rude2-07", "dev-rude2-07")]
+    [InlineData("first-short-07", "first-short-07")]
+    [InlineData("c1", "c1")]
+    public void A_family_is_the_group_without_its_sub_part(string group, string family) =>
+        Assert.Equal(family, InspectionTrainer.Family(M("x", "t", group)));
+
+    [Fact]
+    public void A_message_without_a_group_is_its_own_family() =>
+        Assert.Equal("m7", InspectionTrainer.Family(M("m7", "t", null)));
+
+    // 眼神 was written from a miss and matches two families: they share a fold, and that fold's models lack it; 可真
+    // (not from a miss) stays everywhere; 记性, written from a miss and matching one family, is missing only there.
+    [Fact]
+    public void A_pattern_written_from_a_miss_is_left_out_of_its_families_fold_and_links_them()
+    {
+        var messages = new List<LabelledMessage>();
+        for (var i = 0; i < 40; i++) messages.Add(M($"n{i}", $"好的{i}", $"clean-{i:00}"));
+        messages.Add(M("a", "您这眼神", "rude-00", "rude"));
+        messages.Add(M("b", "眼神不好", "dev-rude-09", "rude"));
+        messages.Add(M("c", "记性真好", "rude-01", "rude"));
+        var vocabulary = new CueVocabulary(
+            new Dictionary<string, IReadOnlyList<string>> { ["sarcasm"] = ["可真", "眼神", "记性"] },
+            new HashSet<string> { "眼神", "记性" });
+        var split = InspectionTrainer.FamilySplit.Of(messages, vocabulary, 5);
+        Assert.Equal(split.FoldOf(messages[40]), split.FoldOf(messages[41]));
+        var own = split.FoldOf(messages[40]);
+        string[] atOwn = split.FoldOf(messages[42]) == own ? ["可真"] : ["可真", "记性"];
+        Assert.Equal(atOwn, split.CuesOutside(own)["sarcasm"]);
+        Assert.DoesNotContain("记性", split.CuesOutside(split.FoldOf(messages[42]))["sarcasm"]);
+        var other = Enumerable.Range(0, 5).First(k => k != own && k != split.FoldOf(messages[42]));
+        Assert.Equal(["可真", "眼神", "记性"], split.CuesOutside(other)["sarcasm"]);
+    }
+
+    [Fact]
+    public void The_built_in_vocabulary_names_its_patterns_written_from_misses_and_a_wrong_one_is_refused()
+    {
+        var builtIn = InspectionTrainer.BuiltInVocabulary();
+        Assert.Contains("眼神", builtIn.Cues["sarcasm"]);
+        Assert.DoesNotContain("眼神", builtIn.FromMisses);
+        Assert.Contains("对牛弹琴", builtIn.FromMisses);
+        Assert.All(builtIn.FromMisses, p => Assert.Contains(builtIn.Cues, c => c.Value.Contains(p)));
+        var e = Assert.Throws<KefuScore.App.Yaml.YamlFileException>(() =>
+            CueLoader.ParseVocabulary("cues:\n  a: ['x']\nfrom_misses:\n  a: ['y']\n", "t.yaml"));
+        Assert.Contains("from_misses.a[0] (line 4): 'y' is not a pattern of cues.a", e.Message);
+    }
+
+    // A feature trained at 3 is held back less by the same L2 and its weight is multiplied back, so the engine (value 1)
+    // finds a score further from 0 than at 1 (5.98 against 4.84 here); without the multiplication it would sum a third
+    // of it (1.99), less than at 1.
+    [Fact]
+    public void A_named_feature_trained_at_a_larger_value_weighs_more_as_the_engine_scores_it()
+    {
+        var examples = Enumerable.Range(0, 20).Select(i => new TextExample(i % 2 == 0 ? [1, 10 + i] : [2, 10 + i], i % 2 == 0 ? 1 : 0)).ToList();
+        var named = new HashSet<int> { 1, 2 };
+        var plain = TextModelTrainer.Binary("r", 8, examples, l2: 1e-4f);
+        var scaled = TextModelTrainer.Binary("r", 8, examples, l2: 1e-4f, scaled: named, scale: 3);
+        int[] positive = [1, 200], negative = [2, 201];
+        Assert.True(LinearTextModel.Score(scaled, positive) > LinearTextModel.Score(plain, positive));
+        Assert.True(LinearTextModel.Score(scaled, negative) < LinearTextModel.Score(plain, negative));
+        Assert.Equal(plain.Weights, TextModelTrainer.Binary("r", 8, examples, l2: 1e-4f, scaled: named, scale: 1).Weights);
+    }
+}

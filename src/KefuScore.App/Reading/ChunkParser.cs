@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Unicode;
 using KefuScore.Engine.Events;
@@ -36,20 +40,71 @@ internal sealed class ChunkParser(RunNames names, int parts)
             return;
         }
         _header = chunk.Header!;
-        var index = 0;
-        while (!data.IsEmpty)
+        var wanted = _header.Fields.Length;
+        if (_cells.Length < wanted + 1) _cells = new Range[wanted + 1];
+        // One pass over the chunk finds commas and line breaks together, 32 bytes at a time (no quote and no lone CR
+        // is left to care about here): a line's cells are known when its line break is.
+        ref var origin = ref MemoryMarshal.GetReference(data);
+        int index = 0, lineStart = 0, cellStart = 0, count = 0;
+        for (var block = 0; block < data.Length; block += 32)
         {
-            var nl = data.IndexOf((byte)'\n');
-            var line = nl < 0 ? data : data[..nl];
-            data = nl < 0 ? default : data[(nl + 1)..];
-            var at = index++;
-            if (line.Length > 0 && line[^1] == '\r') line = line[..^1];
-            if (line.IsEmpty) continue; // a blank line, as Sylvan skips it
-            chunk.Records++;
-            var count = Split(line);
-            if (!TryRow(line, count, chunk)) Slow(line, count, chunk, at);
+            var mask = block + 32 <= data.Length ? Separators(ref Unsafe.Add(ref origin, block)) : Separators(data[block..]);
+            while (mask != 0)
+            {
+                var at = block + BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                if (Unsafe.Add(ref origin, at) == (byte)',')
+                {
+                    // Cells up to the header's column count; a comma past them makes the count one more, and the rest of the line is ignored.
+                    if (count >= wanted) continue;
+                    _cells[count++] = (cellStart - lineStart)..(at - lineStart);
+                    cellStart = at + 1;
+                    if (count == wanted) count++;
+                    continue;
+                }
+                Line(data, lineStart, at, cellStart, count, index++, chunk);
+                lineStart = cellStart = at + 1;
+                count = 0;
+            }
         }
+        if (lineStart < data.Length) Line(data, lineStart, data.Length, cellStart, count, index++, chunk);
         chunk.Lines = index;
+    }
+
+    /// <summary>The line <paramref name="start"/>..<paramref name="end"/> (its break excluded) whose cells before the last are found.</summary>
+    private void Line(ReadOnlySpan<byte> data, int start, int end, int cellStart, int count, int index, RowChunk chunk)
+    {
+        if (end > start && data[end - 1] == '\r') end--;
+        if (end == start) return; // a blank line, as Sylvan skips it
+        chunk.Records++;
+        if (count < _header.Fields.Length) _cells[count++] = (cellStart - start)..(end - start);
+        var line = data[start..end];
+        if (!TryRow(line, count, chunk)) Slow(line, count, chunk, index);
+    }
+
+    /// <summary>Bit i set when byte i of the 32 at <paramref name="p"/> is a comma or a line break.</summary>
+    private static uint Separators(ref byte p)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var v = Vector256.LoadUnsafe(ref p);
+            return (Vector256.Equals(v, Vector256.Create((byte)',')) | Vector256.Equals(v, Vector256.Create((byte)'\n'))).ExtractMostSignificantBits();
+        }
+        var lo = Vector128.LoadUnsafe(ref p);
+        var hi = Vector128.LoadUnsafe(ref p, 16);
+        var comma = Vector128.Create((byte)',');
+        var lf = Vector128.Create((byte)'\n');
+        return (Vector128.Equals(lo, comma) | Vector128.Equals(lo, lf)).ExtractMostSignificantBits()
+            | (Vector128.Equals(hi, comma) | Vector128.Equals(hi, lf)).ExtractMostSignificantBits() << 16;
+    }
+
+    /// <summary>The same for the chunk's last bytes, fewer than 32.</summary>
+    private static uint Separators(ReadOnlySpan<byte> tail)
+    {
+        uint mask = 0;
+        for (var i = 0; i < tail.Length; i++)
+            if (tail[i] is (byte)',' or (byte)'\n') mask |= 1u << i;
+        return mask;
     }
 
     private static bool HasLoneCr(ReadOnlySpan<byte> data)
@@ -61,27 +116,6 @@ internal sealed class ChunkParser(RunNames names, int parts)
             i = next < 0 ? -1 : i + 1 + next;
         }
         return false;
-    }
-
-    /// <summary>Finds the cells of the header's columns (no more are read); returns the line's cell count, capped past them.</summary>
-    private int Split(ReadOnlySpan<byte> line)
-    {
-        var wanted = _header.Fields.Length;
-        if (_cells.Length < wanted + 1) _cells = new Range[wanted + 1];
-        var count = 0;
-        var start = 0;
-        while (true)
-        {
-            var comma = line[start..].IndexOf((byte)',');
-            if (comma < 0)
-            {
-                _cells[count++] = start..line.Length;
-                return count;
-            }
-            _cells[count++] = start..(start + comma);
-            start += comma + 1;
-            if (count == wanted) return count + 1; // more cells than columns: the rest are ignored, as Math.Min(count, columns) does
-        }
     }
 
     private ReadOnlySpan<byte> Cell(ReadOnlySpan<byte> line, int field, int count)

@@ -102,6 +102,23 @@ internal sealed class ParquetDecodedGroup : IDisposable
         return c < 0 ? default : _cells[c].Cell(r);
     }
 
+    /// <summary>
+    /// Field <paramref name="field"/>'s dictionary entry in row <paramref name="r"/>: the same entry is the same value
+    /// within this group; -1 when the cell is null, not dictionary-encoded, or the file has no such column.
+    /// </summary>
+    public int Entry(int field, int r)
+    {
+        var c = _columnOf[field];
+        return c < 0 ? -1 : _cells[c].Entries[r];
+    }
+
+    /// <summary>How many entries field <paramref name="field"/>'s dictionary has in this group (0: none).</summary>
+    public int DictionarySize(int field)
+    {
+        var c = _columnOf[field];
+        return c < 0 ? 0 : _cells[c].DictionarySize;
+    }
+
     /// <summary>Row <paramref name="r"/>'s <c>at</c> as UTC ticks, long.MinValue when null (only with a timestamp column).</summary>
     public long Ticks(int r) => _ticks[r];
 

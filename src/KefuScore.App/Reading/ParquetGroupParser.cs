@@ -29,6 +29,8 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
     private readonly RawEvent _raw = new();
     private readonly int[] _columnOf = new int[RawEvent.FieldNames.Count];
     private readonly ParquetDecodedGroup _group = new();
+    private readonly EntryNames<ParserNames.ShopName> _shopEntries = new();
+    private readonly EntryNames<ParserNames.AgentName> _agentEntries = new();
 
     public void Parse(RowChunk chunk, CancellationToken ct)
     {
@@ -115,6 +117,8 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
     private bool TryPages(Open file, ParquetPlan plan, RowChunk chunk)
     {
         if (!_group.TryRead(file.Stream.SafeFileHandle, file.Reader, plan, chunk.Group)) return false;
+        _shopEntries.Reset(_group.DictionarySize(RawFields.Shop));
+        _agentEntries.Reset(_group.DictionarySize(RawFields.Agent));
         var rows = _group.Rows;
         for (var r = 0; r < rows; r++)
         {
@@ -147,8 +151,59 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         else if (!CommonRow.TryAt(g.Cell(RawFields.At, r), out ticks)) return false;
         if (!CommonRow.TryTyped(type, g.Cell(RawFields.Sender, r), g.Cell(RawFields.Kind, r), g.Cell(RawFields.Satisfaction, r), g.Cell(RawFields.Stars, r),
                 !conversation.IsEmpty, ticks, out var row)) return false;
-        _names.Place(chunk, row, shop, agent, reason, id, conversation);
+        var shopEntry = g.Entry(RawFields.Shop, r);
+        if (!_shopEntries.TryGet(shopEntry, out var shopName)) _shopEntries.Set(shopEntry, shopName = _names.Shop(shop));
+        ParserNames.AgentName agentName = default;
+        if (!agent.IsEmpty)
+        {
+            var agentEntry = g.Entry(RawFields.Agent, r);
+            if (!_agentEntries.TryGet(agentEntry, out agentName)) _agentEntries.Set(agentEntry, agentName = _names.Agent(agent));
+        }
+        _names.Place(chunk, row, shopName, agentName, reason, id, conversation);
         return true;
+    }
+
+    /// <summary>
+    /// A column's dictionary entries found as names once per row group, so a row reads its entry's name instead of hashing its
+    /// bytes. An entry is good for its group only (each column chunk has its own dictionary): a new group starts a new stamp.
+    /// </summary>
+    private sealed class EntryNames<T>
+    {
+        private T[] _names = [];
+        private int[] _stamps = [];
+        private int _stamp;
+
+        public void Reset(int entries)
+        {
+            if (_names.Length < entries)
+            {
+                _names = new T[Math.Max(entries, _names.Length * 2)];
+                _stamps = new int[_names.Length];
+            }
+            if (++_stamp == int.MaxValue)
+            {
+                Array.Clear(_stamps);
+                _stamp = 1;
+            }
+        }
+
+        /// <summary>The name of <paramref name="entry"/> when this group found it already; false too for -1 (no entry).</summary>
+        public bool TryGet(int entry, out T name)
+        {
+            if (entry >= 0 && _stamps[entry] == _stamp)
+            {
+                name = _names[entry];
+                return true;
+            }
+            name = default!;
+            return false;
+        }
+
+        /// <summary>Keeps <paramref name="name"/> for <paramref name="entry"/> (nothing for -1).</summary>
+        public void Set(int entry, T name)
+        {
+            if (entry >= 0) (_names[entry], _stamps[entry]) = (name, _stamp);
+        }
     }
 
     private Open Get(string path, CancellationToken ct)

@@ -15,6 +15,10 @@ internal sealed class ParquetCells
     /// <summary>Per row: where its value starts in <see cref="Data"/>; <see cref="Lengths"/> -1 for null.</summary>
     public int[] Starts = [];
     public int[] Lengths = [];
+    /// <summary>Per row: its value's entry in the chunk's dictionary when its page was dictionary-encoded, else -1 (null or another encoding).</summary>
+    public int[] Entries = [];
+    /// <summary>How many entries the chunk's dictionary has (0 without one).</summary>
+    public int DictionarySize;
     public int Rows;
     /// <summary>The longest cell in bytes: a chunk with none over the field limit needs no per-row length check.</summary>
     public int MaxLength;
@@ -104,10 +108,12 @@ internal sealed class ParquetPages : IDisposable
         {
             into.Starts = new int[rows];
             into.Lengths = new int[rows];
+            into.Entries = new int[rows];
         }
         into.Rows = rows;
         into.Used = 0;
         into.Dictionary = false;
+        into.DictionarySize = 0;
         var dictCount = -1;
         var row = 0;
         var pos = 0;
@@ -126,6 +132,7 @@ internal sealed class ParquetPages : IDisposable
                 var page = Decompress(codec, pageAt, header.CompressedSize, header.UncompressedSize, into);
                 dictCount = header.NumValues;
                 into.Dictionary = true;
+                into.DictionarySize = dictCount;
                 if (_dictStarts.Length < dictCount)
                 {
                     _dictStarts = new int[dictCount];
@@ -304,19 +311,23 @@ internal sealed class ParquetPages : IDisposable
         }
         var rowStarts = into.Starts.AsSpan(row, levels.Length);
         var rowLengths = into.Lengths.AsSpan(row, levels.Length);
+        var rowEntries = into.Entries.AsSpan(row, levels.Length);
+        var dictionary = encoding is Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY;
         if (present == levels.Length)
         {
             starts.CopyTo(rowStarts);
             lengths.CopyTo(rowLengths);
+            if (dictionary) _indices.AsSpan(0, present).CopyTo(rowEntries);
+            else rowEntries.Fill(-1);
             return;
         }
         var v = 0;
         for (var i = 0; i < levels.Length; i++)
         {
-            if (levels[i] == 0) rowLengths[i] = -1; // null
+            if (levels[i] == 0) (rowLengths[i], rowEntries[i]) = (-1, -1); // null
             else
             {
-                (rowStarts[i], rowLengths[i]) = (starts[v], lengths[v]);
+                (rowStarts[i], rowLengths[i], rowEntries[i]) = (starts[v], lengths[v], dictionary ? _indices[v] : -1);
                 v++;
             }
         }

@@ -82,12 +82,16 @@ internal sealed class ParserNames(RunNames names, int parts)
     /// conversation appended to the part's text. The CSV and Parquet parsers' fast paths both end here.
     /// </summary>
     public void Place(RowChunk chunk, EventRow row, ReadOnlySpan<byte> shop, ReadOnlySpan<byte> agent, ReadOnlySpan<byte> reason,
-        ReadOnlySpan<byte> id, ReadOnlySpan<byte> conversation)
+        ReadOnlySpan<byte> id, ReadOnlySpan<byte> conversation) =>
+        Place(chunk, row, Shop(shop), agent.IsEmpty ? default : Agent(agent), reason, id, conversation);
+
+    /// <summary>The same with the shop and the agent (default: none) already found, as the Parquet decoder finds them once per dictionary entry.</summary>
+    public void Place(RowChunk chunk, EventRow row, ShopName name, AgentName agent, ReadOnlySpan<byte> reason, ReadOnlySpan<byte> id,
+        ReadOnlySpan<byte> conversation)
     {
-        var name = Shop(shop);
         row.Shop = name.Shop;
         row.ShopIndex = name.Index;
-        if (!agent.IsEmpty) (row.Agent, row.AgentNumber) = Agent(agent);
+        if (agent.Agent is not null) (row.Agent, row.AgentNumber) = agent;
         if (!reason.IsEmpty) row.Reason = names.Reason(Chars(reason));
         var part = chunk.Parts[name.Part];
         (row.IdStart, row.IdLength) = Append(id, part);

@@ -119,4 +119,34 @@ public sealed class CsvChunksTests : IDisposable
         var (parts, chunkRejected) = Read([path, path], parts: 1, chunkBytes: 64 + chunkSeed * 8);
         return parts[0].SequenceEqual(events.Select(Of).Concat(events.Select(Of))) && chunkRejected.SequenceEqual(rejected.Concat(rejected));
     }
+
+    /// <summary>
+    /// The chunk parser finds commas and line breaks 32 bytes at a time: cells of every length put them on both sides
+    /// of a block's edge and in a chunk's last bytes, on lines short of the header's columns, past them, blank or
+    /// ending in CRLF, and every line reads as the string path reads it (events, rejections with their line numbers).
+    /// </summary>
+    [Property(MaxTest = 60)]
+    public bool Separators_either_side_of_a_32_byte_block_edge_split_as_the_string_path_does(int seed, bool crlf, byte chunkSeed)
+    {
+        var random = new Random(seed);
+        string Run(char c, int most) => new(c, random.Next(most + 1));
+        var newline = crlf ? "\r\n" : "\n";
+        var text = new StringBuilder("type,id,shop,at,conversation,sender,kind,text");
+        for (var i = 0; i < 80; i++)
+        {
+            text.Append(newline);
+            if (random.Next(12) == 0) continue; // a blank line
+            var cells = new List<string> { "message", "m" + Run('7', 40), "s" + Run('x', 33), "2026-11-20T10:00:00+08:00", "c" + Run('1', 40),
+                "customer", "text", Run('z', 70) };
+            var keep = random.Next(8) switch { 0 => random.Next(1, cells.Count), 1 => cells.Count + 1 + random.Next(3), _ => cells.Count };
+            while (cells.Count < keep) cells.Add(Run('e', 33));
+            text.Append(string.Join(',', cells.Take(keep)));
+        }
+        if (random.Next(2) == 0) text.Append(newline);
+        var path = Path.Combine(_dir.Path, $"edge{seed}-{crlf}.csv");
+        File.WriteAllText(path, text.ToString());
+        var (events, rejected) = Reads.File(path);
+        var (parts, chunkRejected) = Read([path], parts: 1, chunkBytes: 64 + chunkSeed * 8);
+        return events.Count > 0 && parts[0].SequenceEqual(events.Select(Of)) && chunkRejected.SequenceEqual(rejected);
+    }
 }

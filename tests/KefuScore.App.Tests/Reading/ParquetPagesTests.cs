@@ -359,6 +359,43 @@ public sealed class ParquetPagesTests : IDisposable
         Assert.Contains(parsed, r => r.Stars > 0); // ratings with stars from the number column
     }
 
+    /// <summary>
+    /// The report's parser finds a shop's or agent's name once per dictionary entry of a row group. Each group here has
+    /// its own dictionaries in another order (entry 0 is another shop and agent in each), some rows leave the entry path
+    /// (no agent, a rejected row), and one parser thread reads several groups: every row must carry its own names.
+    /// </summary>
+    [Theory]
+    [InlineData(CompressionMethod.Snappy)]
+    [InlineData(CompressionMethod.Zstd)]
+    public async Task Dictionary_entries_found_once_per_group_give_every_row_its_own_shop_and_agent(CompressionMethod compression)
+    {
+        string[] shops = ["s1", "s2", "店铺3", "s4", "s5"];
+        string?[] agents = [null, "a1", "a2", "客服3", "a4"];
+        var rows = new List<(string?[] Cells, object? At)>();
+        for (var group = 0; group < 6; group++)
+            for (var i = 0; i < 40; i++)
+            {
+                // Rotated per group, so the first value written (dictionary entry 0) differs from group to group.
+                var shop = shops[(group + i * 3 % 5) % shops.Length];
+                var agent = agents[(group * 2 + i) % agents.Length];
+                var sender = agent is null ? "customer" : "agent";
+                var type = i % 13 == 5 ? "chat" : "message"; // not the common shape: the row takes the string path
+                rows.Add(([type, $"m{group}-{i}", shop, "c" + i % 4, sender, agent, "text", null, null, null, null], Day.AddMinutes(group * 60 + i)));
+            }
+        var path = _dir.File($"entries-{compression}.parquet");
+        await Write(path, TimestampAt(DateTimeTimeUnit.Millis), rows, new Options(Compression: compression, GroupRows: 40));
+
+        var (took, _, dictionaries) = await Decode(path);
+        var (parsed, rejected) = ParquetRows(path);
+        var (events, expectedRejected) = Reads.ParquetNet(path);
+
+        Assert.True(took && dictionaries);
+        Assert.Equal(events.Select(Flat.Of), parsed);
+        Assert.Equal(expectedRejected, rejected);
+        Assert.Equal(shops.Length, parsed.Select(e => e.Shop).Distinct().Count());
+        Assert.Equal(agents.Length - 1, parsed.Select(e => e.Agent).OfType<string>().Distinct().Count());
+    }
+
     /// <summary>As <see cref="Decode"/>, number columns as text (what the report's plan asks for).</summary>
     private static async Task<(bool Took, List<string?[]> Columns, bool Dictionaries)> DecodeAsText(string path)
     {
@@ -415,7 +452,7 @@ public sealed class ParquetPagesTests : IDisposable
         byte[] prefixes = [0x80, 0x01, 0x04, 0x04, 0x00, 0x03, 3, 0, 0, 0, 0x44, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         byte[] suffixes = [0x80, 0x01, 0x04, 0x04, 0x08, 0x03, 3, 0, 0, 0, 0x70, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         byte[] page = [.. prefixes, .. suffixes, .. "axislebabbleyhood"u8];
-        var cells = new ParquetCells { Data = [.. page], Used = page.Length, Starts = new int[5], Lengths = new int[5], Rows = 5 };
+        var cells = new ParquetCells { Data = [.. page], Used = page.Length, Starts = new int[5], Lengths = new int[5], Entries = new int[5], Rows = 5 };
 
         new ParquetPages().Values(Meta.Encoding.DELTA_BYTE_ARRAY, cells, 0, page.Length, 0, [1, 1, 0, 1, 1], 4, 0, -1);
 

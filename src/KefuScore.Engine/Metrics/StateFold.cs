@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Text;
 using KefuScore.Engine.Events;
 
 namespace KefuScore.Engine.Metrics;
@@ -18,53 +16,41 @@ namespace KefuScore.Engine.Metrics;
 /// </summary>
 internal sealed class StateFold
 {
-    /// <summary>Expiry slots of a conversation filed nowhere: not yet, or idle with a customer waiting.</summary>
-    private const int NotFiled = int.MinValue, Parked = int.MaxValue;
+    private const long Parked = long.MaxValue;
     private static readonly long ScanEvery = TimeSpan.FromMinutes(10).Ticks;
 
-    /// <summary>A conversation id of ASCII characters short enough to live in its slot (most are): a lookup then reads one place.</summary>
+    /// <summary>A conversation id short enough to live in its slot (most do): a lookup then touches one place in memory.</summary>
     [InlineArray(InlineKey)]
-    private struct KeyBytes
+    private struct KeyChars
     {
-        private byte _first;
+        private char _first;
     }
 
-    private const int InlineKey = 22;
-    /// <summary><see cref="Conversation.KeyLength"/> of an id kept in <see cref="_longKeys"/> (longer, or not ASCII).</summary>
-    private const byte LongKeyMark = byte.MaxValue;
+    private const int InlineKey = 20;
 
-    /// <summary>
-    /// A conversation's key and bookkeeping, by slot: what an arriving event reads (the key) and updates. No references
-    /// and 64 bytes in the order declared, so finding a conversation and noting its event touch one or two cache lines
-    /// (with 1.4M open conversations on the wide shape, each is a miss); the analysis state is in
-    /// <see cref="_cores"/> under the same slot, read when the reorder buffer releases the event.
-    /// </summary>
-    [StructLayout(LayoutKind.Sequential)]
+    /// <summary>A conversation's bookkeeping, by slot: what a lookup reads first, then what an event updates.</summary>
     private struct Conversation
     {
+        public ulong Hash;
+        public int Shop;
+        public int KeyLength;
+        public KeyChars Key;
+        /// <summary>Bumped when the slot is closed, so an expiry filing of an earlier conversation is recognised as stale.</summary>
+        public int Generation;
+        public bool Live;
+        /// <summary>Events of this conversation still in the reorder buffer.</summary>
+        public int Unreleased;
         public long LastTicks;
         /// <summary>The newest customer message and human reply: a customer is waiting while the first is the later.</summary>
         public long LastCustomer, LastReply;
-        public int Shop;
-        /// <summary>Events of this conversation still in the reorder buffer.</summary>
-        public int Unreleased;
-        /// <summary>Bumped when the slot is closed, so an expiry filing of an earlier conversation is recognised as stale.</summary>
-        public int Generation;
-        /// <summary>The expiry slot (a multiple of <see cref="ScanEvery"/>) this conversation is filed under; <see cref="NotFiled"/>, <see cref="Parked"/>.</summary>
-        public int Slot;
-        /// <summary>The id's length in <see cref="Key"/>, or <see cref="LongKeyMark"/>.</summary>
-        public byte KeyLength;
-        public bool Live;
-        public KeyBytes Key;
+        /// <summary>The expiry slot this conversation is filed under (long.MinValue: none; <see cref="Parked"/>).</summary>
+        public long Slot;
+        /// <summary>The id when longer than <see cref="InlineKey"/> characters (kept for the slot's next conversation).</summary>
+        public char[]? LongKey;
+        /// <summary>The conversation's analysis state, in the slot rather than an object of its own.</summary>
+        public ConversationCore State;
 
         public readonly bool Waiting => LastCustomer > LastReply;
-    }
-
-    /// <summary>An id that does not fit a slot, by slot (its array kept for the slot's next conversation).</summary>
-    private struct LongKey
-    {
-        public char[]? Chars;
-        public int Length;
     }
 
     /// <summary>An event as the reorder buffer keeps it: no references, its id in the minute's arena.</summary>
@@ -125,9 +111,6 @@ internal sealed class StateFold
     /// object heap, where every allocation is counted towards a gen-2 collection.
     /// </summary>
     private Conversation[][] _pages = new Conversation[16][];
-    /// <summary>The conversations' analysis states, paged as <see cref="_pages"/>.</summary>
-    private ConversationCore[][] _cores = new ConversationCore[16][];
-    private LongKey[] _longKeys = new LongKey[16];
     private const int PageBits = 12, PageSize = 1 << PageBits;
     private int _slotsUsed;
     private int[] _free = new int[256];
@@ -239,7 +222,7 @@ internal sealed class StateFold
             else if (p.Type == EventType.Message && p.Sender == Sender.Agent && p.Kind is not (MessageKind.Auto or MessageKind.Welcome) && ticks > c.LastReply)
                 c.LastReply = ticks;
             if (ticks > c.LastTicks) c.LastTicks = ticks;
-            if (_lateness is not null && c.Slot is NotFiled or Parked) File(slot);
+            if (_lateness is not null && c.Slot is long.MinValue or Parked) File(slot);
         }
         else alone = p.Type == EventType.Rating; // agent statuses: only the stretch analysis reads presence
 
@@ -313,26 +296,12 @@ internal sealed class StateFold
             if ((entry & unchecked((long)0xFFFFFFFF00000000UL)) != tag) continue;
             var slot = (int)(uint)entry - 1;
             ref var c = ref At(slot);
-            if (c.Shop == shop && KeyEquals(slot, ref c, conversation)) return slot;
+            if (c.Hash == hash && c.Shop == shop && KeyOf(slot, ref c).SequenceEqual(conversation)) return slot;
         }
     }
 
-    private bool KeyEquals(int slot, ref Conversation c, ReadOnlySpan<char> conversation)
-    {
-        if (c.KeyLength != LongKeyMark) return c.KeyLength == conversation.Length && Ascii.Equals(((ReadOnlySpan<byte>)c.Key)[..c.KeyLength], conversation);
-        ref readonly var key = ref _longKeys[slot];
-        return key.Chars.AsSpan(0, key.Length).SequenceEqual(conversation);
-    }
-
-    /// <summary>A slot's hash, from its key (only closing a conversation and growing the table need it).</summary>
-    private ulong HashOf(int slot)
-    {
-        ref var c = ref At(slot);
-        if (c.KeyLength == LongKeyMark) return KeyHash(c.Shop, _longKeys[slot].Chars.AsSpan(0, _longKeys[slot].Length));
-        Span<char> chars = stackalloc char[InlineKey];
-        var n = Encoding.ASCII.GetChars(((ReadOnlySpan<byte>)c.Key)[..c.KeyLength], chars);
-        return KeyHash(c.Shop, chars[..n]);
-    }
+    private ReadOnlySpan<char> KeyOf(int slot, ref Conversation c) =>
+        c.KeyLength <= InlineKey ? ((ReadOnlySpan<char>)c.Key)[..c.KeyLength] : c.LongKey.AsSpan(0, c.KeyLength);
 
     private int Open(int shop, ReadOnlySpan<char> conversation)
     {
@@ -345,25 +314,19 @@ internal sealed class StateFold
         }
         var hash = KeyHash(shop, conversation);
         ref var c = ref At(slot);
+        c.Hash = hash;
         c.Shop = shop;
+        c.KeyLength = conversation.Length;
         c.Live = true;
         c.Unreleased = 0;
-        c.LastTicks = c.LastCustomer = c.LastReply = long.MinValue;
-        c.Slot = NotFiled;
-        if (conversation.Length <= InlineKey && Ascii.IsValid(conversation))
-        {
-            c.KeyLength = (byte)Encoding.ASCII.GetBytes(conversation, c.Key);
-        }
+        c.LastTicks = c.LastCustomer = c.LastReply = c.Slot = long.MinValue;
+        if (conversation.Length <= InlineKey) conversation.CopyTo(c.Key);
         else
         {
-            c.KeyLength = LongKeyMark;
-            if (slot >= _longKeys.Length) Array.Resize(ref _longKeys, Math.Max(slot + 1, _longKeys.Length * 2));
-            ref var key = ref _longKeys[slot];
-            if (key.Chars is null || key.Chars.Length < conversation.Length) key.Chars = new char[conversation.Length];
-            conversation.CopyTo(key.Chars);
-            key.Length = conversation.Length;
+            if (c.LongKey is null || c.LongKey.Length < conversation.Length) c.LongKey = new char[conversation.Length];
+            conversation.CopyTo(c.LongKey);
         }
-        CoreAt(slot).Reset();
+        c.State.Reset();
 
         if ((_live + 1) * 2 > _table.Length) GrowTable();
         Place(_table, hash, slot);
@@ -373,18 +336,11 @@ internal sealed class StateFold
 
     private ref Conversation At(int slot) => ref _pages[slot >> PageBits][slot & (PageSize - 1)];
 
-    private ref ConversationCore CoreAt(int slot) => ref _cores[slot >> PageBits][slot & (PageSize - 1)];
-
     private void NewPage(int page)
     {
-        if (page == _pages.Length)
-        {
-            Array.Resize(ref _pages, page * 2);
-            Array.Resize(ref _cores, page * 2);
-        }
-        _pages[page] = new Conversation[PageSize];
-        var cores = _cores[page] = new ConversationCore[PageSize];
-        for (var i = 0; i < cores.Length; i++) cores[i] = new ConversationCore(_rules);
+        if (page == _pages.Length) Array.Resize(ref _pages, page * 2);
+        var slots = _pages[page] = new Conversation[PageSize];
+        for (var i = 0; i < slots.Length; i++) slots[i].State = new ConversationCore(_rules);
     }
 
     private CoreContext Context(int shop) => new(_rules, _clock, _shops[shop]);
@@ -404,7 +360,7 @@ internal sealed class StateFold
         {
             if (entry == 0) continue;
             var slot = (int)(uint)entry - 1;
-            Place(table, HashOf(slot), slot);
+            Place(table, At(slot).Hash, slot);
         }
         _table = table;
     }
@@ -414,7 +370,7 @@ internal sealed class StateFold
     {
         var table = _table;
         var mask = table.Length - 1;
-        var i = (int)HashOf(slot) & mask;
+        var i = (int)At(slot).Hash & mask;
         while ((int)(uint)table[i] != slot + 1) i = (i + 1) & mask;
         var j = i;
         while (true)
@@ -422,7 +378,7 @@ internal sealed class StateFold
             j = (j + 1) & mask;
             var entry = table[j];
             if (entry == 0) break;
-            var home = (int)HashOf((int)(uint)entry - 1) & mask;
+            var home = (int)At((int)(uint)entry - 1).Hash & mask;
             // The entry at j may move to the hole at i unless its home lies cyclically in (i, j].
             var stays = i <= j ? home > i && home <= j : home > i || home <= j;
             if (stays) continue;
@@ -435,10 +391,10 @@ internal sealed class StateFold
     private void Close(int slot, List<MetricFact> facts)
     {
         ref var c = ref At(slot);
-        CoreAt(slot).Finish(Context(c.Shop), facts);
+        c.State.Finish(Context(c.Shop), facts);
         Unplace(slot);
         c.Live = false;
-        c.Slot = NotFiled;
+        c.Slot = long.MinValue;
         c.Generation++;
         if (_freeCount == _free.Length) Array.Resize(ref _free, _free.Length * 2);
         _free[_freeCount++] = slot;
@@ -466,7 +422,7 @@ internal sealed class StateFold
                 else if (c.LastTicks + _idleClose < watermark) Close(slot, facts);
                 else
                 {
-                    c.Slot = NotFiled;
+                    c.Slot = long.MinValue;
                     File(slot);
                 }
             }
@@ -484,7 +440,7 @@ internal sealed class StateFold
     {
         ref var c = ref At(slot);
         var expiry = (c.LastTicks + _idleClose) / ScanEvery;
-        c.Slot = checked((int)expiry);
+        c.Slot = expiry;
         if (!_expiry.TryGetValue(expiry, out var filed)) _expiry[expiry] = filed = _spareLists.Count > 0 ? _spareLists.Pop() : [];
         filed.Add((slot, c.Generation));
         if (expiry < _oldestSlot) _oldestSlot = expiry;
@@ -498,7 +454,8 @@ internal sealed class StateFold
         if (minute < _releasedBelow)
         {
             // Behind the watermark, so counted too late: its order is lost and the caller replays without a watermark.
-            CoreAt(slot).Apply(Slim(p), Context(At(slot).Shop), facts);
+            ref var late = ref At(slot);
+            late.State.Apply(Slim(p), Context(late.Shop), facts);
             return;
         }
         if (minute != _lastMinute || _lastBucket is null)
@@ -567,18 +524,21 @@ internal sealed class StateFold
         }
         // First every slot the minute touches, then the states: the first loop's loads do not depend on each other, so
         // the processor fetches them from memory side by side instead of one cache miss after another in the second.
-        // The state lies apart from the count and spans two or three cache lines: the loop also reads its fields at
-        // either end (kept in a field so the loads stay), so the second loop finds it in the cache.
+        // A slot spans several cache lines and the count sits in its first half: the loop also reads the state's
+        // fields in the second half (kept in a field so the loads stay), so the second loop finds both in the cache.
         var touched = 0L;
         foreach (ref readonly var p in items)
         {
-            At(p.Conversation).Unreleased--;
-            ref readonly var core = ref CoreAt(p.Conversation);
-            touched += core.LastTicks ^ core.WaitingHuman.Count ^ core.WaitingAssist.Count;
+            ref var c = ref At(p.Conversation);
+            c.Unreleased--;
+            touched += c.State.LastTicks ^ c.State.WaitingHuman.Count ^ c.State.WaitingAssist.Count;
         }
         _touched = touched;
         foreach (ref readonly var p in items)
-            CoreAt(p.Conversation).Apply(Slim(p), Context(At(p.Conversation).Shop), facts);
+        {
+            ref var c = ref At(p.Conversation);
+            c.State.Apply(Slim(p), Context(c.Shop), facts);
+        }
         bucket.Count = 0;
         bucket.Used = 0;
         if (_spareMinutes.Count < 256) _spareMinutes.Push(bucket);

@@ -138,8 +138,6 @@ internal sealed class StateFold
     private int _largestItems, _largestIds;
 
     private long _maxTicks = long.MinValue;
-    /// <summary>Only written: see <see cref="ReleaseMinute"/>.</summary>
-    private long _touched;
     private long _nextScan = long.MinValue;
 
     public StateFold(IncrementalRules rules, LocalClock clock, ConversationAnalysis analysis, long? lateness)
@@ -524,16 +522,7 @@ internal sealed class StateFold
         }
         // First every slot the minute touches, then the states: the first loop's loads do not depend on each other, so
         // the processor fetches them from memory side by side instead of one cache miss after another in the second.
-        // A slot spans several cache lines and the count sits in its first half: the loop also reads the state's
-        // fields in the second half (kept in a field so the loads stay), so the second loop finds both in the cache.
-        var touched = 0L;
-        foreach (ref readonly var p in items)
-        {
-            ref var c = ref At(p.Conversation);
-            c.Unreleased--;
-            touched += c.State.LastTicks ^ c.State.WaitingHuman.Count ^ c.State.WaitingAssist.Count;
-        }
-        _touched = touched;
+        foreach (ref readonly var p in items) At(p.Conversation).Unreleased--;
         foreach (ref readonly var p in items)
         {
             ref var c = ref At(p.Conversation);

@@ -14,22 +14,9 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
 {
     private static readonly object NoAgent = new();
     private readonly int _hoursPerRow = hoursPerRow is 1 or 24 ? hoursPerRow : throw new ArgumentOutOfRangeException(nameof(hoursPerRow), "1 or 24");
-    /// <summary>A row's key in one place, so confirming a probe reads one entry, not three arrays.</summary>
-    private struct RowKey
-    {
-        public string? Shop;
-        public object? Agent;
-        public int Hour;
-    }
-
-    private RowKey[] _keys = new RowKey[256];
-    /// <summary>
-    /// The row of the last fact: a reply resolves its items one metric after another and often several messages at
-    /// once, all of one shop, agent and day, so most facts skip the lookup (and the identity hashes, which read each
-    /// name's object header: a cache miss among 20,000 shops' agents).
-    /// </summary>
-    private RowKey _last;
-    private int _lastRow = -1;
+    private string?[] _shops = new string?[256];
+    private object?[] _agents = new object?[256];
+    private int[] _rowHours = new int[256];
     /// <summary>
     /// Cells by row in pages of <see cref="PageRows"/> rows: rows are added, never copied (one array doubled copied
     /// every shop-day row again at each growth on 20,000 shops, each old copy left on the large object heap).
@@ -46,11 +33,6 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
     {
         var hour = _hoursPerRow == 1 ? fact.Hour : fact.Hour - fact.Hour % 24;
         object agent = fact.Agent ?? NoAgent;
-        if (_lastRow >= 0 && _last.Hour == hour && ReferenceEquals(_last.Shop, fact.Shop) && ReferenceEquals(_last.Agent, agent))
-        {
-            _pages[_lastRow >> PageBits][(_lastRow & (PageRows - 1)) * MetricCount + fact.Metric].Add(fact);
-            return;
-        }
         var hash = Hash(fact.Shop, agent, hour);
         var mask = _table.Length - 1;
         var i = hash & mask;
@@ -64,12 +46,9 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
                 break;
             }
             row = entry - 1;
-            ref readonly var key = ref _keys[row];
-            if (key.Hour == hour && ReferenceEquals(key.Shop, fact.Shop) && ReferenceEquals(key.Agent, agent)) break;
+            if (_rowHours[row] == hour && ReferenceEquals(_shops[row], fact.Shop) && ReferenceEquals(_agents[row], agent)) break;
             i = (i + 1) & mask;
         }
-        _last = _keys[row];
-        _lastRow = row;
         _pages[row >> PageBits][(row & (PageRows - 1)) * MetricCount + fact.Metric].Add(fact);
     }
 
@@ -83,16 +62,15 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
         if (rollup.HoursPerRow != _hoursPerRow) throw new ArgumentException("hourly and daily rows cannot merge", nameof(rollup));
         for (var row = 0; row < _count; row++)
         {
-            var key = new RollupKey(_keys[row].Shop!, _keys[row].Agent as string ?? "", _keys[row].Hour);
+            var key = new RollupKey(_shops[row]!, _agents[row] as string ?? "", _rowHours[row]);
             // Every metric, empty ones too: a row exists wherever a fact fell, as Rollup.Add makes it.
             rollup.AddTaken(key, _pages[row >> PageBits].AsSpan((row & (PageRows - 1)) * MetricCount, MetricCount));
         }
         foreach (var page in _pages) if (page is not null) Array.Clear(page);
-        Array.Clear(_keys, 0, _count);
+        Array.Clear(_shops, 0, _count);
+        Array.Clear(_agents, 0, _count);
         Array.Clear(_table);
         _count = 0;
-        _last = default;
-        _lastRow = -1;
     }
 
     private static int Hash(string shop, object agent, int hour)
@@ -105,14 +83,21 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
 
     private int NewRow(string shop, object agent, int hour)
     {
-        if (_count == _keys.Length) Array.Resize(ref _keys, _count * 2);
+        if (_count == _shops.Length)
+        {
+            Array.Resize(ref _shops, _count * 2);
+            Array.Resize(ref _agents, _count * 2);
+            Array.Resize(ref _rowHours, _count * 2);
+        }
         var row = _count++;
         if ((row & (PageRows - 1)) == 0)
         {
             if ((row >> PageBits) == _pages.Length) Array.Resize(ref _pages, _pages.Length * 2);
             _pages[row >> PageBits] ??= new MetricCell[PageRows * MetricCount];
         }
-        _keys[row] = new RowKey { Shop = shop, Agent = agent, Hour = hour };
+        _shops[row] = shop;
+        _agents[row] = agent;
+        _rowHours[row] = hour;
         if (_count * 2 > _table.Length)
         {
             _table = new int[_table.Length * 2];
@@ -125,8 +110,7 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
     private void Place(int row)
     {
         var mask = _table.Length - 1;
-        ref readonly var key = ref _keys[row];
-        var i = Hash(key.Shop!, key.Agent!, key.Hour) & mask;
+        var i = Hash(_shops[row]!, _agents[row]!, _rowHours[row]) & mask;
         while (_table[i] != 0) i = (i + 1) & mask;
         _table[i] = row + 1;
     }

@@ -89,6 +89,15 @@ public static partial class ReportRunner
         return run;
     }
 
+    /// <summary>Each row's facts into the worker's sums.</summary>
+    private readonly struct SumsSink(FactSums sums) : IFactSink
+    {
+        public void Take(List<MetricFact> facts)
+        {
+            foreach (var f in facts) sums.Add(f);
+        }
+    }
+
     /// <summary>One fold over row batches into its rollup.</summary>
     private sealed class RowFolder(CompiledProfile profile, FoldOptions options)
     {
@@ -99,15 +108,8 @@ public static partial class ReportRunner
 
         public void Fold(RowPart part)
         {
-            var chars = part.Text;
-            var rows = part.Rows;
-            for (var i = 0; i < part.Count; i++)
-            {
-                _fold.Apply(rows[i], chars, _facts);
-                if (_facts.Count == 0) continue;
-                foreach (var f in _facts) _sums.Add(f);
-                _facts.Clear();
-            }
+            var sink = new SumsSink(_sums);
+            _fold.Apply(part.Rows.AsSpan(0, part.Count), part.Text, _facts, ref sink);
         }
 
         /// <summary>Adds this worker's figures and counts to <paramref name="run"/>; gives its too-late count.</summary>

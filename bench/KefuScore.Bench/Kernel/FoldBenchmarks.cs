@@ -129,17 +129,10 @@ public class FoldBenchmarks
     private void Fold(MetricFold fold, FactSums sums, List<RowPart> parts)
     {
         // As the report's fold worker does (ReportRunner's RowFolder): a part at a time, each row's facts into the sums.
-        var sink = new SumsSink(sums);
+        var sink = new FactSumsSink(sums);
         foreach (var part in parts) fold.Apply(part.Rows.AsSpan(0, part.Count), part.Text, _facts, ref sink);
     }
 
-    private readonly struct SumsSink(FactSums sums) : IFactSink
-    {
-        public void Take(List<MetricFact> facts)
-        {
-            foreach (var f in facts) sums.Add(f);
-        }
-    }
 
     private void Finish(MetricFold fold, FactSums sums)
     {

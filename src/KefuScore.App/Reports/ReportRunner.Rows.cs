@@ -89,15 +89,6 @@ public static partial class ReportRunner
         return run;
     }
 
-    /// <summary>Each row's facts into the worker's sums.</summary>
-    private readonly struct SumsSink(FactSums sums) : IFactSink
-    {
-        public void Take(List<MetricFact> facts)
-        {
-            foreach (var f in facts) sums.Add(f);
-        }
-    }
-
     /// <summary>One fold over row batches into its rollup.</summary>
     private sealed class RowFolder(CompiledProfile profile, FoldOptions options)
     {
@@ -108,7 +99,7 @@ public static partial class ReportRunner
 
         public void Fold(RowPart part)
         {
-            var sink = new SumsSink(_sums);
+            var sink = new FactSumsSink(_sums);
             _fold.Apply(part.Rows.AsSpan(0, part.Count), part.Text, _facts, ref sink);
         }
 

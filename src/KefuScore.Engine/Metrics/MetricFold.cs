@@ -296,6 +296,15 @@ public interface IFactSink
     void Take(List<MetricFact> facts);
 }
 
+/// <summary>Each row's facts added to a <see cref="FactSums"/> (the report's fold workers and the fold benchmark).</summary>
+public readonly struct FactSumsSink(FactSums sums) : IFactSink
+{
+    public void Take(List<MetricFact> facts)
+    {
+        foreach (var f in facts) sums.Add(f);
+    }
+}
+
 /// <summary>
 /// The fold's own pool of event arrays by power-of-two size. The shared ArrayPool keeps per-thread buckets and trims
 /// them on every gen-2 collection, which cost more than the copies it saves at a million conversations; one fold is

@@ -99,15 +99,8 @@ public static partial class ReportRunner
 
         public void Fold(RowPart part)
         {
-            var chars = part.Text;
-            var rows = part.Rows;
-            for (var i = 0; i < part.Count; i++)
-            {
-                _fold.Apply(rows[i], chars, _facts);
-                if (_facts.Count == 0) continue;
-                foreach (var f in _facts) _sums.Add(f);
-                _facts.Clear();
-            }
+            var sink = new FactSumsSink(_sums);
+            _fold.Apply(part.Rows.AsSpan(0, part.Count), part.Text, _facts, ref sink);
         }
 
         /// <summary>Adds this worker's figures and counts to <paramref name="run"/>; gives its too-late count.</summary>

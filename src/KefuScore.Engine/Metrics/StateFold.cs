@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using KefuScore.Engine.Events;
 
 namespace KefuScore.Engine.Metrics;
@@ -189,6 +190,36 @@ internal sealed class StateFold
             _analysis.Analyse(e.Shop, _single.AsSpan(), facts);
         }
     }
+
+    /// <summary>
+    /// Asks the processor for the table place and then the slot of a row's conversation, some rows before it is applied
+    /// (the caller's distance <see cref="PrefetchDistance"/>): with 1.4M open conversations each is a cache miss, and a
+    /// prefetch lets it overlap the rows in between instead of stalling the row that needs it. Reads and writes nothing
+    /// the fold keeps; a row whose shop is not yet known by number is skipped.
+    /// </summary>
+    public unsafe void Prefetch(in EventRow e, ReadOnlySpan<char> chars, bool slot)
+    {
+        if (!Sse.IsSupported || e.ConversationLength < 0) return;
+        var run = e.ShopIndex;
+        if ((uint)run >= (uint)_shopOfRow.Length || !ReferenceEquals(_shopOfRow[run].Name, e.Shop)) return;
+        var hash = KeyHash(_shopOfRow[run].Shop, chars.Slice(e.ConversationStart, e.ConversationLength));
+        ref var place = ref _table[(int)hash & (_table.Length - 1)];
+        if (!slot)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref place));
+            return;
+        }
+        var entry = place;
+        if (entry == 0 || (entry & unchecked((long)0xFFFFFFFF00000000UL)) != (long)(hash & 0xFFFFFFFF00000000UL)) return;
+        var at = (int)(uint)entry - 1;
+        if (at >= _slotsUsed) return;
+        ref var c = ref At(at);
+        Sse.Prefetch0(Unsafe.AsPointer(ref c));
+        Sse.Prefetch0((byte*)Unsafe.AsPointer(ref c) + 64);
+    }
+
+    /// <summary>How many rows ahead a caller prefetches a row's slot (its table place twice as far).</summary>
+    public const int PrefetchDistance = 8;
 
     /// <summary>
     /// The rules every event goes through: counted, too late or not, de-duplicated, buffered into its conversation.

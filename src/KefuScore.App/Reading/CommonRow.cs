@@ -74,10 +74,9 @@ internal static class CommonRow
     public static bool TryAt(ReadOnlySpan<byte> at, out long ticks)
     {
         ticks = 0;
-        if (at.Length > 64 || !Ascii.IsValid(at)) return false;
-        Span<char> chars = stackalloc char[at.Length];
-        Ascii.ToUtf16(at, chars, out _);
-        if (!Timestamp.TryParseCommon(chars, out var instant) || !Timestamp.InEventRange(instant)) return false;
+        // Read from the bytes (no UTF-16 copy); a cell over 64 bytes still takes the string path, as it did when this
+        // copied to a stack buffer of that size, so the rows this accepts are unchanged.
+        if (at.Length > 64 || !Timestamp.TryParseCommon(at, out var instant) || !Timestamp.InEventRange(instant)) return false;
         ticks = instant.UtcTicks;
         return true;
     }

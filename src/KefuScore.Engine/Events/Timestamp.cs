@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace KefuScore.Engine.Events;
 
@@ -27,7 +28,7 @@ public static class Timestamp
     /// <summary>Parses the common shape by hand (hot path for millions of lines), falls back to the framework for the rest.</summary>
     public static bool TryParse(string s, out DateTimeOffset value)
     {
-        if (TryParseFast(s, out value)) return true;
+        if (TryParseFast(s.AsSpan(), out value)) return true;
         // Without an offset the instant is ambiguous: refuse it rather than guess a zone.
         if (!HasOffset(s)) { value = default; return false; }
         return DateTimeOffset.TryParseExact(s, Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
@@ -48,36 +49,46 @@ public static class Timestamp
     /// </summary>
     public static bool TryParseCommon(ReadOnlySpan<char> s, out DateTimeOffset value) => TryParseFast(s, out value);
 
-    private static bool TryParseFast(ReadOnlySpan<char> s, out DateTimeOffset value)
+    /// <summary>
+    /// <see cref="TryParseCommon(ReadOnlySpan{char}, out DateTimeOffset)"/> on UTF-8 bytes, without a copy to UTF-16: the
+    /// same generic rules, so the same shapes and instants. Every byte is checked against an ASCII character, so any
+    /// non-ASCII byte (or invalid UTF-8) is refused, as its character would be.
+    /// </summary>
+    public static bool TryParseCommon(ReadOnlySpan<byte> utf8, out DateTimeOffset value) => TryParseFast(utf8, out value);
+
+    // One definition of the fast shape for characters and bytes (T is char or byte; the JIT compiles each apart).
+    private static bool TryParseFast<T>(ReadOnlySpan<T> s, out DateTimeOffset value) where T : unmanaged, IBinaryInteger<T>
     {
         value = default;
         // yyyy-MM-ddTHH:mm:ss
-        if (s.Length < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':') return false;
+        if (s.Length < 20 || C(s[4]) != '-' || C(s[7]) != '-' || (C(s[10]) != 'T' && C(s[10]) != ' ') || C(s[13]) != ':' || C(s[16]) != ':') return false;
         if (!Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
             || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second)) return false;
         var i = 19;
         long fractionTicks = 0;
-        if (s[i] == '.' || s[i] == ',')
+        if (C(s[i]) == '.' || C(s[i]) == ',')
         {
             i++;
             var start = i;
             long scale = TimeSpan.TicksPerSecond;
-            while (i < s.Length && s[i] is >= '0' and <= '9')
+            while (i < s.Length && C(s[i]) is >= '0' and <= '9')
             {
                 scale /= 10;
-                fractionTicks += (s[i] - '0') * scale;
+                fractionTicks += (C(s[i]) - '0') * scale;
                 i++;
             }
             if (i == start) return false;
         }
         if (i >= s.Length) return false;
         TimeSpan offset;
-        if ((s[i] == 'Z' || s[i] == 'z') && i == s.Length - 1) offset = TimeSpan.Zero;
-        else if ((s[i] == '+' || s[i] == '-') && s.Length - i == 6 && s[i + 3] == ':'
-                 && Digits(s, i + 1, 2, out var oh) && Digits(s, i + 4, 2, out var om) && oh <= 14 && om < 60)
+        var sign = C(s[i]);
+        // ±14:00 at most: the framework's limit (14:30 made its constructor throw out of TryParse).
+        if ((sign == 'Z' || sign == 'z') && i == s.Length - 1) offset = TimeSpan.Zero;
+        else if ((sign == '+' || sign == '-') && s.Length - i == 6 && C(s[i + 3]) == ':'
+                 && Digits(s, i + 1, 2, out var oh) && Digits(s, i + 4, 2, out var om) && om < 60 && oh * 60 + om <= 14 * 60)
         {
             offset = new TimeSpan(oh, om, 0);
-            if (s[i] == '-') offset = -offset;
+            if (sign == '-') offset = -offset;
         }
         else return false;
         if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year == 0 ? 1 : year, month) || year < 1
@@ -89,12 +100,15 @@ public static class Timestamp
         return true;
     }
 
-    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
+    /// <summary>A character or byte as its code (bytes from 0x80 up match no ASCII character, as non-ASCII characters do not).</summary>
+    private static int C<T>(T c) where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(c);
+
+    private static bool Digits<T>(ReadOnlySpan<T> s, int start, int count, out int value) where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
         for (var k = start; k < start + count; k++)
         {
-            var c = s[k];
+            var c = C(s[k]);
             if (c is < '0' or > '9') return false;
             value = value * 10 + (c - '0');
         }

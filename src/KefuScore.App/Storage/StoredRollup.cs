@@ -34,12 +34,9 @@ public abstract class RollupSums
 
     public MetricCell ToCell()
     {
-        var buckets = Buckets();
-        return new MetricCell
-        {
-            Numerator = Numerator, Denominator = Denominator, SumTicks = SumTicks, Count = Count,
-            Buckets = buckets.Any(b => b != 0) ? buckets : null,
-        };
+        var cell = new MetricCell { Numerator = Numerator, Denominator = Denominator, SumTicks = SumTicks, Count = Count };
+        Buckets().CopyTo(cell.Buckets);
+        return cell;
     }
 }
 

@@ -125,7 +125,11 @@ public static class StoredReports
         {
             if (!HourInRange(r.Hour) || !profile.MetricIndex.TryGetValue(r.Metric, out var metric)) continue;
             var cell = new MetricCell { Numerator = r.Numerator, Denominator = r.Denominator, SumTicks = r.SumTicks, Count = r.Count };
-            if (r.Bucket >= 0) cell.Buckets[r.Bucket] = r.Facts;
+            if (r.Bucket >= 0)
+            {
+                cell.Buckets = new long[ReplyBuckets.Count];
+                cell.Buckets[r.Bucket] = r.Facts;
+            }
             rollup.Add(new RollupKey(shop, r.Agent, r.Hour), metric, cell);
         }
         return rollup;

@@ -34,9 +34,12 @@ public abstract class RollupSums
 
     public MetricCell ToCell()
     {
-        var cell = new MetricCell { Numerator = Numerator, Denominator = Denominator, SumTicks = SumTicks, Count = Count };
-        Buckets().CopyTo(cell.Buckets);
-        return cell;
+        var buckets = Buckets();
+        return new MetricCell
+        {
+            Numerator = Numerator, Denominator = Denominator, SumTicks = SumTicks, Count = Count,
+            Buckets = buckets.Any(b => b != 0) ? buckets : null,
+        };
     }
 }
 

@@ -54,7 +54,7 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
 
     /// <summary>
     /// Moves every row into <paramref name="rollup"/> (by value, so equal names from different instances merge) and
-    /// leaves these sums empty.
+    /// leaves these sums empty: the cells' bucket arrays go to the rollup as they are, not copied.
     /// </summary>
     public void AddTo(Rollup rollup)
     {

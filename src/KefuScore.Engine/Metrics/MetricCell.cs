@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace KefuScore.Engine.Metrics;
 
 /// <summary>
@@ -12,12 +10,9 @@ public struct MetricCell
     public long Denominator;
     public long SumTicks;
     public long Count;
-    /// <summary>Inline, not an array of its own: a reply's fact then touches the cell's lines only (§70).</summary>
-    public ReplyCounts Buckets;
+    public long[]? Buckets;
 
     public readonly bool IsEmpty => Numerator == 0 && Denominator == 0 && SumTicks == 0 && Count == 0;
-
-    public readonly bool HasBuckets => ((ReadOnlySpan<long>)Buckets).IndexOfAnyExcept(0L) >= 0;
 
     public void Add(in MetricFact fact)
     {
@@ -25,7 +20,11 @@ public struct MetricCell
         Denominator += fact.Denominator;
         SumTicks += fact.SumTicks;
         Count += fact.Count;
-        if (fact.Bucket >= 0) Buckets[fact.Bucket]++;
+        if (fact.Bucket >= 0)
+        {
+            Buckets ??= new long[ReplyBuckets.Count];
+            Buckets[fact.Bucket]++;
+        }
     }
 
     public void Add(in MetricCell other)
@@ -34,18 +33,21 @@ public struct MetricCell
         Denominator += other.Denominator;
         SumTicks += other.SumTicks;
         Count += other.Count;
-        for (var i = 0; i < ReplyCounts.Length; i++) Buckets[i] += other.Buckets[i];
+        if (other.Buckets is not null)
+        {
+            Buckets ??= new long[ReplyBuckets.Count];
+            for (var i = 0; i < Buckets.Length; i++) Buckets[i] += other.Buckets[i];
+        }
+    }
+
+    public readonly MetricCell Clone()
+    {
+        var copy = this;
+        copy.Buckets = Buckets is null ? null : (long[])Buckets.Clone();
+        return copy;
     }
 
     public readonly double? Rate => Denominator == 0 ? null : (double)Numerator / Denominator;
     public readonly double? Average => Count == 0 ? null : SumTicks / (double)TimeSpan.TicksPerSecond / Count;
     public readonly double SumSeconds => SumTicks / (double)TimeSpan.TicksPerSecond;
-}
-
-/// <summary>Facts per <see cref="ReplyBuckets"/> bucket, held inside the <see cref="MetricCell"/>.</summary>
-[InlineArray(Length)]
-public struct ReplyCounts
-{
-    public const int Length = 14;
-    private long _first;
 }

@@ -27,9 +27,7 @@ public static class ReplyBuckets
     public static int Count => UpperSeconds.Length;
 
     /// <summary>The bounds in ticks (whole seconds, so the same test as in seconds), compared without a division per reply.</summary>
-    private static readonly long[] UpperTicks = UpperSeconds.Length == ReplyCounts.Length
-        ? [.. UpperSeconds.Select(s => double.IsPositiveInfinity(s) ? long.MaxValue : (long)s * TimeSpan.TicksPerSecond)]
-        : throw new InvalidOperationException($"{UpperSeconds.Length} reply buckets, a cell holds {ReplyCounts.Length}");
+    private static readonly long[] UpperTicks = [.. UpperSeconds.Select(s => double.IsPositiveInfinity(s) ? long.MaxValue : (long)s * TimeSpan.TicksPerSecond)];
 
     public static sbyte Of(long ticks)
     {

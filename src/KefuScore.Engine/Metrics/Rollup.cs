@@ -57,8 +57,8 @@ public sealed class Rollup(int metricCount, int hoursPerRow = 1)
     }
 
     /// <summary>
-    /// Adds a whole row of cells (one per metric), their buckets inside them (<see cref="FactSums.AddTo"/> then empties
-    /// itself). One lookup per row, not per metric.
+    /// Adds a whole row of cells (one per metric), taking over their bucket arrays instead of copying them: the caller
+    /// gives the cells up (<see cref="FactSums.AddTo"/> empties itself). One lookup per row, not per metric.
     /// </summary>
     internal void AddTaken(RollupKey key, ReadOnlySpan<MetricCell> cells)
     {
@@ -107,7 +107,7 @@ public sealed class Rollup(int metricCount, int hoursPerRow = 1)
                 var x = cells[i];
                 var y = o[i];
                 if (x.Numerator != y.Numerator || x.Denominator != y.Denominator || x.SumTicks != y.SumTicks || x.Count != y.Count) return false;
-                if (!((ReadOnlySpan<long>)x.Buckets).SequenceEqual(y.Buckets)) return false;
+                if (!(x.Buckets ?? new long[ReplyBuckets.Count]).SequenceEqual(y.Buckets ?? new long[ReplyBuckets.Count])) return false;
             }
         }
         return true;

@@ -65,7 +65,7 @@ public static class ReportBuilder
             if (request.From is { } from && end < from) continue;
             if (request.To is { } to && start > to) continue;
             var sum = cells.Sum(start, end);
-            var metrics = MetricsIn(profile, start, end).Select(i => new MetricValue(profile.Metrics[i], sum[i])).ToList();
+            var metrics = MetricsIn(profile, start, end).Select(i => new MetricValue(profile.Metrics[i], sum[i].Clone())).ToList();
             var verdicts = new List<Verdict>();
             foreach (var rule in profile.VersionOn(end).Assessments)
             {

@@ -58,7 +58,7 @@ public sealed class FoldProperties
         var daily = Rollup.Daily(Profile.Metrics.Count);
         foreach (var (key, cells) in hourly.Rows)
             for (var m = 0; m < cells.Length; m++)
-                if (!cells[m].IsEmpty || cells[m].HasBuckets)
+                if (!cells[m].IsEmpty || cells[m].Buckets is not null)
                     daily.Add(new MetricFact(key.Shop, key.Agent.Length == 0 ? null : key.Agent, key.Hour, m, cells[m].Numerator, cells[m].Denominator, cells[m].SumTicks, cells[m].Count, -1));
         var request = new KefuScore.Engine.Reports.ReportRequest(Agents: true);
         string Text(Rollup r) => string.Join("\n", KefuScore.Engine.Reports.ReportBuilder.Build(Profile, r, request).Shops.SelectMany(s =>

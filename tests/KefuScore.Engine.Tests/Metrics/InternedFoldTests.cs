@@ -47,6 +47,37 @@ public sealed class InternedFoldTests
     }
 
     /// <summary>
+    /// The lazy forgetting against a plain set that forgets at once: random adds (ids from a few to thousands, so the
+    /// table compacts and grows, hours before and after the limits) and limits that mostly rise but sometimes fall.
+    /// </summary>
+    [Property(MaxTest = 40)]
+    public bool The_window_answers_as_a_set_that_forgets_at_once(int seed, bool forgets)
+    {
+        var random = new Random(seed);
+        var ids = new IdWindow(forgets);
+        var model = new Dictionary<(int Shop, string Id), long>();
+        var distinct = random.Next(1, 6_000);
+        var limit = 0L;
+        for (var step = 0; step < 8_000; step++)
+        {
+            if (random.Next(40) == 0)
+            {
+                limit += random.Next(8) == 0 ? -random.Next(1, 4) : random.Next(0, 3);
+                ids.ForgetBefore(limit);
+                if (forgets)
+                    foreach (var key in model.Where(p => p.Value < limit).Select(p => p.Key).ToList()) model.Remove(key);
+                continue;
+            }
+            var shop = random.Next(3);
+            var id = random.Next(5) == 0 ? $"long-id-{random.Next(distinct)}" : $"m{random.Next(distinct)}";
+            var hour = limit + random.Next(-3, 6);
+            var isNew = model.TryAdd((shop, id), forgets ? hour : 0);
+            if (ids.Add(shop, id, hour * Hour) != isNew) return false;
+        }
+        return ids.Count == model.Count;
+    }
+
+    /// <summary>
     /// Many short conversations under a 2-hour idle close: streaming closes them and reuses their slots (the table
     /// deletes and re-inserts thousands of keys), and must give exactly what the unbounded fold, which closes none, gives.
     /// </summary>

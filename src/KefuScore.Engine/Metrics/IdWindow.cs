@@ -8,13 +8,11 @@ namespace KefuScore.Engine.Metrics;
 /// numbers. Every id kept is a record in one character arena (its hash, hour, shop and characters), found through an
 /// open-addressing table of 32-bit tags (the hash's high half; its low bits give the position): a lookup reads one
 /// array slot (a new id, the common case, is told by the first empty slot), and only a tag hit reads the arena to
-/// compare shop and characters, so different ids sharing a tag are simply two entries. Ids are forgotten by the hour
-/// they arrived in, once the watermark has passed it (<see cref="ForgetBefore"/>): an event of that hour can then only
-/// come back too late, which makes the caller replay anyway. Forgetting is lazy: a record counts while its hour is at
-/// or after the last limit or it was added after the last <see cref="ForgetBefore"/> (<see cref="Visible"/>), so
-/// forgetting only moves the limit and a mark in the arena; records no longer counted are dropped when the table is
-/// full anyway (<see cref="Compact"/>), instead of a rebuild every hour of event time. Unbounded (no forgetting)
-/// keeps every id. Not thread-safe: one per fold.
+/// compare shop and characters, so different ids sharing a tag are simply two entries. Ids are forgotten by the hour they arrived in, once the watermark has passed it
+/// (<see cref="ForgetBefore"/>): an event of that hour can then only come back too late, which makes the caller replay
+/// anyway. Forgetting rebuilds the table from the ids still kept into a second table (reused) and moves their records
+/// down within the arena, once an hour of event time, reading the arena in order, so no entry is ever deleted in place. Unbounded (no forgetting) keeps every id. Not
+/// thread-safe: one per fold.
 /// </summary>
 internal sealed class IdWindow(bool forgets = true)
 {
@@ -27,26 +25,12 @@ internal sealed class IdWindow(bool forgets = true)
     private int[] _starts = new int[1 << 12];
     private char[] _arena = new char[1 << 15];
     private int _used;
-    /// <summary>Entries in the table, counted or not (forgotten records stay until <see cref="Compact"/>).</summary>
-    private int _entries;
+    private int _count;
     private uint[] _spareTags = [];
     private int[] _spareStarts = [];
-    /// <summary>The last <see cref="ForgetBefore"/>'s hour limit.</summary>
-    private long _limit = long.MinValue;
-    /// <summary>Where in the arena the records added since the last <see cref="ForgetBefore"/> begin.</summary>
-    private int _mark;
+    private long _oldest = long.MaxValue;
 
-    /// <summary>The ids counted now (a pass over the arena: for tests, not the fold's path).</summary>
-    public int Count
-    {
-        get
-        {
-            var count = 0;
-            for (var at = 0; at < _used; at += Length(at))
-                if (Visible(at)) count++;
-            return count;
-        }
-    }
+    public int Count => _count;
 
     private static uint TagOf(ulong hash) => (uint)(hash >> 32) is var t and not 0 ? t : 1;
 
@@ -58,13 +42,12 @@ internal sealed class IdWindow(bool forgets = true)
         var tags = _tags;
         var mask = tags.Length - 1;
         var i = (int)hash & mask;
-        // A forgotten record of the same id may come before a counted one in the probe: look on past it.
         for (; tags[i] != 0; i = (i + 1) & mask)
-            if (tags[i] == tag && Same(_starts[i], shop, id) && Visible(_starts[i])) return false;
+            if (tags[i] == tag && Same(_starts[i], shop, id)) return false;
 
-        if ((_entries + 1) * 2 > tags.Length)
+        if ((_count + 1) * 2 > tags.Length)
         {
-            Compact(long.MinValue);
+            Grow();
             i = Empty(_tags, hash);
         }
         var hour = forgets ? ticks / TimeSpan.TicksPerHour : 0;
@@ -79,16 +62,10 @@ internal sealed class IdWindow(bool forgets = true)
         _tags[i] = tag;
         _starts[i] = _used;
         _used += need;
-        _entries++;
+        _count++;
+        if (hour < _oldest) _oldest = hour;
         return true;
     }
-
-    /// <summary>The one rule of which records count: hour at or after the last limit, or added since the last forgetting.</summary>
-    private bool Visible(int start) => start >= _mark || HourAt(start) >= _limit;
-
-    private long HourAt(int start) => MemoryMarshal.Read<long>(MemoryMarshal.AsBytes(_arena.AsSpan(start + 4, 4)));
-
-    private int Length(int start) => Header + MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(_arena.AsSpan(start + 10, 2)));
 
     private bool Same(int start, int shop, ReadOnlySpan<char> id)
     {
@@ -106,67 +83,80 @@ internal sealed class IdWindow(bool forgets = true)
         return i;
     }
 
-    /// <summary>Forgets every id that arrived in an hour before <paramref name="hourLimit"/>.</summary>
-    public void ForgetBefore(long hourLimit)
-    {
-        if (!forgets) return;
-        // A lower limit than the last would bring back records already forgotten: drop those now (watermarks only
-        // rise, so the fold never comes here), then every record left counts under the new limit too.
-        if (hourLimit < _limit) Compact(hourLimit);
-        _limit = hourLimit;
-        _mark = _used;
-    }
-
     /// <summary>
-    /// Keeps the records that count (and whose hour is at or after <paramref name="floor"/>), moved down to the front
-    /// of the arena in order, and indexes them in a table a third full at most (doubled when it would be more), so the
-    /// next compaction is at least a sixth of the table's entries away. Records carry their hash: none is rehashed.
+    /// A table twice the size over the same arena: every record stays where it is, so growing copies no characters
+    /// (a rebuild into a second arena did, and left one more large array behind each time).
     /// </summary>
-    private void Compact(long floor)
+    private void Grow()
     {
-        // A record only ever moves to a lower place, so reading in order never meets one already overwritten.
-        var arena = _arena;
-        int used = 0, count = 0, mark = -1;
+        var tags = new uint[_tags.Length * 2];
+        var starts = new int[tags.Length];
         for (var at = 0; at < _used;)
         {
-            if (at == _mark) mark = used;
-            var length = Length(at);
-            if (Visible(at) && HourAt(at) >= floor)
-            {
-                if (used != at) arena.AsSpan(at, length).CopyTo(arena.AsSpan(used));
-                used += length;
-                count++;
-            }
-            at += length;
-        }
-        if (mark < 0) mark = used;
-
-        var capacity = count * 3 > _tags.Length ? _tags.Length * 2 : _tags.Length;
-        var tags = _spareTags.Length == capacity ? _spareTags : new uint[capacity];
-        var starts = _spareStarts.Length == capacity ? _spareStarts : new int[capacity];
-        Array.Clear(tags);
-        for (var at = 0; at < used; at += Length(at))
-        {
-            var hash = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(arena.AsSpan(at, 4)));
+            var record = _arena.AsSpan(at);
+            var hash = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(record[..4]));
             var slot = Empty(tags, hash);
             tags[slot] = TagOf(hash);
             starts[slot] = at;
+            at += Header + MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(10, 2)));
         }
-        // A spare of the old size only: a table grown is never rebuilt at its old size again.
-        (_spareTags, _spareStarts) = capacity == _tags.Length ? (_tags, _starts) : ([], []);
+        (_tags, _starts) = (tags, starts);
+        // The spare table is of the old size: a forgetting rebuild at the new one allocates its own (once).
+        (_spareTags, _spareStarts) = ([], []);
+    }
+
+    /// <summary>Forgets every id that arrived in an hour before <paramref name="hourLimit"/>.</summary>
+    public void ForgetBefore(long hourLimit)
+    {
+        if (!forgets || _oldest >= hourLimit) return;
+        Rebuild(hourLimit, _tags.Length);
+    }
+
+    /// <summary>
+    /// Keeps the records of hours from <paramref name="hourLimit"/> on, moved to the front of the arena, in a table of
+    /// <paramref name="capacity"/> entries, reading the arena in order (records carry their hash).
+    /// </summary>
+    private void Rebuild(long hourLimit, int capacity)
+    {
+        var tags = _spareTags.Length == capacity ? _spareTags : new uint[capacity];
+        var starts = _spareStarts.Length == capacity ? _spareStarts : new int[capacity];
+        Array.Clear(tags);
+        // The kept records move down within the arena (a record only ever moves to a lower place, so reading in
+        // order never meets one already overwritten): no second arena.
+        var arena = _arena;
+        int used = 0, count = 0;
+        var oldest = long.MaxValue;
+        for (var at = 0; at < _used;)
+        {
+            var record = _arena.AsSpan(at);
+            var length = Header + MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(10, 2)));
+            var hour = MemoryMarshal.Read<long>(MemoryMarshal.AsBytes(record.Slice(4, 4)));
+            if (hour >= hourLimit)
+            {
+                var hash = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(record[..4]));
+                if (used != at) record[..length].CopyTo(arena.AsSpan(used));
+                var slot = Empty(tags, hash);
+                tags[slot] = TagOf(hash);
+                starts[slot] = used;
+                used += length;
+                count++;
+                if (hour < oldest) oldest = hour;
+            }
+            at += length;
+        }
+        (_spareTags, _spareStarts) = (_tags, _starts);
         (_tags, _starts) = (tags, starts);
         _used = used;
-        _entries = count;
-        _mark = mark;
+        _count = count;
+        _oldest = oldest;
     }
 
     public void Clear()
     {
         Array.Clear(_tags);
         _used = 0;
-        _entries = 0;
-        _limit = long.MinValue;
-        _mark = 0;
+        _count = 0;
+        _oldest = long.MaxValue;
     }
 
     /// <summary>A 64-bit mix of the shop's number and the id's characters; seedless, so it repeats exactly.</summary>

@@ -93,10 +93,11 @@ public static class InspectionTrainer
         if (folds < 2) throw new ArgumentOutOfRangeException(nameof(folds), folds, "at least 2 folds");
         var split = FamilySplit.Of(messages, cues ?? BuiltInVocabulary(), folds);
         var parts = new List<InspectionFigures>();
+        var foldOf = messages.Select(split.FoldOf).ToArray();
         for (var k = 0; k < folds; k++)
         {
-            var test = messages.Where(m => split.FoldOf(m) == k).ToList();
-            var train = messages.Where(m => split.FoldOf(m) != k).ToList();
+            var test = messages.Where((_, i) => foldOf[i] == k).ToList();
+            var train = messages.Where((_, i) => foldOf[i] != k).ToList();
             if (test.Count == 0) continue;
             var model = Train(rules, train, split.CuesOutside(k), Bits, l2, calibrate, cueScale).Model;
             parts.Add(InspectionEvaluation.Evaluate(new Inspector(rules, model), test));
@@ -128,9 +129,6 @@ public static class InspectionTrainer
         private readonly Dictionary<string, int> _foldOfFamily;
         private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _cues;
         private readonly Dictionary<string, HashSet<int>> _foldsOfPattern;
-
-        /// <summary>The cues of every fold (all patterns), for training on the whole data.</summary>
-        public IReadOnlyDictionary<string, IReadOnlyList<string>> Cues => _cues;
 
         private FamilySplit(Dictionary<string, int> foldOfFamily, IReadOnlyDictionary<string, IReadOnlyList<string>> cues, Dictionary<string, HashSet<int>> foldsOfPattern)
         {
@@ -194,18 +192,18 @@ public static class InspectionTrainer
     }
 
     /// <summary>
-    /// A rule's threshold from out-of-fold probabilities (cross-validation by group on the training messages alone):
-    /// the lowest of 0.10, 0.15 … 0.50 at which the flagged examples are still ≥ <see cref="TargetPrecision"/> right,
-    /// else 0.5. Platt's 0.5 is the point of equal odds, but with few groups per shape the model is unsure of new
-    /// shapes and recall is what it gives up; the precision floor is what keeps the hard negatives from being flagged.
-    /// </summary>
-    /// <summary>
     /// The slots of the named features, the tone cues and the word lists' hits: what a message shares with wordings of
     /// other groups, where its n-grams are mostly its own.
     /// </summary>
     private static HashSet<int> NamedSlots(LinearTextModel features, IEnumerable<string> cues) =>
         [.. cues.Select(c => features.TokenSlot("cue:" + c)), .. LabelledMessages.Rules.Select(r => features.TokenSlot(Inspector.LexiconToken(r)))];
 
+    /// <summary>
+    /// A rule's threshold from out-of-fold probabilities (cross-validation by group on the training messages alone):
+    /// the lowest of 0.10, 0.15 … 0.50 at which the flagged examples are still ≥ <see cref="TargetPrecision"/> right,
+    /// else 0.5. Platt's 0.5 is the point of equal odds, but with few groups per shape the model is unsure of new
+    /// shapes and recall is what it gives up; the precision floor is what keeps the hard negatives from being flagged.
+    /// </summary>
     private static double Calibrate(string rule, int bits, IReadOnlyList<(int Fold, TextExample Example)> keyed, int folds, float l2, IReadOnlySet<int> named, float scale)
     {
         var scored = new List<(double P, int Class)>();

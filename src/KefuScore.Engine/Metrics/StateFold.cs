@@ -192,24 +192,30 @@ internal sealed class StateFold
     }
 
     /// <summary>
-    /// Asks the processor for the table place and then the slot of a row's conversation, some rows before it is applied
-    /// (the caller's distance <see cref="PrefetchDistance"/>): with 1.4M open conversations each is a cache miss, and a
-    /// prefetch lets it overlap the rows in between instead of stalling the row that needs it. Reads and writes nothing
-    /// the fold keeps; a row whose shop is not yet known by number is skipped.
+    /// Asks the processor for the table place of a row's conversation, some rows before it is applied (the caller's
+    /// distance, twice <see cref="PrefetchDistance"/>): with 1.4M open conversations each is a cache miss, and a prefetch
+    /// lets it overlap the rows in between instead of stalling the row that needs it. Gives the key's hash for
+    /// <see cref="PrefetchSlot"/> (0: skipped, a row whose shop is not yet known by number). Reads and writes nothing the
+    /// fold keeps.
     /// </summary>
-    public unsafe void Prefetch(in EventRow e, ReadOnlySpan<char> chars, bool slot)
+    public unsafe ulong PrefetchPlace(in EventRow e, ReadOnlySpan<char> chars)
     {
-        if (!Sse.IsSupported || e.ConversationLength < 0) return;
+        if (!Sse.IsSupported || e.ConversationLength < 0) return 0;
         var run = e.ShopIndex;
-        if ((uint)run >= (uint)_shopOfRow.Length || !ReferenceEquals(_shopOfRow[run].Name, e.Shop)) return;
+        if ((uint)run >= (uint)_shopOfRow.Length || !ReferenceEquals(_shopOfRow[run].Name, e.Shop)) return 0;
         var hash = KeyHash(_shopOfRow[run].Shop, chars.Slice(e.ConversationStart, e.ConversationLength));
-        ref var place = ref _table[(int)hash & (_table.Length - 1)];
-        if (!slot)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref place));
-            return;
-        }
-        var entry = place;
+        Sse.Prefetch0(Unsafe.AsPointer(ref _table[(int)hash & (_table.Length - 1)]));
+        return hash;
+    }
+
+    /// <summary>
+    /// Then the slot (two cache lines) of the conversation whose key hashed to <paramref name="hash"/> (from
+    /// <see cref="PrefetchPlace"/>, so the key is hashed once for both), when the table holds it.
+    /// </summary>
+    public unsafe void PrefetchSlot(ulong hash)
+    {
+        if (hash == 0) return;
+        var entry = _table[(int)hash & (_table.Length - 1)];
         if (entry == 0 || (entry & unchecked((long)0xFFFFFFFF00000000UL)) != (long)(hash & 0xFFFFFFFF00000000UL)) return;
         var at = (int)(uint)entry - 1;
         if (at >= _slotsUsed) return;
@@ -218,7 +224,7 @@ internal sealed class StateFold
         Sse.Prefetch0((byte*)Unsafe.AsPointer(ref c) + 64);
     }
 
-    /// <summary>How many rows ahead a caller prefetches a row's slot (its table place twice as far).</summary>
+    /// <summary>How many rows ahead a caller prefetches a row's slot (its table place twice as far; a power of two).</summary>
     public const int PrefetchDistance = 8;
 
     /// <summary>

@@ -192,7 +192,7 @@ internal sealed class StateFold
     }
 
     /// <summary>
-    /// Asks the processor for the table place of a row's conversation, some rows before it is applied (the caller's
+    /// Asks the processor for the row's place in the id window and the table place of its conversation, some rows before it is applied (the caller's
     /// distance, twice <see cref="PrefetchDistance"/>): with 1.4M open conversations each is a cache miss, and a prefetch
     /// lets it overlap the rows in between instead of stalling the row that needs it. Gives the key's hash for
     /// <see cref="PrefetchSlot"/> (0: skipped, a row whose shop is not yet known by number). Reads and writes nothing the
@@ -200,9 +200,11 @@ internal sealed class StateFold
     /// </summary>
     public unsafe ulong PrefetchPlace(in EventRow e, ReadOnlySpan<char> chars)
     {
-        if (!Sse.IsSupported || e.ConversationLength < 0) return 0;
+        if (!Sse.IsSupported) return 0;
         var run = e.ShopIndex;
         if ((uint)run >= (uint)_shopOfRow.Length || !ReferenceEquals(_shopOfRow[run].Name, e.Shop)) return 0;
+        _ids.Prefetch(_shopOfRow[run].Shop, chars.Slice(e.IdStart, e.IdLength));
+        if (e.ConversationLength < 0) return 0;
         var hash = KeyHash(_shopOfRow[run].Shop, chars.Slice(e.ConversationStart, e.ConversationLength));
         Sse.Prefetch0(Unsafe.AsPointer(ref _table[(int)hash & (_table.Length - 1)]));
         return hash;

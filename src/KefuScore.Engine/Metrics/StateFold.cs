@@ -226,6 +226,15 @@ internal sealed class StateFold
         Sse.Prefetch0((byte*)Unsafe.AsPointer(ref c) + 64);
     }
 
+    /// <summary>Every cache line of a slot (a hint: nothing is read).</summary>
+    private static unsafe void PrefetchWhole(ref Conversation c)
+    {
+        if (!Sse.IsSupported) return;
+        var at = (byte*)Unsafe.AsPointer(ref c);
+        for (var offset = 0; offset < Unsafe.SizeOf<Conversation>(); offset += 64) Sse.Prefetch0(at + offset);
+        Sse.Prefetch0(at + Unsafe.SizeOf<Conversation>() - 1);
+    }
+
     /// <summary>How many rows ahead a caller prefetches a row's slot (its table place twice as far; a power of two).</summary>
     public const int PrefetchDistance = 8;
 
@@ -559,12 +568,15 @@ internal sealed class StateFold
                 break;
             }
         }
-        // First every slot the minute touches, then the states: the first loop's loads do not depend on each other, so
-        // the processor fetches them from memory side by side instead of one cache miss after another in the second.
-        foreach (ref readonly var p in items) At(p.Conversation).Unreleased--;
-        foreach (ref readonly var p in items)
+        // The slot of the event PrefetchDistance on is asked of the processor while this one is applied, so the misses
+        // (a minute's slots are spread over the 1.4M open conversations of the wide shape) overlap the work between.
+        for (var i = 0; i < Math.Min(PrefetchDistance, items.Length); i++) PrefetchWhole(ref At(items[i].Conversation));
+        for (var i = 0; i < items.Length; i++)
         {
+            if (i + PrefetchDistance < items.Length) PrefetchWhole(ref At(items[i + PrefetchDistance].Conversation));
+            ref readonly var p = ref items[i];
             ref var c = ref At(p.Conversation);
+            c.Unreleased--;
             c.State.Apply(Slim(p), Context(c.Shop), facts);
         }
         bucket.Count = 0;

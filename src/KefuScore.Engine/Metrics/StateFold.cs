@@ -192,11 +192,11 @@ internal sealed class StateFold
     }
 
     /// <summary>
-    /// Asks the processor for the row's place in the id window and the table place of its conversation, some rows before it is applied (the caller's
-    /// distance, twice <see cref="PrefetchDistance"/>): with 1.4M open conversations each is a cache miss, and a prefetch
-    /// lets it overlap the rows in between instead of stalling the row that needs it. Gives the key's hash for
-    /// <see cref="PrefetchSlot"/> (0: skipped, a row whose shop is not yet known by number). Reads and writes nothing the
-    /// fold keeps.
+    /// Asks the processor for the row's place in the id window and the table place of its conversation, some rows before
+    /// it is applied (the caller's distance, twice <see cref="PrefetchDistance"/>): with a million ids kept and 1.4M open
+    /// conversations each is a cache miss, and a prefetch lets it overlap the rows in between instead of stalling the row
+    /// that needs it. Gives the key's hash for <see cref="PrefetchSlot"/> (0: skipped, a row whose shop is not yet known
+    /// by number, or without a conversation). Reads and writes nothing the fold keeps.
     /// </summary>
     public unsafe ulong PrefetchPlace(in EventRow e, ReadOnlySpan<char> chars)
     {

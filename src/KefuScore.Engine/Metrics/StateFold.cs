@@ -192,17 +192,19 @@ internal sealed class StateFold
     }
 
     /// <summary>
-    /// Asks the processor for the table place of a row's conversation, some rows before it is applied (the caller's
-    /// distance, twice <see cref="PrefetchDistance"/>): with 1.4M open conversations each is a cache miss, and a prefetch
-    /// lets it overlap the rows in between instead of stalling the row that needs it. Gives the key's hash for
-    /// <see cref="PrefetchSlot"/> (0: skipped, a row whose shop is not yet known by number). Reads and writes nothing the
-    /// fold keeps.
+    /// Asks the processor for the row's place in the id window and the table place of its conversation, some rows before
+    /// it is applied (the caller's distance, twice <see cref="PrefetchDistance"/>): with a million ids kept and 1.4M open
+    /// conversations each is a cache miss, and a prefetch lets it overlap the rows in between instead of stalling the row
+    /// that needs it. Gives the key's hash for <see cref="PrefetchSlot"/> (0: skipped, a row whose shop is not yet known
+    /// by number, or without a conversation). Reads and writes nothing the fold keeps.
     /// </summary>
     public unsafe ulong PrefetchPlace(in EventRow e, ReadOnlySpan<char> chars)
     {
-        if (!Sse.IsSupported || e.ConversationLength < 0) return 0;
+        if (!Sse.IsSupported) return 0;
         var run = e.ShopIndex;
         if ((uint)run >= (uint)_shopOfRow.Length || !ReferenceEquals(_shopOfRow[run].Name, e.Shop)) return 0;
+        _ids.Prefetch(_shopOfRow[run].Shop, chars.Slice(e.IdStart, e.IdLength));
+        if (e.ConversationLength < 0) return 0;
         var hash = KeyHash(_shopOfRow[run].Shop, chars.Slice(e.ConversationStart, e.ConversationLength));
         Sse.Prefetch0(Unsafe.AsPointer(ref _table[(int)hash & (_table.Length - 1)]));
         return hash;
@@ -222,6 +224,15 @@ internal sealed class StateFold
         ref var c = ref At(at);
         Sse.Prefetch0(Unsafe.AsPointer(ref c));
         Sse.Prefetch0((byte*)Unsafe.AsPointer(ref c) + 64);
+    }
+
+    /// <summary>Every cache line of a slot (a hint: nothing is read).</summary>
+    private static unsafe void PrefetchWhole(ref Conversation c)
+    {
+        if (!Sse.IsSupported) return;
+        var at = (byte*)Unsafe.AsPointer(ref c);
+        for (var offset = 0; offset < Unsafe.SizeOf<Conversation>(); offset += 64) Sse.Prefetch0(at + offset);
+        Sse.Prefetch0(at + Unsafe.SizeOf<Conversation>() - 1);
     }
 
     /// <summary>How many rows ahead a caller prefetches a row's slot (its table place twice as far; a power of two).</summary>
@@ -557,12 +568,15 @@ internal sealed class StateFold
                 break;
             }
         }
-        // First every slot the minute touches, then the states: the first loop's loads do not depend on each other, so
-        // the processor fetches them from memory side by side instead of one cache miss after another in the second.
-        foreach (ref readonly var p in items) At(p.Conversation).Unreleased--;
-        foreach (ref readonly var p in items)
+        // The slot of the event PrefetchDistance on is asked of the processor while this one is applied, so the misses
+        // (a minute's slots are spread over the 1.4M open conversations of the wide shape) overlap the work between.
+        for (var i = 0; i < Math.Min(PrefetchDistance, items.Length); i++) PrefetchWhole(ref At(items[i].Conversation));
+        for (var i = 0; i < items.Length; i++)
         {
+            if (i + PrefetchDistance < items.Length) PrefetchWhole(ref At(items[i + PrefetchDistance].Conversation));
+            ref readonly var p = ref items[i];
             ref var c = ref At(p.Conversation);
+            c.Unreleased--;
             c.State.Apply(Slim(p), Context(c.Shop), facts);
         }
         bucket.Count = 0;

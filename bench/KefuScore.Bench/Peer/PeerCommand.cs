@@ -116,7 +116,7 @@ public static class PeerCommand
             if (run.Rejected.Count > 0) throw new InvalidOperationException($"{run.Rejected.Count} lines rejected in {file}");
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fold done after {watch.Elapsed.TotalSeconds:F2} s"));
             tally?.Report("read + fold", run.Read);
-            rows = PeerFigures.Of(ReportBuilder.Build(profile, run.Rollup, new ReportRequest(By: PeriodKind.Day)));
+            rows = PeerFigures.Of(ReportBuilder.Build(profile, run.Rollup, new ReportRequest(By: PeriodKind.Day), o.Threads));
             events = run.Read;
         }
         watch.Stop();

@@ -52,6 +52,9 @@ public static partial class ReportRunner
                         folder.Fold(chunk.Parts[part]);
                         if (Interlocked.Decrement(ref chunk.Pending) == 0) chunks.Return(chunk);
                     }
+                    // Closing the open conversations is fold work: done here, on every worker at once, not one after
+                    // another on the calling thread.
+                    folder.Complete();
                     return folder;
                 }
                 catch { stop.Cancel(); throw; }
@@ -85,7 +88,7 @@ public static partial class ReportRunner
         tooLate = 0;
         // Each worker's sums go straight into the run's rollup (in worker order, as merging their own rollups did):
         // on 20,000 shops a rollup per worker, then merged, was a second copy of every shop-day row.
-        foreach (var worker in workers) tooLate += worker.GetAwaiter().GetResult().Finish(run);
+        foreach (var worker in workers) tooLate += worker.GetAwaiter().GetResult().AddTo(run);
         return run;
     }
 
@@ -103,12 +106,17 @@ public static partial class ReportRunner
             _fold.Apply(part.Rows.AsSpan(0, part.Count), part.Text, _facts, ref sink);
         }
 
-        /// <summary>Adds this worker's figures and counts to <paramref name="run"/>; gives its too-late count.</summary>
-        public long Finish(FoldRun run)
+        /// <summary>Closes what is still open: the last facts go into this worker's sums.</summary>
+        public void Complete()
         {
             _fold.Finish(_facts);
             foreach (var f in _facts) _sums.Add(f);
             _facts.Clear();
+        }
+
+        /// <summary>Adds this worker's figures and counts to <paramref name="run"/> once it is complete; gives its too-late count.</summary>
+        public long AddTo(FoldRun run)
+        {
             _sums.AddTo(run.Rollup);
             run.Read += _fold.Read;
             run.Duplicates += _fold.Duplicates;

@@ -37,7 +37,7 @@ internal static class ReportCommand
                 Inputs.Date(parse.GetValue(from), "--from"), Inputs.Date(parse.GetValue(to), "--to"), parse.GetValue(agents));
             var run = Inputs.Guard(() => Progress.Run(io, "读取事件 reading events", p => ReportRunner.Run(compiled, files, mapping, parse.GetValue(threads), p)));
             if (run.Replayed) io.Error.WriteLine("kefu: input was far out of time order; read it a second time with every conversation kept open (exact, but more memory)");
-            var report = ReportBuilder.Build(compiled, run.Rollup, request);
+            var report = ReportBuilder.Build(compiled, run.Rollup, request, parse.GetValue(threads));
             switch (Formats.Resolve(parse.GetValue(format), io))
             {
                 case "json":

@@ -16,28 +16,46 @@ public sealed record ReportRequest(PeriodKind? By = null, DateOnly? From = null,
 /// </summary>
 public static class ReportBuilder
 {
-    public static Report Build(CompiledProfile profile, Rollup rollup, ReportRequest request)
+    public static Report Build(CompiledProfile profile, Rollup rollup, ReportRequest request) => Build(profile, rollup, request, threads: 1);
+
+    /// <summary>
+    /// As above, shops judged on up to <paramref name="threads"/> threads: each shop's periods depend on its own rows
+    /// only, and the shops come out in the same order, so the report is the same whatever the count.
+    /// </summary>
+    public static Report Build(CompiledProfile profile, Rollup rollup, ReportRequest request, int threads)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         var by = request.By ?? (profile.Profile.Period == PeriodKind.Rolling ? PeriodKind.Day : profile.Profile.Period);
-        var shops = new List<ShopReport>();
-        foreach (var (shop, rows) in rollup.Rows.GroupBy(r => r.Key.Shop, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.ToList())))
-        {
-            if (request.Shop is not null && shop != request.Shop) continue;
-            var days = SumDays(rows, _ => true, rollup.MetricCount);
-            var agents = new List<AgentReport>();
-            if (request.Agents)
-            {
-                foreach (var agent in rows.Select(r => r.Key.Agent).Where(a => a.Length > 0).Distinct().Order(StringComparer.Ordinal))
-                {
-                    var agentDays = SumDays(rows, r => r.Key.Agent == agent, rollup.MetricCount);
-                    var periods = BuildPeriods(profile, agentDays, by, request);
-                    if (periods.Count > 0) agents.Add(new AgentReport(agent, periods));
-                }
-            }
-            var shopPeriods = BuildPeriods(profile, days, by, request);
-            if (shopPeriods.Count > 0 || agents.Count > 0) shops.Add(new ShopReport(shop, shopPeriods, agents));
-        }
+        var groups = rollup.Rows.GroupBy(r => r.Key.Shop, StringComparer.Ordinal)
+            .Where(g => request.Shop is null || g.Key == request.Shop)
+            .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (Shop: g.Key, Rows: g.ToList())).ToList();
+        var built = new ShopReport?[groups.Count];
+        if (threads == 1 || groups.Count < 2)
+            for (var i = 0; i < groups.Count; i++) built[i] = BuildShop(profile, groups[i].Shop, groups[i].Rows, by, request, rollup.MetricCount);
+        else
+            Parallel.For(0, groups.Count, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                i => built[i] = BuildShop(profile, groups[i].Shop, groups[i].Rows, by, request, rollup.MetricCount));
+        var shops = new List<ShopReport>(groups.Count);
+        foreach (var shop in built) if (shop is not null) shops.Add(shop);
         return new Report(profile.Id, profile.Profile.TimeZone, by, shops);
+    }
+
+    /// <summary>One shop's report; null when it has no period to show.</summary>
+    private static ShopReport? BuildShop(CompiledProfile profile, string shop, List<KeyValuePair<RollupKey, MetricCell[]>> rows, PeriodKind by, ReportRequest request, int metricCount)
+    {
+        var days = SumDays(rows, _ => true, metricCount);
+        var agents = new List<AgentReport>();
+        if (request.Agents)
+        {
+            foreach (var agent in rows.Select(r => r.Key.Agent).Where(a => a.Length > 0).Distinct().Order(StringComparer.Ordinal))
+            {
+                var agentDays = SumDays(rows, r => r.Key.Agent == agent, metricCount);
+                var periods = BuildPeriods(profile, agentDays, by, request);
+                if (periods.Count > 0) agents.Add(new AgentReport(agent, periods));
+            }
+        }
+        var shopPeriods = BuildPeriods(profile, days, by, request);
+        return shopPeriods.Count > 0 || agents.Count > 0 ? new ShopReport(shop, shopPeriods, agents) : null;
     }
 
     private static SortedDictionary<DateOnly, MetricCell[]> SumDays(List<KeyValuePair<RollupKey, MetricCell[]>> rows, Func<KeyValuePair<RollupKey, MetricCell[]>, bool> include, int metricCount)

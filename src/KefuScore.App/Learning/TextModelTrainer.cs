@@ -18,21 +18,15 @@ public static class TextModelTrainer
 {
     public const int Seed = 18;
 
-    /// <summary>
-    /// A binary output (class 1 = the label holds): SDCA logistic regression with its Platt calibration. With
-    /// <paramref name="logCountRatio"/> each feature enters training at its log-count ratio instead of 1 (NB-LR, the
-    /// logistic form of Wang and Manning's NB-SVM: <see cref="LogCountRatios"/>) and the weights are multiplied by it
-    /// afterwards, so the model still scores a message as the sum of its slots' weights.
-    /// </summary>
+    /// <summary>A binary output (class 1 = the label holds): SDCA logistic regression with its Platt calibration.</summary>
     public static LinearOutput Binary(string label, int bits, IReadOnlyList<TextExample> examples, double threshold = 0.5, float l2 = 1e-3f,
-        IReadOnlySet<int>? scaled = null, float scale = 1, bool logCountRatio = false)
+        IReadOnlySet<int>? scaled = null, float scale = 1)
     {
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0 || examples.All(e => e.Class == 0) || examples.All(e => e.Class == 1))
             throw new ArgumentException($"'{label}' needs examples of both classes to learn from", nameof(examples));
         var ml = new MLContext(Seed);
-        var values = logCountRatio ? LogCountRatios(examples, bits) : null;
-        var data = ml.Data.LoadFromEnumerable(examples.Select(e => new BinaryRow { Label = e.Class == 1, Features = Vector(e.Slots, bits, scaled, scale, values) }), Schema<BinaryRow>(bits, null));
+        var data = ml.Data.LoadFromEnumerable(examples.Select(e => new BinaryRow { Label = e.Class == 1, Features = Vector(e.Slots, bits, scaled, scale) }), Schema<BinaryRow>(bits, null));
         var trainer = ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
         {
             NumberOfThreads = 1, L2Regularization = l2, MaximumNumberOfIterations = 50, Shuffle = true,
@@ -42,8 +36,6 @@ public static class TextModelTrainer
         model.SubModel.Weights.ToArray().CopyTo(weights, 0);
         if (scaled is not null)
             foreach (var slot in scaled) weights[slot] *= scale;
-        if (values is not null)
-            for (var i = 0; i < weights.Length; i++) weights[i] *= values[i];
         return new LinearOutput(label, weights, model.SubModel.Bias, model.Calibrator.Slope, model.Calibrator.Offset, threshold);
     }
 
@@ -75,38 +67,8 @@ public static class TextModelTrainer
         return outputs;
     }
 
-    /// <summary>
-    /// Each slot's log-count ratio over binary examples: log((α + a) / ‖α + A‖₁) − log((α + b) / ‖α + B‖₁), with a and b
-    /// the numbers of class-1 and class-0 examples that have the slot and the norms over the slots some example has
-    /// (α = 1); 0 for a slot no example has. A slot as common in both classes weighs about nothing in training, one
-    /// found in one class only weighs most (NB-SVM, Wang and Manning 2012).
-    /// </summary>
-    public static float[] LogCountRatios(IReadOnlyList<TextExample> examples, int bits, float alpha = 1)
-    {
-        ArgumentNullException.ThrowIfNull(examples);
-        var positive = new int[1 << bits];
-        var negative = new int[1 << bits];
-        foreach (var e in examples)
-        {
-            var counts = e.Class == 1 ? positive : negative;
-            foreach (var slot in e.Slots) counts[slot]++;
-        }
-        double positiveNorm = 0, negativeNorm = 0;
-        for (var i = 0; i < positive.Length; i++)
-        {
-            if (positive[i] + negative[i] == 0) continue;
-            positiveNorm += alpha + positive[i];
-            negativeNorm += alpha + negative[i];
-        }
-        var ratios = new float[1 << bits];
-        for (var i = 0; i < ratios.Length; i++)
-            if (positive[i] + negative[i] > 0)
-                ratios[i] = (float)(Math.Log((alpha + positive[i]) / positiveNorm) - Math.Log((alpha + negative[i]) / negativeNorm));
-        return ratios;
-    }
-
-    private static VBuffer<float> Vector(int[] slots, int bits, IReadOnlySet<int>? scaled = null, float scale = 1, float[]? values = null) =>
-        new(1 << bits, slots.Length, [.. slots.Select(s => (scaled is not null && scaled.Contains(s) ? scale : 1f) * (values is null ? 1f : values[s]))], slots);
+    private static VBuffer<float> Vector(int[] slots, int bits, IReadOnlySet<int>? scaled = null, float scale = 1) =>
+        new(1 << bits, slots.Length, [.. slots.Select(s => scaled is not null && scaled.Contains(s) ? scale : 1f)], slots);
 
     private static SchemaDefinition Schema<T>(int bits, int? keys)
     {

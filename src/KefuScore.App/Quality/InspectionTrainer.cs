@@ -41,7 +41,7 @@ public static class InspectionTrainer
 
     public static InspectionTraining Train(InspectionRules rules, IReadOnlyList<LabelledMessage> messages,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? cues = null, int bits = Bits, float l2 = 1e-4f, int calibrate = CalibrationFolds,
-        float cueScale = CueScale, bool logCountRatio = false)
+        float cueScale = CueScale)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(messages);
@@ -68,8 +68,8 @@ public static class InspectionTrainer
             // The polite rule keeps the features at 1 too: its output was right as it was (0 of 119 polite first replies
             // flagged in cross-validation) and scaled cues cost it recall there.
             var scale = rule == RuleIds.NoPoliteAddress ? 1 : cueScale;
-            var threshold = calibrate >= 2 && rule != RuleIds.NoPoliteAddress ? Calibrate(rule, bits, keyed, calibrate, l2, named, scale, logCountRatio) : 0.5;
-            outputs.Add(TextModelTrainer.Binary(rule, bits, examples, threshold, l2, named, scale, logCountRatio));
+            var threshold = calibrate >= 2 && rule != RuleIds.NoPoliteAddress ? Calibrate(rule, bits, keyed, calibrate, l2, named, scale) : 0.5;
+            outputs.Add(TextModelTrainer.Binary(rule, bits, examples, threshold, l2, named, scale));
         }
         if (outputs.Count == 0) throw new LabelsException("no rule has labelled examples of both kinds (flagged and clean) to learn from");
         return new InspectionTraining(new LinearTextModel(bits, false, outputs, cues), skipped);
@@ -87,7 +87,7 @@ public static class InspectionTrainer
     /// raised cross-validation by group and not the held-out figures). The other patterns are in every fold.
     /// </summary>
     public static InspectionFigures CrossValidate(InspectionRules rules, IReadOnlyList<LabelledMessage> messages, int folds,
-        CueVocabulary? cues = null, float l2 = 1e-4f, int calibrate = CalibrationFolds, float cueScale = CueScale, bool logCountRatio = false)
+        CueVocabulary? cues = null, float l2 = 1e-4f, int calibrate = CalibrationFolds, float cueScale = CueScale)
     {
         ArgumentNullException.ThrowIfNull(messages);
         if (folds < 2) throw new ArgumentOutOfRangeException(nameof(folds), folds, "at least 2 folds");
@@ -99,7 +99,7 @@ public static class InspectionTrainer
             var test = messages.Where((_, i) => foldOf[i] == k).ToList();
             var train = messages.Where((_, i) => foldOf[i] != k).ToList();
             if (test.Count == 0) continue;
-            var model = Train(rules, train, split.CuesOutside(k), Bits, l2, calibrate, cueScale, logCountRatio).Model;
+            var model = Train(rules, train, split.CuesOutside(k), Bits, l2, calibrate, cueScale).Model;
             parts.Add(InspectionEvaluation.Evaluate(new Inspector(rules, model), test));
         }
         return InspectionEvaluation.Sum(parts);
@@ -204,7 +204,7 @@ public static class InspectionTrainer
     /// else 0.5. Platt's 0.5 is the point of equal odds, but with few groups per shape the model is unsure of new
     /// shapes and recall is what it gives up; the precision floor is what keeps the hard negatives from being flagged.
     /// </summary>
-    private static double Calibrate(string rule, int bits, IReadOnlyList<(int Fold, TextExample Example)> keyed, int folds, float l2, IReadOnlySet<int> named, float scale, bool logCountRatio)
+    private static double Calibrate(string rule, int bits, IReadOnlyList<(int Fold, TextExample Example)> keyed, int folds, float l2, IReadOnlySet<int> named, float scale)
     {
         var scored = new List<(double P, int Class)>();
         for (var k = 0; k < folds; k++)
@@ -212,7 +212,7 @@ public static class InspectionTrainer
             var train = keyed.Where(x => x.Fold != k).Select(x => x.Example).ToList();
             var test = keyed.Where(x => x.Fold == k).Select(x => x.Example).ToList();
             if (test.Count == 0 || train.All(e => e.Class == 0) || train.All(e => e.Class == 1)) continue;
-            var output = TextModelTrainer.Binary(rule, bits, train, l2: l2, scaled: named, scale: scale, logCountRatio: logCountRatio);
+            var output = TextModelTrainer.Binary(rule, bits, train, l2: l2, scaled: named, scale: scale);
             scored.AddRange(test.Select(e => (LinearTextModel.Probability(output, e.Slots), e.Class)));
         }
         for (var t = 0.10; t < 0.5; t += 0.05)

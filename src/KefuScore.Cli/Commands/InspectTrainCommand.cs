@@ -21,10 +21,9 @@ internal static class InspectTrainCommand
         var l2 = new Option<float>("--l2") { Description = "L2 regularisation of the logistic outputs (default 0.0001)", DefaultValueFactory = _ => 1e-4f };
         var calibrate = new Option<int>("--calibrate") { Description = "Folds of the cross-validation that sets each rule's threshold (lowest with ≥ 90 % precision out of fold; 0: every rule at 0.5; default 5)", DefaultValueFactory = _ => InspectionTrainer.CalibrationFolds };
         var cueScale = new Option<float>("--cue-scale") { Description = $"The value of the tone cues and word-list hits in training, n-grams having 1 (default {InspectionTrainer.CueScale.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => InspectionTrainer.CueScale };
-        var ratio = new Option<bool>("--log-count-ratio") { Description = "Features enter training at their log-count ratio between the rule's flagged and clean messages (NB-LR; docs/quality.md)" };
         var categories = new Option<int>("--word-categories") { Description = "Add the thesaurus's word categories as cues, by the first N characters of their code (4: small class, 5: word group, 7: a line; 0: none, the default; docs/quality.md)" };
         var format = Formats.Option("json", "table");
-        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, l2, calibrate, cueScale, ratio, categories, format };
+        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, l2, calibrate, cueScale, categories, format };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(labels)!;
@@ -50,13 +49,13 @@ internal static class InspectTrainCommand
             {
                 if (folds is < 2 or > 20) throw new CliException("--cross-validate: must be from 2 to 20");
                 InspectionFigures figures;
-                try { figures = InspectionTrainer.CrossValidate(loaded, messages, folds, vocabulary, reg, calibration, scale, parse.GetValue(ratio)); }
+                try { figures = InspectionTrainer.CrossValidate(loaded, messages, folds, vocabulary, reg, calibration, scale); }
                 catch (LabelsException e) { throw new CliException($"{path}: {e.Message}"); }
                 return InspectCommand.Print(io, figures, Formats.Resolve(parse.GetValue(format), io) == "json", $"{folds}-fold cross-validation on {messages.Count} messages");
             }
             var outPath = parse.GetValue(output) ?? throw new CliException("--out: where to write the model is required (or --cross-validate K)");
             InspectionTraining training;
-            try { training = InspectionTrainer.Train(loaded, messages, vocabularyCues, l2: reg, calibrate: calibration, cueScale: scale, logCountRatio: parse.GetValue(ratio)); }
+            try { training = InspectionTrainer.Train(loaded, messages, vocabularyCues, l2: reg, calibrate: calibration, cueScale: scale); }
             catch (LabelsException e) { throw new CliException($"{path}: {e.Message}"); }
             TextModelFile.Save(outPath, InspectionTrainer.Kind, training.Model, new Dictionary<string, string>
             {

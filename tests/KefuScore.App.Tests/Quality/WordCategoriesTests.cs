@@ -54,4 +54,21 @@ public sealed class WordCategoriesTests
         Assert.Contains("cue:word:Ed36", model.CueTokens("别絮叨了"));
         Assert.DoesNotContain("cue:word:Ed36", model.CueTokens("好的呢"));
     }
+
+    [Fact]
+    public void A_model_file_with_a_category_of_thousands_of_words_loads_and_finds_them()
+    {
+        // A middle class (code "Ed") has more words than one regular expression of the linear engine may hold.
+        var cues = WordCategories.Cues(WordCategories.BuiltIn(), 2, ["太麻烦了"]);
+        Assert.True(cues["word:Ed"].Count > 1000);
+        var path = Path.Combine(Path.GetTempPath(), $"kefu-word-cues-{Guid.NewGuid():N}.json");
+        try
+        {
+            TextModelFile.Save(path, "inspection", new KefuScore.Engine.Quality.LinearTextModel(8, false, [], cues));
+            var loaded = TextModelFile.Load(path, "inspection");
+            Assert.Contains("cue:word:Ed", loaded.CueTokens("这也太累赘了"));
+            Assert.DoesNotContain("cue:word:Ed", loaded.CueTokens("12345"));
+        }
+        finally { File.Delete(path); }
+    }
 }

@@ -46,12 +46,12 @@ public sealed class WordCategoriesTests
     public void Added_to_a_vocabulary_as_cues_a_model_matches()
     {
         var vocabulary = new CueVocabulary(new Dictionary<string, IReadOnlyList<string>> { ["blame"] = ["怪你"] }, new HashSet<string>());
-        var messages = new List<LabelledMessage> { new(1, "m1", "你这人真啰嗦", new HashSet<string> { "rude" }, [], false, false) };
+        var messages = new List<LabelledMessage> { new(1, "m1", "你这人真麻烦", new HashSet<string> { "rude" }, [], false, false) };
         var with = WordCategories.With(vocabulary, 4, messages);
         Assert.Equal(["怪你"], with.Cues["blame"]);
         var model = new KefuScore.Engine.Quality.LinearTextModel(8, false, [], with.Cues);
-        // 絮叨 is in no message, but its category is one a message has.
-        Assert.Contains("cue:word:Ed36", model.CueTokens("别絮叨了"));
+        // 繁琐 is in no message, but its small class (Ed36, with 麻烦) is one a message has.
+        Assert.Contains("cue:word:Ed36", model.CueTokens("手续太繁琐了"));
         Assert.DoesNotContain("cue:word:Ed36", model.CueTokens("好的呢"));
     }
 
@@ -64,7 +64,7 @@ public sealed class WordCategoriesTests
         var path = Path.Combine(Path.GetTempPath(), $"kefu-word-cues-{Guid.NewGuid():N}.json");
         try
         {
-            TextModelFile.Save(path, "inspection", new KefuScore.Engine.Quality.LinearTextModel(8, false, [], cues));
+            TextModelFile.Save(path, "inspection", new KefuScore.Engine.Quality.LinearTextModel(8, false, [new("rude", new float[256], 0)], cues));
             var loaded = TextModelFile.Load(path, "inspection");
             Assert.Contains("cue:word:Ed", loaded.CueTokens("这也太累赘了"));
             Assert.DoesNotContain("cue:word:Ed", loaded.CueTokens("12345"));

@@ -136,7 +136,7 @@ public static class TextModelFile
                     throw new TextModelException($"{source}: cues.{name}: expected an array of patterns");
                 var patterns = arr.Select(x => x!.GetValue<string>()).ToList();
                 // The cue as the model runs it (one alternation), compiled once; only when that fails are its patterns
-                // compiled one by one, to name the one at fault. A cue of plain words (a thesaurus category, hundreds
+                // compiled one by one, to name the one at fault. A cue of plain words (a word list, possibly hundreds
                 // of them) is not a regular expression the model runs: it looks for the words (LinearTextModel.Literal).
                 if (patterns.Count > 0 && !patterns.TrueForAll(p => LinearTextModel.Literal(p) is not null))
                 {

@@ -21,9 +21,8 @@ internal static class InspectTrainCommand
         var l2 = new Option<float>("--l2") { Description = "L2 regularisation of the logistic outputs (default 0.0001)", DefaultValueFactory = _ => 1e-4f };
         var calibrate = new Option<int>("--calibrate") { Description = "Folds of the cross-validation that sets each rule's threshold (lowest with ≥ 90 % precision out of fold; 0: every rule at 0.5; default 5)", DefaultValueFactory = _ => InspectionTrainer.CalibrationFolds };
         var cueScale = new Option<float>("--cue-scale") { Description = $"The value of the tone cues and word-list hits in training, n-grams having 1 (default {InspectionTrainer.CueScale.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => InspectionTrainer.CueScale };
-        var categories = new Option<int>("--word-categories") { Description = "Add the thesaurus's word categories as cues, by the first N characters of their code (4: small class, 5: word group, 7: a line; 0: none, the default; docs/quality.md)" };
         var format = Formats.Option("json", "table");
-        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, l2, calibrate, cueScale, categories, format };
+        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, l2, calibrate, cueScale, format };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(labels)!;
@@ -33,11 +32,6 @@ internal static class InspectTrainCommand
             try { messages = LabelledMessages.Load(path); }
             catch (LabelsException e) { throw new CliException(e.Message); }
             var vocabulary = Cues(parse.GetValue(cues));
-            if (parse.GetValue(categories) is var codeLength and not 0)
-            {
-                if (codeLength is < 1 or > 7) throw new CliException("--word-categories: must be from 1 to 7, or 0");
-                vocabulary = WordCategories.With(vocabulary ?? InspectionTrainer.BuiltInVocabulary(), codeLength, messages);
-            }
             var vocabularyCues = vocabulary?.Cues;
             var reg = parse.GetValue(l2);
             if (reg is not (>= 0 and <= 10)) throw new CliException("--l2: must be from 0 to 10");

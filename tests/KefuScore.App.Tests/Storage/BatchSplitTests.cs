@@ -81,6 +81,38 @@ public sealed class BatchSplitTests
         for (var i = 0; i < shops; i++) await AssertSameStored(context, $"alone{i}", $"together{i}");
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(Providers))]
+    public async Task Batches_appended_as_one_answer_each_batch_as_appended_one_after_another(string provider)
+    {
+        // Repeats inside a batch, across batches of the group, and of what is already stored: each batch's answer is
+        // its own (the first of equal ids wins, an earlier batch before a later one), and what is stored is the same.
+        List<IReadOnlyList<ChatEvent>> Batches(string shop)
+        {
+            var events = Conversations(shop);
+            return [events[..4], [events[3], Repeat(events[4]), events[4], events[5]], events[6..9], [Repeat(events[0]), .. events[9..]], events[2..3]];
+        }
+        await using var db = await TestDatabase.Create(provider);
+        await db.Store.Ingest(Conversations("one")[..2]);
+        await db.Store.Ingest(Conversations("each")[..2]);
+        var expected = new List<IngestResult>();
+        await using (var batch = await db.Store.Begin())
+        {
+            foreach (var b in Batches("each")) expected.Add(await batch.Append(b));
+            await batch.Commit();
+        }
+        var results = new IngestResult[5];
+        await using (var batch = await db.Store.Begin())
+        {
+            await batch.Append(Batches("one"), results);
+            await batch.Commit();
+        }
+        Assert.Equal([new(2, 2), new(2, 2), new(3, 0), new(Conversations("one").Count - 9, 1), new(0, 1)], expected);
+        Assert.Equal(expected, results);
+        await using var context = db.Open();
+        await AssertSameStored(context, "each", "one");
+    }
+
     /// <summary>The event of <paramref name="e"/>'s shop and id with other text: a repeat that must not be stored.</summary>
     private static ChatEvent Repeat(ChatEvent e)
     {

@@ -66,7 +66,10 @@ internal abstract class StoreRows : IDisposable
     /// <summary>Forgets that these ids of a shop were stored (their events were deleted), so that they may be stored again.</summary>
     public virtual Task ForgetIds(string shop, string[] ids, CancellationToken ct) => Task.CompletedTask; // SQLite: the ids are the events' own index
 
-    /// <summary>Which of these (shop, conversation) pairs have a stored event of one of <paramref name="types"/>.</summary>
+    /// <summary>
+    /// Which of these (shop, conversation) pairs have a stored event of one of <paramref name="types"/>; PostgreSQL may
+    /// also answer pairs whose events were refused or deleted (a read-back then finds nothing), never miss one.
+    /// </summary>
     public abstract Task<HashSet<(string Shop, string Conversation)>> StoredConversations(IReadOnlyList<(string Shop, string Conversation)> keys, short[] types, CancellationToken ct);
 
     /// <summary>
@@ -318,18 +321,30 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
         return column;
     }
 
+    /// <summary>
+    /// Schema 11: one statement claims the pairs in <c>conversation_ids</c>; those it adds had no row, so no stored
+    /// event, and the rest are stored. Claiming them at once is right because every pair asked about is a conversation
+    /// of events the caller stores in this transaction (a row committed with them), and a row without events (their
+    /// ids refused, or deleted later) only makes a later writer read back nothing. <paramref name="types"/> is the
+    /// rule the rows were filled by (<see cref="PostgresLayout.CreateConversationIds"/>).
+    /// </summary>
     public override async Task<HashSet<(string Shop, string Conversation)>> StoredConversations(IReadOnlyList<(string Shop, string Conversation)> keys, short[] types, CancellationToken ct)
     {
+        var added = new HashSet<(string, string)>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = (NpgsqlTransaction)transaction;
+            command.CommandText = "WITH added AS (INSERT INTO conversation_ids (shop_id, conversation) SELECT s.id, p.k FROM unnest(@s::text[], @k::text[]) AS p(shop, k) " +
+                "JOIN shop_ids s ON s.shop = p.shop ON CONFLICT DO NOTHING RETURNING shop_id, conversation) " +
+                "SELECT s.shop, a.conversation FROM added a JOIN shop_ids s ON s.id = a.shop_id";
+            command.Parameters.AddWithValue("s", keys.Select(k => k.Shop).ToArray());
+            command.Parameters.AddWithValue("k", keys.Select(k => k.Conversation).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) added.Add((reader.GetString(0), reader.GetString(1)));
+        }
         var stored = new HashSet<(string, string)>();
-        await using var command = connection.CreateCommand();
-        command.Transaction = (NpgsqlTransaction)transaction;
-        // A function, so that the plan over every day partition is made once per connection (schema 10, decisions §66).
-        command.CommandText = $"SELECT shop, conversation FROM {PostgresLayout.StoredConversationsFunction}(@s::text[], @k::text[], @t::smallint[])";
-        command.Parameters.AddWithValue("s", keys.Select(k => k.Shop).ToArray());
-        command.Parameters.AddWithValue("k", keys.Select(k => k.Conversation).ToArray());
-        command.Parameters.AddWithValue("t", types);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) stored.Add((reader.GetString(0), reader.GetString(1)));
+        foreach (var key in keys)
+            if (!added.Contains(key)) stored.Add(key);
         return stored;
     }
 

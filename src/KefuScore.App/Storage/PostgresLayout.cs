@@ -42,6 +42,12 @@ internal sealed class PostgresLayout(string connectionString, TimeProvider? cloc
         lock (_shopIds) return _shopIds[shop];
     }
 
+    /// <summary>The integer id of a shop if <see cref="Prepare"/> made it known to this layout.</summary>
+    public bool TryShopId(string shop, out int id)
+    {
+        lock (_shopIds) return _shopIds.TryGetValue(shop, out id);
+    }
+
     /// <summary>Makes the partitions of these instants' days and the ids of these shops exist (committed), if not known yet.</summary>
     public async Task Prepare(IEnumerable<(string Shop, long UtcTicks)> events, CancellationToken ct)
     {

@@ -47,7 +47,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         return unchecked((int)h);
     }
 
-    private static readonly short[] ConversationTypes =
+    internal static readonly short[] ConversationTypes =
         [(short)EventType.Message, (short)EventType.Rating, (short)EventType.Session, (short)EventType.Complaint];
 
     // Shops are kept under built-in profiles (kefu import --profile takes built-in ids only), which the catalog compiles once.

@@ -42,6 +42,12 @@ internal sealed class PostgresLayout(string connectionString, TimeProvider? cloc
         lock (_shopIds) return _shopIds[shop];
     }
 
+    /// <summary>The integer id of a shop if <see cref="Prepare"/> made it known to this layout.</summary>
+    public bool TryShopId(string shop, out int id)
+    {
+        lock (_shopIds) return _shopIds.TryGetValue(shop, out id);
+    }
+
     /// <summary>Makes the partitions of these instants' days and the ids of these shops exist (committed), if not known yet.</summary>
     public async Task Prepare(IEnumerable<(string Shop, long UtcTicks)> events, CancellationToken ct)
     {
@@ -185,23 +191,27 @@ internal sealed class PostgresLayout(string connectionString, TimeProvider? cloc
     }
 
     /// <summary>
-    /// Schema 10 on PostgreSQL: the probe of conversations new to the store as a function, so that its plan is made
-    /// once per connection and kept. Sent as a statement, the probe was planned again at every batch (Npgsql's
-    /// automatic preparation does not help: PostgreSQL judges a custom plan, knowing the arrays, cheaper than the
-    /// generic one and plans it each time), and planning a query over every day partition of <c>events</c> cost
-    /// about 0.26 ms, a sixth of the database's CPU in a cluster run of ~20-event batches (decisions §66). The generic
-    /// plan is the custom one's: a (shop, conversation) index probe of each partition per pair. A partition attached
-    /// later invalidates the kept plan and it is made again. Created or replaced; runs inside the caller's transaction.
+    /// Schema 11 on PostgreSQL: <c>conversation_ids(shop_id, conversation)</c>, one narrow row per conversation with a
+    /// stored event of <paramref name="types"/>, so that asking whether a conversation new to a store has stored events
+    /// is one probe of its key instead of one of the (shop, conversation) index of every day partition of <c>events</c>
+    /// (schema 10's function, which grew with the days kept: decisions §73). Filled from the stored events; schema 10's
+    /// function is dropped. Runs inside the caller's transaction; does nothing when the table exists.
     /// </summary>
-    internal static Task CreateProbe(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct) =>
-        Execute(connection, tx,
-            $"CREATE OR REPLACE FUNCTION {StoredConversationsFunction}(shops text[], conversations text[], types smallint[]) " +
-            "RETURNS TABLE (shop text, conversation text) LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$ BEGIN " +
-            "RETURN QUERY SELECT p.s, p.k FROM unnest($1, $2) AS p(s, k) " +
-            "WHERE EXISTS (SELECT 1 FROM events e WHERE e.shop = p.s AND e.conversation = p.k AND e.type = ANY($3)); END $$", ct);
-
-    /// <summary>Which of the (shop, conversation) pairs have a stored event of one of the types (<see cref="CreateProbe"/>).</summary>
-    internal const string StoredConversationsFunction = "kefu_stored_conversations";
+    internal static async Task CreateConversationIds(NpgsqlConnection connection, NpgsqlTransaction tx, short[] types, CancellationToken ct)
+    {
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('conversation_ids') IS NOT NULL", connection, tx))
+            if ((bool)(await exists.ExecuteScalarAsync(ct))!) return;
+        string[] steps =
+        [
+            // Bytewise, as in events and event_ids: only equality is asked.
+            "CREATE TABLE conversation_ids (shop_id integer NOT NULL, conversation text COLLATE \"C\" NOT NULL, PRIMARY KEY (shop_id, conversation))",
+            // Types from the caller's constant array only: nothing from outside goes into this SQL.
+            "INSERT INTO conversation_ids (shop_id, conversation) SELECT DISTINCT s.id, e.conversation FROM events e JOIN shop_ids s ON s.shop = e.shop " +
+                $"WHERE e.conversation <> '' AND e.type IN ({string.Join(", ", types)})",
+            "DROP FUNCTION IF EXISTS kefu_stored_conversations(text[], text[], smallint[])",
+        ];
+        foreach (var sql in steps) await Execute(connection, tx, sql, ct);
+    }
 
     /// <summary>More than any conversation's facts: a fact's seq in the <c>facts</c> view is its row's id times this plus its place.</summary>
     internal const long FactsPerRow = 1_000_000;

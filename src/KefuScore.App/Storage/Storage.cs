@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 10;
+    public const int SchemaVersion = 11;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -125,6 +125,8 @@ public static class KefuStorage
             // (decisions §54); the rows are moved. SQLite is unchanged.
             // Version 10: on PostgreSQL, the probe of conversations new to the store is a function whose plan is kept
             // per connection (decisions §66); nothing is moved. SQLite is unchanged.
+            // Version 11: on PostgreSQL, conversation_ids names every conversation with stored events and replaces
+            // version 10's function (decisions §73); filled from the events. SQLite is unchanged.
             if (!db.IsSqlite) await PostgresSteps(db, ct);
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
@@ -161,17 +163,17 @@ public static class KefuStorage
     }
 
     /// <summary>
-    /// Schemas 8, 9 and 10 on PostgreSQL (<see cref="PostgresLayout.Migrate"/>, <see cref="PostgresLayout.PackFacts"/>,
-    /// <see cref="PostgresLayout.CreateProbe"/>), in the context's open transaction.
+    /// Schemas 8, 9 and 11 on PostgreSQL (<see cref="PostgresLayout.Migrate"/>, <see cref="PostgresLayout.PackFacts"/>,
+    /// <see cref="PostgresLayout.CreateConversationIds"/>; 11 replaced 10's function), in the context's open transaction.
     /// </summary>
     private static async Task PostgresSteps(KefuDb db, CancellationToken ct)
     {
         var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
         var tx = (Npgsql.NpgsqlTransaction)Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(
-            db.Database.CurrentTransaction ?? throw new InvalidOperationException("schemas 8 to 10 run inside the migration's transaction"));
+            db.Database.CurrentTransaction ?? throw new InvalidOperationException("schemas 8 to 11 run inside the migration's transaction"));
         await PostgresLayout.Migrate(connection, tx, ct);
         await PostgresLayout.PackFacts(connection, tx, ct);
-        await PostgresLayout.CreateProbe(connection, tx, ct);
+        await PostgresLayout.CreateConversationIds(connection, tx, EventStore.ConversationTypes, ct);
     }
 
     /// <summary>

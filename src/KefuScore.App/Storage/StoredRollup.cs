@@ -213,11 +213,25 @@ internal sealed class RollupChanges
             return;
         }
         // PostgreSQL: every row in one statement, each column as an array (one round trip instead of one per row).
+        // Rows whose histogram is all zero (most: only reply times fill it; 84 % of a 100,000-event run's rows) send
+        // only the leading sums and the statement writes the zeros, so their 14 bucket arrays are neither sent nor
+        // unnested (decisions §73); they take a second statement only when both kinds are present.
+        var lead = sums.Length > RollupSums.BucketColumns ? sums.Length - RollupSums.BucketColumns : sums.Length;
+        var narrow = rows.FindAll(r => !r.Sums.AsSpan(lead).ContainsAnyExcept(0L));
+        var full = narrow.Count == rows.Count ? [] : rows.FindAll(r => r.Sums.AsSpan(lead).ContainsAnyExcept(0L));
+        if (narrow.Count > 0) await UpsertArrays(db, connection, table, keys, sums, lead, narrow, ct);
+        if (full.Count > 0) await UpsertArrays(db, connection, table, keys, sums, sums.Length, full, ct);
+    }
+
+    /// <summary>One PostgreSQL upsert of these rows over arrays: the first <paramref name="sent"/> sums from arrays, the rest 0 (and left as they are on conflict).</summary>
+    private static async Task UpsertArrays(KefuDb db, System.Data.Common.DbConnection connection, string table, string[] keys, string[] sums, int sent,
+        List<(object[] Key, long[] Sums)> rows, CancellationToken ct)
+    {
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("rollups change inside the store's transaction");
         var arrays = KeyArrays(command, rows.ConvertAll(r => r.Key));
-        for (var j = 0; j < sums.Length; j++)
+        for (var j = 0; j < sent; j++)
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = "@p" + (keys.Length + j);
@@ -225,8 +239,12 @@ internal sealed class RollupChanges
             command.Parameters.Add(parameter);
             arrays.Add($"@p{keys.Length + j}::bigint[]");
         }
+        var names = keys.Concat(sums.Take(sent)).Select(c => $"u.\"{c}\"").Concat(Enumerable.Repeat("0", sums.Length - sent));
         command.CommandText =
-            $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) SELECT * FROM unnest({string.Join(", ", arrays)})" + upsert;
+            $"INSERT INTO {table} ({string.Join(", ", keys.Concat(sums).Select(c => $"\"{c}\""))}) " +
+            $"SELECT {string.Join(", ", names)} FROM unnest({string.Join(", ", arrays)}) AS u({string.Join(", ", keys.Concat(sums.Take(sent)).Select(c => $"\"{c}\""))})" +
+            $" ON CONFLICT ({string.Join(", ", keys.Select(c => $"\"{c}\""))}) DO UPDATE SET " +
+            string.Join(", ", sums.Take(sent).Select(c => $"\"{c}\" = {table}.\"{c}\" + excluded.\"{c}\""));
         await command.ExecuteNonQueryAsync(ct);
     }
 

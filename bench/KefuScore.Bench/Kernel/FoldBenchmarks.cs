@@ -171,7 +171,9 @@ public static class FoldCpuCommand
         {
             var (cpu, bytes) = Measure(() => bench.Whole());
             bench.WarmUp();
+            using var ticks = Environment.GetEnvironmentVariable("KEFU_ALLOC_TICKS") is "1" ? new AllocationTicks() : null;
             var (steadyCpu, steadyBytes) = Measure(() => bench.Steady());
+            ticks?.Print(n - n / 2);
             var half = n - n / 2;
             Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"whole: {n:N0} events, CPU {cpu:F3} s, {n / cpu:N0} events/s, {bytes / (double)n:F1} B/event;  steady half: {half:N0} events, CPU {steadyCpu:F3} s, {half / steadyCpu:N0} events/s, {steadyBytes / (double)half:F2} B/event"));
@@ -195,5 +197,42 @@ public static class FoldCpuCommand
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         // utime and stime are fields 14 and 15 of stat; after the command name the list starts at field 3.
         return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+    }
+}
+
+/// <summary>
+/// <c>KEFU_ALLOC_TICKS=1</c>: the runtime's allocation samples (one per about 100 KB allocated, with the type that
+/// crossed the mark) during the steady half, by type, to tell state growing from garbage per event.
+/// </summary>
+internal sealed class AllocationTicks : System.Diagnostics.Tracing.EventListener
+{
+    private readonly Dictionary<string, (long Count, long Bytes, long Large, long LargeBytes, long SmallSizes)> _byType = [];
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        // The GC keyword (1) at verbose level carries GCAllocationTick.
+        if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)1);
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName is null || !e.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.PayloadNames is null) return;
+        var type = e.Payload![e.PayloadNames.IndexOf("TypeName")] as string ?? "?";
+        var amount = Convert.ToInt64(e.Payload[e.PayloadNames.IndexOf("AllocationAmount64")], System.Globalization.CultureInfo.InvariantCulture);
+        var size = e.PayloadNames.IndexOf("ObjectSize") is var k and >= 0 ? Convert.ToInt64(e.Payload[k], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var large = size >= 85_000;
+        lock (_byType)
+        {
+            var t = _byType.GetValueOrDefault(type);
+            _byType[type] = (t.Count + 1, t.Bytes + amount, t.Large + (large ? 1 : 0), t.LargeBytes + (large ? amount : 0), t.SmallSizes + (large ? 0 : size));
+        }
+    }
+
+    public void Print(long events)
+    {
+        lock (_byType)
+            foreach (var (type, t) in _byType.OrderByDescending(kv => kv.Value.Bytes))
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"  {t.Bytes / (double)events,8:F2} B/event  {t.Count,6} ticks ({t.Large} of large objects, {t.LargeBytes / (double)events:F2} B/event; small ones {(t.Count > t.Large ? t.SmallSizes / (t.Count - t.Large) : 0)} B on average)  {type}"));
     }
 }

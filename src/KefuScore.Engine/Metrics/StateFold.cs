@@ -79,14 +79,26 @@ internal sealed class StateFold
     }
 
     /// <summary><see cref="EventOrder"/> over buffered events, ids read from the minute's arena.</summary>
-    private readonly struct PendingOrder(char[] ids) : IComparer<Pending>
+    /// <summary>
+    /// The order of a minute's events; one instance per fold, pointed at the minute being sorted, with its delegate made
+    /// once: sorting a span by an <see cref="IComparer{T}"/> struct boxes it and makes a delegate every minute.
+    /// </summary>
+    private sealed class PendingOrder
     {
+        private char[] _ids = [];
+
+        public PendingOrder() => Comparison = Compare;
+
+        public Comparison<Pending> Comparison { get; }
+
+        public void Of(char[] ids) => _ids = ids;
+
         public int Compare(Pending x, Pending y)
         {
             var c = x.Ticks.CompareTo(y.Ticks);
             if (c != 0) return c;
             c = x.Rank.CompareTo(y.Rank);
-            return c != 0 ? c : ids.AsSpan(x.IdStart, x.IdLength).SequenceCompareTo(ids.AsSpan(y.IdStart, y.IdLength));
+            return c != 0 ? c : _ids.AsSpan(x.IdStart, x.IdLength).SequenceCompareTo(_ids.AsSpan(y.IdStart, y.IdLength));
         }
     }
 
@@ -137,6 +149,7 @@ internal sealed class StateFold
     private long _lastMinute = long.MinValue;
     private Minute? _lastBucket;
     private int _largestItems, _largestIds;
+    private readonly PendingOrder _order = new();
 
     private long _maxTicks = long.MinValue;
     private long _nextScan = long.MinValue;
@@ -559,12 +572,13 @@ internal sealed class StateFold
         if (!_buffer.Remove(minute, out var bucket)) return;
         if (ReferenceEquals(bucket, _lastBucket)) _lastBucket = null;
         var items = bucket.Items.AsSpan(0, bucket.Count);
-        var order = new PendingOrder(bucket.Ids);
+        var order = _order;
+        order.Of(bucket.Ids);
         for (var i = 1; i < items.Length; i++)
         {
             if (order.Compare(items[i - 1], items[i]) > 0)
             {
-                items.Sort(order);
+                items.Sort(order.Comparison);
                 break;
             }
         }

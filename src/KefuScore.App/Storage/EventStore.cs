@@ -811,9 +811,9 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
             {
                 await WriteFacts(_open.Values, ct);
                 // Once per transaction: a row touched by many conversations is written once, with the net change.
-                await _rollups.Apply(_db, ct);
+                // PostgreSQL: the locked shops' write generations advance in the same statement as their event counts.
+                await _rollups.Apply(_db, _db.IsSqlite ? [] : [.. _locked.Keys], ct);
                 if (_db.IsSqlite) await _db.StoreState.Where(s => s.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(x => x.Generation, x => x.Generation + 1), ct);
-                else await Rows.AdvanceShopGenerations([.. _locked.Keys], ct);
                 RestoreCache(); // before the commit, which may close the connection and hand it back to the pool
                 await _tx.CommitAsync(ct);
             }

@@ -79,10 +79,6 @@ internal abstract class StoreRows : IDisposable
     public virtual Task<Dictionary<string, long>> LockShops(int space, string[] shops, int[] keys, CancellationToken ct) =>
         throw new NotSupportedException("SQLite has one writer for the whole file");
 
-    /// <summary>PostgreSQL only: adds one to the write generation of each shop (a row is created when missing).</summary>
-    public virtual Task AdvanceShopGenerations(string[] shops, CancellationToken ct) =>
-        throw new NotSupportedException("SQLite keeps one generation for the whole file");
-
     public abstract void Dispose();
 }
 
@@ -388,13 +384,6 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
             while (await reader.ReadAsync(ct)) generations[reader.GetString(0)] = reader.GetInt64(1);
         }
         return generations;
-    }
-
-    public override async Task AdvanceShopGenerations(string[] shops, CancellationToken ct)
-    {
-        if (shops.Length == 0) return;
-        await Scalar("INSERT INTO shop_counts (shop, events, generation) SELECT s, 0, 1 FROM unnest(@p::text[]) AS s " +
-            "ON CONFLICT (shop) DO UPDATE SET generation = shop_counts.generation + 1", shops, ct);
     }
 
     public override void Dispose() { }

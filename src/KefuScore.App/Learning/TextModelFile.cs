@@ -136,9 +136,8 @@ public static class TextModelFile
                     throw new TextModelException($"{source}: cues.{name}: expected an array of patterns");
                 var patterns = arr.Select(x => x!.GetValue<string>()).ToList();
                 // The cue as the model runs it (one alternation), compiled once; only when that fails are its patterns
-                // compiled one by one, to name the one at fault. A cue of plain words (a word list, possibly hundreds
-                // of them) is not a regular expression the model runs: it looks for the words (LinearTextModel.Literal).
-                if (patterns.Count > 0 && !patterns.TrueForAll(p => LinearTextModel.Literal(p) is not null))
+                // compiled one by one, to name the one at fault.
+                if (patterns.Count > 0)
                 {
                     if (TextPattern.TryCreate(TextPattern.Alternation(patterns), TextPattern.Options, out var problem) is { } made) compiled[name] = made;
                     else throw CueProblem(source, name, patterns, problem!);

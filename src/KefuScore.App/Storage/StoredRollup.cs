@@ -153,8 +153,11 @@ internal sealed class RollupChanges
         if (advanced.Length == 0)
             await Upsert(db, "shop_counts", ["shop"], ["events"], _events.Select(c => ((object[])[c.Key], new[] { c.Value })).ToList(), ct);
         else
+        {
+            var advancing = advanced.ToHashSet(StringComparer.Ordinal); // an import may lock thousands of shops
             await Upsert(db, "shop_counts", ["shop"], ["events", "generation"],
-                _events.Keys.Union(advanced).Select(s => ((object[])[s], new[] { _events.GetValueOrDefault(s), advanced.Contains(s) ? 1L : 0L })).ToList(), ct);
+                _events.Keys.Union(advancing).Select(s => ((object[])[s], new[] { _events.GetValueOrDefault(s), advancing.Contains(s) ? 1L : 0L })).ToList(), ct);
+        }
         // A row is the sum of its facts, so one whose facts all went (a provisional fact replaced by a batch that
         // followed: a customer waiting, then answered) is deleted, as if it had never been drawn; otherwise the same
         // events in one batch or in several would leave different rows (decisions §57). Only keys that lost facts

@@ -78,10 +78,10 @@ internal sealed class StateFold
         public int Used;
     }
 
-    /// <summary><see cref="EventOrder"/> over buffered events, ids read from the minute's arena.</summary>
     /// <summary>
-    /// The order of a minute's events; one instance per fold, pointed at the minute being sorted, with its delegate made
-    /// once: sorting a span by an <see cref="IComparer{T}"/> struct boxes it and makes a delegate every minute.
+    /// <see cref="EventOrder"/> over a minute's buffered events, ids read from its arena. One instance per fold, pointed
+    /// at the minute being sorted, with its delegate made once: sorting a span by an <see cref="IComparer{T}"/> struct
+    /// boxes it and makes a delegate every minute.
     /// </summary>
     private sealed class PendingOrder
     {

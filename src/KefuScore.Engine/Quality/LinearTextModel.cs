@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace KefuScore.Engine.Quality;
 
 /// <summary>
@@ -16,11 +14,7 @@ public sealed record LinearOutput(string Label, float[] Weights, float Bias, dou
 /// </summary>
 public sealed class LinearTextModel
 {
-    private readonly (string Name, TextPattern? Pattern)[] _cues;
-
-    // The words of the cues whose patterns are all plain words (a thesaurus category has hundreds), by first
-    // character: found in one pass over the text instead of one regular expression each (decisions.md §75).
-    private readonly FrozenDictionary<char, (string Word, int Cue)[]> _literals;
+    private readonly (string Name, TextPattern Pattern)[] _cues;
 
     /// <summary>
     /// A model of <paramref name="outputs"/> over 2^<paramref name="bits"/> slots. <paramref name="cues"/> are its
@@ -42,23 +36,10 @@ public sealed class LinearTextModel
         Cues = cues ?? new Dictionary<string, IReadOnlyList<string>>();
         // One compiled alternation per cue: a message is read by a few dozen regular expressions, not hundreds. A
         // timeout falls back to the linear engine (TextPattern), so a cue never depends on the machine's load.
-        var ordered = Cues.Where(c => c.Value.Count > 0).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
-        _cues = new (string, TextPattern?)[ordered.Count];
-        var literals = new List<(string Word, int Cue)>();
-        for (var k = 0; k < ordered.Count; k++)
-        {
-            var (name, patterns) = (ordered[k].Key, ordered[k].Value);
-            if (patterns.All(p => Literal(p) is not null))
-            {
-                foreach (var p in patterns) literals.Add((Literal(p)!, k));
-                _cues[k] = (name, null);
-            }
-            else
-                _cues[k] = (name, compiled is not null && compiled.TryGetValue(name, out var made) && made.Pattern == TextPattern.Alternation(patterns)
-                    ? made
-                    : CompileCue(patterns));
-        }
-        _literals = literals.GroupBy(l => l.Word[0]).ToFrozenDictionary(g => g.Key, g => g.ToArray());
+        _cues = [.. Cues.Where(c => c.Value.Count > 0).OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => (c.Key, compiled is not null && compiled.TryGetValue(c.Key, out var made) && made.Pattern == TextPattern.Alternation(c.Value)
+                ? made
+                : CompileCue(c.Value)))];
         _cueSlots = [.. _cues.Select(c => TextFeatures.TokenSlot("cue:" + c.Name, bits))];
         _cueTokens = [.. _cues.Select(c => "#cue:" + c.Name)];
         if (!softmax && outputs.Count > 0)
@@ -69,38 +50,6 @@ public sealed class LinearTextModel
             for (var k = 0; k < outputs.Count; k++)
                 for (var i = 0; i < outputs[k].Weights.Length; i++) _packed[i * outputs.Count + k] = outputs[k].Weights[i];
         }
-    }
-
-    /// <summary>
-    /// The word a pattern matches when it is a plain word (<c>麻烦</c>, <c>Regex.Escape</c>d or needing no escape), else
-    /// null: such a pattern matches exactly where the word is a substring of the folded text (the cues' options ignore
-    /// no case), so it is looked for as a word.
-    /// </summary>
-    public static string? Literal(string pattern)
-    {
-        ArgumentNullException.ThrowIfNull(pattern);
-        string word;
-        try { word = System.Text.RegularExpressions.Regex.Unescape(pattern); }
-        catch (ArgumentException) { return null; }
-        return word.Length > 0 && System.Text.RegularExpressions.Regex.Escape(word) == pattern ? word : null;
-    }
-
-    /// <summary>Which cues the folded text has, as flags by cue index.</summary>
-    private void Match(string folded, Span<bool> found)
-    {
-        if (_literals.Count > 0)
-        {
-            var text = folded.AsSpan();
-            for (var i = 0; i < text.Length; i++)
-            {
-                if (!_literals.TryGetValue(text[i], out var candidates)) continue;
-                var rest = text[i..];
-                foreach (var (word, cue) in candidates)
-                    if (!found[cue] && rest.StartsWith(word, StringComparison.Ordinal)) found[cue] = true;
-            }
-        }
-        for (var k = 0; k < _cues.Length; k++)
-            if (_cues[k].Pattern is { } pattern && pattern.IsMatch(folded)) found[k] = true;
     }
 
     /// <summary>A cue's patterns as the model runs them: one alternation, compiled once.</summary>
@@ -120,11 +69,9 @@ public sealed class LinearTextModel
     public int FindCues(string folded, Span<int> found)
     {
         ArgumentNullException.ThrowIfNull(folded);
-        Span<bool> flags = stackalloc bool[_cues.Length];
-        Match(folded, flags);
         var n = 0;
         for (var k = 0; k < _cues.Length; k++)
-            if (flags[k]) found[n++] = k;
+            if (_cues[k].Pattern.IsMatch(folded)) found[n++] = k;
         return n;
     }
 
@@ -178,11 +125,9 @@ public sealed class LinearTextModel
         if (_cues.Length == 0) return TextFeatures.Slots(text, Bits, extraSlots);
         folded ??= PhraseMatcher.Fold(text);
         Span<int> extra = stackalloc int[_cues.Length + extraSlots.Length];
-        Span<bool> flags = stackalloc bool[_cues.Length];
-        Match(folded, flags);
         var n = 0;
         for (var k = 0; k < _cues.Length; k++)
-            if (flags[k]) extra[n++] = _cueSlots[k];
+            if (_cues[k].Pattern.IsMatch(folded)) extra[n++] = _cueSlots[k];
         extraSlots.CopyTo(extra[n..]);
         return TextFeatures.Slots(text, Bits, extra[..(n + extraSlots.Length)]);
     }
@@ -193,11 +138,9 @@ public sealed class LinearTextModel
         ArgumentNullException.ThrowIfNull(text);
         if (_cues.Length == 0) return [];
         var folded = PhraseMatcher.Fold(text);
-        Span<bool> flags = stackalloc bool[_cues.Length];
-        Match(folded, flags);
         var found = new List<string>();
-        for (var k = 0; k < _cues.Length; k++)
-            if (flags[k]) found.Add("cue:" + _cues[k].Name);
+        foreach (var (name, pattern) in _cues)
+            if (pattern.IsMatch(folded)) found.Add("cue:" + name);
         return found;
     }
 

@@ -105,6 +105,7 @@ public static class PeerCommand
     {
         var file = o.File ?? throw new ArgumentException("--file is required");
         using var tally = duckDb ? null : AllocationTally.FromEnvironment();
+        using var gcTrace = duckDb ? null : GcTrace.FromEnvironment();
         var watch = Stopwatch.StartNew();
         long events = -1;
         List<PeerFigures> rows;
@@ -120,6 +121,7 @@ public static class PeerCommand
             events = run.Read;
         }
         watch.Stop();
+        gcTrace?.Report();
         PeerFigures.Save(o.Out ?? throw new ArgumentException("--out is required"), rows);
         using var self = Process.GetCurrentProcess();
         self.Refresh();

@@ -27,6 +27,9 @@
 #                 (line counts after the warm-up, after the settle and at the measured run's end in $work/siloI.jit.pushed, .jit.warm and .jit.end)
 #   COUNTERS=1    each silo's runtime counters (dotnet-counters: JIT time and methods compiled, CPU, GC) every second
 #                 of the measured run into $work/siloI.counters.csv (KEEP=1 keeps them)
+#   PGSS=FILE     resets pg_stat_statements when the measured run starts and writes its rows (calls, execution and
+#                 planning ms, rows, statement) to FILE at the end: needs a PostgreSQL with the extension preloaded and
+#                 created in template1 (the shared CI server has not: give another one with KEFU_BENCH_POSTGRES and PGPORT)
 #   TRACE=S       records a CPU trace (dotnet-trace, dotnet-sampled-thread-time) of silo 1 for S seconds into $work/silo1.nettrace (KEEP=1 keeps it)
 # Build first: dotnet build -c Release KefuScore.slnx
 set -euo pipefail
@@ -90,6 +93,7 @@ client=$!
 until grep -q requests "$work/err" 2>/dev/null || ! kill -0 $client 2>/dev/null; do sleep 0.05; done
 s0=(); for p in "${pids[@]}"; do s0+=("$(cpu "$p")"); done
 p0=$(pg_cpu)
+[ -z "${PGSS:-}" ] || PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d "$db" -qAtc "SELECT pg_stat_statements_reset()" >/dev/null || echo "PGSS: no pg_stat_statements in $db" >&2
 c0=$(cpu $client); c_last=$c0
 if [ -n "${PERF:-}" ]; then
   perf record -F 499 -g -p "$(IFS=,; echo "${pids[*]}")" -o "$work/silos.perf" -- sleep "$PERF" > "$work/perf.log" 2>&1 &
@@ -119,6 +123,7 @@ done
 wait $client || true
 [ -z "${JITLOG:-}" ] || for i in $(seq 1 "$n"); do wc -l < "$work/silo$i.jit" > "$work/silo$i.jit.end"; done
 p1=$(pg_cpu)
+[ -z "${PGSS:-}" ] || PGPASSWORD=kefu-ci psql -h 127.0.0.1 -U kefu -d "$db" -qAt -F "|" -c "SELECT calls, round(total_exec_time::numeric), round(total_plan_time::numeric), rows, left(regexp_replace(query, '\s+', ' ', 'g'), 150) FROM pg_stat_statements ORDER BY total_exec_time DESC" > "$PGSS"
 for i in "${!pids[@]}"; do c=$(cpu "${pids[$i]}"); [ "$c" != 0 ] && last[$i]=$c; done
 cat "$work/out"
 grep -E "gave up|request [0-9]+:" "$work/err" | head -n 5 >&2 || true

@@ -61,12 +61,19 @@ public static class KefuStorage
     /// generations), and unprepared each is parsed and planned again, the probe over every day partition of
     /// <c>events</c> (decisions §66: planning and parsing were a fifth of the database's CPU in a cluster run).
     /// </summary>
+    /// <remarks>
+    /// It also skips the reset Npgsql sends when a pooled connection is opened again (<c>No Reset On Close</c>, unless
+    /// the string sets it): the store opens a connection per write transaction and per request, and the reset (seven
+    /// statements: session authorization, <c>RESET ALL</c>, <c>UNLISTEN</c>, advisory unlock, discards) clears session
+    /// state the store never makes: its settings are <c>SET LOCAL</c>, its advisory locks transaction-level (decisions §80).
+    /// </remarks>
     internal static string Prepared(string connection)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connection };
+        var keys = given.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToList();
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connection);
-        if (!given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
-            builder.MaxAutoPrepare = AutoPrepared;
+        if (!keys.Contains("MaxAutoPrepare", StringComparer.OrdinalIgnoreCase)) builder.MaxAutoPrepare = AutoPrepared;
+        if (!keys.Contains("NoResetOnClose", StringComparer.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
 

@@ -141,44 +141,57 @@ internal sealed class RollupChanges
     /// <summary>
     /// Adds every non-zero change to <c>rollups</c>, <c>rollups_daily</c> and <c>shop_counts</c> (insert or add) inside
     /// the context's transaction, and adds one to the write generation of each of <paramref name="advanced"/>
-    /// (PostgreSQL's per-shop generations; a row is created when missing).
+    /// (PostgreSQL's per-shop generations; a row is created when missing). On PostgreSQL every statement goes in one
+    /// batch, one round trip a transaction instead of up to seven (decisions §80).
     /// </summary>
     public async Task Apply(KefuDb db, string[] advanced, CancellationToken ct)
     {
-        await Upsert(db, "rollups", ["profile", "shop", "agent", "hour", "metric"],
-            _changes.Where(c => c.Value.Any(v => v != 0)).Select(c => ((object[])[c.Key.Profile, c.Key.Shop, c.Key.Agent, c.Key.Hour, c.Key.Metric], c.Value)).ToList(), ct);
-        await Upsert(db, "rollups_daily", ["profile", "shop", "day", "metric"],
-            _days.Where(c => c.Value.Any(v => v != 0)).Select(c => ((object[])[c.Key.Profile, c.Key.Shop, c.Key.Day, c.Key.Metric], c.Value)).ToList(), ct);
-        // One row version per shop a transaction instead of two: the count and the generation in one statement (§77).
-        if (advanced.Length == 0)
-            await Upsert(db, "shop_counts", ["shop"], ["events"], _events.Select(c => ((object[])[c.Key], new[] { c.Value })).ToList(), ct);
-        else
+        var connection = db.Database.GetDbConnection();
+        var batch = connection is Npgsql.NpgsqlConnection pg
+            ? new Npgsql.NpgsqlBatch(pg, (Npgsql.NpgsqlTransaction)(db.Database.CurrentTransaction?.GetDbTransaction()
+                ?? throw new InvalidOperationException("rollups change inside the store's transaction")))
+            : null;
+        await using (batch)
         {
-            var advancing = advanced.ToHashSet(StringComparer.Ordinal); // an import may lock thousands of shops
-            await Upsert(db, "shop_counts", ["shop"], ["events", "generation"],
-                _events.Keys.Union(advancing).Select(s => ((object[])[s], new[] { _events.GetValueOrDefault(s), advancing.Contains(s) ? 1L : 0L })).ToList(), ct);
+            var sink = new Statements(connection, batch);
+            Upsert(sink, "rollups", ["profile", "shop", "agent", "hour", "metric"],
+                _changes.Where(c => c.Value.Any(v => v != 0)).Select(c => ((object[])[c.Key.Profile, c.Key.Shop, c.Key.Agent, c.Key.Hour, c.Key.Metric], c.Value)).ToList());
+            Upsert(sink, "rollups_daily", ["profile", "shop", "day", "metric"],
+                _days.Where(c => c.Value.Any(v => v != 0)).Select(c => ((object[])[c.Key.Profile, c.Key.Shop, c.Key.Day, c.Key.Metric], c.Value)).ToList());
+            // One row version per shop a transaction instead of two: the count and the generation in one statement (§77).
+            if (advanced.Length == 0)
+                Upsert(sink, "shop_counts", ["shop"], ["events"], _events.Select(c => ((object[])[c.Key], new[] { c.Value })).ToList());
+            else
+            {
+                var advancing = advanced.ToHashSet(StringComparer.Ordinal); // an import may lock thousands of shops
+                Upsert(sink, "shop_counts", ["shop"], ["events", "generation"],
+                    _events.Keys.Union(advancing).Select(s => ((object[])[s], new[] { _events.GetValueOrDefault(s), advancing.Contains(s) ? 1L : 0L })).ToList());
+            }
+            // A row is the sum of its facts, so one whose facts all went (a provisional fact replaced by a batch that
+            // followed: a customer waiting, then answered) is deleted, as if it had never been drawn; otherwise the same
+            // events in one batch or in several would leave different rows (decisions §57). Only keys that lost facts
+            // can have reached zero. In the batch these run after the upserts, in order.
+            DeleteEmpty(sink, "rollups", ["profile", "shop", "agent", "hour", "metric"],
+                _changes.Where(c => c.Value[0] < 0).Select(c => (object[])[c.Key.Profile, c.Key.Shop, c.Key.Agent, c.Key.Hour, c.Key.Metric]).ToList());
+            DeleteEmpty(sink, "rollups_daily", ["profile", "shop", "day", "metric"],
+                _days.Where(c => c.Value[0] < 0).Select(c => (object[])[c.Key.Profile, c.Key.Shop, c.Key.Day, c.Key.Metric]).ToList());
+            if (batch is { BatchCommands.Count: > 0 }) await batch.ExecuteNonQueryAsync(ct);
         }
-        // A row is the sum of its facts, so one whose facts all went (a provisional fact replaced by a batch that
-        // followed: a customer waiting, then answered) is deleted, as if it had never been drawn; otherwise the same
-        // events in one batch or in several would leave different rows (decisions §57). Only keys that lost facts
-        // can have reached zero.
-        await DeleteEmpty(db, "rollups", ["profile", "shop", "agent", "hour", "metric"],
-            _changes.Where(c => c.Value[0] < 0).Select(c => (object[])[c.Key.Profile, c.Key.Shop, c.Key.Agent, c.Key.Hour, c.Key.Metric]).ToList(), ct);
-        await DeleteEmpty(db, "rollups_daily", ["profile", "shop", "day", "metric"],
-            _days.Where(c => c.Value[0] < 0).Select(c => (object[])[c.Key.Profile, c.Key.Shop, c.Key.Day, c.Key.Metric]).ToList(), ct);
         _changes.Clear();
         _days.Clear();
         _events.Clear();
     }
 
+    /// <summary>Where the statements go: run at once on SQLite's raw handle, or added to PostgreSQL's one batch.</summary>
+    private readonly record struct Statements(DbConnection Connection, Npgsql.NpgsqlBatch? Batch);
+
     /// <summary>Deletes the rows of these keys that sum no fact any more.</summary>
-    private static async Task DeleteEmpty(KefuDb db, string table, string[] keys, List<object[]> rows, CancellationToken ct)
+    private static void DeleteEmpty(Statements sink, string table, string[] keys, List<object[]> rows)
     {
         if (rows.Count == 0) return;
-        var connection = db.Database.GetDbConnection();
-        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        if (sink.Batch is not { } batch)
         {
-            using var statement = new SqliteStatement(sqlite,
+            using var statement = new SqliteStatement((Microsoft.Data.Sqlite.SqliteConnection)sink.Connection,
                 $"DELETE FROM {table} WHERE {string.Join(" AND ", keys.Select(c => $"\"{c}\" = ?"))} AND \"facts\" = 0");
             foreach (var key in rows)
             {
@@ -187,32 +200,29 @@ internal sealed class RollupChanges
             }
             return;
         }
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("rollups change inside the store's transaction");
+        var command = batch.CreateBatchCommand();
         var arrays = KeyArrays(command, rows);
         command.CommandText =
             $"DELETE FROM {table} t USING unnest({string.Join(", ", arrays)}) AS k({string.Join(", ", keys.Select(c => $"\"{c}\""))}) " +
             $"WHERE {string.Join(" AND ", keys.Select(c => $"t.\"{c}\" = k.\"{c}\""))} AND t.\"facts\" = 0";
-        await command.ExecuteNonQueryAsync(ct);
+        batch.BatchCommands.Add(command);
     }
 
-    private static Task Upsert(KefuDb db, string table, string[] keys, List<(object[] Key, long[] Sums)> rows, CancellationToken ct) =>
-        Upsert(db, table, keys, Sums, rows, ct);
+    private static void Upsert(Statements sink, string table, string[] keys, List<(object[] Key, long[] Sums)> rows) =>
+        Upsert(sink, table, keys, Sums, rows);
 
     /// <summary><c>INSERT … ON CONFLICT (keys) DO UPDATE SET s = s + excluded.s</c>, the same SQL on both databases, one prepared statement.</summary>
-    private static async Task Upsert(KefuDb db, string table, string[] keys, string[] sums, List<(object[] Key, long[] Sums)> rows, CancellationToken ct)
+    private static void Upsert(Statements sink, string table, string[] keys, string[] sums, List<(object[] Key, long[] Sums)> rows)
     {
         if (rows.Count == 0) return;
-        var connection = db.Database.GetDbConnection();
         var columns = keys.Concat(sums).ToArray();
-        var upsert = $" ON CONFLICT ({string.Join(", ", keys.Select(c => $"\"{c}\""))}) DO UPDATE SET " +
-            string.Join(", ", sums.Select(c => $"\"{c}\" = {table}.\"{c}\" + excluded.\"{c}\""));
-        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        if (sink.Batch is not { } batch)
         {
             // Bound by position: see SqliteStatement.
-            using var statement = new SqliteStatement(sqlite,
-                $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})" + upsert);
+            using var statement = new SqliteStatement((Microsoft.Data.Sqlite.SqliteConnection)sink.Connection,
+                $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})" +
+                $" ON CONFLICT ({string.Join(", ", keys.Select(c => $"\"{c}\""))}) DO UPDATE SET " +
+                string.Join(", ", sums.Select(c => $"\"{c}\" = {table}.\"{c}\" + excluded.\"{c}\"")));
             var values = new object?[columns.Length];
             foreach (var (key, d) in rows)
             {
@@ -230,25 +240,19 @@ internal sealed class RollupChanges
         var lead = sums.Length > RollupSums.BucketColumns ? sums.Length - RollupSums.BucketColumns : sums.Length;
         var narrow = rows.FindAll(r => !r.Sums.AsSpan(lead).ContainsAnyExcept(0L));
         var full = narrow.Count == rows.Count ? [] : rows.FindAll(r => r.Sums.AsSpan(lead).ContainsAnyExcept(0L));
-        if (narrow.Count > 0) await UpsertArrays(db, connection, table, keys, sums, lead, narrow, ct);
-        if (full.Count > 0) await UpsertArrays(db, connection, table, keys, sums, sums.Length, full, ct);
+        if (narrow.Count > 0) UpsertArrays(batch, table, keys, sums, lead, narrow);
+        if (full.Count > 0) UpsertArrays(batch, table, keys, sums, sums.Length, full);
     }
 
     /// <summary>One PostgreSQL upsert of these rows over arrays: the first <paramref name="sent"/> sums from arrays, the rest 0 (and left as they are on conflict).</summary>
-    private static async Task UpsertArrays(KefuDb db, System.Data.Common.DbConnection connection, string table, string[] keys, string[] sums, int sent,
-        List<(object[] Key, long[] Sums)> rows, CancellationToken ct)
+    private static void UpsertArrays(Npgsql.NpgsqlBatch batch, string table, string[] keys, string[] sums, int sent, List<(object[] Key, long[] Sums)> rows)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("rollups change inside the store's transaction");
+        var command = batch.CreateBatchCommand();
         var arrays = KeyArrays(command, rows.ConvertAll(r => r.Key));
         for (var j = 0; j < sent; j++)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@p" + (keys.Length + j);
-            parameter.Value = rows.Select(r => r.Sums[j]).ToArray();
-            command.Parameters.Add(parameter);
-            arrays.Add($"@p{keys.Length + j}::bigint[]");
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = rows.Select(r => r.Sums[j]).ToArray() });
+            arrays.Add($"${keys.Length + j + 1}::bigint[]");
         }
         var names = keys.Concat(sums.Take(sent)).Select(c => $"u.\"{c}\"").Concat(Enumerable.Repeat("0", sums.Length - sent));
         command.CommandText =
@@ -256,28 +260,27 @@ internal sealed class RollupChanges
             $"SELECT {string.Join(", ", names)} FROM unnest({string.Join(", ", arrays)}) AS u({string.Join(", ", keys.Concat(sums.Take(sent)).Select(c => $"\"{c}\""))})" +
             $" ON CONFLICT ({string.Join(", ", keys.Select(c => $"\"{c}\""))}) DO UPDATE SET " +
             string.Join(", ", sums.Take(sent).Select(c => $"\"{c}\" = {table}.\"{c}\" + excluded.\"{c}\""));
-        await command.ExecuteNonQueryAsync(ct);
+        batch.BatchCommands.Add(command);
     }
 
     /// <summary>
-    /// PostgreSQL: the rows' key columns as one array parameter each (<c>@p0::text[]</c>, …), for <c>unnest</c>; one
-    /// round trip for all rows. Both the upsert and the deletion of emptied rows bind their keys this way.
+    /// PostgreSQL: the rows' key columns as one positional array parameter each (<c>$1::text[]</c>, …), for
+    /// <c>unnest</c>; one round trip for all rows. Both the upsert and the deletion of emptied rows bind their keys this
+    /// way (positional: batch commands bind by position).
     /// </summary>
-    private static List<string> KeyArrays(System.Data.Common.DbCommand command, List<object[]> rows)
+    private static List<string> KeyArrays(Npgsql.NpgsqlBatchCommand command, List<object[]> rows)
     {
         var arrays = new List<string>();
         for (var i = 0; i < rows[0].Length; i++)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@p" + i;
-            (parameter.Value, var type) = rows[0][i] switch
+            (object value, var type) = rows[0][i] switch
             {
                 string => ((object)rows.Select(r => (string)r[i]).ToArray(), "text"),
                 int => (rows.Select(r => (int)r[i]).ToArray(), "integer"),
                 var other => throw new InvalidOperationException($"no array type for {other.GetType()}"),
             };
-            command.Parameters.Add(parameter);
-            arrays.Add($"@p{i}::{type}[]");
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+            arrays.Add($"${i + 1}::{type}[]");
         }
         return arrays;
     }

@@ -124,7 +124,7 @@ public static class PeerCommand
         using var self = Process.GetCurrentProcess();
         self.Refresh();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT events={events} seconds={watch.Elapsed.TotalSeconds:R} peak={self.PeakWorkingSet64} gcpause={GC.GetTotalPauseDuration().TotalSeconds:R} cpu={self.TotalProcessorTime.TotalSeconds:R} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)}"));
+            $"RESULT events={events} seconds={watch.Elapsed.TotalSeconds:R} peak={self.PeakWorkingSet64} gcpause={GC.GetTotalPauseDuration().TotalSeconds:R} cpu={self.TotalProcessorTime.TotalSeconds:R} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)} jit={System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:R} jitted={System.Runtime.JitInfo.GetCompiledMethodCount()}"));
         return 0;
     }
 

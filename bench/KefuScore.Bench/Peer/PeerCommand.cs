@@ -107,6 +107,7 @@ public static class PeerCommand
         using var tally = duckDb ? null : AllocationTally.FromEnvironment();
         var watch = Stopwatch.StartNew();
         long events = -1;
+        var workers = "";
         List<PeerFigures> rows;
         if (duckDb) rows = DuckDb(file, o.Sql ?? FindPeerSql());
         else
@@ -118,13 +119,14 @@ public static class PeerCommand
             tally?.Report("read + fold", run.Read);
             rows = PeerFigures.Of(ReportBuilder.Build(profile, run.Rollup, new ReportRequest(By: PeriodKind.Day), o.Threads));
             events = run.Read;
+            workers = $" workers={string.Join('/', run.WorkerEvents)}";
         }
         watch.Stop();
         PeerFigures.Save(o.Out ?? throw new ArgumentException("--out is required"), rows);
         using var self = Process.GetCurrentProcess();
         self.Refresh();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT events={events} seconds={watch.Elapsed.TotalSeconds:R} peak={self.PeakWorkingSet64} gcpause={GC.GetTotalPauseDuration().TotalSeconds:R} cpu={self.TotalProcessorTime.TotalSeconds:R} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)} jit={System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:R} jitted={System.Runtime.JitInfo.GetCompiledMethodCount()}"));
+            $"RESULT events={events} seconds={watch.Elapsed.TotalSeconds:R} peak={self.PeakWorkingSet64} gcpause={GC.GetTotalPauseDuration().TotalSeconds:R} cpu={self.TotalProcessorTime.TotalSeconds:R} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)} jit={System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:R} jitted={System.Runtime.JitInfo.GetCompiledMethodCount()}{workers}"));
         return 0;
     }
 

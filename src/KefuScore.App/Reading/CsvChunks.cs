@@ -185,14 +185,11 @@ public sealed class CsvChunks : IDisposable
     /// <summary>The files' rows, chunk by chunk in file order.</summary>
     public IEnumerable<RowChunk> Read(IReadOnlyList<string> files)
     {
-        for (var i = 0; i < files.Count; i++)
+        foreach (var file in files)
         {
-            var file = files[i];
-            // The workers' shares are planned from the first file's first chunk (RunNames.Plan), before any shop is dealt.
-            var sample = i == 0 && _parts > 1;
             if (EventFiles.FormatOf(file) == EventFileFormat.Parquet)
             {
-                foreach (var c in Groups(file, sample)) yield return c;
+                foreach (var c in Groups(file)) yield return c;
                 continue;
             }
             if (!PlainHeader(file, out var header, out var dataStart))
@@ -200,55 +197,14 @@ public sealed class CsvChunks : IDisposable
                 foreach (var c in Sequentially(file, null)) yield return c;
                 continue;
             }
-            foreach (var c in Chunked(file, header, dataStart, sample)) yield return c;
+            foreach (var c in Chunked(file, header, dataStart)) yield return c;
         }
     }
 
-    /// <summary>A sample's rows by hash bucket (it was parsed into <see cref="RunNames.Buckets"/> parts) deal the buckets to this run's parts.</summary>
-    private void Plan(RowChunk sample)
-    {
-        Span<long> rows = stackalloc long[RunNames.Buckets];
-        for (var b = 0; b < rows.Length; b++) rows[b] = sample.Parts[b].Count;
-        _names.Plan(rows, _parts);
-    }
-
-    /// <summary>
-    /// The first chunk parsed here by a parser of its own (its own names, nothing kept), to plan the parts. It is only
-    /// a hint: a chunk the chunked parser hands to the sequential reader, or one that fails, leaves the shops dealt by
-    /// hash, and the pass reads those same bytes again and reports any failure with its line.
-    /// </summary>
-    private void SampleCsv(SafeFileHandle handle, string file, CsvHeader header, long dataStart, long length)
-    {
-        var end = LineEnd(handle, dataStart, length);
-        if (end < 0 || end == dataStart) return;
-        var chunk = new RowChunk(RunNames.Buckets) { File = file, Handle = handle, Header = header, Start = dataStart, Length = (int)(end - dataStart) };
-        try { new ChunkParser(new RunNames(), RunNames.Buckets).Parse(chunk); }
-        catch (Exception e) when (e is not OperationCanceledException) { return; }
-        if (!chunk.Sequential) Plan(chunk);
-    }
-
-    /// <summary>The first row group, as <see cref="SampleCsv"/> does the first chunk; not when it is most of the file.</summary>
-    private void SampleGroup(string file, long[] rows)
-    {
-        if (rows.Length < 4 || rows[0] > SampleRows) return;
-        var chunk = new RowChunk(RunNames.Buckets) { File = file, Group = 0 };
-        try
-        {
-            using var parser = new ParquetGroupParser(new RunNames(), RunNames.Buckets);
-            parser.Parse(chunk, _ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException) { return; }
-        Plan(chunk);
-    }
-
-    /// <summary>A sampled row group's most rows: about the rows of one CSV chunk of the bench's files, four times over.</summary>
-    private const int SampleRows = 1 << 18;
-
-    private IEnumerable<RowChunk> Chunked(string file, CsvHeader header, long dataStart, bool sample)
+    private IEnumerable<RowChunk> Chunked(string file, CsvHeader header, long dataStart)
     {
         using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.None);
         var length = RandomAccess.GetLength(handle);
-        if (sample) SampleCsv(handle, file, header, dataStart, length);
         var dispatched = new Queue<RowChunk>();
         var next = dataStart;
         long line = 2; // the header is line 1
@@ -298,7 +254,7 @@ public sealed class CsvChunks : IDisposable
     /// here first so that a file the reader cannot take fails as <see cref="ParquetSource"/> fails; a group that fails to
     /// read stops the file with the row it started at, as that reader's <c>Line</c> says.
     /// </summary>
-    private IEnumerable<RowChunk> Groups(string file, bool sample)
+    private IEnumerable<RowChunk> Groups(string file)
     {
         long[] rows;
         using (var stream = EventFiles.Open(file))
@@ -324,7 +280,6 @@ public sealed class CsvChunks : IDisposable
                 throw new InputFileException(file, new Engine.Text.Msg(Engine.Text.Codes.FileFormat, new Engine.Text.Ref(Engine.Text.RefKind.FileFormat, "parquet"), e.Message), e);
             }
         }
-        if (sample) SampleGroup(file, rows);
         var dispatched = new Queue<RowChunk>();
         var next = 0;
         long before = 0, ahead = 0;
@@ -370,8 +325,21 @@ public sealed class CsvChunks : IDisposable
 
     private long Dispatch(SafeFileHandle handle, string file, CsvHeader header, long start, long length, Queue<RowChunk> dispatched)
     {
-        var end = LineEnd(handle, start, length);
-        if (end < 0) return end;
+        var end = Math.Min(start + _chunkBytes, length);
+        if (end < length)
+        {
+            // Looked for 64 KiB at a time in one buffer: a fresh 1 MiB array per chunk would be large-object garbage.
+            var found = -1L;
+            for (var at = end; found < 0 && at < length && at - end < MaxLineBytes; at += _probe.Length)
+            {
+                var read = RandomAccess.Read(handle, _probe, at);
+                if (read == 0) break;
+                var nl = _probe.AsSpan(0, read).IndexOf((byte)'\n');
+                if (nl >= 0) found = at + nl;
+            }
+            if (found < 0) return -1 - start;
+            end = found + 1;
+        }
         var chunk = Rent();
         chunk.File = file;
         chunk.Handle = handle;
@@ -382,22 +350,6 @@ public sealed class CsvChunks : IDisposable
         dispatched.Enqueue(chunk);
         _work.Add(chunk, _ct);
         return end;
-    }
-
-    /// <summary>Where the chunk starting at <paramref name="start"/> ends: past the first line break after its nominal size (-1 - start when no line end is near).</summary>
-    private long LineEnd(SafeFileHandle handle, long start, long length)
-    {
-        var end = Math.Min(start + _chunkBytes, length);
-        if (end == length) return end;
-        // Looked for 64 KiB at a time in one buffer: a fresh 1 MiB array per chunk would be large-object garbage.
-        for (var at = end; at < length && at - end < MaxLineBytes; at += _probe.Length)
-        {
-            var read = RandomAccess.Read(handle, _probe, at);
-            if (read == 0) break;
-            var nl = _probe.AsSpan(0, read).IndexOf((byte)'\n');
-            if (nl >= 0) return at + nl + 1;
-        }
-        return -1 - start;
     }
 
     /// <summary>The sequential reader, from the start or resumed mid-file, its rows dealt into chunks.</summary>
@@ -415,7 +367,7 @@ public sealed class CsvChunks : IDisposable
             for (var i = 0; i < b.Count; i++)
             {
                 ref readonly var row = ref b.Rows[i];
-                chunk.Parts[_names.PartOf(row.Shop, _parts)].Add(row, chars);
+                chunk.Parts[RunNames.PartOf(row.Shop, _parts)].Add(row, chars);
             }
             rows += b.Count;
             if (rows >= RowsPerSequentialChunk)

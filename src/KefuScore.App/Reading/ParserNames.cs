@@ -28,7 +28,7 @@ internal sealed class ParserNames(RunNames names, int parts)
         var lookup = _shops.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(shop, out var known)) return known;
         var index = names.Shop(shop, out var interned);
-        var name = new ShopName(interned, index, names.PartOf(interned, parts));
+        var name = new ShopName(interned, index, RunNames.PartOf(interned, parts));
         _shops[interned] = name;
         return name;
     }

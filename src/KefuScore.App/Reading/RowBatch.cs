@@ -54,54 +54,11 @@ public sealed class RunNames
 {
     private readonly Lock _lock = new();
 
-    /// <summary>Hash buckets a <see cref="Plan"/> deals to parts.</summary>
-    internal const int Buckets = 64;
-
-    private int[]? _plan;
-    private int _planParts;
-
     /// <summary>
-    /// The fold worker a shop belongs to among <paramref name="parts"/>: its hash bucket's part in the <see cref="Plan"/>,
-    /// or without one a fixed hash of its name, so every parser deals a shop to the same worker (as the cluster places a
-    /// shop on one silo) and each worker sees all of its events. Which worker folds a shop changes no figure.
+    /// The fold worker a shop belongs to among <paramref name="parts"/>: a fixed hash of its name, so every parser
+    /// deals a shop to the same worker (as the cluster places a shop on one silo) and each worker sees all of its events.
     /// </summary>
-    public int PartOf(ReadOnlySpan<char> shop, int parts) =>
-        parts == 1 ? 0 : _plan is { } plan && _planParts == parts ? plan[Fnv(shop) % Buckets] : (int)(Fnv(shop) % (uint)parts);
-
-    /// <summary>
-    /// Deals the hash buckets to <paramref name="parts"/> workers by the rows a sample of the input put in each
-    /// (<paramref name="rowsPerBucket"/>, the buckets of <see cref="PartOf"/> with <see cref="Buckets"/> parts): the
-    /// heaviest bucket first, each to the part with the fewest rows so far; buckets the sample never saw by their number.
-    /// By hash alone the Zipf-like shops fell 57/43 on two workers and one core idled at the end (decisions §79).
-    /// Only before any shop is known: a shop already dealt must keep its worker.
-    /// </summary>
-    public void Plan(ReadOnlySpan<long> rowsPerBucket, int parts)
-    {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(rowsPerBucket.Length, Buckets);
-        var plan = new int[Buckets];
-        var load = new long[parts];
-        var order = new int[Buckets];
-        for (var b = 0; b < Buckets; b++) order[b] = b;
-        var rows = rowsPerBucket.ToArray();
-        Array.Sort(order, (x, y) => rows[y] != rows[x] ? rows[y].CompareTo(rows[x]) : x.CompareTo(y));
-        foreach (var b in order)
-        {
-            if (rows[b] == 0)
-            {
-                plan[b] = b % parts;
-                continue;
-            }
-            var lightest = 0;
-            for (var p = 1; p < parts; p++) if (load[p] < load[lightest]) lightest = p;
-            plan[b] = lightest;
-            load[lightest] += rows[b];
-        }
-        lock (_lock)
-        {
-            if (_shopNames.Count > 0) throw new InvalidOperationException("shops were dealt to workers before the plan");
-            (_plan, _planParts) = (plan, parts);
-        }
-    }
+    public static int PartOf(ReadOnlySpan<char> shop, int parts) => parts == 1 ? 0 : (int)(Fnv(shop) % (uint)parts);
 
     private static uint Fnv(ReadOnlySpan<char> text)
     {

@@ -18,11 +18,11 @@ public sealed class CsvChunksTests : IDisposable
     private static Flat Of(ChatEvent e) => new(e.Ticks, e.Shop, e.Id, e.Conversation, e.Agent, e.Reason, e.Type, e.Sender, e.Kind, e.Stars, e.Satisfaction);
 
     /// <summary>Every chunk's rows, part by part; with one part that is file order.</summary>
-    private static (List<Flat>[] Parts, List<RejectedLine> Rejected) Read(IReadOnlyList<string> files, int parts, int chunkBytes, RunNames? names = null)
+    private static (List<Flat>[] Parts, List<RejectedLine> Rejected) Read(IReadOnlyList<string> files, int parts, int chunkBytes)
     {
         var rows = Enumerable.Range(0, parts).Select(_ => new List<Flat>()).ToArray();
         var rejected = new List<RejectedLine>();
-        using var chunks = new CsvChunks(names ?? new RunNames(), parts, parsers: 2, chunkBytes, CancellationToken.None);
+        using var chunks = new CsvChunks(new RunNames(), parts, parsers: 2, chunkBytes, CancellationToken.None);
         foreach (var chunk in chunks.Read(files))
         {
             rejected.AddRange(chunk.Rejected);
@@ -71,43 +71,13 @@ public sealed class CsvChunksTests : IDisposable
         for (var i = 0; i < 400; i++) text.Append($"message,m{i},shop{i % 7},2026-11-20T10:00:00Z,c{i},customer\n");
         var path = _dir.WriteText("shops.csv", text.ToString());
 
-        var names = new RunNames();
-        var (parts, rejected) = Read([path], parts: 3, chunkBytes: 300, names);
+        var (parts, rejected) = Read([path], parts: 3, chunkBytes: 300);
 
         Assert.Empty(rejected);
         Assert.Equal(400, parts.Sum(p => p.Count));
         var owners = parts.SelectMany((p, w) => p.Select(r => (r.Shop, w))).Distinct().GroupBy(x => x.Shop);
         Assert.All(owners, g => Assert.Single(g));
-        Assert.All(owners, g => Assert.Equal(names.PartOf(g.Key, 3), g.Single().w));
-    }
-
-    /// <summary>
-    /// Two busy shops that the hash alone puts on the same worker (and in different buckets) go to different workers
-    /// once the first chunk has planned the parts, and the rows split about evenly; every shop still on one worker.
-    /// </summary>
-    [Fact]
-    public void The_first_chunk_plans_the_workers_so_two_busy_shops_that_hash_together_fold_apart()
-    {
-        var unplanned = new RunNames();
-        var candidates = Enumerable.Range(0, 200).Select(i => $"busy{i}").ToList();
-        var first = candidates[0];
-        var second = candidates.First(s => unplanned.PartOf(s, 2) == unplanned.PartOf(first, 2)
-            && unplanned.PartOf(s, RunNames.Buckets) != unplanned.PartOf(first, RunNames.Buckets));
-        var text = new StringBuilder("type,id,shop,at,conversation,sender\n");
-        for (var i = 0; i < 600; i++)
-        {
-            var shop = i % 6 < 3 ? first : i % 6 < 5 ? second : $"quiet{i % 11}";
-            text.Append($"message,m{i},{shop},2026-11-20T10:00:00Z,c{i},customer\n");
-        }
-        var path = _dir.WriteText("busy.csv", text.ToString());
-
-        var names = new RunNames();
-        var (parts, rejected) = Read([path], parts: 2, chunkBytes: 4000, names);
-
-        Assert.Empty(rejected);
-        Assert.NotEqual(names.PartOf(first, 2), names.PartOf(second, 2));
-        Assert.All(parts.SelectMany((p, w) => p.Select(r => (r.Shop, w))).Distinct().GroupBy(x => x.Shop), g => Assert.Single(g));
-        Assert.All(parts, p => Assert.InRange(p.Count, 200, 400));
+        Assert.All(owners, g => Assert.Equal(RunNames.PartOf(g.Key, 3), g.Single().w));
     }
 
     private static readonly string[] Types = ["message", "message", "message", "rating", "session", "agent_status", "chat", ""];

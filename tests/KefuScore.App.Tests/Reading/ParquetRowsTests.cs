@@ -18,11 +18,11 @@ public sealed class ParquetRowsTests : IDisposable
 
     private static Flat Of(ChatEvent e) => new(e.Ticks, e.Shop, e.Id, e.Conversation, e.Agent, e.Reason, e.Type, e.Sender, e.Kind, e.Stars, e.Satisfaction);
 
-    private static (List<Flat>[] Parts, List<RejectedLine> Rejected) Read(IReadOnlyList<string> files, int parts, RunNames? names = null)
+    private static (List<Flat>[] Parts, List<RejectedLine> Rejected) Read(IReadOnlyList<string> files, int parts)
     {
         var rows = Enumerable.Range(0, parts).Select(_ => new List<Flat>()).ToArray();
         var rejected = new List<RejectedLine>();
-        using var chunks = new CsvChunks(names ?? new RunNames(), parts, parsers: 2, CancellationToken.None);
+        using var chunks = new CsvChunks(new RunNames(), parts, parsers: 2, CancellationToken.None);
         foreach (var chunk in chunks.Read(files))
         {
             rejected.AddRange(chunk.Rejected);
@@ -132,11 +132,10 @@ public sealed class ParquetRowsTests : IDisposable
         Write(path, timestamps, 1 + groupSeed % 17, rows).GetAwaiter().GetResult();
         var (events, rejected) = Reads.ParquetNet(path);
         var parts = threeParts ? 3 : 1;
-        var names = new RunNames();
-        var (rowParts, rowRejected) = Read([path, path], parts, names);
+        var (rowParts, rowRejected) = Read([path, path], parts);
         // Each part holds its shops' rows in file order; all parts together hold every event twice (the file is read twice).
         var expected = events.Concat(events).Select(Of).ToList();
-        var dealt = Enumerable.Range(0, parts).All(p => rowParts[p].SequenceEqual(expected.Where(e => names.PartOf(e.Shop, parts) == p)));
+        var dealt = Enumerable.Range(0, parts).All(p => rowParts[p].SequenceEqual(expected.Where(e => RunNames.PartOf(e.Shop, parts) == p)));
         return dealt && rowRejected.SequenceEqual(rejected.Concat(rejected));
     }
 }

@@ -108,6 +108,7 @@ public static class PeerCommand
         using var gcTrace = duckDb ? null : GcTrace.FromEnvironment();
         var watch = Stopwatch.StartNew();
         long events = -1;
+        var workers = "";
         List<PeerFigures> rows;
         if (duckDb) rows = DuckDb(file, o.Sql ?? FindPeerSql());
         else
@@ -119,6 +120,7 @@ public static class PeerCommand
             tally?.Report("read + fold", run.Read);
             rows = PeerFigures.Of(ReportBuilder.Build(profile, run.Rollup, new ReportRequest(By: PeriodKind.Day), o.Threads));
             events = run.Read;
+            workers = $" workers={string.Join('/', run.WorkerEvents)}";
         }
         watch.Stop();
         gcTrace?.Report();
@@ -126,7 +128,7 @@ public static class PeerCommand
         using var self = Process.GetCurrentProcess();
         self.Refresh();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT events={events} seconds={watch.Elapsed.TotalSeconds:R} peak={self.PeakWorkingSet64} gcpause={GC.GetTotalPauseDuration().TotalSeconds:R} cpu={self.TotalProcessorTime.TotalSeconds:R} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)}"));
+            $"RESULT events={events} seconds={watch.Elapsed.TotalSeconds:R} peak={self.PeakWorkingSet64} gcpause={GC.GetTotalPauseDuration().TotalSeconds:R} cpu={self.TotalProcessorTime.TotalSeconds:R} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)} jit={System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:R} jitted={System.Runtime.JitInfo.GetCompiledMethodCount()}{workers}"));
         return 0;
     }
 

@@ -119,6 +119,7 @@ public static partial class ReportRunner
         {
             _sums.AddTo(run.Rollup);
             run.Read += _fold.Read;
+            run.WorkerEvents.Add(_fold.Read);
             run.Duplicates += _fold.Duplicates;
             run.PeakOpenConversations += _fold.PeakOpenConversations;
             return _fold.TooLate;

@@ -17,6 +17,8 @@ public sealed class FoldRun(Rollup rollup)
     public bool Replayed { get; set; }
     /// <summary>The largest number of conversations open at once (with several workers, the sum of each worker's peak: an upper bound).</summary>
     public int PeakOpenConversations { get; set; }
+    /// <summary>Events each fold worker read, in worker order: how evenly the shops were dealt.</summary>
+    public List<long> WorkerEvents { get; } = [];
 }
 
 /// <summary>

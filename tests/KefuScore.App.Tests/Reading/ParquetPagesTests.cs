@@ -298,6 +298,10 @@ public sealed class ParquetPagesTests : IDisposable
 
         Assert.True(fromParquet.Rollup.SameAs(fromCsv.Rollup));
         Assert.Equal((fromCsv.Read, fromCsv.Duplicates, fromCsv.Rejected.Count), (fromParquet.Read, fromParquet.Duplicates, fromParquet.Rejected.Count));
+        // Each worker's events: both readers deal a shop to the same worker, and every event is read by one.
+        Assert.Equal(2, fromCsv.WorkerEvents.Count);
+        Assert.Equal(fromCsv.WorkerEvents, fromParquet.WorkerEvents);
+        Assert.Equal(fromCsv.Read, fromCsv.WorkerEvents.Sum());
         Assert.True(fromCsv.Read > 300);
         Assert.True(fromCsv.Rollup.RowCount > 0);
     }

@@ -109,9 +109,8 @@ public static partial class ReportRunner
         /// <summary>Closes what is still open: the last facts go into this worker's sums.</summary>
         public void Complete()
         {
-            _fold.Finish(_facts);
-            foreach (var f in _facts) _sums.Add(f);
-            _facts.Clear();
+            var sink = new FactSumsSink(_sums);
+            _fold.Finish(_facts, ref sink);
         }
 
         /// <summary>Adds this worker's figures and counts to <paramref name="run"/> once it is complete; gives its too-late count.</summary>

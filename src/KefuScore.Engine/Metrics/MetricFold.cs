@@ -216,6 +216,21 @@ public sealed class MetricFold
     /// <summary>Whether this fold takes rows (<see cref="Apply(in EventRow, ReadOnlySpan{char}, List{MetricFact})"/>).</summary>
     public bool TakesRows => _state is not null;
 
+    /// <summary>
+    /// "The input is over", each conversation's facts handed to <paramref name="sink"/> as it closes rather than all
+    /// appended to one list (<see cref="StateFold.Finish{TSink}"/>).
+    /// </summary>
+    public void Finish<TSink>(List<MetricFact> facts, ref TSink sink) where TSink : struct, IFactSink
+    {
+        if (_state is not null)
+        {
+            _state.Finish(facts, ref sink);
+            return;
+        }
+        Finish(facts);
+        StateFold.Hand(facts, ref sink);
+    }
+
     /// <summary>"The input is over": every open conversation is analysed and its facts appended.</summary>
     public void Finish(List<MetricFact> facts)
     {

@@ -60,6 +60,32 @@ public sealed class ShippedPatternsTests
         }
     }
 
+    /// <summary>decisions.md §81: every shipped cue list, read as plain words in one pass plus the rest as a regular
+    /// expression, finds a cue in exactly the labelled texts its whole alternation matches.</summary>
+    [Fact]
+    public void Cues_found_by_their_words_are_the_cues_their_alternations_match()
+    {
+        var folded = Texts.Select(PhraseMatcher.Fold).ToArray();
+        var sets = new List<IReadOnlyDictionary<string, IReadOnlyList<string>>> { InspectionTrainer.BuiltInCues(), FaqModel.BuiltInIntents(), InspectionLoader.BuiltInModel().Cues };
+        foreach (var shop in new[] { "clothing", "electronics", "food" })
+            sets.Add(TextModelFile.Load(Path.Combine(InspectionEvaluationTests.Data, "faq", shop, "model.json"), FaqModel.Kind).Cues);
+        var words = 0;
+        foreach (var cues in sets)
+        {
+            var lists = cues.Values.ToArray();
+            var matcher = new CueMatcher(lists);
+            var regexes = lists.Select(l => new Regex(TextPattern.Alternation(l), RegexOptions.CultureInvariant)).ToArray();
+            words += lists.SelectMany(l => l).Count(p => CueMatcher.Words(p) is not null);
+            var found = new bool[lists.Length];
+            foreach (var text in folded)
+            {
+                matcher.Find(text, found);
+                for (var k = 0; k < lists.Length; k++) Assert.True(regexes[k].IsMatch(text) == found[k], $"{cues.Keys.ElementAt(k)} on {text}");
+            }
+        }
+        Assert.True(words > 300, $"{words} plain-word patterns");
+    }
+
     [Fact]
     public void The_size_intent_without_look_arounds_matches_where_the_look_arounds_matched()
     {

@@ -8,7 +8,7 @@ namespace KefuScore.Engine.Quality;
 /// where one of its alternatives does, so each cue's patterns are split: those that stand for a finite set of words
 /// (literal characters, groups of alternatives, an optional <c>?</c>: <c>说不(准|好)</c> is 说不准 and 说不好) are
 /// searched for all cues at once, at each character only the words that begin with it; the rest (anchors, classes,
-/// <c>.{0,6}</c>…) stay one compiled alternation per cue, run only when the words did not already find the cue.
+/// <c>.{0,6}</c>…) stay regular expressions, run only when the words did not already find the cue.
 /// </summary>
 public sealed class CueMatcher
 {
@@ -19,7 +19,7 @@ public sealed class CueMatcher
     private readonly FrozenDictionary<char, (string Word, int Cue)[]> _byFirst;
     // Bit per UTF-16 unit: whether some word begins with it (most characters of a message begin none).
     private readonly ulong[] _first = new ulong[1024];
-    private readonly TextPattern?[] _rest;
+    private readonly TextPattern[][] _rest;
 
     /// <summary>
     /// The cues' patterns, one list per cue in the order cues are reported; <paramref name="compiled"/> gives a cue's
@@ -29,7 +29,7 @@ public sealed class CueMatcher
     {
         ArgumentNullException.ThrowIfNull(cues);
         _count = cues.Count;
-        _rest = new TextPattern?[cues.Count];
+        _rest = new TextPattern[cues.Count][];
         var words = new List<(string Word, int Cue)>();
         for (var k = 0; k < cues.Count; k++)
         {
@@ -39,10 +39,13 @@ public sealed class CueMatcher
                 if (Words(pattern) is { } set) words.AddRange(set.Select(w => (w, k)));
                 else rest.Add(pattern);
             }
-            if (rest.Count == 0) continue;
-            _rest[k] = rest.Count == cues[k].Count && compiled?.Invoke(k) is { } whole
-                ? whole
-                : new TextPattern(TextPattern.Alternation(rest), TextPattern.Options);
+            // Each pattern on its own: it keeps what the regex engine can search for (a leading literal, an anchor) and
+            // its own required characters (TextPattern), which an alternation of different patterns loses. Patterns
+            // that only compile side by side (a ")" in one, its "(" in another) stay one alternation.
+            var one = rest.Select(r => TextPattern.TryCreate(r, TextPattern.Options, out _)).ToArray();
+            _rest[k] = rest.Count == 0 ? []
+                : one.All(o => o is not null) ? [.. one.OfType<TextPattern>()]
+                : [rest.Count == cues[k].Count && compiled?.Invoke(k) is { } whole ? whole : new TextPattern(TextPattern.Alternation(rest), TextPattern.Options)];
         }
         foreach (var (word, _) in words) _first[word[0] >> 6] |= 1UL << (word[0] & 63);
         _byFirst = words.Distinct().GroupBy(w => w.Word[0]).ToFrozenDictionary(g => g.Key, g => g.ToArray());
@@ -66,7 +69,11 @@ public sealed class CueMatcher
                 if (!found[cue] && tail.StartsWith(word, StringComparison.Ordinal)) found[cue] = true;
         }
         for (var k = 0; k < _count; k++)
-            if (!found[k] && _rest[k] is { } rest) found[k] = rest.IsMatch(folded);
+            foreach (var rest in _rest[k])
+            {
+                if (found[k]) break;
+                found[k] = rest.IsMatch(folded);
+            }
     }
 
     /// <summary>

@@ -60,6 +60,38 @@ public sealed class ShippedPatternsTests
         }
     }
 
+    /// <summary>decisions.md §81: a text pattern skips texts without the characters every match contains; on every
+    /// shipped pattern it still finds what the regular expression finds, match by match.</summary>
+    [Fact]
+    public void Text_patterns_find_every_match_the_regular_expression_finds()
+    {
+        var folded = Texts.Select(PhraseMatcher.Fold).ToArray();
+        var required = 0;
+        foreach (var p in Shipped().Distinct(StringComparer.Ordinal))
+        {
+            var regex = new Regex(p, RegexOptions.CultureInvariant);
+            var pattern = new TextPattern(p, TextPattern.Options);
+            if (TextPattern.RequiredLiteral(p) is not null) required++;
+            foreach (var text in folded)
+            {
+                Assert.True(regex.IsMatch(text) == pattern.IsMatch(text), $"{p} on {text}");
+                var expected = new List<(int, int)>();
+                for (var m = regex.Match(text, 0); m.Success; m = regex.Match(text, m.Index + 1))
+                {
+                    var hit = m.Groups["hit"].Success ? (Capture)m.Groups["hit"] : m;
+                    if (hit.Length > 0) expected.Add((hit.Index, hit.Length));
+                    if (m.Index + 1 > text.Length) break;
+                }
+                var actual = new List<(int, int)>();
+                var pos = 0;
+                while (pos <= text.Length && pattern.TryMatch(text, pos, out var index, out var length, out pos))
+                    if (length > 0) actual.Add((index, length));
+                Assert.Equal(expected, actual);
+            }
+        }
+        Assert.True(required > 100, $"{required} patterns with required characters");
+    }
+
     /// <summary>decisions.md §81: every shipped cue list, read as plain words in one pass plus the rest as a regular
     /// expression, finds a cue in exactly the labelled texts its whole alternation matches.</summary>
     [Fact]

@@ -103,6 +103,20 @@ public sealed class LinearTextModel
         }
     }
 
+    /// <summary>
+    /// Asks the processor for the packed weights of <paramref name="slots"/> ahead of <see cref="Scores"/>: a
+    /// message's rows are scattered over megabytes, and fetched while the caller searches words and cues they are
+    /// waiting in the cache when scored. Reads nothing; a no-op without SSE or packed weights.
+    /// </summary>
+    public unsafe void Prefetch(ReadOnlySpan<int> slots)
+    {
+        if (_packed is null || !System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        var count = Outputs.Count;
+        ref var first = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+        foreach (var i in slots)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.CompilerServices.Unsafe.Add(ref first, i * count)));
+    }
+
     /// <summary>The calibrated probability of a binary output from its raw score.</summary>
     public static double Probability(LinearOutput output, double score)
     {

@@ -18,11 +18,17 @@ public sealed class ShippedPatternsTests
     {
         foreach (var rule in InspectionLoader.BuiltIn().Rules)
             foreach (var p in rule.Patterns) yield return p;
-        foreach (var cues in new[] { InspectionTrainer.BuiltInCues(), FaqModel.BuiltInIntents(), InspectionLoader.BuiltInModel().Cues })
+        foreach (var cues in CueSets())
             foreach (var p in cues.Values.SelectMany(v => v)) yield return p;
+    }
+
+    /// <summary>The shipped cue and intent lists: training cues, FAQ intents, and the vocabularies inside the shipped models.</summary>
+    private static IEnumerable<IReadOnlyDictionary<string, IReadOnlyList<string>>> CueSets()
+    {
+        foreach (var cues in new[] { InspectionTrainer.BuiltInCues(), FaqModel.BuiltInIntents(), InspectionLoader.BuiltInModel().Cues })
+            yield return cues;
         foreach (var shop in new[] { "clothing", "electronics", "food" })
-            foreach (var p in TextModelFile.Load(Path.Combine(InspectionEvaluationTests.Data, "faq", shop, "model.json"), FaqModel.Kind).Cues.Values.SelectMany(v => v))
-                yield return p;
+            yield return TextModelFile.Load(Path.Combine(InspectionEvaluationTests.Data, "faq", shop, "model.json"), FaqModel.Kind).Cues;
     }
 
     /// <summary>The texts the patterns read: every labelled message and every FAQ question, folded.</summary>
@@ -98,11 +104,8 @@ public sealed class ShippedPatternsTests
     public void Cues_found_by_their_words_are_the_cues_their_alternations_match()
     {
         var folded = Texts.Select(PhraseMatcher.Fold).ToArray();
-        var sets = new List<IReadOnlyDictionary<string, IReadOnlyList<string>>> { InspectionTrainer.BuiltInCues(), FaqModel.BuiltInIntents(), InspectionLoader.BuiltInModel().Cues };
-        foreach (var shop in new[] { "clothing", "electronics", "food" })
-            sets.Add(TextModelFile.Load(Path.Combine(InspectionEvaluationTests.Data, "faq", shop, "model.json"), FaqModel.Kind).Cues);
         var words = 0;
-        foreach (var cues in sets)
+        foreach (var cues in CueSets())
         {
             var lists = cues.Values.ToArray();
             var matcher = new CueMatcher(lists);

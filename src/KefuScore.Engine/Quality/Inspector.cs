@@ -82,7 +82,8 @@ public sealed class Inspector
     public Inspection Inspect(IEnumerable<ChatEvent> events, int threads = -1)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var seen = new HashSet<(string, string)>();
+        // Sized for the events when they are counted (a list): no rehashing a million ids as the set grows.
+        var seen = events.TryGetNonEnumeratedCount(out var eventCount) ? new HashSet<(string, string)>(eventCount) : new HashSet<(string, string)>();
         var conversations = new Dictionary<(string Shop, string Conversation), List<ChatEvent>>();
         foreach (var e in events)
         {
@@ -182,13 +183,13 @@ public sealed class Inspector
     {
         ArgumentNullException.ThrowIfNull(turn);
         if (turn.Count == 0 || !_matchers.TryGetValue(RuleIds.NoPoliteAddress, out var polite)) return null;
-        if (turn.Any(t => polite.Matches(t).Count > 0)) return null;
+        if (turn.Any(polite.HasMatch)) return null;
         if (ongoing && turn.All(t => t.Count(char.IsLetterOrDigit) <= ShortAnswer)) return null;
         if (_model is not null && _politeOutput is { } output)
         {
             var joined = string.Join(" ", turn);
             // TurnTokens(ongoing) as slots computed once: the same features without a string per token.
-            var p = LinearTextModel.Probability(output, _model.Slots(joined, ongoing ? _ongoingTurnSlots : _firstTurnSlots));
+            var p = _model.Probability(output, joined, ongoing ? _ongoingTurnSlots : _firstTurnSlots);
             if (p < output.Threshold) return null;
         }
         return Clip(turn[0]);

@@ -148,6 +148,37 @@ public sealed class LinearTextModel
         return TextFeatures.Slots(text, Bits, extra[..(n + extraSlots.Length)]);
     }
 
+    /// <summary>
+    /// <see cref="Probability(LinearOutput, int[])"/> of <see cref="Slots(string, ReadOnlySpan{int}, string?)"/>
+    /// (the same slots, summed in the same order, from the packed weights when the output is this model's) without an
+    /// array: the n-grams' weights are prefetched while the cues are searched.
+    /// </summary>
+    public double Probability(LinearOutput output, string text, ReadOnlySpan<int> extraSlots)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(text);
+        var capacity = TextFeatures.Capacity(text.Length, _cues.Length + extraSlots.Length);
+        int[]? rented = null;
+        var buffer = capacity <= 1024 ? stackalloc int[capacity] : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(capacity));
+        var count = TextFeatures.GramsInto(text, Bits, buffer);
+        Prefetch(buffer[..count]);
+        if (_cues.Length > 0)
+        {
+            Span<bool> has = stackalloc bool[_cues.Length];
+            _cueMatcher.Find(PhraseMatcher.Fold(text), has);
+            for (var k = 0; k < _cues.Length; k++)
+                if (has[k]) buffer[count++] = _cueSlots[k];
+        }
+        extraSlots.CopyTo(buffer[count..]);
+        var slots = buffer[..TextFeatures.Distinct(buffer[..(count + extraSlots.Length)])];
+        var stride = Outputs.Count;
+        var column = _packed is null ? -1 : IndexOf(output);
+        double s = output.Bias;
+        foreach (var i in slots) s += column < 0 ? output.Weights[i] : _packed![i * stride + column];
+        if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);
+        return Probability(output, s);
+    }
+
     /// <summary>The <c>cue:NAME</c> tokens of the cues found in a text.</summary>
     public IReadOnlyList<string> CueTokens(string text)
     {

@@ -82,7 +82,8 @@ public sealed class Inspector
     public Inspection Inspect(IEnumerable<ChatEvent> events, int threads = -1)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var seen = new HashSet<(string, string)>();
+        // Sized for the events when they are counted (a list): no rehashing a million ids as the set grows.
+        var seen = events.TryGetNonEnumeratedCount(out var eventCount) ? new HashSet<(string, string)>(eventCount) : new HashSet<(string, string)>();
         var conversations = new Dictionary<(string Shop, string Conversation), List<ChatEvent>>();
         foreach (var e in events)
         {
@@ -96,14 +97,24 @@ public sealed class Inspector
         var results = new IReadOnlyList<Finding>[ordered.Length];
         Parallel.For(0, ordered.Length, new ParallelOptions { MaxDegreeOfParallelism = threads < 1 ? -1 : threads }, i => results[i] = InspectConversation(ordered[i].Value));
 
-        var findings = new List<Finding>();
+        var findingCount = 0;
+        foreach (var r in results) findingCount += r.Count;
+        var findings = new List<Finding>(findingCount);
+        // FindingOrder of all findings as keys: time, then the conversation's place in `ordered` (which is by shop, then
+        // conversation, as FindingOrder compares them), then the place in its conversation's findings (already in
+        // FindingOrder). The same order without comparing strings (decisions.md §81).
+        var keys = new (long Ticks, int Conversation, int Index)[findingCount];
         var agents = new Dictionary<string, QualityScore>(StringComparer.Ordinal);
         var scores = new List<ConversationScore>(ordered.Length);
         for (var c = 0; c < ordered.Length; c++)
         {
             var ((shop, conversation), list) = ordered[c];
             var found = results[c];
-            findings.AddRange(found);
+            foreach (var f in found)
+            {
+                keys[findings.Count] = (f.At.UtcTicks, c, findings.Count);
+                findings.Add(f);
+            }
             var messages = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var e in list)
                 if (e.IsHumanReply && e.Agent is not null) messages[e.Agent] = messages.GetValueOrDefault(e.Agent) + 1;
@@ -127,8 +138,10 @@ public sealed class Inspector
             foreach (var n in messages.Values) total += n;
             scores.Add(new ConversationScore(shop, conversation, new QualityScore(total, found.Count, penalty)));
         }
-        findings.Sort(FindingOrder);
-        return new Inspection(findings, agents, scores);
+        Array.Sort(keys);
+        var sorted = new List<Finding>(keys.Length);
+        foreach (var k in keys) sorted.Add(findings[k.Index]);
+        return new Inspection(sorted, agents, scores);
     }
 
     /// <summary>The findings of one conversation's events (one shop and conversation), in time order.</summary>
@@ -170,13 +183,13 @@ public sealed class Inspector
     {
         ArgumentNullException.ThrowIfNull(turn);
         if (turn.Count == 0 || !_matchers.TryGetValue(RuleIds.NoPoliteAddress, out var polite)) return null;
-        if (turn.Any(t => polite.Matches(t).Count > 0)) return null;
+        if (turn.Any(polite.HasMatch)) return null;
         if (ongoing && turn.All(t => t.Count(char.IsLetterOrDigit) <= ShortAnswer)) return null;
         if (_model is not null && _politeOutput is { } output)
         {
             var joined = string.Join(" ", turn);
             // TurnTokens(ongoing) as slots computed once: the same features without a string per token.
-            var p = LinearTextModel.Probability(output, _model.Slots(joined, ongoing ? _ongoingTurnSlots : _firstTurnSlots));
+            var p = _model.Probability(output, joined, ongoing ? _ongoingTurnSlots : _firstTurnSlots);
             if (p < output.Threshold) return null;
         }
         return Clip(turn[0]);
@@ -231,6 +244,16 @@ public sealed class Inspector
     {
         var folded = PhraseMatcher.Fold(text);
         var rules = LexiconRules.Length;
+        // The n-grams first, their weights asked for at once: the memory is fetched while the words and cues are searched.
+        var capacity = _model is null ? 0 : TextFeatures.Capacity(text.Length, _model.CueCount + rules);
+        int[]? rented = null;
+        var buffer = capacity <= 1024 ? stackalloc int[capacity] : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(capacity));
+        var grams = 0;
+        if (_model is not null)
+        {
+            grams = TextFeatures.GramsInto(text, _model.Bits, buffer);
+            _model.Prefetch(buffer[..grams]);
+        }
         Span<int> lexicon = stackalloc int[rules];
         var hitCount = 0;
         string?[]? words = null;
@@ -259,13 +282,10 @@ public sealed class Inspector
 
         Span<int> cues = stackalloc int[_model.CueCount];
         var cueCount = _model.FindCues(folded, cues);
-        Span<int> extra = stackalloc int[cueCount + hitCount];
-        for (var c = 0; c < cueCount; c++) extra[c] = _model.CueSlot(cues[c]);
-        lexicon[..hitCount].CopyTo(extra[cueCount..]);
-        var capacity = TextFeatures.Capacity(text.Length, extra.Length);
-        int[]? rented = null;
-        var buffer = capacity <= 1024 ? stackalloc int[capacity] : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(capacity));
-        var slots = buffer[..TextFeatures.SlotsInto(text, _model.Bits, extra, buffer)];
+        // The same slots as TextFeatures.SlotsInto(text, bits, cue slots + lexicon slots).
+        for (var c = 0; c < cueCount; c++) buffer[grams + c] = _model.CueSlot(cues[c]);
+        lexicon[..hitCount].CopyTo(buffer[(grams + cueCount)..]);
+        var slots = buffer[..TextFeatures.Distinct(buffer[..(grams + cueCount + hitCount)])];
         Span<double> scores = stackalloc double[_model.Outputs.Count];
         _model.Scores(slots, scores);
         if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);

@@ -14,14 +14,15 @@ public sealed record LinearOutput(string Label, float[] Weights, float Bias, dou
 /// </summary>
 public sealed class LinearTextModel
 {
-    private readonly (string Name, TextPattern Pattern)[] _cues;
+    private readonly string[] _cues;
+    private readonly CueMatcher _cueMatcher;
 
     /// <summary>
     /// A model of <paramref name="outputs"/> over 2^<paramref name="bits"/> slots. <paramref name="cues"/> are its
     /// vocabulary: named lists of .NET regular expressions over the folded text (the tone of a reply: 拉倒, 凭什么…？;
     /// an intent of a question: 下单 拍下 买了); a cue that matches adds the token <c>cue:NAME</c>, so wordings that share
     /// no n-gram share a feature. The vocabulary belongs to the model: it was trained with it. <paramref name="compiled"/>
-    /// are cues a loader already compiled (<see cref="CompileCue"/>), used when they are these cues' patterns.
+    /// are cues a loader already compiled (each cue's <see cref="TextPattern.Alternation"/>), used when they are these cues' patterns.
     /// </summary>
     public LinearTextModel(int bits, bool softmax, IReadOnlyList<LinearOutput> outputs, IReadOnlyDictionary<string, IReadOnlyList<string>>? cues = null,
         IReadOnlyDictionary<string, TextPattern>? compiled = null)
@@ -34,14 +35,14 @@ public sealed class LinearTextModel
         Softmax = softmax;
         Outputs = outputs;
         Cues = cues ?? new Dictionary<string, IReadOnlyList<string>>();
-        // One compiled alternation per cue: a message is read by a few dozen regular expressions, not hundreds. A
-        // timeout falls back to the linear engine (TextPattern), so a cue never depends on the machine's load.
-        _cues = [.. Cues.Where(c => c.Value.Count > 0).OrderBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => (c.Key, compiled is not null && compiled.TryGetValue(c.Key, out var made) && made.Pattern == TextPattern.Alternation(c.Value)
-                ? made
-                : CompileCue(c.Value)))];
-        _cueSlots = [.. _cues.Select(c => TextFeatures.TokenSlot("cue:" + c.Name, bits))];
-        _cueTokens = [.. _cues.Select(c => "#cue:" + c.Name)];
+        // The cues by name; their plain words are looked for in one pass and the rest as one compiled alternation per
+        // cue (CueMatcher). A timeout falls back to the linear engine (TextPattern), so a cue never depends on the load.
+        var named = Cues.Where(c => c.Value.Count > 0).OrderBy(c => c.Key, StringComparer.Ordinal).ToArray();
+        _cues = [.. named.Select(c => c.Key)];
+        _cueMatcher = new CueMatcher([.. named.Select(c => c.Value)],
+            k => compiled is not null && compiled.TryGetValue(named[k].Key, out var made) && made.Pattern == TextPattern.Alternation(named[k].Value) ? made : null);
+        _cueSlots = [.. _cues.Select(c => TextFeatures.TokenSlot("cue:" + c, bits))];
+        _cueTokens = [.. _cues.Select(c => "#cue:" + c)];
         if (!softmax && outputs.Count > 0)
         {
             // The binary outputs' weights side by side per slot: one message's slots are read once for every rule
@@ -51,9 +52,6 @@ public sealed class LinearTextModel
                 for (var i = 0; i < outputs[k].Weights.Length; i++) _packed[i * outputs.Count + k] = outputs[k].Weights[i];
         }
     }
-
-    /// <summary>A cue's patterns as the model runs them: one alternation, compiled once.</summary>
-    public static TextPattern CompileCue(IReadOnlyList<string> patterns) => new(TextPattern.Alternation(patterns), TextPattern.Options);
 
     private readonly int[] _cueSlots;
     private readonly string[] _cueTokens;
@@ -69,9 +67,11 @@ public sealed class LinearTextModel
     public int FindCues(string folded, Span<int> found)
     {
         ArgumentNullException.ThrowIfNull(folded);
+        Span<bool> has = stackalloc bool[_cues.Length];
+        _cueMatcher.Find(folded, has);
         var n = 0;
         for (var k = 0; k < _cues.Length; k++)
-            if (_cues[k].Pattern.IsMatch(folded)) found[n++] = k;
+            if (has[k]) found[n++] = k;
         return n;
     }
 
@@ -103,6 +103,20 @@ public sealed class LinearTextModel
         }
     }
 
+    /// <summary>
+    /// Asks the processor for the packed weights of <paramref name="slots"/> ahead of <see cref="Scores"/>: a
+    /// message's rows are scattered over megabytes, and fetched while the caller searches words and cues they are
+    /// waiting in the cache when scored. Reads nothing; a no-op without SSE or packed weights.
+    /// </summary>
+    public unsafe void Prefetch(ReadOnlySpan<int> slots)
+    {
+        if (_packed is null || !System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        var count = Outputs.Count;
+        ref var first = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+        foreach (var i in slots)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.CompilerServices.Unsafe.Add(ref first, i * count)));
+    }
+
     /// <summary>The calibrated probability of a binary output from its raw score.</summary>
     public static double Probability(LinearOutput output, double score)
     {
@@ -125,11 +139,44 @@ public sealed class LinearTextModel
         if (_cues.Length == 0) return TextFeatures.Slots(text, Bits, extraSlots);
         folded ??= PhraseMatcher.Fold(text);
         Span<int> extra = stackalloc int[_cues.Length + extraSlots.Length];
+        Span<bool> has = stackalloc bool[_cues.Length];
+        _cueMatcher.Find(folded, has);
         var n = 0;
         for (var k = 0; k < _cues.Length; k++)
-            if (_cues[k].Pattern.IsMatch(folded)) extra[n++] = _cueSlots[k];
+            if (has[k]) extra[n++] = _cueSlots[k];
         extraSlots.CopyTo(extra[n..]);
         return TextFeatures.Slots(text, Bits, extra[..(n + extraSlots.Length)]);
+    }
+
+    /// <summary>
+    /// <see cref="Probability(LinearOutput, int[])"/> of <see cref="Slots(string, ReadOnlySpan{int}, string?)"/>
+    /// (the same slots, summed in the same order, from the packed weights when the output is this model's) without an
+    /// array: the n-grams' weights are prefetched while the cues are searched.
+    /// </summary>
+    public double Probability(LinearOutput output, string text, ReadOnlySpan<int> extraSlots)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(text);
+        var capacity = TextFeatures.Capacity(text.Length, _cues.Length + extraSlots.Length);
+        int[]? rented = null;
+        var buffer = capacity <= 1024 ? stackalloc int[capacity] : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(capacity));
+        var count = TextFeatures.GramsInto(text, Bits, buffer);
+        Prefetch(buffer[..count]);
+        if (_cues.Length > 0)
+        {
+            Span<bool> has = stackalloc bool[_cues.Length];
+            _cueMatcher.Find(PhraseMatcher.Fold(text), has);
+            for (var k = 0; k < _cues.Length; k++)
+                if (has[k]) buffer[count++] = _cueSlots[k];
+        }
+        extraSlots.CopyTo(buffer[count..]);
+        var slots = buffer[..TextFeatures.Distinct(buffer[..(count + extraSlots.Length)])];
+        var stride = Outputs.Count;
+        var column = _packed is null ? -1 : IndexOf(output);
+        double s = output.Bias;
+        foreach (var i in slots) s += column < 0 ? output.Weights[i] : _packed![i * stride + column];
+        if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);
+        return Probability(output, s);
     }
 
     /// <summary>The <c>cue:NAME</c> tokens of the cues found in a text.</summary>
@@ -138,9 +185,11 @@ public sealed class LinearTextModel
         ArgumentNullException.ThrowIfNull(text);
         if (_cues.Length == 0) return [];
         var folded = PhraseMatcher.Fold(text);
+        Span<bool> has = stackalloc bool[_cues.Length];
+        _cueMatcher.Find(folded, has);
         var found = new List<string>();
-        foreach (var (name, pattern) in _cues)
-            if (pattern.IsMatch(folded)) found.Add("cue:" + name);
+        for (var k = 0; k < _cues.Length; k++)
+            if (has[k]) found.Add("cue:" + _cues[k]);
         return found;
     }
 
@@ -215,10 +264,17 @@ public sealed class LinearTextModel
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(text);
         var trimmed = text.AsSpan().Trim();
-        var marked = new char[trimmed.Length + 2];
+        char[]? rentedChars = null;
+        var marked = trimmed.Length + 2 <= 256 ? stackalloc char[trimmed.Length + 2] : (rentedChars = System.Buffers.ArrayPool<char>.Shared.Rent(trimmed.Length + 2));
         var length = TextFeatures.Mark(trimmed, marked);
         var mask = (uint)((1 << Bits) - 1);
-        var candidates = new List<Candidate>();
+        // The weights as Scores just read them (packed slot by slot, the same values), so the slots' cache lines are warm.
+        var stride = Outputs.Count;
+        var column = _packed is null ? -1 : IndexOf(output);
+        double Weight(int slot) => column < 0 ? output.Weights[slot] : _packed![slot * stride + column];
+        var grams = length * TextFeatures.MaxN + cues.Length + extra.Length;
+        var candidates = System.Buffers.ArrayPool<Candidate>.Shared.Rent(grams);
+        var count = 0;
         var order = 0;
         for (var n = TextFeatures.MinN; n <= TextFeatures.MaxN; n++)
             for (var i = 0; i + n <= length; i++)
@@ -226,45 +282,62 @@ public sealed class LinearTextModel
                 if (n == 1 && (marked[i] == '^' || marked[i] == '$')) continue;
                 var h = TextFeatures.Offset;
                 for (var j = i; j < i + n; j++) h = TextFeatures.Step(h, marked[j]);
-                var weight = (double)output.Weights[(int)(h & mask)];
+                var weight = Weight((int)(h & mask));
                 var start = i;
                 var end = i + n;
                 while (start < end && marked[start] is '^' or '$') start++;
                 while (end > start && marked[end - 1] is '^' or '$') end--;
-                if (weight > 0 && end > start) candidates.Add(new Candidate { Start = start, Length = end - start, Order = order, Weight = weight });
+                if (weight > 0 && end > start) candidates[count++] = new Candidate { Start = start, Length = end - start, Order = order, Weight = weight };
                 order++;
             }
-        void Token(string token)
+        void Token(string token, Candidate[] into, ref int count, ref int order)
         {
-            var weight = (double)output.Weights[(int)(TextFeatures.TokenHash(token[1..]) & mask)];
-            if (weight > 0) candidates.Add(new Candidate { Token = token, Order = order, Weight = weight });
+            var weight = Weight((int)(TextFeatures.TokenHash(token[1..]) & mask));
+            if (weight > 0) into[count++] = new Candidate { Token = token, Order = order, Weight = weight };
             order++;
         }
-        foreach (var c in cues) Token(_cueTokens[c]);
-        foreach (var e in extra) Token("#" + e);
+        foreach (var c in cues) Token(_cueTokens[c], candidates, ref count, ref order);
+        foreach (var e in extra) Token("#" + e, candidates, ref count, ref order);
 
-        ReadOnlySpan<char> Feature(in Candidate c) => c.Token is null ? marked.AsSpan(c.Start, c.Length) : c.Token.AsSpan();
-        var sorted = candidates.ToArray();
-        Array.Sort(sorted, (a, b) =>
+        // The best `top` by weight (then feature, then order) among features' first occurrences, kept as the
+        // candidates go by: a candidate is checked for an earlier occurrence only when it would enter the best.
+        Span<int> best = stackalloc int[Math.Max(top, 0)];
+        var kept = 0;
+        for (var c = 0; c < count; c++)
         {
-            var c = b.Weight.CompareTo(a.Weight);
-            if (c == 0) c = Feature(a).SequenceCompareTo(Feature(b));
-            return c == 0 ? a.Order.CompareTo(b.Order) : c;
-        });
-        var result = new List<string>(top);
-        foreach (var c in sorted)
-        {
-            if (result.Count == top) break;
-            // A later occurrence of a feature weighs nothing of its own: the first one decided the feature's weight.
-            var feature = Feature(c);
+            if (top <= 0) break;
+            if (kept == top && Compare(marked, candidates[c], candidates[best[kept - 1]]) >= 0) continue;
+            var feature = Feature(marked, candidates[c]);
             var first = true;
-            foreach (var d in candidates)
-            {
-                if (d.Order >= c.Order) break;
-                if (Feature(d).SequenceEqual(feature)) { first = false; break; }
-            }
-            if (first) result.Add(feature.ToString());
+            for (var d = 0; d < c; d++)
+                if (Feature(marked, candidates[d]).SequenceEqual(feature)) { first = false; break; }
+            if (!first) continue;
+            var at = kept < top ? kept++ : kept - 1;
+            while (at > 0 && Compare(marked, candidates[c], candidates[best[at - 1]]) < 0) { best[at] = best[at - 1]; at--; }
+            best[at] = c;
         }
+        var result = new List<string>(kept);
+        for (var r = 0; r < kept; r++) result.Add(Feature(marked, candidates[best[r]]).ToString());
+        System.Buffers.ArrayPool<Candidate>.Shared.Return(candidates, clearArray: true);
+        if (rentedChars is not null) System.Buffers.ArrayPool<char>.Shared.Return(rentedChars);
         return result;
+    }
+
+    private static ReadOnlySpan<char> Feature(ReadOnlySpan<char> marked, in Candidate c) =>
+        c.Token is null ? marked.Slice(c.Start, c.Length) : c.Token.AsSpan();
+
+    /// <summary>The order of reasons: heavier first, then by feature (ordinal), then the earlier occurrence.</summary>
+    private static int Compare(ReadOnlySpan<char> marked, in Candidate a, in Candidate b)
+    {
+        var c = b.Weight.CompareTo(a.Weight);
+        if (c == 0) c = Feature(marked, a).SequenceCompareTo(Feature(marked, b));
+        return c == 0 ? a.Order.CompareTo(b.Order) : c;
+    }
+
+    private int IndexOf(LinearOutput output)
+    {
+        for (var k = 0; k < Outputs.Count; k++)
+            if (ReferenceEquals(Outputs[k], output)) return k;
+        return -1;
     }
 }

@@ -51,6 +51,21 @@ public sealed class PhraseMatcher
     /// <summary>The distinct matched texts, in order of appearance.</summary>
     public IReadOnlyList<string> Matches(string text) => Matches(text, Fold(text ?? throw new ArgumentNullException(nameof(text))));
 
+    /// <summary>Whether <see cref="Matches(string)"/> finds anything: a match whose start no except phrase covers.</summary>
+    public bool HasMatch(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (_words.Length == 0 && _patterns.Length == 0) return false;
+        var folded = Fold(text);
+        List<(int Start, int End)>? spans = null;
+        AddWordSpans(folded, ref spans);
+        AddPatternSpans(folded, ref spans);
+        if (spans is null) return false;
+        // Kept keeps at least the first span left after the except phrases (spans are never empty).
+        var excepted = ExceptRanges(folded);
+        return spans.Exists(s => !excepted.Exists(x => x.Start <= s.Start && s.Start < x.End));
+    }
+
     /// <summary>As <see cref="Matches(string)"/>, with the text already folded (one fold for all of a message's rules).</summary>
     public IReadOnlyList<string> Matches(string text, string folded)
     {
@@ -58,19 +73,19 @@ public sealed class PhraseMatcher
         ArgumentNullException.ThrowIfNull(folded);
         if (_words.Length == 0 && _patterns.Length == 0) return [];
         List<(int Start, int End)>? spans = null;
-        foreach (var word in _words)
-        {
-            var i = folded.IndexOf(word, StringComparison.Ordinal);
-            while (i >= 0)
-            {
-                (spans ??= []).Add((i, i + word.Length));
-                i = folded.IndexOf(word, i + 1, StringComparison.Ordinal);
-            }
-        }
+        AddWordSpans(folded, ref spans);
         AddPatternSpans(folded, ref spans);
         // Most messages match nothing: the except phrases are looked for only when something matched.
         if (spans is null) return [];
         return Kept(text, spans, ExceptRanges(folded));
+    }
+
+    /// <summary>Every occurrence of the literal words in <paramref name="folded"/>, overlapping ones included.</summary>
+    private void AddWordSpans(string folded, ref List<(int Start, int End)>? spans)
+    {
+        foreach (var word in _words)
+            for (var i = folded.IndexOf(word, StringComparison.Ordinal); i >= 0; i = folded.IndexOf(word, i + 1, StringComparison.Ordinal))
+                (spans ??= []).Add((i, i + word.Length));
     }
 
     /// <summary>Every non-empty match of the patterns in <paramref name="folded"/>, overlapping ones included.</summary>

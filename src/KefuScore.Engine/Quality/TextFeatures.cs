@@ -50,12 +50,23 @@ public static class TextFeatures
     /// </summary>
     public static int SlotsInto(ReadOnlySpan<char> text, int bits, ReadOnlySpan<int> extraSlots, Span<int> into)
     {
+        var count = GramsInto(text, bits, into);
+        extraSlots.CopyTo(into[count..]);
+        return Distinct(into[..(count + extraSlots.Length)]);
+    }
+
+    /// <summary>
+    /// The slots of the text's n-grams as they are hashed, repeats included, into <paramref name="into"/> (at least
+    /// <see cref="Capacity"/> long); returns how many. <see cref="Distinct"/> of them with the extra slots is
+    /// <see cref="SlotsInto"/>: split so a caller can ask for the weights' memory while it does other work.
+    /// </summary>
+    public static int GramsInto(ReadOnlySpan<char> text, int bits, Span<int> into)
+    {
         var mask = (uint)((1 << bits) - 1);
         var trimmed = text.Trim();
         char[]? rentedChars = null;
         var marked = trimmed.Length + 2 <= 256 ? stackalloc char[trimmed.Length + 2] : (rentedChars = System.Buffers.ArrayPool<char>.Shared.Rent(trimmed.Length + 2));
         var length = Mark(trimmed, marked);
-        var slots = into;
         var count = 0;
         for (var i = 0; i < length; i++)
         {
@@ -65,16 +76,20 @@ public static class TextFeatures
                 h = Step(h, marked[i + n - 1]);
                 // A lone boundary mark says nothing.
                 if (n == 1 && (marked[i] == '^' || marked[i] == '$')) continue;
-                slots[count++] = (int)(h & mask);
+                into[count++] = (int)(h & mask);
             }
         }
-        foreach (var slot in extraSlots) slots[count++] = slot;
-        var used = slots[..count];
-        used.Sort();
-        var unique = 0;
-        for (var i = 0; i < used.Length; i++)
-            if (i == 0 || used[i] != used[i - 1]) used[unique++] = used[i];
         if (rentedChars is not null) System.Buffers.ArrayPool<char>.Shared.Return(rentedChars);
+        return count;
+    }
+
+    /// <summary>Sorts <paramref name="slots"/> and moves the distinct ones to its front; returns how many.</summary>
+    public static int Distinct(Span<int> slots)
+    {
+        slots.Sort();
+        var unique = 0;
+        for (var i = 0; i < slots.Length; i++)
+            if (i == 0 || slots[i] != slots[i - 1]) slots[unique++] = slots[i];
         return unique;
     }
 

@@ -52,6 +52,194 @@ public sealed class TextPattern
         _lanes[0] = backtracking;
         _linear = linear;
         _hit = backtracking.GroupNumberFromName(HitGroup);
+        _required = (options & (RegexOptions.IgnoreCase | RegexOptions.IgnorePatternWhitespace | RegexOptions.RightToLeft)) == 0 ? RequiredLiteral(pattern) : null;
+    }
+
+    // Characters every match contains, in a row (top1 in (?:^|[^\d.])(?<hit>top\s*1)): a text without them is not
+    // searched at all. The hit patterns begin with no literal the regex engine could search for, so it tried them at
+    // every character (decisions.md §58, §81).
+    private readonly string? _required;
+
+    /// <summary>
+    /// The longest run of literal characters that every match of <paramref name="pattern"/> contains: read along the
+    /// pattern's top-level sequence (and into groups of one alternative that are not quantified), a run broken by
+    /// anything else. Null when there is none, or the pattern has what this reading does not follow (a top-level
+    /// alternation, inline options, a nested class).
+    /// </summary>
+    public static string? RequiredLiteral(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var best = "";
+        var run = new System.Text.StringBuilder();
+        var at = 0;
+        if (!Sequence(pattern, ref at, run, ref best, 0) || at != pattern.Length) return null;
+        Close(run, ref best);
+        return best.Length > 0 ? best : null;
+
+        static void Close(System.Text.StringBuilder run, ref string best)
+        {
+            if (run.Length > best.Length) best = run.ToString();
+            run.Clear();
+        }
+
+        // Reads items until the end, a ')' or a '|' (false when the reading must give up).
+        static bool Sequence(string p, ref int at, System.Text.StringBuilder run, ref string best, int depth)
+        {
+            while (at < p.Length && p[at] is not (')' or '|'))
+            {
+                var c = p[at];
+                char? literal = null;
+                var group = false;
+                if (c == '(')
+                {
+                    if (depth > 32) return false;
+                    at++;
+                    if (at < p.Length && p[at] == '?')
+                    {
+                        at++;
+                        if (at < p.Length && p[at] == ':') at++;
+                        else if (at + 1 < p.Length && p[at] == '<' && p[at + 1] != '=' && p[at + 1] != '!')
+                        {
+                            var close = p.IndexOf('>', at);
+                            if (close < 0) return false;
+                            at = close + 1;
+                        }
+                        else return false; // look-arounds, inline options, conditionals
+                    }
+                    // Whether the group is quantified decides whether its literals count; look ahead for it.
+                    var probe = at;
+                    if (!Skip(p, ref probe) || probe >= p.Length || p[probe] != ')') return false;
+                    var quantified = probe + 1 < p.Length && p[probe + 1] is '*' or '+' or '?' or '{';
+                    var single = !HasTopLevelBar(p, at, probe);
+                    if (!quantified && single)
+                    {
+                        if (!Sequence(p, ref at, run, ref best, depth + 1) || at >= p.Length || p[at] != ')') return false;
+                        at++;
+                        continue;
+                    }
+                    Close(run, ref best);
+                    at = probe + 1;
+                    group = true;
+                }
+                else if (c == '[')
+                {
+                    if (!SkipClass(p, ref at)) return false;
+                }
+                else if (c == '\\')
+                {
+                    if (at + 1 >= p.Length) return false;
+                    var e = p[at + 1];
+                    if (char.IsLetterOrDigit(e) || e == '_')
+                    {
+                        // \d, \s, \p{…}, \u0041, \1…: not followed; skip \p{…} and \P{…} whole.
+                        if (e is 'p' or 'P')
+                        {
+                            var close = p.IndexOf('}', at);
+                            if (close < 0) return false;
+                            at = close + 1;
+                        }
+                        else if (e is 'u') at += 6;
+                        else if (e is 'x') at += 4;
+                        else if (e is 'c') at += 3;
+                        else if (char.IsDigit(e) || e is 'k') return false; // backreferences, octal
+                        else at += 2;
+                        if (at > p.Length) return false;
+                    }
+                    else
+                    {
+                        literal = e;
+                        at += 2;
+                    }
+                }
+                else if (c is '.' or '^' or '$')
+                    at++;
+                else if (c is '*' or '+' or '?' or '{' or '#' || char.IsWhiteSpace(c))
+                    return false;
+                else
+                {
+                    literal = c;
+                    at++;
+                }
+                // A quantifier after the item: the item is not (or not once, in a row) in every match.
+                if (at < p.Length && p[at] is '*' or '+' or '?' or '{')
+                {
+                    if (!SkipQuantifier(p, ref at)) return false;
+                    literal = null;
+                }
+                if (literal is { } l && !group) run.Append(l);
+                else Close(run, ref best);
+            }
+            return true;
+        }
+
+        // Moves past a sequence of alternatives up to the ')' that closes it (not consuming it).
+        static bool Skip(string p, ref int at)
+        {
+            var depth = 0;
+            while (at < p.Length)
+            {
+                var c = p[at];
+                if (c == '\\') { at += 2; continue; }
+                if (c == '[') { if (!SkipClass(p, ref at)) return false; continue; }
+                if (c == '(') depth++;
+                else if (c == ')')
+                {
+                    if (depth == 0) return true;
+                    depth--;
+                }
+                at++;
+            }
+            return false;
+        }
+
+        static bool HasTopLevelBar(string p, int from, int to)
+        {
+            var depth = 0;
+            for (var i = from; i < to; i++)
+            {
+                var c = p[i];
+                if (c == '\\') { i++; continue; }
+                if (c == '[')
+                {
+                    var j = i;
+                    if (!SkipClass(p, ref j)) return true;
+                    i = j - 1;
+                    continue;
+                }
+                if (c == '(') depth++;
+                else if (c == ')') depth--;
+                else if (c == '|' && depth == 0) return true;
+            }
+            return false;
+        }
+
+        static bool SkipClass(string p, ref int at)
+        {
+            at++;
+            if (at < p.Length && p[at] == '^') at++;
+            if (at < p.Length && p[at] == ']') at++;
+            while (at < p.Length && p[at] != ']')
+            {
+                if (p[at] == '[') return false; // subtraction
+                at += p[at] == '\\' ? 2 : 1;
+            }
+            if (at >= p.Length) return false;
+            at++;
+            return true;
+        }
+
+        static bool SkipQuantifier(string p, ref int at)
+        {
+            if (p[at] == '{')
+            {
+                var close = p.IndexOf('}', at);
+                if (close < 0) return false;
+                at = close + 1;
+            }
+            else at++;
+            if (at < p.Length && p[at] is '?' or '+') at++;
+            return true;
+        }
     }
 
     /// <summary>The options of the inspection rules' patterns, the tone cues and the FAQ intents (compiled: an
@@ -116,6 +304,7 @@ public sealed class TextPattern
     public bool IsMatch(string input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (_required is not null && !input.Contains(_required, StringComparison.Ordinal)) return false;
         try { return Backtracking.IsMatch(input); }
         catch (RegexMatchTimeoutException)
         {
@@ -133,6 +322,12 @@ public sealed class TextPattern
     {
         ArgumentNullException.ThrowIfNull(input);
         Match m;
+        if (_required is not null && start <= input.Length && !input.AsSpan(start).Contains(_required, StringComparison.Ordinal))
+        {
+            index = length = 0;
+            next = input.Length + 1;
+            return false;
+        }
         try { m = Backtracking.Match(input, start); }
         catch (RegexMatchTimeoutException)
         {

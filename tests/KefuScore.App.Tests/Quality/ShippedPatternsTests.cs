@@ -18,11 +18,17 @@ public sealed class ShippedPatternsTests
     {
         foreach (var rule in InspectionLoader.BuiltIn().Rules)
             foreach (var p in rule.Patterns) yield return p;
-        foreach (var cues in new[] { InspectionTrainer.BuiltInCues(), FaqModel.BuiltInIntents(), InspectionLoader.BuiltInModel().Cues })
+        foreach (var cues in CueSets())
             foreach (var p in cues.Values.SelectMany(v => v)) yield return p;
+    }
+
+    /// <summary>The shipped cue and intent lists: training cues, FAQ intents, and the vocabularies inside the shipped models.</summary>
+    private static IEnumerable<IReadOnlyDictionary<string, IReadOnlyList<string>>> CueSets()
+    {
+        foreach (var cues in new[] { InspectionTrainer.BuiltInCues(), FaqModel.BuiltInIntents(), InspectionLoader.BuiltInModel().Cues })
+            yield return cues;
         foreach (var shop in new[] { "clothing", "electronics", "food" })
-            foreach (var p in TextModelFile.Load(Path.Combine(InspectionEvaluationTests.Data, "faq", shop, "model.json"), FaqModel.Kind).Cues.Values.SelectMany(v => v))
-                yield return p;
+            yield return TextModelFile.Load(Path.Combine(InspectionEvaluationTests.Data, "faq", shop, "model.json"), FaqModel.Kind).Cues;
     }
 
     /// <summary>The texts the patterns read: every labelled message and every FAQ question, folded.</summary>
@@ -58,6 +64,61 @@ public sealed class ShippedPatternsTests
                 Assert.Equal(Spans(backtracking, text), Spans(linear, text));
             }
         }
+    }
+
+    /// <summary>decisions.md §81: a text pattern skips texts without the characters every match contains; on every
+    /// shipped pattern it still finds what the regular expression finds, match by match.</summary>
+    [Fact]
+    public void Text_patterns_find_every_match_the_regular_expression_finds()
+    {
+        var folded = Texts.Select(PhraseMatcher.Fold).ToArray();
+        var required = 0;
+        foreach (var p in Shipped().Distinct(StringComparer.Ordinal))
+        {
+            var regex = new Regex(p, RegexOptions.CultureInvariant);
+            var pattern = new TextPattern(p, TextPattern.Options);
+            if (TextPattern.RequiredLiteral(p) is not null) required++;
+            foreach (var text in folded)
+            {
+                Assert.True(regex.IsMatch(text) == pattern.IsMatch(text), $"{p} on {text}");
+                var expected = new List<(int, int)>();
+                for (var m = regex.Match(text, 0); m.Success; m = regex.Match(text, m.Index + 1))
+                {
+                    var hit = m.Groups["hit"].Success ? (Capture)m.Groups["hit"] : m;
+                    if (hit.Length > 0) expected.Add((hit.Index, hit.Length));
+                    if (m.Index + 1 > text.Length) break;
+                }
+                var actual = new List<(int, int)>();
+                var pos = 0;
+                while (pos <= text.Length && pattern.TryMatch(text, pos, out var index, out var length, out pos))
+                    if (length > 0) actual.Add((index, length));
+                Assert.Equal(expected, actual);
+            }
+        }
+        Assert.True(required > 100, $"{required} patterns with required characters");
+    }
+
+    /// <summary>decisions.md §81: every shipped cue list, read as plain words in one pass plus the rest as a regular
+    /// expression, finds a cue in exactly the labelled texts its whole alternation matches.</summary>
+    [Fact]
+    public void Cues_found_by_their_words_are_the_cues_their_alternations_match()
+    {
+        var folded = Texts.Select(PhraseMatcher.Fold).ToArray();
+        var words = 0;
+        foreach (var cues in CueSets())
+        {
+            var lists = cues.Values.ToArray();
+            var matcher = new CueMatcher(lists);
+            var regexes = lists.Select(l => new Regex(TextPattern.Alternation(l), RegexOptions.CultureInvariant)).ToArray();
+            words += lists.SelectMany(l => l).Count(p => CueMatcher.Words(p) is not null);
+            var found = new bool[lists.Length];
+            foreach (var text in folded)
+            {
+                matcher.Find(text, found);
+                for (var k = 0; k < lists.Length; k++) Assert.True(regexes[k].IsMatch(text) == found[k], $"{cues.Keys.ElementAt(k)} on {text}");
+            }
+        }
+        Assert.True(words > 300, $"{words} plain-word patterns");
     }
 
     [Fact]

@@ -13,6 +13,19 @@ public sealed class PhraseIndexTests
         new(new InspectionRule { Id = "vague", Words = ["不知道", "知道"], Except = ["不知道您"] }),
     ];
 
+    /// <summary>decisions.md §81: the first turn's yes/no is whether the matches are any.</summary>
+    [Theory]
+    [InlineData("第一次买？最近最低价，绝对第一")]
+    [InlineData("第一次买")]
+    [InlineData("最近")]
+    [InlineData("不知道您说的是哪件")]
+    [InlineData("ｔｏｐ的第一")]
+    [InlineData("好的")]
+    public void A_matcher_has_a_match_where_its_matches_are_some(string text)
+    {
+        foreach (var m in Matchers) Assert.Equal(m.Matches(text).Count > 0, m.HasMatch(text));
+    }
+
     [Theory]
     [InlineData("第一次买？最近最低价，绝对第一")]
     [InlineData("不知道啊，你自己看看看")]

@@ -19,11 +19,40 @@ public sealed class TextPatternTests
         var none = new TextPattern("^(a|aa)+b");
         var some = new TextPattern("^(a|aa)+b|a{60}$");
 
-        Assert.False(none.IsMatch(Aaa));
+        // The b the pattern needs is in the text (else it is not searched at all: RequiredLiteral), just not after the a's.
+        Assert.False(none.IsMatch(Aaa + "cb"));
         Assert.True(some.IsMatch(Aaa));
         Assert.Equal(1, none.Fallbacks);
         Assert.Equal(1, some.Fallbacks);
     }
+
+    [Theory]
+    [InlineData(@"(?:^|[^\d.])(?<hit>top\s*1)(?:\D|$)", "top")]
+    [InlineData(@"(?:^|[^a-z])(?<hit>no\.\s*1)(?:\D|$)", "no.")]
+    [InlineData(@"最(便宜|实惠|\p{IsCJKUnifiedIdeographs})", "最")]
+    [InlineData(@"全网(最|第一|独家)\p{IsCJKUnifiedIdeographs}?", "全网")]
+    [InlineData(@"100\s*%", "100")]
+    [InlineData("(没有|再没得|莫得|没).{0,6}比", "比")]
+    [InlineData("赔.{0,2}倍", "赔")]
+    [InlineData("ab(?:cd)ef", "abcdef")]
+    [InlineData("ab(?:cd)?ef", "ab")]
+    [InlineData("abc+d", "ab")]
+    [InlineData("x[ab]yz", "yz")]
+    [InlineData("a{2}bcd", "bcd")]
+    [InlineData("^不(退|换)", "不")]
+    public void The_characters_every_match_contains_are_found(string pattern, string literal) =>
+        Assert.Equal(literal, TextPattern.RequiredLiteral(pattern));
+
+    [Theory]
+    [InlineData("a|b")]
+    [InlineData("(?i)abc")]
+    [InlineData("(a|b)")]
+    [InlineData(@"\d+小时内x|y")]
+    [InlineData("[哦哈呢]$")]
+    [InlineData("^(?:在|嗯)$")]
+    [InlineData("a*")]
+    [InlineData("(?=a)")]
+    public void A_pattern_without_such_characters_has_none(string pattern) => Assert.Null(TextPattern.RequiredLiteral(pattern));
 
     [Fact]
     public void A_match_found_after_a_timeout_is_the_hit_groups_span()

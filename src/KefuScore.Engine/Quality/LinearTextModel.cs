@@ -78,6 +78,15 @@ public sealed class LinearTextModel
     /// <summary>The slot of the cue <paramref name="index"/> (<see cref="FindCues"/>).</summary>
     public int CueSlot(int index) => _cueSlots[index];
 
+    /// <summary>The slots of the cues a folded text has (<see cref="FindCues"/>), written to <paramref name="into"/>; returns how many.</summary>
+    private int CueSlotsInto(string folded, Span<int> into)
+    {
+        Span<int> found = stackalloc int[_cues.Length];
+        var n = FindCues(folded, found);
+        for (var c = 0; c < n; c++) into[c] = _cueSlots[found[c]];
+        return n;
+    }
+
     /// <summary>
     /// The raw scores of every binary output at once (<see cref="Score"/> of each, the same sums in the same order),
     /// over distinct sorted slots; <paramref name="scores"/> at least as long as <see cref="Outputs"/>.
@@ -139,11 +148,7 @@ public sealed class LinearTextModel
         if (_cues.Length == 0) return TextFeatures.Slots(text, Bits, extraSlots);
         folded ??= PhraseMatcher.Fold(text);
         Span<int> extra = stackalloc int[_cues.Length + extraSlots.Length];
-        Span<bool> has = stackalloc bool[_cues.Length];
-        _cueMatcher.Find(folded, has);
-        var n = 0;
-        for (var k = 0; k < _cues.Length; k++)
-            if (has[k]) extra[n++] = _cueSlots[k];
+        var n = CueSlotsInto(folded, extra);
         extraSlots.CopyTo(extra[n..]);
         return TextFeatures.Slots(text, Bits, extra[..(n + extraSlots.Length)]);
     }
@@ -162,19 +167,12 @@ public sealed class LinearTextModel
         var buffer = capacity <= 1024 ? stackalloc int[capacity] : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(capacity));
         var count = TextFeatures.GramsInto(text, Bits, buffer);
         Prefetch(buffer[..count]);
-        if (_cues.Length > 0)
-        {
-            Span<bool> has = stackalloc bool[_cues.Length];
-            _cueMatcher.Find(PhraseMatcher.Fold(text), has);
-            for (var k = 0; k < _cues.Length; k++)
-                if (has[k]) buffer[count++] = _cueSlots[k];
-        }
+        if (_cues.Length > 0) count += CueSlotsInto(PhraseMatcher.Fold(text), buffer[count..]);
         extraSlots.CopyTo(buffer[count..]);
         var slots = buffer[..TextFeatures.Distinct(buffer[..(count + extraSlots.Length)])];
-        var stride = Outputs.Count;
-        var column = _packed is null ? -1 : IndexOf(output);
+        var column = ColumnOf(output);
         double s = output.Bias;
-        foreach (var i in slots) s += column < 0 ? output.Weights[i] : _packed![i * stride + column];
+        foreach (var i in slots) s += Weight(output, column, i);
         if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);
         return Probability(output, s);
     }
@@ -185,11 +183,10 @@ public sealed class LinearTextModel
         ArgumentNullException.ThrowIfNull(text);
         if (_cues.Length == 0) return [];
         var folded = PhraseMatcher.Fold(text);
-        Span<bool> has = stackalloc bool[_cues.Length];
-        _cueMatcher.Find(folded, has);
-        var found = new List<string>();
-        for (var k = 0; k < _cues.Length; k++)
-            if (has[k]) found.Add("cue:" + _cues[k]);
+        Span<int> cues = stackalloc int[_cues.Length];
+        var n = FindCues(folded, cues);
+        var found = new List<string>(n);
+        foreach (var k in cues[..n]) found.Add("cue:" + _cues[k]);
         return found;
     }
 
@@ -269,9 +266,7 @@ public sealed class LinearTextModel
         var length = TextFeatures.Mark(trimmed, marked);
         var mask = (uint)((1 << Bits) - 1);
         // The weights as Scores just read them (packed slot by slot, the same values), so the slots' cache lines are warm.
-        var stride = Outputs.Count;
-        var column = _packed is null ? -1 : IndexOf(output);
-        double Weight(int slot) => column < 0 ? output.Weights[slot] : _packed![slot * stride + column];
+        var column = ColumnOf(output);
         var grams = length * TextFeatures.MaxN + cues.Length + extra.Length;
         var candidates = System.Buffers.ArrayPool<Candidate>.Shared.Rent(grams);
         var count = 0;
@@ -282,7 +277,7 @@ public sealed class LinearTextModel
                 if (n == 1 && (marked[i] == '^' || marked[i] == '$')) continue;
                 var h = TextFeatures.Offset;
                 for (var j = i; j < i + n; j++) h = TextFeatures.Step(h, marked[j]);
-                var weight = Weight((int)(h & mask));
+                var weight = Weight(output, column, (int)(h & mask));
                 var start = i;
                 var end = i + n;
                 while (start < end && marked[start] is '^' or '$') start++;
@@ -292,7 +287,7 @@ public sealed class LinearTextModel
             }
         void Token(string token, Candidate[] into, ref int count, ref int order)
         {
-            var weight = Weight((int)(TextFeatures.TokenHash(token[1..]) & mask));
+            var weight = Weight(output, column, (int)(TextFeatures.TokenHash(token[1..]) & mask));
             if (weight > 0) into[count++] = new Candidate { Token = token, Order = order, Weight = weight };
             order++;
         }
@@ -334,10 +329,16 @@ public sealed class LinearTextModel
         return c == 0 ? a.Order.CompareTo(b.Order) : c;
     }
 
-    private int IndexOf(LinearOutput output)
+    /// <summary>The output's column in the packed weights, or -1 when there are none or it is not this model's.</summary>
+    private int ColumnOf(LinearOutput output)
     {
+        if (_packed is null) return -1;
         for (var k = 0; k < Outputs.Count; k++)
             if (ReferenceEquals(Outputs[k], output)) return k;
         return -1;
     }
+
+    /// <summary>A slot's weight for an output: from the packed rows (warm after <see cref="Scores"/>) when it has a column, the same float either way.</summary>
+    private double Weight(LinearOutput output, int column, int slot) =>
+        column < 0 ? output.Weights[slot] : _packed![slot * Outputs.Count + column];
 }

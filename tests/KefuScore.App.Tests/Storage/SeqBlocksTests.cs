@@ -58,6 +58,8 @@ public sealed class SeqBlocksTests
         var old = Simulator.Generate(new SimulationOptions { Shops = 1, Days = 1, Seed = 24 }).Select(StoredEvent.From).ToList();
         foreach (var row in old) row.Shop = "s9";
         long lastOld;
+        using (var layout = new PostgresLayout(db.Location.PostgresConnection!))
+            await layout.Prepare(old.Select(e => (e.Shop, e.AtTicks)), CancellationToken.None);
         await using (var context = db.Open())
         {
             // The version-11 layout: the identity draws one seq per row, and the rows are written that way.

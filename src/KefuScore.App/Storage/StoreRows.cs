@@ -407,12 +407,13 @@ internal sealed class PostgresRows(NpgsqlConnection connection, DbTransaction tr
     private async Task CopyEvents(List<StoredEvent> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
-        var blocks = new List<long>((rows.Count + PostgresLayout.SeqBlock - 1) / PostgresLayout.SeqBlock);
+        var count = (rows.Count + PostgresLayout.SeqBlock - 1) / PostgresLayout.SeqBlock;
+        var blocks = new List<long>(count);
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = (NpgsqlTransaction)transaction;
             command.CommandText = "SELECT nextval(pg_get_serial_sequence('events', 'seq')) FROM generate_series(1, @n)";
-            command.Parameters.AddWithValue("n", blocks.Capacity);
+            command.Parameters.AddWithValue("n", count);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) blocks.Add(reader.GetInt64(0));
         }

@@ -213,6 +213,19 @@ internal sealed class PostgresLayout(string connectionString, TimeProvider? cloc
         foreach (var sql in steps) await Execute(connection, tx, sql, ct);
     }
 
+    /// <summary>
+    /// Schema 12: the increment of <c>events.seq</c>'s identity, so that one <c>nextval</c> reserves this many seqs
+    /// for a writer's COPY (which writes seq itself, <see cref="PostgresRows"/>) instead of one call per row.
+    /// </summary>
+    internal const int SeqBlock = 1024;
+
+    /// <summary>
+    /// Schema 12 on PostgreSQL: <c>events.seq</c>'s identity steps by <see cref="SeqBlock"/>. Seqs already drawn stay;
+    /// the next one is past them. Runs inside the caller's transaction; setting it again changes nothing.
+    /// </summary>
+    internal static Task SeqInBlocks(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct) =>
+        Execute(connection, tx, $"ALTER TABLE events ALTER COLUMN seq SET INCREMENT BY {SeqBlock}", ct);
+
     /// <summary>More than any conversation's facts: a fact's seq in the <c>facts</c> view is its row's id times this plus its place.</summary>
     internal const long FactsPerRow = 1_000_000;
 

@@ -25,7 +25,7 @@ public sealed record StorageLocation(string DataDirectory, string? PostgresConne
 public static class KefuStorage
 {
     /// <summary>The schema this build writes; a database with a higher version is refused, a lower one migrated.</summary>
-    public const int SchemaVersion = 11;
+    public const int SchemaVersion = 12;
 
     public static DbContextOptions<KefuDb> Options(StorageLocation location)
     {
@@ -134,6 +134,8 @@ public static class KefuStorage
             // per connection (decisions §66); nothing is moved. SQLite is unchanged.
             // Version 11: on PostgreSQL, conversation_ids names every conversation with stored events and replaces
             // version 10's function (decisions §73); filled from the events. SQLite is unchanged.
+            // Version 12: on PostgreSQL, events.seq's identity steps by 1,024 and a writer writes each block's seqs
+            // itself (decisions §84); nothing is moved. SQLite is unchanged.
             if (!db.IsSqlite) await PostgresSteps(db, ct);
             row.Version = SchemaVersion;
             await db.SaveChangesAsync(ct);
@@ -177,10 +179,11 @@ public static class KefuStorage
     {
         var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
         var tx = (Npgsql.NpgsqlTransaction)Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(
-            db.Database.CurrentTransaction ?? throw new InvalidOperationException("schemas 8 to 11 run inside the migration's transaction"));
+            db.Database.CurrentTransaction ?? throw new InvalidOperationException("schemas 8 to 12 run inside the migration's transaction"));
         await PostgresLayout.Migrate(connection, tx, ct);
         await PostgresLayout.PackFacts(connection, tx, ct);
         await PostgresLayout.CreateConversationIds(connection, tx, EventStore.ConversationTypes, ct);
+        await PostgresLayout.SeqInBlocks(connection, tx, ct);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ public sealed class StoredConversationsProbeTests
 
         await using (var context = db.Open())
         {
-            Assert.Equal(11, KefuStorage.SchemaVersion);
+            Assert.Equal(12, KefuStorage.SchemaVersion);
             Assert.Equal(KefuStorage.SchemaVersion, (await context.SchemaVersion.SingleAsync()).Version);
             Assert.Equal(await StoredConversationCount(context), await ConversationIdCount(context));
             Assert.Equal(half, await context.Events.CountAsync());

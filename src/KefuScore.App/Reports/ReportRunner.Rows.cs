@@ -14,22 +14,14 @@ namespace KefuScore.App.Reports;
 /// </summary>
 public static partial class ReportRunner
 {
-    public static FoldRun Run(CompiledProfile profile, IReadOnlyList<string> files, ImportMapping? mapping, int threads, IProgress<long>? progress = null, CancellationToken ct = default) =>
-        Run(profile, files, mapping, threads, SegmentRows, progress, ct);
-
-    /// <summary>Rows a fold worker holds before its buckets fold them: about half an hour of the wide shape on one of two workers (tens of MB held).</summary>
-    private const int SegmentRows = 1 << 18;
-
-    /// <summary>As above, each worker folding its rows in segments of <paramref name="segmentRows"/> (tests shorten them; figures never depend on it).</summary>
-    internal static FoldRun Run(CompiledProfile profile, IReadOnlyList<string> files, ImportMapping? mapping, int threads, int segmentRows, IProgress<long>? progress = null, CancellationToken ct = default)
+    public static FoldRun Run(CompiledProfile profile, IReadOnlyList<string> files, ImportMapping? mapping, int threads, IProgress<long>? progress = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(segmentRows, 1);
         if (mapping is not null || IncrementalRules.For(profile) is null || files.Any(f => EventFiles.FormatOf(f) is not (EventFileFormat.Csv or EventFileFormat.Parquet)))
             return Run(profile, () => files.SelectMany(f => EventFiles.Read(f, mapping, ct)), threads, progress, ct);
-        var run = RowPass(profile, files, FoldOptions.Streaming, threads, segmentRows, progress, ct, out var tooLate);
+        var run = RowPass(profile, files, FoldOptions.Streaming, threads, progress, ct, out var tooLate);
         if (tooLate == 0) return run;
-        var replay = RowPass(profile, files, FoldOptions.Unbounded, threads, segmentRows, progress, ct, out _);
+        var replay = RowPass(profile, files, FoldOptions.Unbounded, threads, progress, ct, out _);
         replay.Replayed = true;
         return replay;
     }
@@ -39,7 +31,7 @@ public static partial class ReportRunner
     /// by its shop's hash to one of <paramref name="threads"/> fold workers; this thread hands the chunks out in file
     /// order, so every worker sees its shops' rows in file order and rejected lines keep theirs.
     /// </summary>
-    private static FoldRun RowPass(CompiledProfile profile, IReadOnlyList<string> files, FoldOptions options, int threads, int segmentRows, IProgress<long>? progress, CancellationToken ct, out long tooLate)
+    private static FoldRun RowPass(CompiledProfile profile, IReadOnlyList<string> files, FoldOptions options, int threads, IProgress<long>? progress, CancellationToken ct, out long tooLate)
     {
         var run = new FoldRun(Rollup.Daily(profile.Metrics.Count));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -54,7 +46,7 @@ public static partial class ReportRunner
             {
                 try
                 {
-                    var folder = new RowFolder(profile, options, segmentRows);
+                    var folder = new RowFolder(profile, options);
                     foreach (var chunk in queue.GetConsumingEnumerable(stop.Token))
                     {
                         folder.Fold(chunk.Parts[part]);
@@ -102,16 +94,18 @@ public static partial class ReportRunner
 
     /// <summary>
     /// A worker's fold over row batches into its rollup, split by shop into <see cref="Buckets"/> independent folds fed a
-    /// segment at a time: a worker's rows are held, dealt by shop, until a segment's rows have come, then each
+    /// segment at a time: a worker's rows are held, dealt by shop, until <see cref="SegmentRows"/> have come, then each
     /// bucket's rows go through its fold, one bucket after another. A bucket's conversations, ids and sums are a
     /// fraction of the worker's (on the wide shape some 20,000 of 1.4M open conversations), so its segment finds its
     /// state in cache where one fold over all of them missed on almost every event (§85). Exact as the workers are:
     /// everything a fold keeps is per shop and a shop lives in one bucket, its rows in file order; a bucket's watermark
     /// follows its own shops, never ahead of the worker's, so nothing is finalised earlier (at worst a replay, exact).
     /// </summary>
-    private sealed class RowFolder(CompiledProfile profile, FoldOptions options, int segmentRows)
+    private sealed class RowFolder(CompiledProfile profile, FoldOptions options)
     {
         private const int BucketBits = 5, Buckets = 1 << BucketBits;
+        /// <summary>About half an hour of the wide shape on one of two workers: long enough for a bucket's segment to reuse its state, short enough to hold (tens of MB).</summary>
+        private const int SegmentRows = 1 << 18;
         // Made on a bucket's first row, so a small input does not pay for 64 folds.
         private readonly MetricFold?[] _folds = new MetricFold?[Buckets];
         // The folds' facts carry their interned shop and agent instances: summed by identity, added to a rollup at the end.
@@ -134,7 +128,7 @@ public static partial class ReportRunner
                 (_held[BucketOf(row)] ??= new RowPart()).Add(row, chars);
             }
             _heldRows += part.Count;
-            if (_heldRows >= segmentRows) FoldHeld();
+            if (_heldRows >= SegmentRows) FoldHeld();
         }
 
         /// <summary>Closes what is still open: the last facts go into the buckets' sums.</summary>

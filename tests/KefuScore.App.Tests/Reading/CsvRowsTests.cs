@@ -156,19 +156,4 @@ public sealed class CsvRowsTests : IDisposable
         var reference = ReportRunner.Run(Douyin, () => events.Select(ReadItem.Of));
         return rows.Rollup.SameAs(reference.Rollup) && rows.Read == reference.Read && rows.Duplicates == reference.Duplicates;
     }
-
-    [Property(MaxTest = 25)]
-    public bool Folding_in_short_segments_gives_the_figures_of_one_segment(int seed, bool twoThreads, byte segmentSeed)
-    {
-        // Segments of 1 to 64 rows: each worker's bucket folds take their rows in many pieces, the watermark crossing
-        // segment ends, and must still give the whole-input figures exactly.
-        var events = RandomChats.ShuffleWithinBlocks(RandomChats.Generate(seed, conversations: 60), TimeSpan.FromMinutes(10), seed);
-        var path = Path.Combine(_dir.Path, $"s{seed}.csv");
-        using (var stream = File.Create(path)) CsvEventWriter.Write(stream, events);
-        var threads = twoThreads ? 2 : 1;
-        var segmented = ReportRunner.Run(Douyin, [path], mapping: null, threads, segmentRows: 1 + segmentSeed % 64);
-        var whole = ReportRunner.Run(Douyin, [path], mapping: null, threads, segmentRows: int.MaxValue);
-        return segmented.Rollup.SameAs(whole.Rollup) && segmented.Rollup.RowCount > 0 && segmented.Read == whole.Read
-            && segmented.Duplicates == whole.Duplicates && segmented.Replayed == whole.Replayed;
-    }
 }

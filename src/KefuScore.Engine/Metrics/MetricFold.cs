@@ -101,22 +101,14 @@ public sealed class MetricFold
     private long _maxTicks = long.MinValue;
     private long _nextScan = long.MinValue;
 
-    public MetricFold(CompiledProfile profile, FoldOptions options) : this(profile, options, names: null)
-    {
-    }
-
-    /// <summary>
-    /// A fold whose interned shops and agents are <paramref name="names"/>, shared with other folds of the same thread
-    /// (null: its own); only the incremental state interns names.
-    /// </summary>
-    public MetricFold(CompiledProfile profile, FoldOptions options, FoldNames? names)
+    public MetricFold(CompiledProfile profile, FoldOptions options)
     {
         Profile = profile;
         Clock = new LocalClock(profile.Zone);
         _analysis = new ConversationAnalysis(profile, Clock);
         _lateness = options.Lateness?.Ticks;
         _idleClose = profile.Profile.IdleClose.Ticks;
-        if (IncrementalRules.For(profile) is { } rules) _state = new StateFold(rules, Clock, _analysis, _lateness, names);
+        if (IncrementalRules.For(profile) is { } rules) _state = new StateFold(rules, Clock, _analysis, _lateness);
     }
 
     public CompiledProfile Profile { get; }

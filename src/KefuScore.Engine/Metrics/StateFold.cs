@@ -72,9 +72,9 @@ internal sealed class StateFold
 
     private sealed class Minute
     {
-        public Pending[] Items = new Pending[64];
+        public Pending[] Items = new Pending[256];
         public int Count;
-        public char[] Ids = new char[1 << 10];
+        public char[] Ids = new char[1 << 12];
         public int Used;
     }
 
@@ -110,8 +110,12 @@ internal sealed class StateFold
     private readonly IdWindow _ids;
     private readonly SlimEvent[] _single = new SlimEvent[1];
 
-    /// <summary>Shops, agents and reasons as numbers: this fold's own, or shared with the other folds of its thread.</summary>
-    private readonly FoldNames _names;
+    // Shops: ours by name, and a row's run-wide number to ours.
+    private readonly Dictionary<string, int> _shopByName = new(StringComparer.Ordinal);
+    private readonly List<string> _shops = [];
+    /// <summary>By a row's run-wide shop number: our number beside the instance it was seen with (one read, compared by reference).</summary>
+    private (string? Name, int Shop)[] _shopOfRow = new (string?, int)[64];
+    private readonly Names _names = new();
 
     // Conversations.
     /// <summary>
@@ -150,9 +154,8 @@ internal sealed class StateFold
     private long _maxTicks = long.MinValue;
     private long _nextScan = long.MinValue;
 
-    public StateFold(IncrementalRules rules, LocalClock clock, ConversationAnalysis analysis, long? lateness, FoldNames? names = null)
+    public StateFold(IncrementalRules rules, LocalClock clock, ConversationAnalysis analysis, long? lateness)
     {
-        _names = names ?? new FoldNames();
         _rules = rules;
         _clock = clock;
         _analysis = analysis;
@@ -176,7 +179,7 @@ internal sealed class StateFold
             Ticks = e.Ticks, Agent = _names.Of(e.Agent), Reason = _names.Of(e.Reason), Type = e.Type, Sender = e.Sender, Kind = e.Kind,
             Stars = e.Stars, Satisfaction = e.Satisfaction, Action = SlimEvent.ActionCode(e.Action),
         };
-        var shop = _names.ShopOf(e.Shop);
+        var shop = ShopOf(e.Shop);
         if (Take(shop, e.Id, e.Conversation is not null, e.Conversation.AsSpan(), ref p, facts) && e.Type == EventType.Rating)
         {
             _single[0] = new SlimEvent(e);
@@ -191,7 +194,7 @@ internal sealed class StateFold
             Ticks = e.Ticks, Agent = _names.Of(e.Agent, e.AgentNumber), Reason = _names.Of(e.Reason), Type = e.Type, Sender = e.Sender, Kind = e.Kind,
             Stars = e.Stars, Satisfaction = e.Satisfaction, Action = e.Action,
         };
-        var shop = _names.ShopOf(e);
+        var shop = ShopOf(e);
         var hasConversation = e.ConversationLength >= 0;
         var conversation = hasConversation ? chars.Slice(e.ConversationStart, e.ConversationLength) : default;
         if (Take(shop, chars.Slice(e.IdStart, e.IdLength), hasConversation, conversation, ref p, facts) && e.Type == EventType.Rating)
@@ -211,10 +214,11 @@ internal sealed class StateFold
     public unsafe ulong PrefetchPlace(in EventRow e, ReadOnlySpan<char> chars)
     {
         if (!Sse.IsSupported) return 0;
-        if (!_names.KnownShop(e, out var shop)) return 0;
-        _ids.Prefetch(shop, chars.Slice(e.IdStart, e.IdLength));
+        var run = e.ShopIndex;
+        if ((uint)run >= (uint)_shopOfRow.Length || !ReferenceEquals(_shopOfRow[run].Name, e.Shop)) return 0;
+        _ids.Prefetch(_shopOfRow[run].Shop, chars.Slice(e.IdStart, e.IdLength));
         if (e.ConversationLength < 0) return 0;
-        var hash = KeyHash(shop, chars.Slice(e.ConversationStart, e.ConversationLength));
+        var hash = KeyHash(_shopOfRow[run].Shop, chars.Slice(e.ConversationStart, e.ConversationLength));
         Sse.Prefetch0(Unsafe.AsPointer(ref _table[(int)hash & (_table.Length - 1)]));
         return hash;
     }
@@ -337,6 +341,29 @@ internal sealed class StateFold
         public void Take(List<MetricFact> facts) => into.AddRange(facts);
     }
 
+    private int ShopOf(string name)
+    {
+        if (_shopByName.TryGetValue(name, out var shop)) return shop;
+        shop = _shops.Count;
+        _shopByName.Add(name, shop);
+        _shops.Add(name);
+        return shop;
+    }
+
+    /// <summary>A row's shop by its run-wide number (checked against the name, so a foreign number cannot mix shops up).</summary>
+    private int ShopOf(in EventRow e)
+    {
+        var run = e.ShopIndex;
+        if ((uint)run < (uint)_shopOfRow.Length && ReferenceEquals(_shopOfRow[run].Name, e.Shop)) return _shopOfRow[run].Shop;
+        var shop = ShopOf(e.Shop);
+        if (run >= 0)
+        {
+            if (run >= _shopOfRow.Length) Array.Resize(ref _shopOfRow, Math.Max(run + 1, _shopOfRow.Length * 2));
+            _shopOfRow[run] = (e.Shop, shop);
+        }
+        return shop;
+    }
+
     private static ulong KeyHash(int shop, ReadOnlySpan<char> conversation)
     {
         var h = IdWindow.Mix(0x13198A2E03707344UL ^ ((ulong)(uint)shop * 0xC2B2AE3D27D4EB4FUL), conversation);
@@ -405,7 +432,7 @@ internal sealed class StateFold
         for (var i = 0; i < slots.Length; i++) slots[i].State = new ConversationCore(_rules);
     }
 
-    private CoreContext Context(int shop) => new(_rules, _clock, _names.Shop(shop));
+    private CoreContext Context(int shop) => new(_rules, _clock, _shops[shop]);
 
     private static void Place(long[] table, ulong hash, int slot)
     {
@@ -599,5 +626,63 @@ internal sealed class StateFold
         bucket.Count = 0;
         bucket.Used = 0;
         if (_spareMinutes.Count < 256) _spareMinutes.Push(bucket);
+    }
+
+    /// <summary>
+    /// Agents and reasons as numbers (0: none). A row carries instances its reader interned for the run, so a small
+    /// cache by reference answers almost every lookup without hashing characters; other instances go by value.
+    /// </summary>
+    private sealed class Names
+    {
+        /// <summary>The cache's largest size: grows with the names seen, so 20,000 shops' agents are not looked up by value each time.</summary>
+        private const int MaxCache = 1 << 18;
+        private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
+        private readonly List<string?> _list = [null];
+        private string?[] _cachedName = new string?[1 << 12];
+        private int[] _cachedIndex = new int[1 << 12];
+
+        /// <summary>
+        /// By a row's run-wide agent number: one array read, the instance compared by reference (no hashing, and no
+        /// read of the string's header, a cache miss among 117,000 agents); a number not seen with this instance goes by name.
+        /// </summary>
+        private (string? Name, int Index)[] _byNumber = new (string?, int)[64];
+
+        public string? this[int index] => _list[index];
+
+        public int Of(string? name, int number)
+        {
+            if (name is null) return 0;
+            if ((uint)number < (uint)_byNumber.Length && ReferenceEquals(_byNumber[number].Name, name)) return _byNumber[number].Index;
+            var index = Of(name);
+            if (number >= 0)
+            {
+                if (number >= _byNumber.Length) Array.Resize(ref _byNumber, Math.Max(number + 1, _byNumber.Length * 2));
+                _byNumber[number] = (name, index);
+            }
+            return index;
+        }
+
+        public int Of(string? name)
+        {
+            if (name is null) return 0;
+            var at = RuntimeHelpers.GetHashCode(name) & (_cachedName.Length - 1);
+            if (ReferenceEquals(_cachedName[at], name)) return _cachedIndex[at];
+            if (!_byName.TryGetValue(name, out var index))
+            {
+                index = _list.Count;
+                _byName.Add(name, index);
+                _list.Add(name);
+                if (_list.Count * 2 > _cachedName.Length && _cachedName.Length < MaxCache)
+                {
+                    // Refilled as names come by again (the old cache's places are of the smaller mask).
+                    _cachedName = new string?[_cachedName.Length * 2];
+                    _cachedIndex = new int[_cachedName.Length];
+                    at = RuntimeHelpers.GetHashCode(name) & (_cachedName.Length - 1);
+                }
+            }
+            _cachedName[at] = name;
+            _cachedIndex[at] = index;
+            return index;
+        }
     }
 }

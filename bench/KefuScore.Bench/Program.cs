@@ -17,6 +17,7 @@ public static class Program
             return args.Length == 0 ? Usage() : args[0] switch
             {
                 "kernel" => KernelCommand.Run(args[1..]),
+                "fold-seg" => FoldSegCommand.Run(args.Length > 2 && args[1] == "--repeat" ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3),
                 "fold-cpu" => FoldCpuCommand.Run(args.Length > 2 && args[1] == "--repeat" ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3),
                 "e2e" => E2eCommand.Run(Options.Parse(args[1..])),
                 "e2e-kefu" => EngineChild.RunKefu(Options.Parse(args[1..])),
@@ -49,6 +50,7 @@ public static class Program
             usage:
               kernel [BenchmarkDotNet args]            engine kernel micro-benchmarks (--filter '*Fold*': the report's fold alone)
               fold-cpu [--repeat N]                    the fold benchmark by thread CPU time (for a shared machine)
+              fold-seg [--repeat N]                    the same rows through shop buckets fed by segment, against one fold (KEFU_SEG_BUCKETS, KEFU_SEG_ROWS)
               e2e --events N [--file PATH] [--keep]    KefuScore vs DuckDB on the same CSV (medians of 3)
               peer --shape uniform|zipf|wide --events N [--format csv|jsonl|parquet] [--repeat 3] [--file CSV] [--keep]
                                                        kefu report vs the plain peer SQL (../shared/bench/douyin-peer.sql),

@@ -99,6 +99,9 @@ public class FoldBenchmarks
         Console.WriteLine($"// {total:N0} rows, {_second.Sum(p => p.Count):N0} in the steady half");
     }
 
+    /// <summary>Every row part in file order (both halves), for other measurements over the same rows.</summary>
+    public List<RowPart> AllParts => [.. _first, .. _second];
+
     [Benchmark(Baseline = true, Description = "fold, whole file")]
     public long Whole()
     {
@@ -191,7 +194,7 @@ public static class FoldCpuCommand
     }
 
     /// <summary>This thread's CPU seconds (user + system), from /proc on Linux.</summary>
-    private static double ThreadCpu()
+    internal static double ThreadCpu()
     {
         var stat = File.ReadAllText("/proc/thread-self/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');

@@ -38,13 +38,7 @@ internal sealed class Utf8Names<T>
     /// <summary>Open addressing, linear probing: the hash's high 32 bits above entry + 1 (0 empty).</summary>
     private long[] _table = new long[128];
 
-    public bool TryGet(ReadOnlySpan<byte> name, out ulong hash, out T value)
-    {
-        hash = Hash(name);
-        return TryGet(name, hash, out value);
-    }
-
-    /// <summary>The same with the name's <see cref="Hash"/> already known (a parser that prefetched by it).</summary>
+    /// <summary>The name's value, by the name and its <see cref="Hash"/> (which a parser computes once to prefetch by it).</summary>
     public bool TryGet(ReadOnlySpan<byte> name, ulong hash, out T value)
     {
         var tag = (long)(hash & 0xFFFFFFFF00000000UL);

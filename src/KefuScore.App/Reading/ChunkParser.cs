@@ -17,9 +17,28 @@ namespace KefuScore.App.Reading;
 /// </summary>
 internal sealed class ChunkParser(RunNames names, int parts)
 {
+    /// <summary>
+    /// Lines between a line's first hint (its names' table slots) and its second (their entries), and again to its
+    /// parse: a line is parsed <c>2 × Ahead - 1</c> lines after its cells are found, in file order.
+    /// </summary>
+    private const int Ahead = 4;
+    private const int RingSize = 2 * Ahead;
+
+    /// <summary>A line whose cells are found and whose parse is still to come.</summary>
+    private struct Pending
+    {
+        public Range[] Cells;
+        public int Start, End, Count, Index;
+        public ulong ShopHash, AgentHash;
+        public bool HasAgent;
+    }
+
     private readonly ParserNames _names = new(names, parts);
     private readonly RawEvent _raw = new();
-    private Range[] _cells = new Range[32];
+    private readonly Pending[] _ring = new Pending[RingSize];
+    private int _head, _tail;
+    /// <summary>The cells of the line being parsed (one of the ring's).</summary>
+    private Range[] _cells = [];
     private CsvHeader _header = null!;
 
     public void Parse(RowChunk chunk)
@@ -41,7 +60,10 @@ internal sealed class ChunkParser(RunNames names, int parts)
         }
         _header = chunk.Header!;
         var wanted = _header.Fields.Length;
-        if (_cells.Length < wanted + 1) _cells = new Range[wanted + 1];
+        if (_ring[0].Cells is null || _ring[0].Cells.Length < wanted + 1)
+            for (var r = 0; r < RingSize; r++) _ring[r].Cells = new Range[wanted + 1];
+        _head = _tail = 0;
+        var cells = _ring[0].Cells;
         // One pass over the chunk finds commas and line breaks together, 32 bytes at a time (no quote and no lone CR
         // is left to care about here): a line's cells are known when its line break is.
         ref var origin = ref MemoryMarshal.GetReference(data);
@@ -57,29 +79,57 @@ internal sealed class ChunkParser(RunNames names, int parts)
                 {
                     // Cells up to the header's column count; a comma past them makes the count one more, and the rest of the line is ignored.
                     if (count >= wanted) continue;
-                    _cells[count++] = (cellStart - lineStart)..(at - lineStart);
+                    cells[count++] = (cellStart - lineStart)..(at - lineStart);
                     cellStart = at + 1;
                     if (count == wanted) count++;
                     continue;
                 }
-                Line(data, lineStart, at, cellStart, count, index++, chunk);
+                cells = Line(data, lineStart, at, cellStart, count, index++, chunk);
                 lineStart = cellStart = at + 1;
                 count = 0;
             }
         }
         if (lineStart < data.Length) Line(data, lineStart, data.Length, cellStart, count, index++, chunk);
+        while (_tail < _head) Parse(data, _tail++, chunk);
         chunk.Lines = index;
     }
 
-    /// <summary>The line <paramref name="start"/>..<paramref name="end"/> (its break excluded) whose cells before the last are found.</summary>
-    private void Line(ReadOnlySpan<byte> data, int start, int end, int cellStart, int count, int index, RowChunk chunk)
+    /// <summary>
+    /// The line <paramref name="start"/>..<paramref name="end"/> (its break excluded) whose cells before the last are
+    /// found in the ring's next slot: queued with its hints, the line queued longest ago parsed. Returns where the next
+    /// line's cells go.
+    /// </summary>
+    private Range[] Line(ReadOnlySpan<byte> data, int start, int end, int cellStart, int count, int index, RowChunk chunk)
     {
+        ref var pending = ref _ring[_head & (RingSize - 1)];
         if (end > start && data[end - 1] == '\r') end--;
-        if (end == start) return; // a blank line, as Sylvan skips it
+        if (end == start) return pending.Cells; // a blank line, as Sylvan skips it
         chunk.Records++;
-        if (count < _header.Fields.Length) _cells[count++] = (cellStart - start)..(end - start);
+        if (count < _header.Fields.Length) pending.Cells[count++] = (cellStart - start)..(end - start);
+        (pending.Start, pending.End, pending.Count, pending.Index) = (start, end, count, index);
         var line = data[start..end];
-        if (!TryRow(line, count, chunk)) Slow(line, count, chunk, index);
+        var agent = Cell(line, RawFields.Agent, count, pending.Cells);
+        pending.ShopHash = _names.ShopHash(Cell(line, RawFields.Shop, count, pending.Cells));
+        pending.HasAgent = !agent.IsEmpty;
+        pending.AgentHash = pending.HasAgent ? _names.AgentHash(agent) : 0;
+        _names.Prefetch(pending.ShopHash, pending.AgentHash, pending.HasAgent, entries: false);
+        _head++;
+        if (_head - _tail > Ahead)
+        {
+            ref var middle = ref _ring[(_head - 1 - Ahead) & (RingSize - 1)];
+            _names.Prefetch(middle.ShopHash, middle.AgentHash, middle.HasAgent, entries: true);
+        }
+        if (_head - _tail == RingSize) Parse(data, _tail++, chunk);
+        return _ring[_head & (RingSize - 1)].Cells;
+    }
+
+    /// <summary>The queued line at <paramref name="at"/>: the common shape straight into a row, anything else the string path's way.</summary>
+    private void Parse(ReadOnlySpan<byte> data, int at, RowChunk chunk)
+    {
+        ref var pending = ref _ring[at & (RingSize - 1)];
+        _cells = pending.Cells;
+        var line = data[pending.Start..pending.End];
+        if (!TryRow(line, pending.Count, chunk, pending.ShopHash, pending.AgentHash)) Slow(line, pending.Count, chunk, pending.Index);
     }
 
     /// <summary>Bit i set when byte i of the 32 at <paramref name="p"/> is a comma or a line break.</summary>
@@ -118,13 +168,15 @@ internal sealed class ChunkParser(RunNames names, int parts)
         return false;
     }
 
-    private ReadOnlySpan<byte> Cell(ReadOnlySpan<byte> line, int field, int count)
+    private ReadOnlySpan<byte> Cell(ReadOnlySpan<byte> line, int field, int count) => Cell(line, field, count, _cells);
+
+    private ReadOnlySpan<byte> Cell(ReadOnlySpan<byte> line, int field, int count, Range[] cells)
     {
         var column = _header.ColumnOf[field];
-        return column >= 0 && column < count && column < _header.Fields.Length ? line[_cells[column]] : default;
+        return column >= 0 && column < count && column < _header.Fields.Length ? line[cells[column]] : default;
     }
 
-    private bool TryRow(ReadOnlySpan<byte> line, int count, RowChunk chunk)
+    private bool TryRow(ReadOnlySpan<byte> line, int count, RowChunk chunk, ulong shopHash, ulong agentHash)
     {
         var type = Cell(line, RawFields.Type, count);
         if (!type.SequenceEqual("message"u8) && !type.SequenceEqual("rating"u8)) return false;
@@ -140,7 +192,7 @@ internal sealed class ChunkParser(RunNames names, int parts)
         if (!CommonRow.TryAt(Cell(line, RawFields.At, count), out var ticks)) return false;
         if (!CommonRow.TryTyped(type, Cell(line, RawFields.Sender, count), Cell(line, RawFields.Kind, count), Cell(line, RawFields.Satisfaction, count),
                 Cell(line, RawFields.Stars, count), !conversation.IsEmpty, ticks, out var row)) return false;
-        _names.Place(chunk, row, shop, agent, reason, id, conversation);
+        _names.Place(chunk, row, _names.Shop(shop, shopHash), agent.IsEmpty ? default : _names.Agent(agent, agentHash), reason, id, conversation);
         return true;
     }
 

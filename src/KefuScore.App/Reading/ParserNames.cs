@@ -43,20 +43,49 @@ internal sealed class ParserNames(RunNames names, int parts)
         return name;
     }
 
-    public ShopName Shop(ReadOnlySpan<byte> utf8)
+    public ShopName Shop(ReadOnlySpan<byte> utf8) => Shop(utf8, _shopBytes.Hash(utf8));
+
+    public AgentName Agent(ReadOnlySpan<byte> utf8) => Agent(utf8, _agentBytes.Hash(utf8));
+
+    /// <summary>A shop by its UTF-8 bytes and their <see cref="ShopHash"/>.</summary>
+    public ShopName Shop(ReadOnlySpan<byte> utf8, ulong hash)
     {
-        if (_shopBytes.TryGet(utf8, out var hash, out var known)) return known;
+        if (_shopBytes.TryGet(utf8, hash, out var known)) return known;
         var name = Shop(Chars(utf8));
         _shopBytes.Add(utf8, hash, name);
         return name;
     }
 
-    public AgentName Agent(ReadOnlySpan<byte> utf8)
+    /// <summary>An agent by its UTF-8 bytes and their <see cref="AgentHash"/>.</summary>
+    public AgentName Agent(ReadOnlySpan<byte> utf8, ulong hash)
     {
-        if (_agentBytes.TryGet(utf8, out var hash, out var known)) return known;
+        if (_agentBytes.TryGet(utf8, hash, out var known)) return known;
         var agent = AgentOf(Chars(utf8));
         _agentBytes.Add(utf8, hash, agent);
         return agent;
+    }
+
+    public ulong ShopHash(ReadOnlySpan<byte> utf8) => _shopBytes.Hash(utf8);
+
+    public ulong AgentHash(ReadOnlySpan<byte> utf8) => _agentBytes.Hash(utf8);
+
+    /// <summary>
+    /// Hints for a row a few lines ahead (a parser's lookups miss the cache on the wide shape's 20,000 shops and
+    /// 117,000 agents): <paramref name="entries"/> false fetches the names' table slots, true (some lines later) the
+    /// entries those slots name. Only hints: the lookup itself decides.
+    /// </summary>
+    public void Prefetch(ulong shopHash, ulong agentHash, bool hasAgent, bool entries)
+    {
+        if (entries)
+        {
+            _shopBytes.PrefetchEntry(shopHash);
+            if (hasAgent) _agentBytes.PrefetchEntry(agentHash);
+        }
+        else
+        {
+            _shopBytes.PrefetchSlot(shopHash);
+            if (hasAgent) _agentBytes.PrefetchSlot(agentHash);
+        }
     }
 
     /// <summary>UTF-8 decoded into a scratch buffer (bad bytes become U+FFFD, as a string made of them would hold); valid until the next call.</summary>
@@ -78,14 +107,9 @@ internal sealed class ParserNames(RunNames names, int parts)
     }
 
     /// <summary>
-    /// A row in the common shape, its name cells as UTF-8, into its shop's part: shop, agent and reason interned, id and
-    /// conversation appended to the part's text. The CSV and Parquet parsers' fast paths both end here.
+    /// A row in the common shape into its shop's part, its shop and agent (default: none) already found: reason interned,
+    /// id and conversation appended to the part's text. The CSV and Parquet parsers' fast paths both end here.
     /// </summary>
-    public void Place(RowChunk chunk, EventRow row, ReadOnlySpan<byte> shop, ReadOnlySpan<byte> agent, ReadOnlySpan<byte> reason,
-        ReadOnlySpan<byte> id, ReadOnlySpan<byte> conversation) =>
-        Place(chunk, row, Shop(shop), agent.IsEmpty ? default : Agent(agent), reason, id, conversation);
-
-    /// <summary>The same with the shop and the agent (default: none) already found, as the Parquet decoder finds them once per dictionary entry.</summary>
     public void Place(RowChunk chunk, EventRow row, ShopName name, AgentName agent, ReadOnlySpan<byte> reason, ReadOnlySpan<byte> id,
         ReadOnlySpan<byte> conversation)
     {

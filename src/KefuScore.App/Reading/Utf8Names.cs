@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace KefuScore.App.Reading;
 
@@ -37,9 +38,9 @@ internal sealed class Utf8Names<T>
     /// <summary>Open addressing, linear probing: the hash's high 32 bits above entry + 1 (0 empty).</summary>
     private long[] _table = new long[128];
 
-    public bool TryGet(ReadOnlySpan<byte> name, out ulong hash, out T value)
+    /// <summary>The name's value, by the name and its <see cref="Hash"/> (which a parser computes once to prefetch by it).</summary>
+    public bool TryGet(ReadOnlySpan<byte> name, ulong hash, out T value)
     {
-        hash = Hash(name);
         var tag = (long)(hash & 0xFFFFFFFF00000000UL);
         var table = _table;
         var mask = table.Length - 1;
@@ -57,6 +58,30 @@ internal sealed class Utf8Names<T>
         }
         value = default!;
         return false;
+    }
+
+    /// <summary>
+    /// Hints that a lookup of the name with this hash is coming: its first table slot is fetched into the cache. With
+    /// 117,000 agents or 20,000 shops the table and the entries are larger than a core's cache, and a parser that
+    /// hints a few lines ahead finds them there. Nothing is read or changed.
+    /// </summary>
+    public unsafe void PrefetchSlot(ulong hash)
+    {
+        if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref _table[(int)hash & (_table.Length - 1)]));
+    }
+
+    /// <summary>The second step, once the slot is likely cached: the entry its first slot names, if the tag is the hash's.</summary>
+    public unsafe void PrefetchEntry(ulong hash)
+    {
+        if (!Sse.IsSupported) return;
+        var slot = _table[(int)hash & (_table.Length - 1)];
+        if ((slot & unchecked((long)0xFFFFFFFF00000000UL)) == (long)(hash & 0xFFFFFFFF00000000UL) && slot != 0)
+        {
+            // An entry is 48 bytes: it may span two cache lines.
+            var entry = (byte*)Unsafe.AsPointer(ref _entries[(int)(uint)slot - 1]);
+            Sse.Prefetch0(entry);
+            Sse.Prefetch0(entry + (Unsafe.SizeOf<Entry>() - 1));
+        }
     }
 
     private ReadOnlySpan<byte> BytesOf(ref Entry e) =>
@@ -94,7 +119,7 @@ internal sealed class Utf8Names<T>
         _table[i] = (long)(hash & 0xFFFFFFFF00000000UL) | (uint)(index + 1);
     }
 
-    private ulong Hash(ReadOnlySpan<byte> s)
+    public ulong Hash(ReadOnlySpan<byte> s)
     {
         var h = _seed ^ ((ulong)s.Length * 0x9E3779B97F4A7C15UL);
         while (s.Length >= 8)

@@ -11,6 +11,8 @@ public static class ReportJson
 {
     public static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private const int FlushBytes = 1 << 16;
+
     public static void Write(Stream output, Report report, FoldRun run)
     {
         using var w = new Utf8JsonWriter(output, Options);
@@ -25,7 +27,13 @@ public static class ReportJson
         w.WriteEndObject();
         WriteRejected(w, run.Rejected, includeFile: true);
         w.WriteStartArray("shops");
-        foreach (var shop in report.Shops) WriteShop(w, shop);
+        foreach (var shop in report.Shops)
+        {
+            WriteShop(w, shop);
+            // The writer keeps what it has not flushed in one growing buffer: 48 MB of JSON on 1,000 shops x 30 days
+            // would be held (and copied as it doubles) until the end.
+            if (w.BytesPending >= FlushBytes) w.Flush();
+        }
         w.WriteEndArray();
         w.WriteEndObject();
     }

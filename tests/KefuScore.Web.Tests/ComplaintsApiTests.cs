@@ -3,7 +3,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -17,7 +19,15 @@ public sealed class KefuServerAtMondayNoon : KefuServer
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(new FixedClock(Now))));
+        builder.ConfigureServices(s =>
+        {
+            s.Replace(ServiceDescriptor.Singleton<TimeProvider>(new FixedClock(Now)));
+            // Sign-in cookies live on the real clock, as the test client's cookie jar does: issued at the stopped
+            // clock's hour, a 14-day cookie was already expired in the jar from 2026-12-07 04:30 UTC, and every
+            // signed-in request was answered 401.
+            s.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o => o.TimeProvider = TimeProvider.System);
+            s.PostConfigure<SecurityStampValidatorOptions>(o => o.TimeProvider = TimeProvider.System);
+        });
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

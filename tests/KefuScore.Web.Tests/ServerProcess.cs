@@ -24,6 +24,12 @@ public sealed class ServerProcess : IDisposable
     public int Port { get; }
     public HttpClient Client { get; }
 
+    /// <summary>Whether the process has ended (a silo declared dead stops itself).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the server wrote, for a failure's message.</summary>
+    public string Tail(int lines = 30) => string.Join("\n", Output.TakeLast(lines));
+
     /// <summary>What the server wrote to stdout and stderr so far, a line each.</summary>
     public IReadOnlyList<string> Output
     {
@@ -66,7 +72,7 @@ public sealed class ServerProcess : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(extraArgs is null ? 90 : 180);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException($"the server exited with {process.ExitCode} while starting:\n{string.Join("\n", server.Output.TakeLast(30))}");
+            if (process.HasExited) throw new InvalidOperationException($"the server exited with {process.ExitCode} while starting:\n{server.Tail()}");
             try
             {
                 var health = await server.Client.GetAsync("/healthz");

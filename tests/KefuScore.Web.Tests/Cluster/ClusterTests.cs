@@ -265,6 +265,11 @@ public sealed class ClusterTests(ITestOutputHelper output)
         {
             try { return await Push(silo, batch); }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && DateTime.UtcNow < deadline) { await Task.Delay(500); }
+            catch (HttpRequestException e) when (silo.HasExited)
+            {
+                // Say why the silo left: once a loaded CI machine's silo was refused for two minutes, with nothing to read.
+                throw new HttpRequestException($"the silo on port {silo.Port} has exited; its last lines:\n{silo.Tail()}", e);
+            }
         }
     }
 

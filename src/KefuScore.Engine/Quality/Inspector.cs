@@ -288,7 +288,6 @@ public sealed class Inspector
         var slots = buffer[..TextFeatures.Distinct(buffer[..(grams + cueCount + hitCount)])];
         Span<double> scores = stackalloc double[_model.Outputs.Count];
         _model.Scores(slots, scores);
-        if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);
 
         string?[]? decided = null;
         for (var k = 0; k < rules; k++)
@@ -303,7 +302,7 @@ public sealed class Inspector
                 continue;
             }
             var output = _model.Outputs[_outputIndex[k]];
-            var p = LinearTextModel.Probability(output, scores[_outputIndex[k]]);
+            var p = _model.Probability(_outputIndex[k], scores, slots);
             if (p < output.Threshold) continue;
             if (listed is null)
             {
@@ -315,6 +314,7 @@ public sealed class Inspector
             }
             (decided ??= new string?[rules])[k] = listed;
         }
+        if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);
         return decided;
     }
 

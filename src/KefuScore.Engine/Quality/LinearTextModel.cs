@@ -3,9 +3,10 @@ namespace KefuScore.Engine.Quality;
 /// <summary>
 /// One output of a <see cref="LinearTextModel"/>: a label (a rule id, or an FAQ question), its weights by feature slot,
 /// its bias, the Platt calibration of a binary output (probability = 1 / (1 + exp(Slope × score + Offset))) and the
-/// probability from which the label is decided.
+/// probability from which the label is decided. With a <see cref="Stack"/> (decisions.md §87) the probability is the
+/// stacked trees' over the outputs' linear scores, and the threshold applies to it.
 /// </summary>
-public sealed record LinearOutput(string Label, float[] Weights, float Bias, double Slope = -1, double Offset = 0, double Threshold = 0.5);
+public sealed record LinearOutput(string Label, float[] Weights, float Bias, double Slope = -1, double Offset = 0, double Threshold = 0.5, StackedTrees? Stack = null);
 
 /// <summary>
 /// A linear model over <see cref="TextFeatures"/> (issue 18), trained elsewhere (KefuScore.App, ML.NET) and applied
@@ -43,6 +44,14 @@ public sealed class LinearTextModel
             k => compiled is not null && compiled.TryGetValue(named[k].Key, out var made) && made.Pattern == TextPattern.Alternation(named[k].Value) ? made : null);
         _cueSlots = [.. _cues.Select(c => TextFeatures.TokenSlot("cue:" + c, bits))];
         _cueTokens = [.. _cues.Select(c => "#cue:" + c)];
+        _stackInputs = new int[]?[outputs.Count];
+        for (var k = 0; k < outputs.Count; k++)
+            if (outputs[k].Stack is { } stack)
+            {
+                if (softmax) throw new ArgumentException($"output '{outputs[k].Label}': a softmax model has no stacked trees", nameof(outputs));
+                if (stack.Problem() is { } problem) throw new ArgumentException($"output '{outputs[k].Label}': stack: {problem}", nameof(outputs));
+                _stackInputs[k] = [.. stack.Inputs.Select(name => StackInput(outputs, name, bits, outputs[k].Label))];
+            }
         if (!softmax && outputs.Count > 0)
         {
             // The binary outputs' weights side by side per slot: one message's slots are read once for every rule
@@ -56,6 +65,32 @@ public sealed class LinearTextModel
     private readonly int[] _cueSlots;
     private readonly string[] _cueTokens;
     private readonly float[]? _packed;
+
+    // Per output, its stack's inputs: an output's index (score:LABEL), or ~slot for a token; null without a stack.
+    private readonly int[]?[] _stackInputs;
+
+    private static int StackInput(IReadOnlyList<LinearOutput> outputs, string name, int bits, string label)
+    {
+        if (!name.StartsWith(StackedTrees.ScorePrefix, StringComparison.Ordinal)) return ~TextFeatures.TokenSlot(name, bits);
+        for (var k = 0; k < outputs.Count; k++)
+            if (outputs[k].Label == name[StackedTrees.ScorePrefix.Length..]) return k;
+        throw new ArgumentException($"output '{label}': stack input '{name}' names no output of the model", nameof(outputs));
+    }
+
+    /// <summary>
+    /// The calibrated probability of output <paramref name="k"/> for a text whose raw scores of every output
+    /// (<see cref="Scores"/>) and feature slots are given: the linear output's own, or its stacked trees' over those
+    /// scores and the slots' tokens.
+    /// </summary>
+    public double Probability(int k, ReadOnlySpan<double> scores, ReadOnlySpan<int> slots)
+    {
+        var output = Outputs[k];
+        if (output.Stack is not { } stack) return Probability(output, scores[k]);
+        var inputs = _stackInputs[k]!;
+        Span<float> x = stackalloc float[inputs.Length];
+        for (var i = 0; i < inputs.Length; i++) x[i] = inputs[i] >= 0 ? (float)scores[inputs[i]] : slots.Contains(~inputs[i]) ? 1 : 0;
+        return stack.Probability(stack.Score(x));
+    }
 
     /// <summary>How many cues the model's vocabulary has (the length <see cref="FindCues"/> needs).</summary>
     public int CueCount => _cues.Length;
@@ -170,11 +205,22 @@ public sealed class LinearTextModel
         if (_cues.Length > 0) count += CueSlotsInto(PhraseMatcher.Fold(text), buffer[count..]);
         extraSlots.CopyTo(buffer[count..]);
         var slots = buffer[..TextFeatures.Distinct(buffer[..(count + extraSlots.Length)])];
-        var column = ColumnOf(output);
-        double s = output.Bias;
-        foreach (var i in slots) s += Weight(output, column, i);
+        double p;
+        if (output.Stack is not null && ColumnOf(output) is var k and >= 0)
+        {
+            Span<double> scores = stackalloc double[Outputs.Count];
+            Scores(slots, scores);
+            p = Probability(k, scores, slots);
+        }
+        else
+        {
+            var column = ColumnOf(output);
+            double s = output.Bias;
+            foreach (var i in slots) s += Weight(output, column, i);
+            p = Probability(output, s);
+        }
         if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);
-        return Probability(output, s);
+        return p;
     }
 
     /// <summary>The <c>cue:NAME</c> tokens of the cues found in a text.</summary>
@@ -209,7 +255,7 @@ public sealed class LinearTextModel
         return s;
     }
 
-    /// <summary>The calibrated probability of a binary output.</summary>
+    /// <summary>The calibrated probability of a binary output's linear part (its stack, if any, needs the other outputs' scores).</summary>
     public static double Probability(LinearOutput output, int[] slots) => Probability(output, Score(output, slots));
 
     /// <summary>The probabilities of every output: softmax over all, or each binary output calibrated on its own.</summary>
@@ -218,7 +264,9 @@ public sealed class LinearTextModel
         var p = new double[Outputs.Count];
         if (!Softmax)
         {
-            for (var k = 0; k < p.Length; k++) p[k] = Probability(Outputs[k], slots);
+            Span<double> scores = stackalloc double[Outputs.Count];
+            for (var k = 0; k < p.Length; k++) scores[k] = Score(Outputs[k], slots);
+            for (var k = 0; k < p.Length; k++) p[k] = Probability(k, scores, slots);
             return p;
         }
         var max = double.NegativeInfinity;

@@ -1,0 +1,58 @@
+using KefuScore.Engine.Quality;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using RegressionTree = KefuScore.Engine.Quality.RegressionTree;
+
+namespace KefuScore.App.Learning;
+
+/// <summary>How the stacked trees are grown (decisions.md §87): how many, leaves per tree, learning rate.</summary>
+public sealed record TreeOptions(int Trees, int Leaves = 8, double LearningRate = 0.1, int MinimumLeaf = TreeOptions.DefaultMinimumLeaf)
+{
+    /// <summary>The fewest examples a leaf holds: a leaf of a handful is one group's wording.</summary>
+    public const int DefaultMinimumLeaf = 20;
+}
+
+/// <summary>
+/// Trains a <see cref="StackedTrees"/> with ML.NET 6's FastTree (gradient-boosted regression trees, one thread, seed 18)
+/// over dense inputs, and copies the trees, their weights and the Platt calibration out into the engine's arrays, which
+/// score without ML.NET.
+/// </summary>
+public static class StackedTreesTrainer
+{
+    public static StackedTrees Train(IReadOnlyList<string> inputs, IReadOnlyList<(float[] X, int Class)> rows, TreeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(options);
+        if (rows.Count == 0 || rows.All(r => r.Class == 0) || rows.All(r => r.Class == 1))
+            throw new ArgumentException("stacked trees need examples of both classes to learn from", nameof(rows));
+        var ml = new MLContext(TextModelTrainer.Seed);
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, inputs.Count);
+        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Label = r.Class == 1, Features = r.X }), schema);
+        var trainer = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+        {
+            NumberOfTrees = options.Trees, NumberOfLeaves = options.Leaves, LearningRate = options.LearningRate,
+            MinimumExampleCountPerLeaf = options.MinimumLeaf, NumberOfThreads = 1, Seed = TextModelTrainer.Seed,
+        });
+        var model = trainer.Fit(data).Model;
+        var ensemble = model.SubModel.TrainedTreeEnsemble;
+        var trees = new List<RegressionTree>(ensemble.Trees.Count);
+        for (var t = 0; t < ensemble.Trees.Count; t++)
+        {
+            var tree = ensemble.Trees[t];
+            if (tree.CategoricalSplitFlags.Any(c => c)) throw new InvalidOperationException("a categorical split: the stacked trees are trained on numbers only");
+            trees.Add(new RegressionTree(ensemble.TreeWeights[t], [.. tree.NumericalSplitFeatureIndexes], [.. tree.NumericalSplitThresholds],
+                [.. tree.LeftChild], [.. tree.RightChild], [.. tree.LeafValues]));
+        }
+        var stack = new StackedTrees([.. inputs], trees, ensemble.Bias, model.Calibrator.Slope, model.Calibrator.Offset);
+        return stack.Problem() is { } problem ? throw new InvalidOperationException($"FastTree gave trees the engine cannot read: {problem}") : stack;
+    }
+
+    private sealed class Row
+    {
+        public bool Label { get; set; }
+        public float[] Features { get; set; } = [];
+    }
+}

@@ -20,7 +20,11 @@ public sealed record TreeOptions(int Trees, int Leaves = 8, double LearningRate 
 /// </summary>
 public static class StackedTreesTrainer
 {
-    public static StackedTrees Train(IReadOnlyList<string> inputs, IReadOnlyList<(float[] X, int Class)> rows, TreeOptions options)
+    public static StackedTrees Train(IReadOnlyList<string> inputs, IReadOnlyList<(float[] X, int Class)> rows, TreeOptions options) =>
+        Fit(inputs, rows, options).Trees;
+
+    /// <summary>The trees copied out and ML.NET's own model with the data it was fitted on (a test compares their scores).</summary>
+    internal static (StackedTrees Trees, ITransformer Model, IDataView Data, MLContext Ml) Fit(IReadOnlyList<string> inputs, IReadOnlyList<(float[] X, int Class)> rows, TreeOptions options)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(rows);
@@ -36,7 +40,8 @@ public static class StackedTreesTrainer
             NumberOfTrees = options.Trees, NumberOfLeaves = options.Leaves, LearningRate = options.LearningRate,
             MinimumExampleCountPerLeaf = options.MinimumLeaf, NumberOfThreads = 1, Seed = TextModelTrainer.Seed,
         });
-        var model = trainer.Fit(data).Model;
+        var fitted = trainer.Fit(data);
+        var model = fitted.Model;
         var ensemble = model.SubModel.TrainedTreeEnsemble;
         var trees = new List<RegressionTree>(ensemble.Trees.Count);
         for (var t = 0; t < ensemble.Trees.Count; t++)
@@ -47,10 +52,11 @@ public static class StackedTreesTrainer
                 [.. tree.LeftChild], [.. tree.RightChild], [.. tree.LeafValues]));
         }
         var stack = new StackedTrees([.. inputs], trees, ensemble.Bias, model.Calibrator.Slope, model.Calibrator.Offset);
-        return stack.Problem() is { } problem ? throw new InvalidOperationException($"FastTree gave trees the engine cannot read: {problem}") : stack;
+        if (stack.Problem() is { } problem) throw new InvalidOperationException($"FastTree gave trees the engine cannot read: {problem}");
+        return (stack, fitted, data, ml);
     }
 
-    private sealed class Row
+    internal sealed class Row
     {
         public bool Label { get; set; }
         public float[] Features { get; set; } = [];

@@ -1,0 +1,59 @@
+using KefuScore.Engine.Quality;
+
+namespace KefuScore.Engine.Tests.Quality;
+
+/// <summary>The engine's evaluator of trees stacked on a linear model's outputs (decisions.md §87), by hand.</summary>
+public sealed class StackedTreesTests
+{
+    // x0 ≤ 0.5 → leaf 0 (−1); else x1 ≤ 2 → leaf 1 (+0.5), else leaf 2 (+2). Weight 1; a second tree of one leaf, 0.25 at weight 2.
+    private static StackedTrees Sample() => new(["score:rude", "cue:blame"],
+        [new RegressionTree(1, [0, 1], [0.5f, 2f], [~0, ~1], [1, ~2], [-1, 0.5, 2]), new RegressionTree(2, [], [], [], [], [0.25])],
+        Bias: 0.1, Slope: -1, Offset: 0);
+
+    [Theory]
+    [InlineData(0.5f, 9f, 0.1 - 1 + 0.5)]
+    [InlineData(0.6f, 2f, 0.1 + 0.5 + 0.5)]
+    [InlineData(0.6f, 2.1f, 0.1 + 2 + 0.5)]
+    public void A_score_is_the_bias_and_each_trees_weighted_leaf(float x0, float x1, double expected) =>
+        Assert.Equal(expected, Sample().Score([x0, x1]), 12);
+
+    [Fact]
+    public void Trees_that_cannot_be_walked_are_named()
+    {
+        Assert.Null(Sample().Problem());
+        Assert.Equal("trees[0].feature[1]: 2 is not an input (0 to 1)",
+            (Sample() with { Trees = [new RegressionTree(1, [0, 2], [0, 0], [~0, ~1], [1, ~2], [0, 0, 0])] }).Problem());
+        Assert.Equal("trees[0]: node 1 has child 0, not a later node or a leaf",
+            (Sample() with { Trees = [new RegressionTree(1, [0, 1], [0, 0], [~0, 0], [1, ~2], [0, 0, 0])] }).Problem());
+        Assert.Equal("trees[0]: 2 leaves for 2 nodes (a binary tree has one more)",
+            (Sample() with { Trees = [new RegressionTree(1, [0, 1], [0, 0], [~0, ~1], [1, ~1], [0, 0])] }).Problem());
+    }
+
+    // A model of two outputs over 2^8 slots; rude is stacked on its own score and the blame cue.
+    [Fact]
+    public void A_stacked_output_reads_the_outputs_scores_and_whether_a_token_is_present()
+    {
+        const int bits = 8;
+        var blame = TextFeatures.TokenSlot("cue:blame", bits);
+        var other = (blame + 1) % (1 << bits);
+        var rudeWeights = new float[1 << bits];
+        rudeWeights[other] = 1;
+        var rude = new LinearOutput("rude", rudeWeights, 0, Stack: Sample());
+        var vague = new LinearOutput("vague", new float[1 << bits], 0.3f);
+        var model = new LinearTextModel(bits, false, [vague, rude]);
+        // rude's linear score: 1 with `other`, 0 without. Without other: x0 = 0 → −1 + 0.5 + 0.1 = −0.4.
+        Assert.Equal(1 / (1 + Math.Exp(0.4)), model.Probability(1, [0.3, 0], [blame]), 12);
+        // With other, blame present (x1 = 1 ≤ 2): 0.1 + 0.5 + 0.5 = 1.1.
+        Assert.Equal(1 / (1 + Math.Exp(-1.1)), model.Probability(1, [0.3, 1], [other, blame]), 12);
+        // An output without trees keeps its linear calibration.
+        Assert.Equal(1 / (1 + Math.Exp(-0.3)), model.Probability(0, [0.3, 1], [other]), 12);
+    }
+
+    [Fact]
+    public void A_stack_naming_no_output_is_refused()
+    {
+        var rude = new LinearOutput("rude", new float[256], 0, Stack: Sample() with { Inputs = ["score:rudeness", "cue:blame"] });
+        var e = Assert.Throws<ArgumentException>(() => new LinearTextModel(8, false, [rude]));
+        Assert.Contains("stack input 'score:rudeness' names no output of the model", e.Message);
+    }
+}

@@ -12,7 +12,7 @@ namespace KefuScore.Bench.Text;
 /// <c>kefu-bench text [--messages 1000000] [--data DIR] [--threads N]</c> (issue 18): inspection throughput with the built-in rules and
 /// model over N agent messages (drawn in turn from the labelled messages, five per conversation after a customer's
 /// question, so every rule runs), and FAQ latency per question with each knowledge base's model and with BM25, one
-/// thread. Prints medians of 3 runs. Inspection runs on every core unless <c>--threads</c> says otherwise. <c>--no-model</c> inspects with the word lists alone, for comparison.
+/// thread. Prints medians of 3 runs. Inspection runs on every core unless <c>--threads</c> says otherwise. <c>--no-model</c> inspects with the word lists alone, for comparison; <c>--model FILE</c> with a trained model instead of the built-in one.
 /// </summary>
 public static class TextCommand
 {
@@ -22,18 +22,22 @@ public static class TextCommand
         var data = Path.Combine("src", "KefuScore.App", "Quality", "Data");
         var withModel = true;
         var threads = -1;
+        string? modelFile = null;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--messages" && i + 1 < args.Length) messages = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--data" && i + 1 < args.Length) data = args[++i];
             else if (args[i] == "--no-model") withModel = false;
+            else if (args[i] == "--model" && i + 1 < args.Length) modelFile = args[++i];
             else if (args[i] == "--threads" && i + 1 < args.Length) threads = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else throw new ArgumentException($"unknown argument {args[i]}");
         }
         var texts = LabelledMessages.Load(Path.Combine(data, "inspection", "dev.jsonl")).Concat(LabelledMessages.Load(Path.Combine(data, "inspection", "heldout.jsonl")))
             .SelectMany(m => m.Messages).ToArray();
         var events = Events(messages, texts);
-        var inspector = withModel ? InspectionLoader.BuiltInInspector() : new Inspector(InspectionLoader.BuiltIn());
+        var inspector = !withModel ? new Inspector(InspectionLoader.BuiltIn())
+            : modelFile is null ? InspectionLoader.BuiltInInspector()
+            : new Inspector(InspectionLoader.BuiltIn(), TextModelFile.Load(modelFile, InspectionTrainer.Kind));
         var times = new List<double>();
         var cpu = new List<double>();
         var findings = 0;

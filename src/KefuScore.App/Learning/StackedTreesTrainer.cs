@@ -52,7 +52,7 @@ public static class StackedTreesTrainer
                 [.. tree.LeftChild], [.. tree.RightChild], [.. tree.LeafValues]));
         }
         var stack = new StackedTrees([.. inputs], trees, ensemble.Bias, model.Calibrator.Slope, model.Calibrator.Offset);
-        if (stack.Problem() is { } problem) throw new InvalidOperationException($"FastTree gave trees the engine cannot read: {problem}");
+        if (stack.Problem is { } problem) throw new InvalidOperationException($"FastTree gave trees the engine cannot read: {problem}");
         return (stack, fitted, data, ml);
     }
 

@@ -127,7 +127,7 @@ public static class TextModelFile
                 Numbers(t, "leaves", source, at, n => TryDouble(n, out var d) ? d : (double?)null)));
         }
         var stack = new StackedTrees([.. inputs.Select(x => x!.GetValue<string>())], list, Num(o, "bias", source, path), Num(o, "slope", source, path), Num(o, "offset", source, path));
-        if (stack.Problem() is { } problem) throw new TextModelException($"{source}: {path}.{problem}");
+        if (stack.Problem is { } problem) throw new TextModelException($"{source}: {path}.{problem}");
         return stack;
     }
 

@@ -288,6 +288,8 @@ public sealed class Inspector
         var slots = buffer[..TextFeatures.Distinct(buffer[..(grams + cueCount + hitCount)])];
         Span<double> scores = stackalloc double[_model.Outputs.Count];
         _model.Scores(slots, scores);
+        Span<double> probabilities = stackalloc double[scores.Length];
+        _model.Probabilities(scores, slots, probabilities);
 
         string?[]? decided = null;
         for (var k = 0; k < rules; k++)
@@ -302,7 +304,7 @@ public sealed class Inspector
                 continue;
             }
             var output = _model.Outputs[_outputIndex[k]];
-            var p = _model.Probability(_outputIndex[k], scores, slots);
+            var p = probabilities[_outputIndex[k]];
             if (p < output.Threshold) continue;
             if (listed is null)
             {

@@ -49,9 +49,17 @@ public sealed class LinearTextModel
             if (outputs[k].Stack is { } stack)
             {
                 if (softmax) throw new ArgumentException($"output '{outputs[k].Label}': a softmax model has no stacked trees", nameof(outputs));
-                if (stack.Problem() is { } problem) throw new ArgumentException($"output '{outputs[k].Label}': stack: {problem}", nameof(outputs));
+                if (stack.Problem is { } problem) throw new ArgumentException($"output '{outputs[k].Label}': stack: {problem}", nameof(outputs));
                 _stackInputs[k] = [.. stack.Inputs.Select(name => StackInput(outputs, name, bits, outputs[k].Label))];
+                _stackInputCount = Math.Max(_stackInputCount, stack.Inputs.Count);
             }
+        _sameInputsAs = new int[outputs.Count];
+        for (var k = 0; k < outputs.Count; k++)
+        {
+            _sameInputsAs[k] = k;
+            for (var j = 0; j < k; j++)
+                if (_stackInputs[k] is { } mine && _stackInputs[j] is { } theirs && mine.AsSpan().SequenceEqual(theirs)) { _sameInputsAs[k] = j; break; }
+        }
         if (!softmax && outputs.Count > 0)
         {
             // The binary outputs' weights side by side per slot: one message's slots are read once for every rule
@@ -68,6 +76,36 @@ public sealed class LinearTextModel
 
     // Per output, its stack's inputs: an output's index (score:LABEL), or ~slot for a token; null without a stack.
     private readonly int[]?[] _stackInputs;
+
+    // Per output, the first output whose stack reads the same inputs (rude and overpromise do): one input vector for both.
+    private readonly int[] _sameInputsAs;
+    private readonly int _stackInputCount;
+
+    /// <summary>
+    /// <see cref="Probability(int, ReadOnlySpan{double}, ReadOnlySpan{int})"/> of every output into
+    /// <paramref name="probabilities"/>, the stacks that read the same inputs reading one vector.
+    /// </summary>
+    public void Probabilities(ReadOnlySpan<double> scores, ReadOnlySpan<int> slots, Span<double> probabilities)
+    {
+        Span<float> x = stackalloc float[_stackInputCount];
+        var filledFor = -1;
+        for (var k = 0; k < Outputs.Count; k++)
+        {
+            var output = Outputs[k];
+            if (output.Stack is not { } stack) { probabilities[k] = Probability(output, scores[k]); continue; }
+            if (filledFor != _sameInputsAs[k])
+            {
+                Fill(_stackInputs[k]!, scores, slots, x);
+                filledFor = _sameInputsAs[k];
+            }
+            probabilities[k] = stack.Probability(stack.Score(x));
+        }
+    }
+
+    private static void Fill(int[] inputs, ReadOnlySpan<double> scores, ReadOnlySpan<int> slots, Span<float> x)
+    {
+        for (var i = 0; i < inputs.Length; i++) x[i] = inputs[i] >= 0 ? (float)scores[inputs[i]] : slots.Contains(~inputs[i]) ? 1 : 0;
+    }
 
     private static int StackInput(IReadOnlyList<LinearOutput> outputs, string name, int bits, string label)
     {
@@ -88,7 +126,7 @@ public sealed class LinearTextModel
         if (output.Stack is not { } stack) return Probability(output, scores[k]);
         var inputs = _stackInputs[k]!;
         Span<float> x = stackalloc float[inputs.Length];
-        for (var i = 0; i < inputs.Length; i++) x[i] = inputs[i] >= 0 ? (float)scores[inputs[i]] : slots.Contains(~inputs[i]) ? 1 : 0;
+        Fill(inputs, scores, slots, x);
         return stack.Probability(stack.Score(x));
     }
 
@@ -266,7 +304,7 @@ public sealed class LinearTextModel
         {
             Span<double> scores = stackalloc double[Outputs.Count];
             for (var k = 0; k < p.Length; k++) scores[k] = Score(Outputs[k], slots);
-            for (var k = 0; k < p.Length; k++) p[k] = Probability(k, scores, slots);
+            Probabilities(scores, slots, p);
             return p;
         }
         var max = double.NegativeInfinity;

@@ -14,21 +14,79 @@ public sealed record RegressionTree(double Weight, int[] Feature, float[] Thresh
 /// 1 when the message's slots have its slot, else 0. The score is the bias plus the trees' weighted leaves; the
 /// probability is its Platt calibration, 1 / (1 + exp(Slope × score + Offset)).
 /// </summary>
-public sealed record StackedTrees(IReadOnlyList<string> Inputs, IReadOnlyList<RegressionTree> Trees, double Bias, double Slope, double Offset)
+public sealed class StackedTrees
 {
     /// <summary>The prefix of an input that is an output's raw linear score.</summary>
     public const string ScorePrefix = "score:";
 
-    /// <summary>The raw score of the trees on one input vector (as long as <see cref="Inputs"/>).</summary>
+    private struct Node
+    {
+        public int Feature, Left, Right;
+        public float Threshold;
+    }
+
+    // Every tree's nodes in one array (children as indices into it, a leaf c as ~c into _leaves) and its leaves
+    // already multiplied by its weight: one bounds check per node, no object per tree (a message walks 300 trees).
+    private readonly Node[] _nodes = [];
+    private readonly double[] _leaves = [];
+    private readonly int[] _roots = [];
+
+    public StackedTrees(IReadOnlyList<string> inputs, IReadOnlyList<RegressionTree> trees, double bias, double slope, double offset)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(trees);
+        Inputs = inputs;
+        Trees = trees;
+        Bias = bias;
+        Slope = slope;
+        Offset = offset;
+        Problem = ProblemOf(inputs.Count, trees);
+        if (Problem is not null) return;
+        var nodes = new List<Node>();
+        var leaves = new List<double>();
+        _roots = new int[trees.Count];
+        foreach (var (t, k) in trees.Select((t, k) => (t, k)))
+        {
+            int Child(int c) => c >= 0 ? nodes.Count + c : ~(leaves.Count + ~c);
+            _roots[k] = t.Feature.Length == 0 ? ~leaves.Count : nodes.Count;
+            var first = new Node[t.Feature.Length];
+            for (var i = 0; i < first.Length; i++)
+                first[i] = new Node { Feature = t.Feature[i], Threshold = t.Threshold[i], Left = Child(t.Left[i]), Right = Child(t.Right[i]) };
+            nodes.AddRange(first);
+            leaves.AddRange(t.Leaves.Select(v => t.Weight * v));
+        }
+        _nodes = [.. nodes];
+        _leaves = [.. leaves];
+    }
+
+    public IReadOnlyList<string> Inputs { get; }
+    public IReadOnlyList<RegressionTree> Trees { get; }
+    public double Bias { get; }
+    public double Slope { get; }
+    public double Offset { get; }
+
+    /// <summary>
+    /// What is wrong with the trees (null when nothing): a node's feature outside the inputs, a child outside the
+    /// nodes or leaves, leaves not one more than the nodes, or a child that is not a later node (a loop).
+    /// </summary>
+    public string? Problem { get; }
+
+    /// <summary>The raw score of the trees on one input vector (as long as <see cref="Inputs"/>): the bias plus each tree's leaf times its weight.</summary>
     public double Score(ReadOnlySpan<float> x)
     {
+        if (Problem is not null) throw new InvalidOperationException(Problem);
+        if (x.Length < Inputs.Count) throw new ArgumentException($"{Inputs.Count} inputs needed, {x.Length} given", nameof(x));
         var s = Bias;
-        foreach (var t in Trees)
+        var nodes = _nodes;
+        foreach (var root in _roots)
         {
-            if (t.Feature.Length == 0) { s += t.Weight * t.Leaves[0]; continue; }
-            var node = 0;
-            while (node >= 0) node = x[t.Feature[node]] <= t.Threshold[node] ? t.Left[node] : t.Right[node];
-            s += t.Weight * t.Leaves[~node];
+            var node = root;
+            while (node >= 0)
+            {
+                ref readonly var n = ref nodes[node];
+                node = x[n.Feature] <= n.Threshold ? n.Left : n.Right;
+            }
+            s += _leaves[~node];
         }
         return s;
     }
@@ -36,22 +94,18 @@ public sealed record StackedTrees(IReadOnlyList<string> Inputs, IReadOnlyList<Re
     /// <summary>The calibrated probability of a raw score.</summary>
     public double Probability(double score) => 1 / (1 + Math.Exp(Slope * score + Offset));
 
-    /// <summary>
-    /// What is wrong with the trees (null when nothing): a node's feature outside the inputs, a child outside the
-    /// nodes or leaves, leaves not one more than the nodes, or a path that returns to a node (a loop).
-    /// </summary>
-    public string? Problem()
+    private static string? ProblemOf(int inputs, IReadOnlyList<RegressionTree> trees)
     {
-        for (var k = 0; k < Trees.Count; k++)
+        for (var k = 0; k < trees.Count; k++)
         {
-            var t = Trees[k];
+            var t = trees[k];
             var nodes = t.Feature.Length;
             if (t.Threshold.Length != nodes || t.Left.Length != nodes || t.Right.Length != nodes)
                 return $"trees[{k}]: feature, threshold, left and right must be as long as each other";
             if (t.Leaves.Length != nodes + 1) return $"trees[{k}]: {t.Leaves.Length} leaves for {nodes} nodes (a binary tree has one more)";
             for (var i = 0; i < nodes; i++)
             {
-                if (t.Feature[i] < 0 || t.Feature[i] >= Inputs.Count) return $"trees[{k}].feature[{i}]: {t.Feature[i]} is not an input (0 to {Inputs.Count - 1})";
+                if (t.Feature[i] < 0 || t.Feature[i] >= inputs) return $"trees[{k}].feature[{i}]: {t.Feature[i]} is not an input (0 to {inputs - 1})";
                 foreach (var child in (int[])[t.Left[i], t.Right[i]])
                     if (child >= nodes || ~child >= t.Leaves.Length || (child >= 0 && child <= i))
                         return $"trees[{k}]: node {i} has child {child}, not a later node or a leaf";

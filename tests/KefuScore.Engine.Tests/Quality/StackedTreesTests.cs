@@ -8,7 +8,13 @@ public sealed class StackedTreesTests
     // x0 ≤ 0.5 → leaf 0 (−1); else x1 ≤ 2 → leaf 1 (+0.5), else leaf 2 (+2). Weight 1; a second tree of one leaf, 0.25 at weight 2.
     private static StackedTrees Sample() => new(["score:rude", "cue:blame"],
         [new RegressionTree(1, [0, 1], [0.5f, 2f], [~0, ~1], [1, ~2], [-1, 0.5, 2]), new RegressionTree(2, [], [], [], [], [0.25])],
-        Bias: 0.1, Slope: -1, Offset: 0);
+        bias: 0.1, slope: -1, offset: 0);
+
+    private static StackedTrees Other(RegressionTree[] trees) => new(["score:rude", "cue:blame"], trees, 0.1, -1, 0);
+
+    [Fact]
+    public void Trees_that_cannot_be_walked_are_not_scored() =>
+        Assert.Throws<InvalidOperationException>(() => Other([new RegressionTree(1, [0, 2], [0, 0], [~0, ~1], [1, ~2], [0, 0, 0])]).Score([0, 0, 0]));
 
     [Theory]
     [InlineData(0.5f, 9f, 0.1 - 1 + 0.5)]
@@ -20,13 +26,13 @@ public sealed class StackedTreesTests
     [Fact]
     public void Trees_that_cannot_be_walked_are_named()
     {
-        Assert.Null(Sample().Problem());
+        Assert.Null(Sample().Problem);
         Assert.Equal("trees[0].feature[1]: 2 is not an input (0 to 1)",
-            (Sample() with { Trees = [new RegressionTree(1, [0, 2], [0, 0], [~0, ~1], [1, ~2], [0, 0, 0])] }).Problem());
+            Other([new RegressionTree(1, [0, 2], [0, 0], [~0, ~1], [1, ~2], [0, 0, 0])]).Problem);
         Assert.Equal("trees[0]: node 1 has child 0, not a later node or a leaf",
-            (Sample() with { Trees = [new RegressionTree(1, [0, 1], [0, 0], [~0, 0], [1, ~2], [0, 0, 0])] }).Problem());
+            Other([new RegressionTree(1, [0, 1], [0, 0], [~0, 0], [1, ~2], [0, 0, 0])]).Problem);
         Assert.Equal("trees[0]: 2 leaves for 2 nodes (a binary tree has one more)",
-            (Sample() with { Trees = [new RegressionTree(1, [0, 1], [0, 0], [~0, ~1], [1, ~1], [0, 0])] }).Problem());
+            Other([new RegressionTree(1, [0, 1], [0, 0], [~0, ~1], [1, ~1], [0, 0])]).Problem);
     }
 
     // A model of two outputs over 2^8 slots; rude is stacked on its own score and the blame cue.
@@ -52,7 +58,7 @@ public sealed class StackedTreesTests
     [Fact]
     public void A_stack_naming_no_output_is_refused()
     {
-        var rude = new LinearOutput("rude", new float[256], 0, Stack: Sample() with { Inputs = ["score:rudeness", "cue:blame"] });
+        var rude = new LinearOutput("rude", new float[256], 0, Stack: new StackedTrees(["score:rudeness", "cue:blame"], Sample().Trees, 0, -1, 0));
         var e = Assert.Throws<ArgumentException>(() => new LinearTextModel(8, false, [rude]));
         Assert.Contains("stack input 'score:rudeness' names no output of the model", e.Message);
     }

@@ -45,12 +45,14 @@ public sealed class LinearTextModel
         _cueSlots = [.. _cues.Select(c => TextFeatures.TokenSlot("cue:" + c, bits))];
         _cueTokens = [.. _cues.Select(c => "#cue:" + c)];
         _stackInputs = new int[]?[outputs.Count];
+        _stackTokens = new (int Slot, int Input)[]?[outputs.Count];
         for (var k = 0; k < outputs.Count; k++)
             if (outputs[k].Stack is { } stack)
             {
                 if (softmax) throw new ArgumentException($"output '{outputs[k].Label}': a softmax model has no stacked trees", nameof(outputs));
                 if (stack.Problem is { } problem) throw new ArgumentException($"output '{outputs[k].Label}': stack: {problem}", nameof(outputs));
                 _stackInputs[k] = [.. stack.Inputs.Select(name => StackInput(outputs, name, bits, outputs[k].Label))];
+                _stackTokens[k] = [.. _stackInputs[k]!.Select((source, input) => (Slot: ~source, Input: input)).Where(t => t.Slot >= 0).OrderBy(t => t.Slot).ThenBy(t => t.Input)];
                 _stackInputCount = Math.Max(_stackInputCount, stack.Inputs.Count);
             }
         _sameInputsAs = new int[outputs.Count];
@@ -77,6 +79,9 @@ public sealed class LinearTextModel
     // Per output, its stack's inputs: an output's index (score:LABEL), or ~slot for a token; null without a stack.
     private readonly int[]?[] _stackInputs;
 
+    // Per output, its stack's token inputs by slot, ascending; null without a stack.
+    private readonly (int Slot, int Input)[]?[] _stackTokens;
+
     // Per output, the first output whose stack reads the same inputs (rude and overpromise do): one input vector for both.
     private readonly int[] _sameInputsAs;
     private readonly int _stackInputCount;
@@ -95,16 +100,26 @@ public sealed class LinearTextModel
             if (output.Stack is not { } stack) { probabilities[k] = Probability(output, scores[k]); continue; }
             if (filledFor != _sameInputsAs[k])
             {
-                Fill(_stackInputs[k]!, scores, slots, x);
+                Fill(k, scores, slots, x);
                 filledFor = _sameInputsAs[k];
             }
             probabilities[k] = stack.Probability(stack.Score(x));
         }
     }
 
-    private static void Fill(int[] inputs, ReadOnlySpan<double> scores, ReadOnlySpan<int> slots, Span<float> x)
+    private void Fill(int k, ReadOnlySpan<double> scores, ReadOnlySpan<int> slots, Span<float> x)
     {
-        for (var i = 0; i < inputs.Length; i++) x[i] = inputs[i] >= 0 ? (float)scores[inputs[i]] : slots.Contains(~inputs[i]) ? 1 : 0;
+        var inputs = _stackInputs[k]!;
+        for (var i = 0; i < inputs.Length; i++) x[i] = inputs[i] >= 0 ? (float)scores[inputs[i]] : 0;
+        // The tokens by slot against the text's slots, both ascending: one pass over each.
+        var tokens = _stackTokens[k]!;
+        var t = 0;
+        foreach (var slot in slots)
+        {
+            while (t < tokens.Length && tokens[t].Slot < slot) t++;
+            if (t == tokens.Length) break;
+            for (var u = t; u < tokens.Length && tokens[u].Slot == slot; u++) x[tokens[u].Input] = 1;
+        }
     }
 
     private static int StackInput(IReadOnlyList<LinearOutput> outputs, string name, int bits, string label)
@@ -117,16 +132,15 @@ public sealed class LinearTextModel
 
     /// <summary>
     /// The calibrated probability of output <paramref name="k"/> for a text whose raw scores of every output
-    /// (<see cref="Scores"/>) and feature slots are given: the linear output's own, or its stacked trees' over those
-    /// scores and the slots' tokens.
+    /// (<see cref="Scores"/>) and feature slots (distinct and ascending, as <see cref="Slots(string, IEnumerable{string}?)"/>
+    /// gives them) are given: the linear output's own, or its stacked trees' over those scores and the slots' tokens.
     /// </summary>
     public double Probability(int k, ReadOnlySpan<double> scores, ReadOnlySpan<int> slots)
     {
         var output = Outputs[k];
         if (output.Stack is not { } stack) return Probability(output, scores[k]);
-        var inputs = _stackInputs[k]!;
-        Span<float> x = stackalloc float[inputs.Length];
-        Fill(inputs, scores, slots, x);
+        Span<float> x = stackalloc float[stack.Inputs.Count];
+        Fill(k, scores, slots, x);
         return stack.Probability(stack.Score(x));
     }
 

@@ -21,8 +21,10 @@ public sealed class StackedTrees
 
     private struct Node
     {
-        public int Feature, Left, Right;
+        public int Feature;
         public float Threshold;
+        // Left then right, side by side: the walk picks one by the comparison's 0 or 1, without a branch to mispredict.
+        public int Left, Right;
     }
 
     // Every tree's nodes in one array (children as indices into it, a leaf c as ~c into _leaves) and its leaves
@@ -30,6 +32,18 @@ public sealed class StackedTrees
     private readonly Node[] _nodes = [];
     private readonly double[] _leaves = [];
     private readonly int[] _roots = [];
+
+    /// <summary>The deepest ensemble laid out as complete trees (2^depth leaves each); deeper ones are walked node by node.</summary>
+    public const int CompleteDepth = 5;
+
+    // Shallow ensembles (the shipped one: 3 leaves, depth ≤ 2) as complete trees of the ensemble's depth, heap-ordered
+    // (node h's children are 2h+1 and 2h+2): a leaf above the bottom becomes nodes that always go left (threshold +∞) with
+    // the leaf copied below both sides. Every tree is then the same fixed number of steps without a branch, so the
+    // processor works on several trees at once instead of waiting on each walk's unpredictable exit.
+    private readonly int _depth = -1;
+    private readonly int[] _completeFeature = [];
+    private readonly float[] _completeThreshold = [];
+    private readonly double[] _completeLeaves = [];
 
     public StackedTrees(IReadOnlyList<string> inputs, IReadOnlyList<RegressionTree> trees, double bias, double slope, double offset)
     {
@@ -57,6 +71,38 @@ public sealed class StackedTrees
         }
         _nodes = [.. nodes];
         _leaves = [.. leaves];
+        var depth = trees.Count == 0 ? 0 : trees.Max(t => Depth(t, 0));
+        if (depth > CompleteDepth) return;
+        _depth = depth;
+        int inner = (1 << depth) - 1, bottom = 1 << depth;
+        _completeFeature = new int[trees.Count * inner];
+        _completeThreshold = new float[trees.Count * inner];
+        _completeLeaves = new double[trees.Count * bottom];
+        for (var k = 0; k < trees.Count; k++) Place(trees[k], trees[k].Feature.Length == 0 ? ~0 : 0, 0, k * inner, k * bottom);
+    }
+
+    // The depth below a node (a leaf, ~c, has none).
+    private static int Depth(RegressionTree t, int node) => node < 0 ? 0 : 1 + Math.Max(Depth(t, t.Left[node]), Depth(t, t.Right[node]));
+
+    private void Place(RegressionTree t, int node, int heap, int innerBase, int bottomBase)
+    {
+        var inner = (1 << _depth) - 1;
+        if (heap >= inner)
+        {
+            _completeLeaves[bottomBase + heap - inner] = t.Weight * t.Leaves[~node];
+            return;
+        }
+        if (node >= 0)
+        {
+            _completeFeature[innerBase + heap] = t.Feature[node];
+            _completeThreshold[innerBase + heap] = t.Threshold[node];
+            Place(t, t.Left[node], 2 * heap + 1, innerBase, bottomBase);
+            Place(t, t.Right[node], 2 * heap + 2, innerBase, bottomBase);
+            return;
+        }
+        _completeThreshold[innerBase + heap] = float.PositiveInfinity;
+        Place(t, node, 2 * heap + 1, innerBase, bottomBase);
+        Place(t, node, 2 * heap + 2, innerBase, bottomBase);
     }
 
     public IReadOnlyList<string> Inputs { get; }
@@ -71,20 +117,37 @@ public sealed class StackedTrees
     /// </summary>
     public string? Problem { get; }
 
+    /// <summary>Whether the trees are scored as complete trees (no deeper than <see cref="CompleteDepth"/>) rather than walked.</summary>
+    public bool Complete => _depth >= 0;
+
     /// <summary>The raw score of the trees on one input vector (as long as <see cref="Inputs"/>): the bias plus each tree's leaf times its weight.</summary>
     public double Score(ReadOnlySpan<float> x)
     {
         if (Problem is not null) throw new InvalidOperationException(Problem);
         if (x.Length < Inputs.Count) throw new ArgumentException($"{Inputs.Count} inputs needed, {x.Length} given", nameof(x));
         var s = Bias;
+        if (_depth >= 0)
+        {
+            var depth = _depth;
+            int inner = (1 << depth) - 1, bottom = 1 << depth;
+            var features = _completeFeature;
+            var thresholds = _completeThreshold;
+            for (int k = 0, innerBase = 0, bottomBase = 0; k < Trees.Count; k++, innerBase += inner, bottomBase += bottom)
+            {
+                var h = 0;
+                for (var d = 0; d < depth; d++) h = 2 * h + (x[features[innerBase + h]] <= thresholds[innerBase + h] ? 1 : 2);
+                s += _completeLeaves[bottomBase + h - inner];
+            }
+            return s;
+        }
         var nodes = _nodes;
         foreach (var root in _roots)
         {
             var node = root;
             while (node >= 0)
             {
-                ref readonly var n = ref nodes[node];
-                node = x[n.Feature] <= n.Threshold ? n.Left : n.Right;
+                ref var n = ref nodes[node];
+                node = System.Runtime.CompilerServices.Unsafe.Add(ref n.Left, x[n.Feature] <= n.Threshold ? 0 : 1);
             }
             s += _leaves[~node];
         }

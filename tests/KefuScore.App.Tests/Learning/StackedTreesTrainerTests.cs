@@ -25,12 +25,16 @@ public sealed class StackedTreesTrainerTests
         return rows;
     }
 
-    [Fact]
-    public void The_engines_arrays_score_what_mlnet_scores()
+    // 4 leaves: complete trees of depth ≤ 3; 64 leaves (10 a leaf at least): deeper than StackedTrees.CompleteDepth, walked.
+    [Theory]
+    [InlineData(4, 20)]
+    [InlineData(64, 2)]
+    public void The_engines_arrays_score_what_mlnet_scores(int leaves, int minimumLeaf)
     {
         var rows = Rows();
-        var (trees, model, data, ml) = StackedTreesTrainer.Fit(["score:rude", "score:vague", "cue:blame"], rows, new TreeOptions(30, 4));
+        var (trees, model, data, _) = StackedTreesTrainer.Fit(["score:rude", "score:vague", "cue:blame"], rows, new TreeOptions(30, leaves, MinimumLeaf: minimumLeaf));
         Assert.Equal(30, trees.Trees.Count);
+        Assert.Equal(leaves == 4, trees.Complete);
         var scored = model.Transform(data);
         var scores = scored.GetColumn<float>("Score").ToArray();
         var probabilities = scored.GetColumn<float>("Probability").ToArray();

@@ -50,7 +50,7 @@ public sealed class StackedTreesTests
         // rude's linear score: 1 with `other`, 0 without. Without other: x0 = 0 → −1 + 0.5 + 0.1 = −0.4.
         Assert.Equal(1 / (1 + Math.Exp(0.4)), model.Probability(1, [0.3, 0], [blame]), 12);
         // With other, blame present (x1 = 1 ≤ 2): 0.1 + 0.5 + 0.5 = 1.1.
-        Assert.Equal(1 / (1 + Math.Exp(-1.1)), model.Probability(1, [0.3, 1], [other, blame]), 12);
+        Assert.Equal(1 / (1 + Math.Exp(-1.1)), model.Probability(1, [0.3, 1], [.. new[] { other, blame }.Order()]), 12);
         // An output without trees keeps its linear calibration.
         Assert.Equal(1 / (1 + Math.Exp(-0.3)), model.Probability(0, [0.3, 1], [other]), 12);
     }

@@ -71,7 +71,7 @@ public sealed class StackedTrees
         }
         _nodes = [.. nodes];
         _leaves = [.. leaves];
-        var depth = trees.Count == 0 ? 0 : trees.Max(t => Depth(t, 0));
+        var depth = trees.Count == 0 ? 0 : trees.Max(t => t.Feature.Length == 0 ? 0 : Depth(t, 0));
         if (depth > CompleteDepth) return;
         _depth = depth;
         int inner = (1 << depth) - 1, bottom = 1 << depth;

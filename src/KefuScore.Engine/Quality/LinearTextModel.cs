@@ -62,6 +62,12 @@ public sealed class LinearTextModel
             for (var j = 0; j < k; j++)
                 if (_stackInputs[k] is { } mine && _stackInputs[j] is { } theirs && mine.AsSpan().SequenceEqual(theirs)) { _sameInputsAs[k] = j; break; }
         }
+        _scoredWith = [.. Enumerable.Repeat(-1, outputs.Count)];
+        _scoredBefore = new bool[outputs.Count];
+        for (var k = 0; k < outputs.Count; k++)
+            if (_stackInputs[k] is not null && !_scoredBefore[k] && _scoredWith[k] < 0)
+                for (var j = k + 1; j < outputs.Count; j++)
+                    if (_sameInputsAs[j] == _sameInputsAs[k] && _stackInputs[j] is not null && !_scoredBefore[j]) { _scoredWith[k] = j; _scoredBefore[j] = true; break; }
         if (!softmax && outputs.Count > 0)
         {
             // The binary outputs' weights side by side per slot: one message's slots are read once for every rule
@@ -86,6 +92,11 @@ public sealed class LinearTextModel
     private readonly int[] _sameInputsAs;
     private readonly int _stackInputCount;
 
+    // Per output, a later output whose stack reads the same vector and is scored in the same pass (-1 when none), and
+    // whether an earlier output's pass already scored it.
+    private readonly int[] _scoredWith;
+    private readonly bool[] _scoredBefore;
+
     /// <summary>
     /// <see cref="Probability(int, ReadOnlySpan{double}, ReadOnlySpan{int})"/> of every output into
     /// <paramref name="probabilities"/>, the stacks that read the same inputs reading one vector.
@@ -98,12 +109,20 @@ public sealed class LinearTextModel
         {
             var output = Outputs[k];
             if (output.Stack is not { } stack) { probabilities[k] = Probability(output, scores[k]); continue; }
+            if (_scoredBefore[k]) continue;
             if (filledFor != _sameInputsAs[k])
             {
                 Fill(k, scores, slots, x);
                 filledFor = _sameInputsAs[k];
             }
-            probabilities[k] = stack.Probability(stack.Score(x));
+            if (_scoredWith[k] is var j and >= 0)
+            {
+                var other = Outputs[j].Stack!;
+                var (mine, theirs) = StackedTrees.ScoreTogether(stack, other, x);
+                probabilities[k] = stack.Probability(mine);
+                probabilities[j] = other.Probability(theirs);
+            }
+            else probabilities[k] = stack.Probability(stack.Score(x));
         }
     }
 

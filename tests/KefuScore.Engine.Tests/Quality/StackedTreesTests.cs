@@ -62,4 +62,69 @@ public sealed class StackedTreesTests
         var e = Assert.Throws<ArgumentException>(() => new LinearTextModel(8, false, [rude]));
         Assert.Contains("stack input 'score:rudeness' names no output of the model", e.Message);
     }
+
+    // Random trees of at most two levels in every shape ML.NET writes (one leaf, one split, a second split on either
+    // side), thresholds and inputs from one small set so that inputs equal to thresholds are common; 19 trees, so the
+    // last step of eight is partial.
+    private static StackedTrees RandomDepthTwo(Random random, int trees, int inputs)
+    {
+        float[] values = [-1, 0, 0.5f, 1, 2.5f];
+        float Value() => values[random.Next(values.Length)];
+        double Leaf() => random.NextDouble() * 2 - 1;
+        var made = new List<RegressionTree>();
+        for (var k = 0; k < trees; k++)
+        {
+            int f0 = random.Next(inputs), f1 = random.Next(inputs);
+            var weight = 0.5 + random.NextDouble();
+            made.Add((k % 4) switch
+            {
+                0 => new RegressionTree(weight, [], [], [], [], [Leaf()]),
+                1 => new RegressionTree(weight, [f0], [Value()], [~0], [~1], [Leaf(), Leaf()]),
+                2 => new RegressionTree(weight, [f0, f1], [Value(), Value()], [1, ~0], [~2, ~1], [Leaf(), Leaf(), Leaf()]),
+                _ => new RegressionTree(weight, [f0, f1], [Value(), Value()], [~0, ~1], [1, ~2], [Leaf(), Leaf(), Leaf()]),
+            });
+        }
+        return new StackedTrees([.. Enumerable.Range(0, inputs).Select(i => $"cue:c{i}")], made, random.NextDouble(), -1.5, 0.2);
+    }
+
+    [Fact]
+    public void Eight_trees_a_step_and_two_ensembles_together_give_the_walks_exact_doubles()
+    {
+        var random = new Random(87);
+        float[] values = [-1, 0, 0.25f, 0.5f, 1, 2.5f, 3];
+        var rude = RandomDepthTwo(random, 19, 6);
+        var overpromise = RandomDepthTwo(random, 13, 6);
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx2.IsSupported, rude.EightAtOnce);
+        for (var n = 0; n < 500; n++)
+        {
+            var x = Enumerable.Range(0, 6).Select(_ => values[random.Next(values.Length)]).ToArray();
+            var walked = rude.ScoreOneByOne(x, complete: false);
+            Assert.Equal(walked, rude.ScoreOneByOne(x, complete: true));
+            Assert.Equal(walked, rude.Score(x));
+            Assert.Equal((walked, overpromise.ScoreOneByOne(x, complete: false)), StackedTrees.ScoreTogether(rude, overpromise, x));
+        }
+    }
+
+    [Fact]
+    public void Two_stacks_on_the_same_inputs_scored_in_one_pass_give_each_ones_probability()
+    {
+        const int bits = 8;
+        var random = new Random(18);
+        var rudeStack = RandomDepthTwo(random, 21, 6);
+        var overpromiseStack = RandomDepthTwo(random, 21, 6);
+        var model = new LinearTextModel(bits, false,
+            [new LinearOutput("rude", new float[1 << bits], 0, Stack: rudeStack), new LinearOutput("vague", new float[1 << bits], 0),
+             new LinearOutput("overpromise", new float[1 << bits], 0, Stack: overpromiseStack)]);
+        var tokens = rudeStack.Inputs.Select(name => TextFeatures.TokenSlot(name, bits)).Distinct().ToArray();
+        Span<double> together = stackalloc double[3];
+        for (var n = 0; n < 200; n++)
+        {
+            int[] slots = [.. tokens.Where(_ => random.Next(2) == 0).Order()];
+            model.Probabilities([0, 0, 0], slots, together);
+            Assert.Equal(model.Probability(0, [0, 0, 0], slots), together[0]);
+            Assert.Equal(model.Probability(2, [0, 0, 0], slots), together[2]);
+            var x = rudeStack.Inputs.Select(name => slots.Contains(TextFeatures.TokenSlot(name, bits)) ? 1f : 0f).ToArray();
+            Assert.Equal(overpromiseStack.Probability(overpromiseStack.ScoreOneByOne(x, complete: false)), together[2]);
+        }
+    }
 }

@@ -46,6 +46,7 @@ public sealed class LinearTextModel
         _cueTokens = [.. _cues.Select(c => "#cue:" + c)];
         _stackInputs = new int[]?[outputs.Count];
         _stackTokens = new (int Slot, int Input)[]?[outputs.Count];
+        _stackTokenBits = new ulong[]?[outputs.Count];
         for (var k = 0; k < outputs.Count; k++)
             if (outputs[k].Stack is { } stack)
             {
@@ -53,6 +54,8 @@ public sealed class LinearTextModel
                 if (stack.Problem is { } problem) throw new ArgumentException($"output '{outputs[k].Label}': stack: {problem}", nameof(outputs));
                 _stackInputs[k] = [.. stack.Inputs.Select(name => StackInput(outputs, name, bits, outputs[k].Label))];
                 _stackTokens[k] = [.. _stackInputs[k]!.Select((source, input) => (Slot: ~source, Input: input)).Where(t => t.Slot >= 0).OrderBy(t => t.Slot).ThenBy(t => t.Input)];
+                _stackTokenBits[k] = new ulong[Math.Max(1, (1 << bits) / 64)];
+                foreach (var (slot, _) in _stackTokens[k]!) _stackTokenBits[k]![slot >> 6] |= 1UL << slot;
                 _stackInputCount = Math.Max(_stackInputCount, stack.Inputs.Count);
             }
         _sameInputsAs = new int[outputs.Count];
@@ -87,6 +90,9 @@ public sealed class LinearTextModel
 
     // Per output, its stack's token inputs by slot, ascending; null without a stack.
     private readonly (int Slot, int Input)[]?[] _stackTokens;
+
+    // Per output, a bit per feature slot, set for its stack's tokens' slots; null without a stack.
+    private readonly ulong[]?[] _stackTokenBits;
 
     // Per output, the first output whose stack reads the same inputs (rude and overpromise do): one input vector for both.
     private readonly int[] _sameInputsAs;
@@ -130,15 +136,14 @@ public sealed class LinearTextModel
     {
         var inputs = _stackInputs[k]!;
         for (var i = 0; i < inputs.Length; i++) x[i] = inputs[i] >= 0 ? (float)scores[inputs[i]] : 0;
-        // The tokens by slot against the text's slots, both ascending: one pass over each.
+        // Each of the text's slots looked up in a bit per slot of the tokens' (rarely set, so the branch is predicted,
+        // where a merge of the two lists mispredicted at every token passed).
         var tokens = _stackTokens[k]!;
-        var t = 0;
+        var marked = _stackTokenBits[k]!;
         foreach (var slot in slots)
-        {
-            while (t < tokens.Length && tokens[t].Slot < slot) t++;
-            if (t == tokens.Length) break;
-            for (var u = t; u < tokens.Length && tokens[u].Slot == slot; u++) x[tokens[u].Input] = 1;
-        }
+            if ((marked[slot >> 6] & (1UL << slot)) != 0)
+                foreach (var (tokenSlot, input) in tokens)
+                    if (tokenSlot == slot) x[input] = 1;
     }
 
     private static int StackInput(IReadOnlyList<LinearOutput> outputs, string name, int bits, string label)

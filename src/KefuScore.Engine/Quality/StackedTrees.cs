@@ -49,8 +49,8 @@ public sealed class StackedTrees
     private readonly double[] _completeLeaves = [];
 
     // Ensembles of depth 2 (the candidate of §87: 150 trees of 3 leaves) are also laid out for AVX2, eight trees a step:
-    // node h of tree k at h × _lanes + k (one load per node of eight trees, the inputs gathered), the leaves as
-    // _completeLeaves, padded to _lanes trees. The leaves are still added one by one in the trees' order, so the score
+    // node h of tree k at h × _lanes + k, leaf j at j × _lanes + k (one load per node or leaf of eight trees), padded
+    // to _lanes trees. The leaves are still added one by one in the trees' order, so the score
     // is the same double as the walk's.
     private readonly int _lanes;
     private readonly int[] _laneFeature = [];
@@ -97,12 +97,14 @@ public sealed class StackedTrees
         _laneThreshold = new float[3 * _lanes];
         _laneLeaves = new double[4 * _lanes];
         for (var k = 0; k < trees.Count; k++)
+        {
             for (var h = 0; h < 3; h++)
             {
                 _laneFeature[h * _lanes + k] = _completeFeature[3 * k + h];
                 _laneThreshold[h * _lanes + k] = _completeThreshold[3 * k + h];
             }
-        _completeLeaves.CopyTo(_laneLeaves, 0);
+            for (var j = 0; j < 4; j++) _laneLeaves[j * _lanes + k] = _completeLeaves[4 * k + j];
+        }
     }
 
     // The depth below a node (a leaf, ~c, has none).
@@ -216,44 +218,97 @@ public sealed class StackedTrees
         return (a, b);
     }
 
-    private static unsafe void Add(StackedTrees first, StackedTrees? second, ReadOnlySpan<float> x, ref double a, ref double b)
+    private static unsafe void Add(StackedTrees first, StackedTrees? second, ReadOnlySpan<float> x, ref double sumA, ref double sumB)
     {
+        // The sums in locals never passed by reference (registers): added through a ref, every addition also waited on a
+        // store and a load.
+        double a = sumA, b = sumB;
         int countA = first.Trees.Count, countB = second?.Trees.Count ?? 0;
-        var leafA = stackalloc double[8];
-        var leafB = stackalloc double[8];
+        second ??= first;
+        // Up to 32 inputs (the candidate has 26) are two registers of 16: an input is then picked by a permutation, not gathered.
+        var permute = Avx512F.IsSupported && x.Length <= 32;
+        var table = stackalloc float[32];
+        if (permute) x.CopyTo(new Span<float>(table, 32));
+        var low = permute ? Avx512F.LoadVector512(table) : default;
+        var high = permute ? Avx512F.LoadVector512(table + 16) : default;
+        var rest = stackalloc double[8];
         fixed (float* input = x)
+        fixed (int* featureA = first._laneFeature, featureB = second._laneFeature)
+        fixed (float* thresholdA = first._laneThreshold, thresholdB = second._laneThreshold)
+        fixed (double* leavesA = first._laneLeaves, leavesB = second._laneLeaves)
             for (var k = 0; k < Math.Max(countA, countB); k += 8)
             {
-                if (k < countA) first.Leaves(input, k, leafA);
-                if (k < countB) second!.Leaves(input, k, leafB);
-                int nA = Math.Clamp(countA - k, 0, 8), nB = Math.Clamp(countB - k, 0, 8);
-                for (var j = 0; j < 8; j++)
+                // The leaves are added straight from the registers (a wide store read back 8 bytes at a time waits for
+                // the store), except in a last, partial step.
+                if (k < countA)
                 {
-                    if (j < nA) a += leafA[j];
-                    if (j < nB) b += leafB[j];
+                    var (low4, high4) = Leaves(input, permute, low, high, featureA, thresholdA, leavesA, first._lanes, k);
+                    if (countA - k >= 8) a = AddInOrder(a, low4, high4);
+                    else a = AddFirst(a, low4, high4, countA - k, rest);
+                }
+                if (k < countB)
+                {
+                    var (low4, high4) = Leaves(input, permute, low, high, featureB, thresholdB, leavesB, second._lanes, k);
+                    if (countB - k >= 8) b = AddInOrder(b, low4, high4);
+                    else b = AddFirst(b, low4, high4, countB - k, rest);
                 }
             }
+        sumA = a;
+        sumB = b;
     }
 
-    // The leaves trees k to k + 7 reach on the inputs, into leaf[0..8].
-    private unsafe void Leaves(float* input, int k, double* leaf)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static double AddInOrder(double s, Vector256<double> low, Vector256<double> high)
     {
-        var lanes = _lanes;
-        fixed (int* feature = _laneFeature)
-        fixed (float* threshold = _laneThreshold)
-        fixed (double* leaves = _laneLeaves)
+        s += low.ToScalar();
+        s += low.GetElement(1);
+        s += low.GetElement(2);
+        s += low.GetElement(3);
+        s += high.ToScalar();
+        s += high.GetElement(1);
+        s += high.GetElement(2);
+        s += high.GetElement(3);
+        return s;
+    }
+
+    private static unsafe double AddFirst(double s, Vector256<double> low, Vector256<double> high, int n, double* rest)
+    {
+        Avx.Store(rest, low);
+        Avx.Store(rest + 4, high);
+        for (var j = 0; j < n; j++) s += rest[j];
+        return s;
+    }
+
+    // The leaves trees k to k + 7 reach on the inputs: the root's, its left's and its right's comparisons for eight
+    // trees at once, then each tree's leaf picked by them (no gather of leaves).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static unsafe (Vector256<double> Low, Vector256<double> High) Leaves(float* input, bool permute, Vector512<float> low, Vector512<float> high,
+        int* feature, float* threshold, double* leaves, int lanes, int k)
+    {
+        Vector256<float> Inputs(int* at) => permute
+            ? Avx512F.PermuteVar16x32x2(low, Avx.LoadVector256(at).ToVector512Unsafe(), high).GetLower()
+            : Avx2.GatherVector256(input, Avx.LoadVector256(at), 4);
+        var root = Avx.CompareLessThanOrEqual(Inputs(feature + k), Avx.LoadVector256(threshold + k)).AsInt32();
+        var left = Avx.CompareLessThanOrEqual(Inputs(feature + lanes + k), Avx.LoadVector256(threshold + lanes + k)).AsInt32();
+        var right = Avx.CompareLessThanOrEqual(Inputs(feature + 2 * lanes + k), Avx.LoadVector256(threshold + 2 * lanes + k)).AsInt32();
+        // Root true: the left pair (leaf 0 when left's comparison is true, else 1); false: the right pair (2, else 3).
+        if (Avx512F.IsSupported)
         {
-            var root = Avx.CompareLessThanOrEqual(Avx2.GatherVector256(input, Avx.LoadVector256(feature + k), 4), Avx.LoadVector256(threshold + k));
-            var left = Avx.CompareLessThanOrEqual(Avx2.GatherVector256(input, Avx.LoadVector256(feature + lanes + k), 4), Avx.LoadVector256(threshold + lanes + k));
-            var right = Avx.CompareLessThanOrEqual(Avx2.GatherVector256(input, Avx.LoadVector256(feature + 2 * lanes + k), 4), Avx.LoadVector256(threshold + 2 * lanes + k));
-            // Left's comparison where the root went left, right's where it went right; a false comparison is the
-            // second leaf of the pair, the right subtree the second pair.
-            var second = Avx.BlendVariable(right, left, root).AsInt32();
-            var index = Avx2.Add(Avx2.AndNot(root.AsInt32(), Vector256.Create(2)), Avx2.AndNot(second, Vector256.Create(1)));
-            index = Avx2.Add(index, Vector256.Create(4 * k, 4 * k + 4, 4 * k + 8, 4 * k + 12, 4 * k + 16, 4 * k + 20, 4 * k + 24, 4 * k + 28));
-            Avx.Store(leaf, Avx2.GatherVector256(leaves, index.GetLower(), 8));
-            Avx.Store(leaf + 4, Avx2.GatherVector256(leaves, index.GetUpper(), 8));
+            var l = leaves + k;
+            var pick = Vector512.ConditionalSelect(Avx512F.ConvertToVector512Int64(root).AsDouble(),
+                Vector512.ConditionalSelect(Avx512F.ConvertToVector512Int64(left).AsDouble(), Avx512F.LoadVector512(l), Avx512F.LoadVector512(l + lanes)),
+                Vector512.ConditionalSelect(Avx512F.ConvertToVector512Int64(right).AsDouble(), Avx512F.LoadVector512(l + 2 * lanes), Avx512F.LoadVector512(l + 3 * lanes)));
+            return (pick.GetLower(), pick.GetUpper());
         }
+        Vector256<double> Half(int half)
+        {
+            var l = leaves + k + 4 * half;
+            Vector256<double> Mask(Vector256<int> m) => Avx2.ConvertToVector256Int64(half == 0 ? m.GetLower() : m.GetUpper()).AsDouble();
+            return Vector256.ConditionalSelect(Mask(root),
+                Vector256.ConditionalSelect(Mask(left), Avx.LoadVector256(l), Avx.LoadVector256(l + lanes)),
+                Vector256.ConditionalSelect(Mask(right), Avx.LoadVector256(l + 2 * lanes), Avx.LoadVector256(l + 3 * lanes)));
+        }
+        return (Half(0), Half(1));
     }
 
     /// <summary>The calibrated probability of a raw score.</summary>

@@ -68,7 +68,7 @@ public static class Program
                                                        the live monitor under load: webhook due→delivered, /live freshness
               push --urls A,B --silo-ports SA,SB --key KEY [--events 200] [--gap-ms 300]
                                                        cluster: a shop's change notified on the other silo (bench/push-run.sh)
-              text [--messages 1000000] [--data DIR] [--no-model] [--threads N]
+              text [--messages 1000000] [--data DIR] [--no-model | --model FILE] [--threads N]
                                                        inspection throughput with the built-in model, FAQ latency per question (issue 18)
             """);
         return 2;

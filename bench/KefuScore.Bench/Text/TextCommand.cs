@@ -12,7 +12,7 @@ namespace KefuScore.Bench.Text;
 /// <c>kefu-bench text [--messages 1000000] [--data DIR] [--threads N]</c> (issue 18): inspection throughput with the built-in rules and
 /// model over N agent messages (drawn in turn from the labelled messages, five per conversation after a customer's
 /// question, so every rule runs), and FAQ latency per question with each knowledge base's model and with BM25, one
-/// thread. Prints medians of 3 runs. Inspection runs on every core unless <c>--threads</c> says otherwise. <c>--no-model</c> inspects with the word lists alone, for comparison.
+/// thread. Prints medians of 3 runs. Inspection runs on every core unless <c>--threads</c> says otherwise. <c>--no-model</c> inspects with the word lists alone, for comparison; <c>--model FILE</c> with a trained model instead of the built-in one; <c>--digest</c> prints a hash of the first run's findings.
 /// </summary>
 public static class TextCommand
 {
@@ -22,18 +22,24 @@ public static class TextCommand
         var data = Path.Combine("src", "KefuScore.App", "Quality", "Data");
         var withModel = true;
         var threads = -1;
+        string? modelFile = null;
+        var digest = false;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--messages" && i + 1 < args.Length) messages = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--data" && i + 1 < args.Length) data = args[++i];
             else if (args[i] == "--no-model") withModel = false;
+            else if (args[i] == "--digest") digest = true;
+            else if (args[i] == "--model" && i + 1 < args.Length) modelFile = args[++i];
             else if (args[i] == "--threads" && i + 1 < args.Length) threads = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else throw new ArgumentException($"unknown argument {args[i]}");
         }
         var texts = LabelledMessages.Load(Path.Combine(data, "inspection", "dev.jsonl")).Concat(LabelledMessages.Load(Path.Combine(data, "inspection", "heldout.jsonl")))
             .SelectMany(m => m.Messages).ToArray();
         var events = Events(messages, texts);
-        var inspector = withModel ? InspectionLoader.BuiltInInspector() : new Inspector(InspectionLoader.BuiltIn());
+        var inspector = !withModel ? new Inspector(InspectionLoader.BuiltIn())
+            : modelFile is null ? InspectionLoader.BuiltInInspector()
+            : new Inspector(InspectionLoader.BuiltIn(), TextModelFile.Load(modelFile, InspectionTrainer.Kind));
         var times = new List<double>();
         var cpu = new List<double>();
         var findings = 0;
@@ -44,10 +50,12 @@ public static class TextCommand
             process.Refresh();
             var cpuBefore = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
-            findings = inspector.Inspect(events, threads).Findings.Count;
+            var inspection = inspector.Inspect(events, threads);
             times.Add(watch.Elapsed.TotalSeconds);
             process.Refresh();
             cpu.Add((process.TotalProcessorTime - cpuBefore).TotalSeconds);
+            findings = inspection.Findings.Count;
+            if (digest && run == 0) Console.WriteLine($"findings digest: {Digest(inspection.Findings)}");
         }
         var median = times.Order().ElementAt(1);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -65,6 +73,18 @@ public static class TextCommand
                 $"faq {Path.GetFileName(shop)}: model {Latency(questions, q => model.Best(q)):0.000} ms, bm25 {Latency(questions, q => index.Best(q)):0.000} ms per question (median of 3 passes over {questions.Length} questions, after a warm-up pass)"));
         }
         return 0;
+    }
+
+    /// <summary>
+    /// SHA-256 of every finding's shop, conversation, message, rule and evidence in order (<c>--digest</c>): two builds
+    /// or models that must agree exactly compare one line (decisions.md §87).
+    /// </summary>
+    private static string Digest(IReadOnlyList<Finding> findings)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var f in findings)
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{f.Shop}\t{f.Conversation}\t{f.Message}\t{f.Rule}\t{f.Evidence}\n"));
+        return Convert.ToHexString(hash.GetHashAndReset());
     }
 
     /// <summary>Milliseconds per question: the median of 3 timed passes, after one untimed.</summary>

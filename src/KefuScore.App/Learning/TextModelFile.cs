@@ -69,10 +69,75 @@ public static class TextModelFile
                 w.WriteEndArray();
             }
             w.WriteEndArray();
+            if (o.Stack is { } stack) WriteStack(w, stack);
             w.WriteEndObject();
         }
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    // Thresholds and leaves as the shortest text that reads back to the same number: a tree's decision must not move.
+    private static void WriteStack(Utf8JsonWriter w, StackedTrees stack)
+    {
+        w.WriteStartObject("stack");
+        w.WriteStartArray("inputs");
+        foreach (var i in stack.Inputs) w.WriteStringValue(i);
+        w.WriteEndArray();
+        w.WriteNumber("bias", stack.Bias);
+        w.WriteNumber("slope", stack.Slope);
+        w.WriteNumber("offset", stack.Offset);
+        w.WriteStartArray("trees");
+        foreach (var t in stack.Trees)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("weight", t.Weight);
+            Array(w, "feature", t.Feature, (w, v) => w.WriteNumberValue(v));
+            Array(w, "threshold", t.Threshold, (w, v) => w.WriteNumberValue(v));
+            Array(w, "left", t.Left, (w, v) => w.WriteNumberValue(v));
+            Array(w, "right", t.Right, (w, v) => w.WriteNumberValue(v));
+            Array(w, "leaves", t.Leaves, (w, v) => w.WriteNumberValue(v));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void Array<T>(Utf8JsonWriter w, string name, T[] values, Action<Utf8JsonWriter, T> write)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values) write(w, v);
+        w.WriteEndArray();
+    }
+
+    private static StackedTrees ReadStack(JsonObject o, string source, string path)
+    {
+        if (o["inputs"] is not JsonArray inputs || inputs.Any(x => x is not JsonValue v || !v.TryGetValue<string>(out _)))
+            throw new TextModelException($"{source}: {path}.inputs: expected an array of names (score:LABEL, cue:NAME, lex:RULE)");
+        if (o["trees"] is not JsonArray trees) throw new TextModelException($"{source}: {path}.trees: expected an array");
+        var list = new List<RegressionTree>(trees.Count);
+        for (var k = 0; k < trees.Count; k++)
+        {
+            var at = $"{path}.trees[{k}]";
+            if (trees[k] is not JsonObject t) throw new TextModelException($"{source}: {at}: expected an object");
+            list.Add(new RegressionTree(Num(t, "weight", source, at),
+                Numbers(t, "feature", source, at, n => TryInt(n, out var i) ? i : (int?)null),
+                Numbers(t, "threshold", source, at, n => TryDouble(n, out var d) ? (float)d : (float?)null),
+                Numbers(t, "left", source, at, n => TryInt(n, out var i) ? i : (int?)null),
+                Numbers(t, "right", source, at, n => TryInt(n, out var i) ? i : (int?)null),
+                Numbers(t, "leaves", source, at, n => TryDouble(n, out var d) ? d : (double?)null)));
+        }
+        var stack = new StackedTrees([.. inputs.Select(x => x!.GetValue<string>())], list, Num(o, "bias", source, path), Num(o, "slope", source, path), Num(o, "offset", source, path));
+        if (stack.Problem is { } problem) throw new TextModelException($"{source}: {path}.{problem}");
+        return stack;
+    }
+
+    private static T[] Numbers<T>(JsonObject o, string key, string source, string path, Func<JsonNode?, T?> read) where T : struct
+    {
+        if (o[key] is not JsonArray a) throw new TextModelException($"{source}: {path}.{key}: expected an array of numbers");
+        var values = new T[a.Count];
+        for (var i = 0; i < a.Count; i++)
+            values[i] = read(a[i]) ?? throw new TextModelException($"{source}: {path}.{key}[{i}]: expected a number");
+        return values;
     }
 
     public static void Save(string path, string kind, LinearTextModel model, IReadOnlyDictionary<string, string>? trained = null)
@@ -124,9 +189,17 @@ public static class TextModelFile
                     throw new TextModelException($"{source}: {path}.weights[{i}]: expected [slot from 0 to {weights.Length - 1}, weight]");
                 weights[slot] = (float)wv;
             }
-            list.Add(new LinearOutput(label, weights, (float)Num(out_, "bias", source, path), Num(out_, "slope", source, path), Num(out_, "offset", source, path), Num(out_, "threshold", source, path)));
+            StackedTrees? stack = null;
+            if (out_["stack"] is JsonObject so) stack = ReadStack(so, source, path + ".stack");
+            else if (out_["stack"] is not null) throw new TextModelException($"{source}: {path}.stack: expected an object");
+            list.Add(new LinearOutput(label, weights, (float)Num(out_, "bias", source, path), Num(out_, "slope", source, path), Num(out_, "offset", source, path), Num(out_, "threshold", source, path), stack));
         }
         if (list.Select(l => l.Label).Distinct(StringComparer.Ordinal).Count() != list.Count) throw new TextModelException($"{source}: outputs: a label appears twice");
+        if (softmax && list.Any(l => l.Stack is not null)) throw new TextModelException($"{source}: outputs: a softmax model has no stacked trees");
+        foreach (var l in list)
+            foreach (var name in l.Stack?.Inputs ?? [])
+                if (name.StartsWith(StackedTrees.ScorePrefix, StringComparison.Ordinal) && !list.Exists(x => x.Label == name[StackedTrees.ScorePrefix.Length..]))
+                    throw new TextModelException($"{source}: outputs '{l.Label}'.stack.inputs: '{name}' names no output of the model");
         var cues = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var compiled = new Dictionary<string, TextPattern>(StringComparer.Ordinal);
         if (o["cues"] is JsonObject cs)

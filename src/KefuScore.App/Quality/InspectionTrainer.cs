@@ -39,9 +39,15 @@ public static class InspectionTrainer
     /// <summary>Folds of the threshold calibration (0: every output decides at 0.5).</summary>
     public const int CalibrationFolds = 5;
 
+    /// <summary>
+    /// The rules whose outputs get stacked trees when training is asked for them (<c>--trees N</c>, decisions.md §87):
+    /// the two whose held-out recall the linear model has not reached.
+    /// </summary>
+    public static readonly IReadOnlyList<string> StackedRules = [RuleIds.Rude, RuleIds.Overpromise];
+
     public static InspectionTraining Train(InspectionRules rules, IReadOnlyList<LabelledMessage> messages,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? cues = null, int bits = Bits, float l2 = 1e-4f, int calibrate = CalibrationFolds,
-        float cueScale = CueScale)
+        float cueScale = CueScale, TreeOptions? trees = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(messages);
@@ -51,13 +57,17 @@ public static class InspectionTrainer
         var outputs = new List<LinearOutput>();
         var skipped = new List<string>();
         var named = NamedSlots(features, cues.Keys);
+        // Stacking needs every message rule's scores out of fold, so it has folds even when thresholds are not calibrated.
+        var folds = trees is null ? calibrate : Math.Max(calibrate, CalibrationFolds);
+        var outOfFold = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        List<(int Fold, TextExample Example)>? messageExamples = null;
         foreach (var rule in LabelledMessages.Rules)
         {
             var keyed = rule == RuleIds.NoPoliteAddress
                 ? messages.Where(m => m.FirstReply)
-                    .Select(m => (Fold: Fold(m, Math.Max(calibrate, 1)), Example: new TextExample(features.Slots(string.Join(" ", m.Messages), Inspector.TurnTokens(m.Ongoing)), m.Labels.Contains(rule) ? 1 : 0))).ToList()
+                    .Select(m => (Fold: Fold(m, Math.Max(folds, 1)), Example: new TextExample(features.Slots(string.Join(" ", m.Messages), Inspector.TurnTokens(m.Ongoing)), m.Labels.Contains(rule) ? 1 : 0))).ToList()
                 : messages.SelectMany(m => m.Messages.Select(text =>
-                    (Fold: Fold(m, Math.Max(calibrate, 1)), Example: new TextExample(features.Slots(text, lexicon.LexiconTokens(text)), m.Labels.Contains(rule) ? 1 : 0)))).ToList();
+                    (Fold: Fold(m, Math.Max(folds, 1)), Example: new TextExample(features.Slots(text, lexicon.LexiconTokens(text)), m.Labels.Contains(rule) ? 1 : 0)))).ToList();
             var examples = keyed.Select(k => k.Example).ToList();
             if (examples.Count == 0 || examples.All(e => e.Class == 0) || examples.All(e => e.Class == 1))
             {
@@ -68,11 +78,61 @@ public static class InspectionTrainer
             // The polite rule keeps the features at 1 too: its output was right as it was (0 of 119 polite first replies
             // flagged in cross-validation) and scaled cues cost it recall there.
             var scale = rule == RuleIds.NoPoliteAddress ? 1 : cueScale;
-            var threshold = calibrate >= 2 && rule != RuleIds.NoPoliteAddress ? Calibrate(rule, bits, keyed, calibrate, l2, named, scale) : 0.5;
+            var threshold = 0.5;
+            if (folds >= 2 && rule != RuleIds.NoPoliteAddress)
+            {
+                var (scores, probabilities) = OutOfFold(rule, bits, keyed, folds, l2, named, scale);
+                outOfFold[rule] = scores;
+                messageExamples ??= keyed;
+                if (calibrate >= 2) threshold = ThresholdOf(probabilities);
+            }
             outputs.Add(TextModelTrainer.Binary(rule, bits, examples, threshold, l2, named, scale));
         }
         if (outputs.Count == 0) throw new LabelsException("no rule has labelled examples of both kinds (flagged and clean) to learn from");
+        if (trees is not null && messageExamples is not null)
+            for (var k = 0; k < outputs.Count; k++)
+                if (StackedRules.Contains(outputs[k].Label) && outOfFold.ContainsKey(outputs[k].Label))
+                    outputs[k] = Stack(outputs[k], outOfFold, messageExamples, messages, features, cues.Keys, folds, calibrate, trees);
         return new InspectionTraining(new LinearTextModel(bits, false, outputs, cues), skipped);
+    }
+
+    /// <summary>
+    /// An output with trees stacked on it (decisions.md §87): their inputs are every message rule's linear score out of
+    /// fold (what the linear outputs give on messages they were not trained on, as at inspection) and whether each tone
+    /// cue and word list is present; the threshold is calibrated as the linear one's is, on the trees' probabilities out
+    /// of fold.
+    /// </summary>
+    private static LinearOutput Stack(LinearOutput output, IReadOnlyDictionary<string, double[]> outOfFold, List<(int Fold, TextExample Example)> keyed,
+        IReadOnlyList<LabelledMessage> messages, LinearTextModel features, IEnumerable<string> cues, int folds, int calibrate, TreeOptions trees)
+    {
+        var scoreRules = LabelledMessages.Rules.Where(outOfFold.ContainsKey).ToList();
+        string[] tokens = [.. cues.Order(StringComparer.Ordinal).Select(c => "cue:" + c), .. LabelledMessages.Rules.Select(Inspector.LexiconToken)];
+        string[] inputs = [.. scoreRules.Select(r => StackedTrees.ScorePrefix + r), .. tokens];
+        var slots = tokens.Select(features.TokenSlot).ToArray();
+        var classes = messages.SelectMany(m => m.Messages.Select(_ => m.Labels.Contains(output.Label) ? 1 : 0)).ToList();
+        var rows = new List<(float[] X, int Class)>(keyed.Count);
+        for (var i = 0; i < keyed.Count; i++)
+        {
+            var x = new float[inputs.Length];
+            for (var r = 0; r < scoreRules.Count; r++) x[r] = (float)outOfFold[scoreRules[r]][i];
+            for (var t = 0; t < slots.Length; t++) x[scoreRules.Count + t] = keyed[i].Example.Slots.Contains(slots[t]) ? 1 : 0;
+            rows.Add((x, classes[i]));
+        }
+        var threshold = output.Threshold;
+        if (calibrate >= 2)
+        {
+            var scored = new List<(double P, int Class)>(rows.Count);
+            for (var k = 0; k < folds; k++)
+            {
+                var train = rows.Where((_, i) => keyed[i].Fold != k).ToList();
+                if (!keyed.Exists(x => x.Fold == k) || train.All(r => r.Class == 0) || train.All(r => r.Class == 1)) continue;
+                var fold = StackedTreesTrainer.Train(inputs, train, trees);
+                for (var i = 0; i < rows.Count; i++)
+                    if (keyed[i].Fold == k) scored.Add((fold.Probability(fold.Score(rows[i].X)), rows[i].Class));
+            }
+            threshold = ThresholdOf(scored);
+        }
+        return output with { Threshold = threshold, Stack = StackedTreesTrainer.Train(inputs, rows, trees) };
     }
 
     /// <summary>
@@ -87,7 +147,7 @@ public static class InspectionTrainer
     /// raised cross-validation by group and not the held-out figures). The other patterns are in every fold.
     /// </summary>
     public static InspectionFigures CrossValidate(InspectionRules rules, IReadOnlyList<LabelledMessage> messages, int folds,
-        CueVocabulary? cues = null, float l2 = 1e-4f, int calibrate = CalibrationFolds, float cueScale = CueScale)
+        CueVocabulary? cues = null, float l2 = 1e-4f, int calibrate = CalibrationFolds, float cueScale = CueScale, TreeOptions? trees = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         if (folds < 2) throw new ArgumentOutOfRangeException(nameof(folds), folds, "at least 2 folds");
@@ -99,7 +159,7 @@ public static class InspectionTrainer
             var test = messages.Where((_, i) => foldOf[i] == k).ToList();
             var train = messages.Where((_, i) => foldOf[i] != k).ToList();
             if (test.Count == 0) continue;
-            var model = Train(rules, train, split.CuesOutside(k), Bits, l2, calibrate, cueScale).Model;
+            var model = Train(rules, train, split.CuesOutside(k), Bits, l2, calibrate, cueScale, trees).Model;
             parts.Add(InspectionEvaluation.Evaluate(new Inspector(rules, model), test));
         }
         return InspectionEvaluation.Sum(parts);
@@ -199,22 +259,38 @@ public static class InspectionTrainer
         [.. cues.Select(c => features.TokenSlot("cue:" + c)), .. LabelledMessages.Rules.Select(r => features.TokenSlot(Inspector.LexiconToken(r)))];
 
     /// <summary>
-    /// A rule's threshold from out-of-fold probabilities (cross-validation by group on the training messages alone):
-    /// the lowest of 0.10, 0.15 … 0.50 at which the flagged examples are still ≥ <see cref="TargetPrecision"/> right,
-    /// else 0.5. Platt's 0.5 is the point of equal odds, but with few groups per shape the model is unsure of new
-    /// shapes and recall is what it gives up; the precision floor is what keeps the hard negatives from being flagged.
+    /// A rule's linear outputs out of fold (cross-validation by group on the training messages alone): the raw score of
+    /// each example (0 in a fold whose other folds have one class only) and the calibrated probabilities of the folds
+    /// that had a model, with their classes.
     /// </summary>
-    private static double Calibrate(string rule, int bits, IReadOnlyList<(int Fold, TextExample Example)> keyed, int folds, float l2, IReadOnlySet<int> named, float scale)
+    private static (double[] Scores, List<(double P, int Class)> Probabilities) OutOfFold(string rule, int bits, IReadOnlyList<(int Fold, TextExample Example)> keyed,
+        int folds, float l2, IReadOnlySet<int> named, float scale)
     {
-        var scored = new List<(double P, int Class)>();
+        var scores = new double[keyed.Count];
+        var scored = new List<(double P, int Class)>(keyed.Count);
         for (var k = 0; k < folds; k++)
         {
             var train = keyed.Where(x => x.Fold != k).Select(x => x.Example).ToList();
-            var test = keyed.Where(x => x.Fold == k).Select(x => x.Example).ToList();
-            if (test.Count == 0 || train.All(e => e.Class == 0) || train.All(e => e.Class == 1)) continue;
+            if (!keyed.Any(x => x.Fold == k) || train.All(e => e.Class == 0) || train.All(e => e.Class == 1)) continue;
             var output = TextModelTrainer.Binary(rule, bits, train, l2: l2, scaled: named, scale: scale);
-            scored.AddRange(test.Select(e => (LinearTextModel.Probability(output, e.Slots), e.Class)));
+            for (var i = 0; i < keyed.Count; i++)
+                if (keyed[i].Fold == k)
+                {
+                    scores[i] = LinearTextModel.Score(output, keyed[i].Example.Slots);
+                    scored.Add((LinearTextModel.Probability(output, scores[i]), keyed[i].Example.Class));
+                }
         }
+        return (scores, scored);
+    }
+
+    /// <summary>
+    /// A threshold from out-of-fold probabilities: the lowest of 0.10, 0.15 … 0.50 at which the flagged examples are
+    /// still ≥ <see cref="TargetPrecision"/> right, else 0.5. Platt's 0.5 is the point of equal odds, but with few groups
+    /// per shape the model is unsure of new shapes and recall is what it gives up; the precision floor is what keeps the
+    /// hard negatives from being flagged.
+    /// </summary>
+    private static double ThresholdOf(IReadOnlyList<(double P, int Class)> scored)
+    {
         for (var t = 0.10; t < 0.5; t += 0.05)
         {
             var flagged = scored.Where(s => s.P >= t).ToList();

@@ -21,8 +21,12 @@ internal static class InspectTrainCommand
         var l2 = new Option<float>("--l2") { Description = "L2 regularisation of the logistic outputs (default 0.0001)", DefaultValueFactory = _ => 1e-4f };
         var calibrate = new Option<int>("--calibrate") { Description = "Folds of the cross-validation that sets each rule's threshold (lowest with ≥ 90 % precision out of fold; 0: every rule at 0.5; default 5)", DefaultValueFactory = _ => InspectionTrainer.CalibrationFolds };
         var cueScale = new Option<float>("--cue-scale") { Description = $"The value of the tone cues and word-list hits in training, n-grams having 1 (default {InspectionTrainer.CueScale.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => InspectionTrainer.CueScale };
+        var defaults = new TreeOptions(0);
+        var trees = new Option<int>("--trees") { Description = "Boosted trees (ML.NET FastTree) stacked on the rude and overpromise outputs, over every rule's linear score and the cues and word lists present (0, the default: the linear model alone; decisions.md §87 measured 150)", DefaultValueFactory = _ => 0 };
+        var leaves = new Option<int>("--tree-leaves") { Description = $"Leaves per stacked tree (default {defaults.Leaves})", DefaultValueFactory = _ => defaults.Leaves };
+        var rate = new Option<double>("--tree-rate") { Description = $"Learning rate of the stacked trees (default {defaults.LearningRate.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => defaults.LearningRate };
         var format = Formats.Option("json", "table");
-        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, l2, calibrate, cueScale, format };
+        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, l2, calibrate, cueScale, trees, leaves, rate, format };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(labels)!;
@@ -39,17 +43,24 @@ internal static class InspectTrainCommand
             if (calibration is not (0 or (>= 2 and <= 20))) throw new CliException("--calibrate: must be 0 or from 2 to 20");
             var scale = parse.GetValue(cueScale);
             if (scale is not (>= 0.1f and <= 100)) throw new CliException("--cue-scale: must be from 0.1 to 100");
+            var treeCount = parse.GetValue(trees);
+            if (treeCount is < 0 or > 2000) throw new CliException("--trees: must be from 0 to 2000");
+            var leafCount = parse.GetValue(leaves);
+            if (leafCount is < 2 or > 128) throw new CliException("--tree-leaves: must be from 2 to 128");
+            var learningRate = parse.GetValue(rate);
+            if (learningRate is not (> 0 and <= 1)) throw new CliException("--tree-rate: must be above 0 and at most 1");
+            var treeOptions = treeCount == 0 ? null : new TreeOptions(treeCount, leafCount, learningRate);
             if (parse.GetValue(cv) is { } folds)
             {
                 if (folds is < 2 or > 20) throw new CliException("--cross-validate: must be from 2 to 20");
                 InspectionFigures figures;
-                try { figures = InspectionTrainer.CrossValidate(loaded, messages, folds, vocabulary, reg, calibration, scale); }
+                try { figures = InspectionTrainer.CrossValidate(loaded, messages, folds, vocabulary, reg, calibration, scale, treeOptions); }
                 catch (LabelsException e) { throw new CliException($"{path}: {e.Message}"); }
                 return InspectCommand.Print(io, figures, Formats.Resolve(parse.GetValue(format), io) == "json", $"{folds}-fold cross-validation on {messages.Count} messages");
             }
             var outPath = parse.GetValue(output) ?? throw new CliException("--out: where to write the model is required (or --cross-validate K)");
             InspectionTraining training;
-            try { training = InspectionTrainer.Train(loaded, messages, vocabularyCues, l2: reg, calibrate: calibration, cueScale: scale); }
+            try { training = InspectionTrainer.Train(loaded, messages, vocabularyCues, l2: reg, calibrate: calibration, cueScale: scale, trees: treeOptions); }
             catch (LabelsException e) { throw new CliException($"{path}: {e.Message}"); }
             TextModelFile.Save(outPath, InspectionTrainer.Kind, training.Model, new Dictionary<string, string>
             {

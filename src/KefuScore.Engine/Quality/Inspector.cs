@@ -288,7 +288,8 @@ public sealed class Inspector
         var slots = buffer[..TextFeatures.Distinct(buffer[..(grams + cueCount + hitCount)])];
         Span<double> scores = stackalloc double[_model.Outputs.Count];
         _model.Scores(slots, scores);
-        if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);
+        Span<double> probabilities = stackalloc double[scores.Length];
+        _model.Probabilities(scores, slots, probabilities);
 
         string?[]? decided = null;
         for (var k = 0; k < rules; k++)
@@ -303,7 +304,7 @@ public sealed class Inspector
                 continue;
             }
             var output = _model.Outputs[_outputIndex[k]];
-            var p = LinearTextModel.Probability(output, scores[_outputIndex[k]]);
+            var p = probabilities[_outputIndex[k]];
             if (p < output.Threshold) continue;
             if (listed is null)
             {
@@ -315,6 +316,7 @@ public sealed class Inspector
             }
             (decided ??= new string?[rules])[k] = listed;
         }
+        if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);
         return decided;
     }
 

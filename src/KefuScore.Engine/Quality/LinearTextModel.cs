@@ -3,9 +3,10 @@ namespace KefuScore.Engine.Quality;
 /// <summary>
 /// One output of a <see cref="LinearTextModel"/>: a label (a rule id, or an FAQ question), its weights by feature slot,
 /// its bias, the Platt calibration of a binary output (probability = 1 / (1 + exp(Slope × score + Offset))) and the
-/// probability from which the label is decided.
+/// probability from which the label is decided. With a <see cref="Stack"/> (decisions.md §87) the probability is the
+/// stacked trees' over the outputs' linear scores, and the threshold applies to it.
 /// </summary>
-public sealed record LinearOutput(string Label, float[] Weights, float Bias, double Slope = -1, double Offset = 0, double Threshold = 0.5);
+public sealed record LinearOutput(string Label, float[] Weights, float Bias, double Slope = -1, double Offset = 0, double Threshold = 0.5, StackedTrees? Stack = null);
 
 /// <summary>
 /// A linear model over <see cref="TextFeatures"/> (issue 18), trained elsewhere (KefuScore.App, ML.NET) and applied
@@ -43,6 +44,33 @@ public sealed class LinearTextModel
             k => compiled is not null && compiled.TryGetValue(named[k].Key, out var made) && made.Pattern == TextPattern.Alternation(named[k].Value) ? made : null);
         _cueSlots = [.. _cues.Select(c => TextFeatures.TokenSlot("cue:" + c, bits))];
         _cueTokens = [.. _cues.Select(c => "#cue:" + c)];
+        _stackInputs = new int[]?[outputs.Count];
+        _stackTokens = new (int Slot, int Input)[]?[outputs.Count];
+        _stackTokenBits = new ulong[]?[outputs.Count];
+        for (var k = 0; k < outputs.Count; k++)
+            if (outputs[k].Stack is { } stack)
+            {
+                if (softmax) throw new ArgumentException($"output '{outputs[k].Label}': a softmax model has no stacked trees", nameof(outputs));
+                if (stack.Problem is { } problem) throw new ArgumentException($"output '{outputs[k].Label}': stack: {problem}", nameof(outputs));
+                _stackInputs[k] = [.. stack.Inputs.Select(name => StackInput(outputs, name, bits, outputs[k].Label))];
+                _stackTokens[k] = [.. _stackInputs[k]!.Select((source, input) => (Slot: ~source, Input: input)).Where(t => t.Slot >= 0).OrderBy(t => t.Slot).ThenBy(t => t.Input)];
+                _stackTokenBits[k] = new ulong[Math.Max(1, (1 << bits) / 64)];
+                foreach (var (slot, _) in _stackTokens[k]!) _stackTokenBits[k]![slot >> 6] |= 1UL << slot;
+                _stackInputCount = Math.Max(_stackInputCount, stack.Inputs.Count);
+            }
+        _sameInputsAs = new int[outputs.Count];
+        for (var k = 0; k < outputs.Count; k++)
+        {
+            _sameInputsAs[k] = k;
+            for (var j = 0; j < k; j++)
+                if (_stackInputs[k] is { } mine && _stackInputs[j] is { } theirs && mine.AsSpan().SequenceEqual(theirs)) { _sameInputsAs[k] = j; break; }
+        }
+        _scoredWith = [.. Enumerable.Repeat(-1, outputs.Count)];
+        _scoredBefore = new bool[outputs.Count];
+        for (var k = 0; k < outputs.Count; k++)
+            if (_stackInputs[k] is not null && !_scoredBefore[k] && _scoredWith[k] < 0)
+                for (var j = k + 1; j < outputs.Count; j++)
+                    if (_sameInputsAs[j] == _sameInputsAs[k] && _stackInputs[j] is not null && !_scoredBefore[j]) { _scoredWith[k] = j; _scoredBefore[j] = true; break; }
         if (!softmax && outputs.Count > 0)
         {
             // The binary outputs' weights side by side per slot: one message's slots are read once for every rule
@@ -56,6 +84,89 @@ public sealed class LinearTextModel
     private readonly int[] _cueSlots;
     private readonly string[] _cueTokens;
     private readonly float[]? _packed;
+
+    // Per output, its stack's inputs: an output's index (score:LABEL), or ~slot for a token; null without a stack.
+    private readonly int[]?[] _stackInputs;
+
+    // Per output, its stack's token inputs by slot, ascending; null without a stack.
+    private readonly (int Slot, int Input)[]?[] _stackTokens;
+
+    // Per output, a bit per feature slot, set for its stack's tokens' slots; null without a stack.
+    private readonly ulong[]?[] _stackTokenBits;
+
+    // Per output, the first output whose stack reads the same inputs (rude and overpromise do): one input vector for both.
+    private readonly int[] _sameInputsAs;
+    private readonly int _stackInputCount;
+
+    // Per output, a later output whose stack reads the same vector and is scored in the same pass (-1 when none), and
+    // whether an earlier output's pass already scored it.
+    private readonly int[] _scoredWith;
+    private readonly bool[] _scoredBefore;
+
+    /// <summary>
+    /// <see cref="Probability(int, ReadOnlySpan{double}, ReadOnlySpan{int})"/> of every output into
+    /// <paramref name="probabilities"/>, the stacks that read the same inputs reading one vector.
+    /// </summary>
+    public void Probabilities(ReadOnlySpan<double> scores, ReadOnlySpan<int> slots, Span<double> probabilities)
+    {
+        Span<float> x = stackalloc float[_stackInputCount];
+        var filledFor = -1;
+        for (var k = 0; k < Outputs.Count; k++)
+        {
+            var output = Outputs[k];
+            if (output.Stack is not { } stack) { probabilities[k] = Probability(output, scores[k]); continue; }
+            if (_scoredBefore[k]) continue;
+            if (filledFor != _sameInputsAs[k])
+            {
+                Fill(k, scores, slots, x);
+                filledFor = _sameInputsAs[k];
+            }
+            if (_scoredWith[k] is var j and >= 0)
+            {
+                var other = Outputs[j].Stack!;
+                var (mine, theirs) = StackedTrees.ScoreTogether(stack, other, x);
+                probabilities[k] = stack.Probability(mine);
+                probabilities[j] = other.Probability(theirs);
+            }
+            else probabilities[k] = stack.Probability(stack.Score(x));
+        }
+    }
+
+    private void Fill(int k, ReadOnlySpan<double> scores, ReadOnlySpan<int> slots, Span<float> x)
+    {
+        var inputs = _stackInputs[k]!;
+        for (var i = 0; i < inputs.Length; i++) x[i] = inputs[i] >= 0 ? (float)scores[inputs[i]] : 0;
+        // Each of the text's slots looked up in a bit per slot of the tokens' (rarely set, so the branch is predicted,
+        // where a merge of the two lists mispredicted at every token passed).
+        var tokens = _stackTokens[k]!;
+        var marked = _stackTokenBits[k]!;
+        foreach (var slot in slots)
+            if ((marked[slot >> 6] & (1UL << slot)) != 0)
+                foreach (var (tokenSlot, input) in tokens)
+                    if (tokenSlot == slot) x[input] = 1;
+    }
+
+    private static int StackInput(IReadOnlyList<LinearOutput> outputs, string name, int bits, string label)
+    {
+        if (!name.StartsWith(StackedTrees.ScorePrefix, StringComparison.Ordinal)) return ~TextFeatures.TokenSlot(name, bits);
+        for (var k = 0; k < outputs.Count; k++)
+            if (outputs[k].Label == name[StackedTrees.ScorePrefix.Length..]) return k;
+        throw new ArgumentException($"output '{label}': stack input '{name}' names no output of the model", nameof(outputs));
+    }
+
+    /// <summary>
+    /// The calibrated probability of output <paramref name="k"/> for a text whose raw scores of every output
+    /// (<see cref="Scores"/>) and feature slots (distinct and ascending, as <see cref="Slots(string, IEnumerable{string}?)"/>
+    /// gives them) are given: the linear output's own, or its stacked trees' over those scores and the slots' tokens.
+    /// </summary>
+    public double Probability(int k, ReadOnlySpan<double> scores, ReadOnlySpan<int> slots)
+    {
+        var output = Outputs[k];
+        if (output.Stack is not { } stack) return Probability(output, scores[k]);
+        Span<float> x = stackalloc float[stack.Inputs.Count];
+        Fill(k, scores, slots, x);
+        return stack.Probability(stack.Score(x));
+    }
 
     /// <summary>How many cues the model's vocabulary has (the length <see cref="FindCues"/> needs).</summary>
     public int CueCount => _cues.Length;
@@ -170,11 +281,22 @@ public sealed class LinearTextModel
         if (_cues.Length > 0) count += CueSlotsInto(PhraseMatcher.Fold(text), buffer[count..]);
         extraSlots.CopyTo(buffer[count..]);
         var slots = buffer[..TextFeatures.Distinct(buffer[..(count + extraSlots.Length)])];
-        var column = ColumnOf(output);
-        double s = output.Bias;
-        foreach (var i in slots) s += Weight(output, column, i);
+        double p;
+        if (output.Stack is not null && ColumnOf(output) is var k and >= 0)
+        {
+            Span<double> scores = stackalloc double[Outputs.Count];
+            Scores(slots, scores);
+            p = Probability(k, scores, slots);
+        }
+        else
+        {
+            var column = ColumnOf(output);
+            double s = output.Bias;
+            foreach (var i in slots) s += Weight(output, column, i);
+            p = Probability(output, s);
+        }
         if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);
-        return Probability(output, s);
+        return p;
     }
 
     /// <summary>The <c>cue:NAME</c> tokens of the cues found in a text.</summary>
@@ -209,7 +331,7 @@ public sealed class LinearTextModel
         return s;
     }
 
-    /// <summary>The calibrated probability of a binary output.</summary>
+    /// <summary>The calibrated probability of a binary output's linear part (its stack, if any, needs the other outputs' scores).</summary>
     public static double Probability(LinearOutput output, int[] slots) => Probability(output, Score(output, slots));
 
     /// <summary>The probabilities of every output: softmax over all, or each binary output calibrated on its own.</summary>
@@ -218,7 +340,9 @@ public sealed class LinearTextModel
         var p = new double[Outputs.Count];
         if (!Softmax)
         {
-            for (var k = 0; k < p.Length; k++) p[k] = Probability(Outputs[k], slots);
+            Span<double> scores = stackalloc double[Outputs.Count];
+            for (var k = 0; k < p.Length; k++) scores[k] = Score(Outputs[k], slots);
+            Probabilities(scores, slots, p);
             return p;
         }
         var max = double.NegativeInfinity;

@@ -86,11 +86,56 @@ public static class TextFeatures
     /// <summary>Sorts <paramref name="slots"/> and moves the distinct ones to its front; returns how many.</summary>
     public static int Distinct(Span<int> slots)
     {
-        slots.Sort();
+        SortSlots(slots);
         var unique = 0;
         for (var i = 0; i < slots.Length; i++)
             if (i == 0 || slots[i] != slots[i - 1]) slots[unique++] = slots[i];
         return unique;
+    }
+
+    // A message's slots (a few dozen, below 2^bits) sorted by three passes of a counting sort on a third of their bits
+    // each: no comparison to mispredict, where Span.Sort's took ~6 % of inspection (decisions.md §87). Few, many,
+    // negative or large values are left to Span.Sort; either way the same ascending order.
+    private static void SortSlots(Span<int> slots)
+    {
+        var n = slots.Length;
+        if (n < 24 || n > 2048)
+        {
+            slots.Sort();
+            return;
+        }
+        var all = 0;
+        foreach (var s in slots) all |= s;
+        if (all < 0 || all >= 1 << 24)
+        {
+            slots.Sort();
+            return;
+        }
+        var bits = 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)all);
+        var width = (bits + 2) / 3;
+        Span<int> counts = stackalloc int[1 << width];
+        Span<int> moved = stackalloc int[n];
+        CountingPass(slots, moved, 0, width, counts);
+        CountingPass(moved, slots, width, width, counts);
+        CountingPass(slots, moved, 2 * width, width, counts);
+        moved.CopyTo(slots);
+    }
+
+    // One stable pass of a counting sort on `width` bits from `shift`.
+    private static void CountingPass(ReadOnlySpan<int> from, Span<int> to, int shift, int width, Span<int> counts)
+    {
+        var mask = (1 << width) - 1;
+        counts = counts[..(1 << width)];
+        counts.Clear();
+        foreach (var v in from) counts[(v >> shift) & mask]++;
+        var sum = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            var c = counts[i];
+            counts[i] = sum;
+            sum += c;
+        }
+        foreach (var v in from) to[counts[(v >> shift) & mask]++] = v;
     }
 
     /// <summary>The slot of a named token (what <see cref="Slots(string, int, IEnumerable{string}?)"/> adds for it).</summary>

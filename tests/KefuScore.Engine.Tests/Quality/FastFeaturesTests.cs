@@ -38,4 +38,24 @@ public sealed class FastFeaturesTests
         Assert.Equal(one.Conversations, many.Conversations);
         Assert.Equal((20, 20), (one.Findings.Count(f => f.Rule == RuleIds.Rude), one.Findings.Count(f => f.Rule == RuleIds.NoPoliteAddress)));
     }
+
+    [Theory]
+    [InlineData(5, 1 << 18)]     // few: Span.Sort
+    [InlineData(30, 1 << 18)]    // a message's slots: the counting passes
+    [InlineData(300, 1 << 8)]    // many repeats
+    [InlineData(1000, 1 << 24)]  // slots of 24 bits
+    [InlineData(100, int.MaxValue)]
+    [InlineData(3000, 1 << 18)]  // too many for the stack: Span.Sort
+    public void Distinct_slots_are_the_sorted_set_whichever_sort_runs(int count, int below)
+    {
+        var random = new Random(count);
+        for (var round = 0; round < 20; round++)
+        {
+            var slots = Enumerable.Range(0, count).Select(_ => random.Next(below)).ToArray();
+            if (round == 1) slots[count / 2] = -7; // a negative value: Span.Sort
+            var expected = slots.Distinct().Order().ToArray();
+            var unique = TextFeatures.Distinct(slots);
+            Assert.Equal(expected, slots[..unique]);
+        }
+    }
 }

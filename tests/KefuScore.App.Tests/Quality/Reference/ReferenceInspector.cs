@@ -191,7 +191,8 @@ public sealed class ReferenceInspector
         // The advertising law's list is the law: a listed absolute term is a finding whatever the model says.
         if (id == RuleIds.AbsoluteClaim && words is not null) return string.Join("、", words);
         if (_model?.Find(id) is not { } output || slots is null) return words is null ? null : string.Join("、", words);
-        var p = LinearTextModel.Probability(output, slots);
+        // Every output's probability the plain way (a stacked output's trees read the other outputs' scores).
+        var p = _model.Probabilities(slots)[_model.Outputs.ToList().IndexOf(output)];
         if (p < output.Threshold) return null;
         if (words is not null) return string.Join("、", words);
         var reasons = _model.Reasons(output, text, hits.Keys.Select(LexiconToken));

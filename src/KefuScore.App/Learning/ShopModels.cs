@@ -90,7 +90,7 @@ public static class ShopModels
         if (own.Count == 0)
             throw new ShopModelException(labels is null ? "the shop has no reviewed messages with complete labels yet (review verdicts, or upload labelled messages)" : "labels: no labelled messages");
         InspectionTraining training;
-        try { training = InspectionTrainer.Train(InspectionLoader.BuiltIn(), [.. BuiltInDev.Value, .. own]); }
+        try { training = InspectionTrainer.Train(InspectionLoader.BuiltIn(), [.. BuiltInDev.Value, .. own], trees: InspectionTrainer.DefaultTrees); }
         catch (LabelsException e) { throw new ShopModelException(e.Message); }
         return await Store(db, shop, Inspection, InspectionTrainer.Kind, training.Model, own.Count, labels is null ? Review : Upload, by, nowTicks, ct);
     }

@@ -21,8 +21,8 @@ internal static class InspectTrainCommand
         var l2 = new Option<float>("--l2") { Description = "L2 regularisation of the logistic outputs (default 0.0001)", DefaultValueFactory = _ => 1e-4f };
         var calibrate = new Option<int>("--calibrate") { Description = "Folds of the cross-validation that sets each rule's threshold (lowest with ≥ 90 % precision out of fold; 0: every rule at 0.5; default 5)", DefaultValueFactory = _ => InspectionTrainer.CalibrationFolds };
         var cueScale = new Option<float>("--cue-scale") { Description = $"The value of the tone cues and word-list hits in training, n-grams having 1 (default {InspectionTrainer.CueScale.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => InspectionTrainer.CueScale };
-        var defaults = new TreeOptions(0);
-        var trees = new Option<int>("--trees") { Description = "Boosted trees (ML.NET FastTree) stacked on the rude and overpromise outputs, over every rule's linear score and the cues and word lists present (0, the default: the linear model alone; decisions.md §87 measured 150)", DefaultValueFactory = _ => 0 };
+        var defaults = InspectionTrainer.DefaultTrees;
+        var trees = new Option<int>("--trees") { Description = $"Boosted trees (ML.NET FastTree) stacked on the rude and overpromise outputs, over every rule's linear score and the cues and word lists present (0: the linear model alone; default {defaults.Trees}; decisions.md §87)", DefaultValueFactory = _ => defaults.Trees };
         var leaves = new Option<int>("--tree-leaves") { Description = $"Leaves per stacked tree (default {defaults.Leaves})", DefaultValueFactory = _ => defaults.Leaves };
         var rate = new Option<double>("--tree-rate") { Description = $"Learning rate of the stacked trees (default {defaults.LearningRate.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => defaults.LearningRate };
         var format = Formats.Option("json", "table");

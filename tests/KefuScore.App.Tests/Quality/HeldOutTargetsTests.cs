@@ -25,15 +25,18 @@ public sealed class HeldOutTargetsTests
         // vague reached 0.94 / 0.94 (66/70) with §50's development-only groups and hedge cues (0.97 / 0.84 before).
         Assert.True(Rule(RuleIds.Vague) is { Precision: >= 0.94, Recall: >= 0.94 });
         Assert.True(Rule(RuleIds.NoPoliteAddress) is { Precision: >= 0.96, Recall: >= 0.96 });
-        Assert.True(Rule(RuleIds.Overpromise) is { Precision: >= 0.99 });
-        // GAP: overpromise recall reached 0.77 (46/60; 0.72 before §50), the target is 0.85.
-        Assert.True(Rule(RuleIds.Overpromise).Recall >= 0.76);
-        // GAP: rude reached precision 0.83 (59/71) and recall 0.74 (59/80) (0.76 / 0.68 before §50's development-only
-        // groups and cues, 0.69 / 0.31 before §40's); the target is 0.9 for both.
-        Assert.True(Rule(RuleIds.Rude) is { Precision: >= 0.83, Recall: >= 0.73 });
-        // Clean held-out messages flagged by any rule: 7 (4 before §50, 9 before §40): the wider hedge cues also read
-        // 今天应该会派送 and 今天大概率派送 (with their copies) as vague.
-        Assert.True(figures.Errors.Count(e => e.Message.Labels.Count == 0) <= 7);
+        // overpromise precision 0.98 (50/51) with §87's stacked trees (1.00, 46/46, with the linear model alone).
+        Assert.True(Rule(RuleIds.Overpromise) is { Precision: >= 0.98 });
+        // GAP: overpromise recall reached 0.83 (50/60) with §87's stacked trees (0.77 before, 0.72 before §50), the
+        // target is 0.85.
+        Assert.True(Rule(RuleIds.Overpromise).Recall >= 0.83);
+        // GAP: rude reached precision 0.82 (62/76) and recall 0.78 (62/80) with §87's stacked trees (0.83 / 0.74 with
+        // the linear model alone, 0.76 / 0.68 before §50's development-only groups and cues, 0.69 / 0.31 before §40's);
+        // the target is 0.9 for both.
+        Assert.True(Rule(RuleIds.Rude) is { Precision: >= 0.81, Recall: >= 0.77 });
+        // Clean held-out messages flagged by any rule: 10 with §87's stacked trees (7 before, 4 before §50, 9 before
+        // §40): the wider hedge cues also read 今天应该会派送 and 今天大概率派送 (with their copies) as vague.
+        Assert.True(figures.Errors.Count(e => e.Message.Labels.Count == 0) <= 10);
         // GAP, narrowly: 1 of 48 polite first replies flagged (2.1 %); the target is at most 2 %.
         Assert.True(figures.PoliteFirstRepliesFlagged <= 1 && figures.PoliteFirstReplies == 48);
     }

@@ -28,10 +28,8 @@ public sealed class FamilyCrossValidationTests
     public void A_message_without_a_group_is_its_own_family() =>
         Assert.Equal("m7", InspectionTrainer.Family(M("m7", "t", null)));
 
-    // 眼神 was written from a miss and matches two families: they share a fold, and that fold's models lack it; 可真
-    // (not from a miss) stays everywhere; 记性, written from a miss and matching one family, is missing only there.
-    [Fact]
-    public void A_pattern_written_from_a_miss_is_left_out_of_its_families_fold_and_links_them()
+    // 40 clean families, two rude ones linked by 眼神 (written from a miss), one matched alone by 记性.
+    private static (List<LabelledMessage> Messages, CueVocabulary Vocabulary) Linked()
     {
         var messages = new List<LabelledMessage>();
         for (var i = 0; i < 40; i++) messages.Add(M($"n{i}", $"好的{i}", $"clean-{i:00}"));
@@ -41,6 +39,15 @@ public sealed class FamilyCrossValidationTests
         var vocabulary = new CueVocabulary(
             new Dictionary<string, IReadOnlyList<string>> { ["sarcasm"] = ["可真", "眼神", "记性"] },
             new HashSet<string> { "眼神", "记性" });
+        return (messages, vocabulary);
+    }
+
+    // 眼神 was written from a miss and matches two families: they share a fold, and that fold's models lack it; 可真
+    // (not from a miss) stays everywhere; 记性, written from a miss and matching one family, is missing only there.
+    [Fact]
+    public void A_pattern_written_from_a_miss_is_left_out_of_its_families_fold_and_links_them()
+    {
+        var (messages, vocabulary) = Linked();
         var split = InspectionTrainer.FamilySplit.Of(messages, vocabulary, 5);
         Assert.Equal(split.FoldOf(messages[40]), split.FoldOf(messages[41]));
         var own = split.FoldOf(messages[40]);
@@ -55,11 +62,7 @@ public sealed class FamilyCrossValidationTests
     [Fact]
     public void Another_deal_moves_families_and_keeps_linked_ones_together()
     {
-        var messages = new List<LabelledMessage>();
-        for (var i = 0; i < 40; i++) messages.Add(M($"n{i}", $"好的{i}", $"clean-{i:00}"));
-        messages.Add(M("a", "您这眼神", "rude-00", "rude"));
-        messages.Add(M("b", "眼神不好", "dev-rude-09", "rude"));
-        var vocabulary = new CueVocabulary(new Dictionary<string, IReadOnlyList<string>> { ["sarcasm"] = ["眼神"] }, new HashSet<string> { "眼神" });
+        var (messages, vocabulary) = Linked();
         var first = InspectionTrainer.FamilySplit.Of(messages, vocabulary, 5);
         var zero = InspectionTrainer.FamilySplit.Of(messages, vocabulary, 5, deal: 0);
         var other = InspectionTrainer.FamilySplit.Of(messages, vocabulary, 5, deal: 1);

@@ -152,13 +152,15 @@ public static class InspectionTrainer
     /// only the patterns written from misses that match some message of the other folds**: a pattern written from a
     /// fold's miss is that fold's knowledge, and the model inspecting the fold must not have it (§62: such patterns
     /// raised cross-validation by group and not the held-out figures). The other patterns are in every fold.
+    /// <paramref name="deal"/> picks how families are dealt into folds (0: the deal every figure before decisions.md
+    /// §91 used; others hash the family with the number), so a choice can be measured on more than one deal.
     /// </summary>
     public static InspectionFigures CrossValidate(InspectionRules rules, IReadOnlyList<LabelledMessage> messages, int folds,
-        CueVocabulary? cues = null, float l2 = 1e-4f, int calibrate = CalibrationFolds, float cueScale = CueScale, TreeOptions? trees = null)
+        CueVocabulary? cues = null, float l2 = 1e-4f, int calibrate = CalibrationFolds, float cueScale = CueScale, TreeOptions? trees = null, int deal = 0)
     {
         ArgumentNullException.ThrowIfNull(messages);
         if (folds < 2) throw new ArgumentOutOfRangeException(nameof(folds), folds, "at least 2 folds");
-        var split = FamilySplit.Of(messages, cues ?? BuiltInVocabulary(), folds);
+        var split = FamilySplit.Of(messages, cues ?? BuiltInVocabulary(), folds, deal);
         var parts = new List<InspectionFigures>();
         var foldOf = messages.Select(split.FoldOf).ToArray();
         for (var k = 0; k < folds; k++)
@@ -204,7 +206,7 @@ public static class InspectionTrainer
             _foldsOfPattern = foldsOfPattern;
         }
 
-        public static FamilySplit Of(IReadOnlyList<LabelledMessage> messages, CueVocabulary vocabulary, int folds)
+        public static FamilySplit Of(IReadOnlyList<LabelledMessage> messages, CueVocabulary vocabulary, int folds, int deal = 0)
         {
             ArgumentNullException.ThrowIfNull(messages);
             ArgumentNullException.ThrowIfNull(vocabulary);
@@ -240,7 +242,7 @@ public static class InspectionTrainer
                     else parent[a] = b;
                 }
             }
-            var foldOfFamily = families.ToDictionary(f => f, f => FoldOfKey(Root(f), folds), StringComparer.Ordinal);
+            var foldOfFamily = families.ToDictionary(f => f, f => FoldOfKey(deal == 0 ? Root(f) : $"{Root(f)}#{deal}", folds), StringComparer.Ordinal);
             var foldsOfPattern = matched.ToDictionary(p => p.Key, p => p.Value.Select(f => foldOfFamily[f]).ToHashSet(), StringComparer.Ordinal);
             return new FamilySplit(foldOfFamily, vocabulary.Cues, foldsOfPattern);
         }

@@ -1,5 +1,6 @@
 using KefuScore.App.Learning;
 using KefuScore.App.Quality;
+using KefuScore.App.Tests.Cli;
 using KefuScore.Engine.Quality;
 
 namespace KefuScore.App.Tests.Quality;
@@ -27,10 +28,8 @@ public sealed class FamilyCrossValidationTests
     public void A_message_without_a_group_is_its_own_family() =>
         Assert.Equal("m7", InspectionTrainer.Family(M("m7", "t", null)));
 
-    // 眼神 was written from a miss and matches two families: they share a fold, and that fold's models lack it; 可真
-    // (not from a miss) stays everywhere; 记性, written from a miss and matching one family, is missing only there.
-    [Fact]
-    public void A_pattern_written_from_a_miss_is_left_out_of_its_families_fold_and_links_them()
+    // 40 clean families, two rude ones linked by 眼神 (written from a miss), one matched alone by 记性.
+    private static (List<LabelledMessage> Messages, CueVocabulary Vocabulary) Linked()
     {
         var messages = new List<LabelledMessage>();
         for (var i = 0; i < 40; i++) messages.Add(M($"n{i}", $"好的{i}", $"clean-{i:00}"));
@@ -40,6 +39,15 @@ public sealed class FamilyCrossValidationTests
         var vocabulary = new CueVocabulary(
             new Dictionary<string, IReadOnlyList<string>> { ["sarcasm"] = ["可真", "眼神", "记性"] },
             new HashSet<string> { "眼神", "记性" });
+        return (messages, vocabulary);
+    }
+
+    // 眼神 was written from a miss and matches two families: they share a fold, and that fold's models lack it; 可真
+    // (not from a miss) stays everywhere; 记性, written from a miss and matching one family, is missing only there.
+    [Fact]
+    public void A_pattern_written_from_a_miss_is_left_out_of_its_families_fold_and_links_them()
+    {
+        var (messages, vocabulary) = Linked();
         var split = InspectionTrainer.FamilySplit.Of(messages, vocabulary, 5);
         Assert.Equal(split.FoldOf(messages[40]), split.FoldOf(messages[41]));
         var own = split.FoldOf(messages[40]);
@@ -48,6 +56,59 @@ public sealed class FamilyCrossValidationTests
         Assert.DoesNotContain("记性", split.CuesOutside(split.FoldOf(messages[42]))["sarcasm"]);
         var other = Enumerable.Range(0, 5).First(k => k != own && k != split.FoldOf(messages[42]));
         Assert.Equal(["可真", "眼神", "记性"], split.CuesOutside(other)["sarcasm"]);
+    }
+
+    // Another deal moves families between folds but keeps linked ones together; deal 0 is the one of every earlier figure.
+    [Fact]
+    public void Another_deal_moves_families_and_keeps_linked_ones_together()
+    {
+        var (messages, vocabulary) = Linked();
+        var first = InspectionTrainer.FamilySplit.Of(messages, vocabulary, 5);
+        var zero = InspectionTrainer.FamilySplit.Of(messages, vocabulary, 5, deal: 0);
+        var other = InspectionTrainer.FamilySplit.Of(messages, vocabulary, 5, deal: 1);
+        Assert.All(messages, m => Assert.Equal(first.FoldOf(m), zero.FoldOf(m)));
+        Assert.Contains(messages, m => first.FoldOf(m) != other.FoldOf(m));
+        Assert.Equal(other.FoldOf(messages[40]), other.FoldOf(messages[41]));
+    }
+
+    // `--cv-deals 2` prints the counts of deals 0 and 1 summed.
+    [Fact]
+    public void The_cli_sums_the_deals_it_is_asked_for()
+    {
+        string[] rude = ["爱买不买", "自己看", "烦不烦", "别问了", "你眼瞎吗", "问那么多干嘛", "不买拉倒", "说了多少遍了"];
+        string[] clean = ["您好，有货的", "亲，马上帮您查", "实在抱歉，这个没办法改", "好的亲，已备注", "亲，明天发货哦", "感谢您的耐心", "您稍等，我问一下仓库", "亲，可以的"];
+        var messages = new List<LabelledMessage>();
+        for (var i = 0; i < 3; i++)
+            for (var k = 0; k < rude.Length; k++)
+            {
+                messages.Add(new(messages.Count + 1, $"r{k}-{i}", rude[k] + new string('。', i), new HashSet<string> { "rude" }, [], false, false, null, $"rude-{k:00}"));
+                messages.Add(new(messages.Count + 1, $"c{k}-{i}", clean[k] + new string('～', i), new HashSet<string>(), [], false, false, null, $"clean-{k:00}"));
+            }
+        var path = Path.Combine(Path.GetTempPath(), $"kefu-labels-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            File.WriteAllLines(path, messages.Select(m => System.Text.Json.JsonSerializer.Serialize(new { id = m.Id, text = m.Text, labels = m.Labels, group = m.Group })));
+            var loaded = LabelledMessages.Load(path);
+            var rules = InspectionLoader.BuiltIn();
+            var expected = InspectionEvaluation.Sum([.. Enumerable.Range(0, 2).Select(d => InspectionTrainer.CrossValidate(rules, loaded, 3, calibrate: 0, deal: d))]);
+            var (exit, stdout, stderr) = KefuCli.Run("inspect", "train", "--labels", path, "--cross-validate", "3", "--cv-deals", "2", "--calibrate", "0", "--trees", "0", "--format", "json");
+            Assert.True(exit == 0, stderr);
+            var json = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
+            Assert.Equal(2 * messages.Count, json.GetProperty("messages").GetInt32());
+            var r = json.GetProperty("rules").GetProperty(RuleIds.Rude);
+            Assert.Equal(Rude(expected), (r.GetProperty("true_positives").GetInt32(), r.GetProperty("false_positives").GetInt32(), r.GetProperty("false_negatives").GetInt32()));
+            Assert.Equal(2, KefuCli.Run("inspect", "train", "--labels", path, "--cross-validate", "3", "--cv-deals", "0").Exit);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static (int, int, int) Rude(InspectionFigures f)
+    {
+        var r = f.Rules.Single(x => x.Rule == RuleIds.Rude);
+        return (r.TruePositives, r.FalsePositives, r.FalseNegatives);
     }
 
     [Fact]

@@ -23,16 +23,6 @@ public sealed class RowPart
         Rows[Count++] = row;
     }
 
-    /// <summary>
-    /// Room for <paramref name="rows"/> rows and <paramref name="chars"/> characters in one step when a reader knows how many
-    /// are coming (a Parquet row group), instead of doubling up to it: each doubling is a large array thrown away.
-    /// </summary>
-    public void Reserve(int rows, int chars)
-    {
-        if (Rows.Length < rows) Array.Resize(ref Rows, rows);
-        if (Chars.Length < chars) Array.Resize(ref Chars, chars);
-    }
-
     /// <summary>Adds a row whose id and conversation are in <paramref name="chars"/>, copying them here.</summary>
     public void Add(in EventRow row, ReadOnlySpan<char> chars)
     {

@@ -120,10 +120,6 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         _shopEntries.Reset(_group.DictionarySize(RawFields.Shop));
         _agentEntries.Reset(_group.DictionarySize(RawFields.Agent));
         var rows = _group.Rows;
-        // Each part sized once for an even share of the group and an eighth more (shops are not even), 24 characters a row
-        // for its id and conversation; a part that needs more doubles from there.
-        var share = rows / chunk.Parts.Length + rows / 8;
-        foreach (var part in chunk.Parts) part.Reserve(share, share * 24);
         for (var r = 0; r < rows; r++)
         {
             chunk.Records++;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using KefuScore.Engine.Metrics;
 using KefuScore.Engine.Profiles;
 using KefuScore.Engine.Text;
@@ -17,6 +18,9 @@ public sealed record ReportRequest(PeriodKind? By = null, DateOnly? From = null,
 /// </summary>
 public static class ReportBuilder
 {
+    // The per-shop methods are compiled optimised at once (AggressiveOptimization): run a few thousand times at the end of
+    // a report, they were otherwise compiled up to three times (quick, instrumented, optimised) and ran much of it unoptimised.
+
     public static Report Build(CompiledProfile profile, Rollup rollup, ReportRequest request) => Build(profile, rollup, request, threads: 1);
 
     /// <summary>
@@ -43,6 +47,7 @@ public static class ReportBuilder
     }
 
     /// <summary>One shop's report; null when it has no period to show.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ShopReport? BuildShop(CompiledProfile profile, Calendar calendar, string shop, List<KeyValuePair<RollupKey, MetricCell[]>> rows, PeriodKind by,
         ReportRequest request, int metricCount)
     {
@@ -65,6 +70,7 @@ public static class ReportBuilder
     /// The rows summed by local day: all of them (<paramref name="agent"/> null) or one agent's. A hash table, not a sorted
     /// one: the sums are integers, so their order does not matter, and the periods sort the few dates once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Dictionary<DateOnly, MetricCell[]> SumDays(List<KeyValuePair<RollupKey, MetricCell[]>> rows, string? agent, int metricCount)
     {
         var days = new Dictionary<DateOnly, MetricCell[]>();
@@ -78,6 +84,7 @@ public static class ReportBuilder
         return days;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<PeriodReport> BuildPeriods(CompiledProfile profile, Calendar calendar, Dictionary<DateOnly, MetricCell[]> days, PeriodKind by, ReportRequest request)
     {
         var result = new List<PeriodReport>();
@@ -136,6 +143,7 @@ public static class ReportBuilder
             _metrics.GetOrAdd((start, end), static (period, p) => ReportBuilder.MetricsIn(p, period.Item1, period.Item2), profile);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Verdict Judge(CompiledProfile profile, Calendar calendar, AssessmentRule rule, DateOnly start, PeriodKind by, PeriodCells cells)
     {
         var special = calendar.SpecialOn(start);
@@ -169,6 +177,7 @@ public static class ReportBuilder
     private static (DateOnly From, DateOnly To) Window(AssessmentRule rule, DateOnly start, PeriodKind by) =>
         rule.Period == PeriodKind.Rolling ? (start.AddDays(1 - rule.Days), start) : (start, Periods.EndOf(start, by));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (bool? Met, IReadOnlyList<Msg> Detail) Met(CompiledProfile profile, IReadOnlyList<Condition> conditions, (DateOnly From, DateOnly To) window, PeriodCells cells)
     {
         var sum = cells.Window(window.From, window.To);
@@ -222,12 +231,14 @@ public static class ReportBuilder
         /// <see cref="Sum"/> kept for the verdicts, which only read it: a day's rules and the next days' rolling windows
         /// and consecutive-period checks ask for the same windows again.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public MetricCell[] Window(DateOnly from, DateOnly to)
         {
             if (!_windows.TryGetValue((from, to), out var sum)) _windows[(from, to)] = sum = Sum(from, to);
             return sum;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public MetricCell[] Sum(DateOnly from, DateOnly to)
         {
             var sum = new MetricCell[metricCount];
@@ -244,6 +255,7 @@ public static class ReportBuilder
             return sum;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Add(MetricCell[] sum, MetricCell[] cells)
         {
             for (var i = 0; i < sum.Length; i++) sum[i].Add(cells[i]);

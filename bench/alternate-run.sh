@@ -23,7 +23,7 @@ for i in $(seq 1 "$ROUNDS"); do
     /usr/bin/time -f "%U %S %e %M" -o "$OUT/time" dotnet "$d" $mode --file "$FILE" --out "$OUT/$who.tsv" --sql "$SQL" --threads "$THREADS" > "$OUT/log" 2>&1 \
       || { echo "round $i $who failed:"; tail -5 "$OUT/log"; exit 1; }
     read -r user sys wall kb < "$OUT/time"
-    echo "round $i $who load=$load wall=${wall}s cpu=$(echo "$user + $sys" | bc)s peak=$((kb / 1024))MiB $(grep -o 'gcpause=[0-9.]*' "$OUT/log") $(grep -o 'jit=[0-9.]*' "$OUT/log") $(grep -o 'workers=[0-9/]*' "$OUT/log")"
+    echo "round $i $who load=$load wall=${wall}s cpu=$(echo "$user + $sys" | bc)s peak=$((kb / 1024))MiB $(grep -o 'gcpause=[0-9.]*' "$OUT/log") $(grep -o 'jit=[0-9.]*' "$OUT/log") $(grep -o 'workers=[0-9/]*' "$OUT/log") $(grep -o 'endcpu=[0-9.]*' "$OUT/log")"
   done
 done
 cmp -s "$OUT/old.tsv" "$OUT/new.tsv" && echo "old and new figures: byte for byte the same" || echo "old and new figures DIFFER"

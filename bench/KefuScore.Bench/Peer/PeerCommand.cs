@@ -109,6 +109,8 @@ public static class PeerCommand
         var watch = Stopwatch.StartNew();
         long events = -1;
         var workers = "";
+        // The process's CPU when the last fold is done: what the report's end (build, figures) costs is the rest.
+        TimeSpan? foldCpu = null;
         List<PeerFigures> rows;
         if (duckDb) rows = DuckDb(file, o.Sql ?? FindPeerSql());
         else
@@ -117,6 +119,7 @@ public static class PeerCommand
             var run = ReportRunner.Run(profile, [file], null, o.Threads);
             if (run.Rejected.Count > 0) throw new InvalidOperationException($"{run.Rejected.Count} lines rejected in {file}");
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fold done after {watch.Elapsed.TotalSeconds:F2} s"));
+            foldCpu = Process.GetCurrentProcess().TotalProcessorTime;
             tally?.Report("read + fold", run.Read);
             rows = PeerFigures.Of(ReportBuilder.Build(profile, run.Rollup, new ReportRequest(By: PeriodKind.Day), o.Threads));
             events = run.Read;
@@ -128,7 +131,7 @@ public static class PeerCommand
         using var self = Process.GetCurrentProcess();
         self.Refresh();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT events={events} seconds={watch.Elapsed.TotalSeconds:R} peak={self.PeakWorkingSet64} gcpause={GC.GetTotalPauseDuration().TotalSeconds:R} cpu={self.TotalProcessorTime.TotalSeconds:R} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)} jit={System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:R} jitted={System.Runtime.JitInfo.GetCompiledMethodCount()}{workers}"));
+            $"RESULT events={events} seconds={watch.Elapsed.TotalSeconds:R} peak={self.PeakWorkingSet64} gcpause={GC.GetTotalPauseDuration().TotalSeconds:R} cpu={self.TotalProcessorTime.TotalSeconds:R} gen2={GC.CollectionCount(2)} gen0={GC.CollectionCount(0)} jit={System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:R} jitted={System.Runtime.JitInfo.GetCompiledMethodCount()}{workers}{(foldCpu is { } f ? $" endcpu={(self.TotalProcessorTime - f).TotalSeconds:F2}" : "")}"));
         return 0;
     }
 

@@ -78,7 +78,7 @@ internal sealed class ParquetDecodedGroup : IDisposable
     /// <summary>An INT64 timestamp column as UTC ticks (long.MinValue for null); false when a value is outside what a DateTime holds.</summary>
     private bool Instants(ParquetCells cells, ParquetPlan.Column column, int rows)
     {
-        if (_ticks.Length < rows) _ticks = new long[rows];
+        if (_ticks.Length < rows) _ticks = new long[ParquetCells.Room(rows)];
         var (min, max) = column.Range;
         for (var r = 0; r < rows; r++)
         {

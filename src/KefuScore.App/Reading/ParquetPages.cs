@@ -30,6 +30,12 @@ internal sealed class ParquetCells
     public bool IsNull(int row) => Lengths[row] < 0;
 
     public long Int64(int row) => BinaryPrimitives.ReadInt64LittleEndian(Data.AsSpan(Starts[row], 8));
+
+    /// <summary>
+    /// How many rows to make per-row arrays for when a group of <paramref name="rows"/> does not fit: an eighth more, since
+    /// a writer's groups differ by a few rows and each new largest group would otherwise replace every column's arrays.
+    /// </summary>
+    public static int Room(int rows) => rows + rows / 8;
 }
 
 /// <summary>
@@ -106,9 +112,10 @@ internal sealed class ParquetPages : IDisposable
 
         if (into.Starts.Length < rows)
         {
-            into.Starts = new int[rows];
-            into.Lengths = new int[rows];
-            into.Entries = new int[rows];
+            var room = ParquetCells.Room(rows);
+            into.Starts = new int[room];
+            into.Lengths = new int[room];
+            into.Entries = new int[room];
         }
         into.Rows = rows;
         into.Used = 0;
@@ -202,13 +209,15 @@ internal sealed class ParquetPages : IDisposable
     internal void Values(Encoding encoding, ParquetCells into, int at, int length, int width, ReadOnlySpan<int> levels, int present, int row, int dictCount)
     {
         // Each encoding gives the present values' places in order; the definition levels then spread them over the rows.
-        if (_valueStarts.Length < present)
+        // Without a null on the page (a required column, or none this time) the values are the rows: placed there directly.
+        var direct = present == levels.Length;
+        if (!direct && _valueStarts.Length < present)
         {
             _valueStarts = new int[Math.Max(present, _valueStarts.Length * 2)];
             _valueLengths = new int[_valueStarts.Length];
         }
-        var starts = _valueStarts.AsSpan(0, present);
-        var lengths = _valueLengths.AsSpan(0, present);
+        var starts = direct ? into.Starts.AsSpan(row, present) : _valueStarts.AsSpan(0, present);
+        var lengths = direct ? into.Lengths.AsSpan(row, present) : _valueLengths.AsSpan(0, present);
         switch (encoding)
         {
             case Encoding.PLAIN:
@@ -225,8 +234,8 @@ internal sealed class ParquetPages : IDisposable
             case Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY:
             {
                 Need(dictCount >= 0);
-                if (_indices.Length < present) _indices = new int[Math.Max(present, _indices.Length * 2)];
-                var indices = _indices.AsSpan(0, present);
+                if (!direct && _indices.Length < present) _indices = new int[Math.Max(present, _indices.Length * 2)];
+                var indices = direct ? into.Entries.AsSpan(row, present) : _indices.AsSpan(0, present);
                 if (present > 0)
                 {
                     Need(length > 0);
@@ -309,18 +318,15 @@ internal sealed class ParquetPages : IDisposable
             default:
                 throw new UnsupportedException();
         }
-        var rowStarts = into.Starts.AsSpan(row, levels.Length);
-        var rowLengths = into.Lengths.AsSpan(row, levels.Length);
         var rowEntries = into.Entries.AsSpan(row, levels.Length);
         var dictionary = encoding is Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY;
-        if (present == levels.Length)
+        if (direct)
         {
-            starts.CopyTo(rowStarts);
-            lengths.CopyTo(rowLengths);
-            if (dictionary) _indices.AsSpan(0, present).CopyTo(rowEntries);
-            else rowEntries.Fill(-1);
+            if (!dictionary) rowEntries.Fill(-1); // a dictionary page's entries are already there
             return;
         }
+        var rowStarts = into.Starts.AsSpan(row, levels.Length);
+        var rowLengths = into.Lengths.AsSpan(row, levels.Length);
         var v = 0;
         for (var i = 0; i < levels.Length; i++)
         {

@@ -13,15 +13,21 @@ public static class DayLines
         profile.Profile.SpecialPeriods.FirstOrDefault(s => s.Contains(day));
 
     /// <summary>True when the rule is not judged at all on <paramref name="day"/> (exempt in a special period).</summary>
-    public static bool Exempt(CompiledProfile profile, AssessmentRule rule, DateOnly day) =>
-        SpecialOn(profile, day) is { } special && special.Exempt.Contains(rule.Id);
+    public static bool Exempt(CompiledProfile profile, AssessmentRule rule, DateOnly day) => Exempt(SpecialOn(profile, day), rule);
+
+    /// <summary><see cref="Exempt(CompiledProfile, AssessmentRule, DateOnly)"/> for a day whose special period (or null) is already known.</summary>
+    public static bool Exempt(SpecialPeriod? special, AssessmentRule rule) => special is not null && special.Exempt.Contains(rule.Id);
 
     /// <summary>
     /// The conditions <paramref name="rule"/> judges <paramref name="day"/> by: a special period's override, else the
     /// rule's fail conditions (or pass conditions for a rule that has only those).
     /// </summary>
     public static IReadOnlyList<Condition> ConditionsOn(CompiledProfile profile, AssessmentRule rule, DateOnly day) =>
-        SpecialOn(profile, day) is { } special && special.Overrides.TryGetValue(rule.Id, out var over) ? over
+        ConditionsOn(SpecialOn(profile, day), rule);
+
+    /// <summary><see cref="ConditionsOn(CompiledProfile, AssessmentRule, DateOnly)"/> for a day whose special period (or null) is already known.</summary>
+    public static IReadOnlyList<Condition> ConditionsOn(SpecialPeriod? special, AssessmentRule rule) =>
+        special is not null && special.Overrides.TryGetValue(rule.Id, out var over) ? over
         : rule.FailWhen.Count > 0 ? rule.FailWhen : rule.PassWhen;
 
     /// <summary>True when the conditions of <see cref="ConditionsOn"/> on that day come from a special period.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Profiles;
 
@@ -23,10 +24,12 @@ internal readonly struct CoreContext(IncrementalRules rules, LocalClock clock, s
 /// arrives, an unanswered one at <see cref="Finish"/>); the core keeps only what can still change: the customer
 /// messages waiting for a reply (their instants), per metric the last day counted, and the last agent who replied.
 /// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 64)]
 internal struct ConversationCore
 {
     internal const int NoDay = int.MinValue;
-    internal const int InlineDays = 8;
+    /// <summary>Days kept in the core itself (douyin reads two: consultations and the first reply); more go to <see cref="Overflow"/>.</summary>
+    internal const int InlineDays = 3;
 
     [System.Runtime.CompilerServices.InlineArray(InlineDays)]
     internal struct DayList
@@ -34,34 +37,98 @@ internal struct ConversationCore
         private int _first;
     }
 
-    /// <summary>Per slot: the last local day counted (first-only items, consultations and not-served, once a day).</summary>
-    internal DayList InlineDay;
-    /// <summary>More slots than <see cref="InlineDays"/> (a profile with many metrics or versions): an array.</summary>
-    internal int[]? MoreDays;
-    internal int DayCount;
-    /// <summary>Customer messages (UTC ticks) since the last valid reply, per reply policy.</summary>
-    internal WaitingList WaitingHuman, WaitingAssist;
-    internal long LastTicks;
-    internal bool CustomerWaiting;
-    internal string? LastReplier;
+    /// <summary>What few conversations need, out of the slot: more days than fit inline, a third waiting instant and later.</summary>
+    private sealed class Overflow
+    {
+        public int[]? Days;
+        public long[]? Waiting;
+    }
+
+    // The fields are 64 bytes (one cache line when aligned): a fold keeps 1.4M of these open on the wide shape, and
+    // each byte less is less of the state to fetch per event (decisions §89).
+    [FieldOffset(0)] internal long LastTicks;
+    /// <summary>The waiting customer messages' first two instants (the rest in <see cref="Overflow.Waiting"/>).</summary>
+    [FieldOffset(8)] private long _first;
+    [FieldOffset(16)] private long _second;
+    [FieldOffset(24)] internal string? LastReplier;
+    [FieldOffset(32)] private Overflow? _overflow;
+    /// <summary>
+    /// Customer messages waiting under each policy. Both lists get every customer message, a human reply clears both
+    /// and an assist reply only the assist one, so the assist list is always the last <see cref="_assist"/> of the
+    /// human one: one list holds both (its length the larger count, as a list a policy no rule uses stays empty).
+    /// </summary>
+    [FieldOffset(40)] private int _human;
+    [FieldOffset(44)] private int _assist;
+    /// <summary>Per <see cref="IncrementalRules.DayOf"/> entry: the last local day counted (first-only items, consultations and not-served, once a day).</summary>
+    [FieldOffset(48)] internal DayList InlineDay;
+    [FieldOffset(60)] internal bool CustomerWaiting;
 
     public ConversationCore(IncrementalRules rules)
     {
-        DayCount = rules.Slots.Length;
-        if (DayCount > InlineDays) MoreDays = new int[DayCount];
+        if (rules.DayCount > InlineDays) _overflow = new Overflow { Days = new int[rules.DayCount] };
         LastTicks = long.MinValue;
         Days.Fill(NoDay);
     }
 
+    /// <summary>The days by <see cref="IncrementalRules.DayOf"/> (inline: all <see cref="InlineDays"/>, of which the rules use the first ones).</summary>
     [System.Diagnostics.CodeAnalysis.UnscopedRef]
-    internal Span<int> Days => MoreDays is { } more ? more : ((Span<int>)InlineDay)[..DayCount];
+    internal Span<int> Days => _overflow?.Days is { } more ? more : InlineDay;
+
+    internal readonly int HumanCount => _human;
+    internal readonly int AssistCount => _assist;
+
+    /// <summary>The <paramref name="i"/>-th waiting instant under a policy (the assist list is the common list's tail).</summary>
+    internal readonly long Waiting(int policy, int i) => At(policy == IncrementalRules.Human ? i : Math.Max(_human, _assist) - _assist + i);
+
+    private readonly long At(int i) => i switch { 0 => _first, 1 => _second, _ => _overflow!.Waiting![i - 2] };
+
+    /// <summary>A customer message's instant, kept under each policy some rule waits by.</summary>
+    private void AddWaiting(long t, IncrementalRules rules)
+    {
+        var human = rules.UsesPolicy[IncrementalRules.Human];
+        var assist = rules.UsesPolicy[IncrementalRules.Assist];
+        if (!human && !assist) return;
+        var i = Math.Max(_human, _assist);
+        if (i == 0) _first = t;
+        else if (i == 1) _second = t;
+        else
+        {
+            _overflow ??= new Overflow();
+            if (_overflow.Waiting is null) _overflow.Waiting = new long[2];
+            else if (i - 2 == _overflow.Waiting.Length) Array.Resize(ref _overflow.Waiting, _overflow.Waiting.Length * 2);
+            _overflow.Waiting[i - 2] = t;
+        }
+        if (human) _human++;
+        if (assist) _assist++;
+    }
+
+    /// <summary>Sets the waiting lists from a snapshot's: the assist list must be the human list's tail (as every state keeps them).</summary>
+    internal void RestoreWaiting(ReadOnlySpan<long> human, ReadOnlySpan<long> assist)
+    {
+        if (human.Length > 0 && assist.Length > 0 && (assist.Length > human.Length || !human[^assist.Length..].SequenceEqual(assist)))
+            throw new FormatException("a conversation state whose assist list is not the tail of its human list");
+        var all = human.Length >= assist.Length ? human : assist;
+        _human = _assist = 0;
+        for (var i = 0; i < all.Length; i++)
+        {
+            if (i == 0) _first = all[i];
+            else if (i == 1) _second = all[i];
+            else
+            {
+                _overflow ??= new Overflow();
+                if (_overflow.Waiting is null || _overflow.Waiting.Length < all.Length - 2) _overflow.Waiting = new long[Math.Max(2, all.Length - 2)];
+                _overflow.Waiting[i - 2] = all[i];
+            }
+        }
+        _human = human.Length;
+        _assist = assist.Length;
+    }
 
     /// <summary>Empties the core for another conversation of the same rules (its arrays are kept for reuse).</summary>
     public void Reset()
     {
         Days.Fill(NoDay);
-        WaitingHuman.Clear();
-        WaitingAssist.Clear();
+        _human = _assist = 0;
         LastTicks = long.MinValue;
         CustomerWaiting = false;
         LastReplier = null;
@@ -85,8 +152,7 @@ internal struct ConversationCore
         if (e.IsCustomerMessage)
         {
             CustomerWaiting = true;
-            if (x.Rules.UsesPolicy[IncrementalRules.Human]) WaitingHuman.Add(t);
-            if (x.Rules.UsesPolicy[IncrementalRules.Assist]) WaitingAssist.Add(t);
+            AddWaiting(t, x.Rules);
             Consultation(t, x, facts);
         }
         else if (e.IsHumanReply)
@@ -95,9 +161,13 @@ internal struct ConversationCore
             LastReplier = e.Agent;
             Resolve(IncrementalRules.Human, answered: true, t, e.Agent, x, facts);
             Resolve(IncrementalRules.Assist, answered: true, t, e.Agent, x, facts);
+            _human = _assist = 0;
         }
         else if (e.Type == EventType.Message && e.Sender == Sender.Bot && e.Kind == MessageKind.Assist)
+        {
             Resolve(IncrementalRules.Assist, answered: true, t, e.Agent, x, facts);
+            _assist = 0;
+        }
         else if (e.Type == EventType.Rating)
             Rating(e, x, facts);
     }
@@ -107,23 +177,28 @@ internal struct ConversationCore
     {
         Resolve(IncrementalRules.Human, answered: false, 0, null, x, facts);
         Resolve(IncrementalRules.Assist, answered: false, 0, null, x, facts);
+        _human = _assist = 0;
         x.Decisions?.EndStretch();
     }
 
-    /// <summary>The waiting messages under one policy meet their reply (or none): one item per message or one round.</summary>
+    /// <summary>
+    /// The waiting messages under one policy meet their reply (or none): one item per message or one round. The caller
+    /// empties the lists after both policies (the assist list is read from the human one's tail).
+    /// </summary>
     private void Resolve(int policy, bool answered, long replyTicks, string? agent, in CoreContext x, List<MetricFact> facts)
     {
-        ref var waiting = ref policy == IncrementalRules.Human ? ref WaitingHuman : ref WaitingAssist;
-        if (waiting.Count == 0) return;
+        var count = policy == IncrementalRules.Human ? _human : _assist;
+        if (count == 0) return;
         var clock = x.Clock;
         var decisions = x.Decisions;
         var shop = x.Shop;
         var days = Days;
         var replyDay = answered ? (int)(clock.ToLocalTicks(replyTicks) / TimeSpan.TicksPerDay) : NoDay;
         var slots = x.Rules.Slots;
-        for (var j = 0; j < waiting.Count; j++)
+        var dayOf = x.Rules.DayOf;
+        for (var j = 0; j < count; j++)
         {
-            var t = waiting[j];
+            var t = Waiting(policy, j);
             var local = clock.ToLocalTicks(t);
             var day = (int)(local / TimeSpan.TicksPerDay);
             for (var s = 0; s < slots.Length; s++)
@@ -144,27 +219,29 @@ internal struct ConversationCore
                             decisions?.Decide(s, j, answered, m.Hours.Contains(local % TimeSpan.TicksPerDay) ? ExplainReason.NotInVersion : ExplainReason.OutsideHours);
                             continue;
                         }
-                        if (m.FirstOnly && day == days[s])
+                        if (m.FirstOnly)
                         {
-                            decisions?.Decide(s, j, answered, ExplainReason.NotFirstOfDay);
-                            continue;
+                            if (day == days[dayOf[s]])
+                            {
+                                decisions?.Decide(s, j, answered, ExplainReason.NotFirstOfDay);
+                                continue;
+                            }
+                            days[dayOf[s]] = day;
                         }
-                        days[s] = day;
                         var ok = ConversationState.Answers(m, answered, replyDay, day);
                         var wait = ok ? replyTicks - t : 0;
                         ConversationAnalysis.EmitItem(m, shop, slot.Index, (int)(local / TimeSpan.TicksPerHour), ok ? agent : null, ok, wait, ok && wait <= slot.WithinTicks, facts);
                         decisions?.Decide(s, j, answered, ConversationAnalysis.CountedReason(m, ok, ok && wait <= slot.WithinTicks));
                         break;
                     case MetricKind.NotServed:
-                        if (!Counts(slot, local, x.Rules) || day == days[s]) continue;
-                        days[s] = day;
+                        if (!Counts(slot, local, x.Rules) || day == days[dayOf[s]]) continue;
+                        days[dayOf[s]] = day;
                         facts.Add(new MetricFact(shop, answered ? agent : null, (int)(local / TimeSpan.TicksPerHour), slot.Index, answered ? 0 : 1, 1, 0, 0, -1));
                         break;
                 }
             }
         }
         decisions?.Cleared(policy);
-        waiting.Clear();
     }
 
     private void Consultation(long t, in CoreContext x, List<MetricFact> facts)
@@ -177,8 +254,9 @@ internal struct ConversationCore
             if (slot.Metric.Kind != MetricKind.Consultations) continue;
             if (local == long.MinValue) local = x.Clock.ToLocalTicks(t);
             var day = (int)(local / TimeSpan.TicksPerDay);
-            if (!Counts(slot, local, x.Rules) || day == Days[s]) continue;
-            Days[s] = day;
+            var d = x.Rules.DayOf[s];
+            if (!Counts(slot, local, x.Rules) || day == Days[d]) continue;
+            Days[d] = day;
             facts.Add(new MetricFact(x.Shop, null, (int)(local / TimeSpan.TicksPerHour), slot.Index, 0, 0, 0, 1, -1));
         }
     }
@@ -201,36 +279,4 @@ internal struct ConversationCore
     private static bool Counts(in IncrementalRules.Slot slot, long local, IncrementalRules rules) =>
         slot.Metric.Hours.Contains(local % TimeSpan.TicksPerDay)
         && (slot.Version is null || ReferenceEquals(rules.Profile.VersionOn(DateOnly.FromDayNumber((int)(local / TimeSpan.TicksPerDay))), slot.Version));
-
-    /// <summary>
-    /// A list of instants whose first two live in fields: one or two customer messages waiting cost no array. A third
-    /// goes to an array. In the wide 10M file no list ever held more than two, and the array each second message cost
-    /// (1.27M of them) was a fresh object written into a slot page on the large object heap, marking its card for the
-    /// next gen-0 collection to scan (decisions §78).
-    /// </summary>
-    internal struct WaitingList
-    {
-        private const int Inline = 2;
-        private long _first, _second;
-        private long[]? _more;
-
-        public int Count { get; private set; }
-
-        public readonly long this[int i] => i switch { 0 => _first, 1 => _second, _ => _more![i - Inline] };
-
-        public void Add(long t)
-        {
-            if (Count == 0) _first = t;
-            else if (Count == 1) _second = t;
-            else
-            {
-                if (_more is null) _more = new long[2];
-                else if (Count - Inline == _more.Length) Array.Resize(ref _more, _more.Length * 2);
-                _more[Count - Inline] = t;
-            }
-            Count++;
-        }
-
-        public void Clear() => Count = 0;
-    }
 }

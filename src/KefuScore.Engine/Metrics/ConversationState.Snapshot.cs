@@ -16,13 +16,19 @@ public sealed partial class ConversationState
     /// <summary>The state as bytes, for <see cref="Restore"/> under the same rules.</summary>
     public byte[] Snapshot()
     {
-        var w = new Writer(16 + Days.Length * 3 + (_core.WaitingHuman.Count + _core.WaitingAssist.Count) * 4 + (_core.LastReplier?.Length ?? 0) * 3);
+        var dayOf = _rules.DayOf;
+        var w = new Writer(16 + dayOf.Length * 3 + (_core.HumanCount + _core.AssistCount) * 4 + (_core.LastReplier?.Length ?? 0) * 3);
         w.Byte((byte)((_core.CustomerWaiting ? Waiting : 0) | (_core.LastTicks != long.MinValue ? Seen : 0) | (_core.LastReplier is not null ? Replier : 0)));
         if (_core.LastTicks != long.MinValue) w.Signed(_core.LastTicks);
-        w.Unsigned((ulong)Days.Length);
-        foreach (var d in Days) w.Unsigned(d == NoDay ? 0 : (ulong)((long)d + 1));
-        WriteList(ref w, _core.WaitingHuman);
-        WriteList(ref w, _core.WaitingAssist);
+        // One day per slot, as before the state kept days only for the slots that read them (the others: none).
+        w.Unsigned((ulong)dayOf.Length);
+        foreach (var at in dayOf)
+        {
+            var d = at < 0 ? NoDay : Days[at];
+            w.Unsigned(d == NoDay ? 0 : (ulong)((long)d + 1));
+        }
+        WriteList(ref w, _core, IncrementalRules.Human, _core.HumanCount);
+        WriteList(ref w, _core, IncrementalRules.Assist, _core.AssistCount);
         if (_core.LastReplier is not null) w.Text(_core.LastReplier);
         return w.ToArray();
     }
@@ -38,14 +44,16 @@ public sealed partial class ConversationState
         var flags = r.Byte();
         state._core.CustomerWaiting = (flags & Waiting) != 0;
         state._core.LastTicks = (flags & Seen) != 0 ? r.Signed() : long.MinValue;
-        if (r.Unsigned() != (ulong)state.Days.Length) throw new FormatException("a conversation state of other rules (slot count differs)");
-        for (var s = 0; s < state.Days.Length; s++)
+        var dayOf = rules.DayOf;
+        if (r.Unsigned() != (ulong)dayOf.Length) throw new FormatException("a conversation state of other rules (slot count differs)");
+        foreach (var at in dayOf)
         {
             var d = r.Unsigned();
-            state.Days[s] = d == 0 ? NoDay : checked((int)((long)d - 1));
+            if (at >= 0) state.Days[at] = d == 0 ? NoDay : checked((int)((long)d - 1));
         }
-        ReadList(ref r, ref state._core.WaitingHuman);
-        ReadList(ref r, ref state._core.WaitingAssist);
+        var human = ReadList(ref r);
+        var assist = ReadList(ref r);
+        state._core.RestoreWaiting(human, assist);
         state._core.LastReplier = (flags & Replier) != 0 ? r.Text() : null;
         if (!r.AtEnd) throw new FormatException("a conversation state with bytes after its end");
         return state;
@@ -57,40 +65,40 @@ public sealed partial class ConversationState
     /// </summary>
     public void Provisional(List<MetricFact> facts)
     {
-        if (_core.WaitingHuman.Count == 0 && _core.WaitingAssist.Count == 0) return;
+        if (_core.HumanCount == 0 && _core.AssistCount == 0) return;
         if (Decisions is not null) throw new InvalidOperationException("a state that records decisions is finished, not asked for provisional facts");
         var days = Days.ToArray();
-        // Resolve only lowers the counts (the arrays behind them are not written), so the copies bring the lists back.
-        var human = _core.WaitingHuman;
-        var assist = _core.WaitingAssist;
+        // Finishing only lowers the counts (the overflow arrays behind them are not written), so the copy brings the lists back.
+        var core = _core;
         Finish(facts);
+        _core = core;
         days.CopyTo(Days);
-        _core.WaitingHuman = human;
-        _core.WaitingAssist = assist;
     }
 
-    private static void WriteList(ref Writer w, in ConversationCore.WaitingList list)
+    private static void WriteList(ref Writer w, in ConversationCore core, int policy, int count)
     {
-        w.Unsigned((ulong)list.Count);
+        w.Unsigned((ulong)count);
         var previous = 0L;
-        for (var i = 0; i < list.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            w.Signed(i == 0 ? list[i] : list[i] - previous);
-            previous = list[i];
+            var t = core.Waiting(policy, i);
+            w.Signed(i == 0 ? t : t - previous);
+            previous = t;
         }
     }
 
-    private static void ReadList(ref Reader r, ref ConversationCore.WaitingList list)
+    private static long[] ReadList(ref Reader r)
     {
         var count = r.Unsigned();
         if (count > (ulong)r.Left) throw new FormatException("a conversation state cut short");
+        var list = new long[count];
         var previous = 0L;
-        for (var i = 0UL; i < count; i++)
+        for (var i = 0; i < list.Length; i++)
         {
-            var t = i == 0 ? r.Signed() : previous + r.Signed();
-            list.Add(t);
-            previous = t;
+            list[i] = i == 0 ? r.Signed() : previous + r.Signed();
+            previous = list[i];
         }
+        return list;
     }
 
     private struct Writer(int capacity)

@@ -19,16 +19,27 @@ public sealed class IncrementalRules
     {
         Profile = profile;
         Slots = slots;
-        foreach (var s in slots)
+        DayOf = new int[slots.Length];
+        for (var i = 0; i < slots.Length; i++)
         {
-            if (s.Metric.Kind is MetricKind.ReplyWithin or MetricKind.ReplyTime or MetricKind.Unanswered or MetricKind.NotServed)
-                UsesPolicy[s.Policy] = true;
+            var m = slots[i].Metric;
+            if (m.Kind is MetricKind.ReplyWithin or MetricKind.ReplyTime or MetricKind.Unanswered or MetricKind.NotServed)
+                UsesPolicy[slots[i].Policy] = true;
+            var once = m.Kind is MetricKind.Consultations or MetricKind.NotServed
+                || (m.FirstOnly && m.Kind is MetricKind.ReplyWithin or MetricKind.ReplyTime or MetricKind.Unanswered);
+            DayOf[i] = once ? DayCount++ : -1;
         }
     }
 
     public CompiledProfile Profile { get; }
     internal long IdleCloseTicks => Profile.Profile.IdleClose.Ticks;
     internal Slot[] Slots { get; }
+    /// <summary>
+    /// By slot: where a state keeps the last local day it counted for the slot's once-a-day rule (consultations,
+    /// not-served, first-only items), or -1 for a slot that has none: a state keeps days only for those.
+    /// </summary>
+    internal int[] DayOf { get; }
+    internal int DayCount { get; }
     /// <summary>Which reply policies some metric waits under: only those keep a list of waiting messages.</summary>
     internal bool[] UsesPolicy { get; } = new bool[2];
 
@@ -111,7 +122,7 @@ public sealed partial class ConversationState
     public ConversationDecisions? Decisions { get; init; }
 
     /// <summary>How many customer messages wait for a valid reply under a policy (under a policy no rule waits by: none).</summary>
-    public int WaitingCount(bool acceptAssist) => acceptAssist ? _core.WaitingAssist.Count : _core.WaitingHuman.Count;
+    public int WaitingCount(bool acceptAssist) => acceptAssist ? _core.AssistCount : _core.HumanCount;
 
     /// <summary>Applies the conversation's next event (in <see cref="EventOrder"/>); final facts are appended.</summary>
     public void Apply(in SlimEvent e, List<MetricFact> facts) => _core.Apply(e, Context, facts);

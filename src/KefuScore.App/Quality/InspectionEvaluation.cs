@@ -125,30 +125,36 @@ public static class InspectionEvaluation
 /// <summary>The JSON of <c>kefu inspect --evaluate</c>.</summary>
 public static class InspectionFiguresJson
 {
-    public static void Write(Stream output, InspectionFigures figures)
+    /// <summary>
+    /// Writes the figures; with <paramref name="deals"/> (cross-validation over several deals, the figures being their
+    /// sum) also each deal's counts per rule, so the spread between deals is seen beside the sum (decisions.md §92).
+    /// </summary>
+    public static void Write(Stream output, InspectionFigures figures, IReadOnlyList<InspectionFigures>? deals = null)
     {
         ArgumentNullException.ThrowIfNull(figures);
         using var w = new System.Text.Json.Utf8JsonWriter(output, new System.Text.Json.JsonWriterOptions { Encoder = Reports.ReportJson.Options.Encoder });
         w.WriteStartObject();
         w.WriteNumber("messages", figures.Messages);
         w.WriteStartObject("rules");
-        foreach (var r in figures.Rules)
-        {
-            w.WriteStartObject(r.Rule);
-            w.WriteNumber("messages", r.Messages);
-            w.WriteNumber("labelled", r.Positives);
-            w.WriteNumber("true_positives", r.TruePositives);
-            w.WriteNumber("false_positives", r.FalsePositives);
-            w.WriteNumber("false_negatives", r.FalseNegatives);
-            Number(w, "precision", r.Precision);
-            Number(w, "recall", r.Recall);
-            Number(w, "f1", r.F1);
-            w.WriteEndObject();
-        }
+        foreach (var r in figures.Rules) WriteRule(w, r);
         w.WriteEndObject();
         w.WriteNumber("polite_first_replies", figures.PoliteFirstReplies);
         w.WriteNumber("polite_first_replies_flagged", figures.PoliteFirstRepliesFlagged);
         Number(w, "polite_flagged_rate", figures.PoliteFlaggedRate);
+        if (deals is not null)
+        {
+            w.WriteStartArray("deals");
+            foreach (var deal in deals)
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("rules");
+                foreach (var r in deal.Rules) WriteRule(w, r);
+                w.WriteEndObject();
+                w.WriteNumber("polite_first_replies_flagged", deal.PoliteFirstRepliesFlagged);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         w.WriteStartArray("errors");
         foreach (var (m, found) in figures.Errors)
         {
@@ -165,6 +171,20 @@ public static class InspectionFiguresJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteRule(System.Text.Json.Utf8JsonWriter w, RuleFigures r)
+    {
+        w.WriteStartObject(r.Rule);
+        w.WriteNumber("messages", r.Messages);
+        w.WriteNumber("labelled", r.Positives);
+        w.WriteNumber("true_positives", r.TruePositives);
+        w.WriteNumber("false_positives", r.FalsePositives);
+        w.WriteNumber("false_negatives", r.FalseNegatives);
+        Number(w, "precision", r.Precision);
+        Number(w, "recall", r.Recall);
+        Number(w, "f1", r.F1);
         w.WriteEndObject();
     }
 

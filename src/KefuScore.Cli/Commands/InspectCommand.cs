@@ -78,9 +78,9 @@ internal static class InspectCommand
     }
 
     /// <summary>Prints evaluation figures: JSON, or a table with the polite first replies' rate and the first errors.</summary>
-    public static int Print(CliOutput io, InspectionFigures figures, bool json, string title)
+    public static int Print(CliOutput io, InspectionFigures figures, bool json, string title, IReadOnlyList<InspectionFigures>? deals = null)
     {
-        if (json) Json.Emit(io, s => InspectionFiguresJson.Write(s, figures));
+        if (json) Json.Emit(io, s => InspectionFiguresJson.Write(s, figures, deals));
         else
         {
             var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"质检评估 evaluation: {title}"))
@@ -89,6 +89,9 @@ internal static class InspectCommand
                 table.AddRow(r.Rule, N(r.Messages), N(r.Positives), N(r.TruePositives), N(r.FalsePositives), N(r.FalseNegatives), Formats.Number(Round(r.Precision)), Formats.Number(Round(r.Recall)), Formats.Number(Round(r.F1)));
             Consoles.For(io).Write(table);
             io.Out.WriteLine($"polite first replies flagged 礼貌首句被误判: {figures.PoliteFirstRepliesFlagged}/{figures.PoliteFirstReplies} = {Formats.Percent(figures.PoliteFlaggedRate)}");
+            // Each deal's F1 per rule: a difference between settings smaller than the spread between deals is luck.
+            for (var d = 0; deals is not null && d < deals.Count; d++)
+                io.Out.WriteLine($"deal {d}: {string.Join(", ", deals[d].Rules.Select(r => $"{r.Rule} F1 {Formats.Number(Round(r.F1))}"))}; polite first replies flagged {deals[d].PoliteFirstRepliesFlagged}");
             foreach (var (m, found) in figures.Errors.Take(30))
                 io.Out.WriteLine($"  line {m.Line}: {m.Text}{(m.Turn.Count > 0 ? " / " + string.Join(" / ", m.Turn) : "")} → [{string.Join(",", found.Order(StringComparer.Ordinal))}] (labelled [{string.Join(",", m.Labels.Order(StringComparer.Ordinal))}])");
             if (figures.Errors.Count > 30) io.Out.WriteLine($"  … and {figures.Errors.Count - 30} more");

@@ -18,7 +18,7 @@ internal static class InspectTrainCommand
         var output = new Option<string?>("--out", "-o") { Description = "Where to write the model (JSON)" };
         var cues = new Option<string?>("--cues") { Description = "Tone vocabulary YAML (default: the built-in src/KefuScore.App/Quality/cues.yaml)" };
         var cv = new Option<int?>("--cross-validate") { Description = "Instead of writing a model, print the figures of K-fold cross-validation by family, without the cue patterns written from a fold's misses (K from 2 to 20; docs/quality.md)" };
-        var deals = new Option<int>("--cv-deals") { Description = "With --cross-validate: repeat it over N ways of dealing the families into folds and print the counts of all N summed (1: the one deal of earlier figures; decisions.md §91)", DefaultValueFactory = _ => 1 };
+        var deals = new Option<int>("--cv-deals") { Description = "With --cross-validate: repeat it over N ways of dealing the families into folds and print the counts of all N summed, then each deal's (1: the one deal of earlier figures; decisions.md §91, §92)", DefaultValueFactory = _ => 1 };
         var l2 = new Option<float>("--l2") { Description = "L2 regularisation of the logistic outputs (default 0.0001)", DefaultValueFactory = _ => 1e-4f };
         var calibrate = new Option<int>("--calibrate") { Description = "Folds of the cross-validation that sets each rule's threshold (lowest with ≥ 90 % precision out of fold; 0: every rule at 0.5; default 5)", DefaultValueFactory = _ => InspectionTrainer.CalibrationFolds };
         var cueScale = new Option<float>("--cue-scale") { Description = $"The value of the tone cues and word-list hits in training, n-grams having 1 (default {InspectionTrainer.CueScale.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => InspectionTrainer.CueScale };
@@ -56,11 +56,11 @@ internal static class InspectTrainCommand
                 if (folds is < 2 or > 20) throw new CliException("--cross-validate: must be from 2 to 20");
                 var dealCount = parse.GetValue(deals);
                 if (dealCount is < 1 or > 20) throw new CliException("--cv-deals: must be from 1 to 20");
-                InspectionFigures figures;
-                try { figures = InspectionEvaluation.Sum([.. Enumerable.Range(0, dealCount).Select(d => InspectionTrainer.CrossValidate(loaded, messages, folds, vocabulary, reg, calibration, scale, treeOptions, d))]); }
+                List<InspectionFigures> perDeal;
+                try { perDeal = [.. Enumerable.Range(0, dealCount).Select(d => InspectionTrainer.CrossValidate(loaded, messages, folds, vocabulary, reg, calibration, scale, treeOptions, d))]; }
                 catch (LabelsException e) { throw new CliException($"{path}: {e.Message}"); }
                 var title = dealCount == 1 ? $"{folds}-fold cross-validation on {messages.Count} messages" : $"{folds}-fold cross-validation on {messages.Count} messages, {dealCount} deals summed";
-                return InspectCommand.Print(io, figures, Formats.Resolve(parse.GetValue(format), io) == "json", title);
+                return InspectCommand.Print(io, InspectionEvaluation.Sum(perDeal), Formats.Resolve(parse.GetValue(format), io) == "json", title, dealCount == 1 ? null : perDeal);
             }
             var outPath = parse.GetValue(output) ?? throw new CliException("--out: where to write the model is required (or --cross-validate K)");
             InspectionTraining training;

@@ -71,7 +71,7 @@ public sealed class FamilyCrossValidationTests
         Assert.Equal(other.FoldOf(messages[40]), other.FoldOf(messages[41]));
     }
 
-    // `--cv-deals 2` prints the counts of deals 0 and 1 summed.
+    // `--cv-deals 2` prints the counts of deals 0 and 1 summed, then each deal's.
     [Fact]
     public void The_cli_sums_the_deals_it_is_asked_for()
     {
@@ -97,6 +97,20 @@ public sealed class FamilyCrossValidationTests
             Assert.Equal(2 * messages.Count, json.GetProperty("messages").GetInt32());
             var r = json.GetProperty("rules").GetProperty(RuleIds.Rude);
             Assert.Equal(Rude(expected), (r.GetProperty("true_positives").GetInt32(), r.GetProperty("false_positives").GetInt32(), r.GetProperty("false_negatives").GetInt32()));
+            // Each deal's own counts follow the sum (decisions.md §92): deal d is the cross-validation of deal d alone.
+            var deals = json.GetProperty("deals");
+            Assert.Equal(2, deals.GetArrayLength());
+            for (var d = 0; d < 2; d++)
+            {
+                var own = deals[d].GetProperty("rules").GetProperty(RuleIds.Rude);
+                Assert.Equal(Rude(InspectionTrainer.CrossValidate(rules, loaded, 3, calibrate: 0, deal: d)),
+                    (own.GetProperty("true_positives").GetInt32(), own.GetProperty("false_positives").GetInt32(), own.GetProperty("false_negatives").GetInt32()));
+            }
+            var table = KefuCli.Run("inspect", "train", "--labels", path, "--cross-validate", "3", "--cv-deals", "2", "--calibrate", "0", "--trees", "0", "--format", "table");
+            Assert.Contains("deal 1: no_polite_address", table.Out);
+            // One deal prints no per-deal part: it would repeat the sum.
+            var one = System.Text.Json.JsonDocument.Parse(KefuCli.Run("inspect", "train", "--labels", path, "--cross-validate", "3", "--calibrate", "0", "--trees", "0", "--format", "json").Out).RootElement;
+            Assert.False(one.TryGetProperty("deals", out _));
             Assert.Equal(2, KefuCli.Run("inspect", "train", "--labels", path, "--cross-validate", "3", "--cv-deals", "0").Exit);
         }
         finally

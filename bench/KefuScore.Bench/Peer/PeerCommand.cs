@@ -119,7 +119,7 @@ public static class PeerCommand
             var run = ReportRunner.Run(profile, [file], null, o.Threads);
             if (run.Rejected.Count > 0) throw new InvalidOperationException($"{run.Rejected.Count} lines rejected in {file}");
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fold done after {watch.Elapsed.TotalSeconds:F2} s"));
-            foldCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            using (var now = Process.GetCurrentProcess()) foldCpu = now.TotalProcessorTime;
             tally?.Report("read + fold", run.Read);
             rows = PeerFigures.Of(ReportBuilder.Build(profile, run.Rollup, new ReportRequest(By: PeriodKind.Day), o.Threads));
             events = run.Read;

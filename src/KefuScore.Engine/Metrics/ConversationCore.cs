@@ -88,7 +88,14 @@ internal struct ConversationCore
         var human = rules.UsesPolicy[IncrementalRules.Human];
         var assist = rules.UsesPolicy[IncrementalRules.Assist];
         if (!human && !assist) return;
-        var i = Math.Max(_human, _assist);
+        Put(Math.Max(_human, _assist), t);
+        if (human) _human++;
+        if (assist) _assist++;
+    }
+
+    /// <summary>Writes the common list's <paramref name="i"/>-th instant (written in order: i is at most the list's length).</summary>
+    private void Put(int i, long t)
+    {
         if (i == 0) _first = t;
         else if (i == 1) _second = t;
         else
@@ -98,8 +105,6 @@ internal struct ConversationCore
             else if (i - 2 == _overflow.Waiting.Length) Array.Resize(ref _overflow.Waiting, _overflow.Waiting.Length * 2);
             _overflow.Waiting[i - 2] = t;
         }
-        if (human) _human++;
-        if (assist) _assist++;
     }
 
     /// <summary>Sets the waiting lists from a snapshot's: the assist list must be the human list's tail (as every state keeps them).</summary>
@@ -108,18 +113,7 @@ internal struct ConversationCore
         if (human.Length > 0 && assist.Length > 0 && (assist.Length > human.Length || !human[^assist.Length..].SequenceEqual(assist)))
             throw new FormatException("a conversation state whose assist list is not the tail of its human list");
         var all = human.Length >= assist.Length ? human : assist;
-        _human = _assist = 0;
-        for (var i = 0; i < all.Length; i++)
-        {
-            if (i == 0) _first = all[i];
-            else if (i == 1) _second = all[i];
-            else
-            {
-                _overflow ??= new Overflow();
-                if (_overflow.Waiting is null || _overflow.Waiting.Length < all.Length - 2) _overflow.Waiting = new long[Math.Max(2, all.Length - 2)];
-                _overflow.Waiting[i - 2] = all[i];
-            }
-        }
+        for (var i = 0; i < all.Length; i++) Put(i, all[i]);
         _human = human.Length;
         _assist = assist.Length;
     }

@@ -107,6 +107,10 @@ public sealed class CheckPartTests
             var own = figures.Rules.Single(x => x.Rule == RuleIds.Rude);
             Assert.Equal((own.TruePositives, own.FalsePositives, own.FalseNegatives),
                 (r.GetProperty("true_positives").GetInt32(), r.GetProperty("false_positives").GetInt32(), r.GetProperty("false_negatives").GetInt32()));
+            // Cross-validation with --check-part runs on the readable part alone: the only figures whose misses may be read.
+            var cv = KefuCli.Run("inspect", "train", "--labels", path, "--check-part", "93", "--cross-validate", "3", "--calibrate", "0", "--trees", "0", "--format", "json");
+            Assert.True(cv.Exit == 0, cv.Err);
+            Assert.Equal(readable.Count, System.Text.Json.JsonDocument.Parse(cv.Out).RootElement.GetProperty("messages").GetInt32());
             Assert.Equal(2, KefuCli.Run("inspect", "--input", path, "--check-part", "93").Exit);
         }
         finally

@@ -203,12 +203,16 @@ public static class InspectionTrainer
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(readable);
-        var texts = readable.SelectMany(m => m.FirstReply ? m.Messages.Append(string.Join(" ", m.Messages)) : m.Messages).Select(PhraseMatcher.Fold).ToList();
+        var texts = readable.SelectMany(CueTexts).ToList();
         var unseen = vocabulary.FromMisses.Where(p => !texts.Exists(new TextPattern(p, TextPattern.Options).IsMatch)).ToHashSet(StringComparer.Ordinal);
         return vocabulary.Cues.Select(c => (c.Key, Patterns: (IReadOnlyList<string>)[.. c.Value.Where(p => !unseen.Contains(p))]))
             .Where(c => c.Patterns.Count > 0)
             .ToDictionary(c => c.Key, c => c.Patterns, StringComparer.Ordinal);
     }
+
+    /// <summary>The texts a cue is run on: each message folded, a first turn also as one text (as training reads it).</summary>
+    private static IEnumerable<string> CueTexts(LabelledMessage m) =>
+        (m.FirstReply ? m.Messages.Append(string.Join(" ", m.Messages)) : m.Messages).Select(PhraseMatcher.Fold);
 
     /// <summary>A pattern written from a miss that matches this many families or fewer links them: they share a fold.</summary>
     public const int LinkedAtMost = 3;
@@ -246,14 +250,12 @@ public static class InspectionTrainer
         {
             ArgumentNullException.ThrowIfNull(messages);
             ArgumentNullException.ThrowIfNull(vocabulary);
-            // The texts a cue is run on: each message folded, a first turn also as one text (as training reads it).
             var texts = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             foreach (var m in messages)
             {
                 var family = Family(m);
                 if (!texts.TryGetValue(family, out var list)) texts[family] = list = [];
-                list.AddRange(m.Messages.Select(PhraseMatcher.Fold));
-                if (m.FirstReply) list.Add(PhraseMatcher.Fold(string.Join(" ", m.Messages)));
+                list.AddRange(CueTexts(m));
             }
             var families = texts.Keys.Order(StringComparer.Ordinal).ToList();
             var parent = families.ToDictionary(f => f, f => f, StringComparer.Ordinal);

@@ -404,17 +404,18 @@ DEV_CLEAN_2 = [
 ]
 
 
-def dev_only_2():
-    """The fourth pass's development-only groups and their copies inside longer replies (their own random stream)."""
+def dev_families(positives, clean, clean_name, seed):
+    """Development-only families (positives in the five registers, hard negatives in four) and their copies inside
+    longer replies, from their own random stream."""
     out = []
-    for name, labels, groups in [("rude2", ["rude"], DEV_RUDE_2), ("overpromise2", ["overpromise"], DEV_OVERPROMISE_2), ("vague2", ["vague"], DEV_VAGUE_2)]:
+    for name, labels, groups in positives:
         for k, g in enumerate(groups):
             for i, text in enumerate(g.split("|")):
                 out.append({"text": text, "labels": labels, "register": REG[i], "group": f"dev-{name}-{k:02}"})
-    for k, g in enumerate(DEV_CLEAN_2):
+    for k, g in enumerate(clean):
         for i, text in enumerate(g.split("|")):
-            out.append({"text": text, "labels": [], "register": ["plain", "terse", "polite", "dialect"][i], "group": f"dev-clean2-{k:02}"})
-    rng = random.Random(SEED + 4)
+            out.append({"text": text, "labels": [], "register": ["plain", "terse", "polite", "dialect"][i], "group": f"dev-{clean_name}-{k:02}"})
+    rng = random.Random(seed)
     before = ["", "亲，", "嗯，", "好的，", "这个嘛，", "哦，", "", "额，"]
     after = ["", "。", "～", "！", "哈", "，还有别的问题吗", "，订单号我看到了", "，这个链接的"]
     copies = []
@@ -422,6 +423,12 @@ def dev_only_2():
         b, a = rng.choice(before), rng.choice(after)
         copies.append(dict(r, text=b + r["text"] + (a or ("。" if not b else "")), register=r["register"] + "+context"))
     return out + copies
+
+
+def dev_only_2():
+    """The fourth pass's development-only groups and their copies inside longer replies (their own random stream)."""
+    return dev_families([("rude2", ["rude"], DEV_RUDE_2), ("overpromise2", ["overpromise"], DEV_OVERPROMISE_2), ("vague2", ["vague"], DEV_VAGUE_2)],
+                        DEV_CLEAN_2, "clean2", SEED + 4)
 
 
 # Thirteenth pass (decisions.md §93): development-only families written from the issue's list of shapes (reproach,
@@ -472,22 +479,7 @@ DEV_CLEAN_3 = [
 
 def dev_only_3():
     """The thirteenth pass's development-only families and their copies inside longer replies (their own random stream)."""
-    out = []
-    for name, labels, groups in [("rude3", ["rude"], DEV_RUDE_3), ("overpromise3", ["overpromise"], DEV_OVERPROMISE_3)]:
-        for k, g in enumerate(groups):
-            for i, text in enumerate(g.split("|")):
-                out.append({"text": text, "labels": labels, "register": REG[i], "group": f"dev-{name}-{k:02}"})
-    for k, g in enumerate(DEV_CLEAN_3):
-        for i, text in enumerate(g.split("|")):
-            out.append({"text": text, "labels": [], "register": ["plain", "terse", "polite", "dialect"][i], "group": f"dev-clean3-{k:02}"})
-    rng = random.Random(SEED + 6)
-    before = ["", "亲，", "嗯，", "好的，", "这个嘛，", "哦，", "", "额，"]
-    after = ["", "。", "～", "！", "哈", "，还有别的问题吗", "，订单号我看到了", "，这个链接的"]
-    copies = []
-    for r in out:
-        b, a = rng.choice(before), rng.choice(after)
-        copies.append(dict(r, text=b + r["text"] + (a or ("。" if not b else "")), register=r["register"] + "+context"))
-    return out + copies
+    return dev_families([("rude3", ["rude"], DEV_RUDE_3), ("overpromise3", ["overpromise"], DEV_OVERPROMISE_3)], DEV_CLEAN_3, "clean3", SEED + 6)
 
 
 def kind(group):

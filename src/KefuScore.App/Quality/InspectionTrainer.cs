@@ -174,6 +174,46 @@ public static class InspectionTrainer
         return InspectionEvaluation.Sum(parts);
     }
 
+    /// <summary>The share of development families in the checking part, in percent (decisions.md §93).</summary>
+    public const int CheckingPercent = 28;
+
+    /// <summary>
+    /// Whether a message's family is in the checking part of seed <paramref name="seed"/> (decisions.md §93): a part of
+    /// the development families whose figures choose between candidates and whose misses nobody reads. The family's
+    /// name alone decides (not the links of <see cref="FamilySplit"/>), so a family's part does not change when data is
+    /// added.
+    /// </summary>
+    public static bool InCheckingPart(LabelledMessage m, int seed) =>
+        FoldOfKey($"{Family(m)}#check{seed.ToString(System.Globalization.CultureInfo.InvariantCulture)}", 100) < CheckingPercent;
+
+    /// <summary>The readable part of seed <paramref name="seed"/> (what a candidate is trained on) and its checking part.</summary>
+    public static (IReadOnlyList<LabelledMessage> Readable, IReadOnlyList<LabelledMessage> Checking) CheckPart(IReadOnlyList<LabelledMessage> messages, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var checking = messages.Select(m => InCheckingPart(m, seed)).ToArray();
+        return ([.. messages.Where((_, i) => !checking[i])], [.. messages.Where((_, i) => checking[i])]);
+    }
+
+    /// <summary>
+    /// The cues a model trained on <paramref name="readable"/> may use: without the patterns written from misses that
+    /// match none of its messages (they were written from the checking part's, §67's rule for a fold); a cue left with
+    /// no pattern is left out.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> CuesFor(CueVocabulary vocabulary, IReadOnlyList<LabelledMessage> readable)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(readable);
+        var texts = readable.SelectMany(CueTexts).ToList();
+        var unseen = vocabulary.FromMisses.Where(p => !texts.Exists(new TextPattern(p, TextPattern.Options).IsMatch)).ToHashSet(StringComparer.Ordinal);
+        return vocabulary.Cues.Select(c => (c.Key, Patterns: (IReadOnlyList<string>)[.. c.Value.Where(p => !unseen.Contains(p))]))
+            .Where(c => c.Patterns.Count > 0)
+            .ToDictionary(c => c.Key, c => c.Patterns, StringComparer.Ordinal);
+    }
+
+    /// <summary>The texts a cue is run on: each message folded, a first turn also as one text (as training reads it).</summary>
+    private static IEnumerable<string> CueTexts(LabelledMessage m) =>
+        (m.FirstReply ? m.Messages.Append(string.Join(" ", m.Messages)) : m.Messages).Select(PhraseMatcher.Fold);
+
     /// <summary>A pattern written from a miss that matches this many families or fewer links them: they share a fold.</summary>
     public const int LinkedAtMost = 3;
 
@@ -210,14 +250,12 @@ public static class InspectionTrainer
         {
             ArgumentNullException.ThrowIfNull(messages);
             ArgumentNullException.ThrowIfNull(vocabulary);
-            // The texts a cue is run on: each message folded, a first turn also as one text (as training reads it).
             var texts = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             foreach (var m in messages)
             {
                 var family = Family(m);
                 if (!texts.TryGetValue(family, out var list)) texts[family] = list = [];
-                list.AddRange(m.Messages.Select(PhraseMatcher.Fold));
-                if (m.FirstReply) list.Add(PhraseMatcher.Fold(string.Join(" ", m.Messages)));
+                list.AddRange(CueTexts(m));
             }
             var families = texts.Keys.Order(StringComparer.Ordinal).ToList();
             var parent = families.ToDictionary(f => f, f => f, StringComparer.Ordinal);

@@ -22,7 +22,8 @@ internal static class InspectCommand
         var model = ModelOption();
         var format = Formats.Option("json", "table");
         var map = Inputs.MapOption();
-        var command = new Command("inspect", "Inspect agents' messages against service norms: findings with evidence, scores per agent") { input, evaluate, rules, model, format, map };
+        var check = CheckPartOption("With --evaluate: only the checking part of seed N, the families a candidate trained with kefu inspect train --check-part N never saw (decisions.md §93)");
+        var command = new Command("inspect", "Inspect agents' messages against service norms: findings with evidence, scores per agent") { input, evaluate, rules, model, format, map, check };
         command.Subcommands.Add(InspectTrainCommand.Create(io));
         command.SetAction(parse =>
         {
@@ -34,7 +35,8 @@ internal static class InspectCommand
             // The built-in model learned with the built-in word lists as features: a shop's own rules file goes alone
             // unless a model is named too.
             var inspector = new Inspector(loaded, Model(parse.GetValue(model) ?? (rulesPath is null ? null : "none")));
-            if (labelled is not null) return Evaluate(io, inspector, labelled, Formats.Resolve(parse.GetValue(format), io) == "json");
+            if (labelled is not null) return Evaluate(io, inspector, labelled, Formats.Resolve(parse.GetValue(format), io) == "json", parse.GetValue(check));
+            if (parse.GetValue(check) is not null) throw new CliException("--check-part: only with --evaluate FILE");
             var mapping = Inputs.Mapping(parse.GetValue(map));
             var read = Inputs.Files(files);
             var run = Inputs.Guard(() => Progress.Run(io, "质检 inspecting", _ => InspectionRunner.Run(inspector, Inputs.Read(read, mapping))));
@@ -68,13 +70,17 @@ internal static class InspectCommand
         }
     }
 
-    private static int Evaluate(CliOutput io, Inspector inspector, string path, bool json)
+    /// <summary>The seed of a checking part (decisions.md §93), for training and evaluation alike.</summary>
+    public static Option<int?> CheckPartOption(string description) => new("--check-part") { Description = description };
+
+    private static int Evaluate(CliOutput io, Inspector inspector, string path, bool json, int? checkPart)
     {
         if (!File.Exists(path)) throw new CliException($"--evaluate: {path}: no such file");
         IReadOnlyList<LabelledMessage> messages;
         try { messages = LabelledMessages.Load(path); }
         catch (LabelsException e) { throw new CliException(e.Message); }
-        return Print(io, InspectionEvaluation.Evaluate(inspector, messages), json, $"{messages.Count} messages");
+        if (checkPart is { } seed) messages = InspectionTrainer.CheckPart(messages, seed).Checking;
+        return Print(io, InspectionEvaluation.Evaluate(inspector, messages), json, checkPart is null ? $"{messages.Count} messages" : $"{messages.Count} messages of the checking part of seed {checkPart}");
     }
 
     /// <summary>Prints evaluation figures: JSON, or a table with the polite first replies' rate and the first errors.</summary>

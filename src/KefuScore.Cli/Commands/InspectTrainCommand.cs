@@ -26,8 +26,9 @@ internal static class InspectTrainCommand
         var trees = new Option<int>("--trees") { Description = $"Boosted trees (ML.NET FastTree) stacked on the rude and overpromise outputs, over every rule's linear score and the cues and word lists present (0: the linear model alone; default {defaults.Trees}; decisions.md §87)", DefaultValueFactory = _ => defaults.Trees };
         var leaves = new Option<int>("--tree-leaves") { Description = $"Leaves per stacked tree (default {defaults.Leaves})", DefaultValueFactory = _ => defaults.Leaves };
         var rate = new Option<double>("--tree-rate") { Description = $"Learning rate of the stacked trees (default {defaults.LearningRate.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => defaults.LearningRate };
+        var check = InspectCommand.CheckPartOption("Train (or cross-validate) on the readable part of seed N only: the families outside its checking part (decisions.md §93; evaluate the checking part with kefu inspect --evaluate FILE --check-part N)");
         var format = Formats.Option("json", "table");
-        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, deals, l2, calibrate, cueScale, trees, leaves, rate, format };
+        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, deals, l2, calibrate, cueScale, trees, leaves, rate, check, format };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(labels)!;
@@ -38,6 +39,12 @@ internal static class InspectTrainCommand
             catch (LabelsException e) { throw new CliException(e.Message); }
             var vocabulary = Cues(parse.GetValue(cues));
             var vocabularyCues = vocabulary?.Cues;
+            if (parse.GetValue(check) is { } seed)
+            {
+                messages = InspectionTrainer.CheckPart(messages, seed).Readable;
+                vocabularyCues = InspectionTrainer.CuesFor(vocabulary ?? InspectionTrainer.BuiltInVocabulary(), messages);
+                io.Error.WriteLine($"the readable part of seed {seed}: {messages.Count} messages");
+            }
             var reg = parse.GetValue(l2);
             if (reg is not (>= 0 and <= 10)) throw new CliException("--l2: must be from 0 to 10");
             var calibration = parse.GetValue(calibrate);
@@ -66,11 +73,13 @@ internal static class InspectTrainCommand
             InspectionTraining training;
             try { training = InspectionTrainer.Train(loaded, messages, vocabularyCues, l2: reg, calibrate: calibration, cueScale: scale, trees: treeOptions); }
             catch (LabelsException e) { throw new CliException($"{path}: {e.Message}"); }
-            TextModelFile.Save(outPath, InspectionTrainer.Kind, training.Model, new Dictionary<string, string>
+            var trained = new Dictionary<string, string>
             {
                 ["labels"] = Path.GetFileName(path),
                 ["messages"] = messages.Count.ToString(CultureInfo.InvariantCulture),
-            });
+            };
+            if (parse.GetValue(check) is { } part) trained["readable_part_of"] = part.ToString(CultureInfo.InvariantCulture);
+            TextModelFile.Save(outPath, InspectionTrainer.Kind, training.Model, trained);
             io.Error.WriteLine($"trained {string.Join(", ", training.Model.Outputs.Select(o => o.Label))} on {messages.Count} messages → {outPath}");
             if (training.Skipped.Count > 0) io.Error.WriteLine($"not learned (no labelled examples of both kinds): {string.Join(", ", training.Skipped)}; the word lists decide those");
             return ExitCodes.Ok;

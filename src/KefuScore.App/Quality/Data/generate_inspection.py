@@ -404,17 +404,18 @@ DEV_CLEAN_2 = [
 ]
 
 
-def dev_only_2():
-    """The fourth pass's development-only groups and their copies inside longer replies (their own random stream)."""
+def dev_families(positives, clean, clean_name, seed):
+    """Development-only families (positives in the five registers, hard negatives in four) and their copies inside
+    longer replies, from their own random stream."""
     out = []
-    for name, labels, groups in [("rude2", ["rude"], DEV_RUDE_2), ("overpromise2", ["overpromise"], DEV_OVERPROMISE_2), ("vague2", ["vague"], DEV_VAGUE_2)]:
+    for name, labels, groups in positives:
         for k, g in enumerate(groups):
             for i, text in enumerate(g.split("|")):
                 out.append({"text": text, "labels": labels, "register": REG[i], "group": f"dev-{name}-{k:02}"})
-    for k, g in enumerate(DEV_CLEAN_2):
+    for k, g in enumerate(clean):
         for i, text in enumerate(g.split("|")):
-            out.append({"text": text, "labels": [], "register": ["plain", "terse", "polite", "dialect"][i], "group": f"dev-clean2-{k:02}"})
-    rng = random.Random(SEED + 4)
+            out.append({"text": text, "labels": [], "register": ["plain", "terse", "polite", "dialect"][i], "group": f"dev-{clean_name}-{k:02}"})
+    rng = random.Random(seed)
     before = ["", "亲，", "嗯，", "好的，", "这个嘛，", "哦，", "", "额，"]
     after = ["", "。", "～", "！", "哈", "，还有别的问题吗", "，订单号我看到了", "，这个链接的"]
     copies = []
@@ -422,6 +423,63 @@ def dev_only_2():
         b, a = rng.choice(before), rng.choice(after)
         copies.append(dict(r, text=b + r["text"] + (a or ("。" if not b else "")), register=r["register"] + "+context"))
     return out + copies
+
+
+def dev_only_2():
+    """The fourth pass's development-only groups and their copies inside longer replies (their own random stream)."""
+    return dev_families([("rude2", ["rude"], DEV_RUDE_2), ("overpromise2", ["overpromise"], DEV_OVERPROMISE_2), ("vague2", ["vague"], DEV_VAGUE_2)],
+                        DEV_CLEAN_2, "clean2", SEED + 4)
+
+
+# Thirteenth pass (decisions.md §93): development-only families written from the issue's list of shapes (reproach,
+# putting off, lecturing, deflecting, mockery, sarcasm, rhetorical questions, terse, dialect-flavoured) and hard
+# negatives (polite refusals with 不能, 您自己看一下哦, firm policy statements), not from any evaluation's misses.
+# Their own random stream, in dev13.jsonl; dev.jsonl and heldout.jsonl are untouched.
+DEV_RUDE_3 = [
+    "地址是你自己填错的，怪谁呢|自己填错的，怪谁|自己家地址都能填错，您也是个人才|地址不是您自己填的吗？|地址是你自个儿填岔了，赖不着我们",
+    "现在忙着，你晚点再来问|忙，晚点再说|您这点小事不急吧，排队等着呗|没看见我在忙吗？|这会儿忙得很，晚些再来嘛",
+    "买东西之前要先看评价，这都不懂|先看评价去|这么大人了买东西还不会看评价，真新鲜|买之前不会看看评价吗？|买东西前先看评价嘛，这都不晓得",
+    "质量问题去找厂家，我们只管卖|找厂家去|我们就是卖货的，您还当我们是厂家呢|质量的事问我有什么用？|质量问题你找厂家嘛，俺们只管卖",
+    "这么便宜的东西还想要多好的质量|便宜还想要好质量|几十块钱想买个大牌的质量，您想得挺美|这个价您还指望什么？|几十块钱的东西，还想咋样嘛",
+    "退款才三天就催，您是有多缺钱|才三天就催|三天没到账就急成这样，真是沉得住气|三天都等不了吗？|才三天就催，急啥子嘛",
+    "我又不是修手机的，你问我干嘛|我不会修，别问我|您拿客服当维修师傅用，真看得起我|我像是会修手机的人吗？|俺又不是修手机的，问俺做啥",
+    "找主管也没用，主管也是这么说|找谁都没用|想找主管？您面子可真大|找主管就能给你退了？|找哪个都一样，莫费那个劲了",
+    "洗坏了是你自己不看洗标，跟衣服没关系|自己不看洗标|洗标都不看就往洗衣机里扔，真能耐|洗之前不会看一下洗标吗？|洗标都不瞅就乱洗，能不坏嘛",
+    "催也没用，该到的时候自然会到|催也没用|您天天催，钱也不会早一分钟到账|催有用的话还要流程干嘛？|催啥子嘛，到时候自然就到了",
+    "跟你说了你也不懂，按我说的做就行|说了你也不懂|这么简单都听不懂，我也是没辙了|我说得还不够明白吗？|跟你讲你也搞不懂，照做就是了",
+    "您这身材穿啥都紧，不是衣服的问题|不是衣服的问题，是你的问题|衣服没毛病，问题出在哪您心里清楚|这能怪衣服小吗？|你这身板穿哪个都紧，莫怪衣服",
+    "您自己晚付款了一天，还怪我们发货慢|自己晚付的款，怪谁|自己拖了一天才付款，倒来催我们，真行|谁让您晚付款的？|自个儿付款都拖一天，还怪俺们慢",
+    "优惠券过期了是你没及时用，我可管不着|过期了，管不着|券放着不用等它过期，您可真会过日子|券过期了我能怎么办？|券是你自个儿放过期的，俺管不了",
+    "就这一个颜色，没别的，别再问了|没别的，别问了|颜色问了五遍，答案也不会变的|我说没有就没有，听不见吗？|就这个色，莫得别的了，莫再问了",
+]
+DEV_OVERPROMISE_3 = [
+    "放心买，以后降价了我都给您补差价，多久都补|降价随时补|就算明年降价我也给您补上，够意思吧|降价了我还能不给您补？|以后降价了俺都给你补差价",
+    "您下单我私下多送您两件赠品，别跟别人说|私下多送两件|别人买都没有，您买我偷偷多塞两件|多送您两件还不满意？|你拍嘛，俺私下多给你塞两件",
+    "质保本来是一年，我给您登记成三年|给您登记三年保|一年质保太短，我私下给您改成三年|三年质保还不够您放心吗？|俺给你把质保改成三年，放心用",
+    "春节期间也照常发，保证年前送到您家|保证年前到|春节快递停了？我们的照样年前到，您放心|年前还能到不了？|过年也照发，保准年前送到你屋头",
+    "收到不满意直接拒收，运费我们全包，另外再补您二十|拒收再补20|不满意就拒收，我再倒贴您二十块辛苦费|拒收了还能让您亏钱？|不满意就拒收嘛，俺再补你二十块",
+    "您拍下后我在后台给您改成八折，不用领券|后台给您改八折|券都不用领，我后台直接给您打八折|还领什么券？我直接给您改价|拍了俺后台给你改八折，莫领券了",
+    "没钱先拿去用，下个月再付给我也行|先用，下个月再付|先用着，钱什么时候方便什么时候给|先发货后付款还不行吗？|先拿去用嘛，钱下个月再给俺",
+]
+DEV_CLEAN_3 = [
+    "亲，抱歉，已经发货的订单不能改地址了，您可以联系快递改派哦|已发货不能改地址，可以联系快递改派|非常抱歉，发货后系统不能改地址了，我把快递电话发给您|发了货就改不了地址了哈，俺把快递电话给你",
+    "亲，物流信息在订单详情里，您自己看一下哦，有问题随时叫我|订单详情里能看物流哦|您可以在订单详情里自己看一下物流哦，看不到我帮您查|物流在订单里头，您自己瞅一下哦，看不到喊我",
+    "亲，根据平台规定，定制商品不支持七天无理由退货，质量问题我们一定负责|定制款不支持无理由退，质量问题负责|很抱歉，定制商品按规定不能无理由退换，有质量问题请随时联系我们|定制的不能无理由退哈，质量有问题俺们管",
+    "亲，活动价格是限时的，结束后降价我们没法补差价，还请理解|活动结束后不补差价哦|非常抱歉，价保只在活动期内有效，之后就不能补了|活动过了就补不了差价哈，请理解",
+    "亲，为了保障您的权益，我们只能在平台内交易，不能私下转账哦|只走平台，不私下转账|抱歉亲，私下转账不安全，退款都走平台原路退回|俺们只走平台，不私下转账哈，您放心",
+    "亲，一般三到五天到，偏远地区会慢一些，具体以物流为准|一般三到五天到|正常三到五天能到，我们会尽快发出，您放心|一般三五天到，远的地方慢点哈",
+    "亲，这款只有黑白两色哦，其他颜色暂时没有，上新了通知您|只有黑白两色哦|不好意思，目前只有黑色和白色，后面有新色我通知您|只有黑白两个色哈，有新色俺告诉你",
+    "亲，我们这边不能维修，不过可以帮您联系品牌售后，电话发您|不能维修，可以帮您联系售后|抱歉亲，店铺没有维修服务，我把品牌售后的联系方式给您|俺们这里修不了哈，把售后电话给你",
+    "亲，麻烦您拍张照片发过来，我好帮您判断是什么问题|麻烦发张照片|辛苦亲拍个图，我看一下马上给您处理|麻烦发个图过来哈，俺看一下",
+    "亲，退款已经提交了，一般1到3个工作日原路退回，请您耐心等一下|退款1到3个工作日到|退款已经处理了，银行到账需要一点时间，辛苦您再等等|退款提交了哈，一到三天就到",
+    "亲，这张券已经过期了，系统不能恢复，我帮您问问能不能补一张|券过期了不能恢复，帮您问问|实在抱歉，过期券恢复不了，我看看能不能给您补一张|券过期了恢复不了哈，俺帮你问下能不能补",
+    "亲，这款偏小一码，建议您拍大一码，不合适可以换|偏小，建议拍大一码|这款版型偏小，您平时穿M的话建议选L哦|这个偏小哈，拍大一码嘛",
+]
+
+
+def dev_only_3():
+    """The thirteenth pass's development-only families and their copies inside longer replies (their own random stream)."""
+    return dev_families([("rude3", ["rude"], DEV_RUDE_3), ("overpromise3", ["overpromise"], DEV_OVERPROMISE_3)], DEV_CLEAN_3, "clean3", SEED + 6)
 
 
 def kind(group):
@@ -446,6 +504,9 @@ def main():
     for r in rs:
         parts["heldout" if r["group"] in held else "dev"].append(r)
     parts["dev"] += extra
+    # §93's families stay in their own file until a model trained with them is shipped: dev.jsonl is what the built-in
+    # model is trained on, byte for byte.
+    parts["dev13"] = dev_only_3()
     for name, items in parts.items():
         with open(here / f"{name}.jsonl", "w", encoding="utf-8") as f:
             for i, r in enumerate(items):

@@ -114,6 +114,9 @@ internal sealed class ShopState
         _keep.Clear();
     }
 
+    /// <summary>Drops every event not taken yet (a run cut at an hour, <see cref="SimulationOptions.Hours"/>).</summary>
+    public void DropPending() => _pending.Clear();
+
     private DateTimeOffset At(long t) => new(_origin.AddTicks(t * TimeSpan.TicksPerSecond), _offset);
 
     private static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);

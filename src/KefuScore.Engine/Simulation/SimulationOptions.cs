@@ -11,6 +11,13 @@ public sealed record SimulationOptions
 
     public long Seed { get; init; }
 
+    /// <summary>
+    /// Only the first this many local hours of the run (none: every day whole). The events are exactly the whole run's
+    /// from <see cref="Start"/>'s midnight up to that hour, in the same order; a shop's day is still decided whole, but
+    /// what falls later is dropped at once, so a load test of many shops holds an hour of each, not a day.
+    /// </summary>
+    public int? Hours { get; init; }
+
     /// <summary>First local date (default 2026-11-01).</summary>
     public DateOnly Start { get; init; } = new(2026, 11, 1);
 
@@ -28,6 +35,8 @@ public sealed record SimulationOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Shops, 1, nameof(Shops));
         ArgumentOutOfRangeException.ThrowIfLessThan(Days, 1, nameof(Days));
+        if (Hours is { } hours && (hours < 1 || hours > Days * 24L))
+            throw new ArgumentOutOfRangeException(nameof(Hours), Hours, "must be from 1 to the days' hours");
         ArgumentOutOfRangeException.ThrowIfLessThan(AgentsPerShop, 1, nameof(AgentsPerShop));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(AgentsPerShop, 500, nameof(AgentsPerShop));
         if (UtcOffset.Ticks % TimeSpan.TicksPerMinute != 0 || UtcOffset.Duration() > TimeSpan.FromHours(14))

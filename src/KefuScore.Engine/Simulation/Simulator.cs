@@ -30,15 +30,19 @@ public static class Simulator
         var day = new List<ChatEvent>();
         var order = new List<int>();
 
-        for (var d = 0; d < options.Days; d++)
+        var runEnd = options.Hours is { } hours ? hours * 3_600L : long.MaxValue;
+        for (var d = 0; d < options.Days && (long)d * ShopState.SecondsPerDay < runEnd; d++)
         {
             var date = options.Start.AddDays(d);
             var dayStart = (long)d * ShopState.SecondsPerDay;
+            var dayEnd = Math.Min(dayStart + ShopState.SecondsPerDay, runEnd);
             day.Clear();
             foreach (var shop in shops)
             {
                 GenerateShopDay(options, shop, date, dayStart);
-                shop.TakeBefore(dayStart + ShopState.SecondsPerDay, day);
+                shop.TakeBefore(dayEnd, day);
+                // Past the run's last hour nothing is taken: what waits would hold every shop's rest of the day.
+                if (dayEnd == runEnd) shop.DropPending();
             }
 
             // Sort by instant; ties keep the order the events were decided in (shop by shop), so runs repeat.

@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using KefuScore.Engine.Events;
 using KefuScore.Engine.Simulation;
 using Xunit.Abstractions;
@@ -129,6 +130,36 @@ public sealed class SimulatorTests(ITestOutputHelper output)
         Assert.All(shiftStarts, e => Assert.True(e.At.Hour is 7 or 8 or 14 or 15, $"{e} starts a shift"));
         Assert.True(shiftStarts.Count < 3 * 7 * ThreeShopsWeek.AgentsPerShop, "somebody has a day off");
     }
+
+    [Fact]
+    public void A_run_cut_at_an_hour_is_the_whole_runs_events_before_it()
+    {
+        // Two shops over two days, cut at 10:00 of the second day (hour 34): the whole run's events before
+        // 2026-11-02T10:00+08:00, in the same order, and none after.
+        var options = new SimulationOptions { Shops = 2, Days = 2, Seed = 5 };
+        var cut = new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.FromHours(8));
+        var whole = Simulator.Generate(options).ToList();
+        var expected = whole.Where(e => e.At < cut).Select(Describe).ToList();
+        var cutRun = Simulator.Generate(options with { Hours = 34 }).Select(Describe).ToList();
+        Assert.Equal(expected, cutRun);
+        Assert.InRange(cutRun.Count, 1, whole.Count - 1);
+    }
+
+    [Property(MaxTest = 25)]
+    public bool Any_cut_is_a_prefix_of_the_whole_run(int seed, byte shops, byte hours)
+    {
+        var options = new SimulationOptions { Shops = 1 + shops % 3, Days = 2, Seed = seed };
+        var h = 1 + hours % 48;
+        var cut = new DateTimeOffset(options.Start.ToDateTime(TimeOnly.MinValue), options.UtcOffset).AddHours(h);
+        var whole = Simulator.Generate(options).Where(e => e.At < cut).Select(Describe);
+        return whole.SequenceEqual(Simulator.Generate(options with { Hours = h }).Select(Describe));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(49)]
+    public void A_cut_outside_the_days_is_refused(int hours) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Simulator.Generate(new SimulationOptions { Days = 2, Hours = hours }).ToList());
 
     private static string Describe(ChatEvent e) =>
         $"{e.Type}|{e.Id}|{e.Shop}|{e.At:O}|{e.Conversation}|{e.Customer}|{e.Sender}|{e.Agent}|{e.Kind}|{e.Text}|{e.Stars}|{e.Reason}|{e.Order}|{e.Media}|{e.Category}|{e.Action}|{e.Status}|{e.Capacity}";

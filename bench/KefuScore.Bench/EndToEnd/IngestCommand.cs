@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using KefuScore.App.Reading;
 using KefuScore.App.Writing;
+using KefuScore.Engine.Events;
 using KefuScore.Engine.Simulation;
 
 namespace KefuScore.Bench.EndToEnd;
@@ -20,12 +21,37 @@ namespace KefuScore.Bench.EndToEnd;
 /// </summary>
 public static class IngestCommand
 {
+    /// <summary>A simulated shop day holds about this many events.</summary>
+    private const long EventsPerShopDay = 1_600;
+
+    /// <summary>
+    /// The stream's events SKIP to SKIP+N in time order, from enough simulated days. With many shops a day holds far
+    /// more than the run sends (30,000 shops: 48M events, 15 GB), so the simulation is cut at an hour
+    /// (<see cref="SimulationOptions.Hours"/>), doubled until it holds enough: a cut run's events are the whole run's
+    /// first ones, so the stream is the same whatever the cut.
+    /// </summary>
+    private static (SimulationOptions Sim, List<ChatEvent> Events) Generate(Options options)
+    {
+        var needed = Math.Max(options.Stream, options.Skip + options.Events);
+        var perDay = options.Shops * EventsPerShopDay;
+        var sim = new SimulationOptions { Shops = options.Shops, Days = Math.Max(1, (int)(needed / perDay) + 1), Seed = options.Seed };
+        // The whole run when it is not much larger than what is needed; else an hour count from the average rate,
+        // four times over (traffic is low at night, when a day starts).
+        int? hours = perDay * sim.Days > 4 * needed ? (int)Math.Clamp(4 * needed * 24 / perDay + 1, 1, sim.Days * 24L) : null;
+        while (true)
+        {
+            var cut = sim with { Hours = hours };
+            var events = Simulator.Generate(cut).OrderBy(e => e.At).Skip((int)options.Skip).Take((int)options.Events).ToList();
+            if (hours is not { } h || events.Count == options.Events || h == sim.Days * 24) return (cut, events);
+            hours = Math.Min(h * 2, sim.Days * 24);
+        }
+    }
+
     public static async Task<int> Run(Options options)
     {
         if (options.Url is null || options.Key is null || options.Events <= 0)
             throw new ArgumentException("ingest needs --url, --key and --events");
-        var sim = new SimulationOptions { Shops = options.Shops, Days = Math.Max(1, (int)(Math.Max(options.Stream, options.Skip + options.Events) / (options.Shops * 1_600L)) + 1), Seed = options.Seed };
-        var events = Simulator.Generate(sim).OrderBy(e => e.At).Skip((int)options.Skip).Take((int)options.Events).ToList();
+        var (sim, events) = Generate(options);
         var bodies = new List<byte[]>();
         foreach (var chunk in events.Chunk(options.Batch))
         {

@@ -158,14 +158,36 @@ public sealed class LiveMonitor : IDisposable
     /// alerts open now are sent again: the silo that had the grain may have died before delivering them, and each
     /// carries the same delivery id as before, which receivers deduplicate on (docs/scale.md).
     /// </summary>
+    /// <remarks>
+    /// Many grains activate at once when a silo starts, when a silo dies and its shops come back elsewhere, and when
+    /// many new shops send their first events: each reload reads PostgreSQL, and thousands at once opened a connection
+    /// each until the server refused more (53300), so the activations failed, were retried, and requests timed out
+    /// (30,000 shops: 2,000 events/s instead of 20,000, decisions §98). At most <see cref="ConcurrentReloads"/> run at
+    /// a time per silo; the others wait here, holding nothing. The reload also opens the shop's slot (its row and alert
+    /// rules), so that the first commit of a shop does not read them synchronously on the writer's path.
+    /// </remarks>
     public async Task Reload(string shop, CancellationToken ct)
     {
         Forget(shop);
-        var from = (Now - Horizon).UtcTicks;
-        await using var db = new KefuDb(_db);
-        var rows = await db.Events.AsNoTracking().Where(e => e.Shop == shop && e.AtTicks >= from).OrderBy(e => e.Seq).ToListAsync(ct);
-        Ingest(rows.Select(r => r.ToEvent()).ToList(), silent: false);
+        await _reloads.WaitAsync(ct);
+        try
+        {
+            var from = (Now - Horizon).UtcTicks;
+            await using var db = new KefuDb(_db);
+            if (await SlotForAsync(shop, db, ct) is null) return;
+            var rows = await db.Events.AsNoTracking().Where(e => e.Shop == shop && e.AtTicks >= from).OrderBy(e => e.Seq).ToListAsync(ct);
+            Ingest(rows.Select(r => r.ToEvent()).ToList(), silent: false);
+        }
+        finally
+        {
+            _reloads.Release();
+        }
     }
+
+    /// <summary>Reloads of grains (<see cref="Reload"/>) that read PostgreSQL at once on one silo: a few of the pool's connections.</summary>
+    internal const int ConcurrentReloads = 8;
+
+    private readonly SemaphoreSlim _reloads = new(ConcurrentReloads);
 
     /// <inheritdoc cref="Reload"/>
     public void Forget(string shop)
@@ -178,10 +200,23 @@ public sealed class LiveMonitor : IDisposable
         if (_slots.TryGetValue(shop, out var slot)) return slot;
         using var db = new KefuDb(_db);
         var row = db.Shops.AsNoTracking().SingleOrDefault(s => s.Id == shop);
-        if (row is null) return null;
+        return row is null ? null : Open(row, db.Set<AlertRulesRow>().AsNoTracking().SingleOrDefault(r => r.Shop == shop));
+    }
+
+    /// <inheritdoc cref="SlotFor"/>
+    private async Task<Slot?> SlotForAsync(string shop, KefuDb db, CancellationToken ct)
+    {
+        if (_slots.TryGetValue(shop, out var slot)) return slot;
+        var row = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shop, ct);
+        return row is null ? null : Open(row, await db.Set<AlertRulesRow>().AsNoTracking().SingleOrDefaultAsync(r => r.Shop == shop, ct));
+    }
+
+    /// <summary>A known shop's slot, from its stored row and alert rules (the defaults of its profile when it has none).</summary>
+    private Slot Open(ShopRow row, AlertRulesRow? stored)
+    {
+        var shop = row.Id;
         var profile = _profiles.GetOrAdd(row.Profile, StoredProfiles.Resolver(_db));
         var rules = AlertRuleSet.Defaults(profile);
-        var stored = db.Set<AlertRulesRow>().AsNoTracking().SingleOrDefault(r => r.Shop == shop);
         if (stored is not null)
         {
             var (set, errors) = AlertRulesJson.Read(stored.Json, profile);
@@ -249,5 +284,6 @@ public sealed class LiveMonitor : IDisposable
     {
         _disposed = true;
         foreach (var slot in _slots.Values) slot.Timer?.Dispose();
+        _reloads.Dispose();
     }
 }

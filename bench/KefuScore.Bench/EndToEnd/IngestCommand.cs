@@ -26,7 +26,7 @@ public static class IngestCommand
 
     /// <summary>
     /// The stream's events SKIP to SKIP+N in time order, from enough simulated days. With many shops a day holds far
-    /// more than the run sends (30,000 shops: 48M events, 15 GB), so the simulation is cut at an hour
+    /// more than the run sends (30,000 shops: about 48M events; the process was at 15 GB when stopped), so the simulation is cut at an hour
     /// (<see cref="SimulationOptions.Hours"/>), doubled until it holds enough: a cut run's events are the whole run's
     /// first ones, so the stream is the same whatever the cut.
     /// </summary>

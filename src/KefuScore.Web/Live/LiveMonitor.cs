@@ -37,7 +37,11 @@ public sealed class LiveMonitor : IDisposable
     private readonly DbContextOptions<KefuDb> _db;
     private readonly WebhookDispatcher _webhooks;
     private readonly ILogger<LiveMonitor> _log;
+    private readonly SemaphoreSlim _reloads = new(ConcurrentReloads);
     private bool _disposed;
+
+    /// <summary>Reloads of grains (<see cref="Reload"/>) that read PostgreSQL at once on one silo: a few of the pool's connections.</summary>
+    internal const int ConcurrentReloads = 8;
 
     public LiveMonitor(TimeProvider time, DbContextOptions<KefuDb> db, WebhookDispatcher webhooks, ILogger<LiveMonitor> log)
     {
@@ -183,11 +187,6 @@ public sealed class LiveMonitor : IDisposable
             _reloads.Release();
         }
     }
-
-    /// <summary>Reloads of grains (<see cref="Reload"/>) that read PostgreSQL at once on one silo: a few of the pool's connections.</summary>
-    internal const int ConcurrentReloads = 8;
-
-    private readonly SemaphoreSlim _reloads = new(ConcurrentReloads);
 
     /// <inheritdoc cref="Reload"/>
     public void Forget(string shop)

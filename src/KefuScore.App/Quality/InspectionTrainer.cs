@@ -7,6 +7,12 @@ namespace KefuScore.App.Quality;
 public sealed record InspectionTraining(LinearTextModel Model, IReadOnlyList<string> Skipped);
 
 /// <summary>
+/// The data one rule trains on instead of the shared (decisions.md §101): its own labelled messages and tone vocabulary,
+/// each null for the shared one.
+/// </summary>
+public sealed record RuleData(IReadOnlyList<LabelledMessage>? Messages, IReadOnlyDictionary<string, IReadOnlyList<string>>? Cues = null);
+
+/// <summary>
 /// Trains the inspection model from labelled messages (issue 18; <c>kefu inspect train --labels FILE</c>): one
 /// logistic output per text rule over the messages' character n-grams and the lexicon's hits (so the model learns
 /// when a listed word is not meant: 没办法 in a polite refusal). <c>no_polite_address</c> learns from first replies
@@ -59,6 +65,78 @@ public static class InspectionTrainer
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(messages);
         cues ??= BuiltInCues();
+        var (outputs, skipped) = TrainSet(rules, messages, cues, null, bits, l2, calibrate, cueScale, trees);
+        if (outputs.Count == 0) throw new LabelsException("no rule has labelled examples of both kinds (flagged and clean) to learn from");
+        return new InspectionTraining(new LinearTextModel(bits, false, outputs, cues), skipped);
+    }
+
+    /// <summary>
+    /// Trains each rule on the data written for it (decisions.md §101; <c>kefu inspect train --rule-labels RULE=FILE
+    /// --rule-cues RULE=FILE</c>): a rule in <paramref name="own"/> learns from its own messages and cues, the others
+    /// from <paramref name="messages"/> and <paramref name="cues"/>. Rules given the same messages and cues (the same
+    /// objects) train together, so each output is the one a model trained on its own data alone has, its stacked trees
+    /// included: they are trained on the out-of-fold scores of every message rule on that data, and at inspection read
+    /// the model's outputs of those rules, whatever data those were trained on. The model's vocabulary is the union of
+    /// the rules' (a rule has no weight on a cue it was trained without); one cue name with two pattern lists is refused,
+    /// as is a rule of <paramref name="own"/> with no labelled example of both kinds.
+    /// </summary>
+    public static InspectionTraining TrainPerRule(InspectionRules rules, IReadOnlyList<LabelledMessage> messages,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? cues, IReadOnlyDictionary<string, RuleData> own, int bits = Bits, float l2 = 1e-4f,
+        int calibrate = CalibrationFolds, float cueScale = CueScale, TreeOptions? trees = null)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(own);
+        cues ??= BuiltInCues();
+        foreach (var rule in own.Keys)
+            if (!LabelledMessages.Rules.Contains(rule)) throw new ArgumentException($"'{rule}' is not a text rule (known: {string.Join(", ", LabelledMessages.Rules)})", nameof(own));
+        // The data each rule trains on, grouped by identity: the same list and vocabulary train in one pass.
+        var sets = new List<(IReadOnlyList<LabelledMessage> Messages, IReadOnlyDictionary<string, IReadOnlyList<string>> Cues, HashSet<string> Rules)>();
+        foreach (var rule in LabelledMessages.Rules)
+        {
+            var data = own.TryGetValue(rule, out var d) ? (d.Messages ?? messages, d.Cues ?? cues) : (messages, cues);
+            var set = sets.FindIndex(s => ReferenceEquals(s.Messages, data.Item1) && ReferenceEquals(s.Cues, data.Item2));
+            if (set < 0) sets.Add((data.Item1, data.Item2, [rule]));
+            else sets[set].Rules.Add(rule);
+        }
+        var vocabulary = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (name, patterns) in sets.SelectMany(s => s.Cues))
+        {
+            if (!vocabulary.TryGetValue(name, out var known)) vocabulary[name] = patterns;
+            else if (!known.SequenceEqual(patterns, StringComparer.Ordinal))
+                throw new LabelsException($"cue '{name}' has two pattern lists in the rules' vocabularies; a model has one list per cue");
+        }
+        var outputs = new Dictionary<string, LinearOutput>(StringComparer.Ordinal);
+        var skipped = new List<string>();
+        foreach (var (setMessages, setCues, setRules) in sets)
+        {
+            var (trained, notLearned) = TrainSet(rules, setMessages, setCues, setRules, bits, l2, calibrate, cueScale, trees);
+            foreach (var o in trained) outputs[o.Label] = o;
+            foreach (var rule in notLearned)
+            {
+                if (own.TryGetValue(rule, out var d) && d.Messages is not null)
+                    throw new LabelsException($"{rule}: its own labels have no example of both kinds (labelled {rule} and not) to learn from");
+                skipped.Add(rule);
+            }
+        }
+        if (outputs.Count == 0) throw new LabelsException("no rule has labelled examples of both kinds (flagged and clean) to learn from");
+        foreach (var o in outputs.Values)
+            if (o.Stack is { } stack)
+                foreach (var input in stack.Inputs.Where(i => i.StartsWith(StackedTrees.ScorePrefix, StringComparison.Ordinal)))
+                    if (!outputs.ContainsKey(input[StackedTrees.ScorePrefix.Length..]))
+                        throw new LabelsException($"{o.Label}: its stacked trees read the score of {input[StackedTrees.ScorePrefix.Length..]}, which was not learned from its own labels");
+        return new InspectionTraining(new LinearTextModel(bits, false, [.. LabelledMessages.Rules.Where(outputs.ContainsKey).Select(r => outputs[r])], vocabulary),
+            [.. LabelledMessages.Rules.Where(skipped.Contains)]);
+    }
+
+    /// <summary>
+    /// The outputs of the rules in <paramref name="wanted"/> (null: all) trained on one set of messages and cues, and
+    /// the wanted rules not learned. Every message rule's out-of-fold scores are computed as when all are wanted, so a
+    /// stack's inputs do not depend on which outputs are kept.
+    /// </summary>
+    private static (List<LinearOutput> Outputs, List<string> Skipped) TrainSet(InspectionRules rules, IReadOnlyList<LabelledMessage> messages,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> cues, IReadOnlySet<string>? wanted, int bits, float l2, int calibrate, float cueScale, TreeOptions? trees)
+    {
         var lexicon = new Inspector(rules);
         var features = new LinearTextModel(bits, false, [], cues);
         var outputs = new List<LinearOutput>();
@@ -68,8 +146,12 @@ public static class InspectionTrainer
         var folds = trees is null ? calibrate : Math.Max(calibrate, CalibrationFolds);
         var outOfFold = new Dictionary<string, double[]>(StringComparer.Ordinal);
         List<(int Fold, TextExample Example)>? messageExamples = null;
+        var stacksKept = trees is not null && (wanted is null || wanted.Any(StackedRules.Contains));
         foreach (var rule in LabelledMessages.Rules)
         {
+            var keep = wanted is null || wanted.Contains(rule);
+            // A rule not kept is trained only for its out-of-fold scores, which the stacks of the kept rules read.
+            if (!keep && (!stacksKept || rule == RuleIds.NoPoliteAddress)) continue;
             var keyed = rule == RuleIds.NoPoliteAddress
                 ? messages.Where(m => m.FirstReply)
                     .Select(m => (Fold: Fold(m, Math.Max(folds, 1)), Example: new TextExample(features.Slots(string.Join(" ", m.Messages), Inspector.TurnTokens(m.Ongoing)), m.Labels.Contains(rule) ? 1 : 0))).ToList()
@@ -78,7 +160,7 @@ public static class InspectionTrainer
             var examples = keyed.Select(k => k.Example).ToList();
             if (examples.Count == 0 || examples.All(e => e.Class == 0) || examples.All(e => e.Class == 1))
             {
-                skipped.Add(rule);
+                if (keep) skipped.Add(rule);
                 continue;
             }
             // The polite rule keeps 0.5: its cost is a polite agent flagged, which the threshold must not trade for recall.
@@ -93,14 +175,13 @@ public static class InspectionTrainer
                 messageExamples ??= keyed;
                 if (calibrate >= 2) threshold = ThresholdOf(probabilities);
             }
-            outputs.Add(TextModelTrainer.Binary(rule, bits, examples, threshold, l2, named, scale));
+            if (keep) outputs.Add(TextModelTrainer.Binary(rule, bits, examples, threshold, l2, named, scale));
         }
-        if (outputs.Count == 0) throw new LabelsException("no rule has labelled examples of both kinds (flagged and clean) to learn from");
         if (trees is not null && messageExamples is not null)
             for (var k = 0; k < outputs.Count; k++)
                 if (StackedRules.Contains(outputs[k].Label) && outOfFold.ContainsKey(outputs[k].Label))
                     outputs[k] = Stack(outputs[k], outOfFold, messageExamples, messages, features, cues.Keys, folds, calibrate, trees);
-        return new InspectionTraining(new LinearTextModel(bits, false, outputs, cues), skipped);
+        return (outputs, skipped);
     }
 
     /// <summary>

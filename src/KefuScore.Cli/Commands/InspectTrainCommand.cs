@@ -27,8 +27,10 @@ internal static class InspectTrainCommand
         var leaves = new Option<int>("--tree-leaves") { Description = $"Leaves per stacked tree (default {defaults.Leaves})", DefaultValueFactory = _ => defaults.Leaves };
         var rate = new Option<double>("--tree-rate") { Description = $"Learning rate of the stacked trees (default {defaults.LearningRate.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => defaults.LearningRate };
         var check = InspectCommand.CheckPartOption("Train (or cross-validate) on the readable part of seed N only: the families outside its checking part (decisions.md §93; evaluate the checking part with kefu inspect --evaluate FILE --check-part N)");
+        var ruleLabels = new Option<string[]>("--rule-labels") { Description = "RULE=FILE: that rule trains on its own labelled messages instead of --labels' (repeat for several rules; its stacked trees, if any, are trained within FILE and read the model's other outputs; decisions.md §101)" };
+        var ruleCues = new Option<string[]>("--rule-cues") { Description = "RULE=FILE: that rule trains with its own tone vocabulary instead of --cues' (repeat for several; the model carries the union of the vocabularies, one pattern list per cue; decisions.md §101)" };
         var format = Formats.Option("json", "table");
-        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, deals, l2, calibrate, cueScale, trees, leaves, rate, check, format };
+        var command = new Command("train", "Train an inspection model from labelled messages") { labels, rules, output, cues, cv, deals, l2, calibrate, cueScale, trees, leaves, rate, check, ruleLabels, ruleCues, format };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(labels)!;
@@ -39,12 +41,25 @@ internal static class InspectTrainCommand
             catch (LabelsException e) { throw new CliException(e.Message); }
             var vocabulary = Cues(parse.GetValue(cues));
             var vocabularyCues = vocabulary?.Cues;
+            var ownLabels = RuleFiles("--rule-labels", parse.GetValue(ruleLabels));
+            var ownCues = RuleFiles("--rule-cues", parse.GetValue(ruleCues));
+            // One list per file, so rules given the same file share it and train together.
+            var labelsOf = ownLabels.Values.Distinct(StringComparer.Ordinal).ToDictionary(f => f, f => RuleLabels(f, ownLabels), StringComparer.Ordinal);
+            var cuesOf = ownCues.Values.Distinct(StringComparer.Ordinal).ToDictionary(f => f, f => RuleCues(f, ownCues), StringComparer.Ordinal);
+            var perRuleCues = cuesOf.ToDictionary(c => c.Key, c => c.Value.Cues, StringComparer.Ordinal);
             if (parse.GetValue(check) is { } seed)
             {
                 messages = InspectionTrainer.CheckPart(messages, seed).Readable;
-                vocabularyCues = InspectionTrainer.CuesFor(vocabulary ?? InspectionTrainer.BuiltInVocabulary(), messages);
+                foreach (var f in labelsOf.Keys) labelsOf[f] = InspectionTrainer.CheckPart(labelsOf[f], seed).Readable;
+                // The patterns written from misses are withheld when they match no readable message of any file the model learns from.
+                var readable = (IReadOnlyList<LabelledMessage>)[.. messages, .. labelsOf.Values.SelectMany(m => m)];
+                vocabularyCues = InspectionTrainer.CuesFor(vocabulary ?? InspectionTrainer.BuiltInVocabulary(), readable);
+                foreach (var f in cuesOf.Keys) perRuleCues[f] = InspectionTrainer.CuesFor(cuesOf[f], readable);
                 io.Error.WriteLine($"the readable part of seed {seed}: {messages.Count} messages");
+                foreach (var (f, m) in labelsOf) io.Error.WriteLine($"the readable part of seed {seed} of {f}: {m.Count} messages");
             }
+            if ((ownLabels.Count > 0 || ownCues.Count > 0) && parse.GetValue(cv) is not null)
+                throw new CliException($"{(ownLabels.Count > 0 ? "--rule-labels" : "--rule-cues")}: 不能与 --cross-validate 同用 (cross-validation trains every rule on --labels and --cues)");
             var reg = parse.GetValue(l2);
             if (reg is not (>= 0 and <= 10)) throw new CliException("--l2: must be from 0 to 10");
             var calibration = parse.GetValue(calibrate);
@@ -71,20 +86,79 @@ internal static class InspectTrainCommand
             }
             var outPath = parse.GetValue(output) ?? throw new CliException("--out: where to write the model is required (or --cross-validate K)");
             InspectionTraining training;
-            try { training = InspectionTrainer.Train(loaded, messages, vocabularyCues, l2: reg, calibrate: calibration, cueScale: scale, trees: treeOptions); }
-            catch (LabelsException e) { throw new CliException($"{path}: {e.Message}"); }
+            if (ownLabels.Count > 0 || ownCues.Count > 0)
+            {
+                var own = LabelledMessages.Rules.Where(r => ownLabels.ContainsKey(r) || ownCues.ContainsKey(r)).ToDictionary(r => r,
+                    r => new RuleData(ownLabels.TryGetValue(r, out var f) ? labelsOf[f] : null, ownCues.TryGetValue(r, out var c) ? perRuleCues[c] : null), StringComparer.Ordinal);
+                try { training = InspectionTrainer.TrainPerRule(loaded, messages, vocabularyCues, own, l2: reg, calibrate: calibration, cueScale: scale, trees: treeOptions); }
+                catch (LabelsException e) { throw new CliException(PerRuleProblem(e.Message, ownLabels, ownCues, path)); }
+            }
+            else
+            {
+                try { training = InspectionTrainer.Train(loaded, messages, vocabularyCues, l2: reg, calibrate: calibration, cueScale: scale, trees: treeOptions); }
+                catch (LabelsException e) { throw new CliException($"{path}: {e.Message}"); }
+            }
             var trained = new Dictionary<string, string>
             {
                 ["labels"] = Path.GetFileName(path),
                 ["messages"] = messages.Count.ToString(CultureInfo.InvariantCulture),
             };
             if (parse.GetValue(check) is { } part) trained["readable_part_of"] = part.ToString(CultureInfo.InvariantCulture);
+            foreach (var (rule, f) in ownLabels) trained["labels_of_" + rule] = Path.GetFileName(f);
+            foreach (var (rule, f) in ownCues) trained["cues_of_" + rule] = Path.GetFileName(f);
             TextModelFile.Save(outPath, InspectionTrainer.Kind, training.Model, trained);
             io.Error.WriteLine($"trained {string.Join(", ", training.Model.Outputs.Select(o => o.Label))} on {messages.Count} messages → {outPath}");
             if (training.Skipped.Count > 0) io.Error.WriteLine($"not learned (no labelled examples of both kinds): {string.Join(", ", training.Skipped)}; the word lists decide those");
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>--rule-labels</c> or <c>--rule-cues</c> values, RULE=FILE each, by rule: the rule a text rule, given once, the
+    /// file there. The messages name the option, the value and why, in Chinese first.
+    /// </summary>
+    private static Dictionary<string, string> RuleFiles(string option, string[]? values)
+    {
+        var byRule = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values ?? [])
+        {
+            var eq = value.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == value.Length - 1) throw new CliException($"{option} '{value}': 应为 规则=文件 (expected RULE=FILE, e.g. rude=rude-labels.jsonl)");
+            var (rule, file) = (value[..eq].Trim(), value[(eq + 1)..].Trim());
+            if (!LabelledMessages.Rules.Contains(rule))
+                throw new CliException($"{option} '{value}': 没有这条文本规则 '{rule}' (unknown rule; text rules: {string.Join(", ", LabelledMessages.Rules)})");
+            if (byRule.ContainsKey(rule)) throw new CliException($"{option} '{value}': 规则 '{rule}' 重复指定 (rule given twice)");
+            if (!File.Exists(file)) throw new CliException($"{option} '{value}': 文件不存在 {file} (no such file)");
+            byRule[rule] = file;
+        }
+        return byRule;
+    }
+
+    private static IReadOnlyList<LabelledMessage> RuleLabels(string file, Dictionary<string, string> byRule)
+    {
+        try { return LabelledMessages.Load(file); }
+        catch (LabelsException e) { throw new CliException($"--rule-labels {Given(file, byRule)}: 标注文件有误 (bad labels): {e.Message}"); }
+    }
+
+    private static CueVocabulary RuleCues(string file, Dictionary<string, string> byRule)
+    {
+        try { return CueLoader.LoadVocabulary(file); }
+        catch (KefuScore.App.Yaml.YamlFileException e) { throw new CliException($"--rule-cues {Given(file, byRule)}: 词表有误 (bad cues): {e.Message}"); }
+    }
+
+    private static string Given(string file, Dictionary<string, string> byRule) =>
+        string.Join(", ", byRule.Where(r => r.Value == file).Select(r => $"{r.Key}={file}"));
+
+    // The library's refusal of per-rule training said again with the option and file it concerns.
+    private static string PerRuleProblem(string problem, Dictionary<string, string> ownLabels, Dictionary<string, string> ownCues, string labels)
+    {
+        if (problem.StartsWith("cue '", StringComparison.Ordinal))
+            return $"--rule-cues {string.Join(", ", ownCues.Select(r => $"{r.Key}={r.Value}"))}: 语气词表冲突 (conflicting cues): {problem}";
+        foreach (var (rule, file) in ownLabels)
+            if (problem.StartsWith(rule + ":", StringComparison.Ordinal))
+                return $"--rule-labels {rule}={file}: {(problem.Contains("both kinds", StringComparison.Ordinal) ? "该文件没有可学的正反两类样本" : "无法训练")} ({problem})";
+        return $"{labels}: {problem}";
     }
 
     private static CueVocabulary? Cues(string? path)

@@ -116,6 +116,13 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
     public event Action<IReadOnlyList<ChatEvent>>? Committed;
 
     /// <summary>
+    /// Raised with the shops a committed transaction created (their first events) and each one's profile, just before
+    /// <see cref="Committed"/>: such a shop has no stored alert rules yet, so a listener can set it up without reading
+    /// its row back on the commit's path (the live monitor; decisions §103).
+    /// </summary>
+    public event Action<IReadOnlyDictionary<string, string>>? ShopsCreated;
+
+    /// <summary>
     /// Stores a batch atomically and recomputes the facts it affects. Batches that arrive while another is being
     /// written are written together, in one transaction and one commit (group commit): each batch is still all or
     /// nothing, sees the batches before it (a repeated id is its duplicate), and returns only once it is durable.
@@ -332,6 +339,8 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
         private readonly HashSet<(string Shop, string Conversation)> _written = [];
         /// <summary>Shops first seen in this batch, remembered by the store only once the batch commits.</summary>
         private readonly Dictionary<string, string> _newShops = new(StringComparer.Ordinal);
+        /// <summary>The shops this transaction inserts (a part of <see cref="_newShops"/>, which also holds rows read).</summary>
+        private readonly Dictionary<string, string> _createdShops = new(StringComparer.Ordinal);
         private StoreRows? _rows;
         private long _touches;
         private bool _done;
@@ -950,6 +959,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 _db.Shops.Add(new ShopRow { Id = shop, Name = shop, Profile = _store.NewShopProfile });
                 _shopProfiles[shop] = _store.NewShopProfile;
                 _newShops[shop] = _store.NewShopProfile;
+                _createdShops[shop] = _store.NewShopProfile;
             }
         }
 
@@ -965,6 +975,7 @@ public sealed class EventStore(DbContextOptions<KefuDb> options, Func<string, Co
                 _store._writer.Release();
                 // Listeners (the live monitor) hear of committed events after the writer lock is released, so the
                 // next write need not wait for them; still before Ingest returns, so a pusher reads its own writes.
+                if (_done && _createdShops.Count > 0) _store.ShopsCreated?.Invoke(_createdShops);
                 if (_done && _stored.Count > 0) _store.Committed?.Invoke(_stored);
             }
         }

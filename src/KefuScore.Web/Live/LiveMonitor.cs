@@ -77,6 +77,18 @@ public sealed class LiveMonitor : IDisposable
         }
     }
 
+    /// <summary>
+    /// Shops that a commit has just created (<see cref="EventStore.ShopsCreated"/>), before their events are fed: their
+    /// slots open from the profile given, with the profile's default alert rules, since a shop created by its first
+    /// events has no stored rules. Reading the row back instead was a synchronous query on the commit's path for each
+    /// new shop (decisions §103). A shop already open is left as it is.
+    /// </summary>
+    public void Created(IReadOnlyDictionary<string, string> shops)
+    {
+        foreach (var (shop, profile) in shops)
+            if (!_slots.ContainsKey(shop)) Open(new ShopRow { Id = shop, Name = shop, Profile = profile }, stored: null);
+    }
+
     /// <summary>The shop's picture now, alerts brought up to date; null when the shop is not known.</summary>
     public LiveState? State(string shop)
     {

@@ -33,6 +33,11 @@ internal sealed class LiveStartup(LiveMonitor monitor, EventStore store, IConfig
     {
         // KEFU_LIVE=off: no live monitor (ingestion-only servers, and the benchmark's baseline).
         if (string.Equals(config["KEFU_LIVE"], "off", StringComparison.OrdinalIgnoreCase)) return;
+        store.ShopsCreated += shops =>
+        {
+            try { monitor.Created(shops); }
+            catch (Exception e) when (e is not OutOfMemoryException) { log.LogError(e, "live monitor: new shops could not be opened"); }
+        };
         store.Committed += events =>
         {
             // The events are committed whatever happens here: a monitor failure must not turn the push into an error.

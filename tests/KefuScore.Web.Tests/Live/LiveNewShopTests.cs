@@ -1,0 +1,104 @@
+using System.Data.Common;
+using System.Globalization;
+using KefuScore.App.Storage;
+using KefuScore.Engine.Events;
+using KefuScore.Web.Live;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KefuScore.Web.Tests.Live;
+
+/// <summary>
+/// A shop's first events create it; the live monitor opens its slot from what the commit says (the profile it was
+/// created with, no stored alert rules) instead of reading the row back synchronously on the commit's path (§103).
+/// </summary>
+public sealed class LiveNewShopTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-20T10:00:00+08:00", CultureInfo.InvariantCulture);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "kefu-newshop-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+
+    private static ChatEvent Waiting(string shop, string id, int minutesAgo) => new()
+    {
+        Type = EventType.Message, Id = id, Shop = shop, Conversation = "c1", Customer = "buyer", Sender = Sender.Customer,
+        Kind = MessageKind.Text, Text = "在吗", At = Now.AddMinutes(-minutesAgo),
+    };
+
+    [Fact]
+    public async Task A_commit_names_only_the_shops_it_created_with_their_profile()
+    {
+        var options = KefuStorage.Options(new StorageLocation(_folder));
+        await KefuStorage.InitialiseAsync(options);
+        await new EventStore(options).Ingest([Waiting("old", "m1", 30)]);
+
+        // A second store knows nothing of "old" yet: it reads that row, and creates "new".
+        var store = new EventStore(options) { NewShopProfile = "kuaishou" };
+        var created = new List<IReadOnlyDictionary<string, string>>();
+        store.ShopsCreated += shops => created.Add(new Dictionary<string, string>(shops));
+        await store.Ingest([Waiting("old", "m2", 20), Waiting("new", "m1", 10)]);
+        var one = Assert.Single(created);
+        Assert.Equal("kuaishou", Assert.Single(one, s => s.Key == "new").Value);
+        Assert.False(one.ContainsKey("old"));
+
+        // The next commit of the same shops creates none.
+        await store.Ingest([Waiting("new", "m2", 5)]);
+        Assert.Single(created);
+    }
+
+    [Fact]
+    public async Task A_new_shops_first_commit_opens_its_live_slot_without_a_query()
+    {
+        var location = new StorageLocation(_folder);
+        var options = KefuStorage.Options(location);
+        await KefuStorage.InitialiseAsync(options);
+        var commands = new Commands();
+        var builder = new DbContextOptionsBuilder<KefuDb>();
+        KefuStorage.Configure(builder, location);
+        var monitorOptions = builder.AddInterceptors(commands).Options;
+
+        var clock = new FakeTimeProvider(Now);
+        var dispatcher = new WebhookDispatcher(clock, options, new EphemeralDataProtectionProvider(),
+            new WebhookOptions(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), NullLogger<WebhookDispatcher>.Instance,
+            new WebhookTargets([], (_, _) => Task.FromResult(Array.Empty<System.Net.IPAddress>())));
+        using var monitor = new LiveMonitor(clock, monitorOptions, dispatcher, NullLogger<LiveMonitor>.Instance);
+        var store = new EventStore(options);
+        // As the server wires them (LiveStartup).
+        store.ShopsCreated += monitor.Created;
+        store.Committed += events => monitor.Ingest(events);
+
+        await store.Ingest([Waiting("fresh", "m1", 10)]);
+
+        Assert.Equal(0, commands.Count); // reading the row back took two queries (the shop, its alert rules)
+        var state = monitor.State("fresh");
+        Assert.NotNull(state);
+        Assert.Equal("m1", Assert.Single(state.Waiting).MessageId);
+        Assert.Equal(store.NewShopProfile, monitor.ProfileOf("fresh")!.Id);
+    }
+
+    /// <summary>Counts the commands the monitor's own database options run.</summary>
+    private sealed class Commands : DbCommandInterceptor
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+        {
+            Interlocked.Increment(ref _count);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return ValueTask.FromResult(result);
+        }
+    }
+}

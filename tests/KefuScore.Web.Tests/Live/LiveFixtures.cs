@@ -115,3 +115,18 @@ public sealed class WebhookReceiver : IDisposable
         try { _loop.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
     }
 }
+
+/// <summary>A live monitor outside a server: its webhook dispatcher is never started and knows no target, so nothing is sent.</summary>
+public static class StandaloneMonitor
+{
+    /// <param name="dispatcherDb">The dispatcher's database options; the monitor's own (<paramref name="monitorDb"/>) may carry interceptors.</param>
+    public static KefuScore.Web.Live.LiveMonitor Create(TimeProvider clock, Microsoft.EntityFrameworkCore.DbContextOptions<KefuScore.App.Storage.KefuDb> dispatcherDb,
+        Microsoft.EntityFrameworkCore.DbContextOptions<KefuScore.App.Storage.KefuDb> monitorDb)
+    {
+        var dispatcher = new KefuScore.Web.Live.WebhookDispatcher(clock, dispatcherDb, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider(),
+            new KefuScore.Web.Live.WebhookOptions(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<KefuScore.Web.Live.WebhookDispatcher>.Instance,
+            new KefuScore.Web.Live.WebhookTargets([], (_, _) => Task.FromResult(Array.Empty<IPAddress>())));
+        return new KefuScore.Web.Live.LiveMonitor(clock, monitorDb, dispatcher, Microsoft.Extensions.Logging.Abstractions.NullLogger<KefuScore.Web.Live.LiveMonitor>.Instance);
+    }
+}

@@ -2,11 +2,8 @@ using System.Data.Common;
 using System.Globalization;
 using KefuScore.App.Storage;
 using KefuScore.Engine.Events;
-using KefuScore.Web.Live;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KefuScore.Web.Tests.Live;
@@ -64,10 +61,7 @@ public sealed class LiveNewShopTests : IDisposable
         var monitorOptions = builder.AddInterceptors(commands).Options;
 
         var clock = new FakeTimeProvider(Now);
-        var dispatcher = new WebhookDispatcher(clock, options, new EphemeralDataProtectionProvider(),
-            new WebhookOptions(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), NullLogger<WebhookDispatcher>.Instance,
-            new WebhookTargets([], (_, _) => Task.FromResult(Array.Empty<System.Net.IPAddress>())));
-        using var monitor = new LiveMonitor(clock, monitorOptions, dispatcher, NullLogger<LiveMonitor>.Instance);
+        using var monitor = StandaloneMonitor.Create(clock, options, monitorOptions);
         var store = new EventStore(options);
         // As the server wires them (LiveStartup).
         store.ShopsCreated += monitor.Created;

@@ -4,10 +4,8 @@ using KefuScore.App.Live;
 using KefuScore.App.Storage;
 using KefuScore.Engine.Events;
 using KefuScore.Web.Live;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KefuScore.Web.Tests.Live;
@@ -43,10 +41,7 @@ public sealed class LiveReloadTests
             })]);
 
             var clock = new FakeTimeProvider(Now);
-            var dispatcher = new WebhookDispatcher(clock, options, new EphemeralDataProtectionProvider(),
-                new WebhookOptions(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), NullLogger<WebhookDispatcher>.Instance,
-                new WebhookTargets([], (_, _) => Task.FromResult(Array.Empty<System.Net.IPAddress>())));
-            using var monitor = new LiveMonitor(clock, options, dispatcher, NullLogger<LiveMonitor>.Instance);
+            using var monitor = StandaloneMonitor.Create(clock, options, options);
             connections.Reset();
             await Task.WhenAll(shops.Select(shop => Task.Run(() => monitor.Reload(shop, CancellationToken.None))));
 

@@ -25,6 +25,11 @@ internal sealed class ConversationCache(int capacity)
 
     private readonly Dictionary<(string Shop, string Conversation), LinkedListNode<((string Shop, string Conversation) Key, Entry Entry)>> _entries = [];
     private readonly LinkedList<((string Shop, string Conversation) Key, Entry Entry)> _order = [];
+    /// <summary>
+    /// Each shop's entries, so that forgetting a shop touches its own entries only: walking the whole list for each
+    /// shop another silo had written took 12 % of a surviving silo's CPU when 15,000 shops moved to it (decisions §105).
+    /// </summary>
+    private readonly Dictionary<string, HashSet<LinkedListNode<((string Shop, string Conversation) Key, Entry Entry)>>> _byShop = new(StringComparer.Ordinal);
 
     /// <summary>The write generation the cache is valid for; -1 when nothing is known (SQLite: one generation for the database).</summary>
     public long Generation { get; set; } = -1;
@@ -39,15 +44,11 @@ internal sealed class ConversationCache(int capacity)
     public void RemoveShop(string shop)
     {
         ShopGenerations.Remove(shop);
-        for (var node = _order.First; node is not null;)
+        if (!_byShop.Remove(shop, out var nodes)) return;
+        foreach (var node in nodes)
         {
-            var next = node.Next;
-            if (node.Value.Key.Shop == shop)
-            {
-                _order.Remove(node);
-                _entries.Remove(node.Value.Key);
-            }
-            node = next;
+            _order.Remove(node);
+            _entries.Remove(node.Value.Key);
         }
     }
 
@@ -66,24 +67,27 @@ internal sealed class ConversationCache(int capacity)
     {
         if (capacity <= 0) return;
         Remove(key);
-        _entries[key] = _order.AddFirst((key, entry));
-        while (_entries.Count > capacity)
-        {
-            var last = _order.Last!;
-            _order.RemoveLast();
-            _entries.Remove(last.Value.Key);
-        }
+        var added = _order.AddFirst((key, entry));
+        _entries[key] = added;
+        if (!_byShop.TryGetValue(key.Shop, out var nodes)) _byShop[key.Shop] = nodes = [];
+        nodes.Add(added);
+        while (_entries.Count > capacity) Remove(_order.Last!.Value.Key);
     }
 
     public void Remove((string Shop, string Conversation) key)
     {
-        if (_entries.Remove(key, out var node)) _order.Remove(node);
+        if (!_entries.Remove(key, out var node)) return;
+        _order.Remove(node);
+        var nodes = _byShop[key.Shop];
+        nodes.Remove(node);
+        if (nodes.Count == 0) _byShop.Remove(key.Shop);
     }
 
     public void Clear()
     {
         _entries.Clear();
         _order.Clear();
+        _byShop.Clear();
         Generation = -1;
         ShopGenerations.Clear();
     }

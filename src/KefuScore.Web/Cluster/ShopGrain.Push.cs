@@ -16,6 +16,7 @@ internal sealed partial class ShopGrain
     private long _sent;
     private int _ingesting;
     private bool _stopped;
+    private IDisposable? _listening;
 
     public Task<ShopVersion> Subscribe(IShopObserver observer)
     {
@@ -38,10 +39,10 @@ internal sealed partial class ShopGrain
         return Task.CompletedTask;
     }
 
-    private void OnLiveChanged(string shop)
+    private void OnLiveChanged()
     {
         // While a batch is being stored its own notice follows the commit (Ingest), carrying both kinds at once.
-        if (Volatile.Read(ref _ingesting) > 0 || !string.Equals(shop, this.GetPrimaryKeyString(), StringComparison.Ordinal)) return;
+        if (Volatile.Read(ref _ingesting) > 0) return;
         Offer(ShopChange.Live);
     }
 

@@ -97,13 +97,13 @@ internal sealed partial class ShopGrain(EventStore store, Live.LiveMonitor live,
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await live.Reload(this.GetPrimaryKeyString(), cancellationToken);
-        live.Changed += OnLiveChanged;
+        _listening = live.Listen(this.GetPrimaryKeyString(), OnLiveChanged);
         await base.OnActivateAsync(cancellationToken);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        live.Changed -= OnLiveChanged;
+        _listening?.Dispose();
         StopPush();
         live.Forget(this.GetPrimaryKeyString());
         return base.OnDeactivateAsync(reason, cancellationToken);

@@ -54,6 +54,26 @@ public sealed class LiveMonitor : IDisposable
     /// <summary>Raised (with the shop id) after a shop's live picture changed: new events, an alert opened or cleared.</summary>
     public event Action<string>? Changed;
 
+    /// <summary>Each shop's own listener (<see cref="Listen"/>), told of that shop's changes only.</summary>
+    private readonly ConcurrentDictionary<string, Action> _listeners = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Tells <paramref name="changed"/> of the shop's changes, as <see cref="Changed"/> does, until disposed: in a
+    /// cluster each shop's grain listens to its own shop. A handler per grain on <see cref="Changed"/> made every change
+    /// call every active grain's handler and every activation copy the whole list, which grows with the shops a silo
+    /// holds (decisions §105). One listener a shop; disposing removes only its own.
+    /// </summary>
+    public IDisposable Listen(string shop, Action changed)
+    {
+        _listeners[shop] = changed;
+        return new Listening(this, shop, changed);
+    }
+
+    private sealed class Listening(LiveMonitor monitor, string shop, Action changed) : IDisposable
+    {
+        public void Dispose() => monitor._listeners.TryRemove(KeyValuePair.Create(shop, changed));
+    }
+
     /// <summary>Alert transitions as they happen (after delivery is queued), for hosts and benchmarks.</summary>
     public event Action<string, AlertTransition>? Transition;
 
@@ -289,6 +309,7 @@ public sealed class LiveMonitor : IDisposable
         lock (slot.Gate)
             foreach (var w in slot.Watchers) w.Writer.TryWrite(true);
         Changed?.Invoke(slot.Shop.Shop);
+        if (_listeners.TryGetValue(slot.Shop.Shop, out var listener)) listener();
     }
 
     public void Dispose()

@@ -61,6 +61,67 @@ public sealed class LiveReloadTests
         }
     }
 
+    [Fact]
+    public async Task Reloads_waiting_together_are_read_together()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "kefu-reload-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var location = new StorageLocation(folder);
+            var options = KefuStorage.Options(location);
+            await KefuStorage.InitialiseAsync(options);
+            var shops = Enumerable.Range(1, 60).Select(i => $"r{i}").ToList();
+            await new EventStore(options).Ingest([.. shops.Select(shop => new ChatEvent
+            {
+                Type = EventType.Message, Id = "m1", Shop = shop, Conversation = "c1", Customer = "buyer", Sender = Sender.Customer,
+                Kind = MessageKind.Text, Text = "在吗", At = Now.AddMinutes(-10),
+            })]);
+            var commands = new GatedCommands();
+            var builder = new DbContextOptionsBuilder<KefuDb>();
+            KefuStorage.Configure(builder, location);
+            using var monitor = StandaloneMonitor.Create(new FakeTimeProvider(Now), options, builder.AddInterceptors(commands).Options);
+
+            // Every reload is queued before any loader's first query returns (a silo's shops coming back at once).
+            var reloads = shops.Select(shop => monitor.Reload(shop, CancellationToken.None)).ToList();
+            commands.Open();
+            await Task.WhenAll(reloads);
+
+            // Read one shop at a time this was three queries a shop (180); each loader's batch takes three, and at
+            // most every loader reads one batch before the gate opens and one after.
+            Assert.InRange(commands.Count, 3, 3 * 2 * LiveMonitor.ConcurrentReloads);
+            foreach (var shop in shops) Assert.Equal("m1", Assert.Single(monitor.State(shop)!.Waiting).MessageId);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Counts the queries run, each held until <see cref="Open"/>.</summary>
+    private sealed class GatedCommands : DbCommandInterceptor
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Open() => _gate.TrySetResult();
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            await _gate.Task;
+            return result;
+        }
+
+        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+        {
+            Interlocked.Increment(ref _count);
+            _gate.Task.Wait();
+            return result;
+        }
+    }
+
     /// <summary>Counts the connections EF Core holds open at once.</summary>
     private sealed class OpenConnections : DbConnectionInterceptor
     {

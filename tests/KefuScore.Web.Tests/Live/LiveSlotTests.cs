@@ -9,13 +9,15 @@ using Microsoft.Extensions.Time.Testing;
 namespace KefuScore.Web.Tests.Live;
 
 /// <summary>
-/// A shop's first events create it; the live monitor opens its slot from what the commit says (the profile it was
-/// created with, no stored alert rules) instead of reading the row back synchronously on the commit's path (§103).
+/// A shop's live slot. Its first events create the shop, and the monitor opens the slot from what the commit says (the
+/// profile it was created with, no stored alert rules) instead of reading the row back synchronously on the commit's
+/// path (§103). A shop's grain listens to its own shop's changes (<c>LiveMonitor.Listen</c>), not to every shop's: one
+/// handler per grain on the monitor's event made each change call them all (§105).
 /// </summary>
-public sealed class LiveNewShopTests : IDisposable
+public sealed class LiveSlotTests : IDisposable
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-20T10:00:00+08:00", CultureInfo.InvariantCulture);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "kefu-newshop-" + Guid.NewGuid().ToString("N"));
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "kefu-slot-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
@@ -74,6 +76,43 @@ public sealed class LiveNewShopTests : IDisposable
         Assert.NotNull(state);
         Assert.Equal("m1", Assert.Single(state.Waiting).MessageId);
         Assert.Equal(store.NewShopProfile, monitor.ProfileOf("fresh")!.Id);
+    }
+
+    [Fact]
+    public async Task A_listener_hears_its_own_shop_only_until_disposed()
+    {
+        var options = KefuStorage.Options(new StorageLocation(_folder));
+        await KefuStorage.InitialiseAsync(options);
+        using var monitor = StandaloneMonitor.Create(new FakeTimeProvider(Now), options, options);
+        var store = new EventStore(options);
+        store.ShopsCreated += monitor.Created;
+        store.Committed += events => monitor.Ingest(events);
+        int a = 0, b = 0, b2 = 0;
+        var all = new List<string>();
+        monitor.Changed += all.Add;
+
+        var listenA = monitor.Listen("a", () => a++);
+        var listenB = monitor.Listen("b", () => b++);
+        await store.Ingest([Waiting("a", "m1", 5)]);
+        Assert.Equal((1, 0), (a, b));
+        await store.Ingest([Waiting("b", "m1", 5), Waiting("a", "m2", 5)]);
+        Assert.Equal((2, 1), (a, b));
+
+        listenA.Dispose();
+        await store.Ingest([Waiting("a", "m3", 5)]);
+        Assert.Equal(2, a);
+
+        // A new listener of the same shop (its grain activated again) is not removed by the old one's disposal.
+        var listenB2 = monitor.Listen("b", () => b2++);
+        listenB.Dispose();
+        await store.Ingest([Waiting("b", "m2", 5)]);
+        Assert.Equal((1, 1), (b, b2));
+        listenB2.Dispose();
+        await store.Ingest([Waiting("b", "m3", 5)]);
+        Assert.Equal(1, b2);
+
+        // The monitor's event still hears every shop (the single server's notifier).
+        Assert.Equal(["a", "b", "a", "a", "b", "b"], all);
     }
 
     /// <summary>Counts the commands the monitor's own database options run.</summary>

@@ -36,14 +36,13 @@ kill -0 $server 2>/dev/null || { echo "the server did not start:" >&2; cat "$wor
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_cpu() { local t=0; for p in $(pgrep -f "postgres: .*$dbname" || true); do t=$((t + $(cpu "$p"))); done; echo $t; }
 # The title pattern above also matches an autovacuum worker on the database, counted only while it lives at both
-# ends of the run (so by chance). Beside it: the autovacuum workers alone, and the whole PostgreSQL server (the
-# postmaster's own time, its exited children's, and every live child's: checkpointer, WAL writer, autovacuum
-# included), which no process's start or exit hides.
-av_cpu() { local t=0; for p in $(pgrep -f "postgres: .*autovacuum worker" || true); do t=$((t + $(cpu "$p"))); done; echo $t; }
+# ends of the run (so by chance). Beside it: that worker's part, and the whole PostgreSQL server (the postmaster,
+# found as the checkpointer's parent: its own time, its exited children's, and every live child's), which no
+# process's start or exit hides.
+av_cpu() { local t=0; for p in $(pgrep -f "postgres: .*autovacuum worker $dbname" || true); do t=$((t + $(cpu "$p"))); done; echo $t; }
 all_cpu() {
-  local pm t=0
-  pm=$(pgrep -o -f "postgres -D|postgres: .*checkpointer" | head -1)
-  pm=$(awk '{print $4}' "/proc/$pm/stat" 2>/dev/null); [ "$pm" = 1 ] && pm=$(pgrep -o -f "postgres -D")
+  local pm t
+  pm=$(ps -o ppid= -p "$(pgrep -f 'postgres: .*checkpointer' | head -1)" 2>/dev/null | tr -d ' ')
   [ -n "$pm" ] || { echo 0; return; }
   t=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
   for p in $(pgrep -P "$pm" || true); do t=$((t + $(cpu "$p"))); done
@@ -61,4 +60,4 @@ cat "$work/out"
 ticks=$(getconf CLK_TCK)
 # Two decimals always (a bare $((…)) printed 1.05 s as "1.5 s").
 seconds() { printf '%d.%02d' $(( $1 / ticks )) $(( ($1 % ticks) * 100 / ticks )); }
-echo "server CPU $(seconds $((s1 - s0))) s; PostgreSQL backends CPU $(seconds $((p1 - p0))) s (autovacuum workers alive at both ends $(seconds $((a1 - a0))) s; whole PostgreSQL server $(seconds $((w1 - w0))) s)"
+echo "server CPU $(seconds $((s1 - s0))) s; PostgreSQL backends CPU $(seconds $((p1 - p0))) s (of which autovacuum workers alive at both ends $(seconds $((a1 - a0))) s; whole PostgreSQL server $(seconds $((w1 - w0))) s)"

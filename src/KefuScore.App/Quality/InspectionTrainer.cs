@@ -104,7 +104,7 @@ public static class InspectionTrainer
         {
             if (!vocabulary.TryGetValue(name, out var known)) vocabulary[name] = patterns;
             else if (!known.SequenceEqual(patterns, StringComparer.Ordinal))
-                throw new LabelsException($"cue '{name}' has two pattern lists in the rules' vocabularies; a model has one list per cue");
+                throw new LabelsException($"cue '{name}' has two pattern lists in the rules' vocabularies; a model has one list per cue") { Cue = name };
         }
         var outputs = new Dictionary<string, LinearOutput>(StringComparer.Ordinal);
         var skipped = new List<string>();
@@ -115,7 +115,7 @@ public static class InspectionTrainer
             foreach (var rule in notLearned)
             {
                 if (own.TryGetValue(rule, out var d) && d.Messages is not null)
-                    throw new LabelsException($"{rule}: its own labels have no example of both kinds (labelled {rule} and not) to learn from");
+                    throw new LabelsException($"{rule}: its own labels have no example of both kinds (labelled {rule} and not) to learn from") { Rule = rule, NoExamples = true };
                 skipped.Add(rule);
             }
         }
@@ -124,7 +124,7 @@ public static class InspectionTrainer
             if (o.Stack is { } stack)
                 foreach (var input in stack.Inputs.Where(i => i.StartsWith(StackedTrees.ScorePrefix, StringComparison.Ordinal)))
                     if (!outputs.ContainsKey(input[StackedTrees.ScorePrefix.Length..]))
-                        throw new LabelsException($"{o.Label}: its stacked trees read the score of {input[StackedTrees.ScorePrefix.Length..]}, which was not learned from its own labels");
+                        throw new LabelsException($"{o.Label}: its stacked trees read the score of {input[StackedTrees.ScorePrefix.Length..]}, which was not learned from its own labels") { Rule = o.Label };
         return new InspectionTraining(new LinearTextModel(bits, false, [.. LabelledMessages.Rules.Where(outputs.ContainsKey).Select(r => outputs[r])], vocabulary),
             [.. LabelledMessages.Rules.Where(skipped.Contains)]);
     }

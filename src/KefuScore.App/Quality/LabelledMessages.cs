@@ -24,6 +24,15 @@ public sealed class LabelsException : Exception
 
     public LabelsException(string message, Exception innerException) : base(message, innerException) { }
 
+    /// <summary>Training per rule: the rule whose own labels the problem is in, so a caller names its own option for it.</summary>
+    public string? Rule { get; init; }
+
+    /// <summary>With <see cref="Rule"/>: its labels have no example of both kinds (else its stack reads a rule that was not learned).</summary>
+    public bool NoExamples { get; init; }
+
+    /// <summary>Training per rule: the cue given two different pattern lists.</summary>
+    public string? Cue { get; init; }
+
     public LabelsException(string source, IReadOnlyList<string> problems)
         : base($"{source}: " + string.Join("; ", problems.Take(20)) + (problems.Count > 20 ? $" (and {problems.Count - 20} more)" : ""))
     {

@@ -91,7 +91,7 @@ internal static class InspectTrainCommand
                 var own = LabelledMessages.Rules.Where(r => ownLabels.ContainsKey(r) || ownCues.ContainsKey(r)).ToDictionary(r => r,
                     r => new RuleData(ownLabels.TryGetValue(r, out var f) ? labelsOf[f] : null, ownCues.TryGetValue(r, out var c) ? perRuleCues[c] : null), StringComparer.Ordinal);
                 try { training = InspectionTrainer.TrainPerRule(loaded, messages, vocabularyCues, own, l2: reg, calibrate: calibration, cueScale: scale, trees: treeOptions); }
-                catch (LabelsException e) { throw new CliException(PerRuleProblem(e.Message, ownLabels, ownCues, path)); }
+                catch (LabelsException e) { throw new CliException(PerRuleProblem(e, ownLabels, ownCues, path)); }
             }
             else
             {
@@ -151,14 +151,13 @@ internal static class InspectTrainCommand
         string.Join(", ", byRule.Where(r => r.Value == file).Select(r => $"{r.Key}={file}"));
 
     // The library's refusal of per-rule training said again with the option and file it concerns.
-    private static string PerRuleProblem(string problem, Dictionary<string, string> ownLabels, Dictionary<string, string> ownCues, string labels)
+    private static string PerRuleProblem(LabelsException e, Dictionary<string, string> ownLabels, Dictionary<string, string> ownCues, string labels)
     {
-        if (problem.StartsWith("cue '", StringComparison.Ordinal))
-            return $"--rule-cues {string.Join(", ", ownCues.Select(r => $"{r.Key}={r.Value}"))}: 语气词表冲突 (conflicting cues): {problem}";
-        foreach (var (rule, file) in ownLabels)
-            if (problem.StartsWith(rule + ":", StringComparison.Ordinal))
-                return $"--rule-labels {rule}={file}: {(problem.Contains("both kinds", StringComparison.Ordinal) ? "该文件没有可学的正反两类样本" : "无法训练")} ({problem})";
-        return $"{labels}: {problem}";
+        if (e.Cue is not null)
+            return $"--rule-cues {string.Join(", ", ownCues.Select(r => $"{r.Key}={r.Value}"))}: 语气词表冲突 (conflicting cues): {e.Message}";
+        if (e.Rule is { } rule && ownLabels.TryGetValue(rule, out var file))
+            return $"--rule-labels {rule}={file}: {(e.NoExamples ? "该文件没有可学的正反两类样本" : "无法训练")} ({e.Message})";
+        return $"{labels}: {e.Message}";
     }
 
     private static CueVocabulary? Cues(string? path)

@@ -33,17 +33,14 @@ internal sealed class LiveStartup(LiveMonitor monitor, EventStore store, IConfig
     {
         // KEFU_LIVE=off: no live monitor (ingestion-only servers, and the benchmark's baseline).
         if (string.Equals(config["KEFU_LIVE"], "off", StringComparison.OrdinalIgnoreCase)) return;
-        store.ShopsCreated += shops =>
+        // The events are committed whatever happens here: a monitor failure must not turn the push into an error.
+        void Guarded(Action apply, string failed)
         {
-            try { monitor.Created(shops); }
-            catch (Exception e) when (e is not OutOfMemoryException) { log.LogError(e, "live monitor: new shops could not be opened"); }
-        };
-        store.Committed += events =>
-        {
-            // The events are committed whatever happens here: a monitor failure must not turn the push into an error.
-            try { monitor.Ingest(events); }
-            catch (Exception e) when (e is not OutOfMemoryException) { log.LogError(e, "live monitor: committed events could not be applied"); }
-        };
+            try { apply(); }
+            catch (Exception e) when (e is not OutOfMemoryException) { log.LogError(e, "live monitor: {Failed}", failed); }
+        }
+        store.ShopsCreated += shops => Guarded(() => monitor.Created(shops), "new shops could not be opened");
+        store.Committed += events => Guarded(() => monitor.Ingest(events), "committed events could not be applied");
         // In a cluster each shop's grain loads its own shop where it activates and tells the watching silos of its
         // changes (Cluster/ShopGrain.cs); on one server the monitor's changes go straight to the notifier (the changes
         // stream hears of alerts as well as events; the live page watches the monitor itself).

@@ -130,3 +130,50 @@ public static class StandaloneMonitor
         return new KefuScore.Web.Live.LiveMonitor(clock, monitorDb, dispatcher, Microsoft.Extensions.Logging.Abstractions.NullLogger<KefuScore.Web.Live.LiveMonitor>.Instance);
     }
 }
+
+/// <summary>What the live monitor's own tests (reloads, slots, listeners) build their cases from.</summary>
+public static class LiveCases
+{
+    /// <summary>A customer's 在吗 in conversation c1, waiting for a reply since <paramref name="at"/>.</summary>
+    public static KefuScore.Engine.Events.ChatEvent Waiting(string shop, string id, DateTimeOffset at) => new()
+    {
+        Type = KefuScore.Engine.Events.EventType.Message, Id = id, Shop = shop, Conversation = "c1", Customer = "buyer",
+        Sender = KefuScore.Engine.Events.Sender.Customer, Kind = KefuScore.Engine.Events.MessageKind.Text, Text = "在吗", At = at,
+    };
+}
+
+/// <summary>Counts the queries run through the database options it is added to; held ones wait until <see cref="Open"/>.</summary>
+public sealed class CountedCommands(bool held = false) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+{
+    private readonly TaskCompletionSource _gate = NewGate(held);
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public void Open() => _gate.TrySetResult();
+
+    private static TaskCompletionSource NewGate(bool held)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!held) gate.SetResult();
+        return gate;
+    }
+
+    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+        System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _count);
+        await _gate.Task;
+        return result;
+    }
+
+    public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> ReaderExecuting(
+        System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result)
+    {
+        Interlocked.Increment(ref _count);
+        _gate.Task.Wait();
+        return result;
+    }
+}

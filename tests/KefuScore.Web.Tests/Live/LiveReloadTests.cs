@@ -34,11 +34,7 @@ public sealed class LiveReloadTests
             await KefuStorage.InitialiseAsync(options);
             // 60 shops, each with one customer waiting since 09:50 (inside the monitor's two-day horizon).
             var shops = Enumerable.Range(1, 60).Select(i => $"r{i}").ToList();
-            await new EventStore(options).Ingest([.. shops.Select(shop => new ChatEvent
-            {
-                Type = EventType.Message, Id = "m1", Shop = shop, Conversation = "c1", Customer = "buyer", Sender = Sender.Customer,
-                Kind = MessageKind.Text, Text = "在吗", At = Now.AddMinutes(-10),
-            })]);
+            await new EventStore(options).Ingest([.. shops.Select(shop => LiveCases.Waiting(shop, "m1", Now.AddMinutes(-10)))]);
 
             var clock = new FakeTimeProvider(Now);
             using var monitor = StandaloneMonitor.Create(clock, options, options);
@@ -71,12 +67,8 @@ public sealed class LiveReloadTests
             var options = KefuStorage.Options(location);
             await KefuStorage.InitialiseAsync(options);
             var shops = Enumerable.Range(1, 60).Select(i => $"r{i}").ToList();
-            await new EventStore(options).Ingest([.. shops.Select(shop => new ChatEvent
-            {
-                Type = EventType.Message, Id = "m1", Shop = shop, Conversation = "c1", Customer = "buyer", Sender = Sender.Customer,
-                Kind = MessageKind.Text, Text = "在吗", At = Now.AddMinutes(-10),
-            })]);
-            var commands = new GatedCommands();
+            await new EventStore(options).Ingest([.. shops.Select(shop => LiveCases.Waiting(shop, "m1", Now.AddMinutes(-10)))]);
+            var commands = new CountedCommands(held: true);
             var builder = new DbContextOptionsBuilder<KefuDb>();
             KefuStorage.Configure(builder, location);
             using var monitor = StandaloneMonitor.Create(new FakeTimeProvider(Now), options, builder.AddInterceptors(commands).Options);
@@ -94,31 +86,6 @@ public sealed class LiveReloadTests
         finally
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    /// <summary>Counts the queries run, each held until <see cref="Open"/>.</summary>
-    private sealed class GatedCommands : DbCommandInterceptor
-    {
-        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public void Open() => _gate.TrySetResult();
-
-        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _count);
-            await _gate.Task;
-            return result;
-        }
-
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-        {
-            Interlocked.Increment(ref _count);
-            _gate.Task.Wait();
-            return result;
         }
     }
 

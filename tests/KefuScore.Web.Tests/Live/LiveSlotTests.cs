@@ -1,9 +1,7 @@
-using System.Data.Common;
 using System.Globalization;
 using KefuScore.App.Storage;
 using KefuScore.Engine.Events;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KefuScore.Web.Tests.Live;
@@ -24,11 +22,7 @@ public sealed class LiveSlotTests : IDisposable
         if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
     }
 
-    private static ChatEvent Waiting(string shop, string id, int minutesAgo) => new()
-    {
-        Type = EventType.Message, Id = id, Shop = shop, Conversation = "c1", Customer = "buyer", Sender = Sender.Customer,
-        Kind = MessageKind.Text, Text = "在吗", At = Now.AddMinutes(-minutesAgo),
-    };
+    private static ChatEvent Waiting(string shop, string id, int minutesAgo) => LiveCases.Waiting(shop, id, Now.AddMinutes(-minutesAgo));
 
     [Fact]
     public async Task A_commit_names_only_the_shops_it_created_with_their_profile()
@@ -57,7 +51,7 @@ public sealed class LiveSlotTests : IDisposable
         var location = new StorageLocation(_folder);
         var options = KefuStorage.Options(location);
         await KefuStorage.InitialiseAsync(options);
-        var commands = new Commands();
+        var commands = new CountedCommands();
         var builder = new DbContextOptionsBuilder<KefuDb>();
         KefuStorage.Configure(builder, location);
         var monitorOptions = builder.AddInterceptors(commands).Options;
@@ -113,25 +107,5 @@ public sealed class LiveSlotTests : IDisposable
 
         // The monitor's event still hears every shop (the single server's notifier).
         Assert.Equal(["a", "b", "a", "a", "b", "b"], all);
-    }
-
-    /// <summary>Counts the commands the monitor's own database options run.</summary>
-    private sealed class Commands : DbCommandInterceptor
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-        {
-            Interlocked.Increment(ref _count);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _count);
-            return ValueTask.FromResult(result);
-        }
     }
 }

@@ -41,7 +41,8 @@ internal sealed class ChunkParser(RunNames names, int parts)
     private Range[] _cells = [];
     private CsvHeader _header = null!;
 
-    public void Parse(RowChunk chunk)
+    /// <summary>Reads a chunk's bytes from its file into its own buffer (the CSV and JSON Lines parsers both start here).</summary>
+    internal static ReadOnlySpan<byte> Load(RowChunk chunk)
     {
         if (chunk.Bytes.Length < chunk.Length) chunk.Bytes = new byte[Math.Max(chunk.Length, CsvChunks.DefaultChunkBytes + (64 << 10))];
         var read = 0;
@@ -51,7 +52,12 @@ internal sealed class ChunkParser(RunNames names, int parts)
             if (n == 0) throw new IOException("the file became shorter while it was read");
             read += n;
         }
-        var data = chunk.Bytes.AsSpan(0, chunk.Length);
+        return chunk.Bytes.AsSpan(0, chunk.Length);
+    }
+
+    public void Parse(RowChunk chunk)
+    {
+        var data = Load(chunk);
         // Only a quote can put a line break inside a field; a lone CR ends a line for Sylvan; bad UTF-8 becomes U+FFFD there.
         if (data.IndexOf((byte)'"') >= 0 || HasLoneCr(data) || !Utf8.IsValid(data))
         {

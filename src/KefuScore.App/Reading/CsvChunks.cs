@@ -63,8 +63,10 @@ public sealed class RowChunk
     internal SafeFileHandle? Handle;
     internal CsvHeader? Header;
     internal long Start;
-    /// <summary>A Parquet row group's index (its rows before it in <see cref="Start"/>), -1 for a CSV chunk.</summary>
+    /// <summary>A Parquet row group's index (its rows before it in <see cref="Start"/>), -1 for a CSV or JSON Lines chunk.</summary>
     internal int Group = -1;
+    /// <summary>A stretch of a JSON Lines file (no header).</summary>
+    internal bool Json;
     internal int Length;
     internal byte[] Bytes = [];
     /// <summary>Line breaks in the chunk: the next chunk starts that many lines later.</summary>
@@ -107,12 +109,14 @@ public sealed class RowChunk
         Handle = null;
         Header = null;
         Group = -1;
+        Json = false;
         _parsed = false;
     }
 }
 
 /// <summary>
-/// Reads CSV files as rows on several threads. A file whose header is plain (at the start, comma-separated, no quote)
+/// Reads CSV, JSON Lines and Parquet files as rows on several threads (JSON Lines chunks as CSV's, each line on its own,
+/// <see cref="JsonChunkParser"/>; Parquet by row group, <see cref="ParquetGroupParser"/>). A file whose header is plain (at the start, comma-separated, no quote)
 /// is cut into chunks of a few MiB at line breaks and the chunks are parsed in parallel, each line by the same rules
 /// as <see cref="CsvSource.NextRows"/>: the common shape straight into a row, any other line through
 /// <see cref="RawFields.Parse"/>. A quote can carry a line break inside a field, so a chunk holding a quote (or a lone
@@ -154,12 +158,14 @@ public sealed class CsvChunks : IDisposable
             _parsers[i] = Task.Factory.StartNew(() =>
             {
                 var parser = new ChunkParser(names, parts);
+                var json = new JsonChunkParser(names, parts);
                 using var groups = new ParquetGroupParser(names, parts);
                 foreach (var chunk in _work.GetConsumingEnumerable())
                 {
                     try
                     {
                         if (chunk.Group >= 0) groups.Parse(chunk, ct);
+                        else if (chunk.Json) json.Parse(chunk);
                         else parser.Parse(chunk);
                     }
                     catch (Exception e) { chunk.Failure = e; }
@@ -187,9 +193,15 @@ public sealed class CsvChunks : IDisposable
     {
         foreach (var file in files)
         {
-            if (EventFiles.FormatOf(file) == EventFileFormat.Parquet)
+            var format = EventFiles.FormatOf(file);
+            if (format == EventFileFormat.Parquet)
             {
                 foreach (var c in Groups(file)) yield return c;
+                continue;
+            }
+            if (format == EventFileFormat.JsonLines)
+            {
+                foreach (var c in Chunked(file, null, 0)) yield return c;
                 continue;
             }
             if (!PlainHeader(file, out var header, out var dataStart))
@@ -201,13 +213,14 @@ public sealed class CsvChunks : IDisposable
         }
     }
 
-    private IEnumerable<RowChunk> Chunked(string file, CsvHeader header, long dataStart)
+    /// <summary>A CSV file's rows after its header, or (<paramref name="header"/> null) a JSON Lines file's, chunk by chunk.</summary>
+    private IEnumerable<RowChunk> Chunked(string file, CsvHeader? header, long dataStart)
     {
-        using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.None);
+        using var handle = OpenHandle(file);
         var length = RandomAccess.GetLength(handle);
         var dispatched = new Queue<RowChunk>();
         var next = dataStart;
-        long line = 2; // the header is line 1
+        long line = header is null ? 1 : 2; // a CSV header is line 1
         (long Offset, long Line)? resume = null;
         try
         {
@@ -220,7 +233,7 @@ public sealed class CsvChunks : IDisposable
                 var chunk = dispatched.Dequeue();
                 chunk.WaitParsed(_ct);
                 if (chunk.Failure is { } failure)
-                    throw new InputFileException(file, new Engine.Text.Msg(Engine.Text.Codes.FileFormatNear, new Engine.Text.Ref(Engine.Text.RefKind.FileFormat, "csv"), line, failure.Message), failure);
+                    throw new InputFileException(file, new Engine.Text.Msg(Engine.Text.Codes.FileFormatNear, new Engine.Text.Ref(Engine.Text.RefKind.FileFormat, header is null ? "jsonl" : "csv"), line, failure.Message), failure);
                 if (chunk.Sequential)
                 {
                     resume = (chunk.Start, line);
@@ -245,7 +258,56 @@ public sealed class CsvChunks : IDisposable
             }
         }
         if (resume is { } at)
-            foreach (var c in Sequentially(file, (header, at.Offset, at.Line))) yield return c;
+            foreach (var c in header is null ? JsonSequentially(file, at.Offset, at.Line) : Sequentially(file, (header, at.Offset, at.Line))) yield return c;
+    }
+
+    /// <summary>A file opened for <see cref="RandomAccess"/> reads, failing as <see cref="EventFiles"/> fails on a file it cannot open.</summary>
+    private static SafeFileHandle OpenHandle(string file)
+    {
+        using (EventFiles.Open(file)) { }
+        return File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.None);
+    }
+
+    /// <summary>
+    /// A JSON Lines file from a line's start on (a line too long to find its end within a chunk's reach) by the
+    /// sequential reader, which rejects an over-long line and reads on; its records dealt into chunks.
+    /// </summary>
+    private IEnumerable<RowChunk> JsonSequentially(string file, long offset, long line)
+    {
+        var names = new ParserNames(_names, _parts);
+        using var stream = EventFiles.Open(file);
+        stream.Position = offset;
+        using var source = new JsonLinesSource(stream, file, linesBefore: line - 1);
+        RowChunk? chunk = null;
+        var rows = 0;
+        while (true)
+        {
+            _ct.ThrowIfCancellationRequested();
+            ReadItem item;
+            try
+            {
+                if (!source.Next(out item)) break;
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
+            {
+                throw new InputFileException(file, new Engine.Text.Msg(Engine.Text.Codes.FileFormatNear, new Engine.Text.Ref(Engine.Text.RefKind.FileFormat, "jsonl"), source.Line, e.Message), e);
+            }
+            chunk ??= Rent();
+            chunk.Records++;
+            names.Place(chunk, item);
+            if (++rows >= RowsPerSequentialChunk)
+            {
+                chunk.Pending = _parts;
+                yield return chunk;
+                chunk = null;
+                rows = 0;
+            }
+        }
+        if (chunk is not null)
+        {
+            chunk.Pending = _parts;
+            yield return chunk;
+        }
     }
 
     /// <summary>Sends the chunk starting at <paramref name="start"/> to the parsers; returns where the next starts (-1 - start when no line end is near).</summary>
@@ -323,7 +385,7 @@ public sealed class CsvChunks : IDisposable
         }
     }
 
-    private long Dispatch(SafeFileHandle handle, string file, CsvHeader header, long start, long length, Queue<RowChunk> dispatched)
+    private long Dispatch(SafeFileHandle handle, string file, CsvHeader? header, long start, long length, Queue<RowChunk> dispatched)
     {
         var end = Math.Min(start + _chunkBytes, length);
         if (end < length)
@@ -344,6 +406,7 @@ public sealed class CsvChunks : IDisposable
         chunk.File = file;
         chunk.Handle = handle;
         chunk.Header = header;
+        chunk.Json = header is null;
         chunk.Start = start;
         chunk.Length = (int)(end - start);
         chunk.Pending = _parts;

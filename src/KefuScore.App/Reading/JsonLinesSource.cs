@@ -21,10 +21,12 @@ internal sealed class JsonLinesSource : IEventSource
     private bool _eof, _skipping;
     private long _line;
 
-    public JsonLinesSource(Stream stream, string name)
+    /// <param name="linesBefore">Lines of the file before the stream's position (a reader resumed mid-file at a line's start).</param>
+    public JsonLinesSource(Stream stream, string name, long linesBefore = 0)
     {
         _stream = stream;
         _name = name;
+        _line = linesBefore;
     }
 
     public long Line => _line;

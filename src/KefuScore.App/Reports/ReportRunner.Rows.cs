@@ -9,7 +9,7 @@ namespace KefuScore.App.Reports;
 
 /// <summary>
 /// The report over files: rows (structs, ids interned per run, nothing allocated per line) where the profile's metrics
-/// run on the incremental state and every file is CSV or Parquet without a mapping; events otherwise. Same figures, same
+/// run on the incremental state and every file is CSV, JSON Lines or Parquet without a mapping; events otherwise. Same figures, same
 /// rejected lines, same replay rule either way.
 /// </summary>
 public static partial class ReportRunner
@@ -17,7 +17,7 @@ public static partial class ReportRunner
     public static FoldRun Run(CompiledProfile profile, IReadOnlyList<string> files, ImportMapping? mapping, int threads, IProgress<long>? progress = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        if (mapping is not null || IncrementalRules.For(profile) is null || files.Any(f => EventFiles.FormatOf(f) is not (EventFileFormat.Csv or EventFileFormat.Parquet)))
+        if (mapping is not null || IncrementalRules.For(profile) is null || files.Any(f => EventFiles.FormatOf(f) is not (EventFileFormat.Csv or EventFileFormat.JsonLines or EventFileFormat.Parquet)))
             return Run(profile, () => files.SelectMany(f => EventFiles.Read(f, mapping, ct)), threads, progress, ct);
         var run = RowPass(profile, files, FoldOptions.Streaming, threads, progress, ct, out var tooLate);
         if (tooLate == 0) return run;

@@ -194,10 +194,8 @@ internal sealed class ChunkParser(RunNames names, int parts)
         var conversation = Cell(line, RawFields.Conversation, count);
         var agent = Cell(line, RawFields.Agent, count);
         var reason = Cell(line, RawFields.Reason, count);
-        if (!CommonRow.PlainNames(id, shop, conversation, agent, reason)) return false;
-        if (!CommonRow.TryAt(Cell(line, RawFields.At, count), out var ticks)) return false;
-        if (!CommonRow.TryTyped(type, Cell(line, RawFields.Sender, count), Cell(line, RawFields.Kind, count), Cell(line, RawFields.Satisfaction, count),
-                Cell(line, RawFields.Stars, count), !conversation.IsEmpty, ticks, out var row)) return false;
+        if (!CommonRow.TryRow(type, id, shop, conversation, agent, reason, Cell(line, RawFields.At, count), Cell(line, RawFields.Sender, count),
+                Cell(line, RawFields.Kind, count), Cell(line, RawFields.Satisfaction, count), Cell(line, RawFields.Stars, count), out var row)) return false;
         _names.Place(chunk, row, _names.Shop(shop, shopHash), agent.IsEmpty ? default : _names.Agent(agent, agentHash), reason, id, conversation);
         return true;
     }

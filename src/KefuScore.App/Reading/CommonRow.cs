@@ -64,6 +64,19 @@ internal static class CommonRow
         return true;
     }
 
+    /// <summary>
+    /// A line in the common shape from its UTF-8 cells, the rule the CSV and JSON Lines row parsers share: plain names,
+    /// an <c>at</c> read from its bytes, a known type and known values. False sends the line to the string path.
+    /// </summary>
+    public static bool TryRow(ReadOnlySpan<byte> type, ReadOnlySpan<byte> id, ReadOnlySpan<byte> shop, ReadOnlySpan<byte> conversation,
+        ReadOnlySpan<byte> agent, ReadOnlySpan<byte> reason, ReadOnlySpan<byte> at, ReadOnlySpan<byte> sender, ReadOnlySpan<byte> kind,
+        ReadOnlySpan<byte> satisfaction, ReadOnlySpan<byte> stars, out EventRow row)
+    {
+        row = default;
+        return PlainNames(id, shop, conversation, agent, reason) && TryAt(at, out var ticks)
+            && TryTyped(type, sender, kind, satisfaction, stars, !conversation.IsEmpty, ticks, out row);
+    }
+
     /// <summary>EventParser trims; a cell whose ends are white space (or not ASCII, to keep this simple) takes the string path.</summary>
     public static bool Untrimmed(ReadOnlySpan<byte> v) => !v.IsEmpty && (v[0] >= 0x80 || v[^1] >= 0x80 || char.IsWhiteSpace((char)v[0]) || char.IsWhiteSpace((char)v[^1]));
 

@@ -275,27 +275,45 @@ public sealed class CsvChunks : IDisposable
     private IEnumerable<RowChunk> JsonSequentially(string file, long offset, long line)
     {
         var names = new ParserNames(_names, _parts);
+        return Dealt(JsonItems(file, offset, line), (chunk, item) =>
+        {
+            chunk.Records++;
+            names.Place(chunk, item);
+            return 1;
+        });
+    }
+
+    private IEnumerable<ReadItem> JsonItems(string file, long offset, long line)
+    {
         using var stream = EventFiles.Open(file);
         stream.Position = offset;
         using var source = new JsonLinesSource(stream, file, linesBefore: line - 1);
-        RowChunk? chunk = null;
-        var rows = 0;
         while (true)
         {
             _ct.ThrowIfCancellationRequested();
             ReadItem item;
             try
             {
-                if (!source.Next(out item)) break;
+                if (!source.Next(out item)) yield break;
             }
             catch (Exception e) when (e is not (OperationCanceledException or InputFileException))
             {
                 throw new InputFileException(file, new Engine.Text.Msg(Engine.Text.Codes.FileFormatNear, new Engine.Text.Ref(Engine.Text.RefKind.FileFormat, "jsonl"), source.Line, e.Message), e);
             }
+            yield return item;
+        }
+    }
+
+    /// <summary>A sequential reader's records dealt into chunks of about <see cref="RowsPerSequentialChunk"/> rows (<paramref name="place"/> gives how many it added).</summary>
+    private IEnumerable<RowChunk> Dealt<T>(IEnumerable<T> records, Func<RowChunk, T, int> place)
+    {
+        RowChunk? chunk = null;
+        var rows = 0;
+        foreach (var record in records)
+        {
             chunk ??= Rent();
-            chunk.Records++;
-            names.Place(chunk, item);
-            if (++rows >= RowsPerSequentialChunk)
+            rows += place(chunk, record);
+            if (rows >= RowsPerSequentialChunk)
             {
                 chunk.Pending = _parts;
                 yield return chunk;
@@ -419,11 +437,8 @@ public sealed class CsvChunks : IDisposable
     private IEnumerable<RowChunk> Sequentially(string file, (CsvHeader Header, long Offset, long Line)? resume)
     {
         var batch = new RowBatch();
-        RowChunk? chunk = null;
-        var rows = 0;
-        foreach (var b in EventFiles.ReadRows(file, _names, () => { batch.Clear(); return batch; }, resume, _ct))
+        return Dealt(EventFiles.ReadRows(file, _names, () => { batch.Clear(); return batch; }, resume, _ct), (chunk, b) =>
         {
-            chunk ??= Rent();
             chunk.Rejected.AddRange(b.Rejected);
             chunk.Records += b.Records;
             var chars = b.Text;
@@ -432,20 +447,8 @@ public sealed class CsvChunks : IDisposable
                 ref readonly var row = ref b.Rows[i];
                 chunk.Parts[RunNames.PartOf(row.Shop, _parts)].Add(row, chars);
             }
-            rows += b.Count;
-            if (rows >= RowsPerSequentialChunk)
-            {
-                chunk.Pending = _parts;
-                yield return chunk;
-                chunk = null;
-                rows = 0;
-            }
-        }
-        if (chunk is not null)
-        {
-            chunk.Pending = _parts;
-            yield return chunk;
-        }
+            return b.Count;
+        });
     }
 
     /// <summary>

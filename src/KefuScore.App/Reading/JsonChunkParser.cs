@@ -171,10 +171,8 @@ internal sealed class JsonChunkParser(RunNames names, int parts)
         var conversation = Cell(line, RawFields.Conversation, p);
         var agent = Cell(line, RawFields.Agent, p);
         var reason = Cell(line, RawFields.Reason, p);
-        if (!CommonRow.PlainNames(eventId, shop, conversation, agent, reason)) return false;
-        if (!CommonRow.TryAt(Cell(line, RawFields.At, p), out var ticks)) return false;
-        if (!CommonRow.TryTyped(type, Cell(line, RawFields.Sender, p), Cell(line, RawFields.Kind, p), Cell(line, RawFields.Satisfaction, p),
-                Cell(line, RawFields.Stars, p), !conversation.IsEmpty, ticks, out var row)) return false;
+        if (!CommonRow.TryRow(type, eventId, shop, conversation, agent, reason, Cell(line, RawFields.At, p), Cell(line, RawFields.Sender, p),
+                Cell(line, RawFields.Kind, p), Cell(line, RawFields.Satisfaction, p), Cell(line, RawFields.Stars, p), out var row)) return false;
         _names.Place(chunk, row, _names.Shop(shop, p.ShopHash), agent.IsEmpty ? default : _names.Agent(agent, p.AgentHash), reason, eventId, conversation);
         return true;
     }

@@ -12,37 +12,6 @@ public sealed class CsvChunksTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private readonly record struct Flat(long Ticks, string Shop, string Id, string? Conversation, string? Agent, string? Reason,
-        EventType Type, Sender Sender, MessageKind Kind, byte Stars, Satisfaction Satisfaction);
-
-    private static Flat Of(ChatEvent e) => new(e.Ticks, e.Shop, e.Id, e.Conversation, e.Agent, e.Reason, e.Type, e.Sender, e.Kind, e.Stars, e.Satisfaction);
-
-    /// <summary>Every chunk's rows, part by part; with one part that is file order.</summary>
-    private static (List<Flat>[] Parts, List<RejectedLine> Rejected) Read(IReadOnlyList<string> files, int parts, int chunkBytes)
-    {
-        var rows = Enumerable.Range(0, parts).Select(_ => new List<Flat>()).ToArray();
-        var rejected = new List<RejectedLine>();
-        using var chunks = new CsvChunks(new RunNames(), parts, parsers: 2, chunkBytes, CancellationToken.None);
-        foreach (var chunk in chunks.Read(files))
-        {
-            rejected.AddRange(chunk.Rejected);
-            for (var p = 0; p < parts; p++)
-            {
-                var part = chunk.Parts[p];
-                var chars = part.Text;
-                for (var i = 0; i < part.Count; i++)
-                {
-                    var r = part.Rows[i];
-                    rows[p].Add(new Flat(r.Ticks, r.Shop, new string(chars.Slice(r.IdStart, r.IdLength)),
-                        r.ConversationLength < 0 ? null : new string(chars.Slice(r.ConversationStart, r.ConversationLength)),
-                        r.Agent, r.Reason, r.Type, r.Sender, r.Kind, r.Stars, r.Satisfaction));
-                }
-            }
-            chunks.Return(chunk);
-        }
-        return (rows, rejected);
-    }
-
     private static string Line(int i, string shop = "s1", string at = "2026-11-20T10:00:00+08:00") => $"message,m{i},{shop},{at},c{i % 3},customer,,text,你好";
 
     [Fact]
@@ -56,11 +25,11 @@ public sealed class CsvChunksTests : IDisposable
         text.Append("message,bad2,s1,yesterday,c1,customer,,text,x\n"); // line 35
         var path = _dir.WriteText("q.csv", text.ToString());
 
-        var (parts, rejected) = Read([path], parts: 1, chunkBytes: 200);
+        var (parts, rejected) = ChunkRows.Read([path], parts: 1, chunkBytes: 200);
 
         Assert.Equal([(path, 24L, "at"), (path, 35L, "at")], rejected.Select(r => (r.File, r.Line, r.Field)));
         Assert.Equal(31, parts[0].Count);
-        Assert.Equal(Reads.File(path).Events.Select(Of), parts[0]);
+        Assert.Equal(Reads.File(path).Events.Select(Flat.Of), parts[0]);
         Assert.Equal(Reads.File(path).Rejected, rejected);
     }
 
@@ -71,7 +40,7 @@ public sealed class CsvChunksTests : IDisposable
         for (var i = 0; i < 400; i++) text.Append($"message,m{i},shop{i % 7},2026-11-20T10:00:00Z,c{i},customer\n");
         var path = _dir.WriteText("shops.csv", text.ToString());
 
-        var (parts, rejected) = Read([path], parts: 3, chunkBytes: 300);
+        var (parts, rejected) = ChunkRows.Read([path], parts: 3, chunkBytes: 300);
 
         Assert.Empty(rejected);
         Assert.Equal(400, parts.Sum(p => p.Count));
@@ -116,8 +85,8 @@ public sealed class CsvChunksTests : IDisposable
         var path = Path.Combine(_dir.Path, $"c{seed}-{crlf}-{quotes}.csv");
         File.WriteAllText(path, text.ToString(), new UTF8Encoding(seed % 2 == 0));
         var (events, rejected) = Reads.File(path);
-        var (parts, chunkRejected) = Read([path, path], parts: 1, chunkBytes: 64 + chunkSeed * 8);
-        return parts[0].SequenceEqual(events.Select(Of).Concat(events.Select(Of))) && chunkRejected.SequenceEqual(rejected.Concat(rejected));
+        var (parts, chunkRejected) = ChunkRows.Read([path, path], parts: 1, chunkBytes: 64 + chunkSeed * 8);
+        return parts[0].SequenceEqual(events.Select(Flat.Of).Concat(events.Select(Flat.Of))) && chunkRejected.SequenceEqual(rejected.Concat(rejected));
     }
 
     /// <summary>
@@ -146,7 +115,7 @@ public sealed class CsvChunksTests : IDisposable
         var path = Path.Combine(_dir.Path, $"edge{seed}-{crlf}.csv");
         File.WriteAllText(path, text.ToString());
         var (events, rejected) = Reads.File(path);
-        var (parts, chunkRejected) = Read([path], parts: 1, chunkBytes: 64 + chunkSeed * 8);
-        return events.Count > 0 && parts[0].SequenceEqual(events.Select(Of)) && chunkRejected.SequenceEqual(rejected);
+        var (parts, chunkRejected) = ChunkRows.Read([path], parts: 1, chunkBytes: 64 + chunkSeed * 8);
+        return events.Count > 0 && parts[0].SequenceEqual(events.Select(Flat.Of)) && chunkRejected.SequenceEqual(rejected);
     }
 }

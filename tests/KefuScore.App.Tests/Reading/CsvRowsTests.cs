@@ -21,12 +21,6 @@ public sealed class CsvRowsTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>A row as plain values, with its id and conversation as strings, to compare with an event.</summary>
-    private readonly record struct Flat(long Ticks, string Shop, string Id, string? Conversation, string? Agent, string? Reason,
-        EventType Type, Sender Sender, MessageKind Kind, byte Stars, Satisfaction Satisfaction);
-
-    private static Flat Of(ChatEvent e) => new(e.Ticks, e.Shop, e.Id, e.Conversation, e.Agent, e.Reason, e.Type, e.Sender, e.Kind, e.Stars, e.Satisfaction);
-
     private static (List<Flat> Rows, List<RejectedLine> Rejected) ReadRows(string path)
     {
         var rows = new List<Flat>();
@@ -36,10 +30,7 @@ public sealed class CsvRowsTests : IDisposable
             var chars = batch.Text;
             for (var i = 0; i < batch.Count; i++)
             {
-                var r = batch.Rows[i];
-                rows.Add(new Flat(r.Ticks, r.Shop, new string(chars.Slice(r.IdStart, r.IdLength)),
-                    r.ConversationLength < 0 ? null : new string(chars.Slice(r.ConversationStart, r.ConversationLength)),
-                    r.Agent, r.Reason, r.Type, r.Sender, r.Kind, r.Stars, r.Satisfaction));
+                rows.Add(Flat.Of(batch.Rows[i], chars));
             }
             rejected.AddRange(batch.Rejected);
         }
@@ -64,7 +55,7 @@ public sealed class CsvRowsTests : IDisposable
         Assert.Equal(new DateTimeOffset(2026, 11, 20, 2, 2, 30, 500, TimeSpan.Zero).UtcTicks, rows[1].Ticks);
         Assert.Equal((Sender.Agent, "a1"), (rows[1].Sender, rows[1].Agent));
         Assert.Equal((EventType.Rating, (byte)3, "slow"), (rows[2].Type, rows[2].Stars, rows[2].Reason));
-        Assert.Equal(Reads.File(path).Events.Select(Of), rows);
+        Assert.Equal(Reads.File(path).Events.Select(Flat.Of), rows);
     }
 
     [Fact]
@@ -137,7 +128,7 @@ public sealed class CsvRowsTests : IDisposable
         File.WriteAllText(path, text.ToString(), new UTF8Encoding(seed % 2 == 0));
         var (events, rejected) = Reads.File(path);
         var (rows, rowRejected) = ReadRows(path);
-        return rows.SequenceEqual(events.Select(Of)) && rowRejected.SequenceEqual(rejected);
+        return rows.SequenceEqual(events.Select(Flat.Of)) && rowRejected.SequenceEqual(rejected);
     }
 
     [Property(MaxTest = 25)]

@@ -17,34 +17,6 @@ public sealed class JsonChunksTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private readonly record struct Flat(long Ticks, string Shop, string Id, string? Conversation, string? Agent, string? Reason,
-        EventType Type, Sender Sender, MessageKind Kind, byte Stars, Satisfaction Satisfaction);
-
-    private static Flat Of(ChatEvent e) => new(e.Ticks, e.Shop, e.Id, e.Conversation, e.Agent, e.Reason, e.Type, e.Sender, e.Kind, e.Stars, e.Satisfaction);
-
-    /// <summary>Every chunk's rows with one part (file order), and the rejections.</summary>
-    private static (List<Flat> Rows, List<RejectedLine> Rejected) Read(IReadOnlyList<string> files, int chunkBytes)
-    {
-        var rows = new List<Flat>();
-        var rejected = new List<RejectedLine>();
-        using var chunks = new CsvChunks(new RunNames(), parts: 1, parsers: 2, chunkBytes, CancellationToken.None);
-        foreach (var chunk in chunks.Read(files))
-        {
-            rejected.AddRange(chunk.Rejected);
-            var part = chunk.Parts[0];
-            var chars = part.Text;
-            for (var i = 0; i < part.Count; i++)
-            {
-                var r = part.Rows[i];
-                rows.Add(new Flat(r.Ticks, r.Shop, new string(chars.Slice(r.IdStart, r.IdLength)),
-                    r.ConversationLength < 0 ? null : new string(chars.Slice(r.ConversationStart, r.ConversationLength)),
-                    r.Agent, r.Reason, r.Type, r.Sender, r.Kind, r.Stars, r.Satisfaction));
-            }
-            chunks.Return(chunk);
-        }
-        return (rows, rejected);
-    }
-
     [Fact]
     public void Lines_are_numbered_physically_across_chunks_and_odd_lines_read_as_the_sequential_reader_reads_them()
     {
@@ -60,13 +32,13 @@ public sealed class JsonChunksTests : IDisposable
         text.Append("""{"type":"message","id":"n1","shop":"s1","at":"2026-11-20T10:08:00+08:00","conversation":"c2","sender":"customer","agent":null,"text":"a\"b\n"}"""); // 19, no final break
         var path = _dir.WriteText("odd.jsonl", text.ToString());
 
-        var (rows, rejected) = Read([path], chunkBytes: 150);
+        var (rows, rejected) = ChunkRows.Read([path], parts: 1, chunkBytes: 150);
 
         Assert.Equal([(15L, "at"), (17L, ""), (18L, "")], rejected.Select(r => (r.Line, r.Field)));
-        Assert.Equal(15, rows.Count);
-        Assert.Equal("a1", rows.Single(r => r.Id == "e1").Agent);
-        Assert.Equal(5, rows.Single(r => r.Id == "r1").Stars);
-        Assert.Equal(Reads.File(path).Events.Select(Of), rows);
+        Assert.Equal(15, rows[0].Count);
+        Assert.Equal("a1", rows[0].Single(r => r.Id == "e1").Agent);
+        Assert.Equal(5, rows[0].Single(r => r.Id == "r1").Stars);
+        Assert.Equal(Reads.File(path).Events.Select(Flat.Of), rows[0]);
         Assert.Equal(Reads.File(path).Rejected, rejected);
     }
 
@@ -83,11 +55,11 @@ public sealed class JsonChunksTests : IDisposable
         text.Append("""{"type":"message","id":"last","shop":"s2","at":"2026-11-20T10:00:02Z","conversation":"c1","sender":"customer"}""").Append('\n'); // 33
         var path = _dir.WriteText("long.jsonl", text.ToString());
 
-        var (rows, rejected) = Read([path], chunkBytes: 1000);
+        var (rows, rejected) = ChunkRows.Read([path], parts: 1, chunkBytes: 1000);
 
         Assert.Equal([(32L, "at")], rejected.Select(r => (r.Line, r.Field)));
-        Assert.Equal(32, rows.Count);
-        Assert.Equal(Reads.File(path).Events.Select(Of), rows);
+        Assert.Equal(32, rows[0].Count);
+        Assert.Equal(Reads.File(path).Events.Select(Flat.Of), rows[0]);
         Assert.Equal(Reads.File(path).Rejected, rejected);
     }
 
@@ -140,9 +112,9 @@ public sealed class JsonChunksTests : IDisposable
         var path = Path.Combine(_dir.Path, $"j{seed}-{crlf}-{bom}.jsonl");
         File.WriteAllBytes(path, [.. bytes]);
         var (events, rejected) = Reads.File(path);
-        var (rows, chunkRejected) = Read([path, path], chunkBytes: 64 + chunkSeed * 8);
+        var (rows, chunkRejected) = ChunkRows.Read([path, path], parts: 1, chunkBytes: 64 + chunkSeed * 8);
         return events.Count >= 3
-            && rows.SequenceEqual(events.Select(Of).Concat(events.Select(Of)))
+            && rows[0].SequenceEqual(events.Select(Flat.Of).Concat(events.Select(Flat.Of)))
             && chunkRejected.SequenceEqual(rejected.Concat(rejected));
     }
 

@@ -601,32 +601,10 @@ public sealed class ParquetPagesTests : IDisposable
         }
     }
 
-    private readonly record struct Flat(long Ticks, string Shop, string Id, string? Conversation, string? Agent, string? Reason,
-        EventType Type, Sender Sender, MessageKind Kind, byte Stars, Satisfaction Satisfaction)
-    {
-        public static Flat Of(ChatEvent e) => new(e.Ticks, e.Shop, e.Id, e.Conversation, e.Agent, e.Reason, e.Type, e.Sender, e.Kind, e.Stars, e.Satisfaction);
-    }
-
     /// <summary>The file read as the report reads it: row groups into rows on the parser threads.</summary>
     private static (List<Flat> Rows, List<RejectedLine> Rejected) ParquetRows(string path)
     {
-        var rows = new List<Flat>();
-        var rejected = new List<RejectedLine>();
-        using var chunks = new CsvChunks(new RunNames(), 1, parsers: 2, CancellationToken.None);
-        foreach (var chunk in chunks.Read([path]))
-        {
-            rejected.AddRange(chunk.Rejected);
-            var part = chunk.Parts[0];
-            var chars = part.Text;
-            for (var i = 0; i < part.Count; i++)
-            {
-                var r = part.Rows[i];
-                rows.Add(new Flat(r.Ticks, r.Shop, new string(chars.Slice(r.IdStart, r.IdLength)),
-                    r.ConversationLength < 0 ? null : new string(chars.Slice(r.ConversationStart, r.ConversationLength)),
-                    r.Agent, r.Reason, r.Type, r.Sender, r.Kind, r.Stars, r.Satisfaction));
-            }
-            chunks.Return(chunk);
-        }
-        return (rows, rejected);
+        var (parts, rejected) = ChunkRows.Read([path], parts: 1);
+        return (parts[0], rejected);
     }
 }

@@ -13,36 +13,6 @@ public sealed class ParquetRowsTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private readonly record struct Flat(long Ticks, string Shop, string Id, string? Conversation, string? Agent, string? Reason,
-        EventType Type, Sender Sender, MessageKind Kind, byte Stars, Satisfaction Satisfaction);
-
-    private static Flat Of(ChatEvent e) => new(e.Ticks, e.Shop, e.Id, e.Conversation, e.Agent, e.Reason, e.Type, e.Sender, e.Kind, e.Stars, e.Satisfaction);
-
-    private static (List<Flat>[] Parts, List<RejectedLine> Rejected) Read(IReadOnlyList<string> files, int parts)
-    {
-        var rows = Enumerable.Range(0, parts).Select(_ => new List<Flat>()).ToArray();
-        var rejected = new List<RejectedLine>();
-        using var chunks = new CsvChunks(new RunNames(), parts, parsers: 2, CancellationToken.None);
-        foreach (var chunk in chunks.Read(files))
-        {
-            rejected.AddRange(chunk.Rejected);
-            for (var p = 0; p < parts; p++)
-            {
-                var part = chunk.Parts[p];
-                var chars = part.Text;
-                for (var i = 0; i < part.Count; i++)
-                {
-                    var r = part.Rows[i];
-                    rows[p].Add(new Flat(r.Ticks, r.Shop, new string(chars.Slice(r.IdStart, r.IdLength)),
-                        r.ConversationLength < 0 ? null : new string(chars.Slice(r.ConversationStart, r.ConversationLength)),
-                        r.Agent, r.Reason, r.Type, r.Sender, r.Kind, r.Stars, r.Satisfaction));
-                }
-            }
-            chunks.Return(chunk);
-        }
-        return (rows, rejected);
-    }
-
     private static readonly DataField<string> Type = new("type"), Id = new("id"), Shop = new("shop"), Conv = new("conversation"),
         Sender = new("sender"), Agent = new("agent"), Kind = new("kind"), Satisfaction = new("satisfaction"), Reason = new("reason");
     private static readonly DataField<int?> Stars = new("stars");
@@ -87,13 +57,13 @@ public sealed class ParquetRowsTests : IDisposable
             ("message", "e5", "s2", t.AddMinutes(3), "c1", "robot", null, null, null, null, null), // row 5: bad sender
         ]);
 
-        var (parts, rejected) = Read([path], parts: 1);
+        var (parts, rejected) = ChunkRows.Read([path], parts: 1);
 
         Assert.Equal([(3L, "at"), (5L, "sender")], rejected.Select(r => (r.Line, r.Field)));
         Assert.Equal(["e1", "e2", "e4"], parts[0].Select(r => r.Id));
         Assert.Equal(t.Ticks, parts[0][0].Ticks);
         Assert.Equal(5, parts[0][2].Stars);
-        Assert.Equal(Reads.ParquetNet(path).Events.Select(Of), parts[0]);
+        Assert.Equal(Reads.ParquetNet(path).Events.Select(Flat.Of), parts[0]);
         Assert.Equal(Reads.ParquetNet(path).Rejected, rejected);
     }
 
@@ -132,9 +102,9 @@ public sealed class ParquetRowsTests : IDisposable
         Write(path, timestamps, 1 + groupSeed % 17, rows).GetAwaiter().GetResult();
         var (events, rejected) = Reads.ParquetNet(path);
         var parts = threeParts ? 3 : 1;
-        var (rowParts, rowRejected) = Read([path, path], parts);
+        var (rowParts, rowRejected) = ChunkRows.Read([path, path], parts);
         // Each part holds its shops' rows in file order; all parts together hold every event twice (the file is read twice).
-        var expected = events.Concat(events).Select(Of).ToList();
+        var expected = events.Concat(events).Select(Flat.Of).ToList();
         var dealt = Enumerable.Range(0, parts).All(p => rowParts[p].SequenceEqual(expected.Where(e => RunNames.PartOf(e.Shop, parts) == p)));
         return dealt && rowRejected.SequenceEqual(rejected.Concat(rejected));
     }

@@ -32,6 +32,17 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
     private readonly EntryNames<ParserNames.ShopName> _shopEntries = new();
     private readonly EntryNames<ParserNames.AgentName> _agentEntries = new();
 
+    /// <summary>
+    /// Rows between a row's first name hint (its table slots) and its second (their entries), and again to the row, as
+    /// the CSV and JSON Lines parsers do: a group of the wide shape names thousands of shops and agents for the first
+    /// time, each a cache miss in the run's names.
+    /// </summary>
+    private const int Ahead = 4;
+    /// <summary>The hashes of the rows hinted and not yet placed (a ring twice the lead, so a hint never overwrites a row still to come).</summary>
+    private const int HashRing = 4 * Ahead;
+    private readonly ulong[] _shopHashes = new ulong[HashRing];
+    private readonly ulong[] _agentHashes = new ulong[HashRing];
+
     public void Parse(RowChunk chunk, CancellationToken ct)
     {
         var file = Get(chunk.File, ct);
@@ -120,13 +131,34 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         _shopEntries.Reset(_group.DictionarySize(RawFields.Shop));
         _agentEntries.Reset(_group.DictionarySize(RawFields.Agent));
         var rows = _group.Rows;
+        for (var r = 0; r < Math.Min(2 * Ahead, rows); r++) Hint(r, entries: false);
         for (var r = 0; r < rows; r++)
         {
+            if (r + 2 * Ahead < rows) Hint(r + 2 * Ahead, entries: false);
+            if (r + Ahead < rows) Hint(r + Ahead, entries: true);
             chunk.Records++;
             if (!TryCells(r, chunk)) _names.Place(chunk, _group.Row(_raw, r, chunk.File, chunk.Start + r + 1));
         }
         chunk.Lines = rows;
         return true;
+    }
+
+    /// <summary>
+    /// Row <paramref name="r"/>'s shop and agent: their hashes kept and their table slots asked of the processor, or
+    /// (<paramref name="entries"/>) the entries those slots name. Only hints; names this group already found are skipped.
+    /// </summary>
+    private void Hint(int r, bool entries)
+    {
+        var g = _group;
+        ref var shopHash = ref _shopHashes[r & (HashRing - 1)];
+        ref var agentHash = ref _agentHashes[r & (HashRing - 1)];
+        if (!entries)
+        {
+            shopHash = _shopEntries.TryGet(g.Entry(RawFields.Shop, r), out _) ? 0 : _names.ShopHash(g.Cell(RawFields.Shop, r));
+            var agent = g.Cell(RawFields.Agent, r);
+            agentHash = agent.IsEmpty || _agentEntries.TryGet(g.Entry(RawFields.Agent, r), out _) ? 0 : _names.AgentHash(agent);
+        }
+        if (shopHash != 0 || agentHash != 0) _names.Prefetch(shopHash, agentHash, hasAgent: agentHash != 0, entries);
     }
 
     private bool TryCells(int r, RowChunk chunk)
@@ -152,12 +184,14 @@ internal sealed class ParquetGroupParser(RunNames names, int parts) : IDisposabl
         if (!CommonRow.TryTyped(type, g.Cell(RawFields.Sender, r), g.Cell(RawFields.Kind, r), g.Cell(RawFields.Satisfaction, r), g.Cell(RawFields.Stars, r),
                 !conversation.IsEmpty, ticks, out var row)) return false;
         var shopEntry = g.Entry(RawFields.Shop, r);
-        if (!_shopEntries.TryGet(shopEntry, out var shopName)) _shopEntries.Set(shopEntry, shopName = _names.Shop(shop));
+        if (!_shopEntries.TryGet(shopEntry, out var shopName))
+            _shopEntries.Set(shopEntry, shopName = _shopHashes[r & (HashRing - 1)] is not 0 and var shopHash ? _names.Shop(shop, shopHash) : _names.Shop(shop));
         ParserNames.AgentName agentName = default;
         if (!agent.IsEmpty)
         {
             var agentEntry = g.Entry(RawFields.Agent, r);
-            if (!_agentEntries.TryGet(agentEntry, out agentName)) _agentEntries.Set(agentEntry, agentName = _names.Agent(agent));
+            if (!_agentEntries.TryGet(agentEntry, out agentName))
+                _agentEntries.Set(agentEntry, agentName = _agentHashes[r & (HashRing - 1)] is not 0 and var agentHash ? _names.Agent(agent, agentHash) : _names.Agent(agent));
         }
         _names.Place(chunk, row, shopName, agentName, reason, id, conversation);
         return true;

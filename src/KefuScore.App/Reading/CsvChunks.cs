@@ -115,9 +115,10 @@ public sealed class RowChunk
 }
 
 /// <summary>
-/// Reads CSV, JSON Lines and Parquet files as rows on several threads (JSON Lines chunks as CSV's, each line on its own,
-/// <see cref="JsonChunkParser"/>; Parquet by row group, <see cref="ParquetGroupParser"/>). A file whose header is plain (at the start, comma-separated, no quote)
-/// is cut into chunks of a few MiB at line breaks and the chunks are parsed in parallel, each line by the same rules
+/// Reads CSV, JSON Lines and Parquet files as rows on several threads (JSON Lines in chunks as CSV is,
+/// <see cref="JsonChunkParser"/>; Parquet by row group, <see cref="ParquetGroupParser"/>). A CSV file whose header is
+/// plain (at the start, comma-separated, no quote) is cut into chunks of a few MiB at line breaks and the chunks are
+/// parsed in parallel, each line by the same rules
 /// as <see cref="CsvSource.NextRows"/>: the common shape straight into a row, any other line through
 /// <see cref="RawFields.Parse"/>. A quote can carry a line break inside a field, so a chunk holding a quote (or a lone
 /// CR, or bytes that are not UTF-8) is not parsed here: from its start the file is read by the sequential Sylvan
@@ -283,6 +284,7 @@ public sealed class CsvChunks : IDisposable
         });
     }
 
+    /// <summary>The records from <paramref name="offset"/> on, numbered from <paramref name="line"/>; a failure reads as <see cref="EventFiles"/> reports it.</summary>
     private IEnumerable<ReadItem> JsonItems(string file, long offset, long line)
     {
         using var stream = EventFiles.Open(file);

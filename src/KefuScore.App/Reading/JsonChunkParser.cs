@@ -14,7 +14,6 @@ namespace KefuScore.App.Reading;
 /// </summary>
 internal sealed class JsonChunkParser(RunNames names, int parts)
 {
-    private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
     private const int FieldCount = RawFields.Capacity + 1;
 
     /// <summary>
@@ -121,7 +120,7 @@ internal sealed class JsonChunkParser(RunNames names, int parts)
         Array.Fill(lengths, -1);
         try
         {
-            var reader = new Utf8JsonReader(line, Options);
+            var reader = new Utf8JsonReader(line, JsonLine.Options);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {

@@ -12,7 +12,8 @@ namespace KefuScore.App.Reading;
 /// </summary>
 internal sealed class JsonLine
 {
-    private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
+    /// <summary>How a line is read, here and by the chunked reader (<see cref="JsonChunkParser"/>), so both take the same JSON.</summary>
+    internal static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
     private readonly StringPool _pool = new();
 
     /// <summary>

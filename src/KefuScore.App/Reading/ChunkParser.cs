@@ -29,8 +29,7 @@ internal sealed class ChunkParser(RunNames names, int parts)
     {
         public Range[] Cells;
         public int Start, End, Count, Index;
-        public ulong ShopHash, AgentHash;
-        public bool HasAgent;
+        public ParserNames.NameHint Names;
     }
 
     private readonly ParserNames _names = new(names, parts);
@@ -114,17 +113,9 @@ internal sealed class ChunkParser(RunNames names, int parts)
         if (count < _header.Fields.Length) pending.Cells[count++] = (cellStart - start)..(end - start);
         (pending.Start, pending.End, pending.Count, pending.Index) = (start, end, count, index);
         var line = data[start..end];
-        var agent = Cell(line, RawFields.Agent, count, pending.Cells);
-        pending.ShopHash = _names.ShopHash(Cell(line, RawFields.Shop, count, pending.Cells));
-        pending.HasAgent = !agent.IsEmpty;
-        pending.AgentHash = pending.HasAgent ? _names.AgentHash(agent) : 0;
-        _names.Prefetch(pending.ShopHash, pending.AgentHash, pending.HasAgent, entries: false);
+        pending.Names = _names.Hint(Cell(line, RawFields.Shop, count, pending.Cells), Cell(line, RawFields.Agent, count, pending.Cells));
         _head++;
-        if (_head - _tail > Ahead)
-        {
-            ref var middle = ref _ring[(_head - 1 - Ahead) & (RingSize - 1)];
-            _names.Prefetch(middle.ShopHash, middle.AgentHash, middle.HasAgent, entries: true);
-        }
+        if (_head - _tail > Ahead) _names.HintEntries(_ring[(_head - 1 - Ahead) & (RingSize - 1)].Names);
         if (_head - _tail == RingSize) Parse(data, _tail++, chunk);
         return _ring[_head & (RingSize - 1)].Cells;
     }
@@ -135,7 +126,7 @@ internal sealed class ChunkParser(RunNames names, int parts)
         ref var pending = ref _ring[at & (RingSize - 1)];
         _cells = pending.Cells;
         var line = data[pending.Start..pending.End];
-        if (!TryRow(line, pending.Count, chunk, pending.ShopHash, pending.AgentHash)) Slow(line, pending.Count, chunk, pending.Index);
+        if (!TryRow(line, pending.Count, chunk, pending.Names.ShopHash, pending.Names.AgentHash)) Slow(line, pending.Count, chunk, pending.Index);
     }
 
     /// <summary>Bit i set when byte i of the 32 at <paramref name="p"/> is a comma or a line break.</summary>

@@ -217,7 +217,7 @@ public sealed class CsvChunks : IDisposable
     /// <summary>A CSV file's rows after its header, or (<paramref name="header"/> null) a JSON Lines file's, chunk by chunk.</summary>
     private IEnumerable<RowChunk> Chunked(string file, CsvHeader? header, long dataStart)
     {
-        using var handle = OpenHandle(file);
+        using var handle = EventFiles.OpenHandle(file);
         var length = RandomAccess.GetLength(handle);
         var dispatched = new Queue<RowChunk>();
         var next = dataStart;
@@ -260,13 +260,6 @@ public sealed class CsvChunks : IDisposable
         }
         if (resume is { } at)
             foreach (var c in header is null ? JsonSequentially(file, at.Offset, at.Line) : Sequentially(file, (header, at.Offset, at.Line))) yield return c;
-    }
-
-    /// <summary>A file opened for <see cref="RandomAccess"/> reads, failing as <see cref="EventFiles"/> fails on a file it cannot open.</summary>
-    private static SafeFileHandle OpenHandle(string file)
-    {
-        using (EventFiles.Open(file)) { }
-        return File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.None);
     }
 
     /// <summary>

@@ -58,11 +58,19 @@ public static class EventFiles
         foreach (var item in Drain(stream, format, path, ct)) yield return item;
     }
 
-    internal static FileStream Open(string path)
+    internal static FileStream Open(string path) =>
+        Opening(path, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+
+    /// <summary>A file opened for <see cref="RandomAccess"/> reads (the chunked readers), failing as <see cref="Open"/> fails.</summary>
+    internal static Microsoft.Win32.SafeHandles.SafeFileHandle OpenHandle(string path) =>
+        Opening(path, () => File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.None));
+
+    /// <summary>A file that cannot be opened, said as the user reads it: missing, no such folder, not allowed.</summary>
+    private static T Opening<T>(string path, Func<T> open)
     {
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            return open();
         }
         catch (FileNotFoundException e) { throw new InputFileException(path, new Engine.Text.Msg(Engine.Text.Codes.FileNotFound), e); }
         catch (DirectoryNotFoundException e) { throw new InputFileException(path, new Engine.Text.Msg(Engine.Text.Codes.FileNoFolder), e); }

@@ -38,8 +38,7 @@ internal sealed class JsonChunkParser(RunNames names, int parts)
         public int LineStart, LineEnd, Index;
         /// <summary>The line is one object whose known fields the row can take as spelled; false sends it the slow way.</summary>
         public bool Plain;
-        public ulong ShopHash, AgentHash;
-        public bool HasAgent;
+        public ParserNames.NameHint Names;
     }
 
     private readonly ParserNames _names = new(names, parts);
@@ -90,20 +89,9 @@ internal sealed class JsonChunkParser(RunNames names, int parts)
         (p.LineStart, p.LineEnd, p.Index) = (start, end, index);
         var line = data[start..end];
         p.Plain = (valid || Utf8.IsValid(line)) && Tokens(line, p.Start, p.Length);
-        if (p.Plain)
-        {
-            var agent = Cell(line, RawFields.Agent, p);
-            p.ShopHash = _names.ShopHash(Cell(line, RawFields.Shop, p));
-            p.HasAgent = !agent.IsEmpty;
-            p.AgentHash = p.HasAgent ? _names.AgentHash(agent) : 0;
-            _names.Prefetch(p.ShopHash, p.AgentHash, p.HasAgent, entries: false);
-        }
+        if (p.Plain) p.Names = _names.Hint(Cell(line, RawFields.Shop, p), Cell(line, RawFields.Agent, p));
         _head++;
-        if (_head - _tail > Ahead)
-        {
-            ref var middle = ref _ring[(_head - 1 - Ahead) & (RingSize - 1)];
-            if (middle.Plain) _names.Prefetch(middle.ShopHash, middle.AgentHash, middle.HasAgent, entries: true);
-        }
+        if (_head - _tail > Ahead && _ring[(_head - 1 - Ahead) & (RingSize - 1)] is { Plain: true } middle) _names.HintEntries(middle.Names);
         if (_head - _tail == RingSize) Row(data, _tail++, chunk);
     }
 
@@ -172,7 +160,7 @@ internal sealed class JsonChunkParser(RunNames names, int parts)
         var reason = Cell(line, RawFields.Reason, p);
         if (!CommonRow.TryRow(type, eventId, shop, conversation, agent, reason, Cell(line, RawFields.At, p), Cell(line, RawFields.Sender, p),
                 Cell(line, RawFields.Kind, p), Cell(line, RawFields.Satisfaction, p), Cell(line, RawFields.Stars, p), out var row)) return false;
-        _names.Place(chunk, row, _names.Shop(shop, p.ShopHash), agent.IsEmpty ? default : _names.Agent(agent, p.AgentHash), reason, eventId, conversation);
+        _names.Place(chunk, row, _names.Shop(shop, p.Names.ShopHash), agent.IsEmpty ? default : _names.Agent(agent, p.Names.AgentHash), reason, eventId, conversation);
         return true;
     }
 

@@ -69,6 +69,23 @@ internal sealed class ParserNames(RunNames names, int parts)
 
     public ulong AgentHash(ReadOnlySpan<byte> utf8) => _agentBytes.Hash(utf8);
 
+    /// <summary>A line's shop and agent hashed for <see cref="Hint(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> and the lookups that follow.</summary>
+    internal readonly record struct NameHint(ulong ShopHash, ulong AgentHash, bool HasAgent);
+
+    /// <summary>
+    /// The first hint for a line a few lines ahead of its row (the CSV and JSON Lines parsers): its shop and agent
+    /// hashed once, their table slots asked for; <see cref="HintEntries"/> some lines later asks for the entries.
+    /// </summary>
+    public NameHint Hint(ReadOnlySpan<byte> shop, ReadOnlySpan<byte> agent)
+    {
+        var hint = new NameHint(ShopHash(shop), agent.IsEmpty ? 0 : AgentHash(agent), !agent.IsEmpty);
+        Prefetch(hint.ShopHash, hint.AgentHash, hint.HasAgent, entries: false);
+        return hint;
+    }
+
+    /// <summary>The second hint (<see cref="Hint(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>): the entries the slots name.</summary>
+    public void HintEntries(in NameHint hint) => Prefetch(hint.ShopHash, hint.AgentHash, hint.HasAgent, entries: true);
+
     /// <summary>
     /// Hints for a row a few lines ahead (a parser's lookups miss the cache on the wide shape's 20,000 shops and
     /// 117,000 agents): <paramref name="entries"/> false fetches the names' table slots, true (some lines later) the

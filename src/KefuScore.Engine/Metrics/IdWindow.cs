@@ -34,7 +34,7 @@ internal sealed class IdWindow(bool forgets = true)
         public long Oldest = long.MaxValue, Newest = long.MinValue;
         public bool Mixed;
         /// <summary>Open addressing, linear probing: the hash's high 32 bits above the record's place + 1 (0: empty).</summary>
-        public long[] Entries = NewTable(entries);
+        public long[] Entries = Tables.Fresh<long>(entries);
         public char[] Arena = new char[1 << 15];
         public int Used, Count;
     }
@@ -170,7 +170,7 @@ internal sealed class IdWindow(bool forgets = true)
     /// <summary>A table twice the size over the same arena: every record stays where it is, its hash computed again.</summary>
     private static void Grow(Generation generation)
     {
-        var entries = NewTable(generation.Entries.Length * 2);
+        var entries = Tables.Fresh<long>(generation.Entries.Length * 2);
         var arena = generation.Arena;
         for (var at = 0; at < generation.Used;)
         {
@@ -181,17 +181,6 @@ internal sealed class IdWindow(bool forgets = true)
             at += Header + length;
         }
         generation.Entries = entries;
-    }
-
-    /// <summary>
-    /// A zeroed table, written before it is probed: the kernel maps an untouched page read first to its shared zero
-    /// page, and the write after it then costs a second fault and a flush of the other core's address cache.
-    /// </summary>
-    private static long[] NewTable(int length)
-    {
-        var entries = new long[length];
-        entries.AsSpan().Clear();
-        return entries;
     }
 
     /// <summary>Forgets every id whose event's hour is before <paramref name="hourLimit"/>.</summary>

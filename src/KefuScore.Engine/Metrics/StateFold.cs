@@ -476,7 +476,7 @@ internal sealed class StateFold
 
     private void GrowTable()
     {
-        var table = new long[_table.Length * 2];
+        var table = Tables.Fresh<long>(_table.Length * 2);
         foreach (var entry in _table)
         {
             if (entry == 0) continue;

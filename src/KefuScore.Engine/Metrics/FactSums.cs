@@ -159,7 +159,7 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
         _keys[row] = new RowKey { Shop = shop, Agent = agent, Hour = hour, Hash = hash };
         if (_count * 2 > _table.Length)
         {
-            _table = new int[_table.Length * 2];
+            _table = Tables.Fresh<int>(_table.Length * 2);
             for (var r = 0; r < _count; r++) Place(r);
         }
         else Place(row);

@@ -7,167 +7,243 @@ namespace KefuScore.Engine.Metrics;
 
 /// <summary>
 /// Exact (shop, id) de-duplication for the fold without a string or object per event. Shops are the fold's interned
-/// numbers. Every id kept is a record in one character arena (its hash, hour, shop and characters), found through an
-/// open-addressing table of 32-bit tags (the hash's high half; its low bits give the position): a lookup reads one
-/// array slot (a new id, the common case, is told by the first empty slot), and only a tag hit reads the arena to
-/// compare shop and characters, so different ids sharing a tag are simply two entries. Ids are forgotten by the hour they arrived in, once the watermark has passed it
-/// (<see cref="ForgetBefore"/>): an event of that hour can then only come back too late, which makes the caller replay
-/// anyway. Forgetting rebuilds the table from the ids still kept into a second table (reused) and moves their records
-/// down within the arena, once an hour of event time, reading the arena in order, so no entry is ever deleted in place. Unbounded (no forgetting) keeps every id. Not
-/// thread-safe: one per fold.
+/// numbers. Ids are kept by the hour of their event, one <see cref="Generation"/> per hour: its own open-addressing table
+/// of 64-bit entries (the hash's high half as a tag beside the record's place, so a probe reads one cache line and a
+/// new id, the common case, is told by the first empty entry) over its own arena of records (shop, length, hour,
+/// characters), read only when a tag matches. Forgetting (<see cref="ForgetBefore"/>: the watermark has passed an hour,
+/// so an event of that hour can only come back too late, which makes the caller replay anyway) empties an hour's
+/// generation whole for a later hour to reuse: no id is re-indexed, where one table over all hours was rebuilt from its
+/// kept ids every hour. A lookup probes every generation kept (two or three under the fold's one-hour lateness, each
+/// probe asked of the processor ahead by <see cref="Prefetch"/>). Ids of an hour already forgotten (too late) and of
+/// more hours than <see cref="MaxHours"/> share one mixed generation, filtered by each record's hour when it is only
+/// partly forgotten, so the probes stay few whatever the input. Unbounded (no forgetting) keeps every id in one
+/// generation. Not thread-safe: one per fold (decisions §107).
 /// </summary>
 internal sealed class IdWindow(bool forgets = true)
 {
-    /// <summary>A record's header in the arena: its hash (4 characters), hour (4), shop (2) and length (2).</summary>
-    private const int Header = 12;
+    /// <summary>A record's header in the arena: its shop (2 characters), length (2) and hour (4).</summary>
+    private const int Header = 8;
+    private const int FirstEntries = 1 << 12;
+    /// <summary>Hours with a generation of their own; more go to the mixed one.</summary>
+    private const int MaxHours = 4;
 
-    /// <summary>The high half of each entry's hash (never 0; 0: empty): a table of 4 bytes an entry stays in cache longer.</summary>
-    private uint[] _tags = new uint[1 << 12];
-    /// <summary>Where each entry's record starts in the arena.</summary>
-    private int[] _starts = new int[1 << 12];
-    private char[] _arena = new char[1 << 15];
-    private int _used;
-    private int _count;
-    private uint[] _spareTags = [];
-    private int[] _spareStarts = [];
-    private long _oldest = long.MaxValue;
+    /// <summary>The ids of one hour, or (<see cref="Mixed"/>) of several.</summary>
+    private sealed class Generation(int entries)
+    {
+        /// <summary>The hours of its records, from <see cref="Oldest"/> to <see cref="Newest"/> (one hour unless mixed).</summary>
+        public long Oldest = long.MaxValue, Newest = long.MinValue;
+        public bool Mixed;
+        /// <summary>Open addressing, linear probing: the hash's high 32 bits above the record's place + 1 (0: empty).</summary>
+        public long[] Entries = Tables.Fresh<long>(entries);
+        public char[] Arena = new char[1 << 15];
+        public int Used, Count;
+    }
 
-    public int Count => _count;
+    /// <summary>The kept generations, in no order.</summary>
+    private Generation[] _live = new Generation[MaxHours + 1];
+    private int _liveCount;
+    /// <summary>Emptied generations, their arrays kept for the next hours (a busy hour's table is the size the next one needs).</summary>
+    private readonly Stack<Generation> _spare = new();
+    /// <summary>The generation the last id went into: consecutive events mostly share an hour.</summary>
+    private Generation? _last;
+    /// <summary>The last hour limit given to <see cref="ForgetBefore"/>: ids of earlier hours go to the mixed generation.</summary>
+    private long _limit = long.MinValue;
 
-    private static uint TagOf(ulong hash) => (uint)(hash >> 32) is var t and not 0 ? t : 1;
+    /// <summary>The generations kept, each probed by a lookup (tests: at most <see cref="MaxHours"/> + 1 whatever the input).</summary>
+    internal int Generations => _liveCount;
+
+    public int Count
+    {
+        get
+        {
+            var count = 0;
+            for (var g = 0; g < _liveCount; g++) count += _live[g].Count;
+            return count;
+        }
+    }
+
+    private static long TagOf(ulong hash) => (long)(hash & 0xFFFFFFFF00000000UL);
 
     /// <summary>True the first time (shop, id) is seen; false for a duplicate.</summary>
     public bool Add(int shop, ReadOnlySpan<char> id, long ticks)
     {
         var hash = Hash(shop, id);
         var tag = TagOf(hash);
-        var tags = _tags;
-        var mask = tags.Length - 1;
-        var i = (int)hash & mask;
-        for (; tags[i] != 0; i = (i + 1) & mask)
-            if (tags[i] == tag && Same(_starts[i], shop, id)) return false;
-
-        if ((_count + 1) * 2 > tags.Length)
+        for (var g = 0; g < _liveCount; g++)
         {
-            Grow();
-            i = Empty(_tags, hash);
+            var generation = _live[g];
+            var entries = generation.Entries;
+            var mask = entries.Length - 1;
+            for (var i = (int)hash & mask; entries[i] != 0; i = (i + 1) & mask)
+                if ((entries[i] & unchecked((long)0xFFFFFFFF00000000UL)) == tag && Same(generation.Arena, (int)(uint)entries[i] - 1, shop, id))
+                    return false;
         }
         var hour = forgets ? ticks / TimeSpan.TicksPerHour : 0;
-        var need = Header + id.Length;
-        if (_used + need > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _used + need));
-        var record = _arena.AsSpan(_used, need);
-        MemoryMarshal.Write(MemoryMarshal.AsBytes(record[..4]), hash);
-        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(4, 4)), hour);
-        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(8, 2)), shop);
-        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(10, 2)), id.Length);
-        id.CopyTo(record[Header..]);
-        _tags[i] = tag;
-        _starts[i] = _used;
-        _used += need;
-        _count++;
-        if (hour < _oldest) _oldest = hour;
+        Keep(Of(hour), hash, shop, id, hour);
         return true;
     }
 
+    private static void Keep(Generation into, ulong hash, int shop, ReadOnlySpan<char> id, long hour)
+    {
+        if ((into.Count + 1) * 2 > into.Entries.Length) Grow(into);
+        var need = Header + id.Length;
+        if (into.Used + need > into.Arena.Length) Array.Resize(ref into.Arena, Math.Max(into.Arena.Length * 2, into.Used + need));
+        var record = into.Arena.AsSpan(into.Used, need);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(record[..2]), shop);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(2, 2)), id.Length);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(4, 4)), hour);
+        id.CopyTo(record[Header..]);
+        Place(into.Entries, hash, into.Used);
+        into.Used += need;
+        into.Count++;
+        if (hour < into.Oldest) into.Oldest = hour;
+        if (hour > into.Newest) into.Newest = hour;
+    }
+
     /// <summary>
-    /// Asks the processor for the table place <see cref="Add"/> will read first for (shop, id), some events before it
-    /// comes (a new id's place is a cache miss in a table of a million entries). A hint: nothing is read or kept.
+    /// Asks the processor for the table places <see cref="Add"/> will read first for (shop, id), some events before it
+    /// comes (a new id's place is a cache miss in each hour's table of hundreds of thousands). A hint: nothing is read or kept.
     /// </summary>
     public unsafe void Prefetch(int shop, ReadOnlySpan<char> id)
     {
-        if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref _tags[(int)Hash(shop, id) & (_tags.Length - 1)]));
+        if (!Sse.IsSupported) return;
+        var hash = (int)Hash(shop, id);
+        for (var g = 0; g < _liveCount; g++)
+        {
+            var entries = _live[g].Entries;
+            Sse.Prefetch0(Unsafe.AsPointer(ref entries[hash & (entries.Length - 1)]));
+        }
     }
 
-    private bool Same(int start, int shop, ReadOnlySpan<char> id)
+    private static bool Same(char[] arena, int start, int shop, ReadOnlySpan<char> id)
     {
-        var record = _arena.AsSpan(start);
-        return MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(8, 2))) == shop
-            && MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(10, 2))) == id.Length
+        var record = arena.AsSpan(start);
+        return MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record[..2])) == shop
+            && MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(2, 2))) == id.Length
             && record.Slice(Header, id.Length).SequenceEqual(id);
     }
 
-    private static int Empty(uint[] tags, ulong hash)
+    private static void Place(long[] entries, ulong hash, int start)
     {
-        var mask = tags.Length - 1;
+        var mask = entries.Length - 1;
         var i = (int)hash & mask;
-        while (tags[i] != 0) i = (i + 1) & mask;
-        return i;
+        while (entries[i] != 0) i = (i + 1) & mask;
+        entries[i] = TagOf(hash) | (uint)(start + 1);
     }
 
     /// <summary>
-    /// A table twice the size over the same arena: every record stays where it is, so growing copies no characters
-    /// (a rebuild into a second arena did, and left one more large array behind each time).
+    /// The generation an id of <paramref name="hour"/> goes into: its hour's, a spare one emptied for it if it has none;
+    /// the mixed one for an hour already forgotten or past <see cref="MaxHours"/>.
     /// </summary>
-    private void Grow()
+    private Generation Of(long hour)
     {
-        var tags = new uint[_tags.Length * 2];
-        var starts = new int[tags.Length];
-        for (var at = 0; at < _used;)
+        if (_last is { Mixed: false } last && last.Oldest == hour) return last;
+        Generation? mixed = null;
+        var hours = 0;
+        for (var g = 0; g < _liveCount; g++)
         {
-            var record = _arena.AsSpan(at);
-            var hash = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(record[..4]));
-            var slot = Empty(tags, hash);
-            tags[slot] = TagOf(hash);
-            starts[slot] = at;
-            at += Header + MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(10, 2)));
+            var generation = _live[g];
+            if (generation.Mixed) mixed = generation;
+            else if (generation.Oldest == hour) return _last = generation;
+            else hours++;
         }
-        (_tags, _starts) = (tags, starts);
-        // The spare table is of the old size: a forgetting rebuild at the new one allocates its own (once).
-        (_spareTags, _spareStarts) = ([], []);
+        var mix = hour < _limit || hours >= MaxHours;
+        if (mix && mixed is not null) return mixed;
+        var fresh = Take(Largest());
+        fresh.Mixed = mix;
+        if (_liveCount == _live.Length) Array.Resize(ref _live, _liveCount * 2);
+        _live[_liveCount++] = fresh;
+        return mix ? fresh : _last = fresh;
     }
 
-    /// <summary>Forgets every id that arrived in an hour before <paramref name="hourLimit"/>.</summary>
+    /// <summary>An empty generation, spare if there is one.</summary>
+    private Generation Take(int entries) => _spare.Count > 0 ? _spare.Pop() : new Generation(entries);
+
+    /// <summary>A new generation starts at the largest table kept: an hour is mostly as busy as the one before it.</summary>
+    private int Largest()
+    {
+        var largest = FirstEntries;
+        for (var g = 0; g < _liveCount; g++) largest = Math.Max(largest, _live[g].Entries.Length);
+        return largest;
+    }
+
+    /// <summary>A table twice the size over the same arena: every record stays where it is, its hash computed again.</summary>
+    private static void Grow(Generation generation)
+    {
+        var entries = Tables.Fresh<long>(generation.Entries.Length * 2);
+        var arena = generation.Arena;
+        for (var at = 0; at < generation.Used;)
+        {
+            var record = arena.AsSpan(at);
+            var shop = MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record[..2]));
+            var length = MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(2, 2)));
+            Place(entries, Hash(shop, record.Slice(Header, length)), at);
+            at += Header + length;
+        }
+        generation.Entries = entries;
+    }
+
+    /// <summary>Forgets every id whose event's hour is before <paramref name="hourLimit"/>.</summary>
     public void ForgetBefore(long hourLimit)
     {
-        if (!forgets || _oldest >= hourLimit) return;
-        Rebuild(hourLimit, _tags.Length);
+        if (!forgets) return;
+        _limit = hourLimit;
+        for (var g = _liveCount - 1; g >= 0; g--)
+        {
+            var generation = _live[g];
+            if (generation.Oldest >= hourLimit) continue;
+            if (generation.Newest >= hourLimit)
+            {
+                _live[g] = Filtered(generation, hourLimit); // only a mixed generation spans the limit
+                continue;
+            }
+            Drop(generation);
+            _live[g] = _live[--_liveCount];
+            _live[_liveCount] = null!;
+        }
+        _last = null;
     }
 
-    /// <summary>
-    /// Keeps the records of hours from <paramref name="hourLimit"/> on, moved to the front of the arena, in a table of
-    /// <paramref name="capacity"/> entries, reading the arena in order (records carry their hash).
-    /// </summary>
-    private void Rebuild(long hourLimit, int capacity)
+    /// <summary>A mixed generation's records of hours from <paramref name="hourLimit"/> on, in a generation of their own.</summary>
+    private Generation Filtered(Generation generation, long hourLimit)
     {
-        var tags = _spareTags.Length == capacity ? _spareTags : new uint[capacity];
-        var starts = _spareStarts.Length == capacity ? _spareStarts : new int[capacity];
-        Array.Clear(tags);
-        // The kept records move down within the arena (a record only ever moves to a lower place, so reading in
-        // order never meets one already overwritten): no second arena.
-        var arena = _arena;
-        int used = 0, count = 0;
-        var oldest = long.MaxValue;
-        for (var at = 0; at < _used;)
+        var kept = Take(generation.Entries.Length);
+        kept.Mixed = true;
+        var arena = generation.Arena;
+        for (var at = 0; at < generation.Used;)
         {
-            var record = _arena.AsSpan(at);
-            var length = Header + MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(10, 2)));
+            var record = arena.AsSpan(at);
+            var shop = MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record[..2]));
+            var length = MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(2, 2)));
             var hour = MemoryMarshal.Read<long>(MemoryMarshal.AsBytes(record.Slice(4, 4)));
-            if (hour >= hourLimit)
-            {
-                var hash = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(record[..4]));
-                if (used != at) record[..length].CopyTo(arena.AsSpan(used));
-                var slot = Empty(tags, hash);
-                tags[slot] = TagOf(hash);
-                starts[slot] = used;
-                used += length;
-                count++;
-                if (hour < oldest) oldest = hour;
-            }
-            at += length;
+            var id = record.Slice(Header, length);
+            if (hour >= hourLimit) Keep(kept, Hash(shop, id), shop, id, hour);
+            at += Header + length;
         }
-        (_spareTags, _spareStarts) = (_tags, _starts);
-        (_tags, _starts) = (tags, starts);
-        _used = used;
-        _count = count;
-        _oldest = oldest;
+        Drop(generation);
+        return kept;
+    }
+
+    private void Drop(Generation generation)
+    {
+        if (generation.Count > 0) Array.Clear(generation.Entries);
+        generation.Used = generation.Count = 0;
+        generation.Oldest = long.MaxValue;
+        generation.Newest = long.MinValue;
+        generation.Mixed = false;
+        _spare.Push(generation);
     }
 
     public void Clear()
     {
-        Array.Clear(_tags);
-        _used = 0;
-        _count = 0;
-        _oldest = long.MaxValue;
+        for (var g = 0; g < _liveCount; g++)
+        {
+            Drop(_live[g]);
+            _live[g] = null!;
+        }
+        _liveCount = 0;
+        _last = null;
+        _limit = long.MinValue;
     }
 
     /// <summary>A 64-bit mix of the shop's number and the id's characters; seedless, so it repeats exactly.</summary>

@@ -28,13 +28,34 @@ public sealed class InternedFoldTests
     }
 
     [Fact]
-    public void Ids_survive_the_table_growing_and_the_hourly_rebuilds()
+    public void Ids_survive_the_tables_growing_and_hours_being_forgotten()
     {
         var ids = new IdWindow();
         for (var i = 0; i < 20_000; i++) Assert.True(ids.Add(i % 7, $"m{i}", Noon + i % 3 * Hour));
         ids.ForgetBefore(Noon / Hour + 1); // drops the third of the ids that arrived at noon
         Assert.Equal(20_000 - 6_667, ids.Count);
         for (var i = 0; i < 20_000; i++) Assert.Equal(i % 3 == 0, ids.Add(i % 7, $"m{i}", Noon + 5 * Hour));
+    }
+
+    [Fact]
+    public void Ids_of_many_hours_share_few_generations_and_forget_exactly()
+    {
+        var ids = new IdWindow();
+        ids.ForgetBefore(1_000);
+        // Too late (hours already forgotten), then more hours ahead than get a generation of their own: a lookup still
+        // probes a handful of tables, not one per hour.
+        for (var hour = 0; hour < 1_000; hour++) Assert.True(ids.Add(0, $"late{hour}", hour * Hour));
+        for (var hour = 1_000; hour < 1_100; hour++) Assert.True(ids.Add(1, $"on{hour}", hour * Hour));
+        Assert.True(ids.Generations <= 5, $"{ids.Generations} generations");
+        Assert.False(ids.Add(0, "late999", 2_000 * Hour)); // kept until the next limit
+        Assert.False(ids.Add(1, "on1099", 0));
+
+        ids.ForgetBefore(1_050); // the late ids and the first 50 hours ahead go; the mixed hours are sorted out by record
+        Assert.Equal(50, ids.Count);
+        Assert.True(ids.Add(0, "late999", 1_060 * Hour));
+        Assert.True(ids.Add(1, "on1049", 1_060 * Hour));
+        Assert.False(ids.Add(1, "on1050", 1_060 * Hour));
+        Assert.False(ids.Add(1, "on1099", 1_060 * Hour));
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class MetricFold
     /// </summary>
     private readonly Dictionary<long, List<OpenConversation>> _expiry = [];
     private long _oldestSlot = long.MaxValue;
-    private readonly IdWindow _ids = new();
+    private readonly IdWindow _ids;
     private readonly Dictionary<string, int> _shopNumbers = new(StringComparer.Ordinal);
     private readonly StateFold? _state;
     /// <summary>
@@ -108,6 +108,8 @@ public sealed class MetricFold
         _analysis = new ConversationAnalysis(profile, Clock);
         _lateness = options.Lateness?.Ticks;
         _idleClose = profile.Profile.IdleClose.Ticks;
+        // Without a lateness nothing is ever forgotten: one generation for every id, as the incremental state keeps them.
+        _ids = new IdWindow(forgets: _lateness is not null);
         if (IncrementalRules.For(profile) is { } rules) _state = new StateFold(rules, Clock, _analysis, _lateness);
     }
 

@@ -171,21 +171,26 @@ public sealed class PhoneLayoutTests
         await Settled(page);
         Assert.Equal("rgb(13, 71, 161)", await page.EvalOnSelectorAsync<string>("#add-webhook", "e => getComputedStyle(e).backgroundColor"));
 
-        // The menu opens from the top bar and holds the language switch and sign-out, on screen.
-        if (!await page.Locator("#menu-signout").IsVisibleAsync())
-            await page.Locator("header button[aria-label='菜单']").ClickAsync();
+        // The menu opens from the top bar and holds the language switch and sign-out, on screen. The drawer slides in and
+        // out, and on a phone the page may close it just after it appears: on a loaded machine the check once read it
+        // closed, off screen (x = -224), having seen it open a moment before. So the box is read until the sign-out is
+        // on screen and still (the same twice in a row), and a drawer found closed (hidden, or still off screen) is
+        // opened from the top bar's menu button, for up to six seconds.
         var signOut = page.Locator("#menu-signout");
-        await signOut.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
-        // The popover is placed by script after it opens: on a loaded machine it was once measured mid-way (x = -224),
-        // so the box is read until it has settled (the same twice in a row, up to five seconds).
-        var box = await signOut.BoundingBoxAsync();
-        for (var i = 0; i < 50; i++)
+        var menu = page.Locator("header button[aria-label='菜单']");
+        LocatorBoundingBoxResult? box = null, previous = null;
+        for (var i = 0; i < 60; i++)
         {
+            box = await signOut.IsVisibleAsync() ? await signOut.BoundingBoxAsync() : null;
+            var still = box is not null && previous is not null && box.X == previous.X && box.Y == previous.Y;
+            if (still && box!.X >= 0) break;
+            previous = box;
+            if (box is null || (still && box.X < 0))
+            {
+                await menu.ClickAsync();
+                previous = null;
+            }
             await Task.Delay(100);
-            var next = await signOut.BoundingBoxAsync();
-            var settled = box is not null && next is not null && next.X == box.X && next.Y == box.Y;
-            box = next;
-            if (settled) break;
         }
         Assert.NotNull(box);
         Assert.True(box.X >= 0 && box.X + box.Width <= 390 && box.Y + box.Height <= 844, $"sign-out at {box.X},{box.Y}");

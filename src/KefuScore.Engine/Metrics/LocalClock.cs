@@ -10,7 +10,7 @@ public sealed class LocalClock(TimeZoneInfo zone)
 {
     private const long Slot = TimeSpan.TicksPerMinute * 15;
     private const int Kept = 8;
-    private readonly long[] _slots = [long.MinValue, long.MinValue, long.MinValue, long.MinValue, long.MinValue, long.MinValue, long.MinValue, long.MinValue];
+    private readonly long[] _slots = [.. Enumerable.Repeat(long.MinValue, Kept)];
     private readonly long[] _offsets = new long[Kept];
 
     public TimeZoneInfo Zone { get; } = zone;

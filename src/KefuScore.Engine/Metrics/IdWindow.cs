@@ -65,9 +65,15 @@ internal sealed class IdWindow(bool forgets = true)
     private static long TagOf(ulong hash) => (long)(hash & 0xFFFFFFFF00000000UL);
 
     /// <summary>True the first time (shop, id) is seen; false for a duplicate.</summary>
-    public bool Add(int shop, ReadOnlySpan<char> id, long ticks)
+    public bool Add(int shop, ReadOnlySpan<char> id, long ticks) => Add(shop, id, ticks, Hash(shop, id));
+
+    /// <summary>
+    /// As <see cref="Add(int, ReadOnlySpan{char}, long)"/> with the (shop, id) hash that <see cref="Prefetch"/> gave
+    /// (0: not known, computed here), so an id is hashed once.
+    /// </summary>
+    public bool Add(int shop, ReadOnlySpan<char> id, long ticks, ulong hash)
     {
-        var hash = Hash(shop, id);
+        if (hash == 0) hash = Hash(shop, id);
         var tag = TagOf(hash);
         for (var g = 0; g < _liveCount; g++)
         {
@@ -102,17 +108,19 @@ internal sealed class IdWindow(bool forgets = true)
 
     /// <summary>
     /// Asks the processor for the table places <see cref="Add"/> will read first for (shop, id), some events before it
-    /// comes (a new id's place is a cache miss in each hour's table of hundreds of thousands). A hint: nothing is read or kept.
+    /// comes (a new id's place is a cache miss in each hour's table of hundreds of thousands). A hint: nothing is read or
+    /// kept. Gives the (shop, id) hash for <see cref="Add(int, ReadOnlySpan{char}, long, ulong)"/>.
     /// </summary>
-    public unsafe void Prefetch(int shop, ReadOnlySpan<char> id)
+    public unsafe ulong Prefetch(int shop, ReadOnlySpan<char> id)
     {
-        if (!Sse.IsSupported) return;
-        var hash = (int)Hash(shop, id);
+        var hash = Hash(shop, id);
+        if (!Sse.IsSupported) return hash;
         for (var g = 0; g < _liveCount; g++)
         {
             var entries = _live[g].Entries;
-            Sse.Prefetch0(Unsafe.AsPointer(ref entries[hash & (entries.Length - 1)]));
+            Sse.Prefetch0(Unsafe.AsPointer(ref entries[(int)hash & (entries.Length - 1)]));
         }
+        return hash;
     }
 
     private static bool Same(char[] arena, int start, int shop, ReadOnlySpan<char> id)

@@ -200,15 +200,17 @@ public sealed class MetricFold
     {
         if (_state is null) throw new InvalidOperationException("this profile needs whole stretches of conversation: fold events, not rows");
         const int d = StateFold.PrefetchDistance;
-        // The hashes of the rows d to 2d ahead, by row number mod 2d: a row's key is hashed once, when its table place is
-        // prefetched, and its slot is prefetched d rows later with that hash.
-        Span<ulong> ahead = stackalloc ulong[2 * d];
+        // The hashes of the rows up to 2d ahead, by row number mod 2d: a row's id and key are hashed once, when their
+        // table places are prefetched; its slot is prefetched d rows later, and the row applied d rows after that, with them.
+        Span<StateFold.RowHashes> ahead = stackalloc StateFold.RowHashes[2 * d];
+        ahead.Clear();
         for (var r = d; r < Math.Min(2 * d, rows.Length); r++) ahead[r & (2 * d - 1)] = _state.PrefetchPlace(rows[r], chars);
         for (var i = 0; i < rows.Length; i++)
         {
-            if (i + d < rows.Length) _state.PrefetchSlot(ahead[(i + d) & (2 * d - 1)]);
+            if (i + d < rows.Length) _state.PrefetchSlot(ahead[(i + d) & (2 * d - 1)].Conversation);
+            var hashes = ahead[i & (2 * d - 1)];
             if (i + 2 * d < rows.Length) ahead[i & (2 * d - 1)] = _state.PrefetchPlace(rows[i + 2 * d], chars);
-            _state.Apply(rows[i], chars, facts);
+            _state.Apply(rows[i], chars, facts, hashes);
             if (facts.Count == 0) continue;
             sink.Take(facts);
             facts.Clear();

@@ -196,14 +196,18 @@ internal sealed class StateFold
             Stars = e.Stars, Satisfaction = e.Satisfaction, Action = SlimEvent.ActionCode(e.Action),
         };
         var shop = ShopOf(e.Shop);
-        if (Take(shop, e.Id, e.Conversation is not null, e.Conversation.AsSpan(), ref p, facts) && e.Type == EventType.Rating)
+        if (Take(shop, e.Id, default, e.Conversation is not null, e.Conversation.AsSpan(), ref p, facts) && e.Type == EventType.Rating)
         {
             _single[0] = new SlimEvent(e);
             _analysis.Analyse(e.Shop, _single.AsSpan(), facts);
         }
     }
 
-    public void Apply(in EventRow e, ReadOnlySpan<char> chars, List<MetricFact> facts)
+    /// <summary>
+    /// Applies one row. <paramref name="hashes"/> are what <see cref="PrefetchPlace"/> gave for it (default: none, each
+    /// computed here), so a row's id and conversation are hashed once.
+    /// </summary>
+    public void Apply(in EventRow e, ReadOnlySpan<char> chars, List<MetricFact> facts, RowHashes hashes = default)
     {
         var p = new Pending
         {
@@ -213,7 +217,7 @@ internal sealed class StateFold
         var shop = ShopOf(e);
         var hasConversation = e.ConversationLength >= 0;
         var conversation = hasConversation ? chars.Slice(e.ConversationStart, e.ConversationLength) : default;
-        if (Take(shop, chars.Slice(e.IdStart, e.IdLength), hasConversation, conversation, ref p, facts) && e.Type == EventType.Rating)
+        if (Take(shop, chars.Slice(e.IdStart, e.IdLength), hashes, hasConversation, conversation, ref p, facts) && e.Type == EventType.Rating)
         {
             _single[0] = Slim(p);
             _analysis.Analyse(e.Shop, _single.AsSpan(), facts);
@@ -224,20 +228,24 @@ internal sealed class StateFold
     /// Asks the processor for the row's place in the id window and the table place of its conversation, some rows before
     /// it is applied (the caller's distance, twice <see cref="PrefetchDistance"/>): with a million ids kept and 1.4M open
     /// conversations each is a cache miss, and a prefetch lets it overlap the rows in between instead of stalling the row
-    /// that needs it. Gives the key's hash for <see cref="PrefetchSlot"/> (0: skipped, a row whose shop is not yet known
-    /// by number, or without a conversation). Reads and writes nothing the fold keeps.
+    /// that needs it. Gives the id's and the key's hashes for <see cref="PrefetchSlot"/> and <see cref="Apply(in EventRow,
+    /// ReadOnlySpan{char}, List{MetricFact}, RowHashes)"/> (0: not computed, a row whose shop is not yet known by number,
+    /// or without a conversation). Reads and writes nothing the fold keeps.
     /// </summary>
-    public unsafe ulong PrefetchPlace(in EventRow e, ReadOnlySpan<char> chars)
+    public unsafe RowHashes PrefetchPlace(in EventRow e, ReadOnlySpan<char> chars)
     {
-        if (!Sse.IsSupported) return 0;
+        if (!Sse.IsSupported) return default;
         var run = e.ShopIndex;
-        if ((uint)run >= (uint)_shopOfRow.Length || !ReferenceEquals(_shopOfRow[run].Name, e.Shop)) return 0;
-        _ids.Prefetch(_shopOfRow[run].Shop, chars.Slice(e.IdStart, e.IdLength));
-        if (e.ConversationLength < 0) return 0;
+        if ((uint)run >= (uint)_shopOfRow.Length || !ReferenceEquals(_shopOfRow[run].Name, e.Shop)) return default;
+        var id = _ids.Prefetch(_shopOfRow[run].Shop, chars.Slice(e.IdStart, e.IdLength));
+        if (e.ConversationLength < 0) return new RowHashes(id, 0);
         var hash = KeyHash(_shopOfRow[run].Shop, chars.Slice(e.ConversationStart, e.ConversationLength));
         Sse.Prefetch0(Unsafe.AsPointer(ref _table[(int)hash & (_table.Length - 1)]));
-        return hash;
+        return new RowHashes(id, hash);
     }
+
+    /// <summary>A row's (shop, id) hash for the id window and (shop, conversation) hash for the table; 0 where not computed.</summary>
+    internal readonly record struct RowHashes(ulong Id, ulong Conversation);
 
     /// <summary>
     /// Then the slot (two cache lines) of the conversation whose key hashed to <paramref name="hash"/> (from
@@ -271,12 +279,12 @@ internal sealed class StateFold
     /// The rules every event goes through: counted, too late or not, de-duplicated, buffered into its conversation.
     /// True for an event outside any conversation that the caller should analyse on its own (a rating).
     /// </summary>
-    private bool Take(int shop, ReadOnlySpan<char> id, bool hasConversation, ReadOnlySpan<char> conversation, ref Pending p, List<MetricFact> facts)
+    private bool Take(int shop, ReadOnlySpan<char> id, RowHashes hashes, bool hasConversation, ReadOnlySpan<char> conversation, ref Pending p, List<MetricFact> facts)
     {
         Read++;
         var ticks = p.Ticks;
         if (_lateness is not null && ticks < Watermark) TooLate++;
-        if (!_ids.Add(shop, id, ticks))
+        if (!_ids.Add(shop, id, ticks, hashes.Id))
         {
             Duplicates++;
             return false;
@@ -285,8 +293,9 @@ internal sealed class StateFold
         var alone = false;
         if (hasConversation && p.Type is EventType.Message or EventType.Rating or EventType.Session or EventType.Complaint)
         {
-            var slot = Find(shop, conversation);
-            if (slot < 0) slot = Open(shop, conversation);
+            var hash = hashes.Conversation != 0 ? hashes.Conversation : KeyHash(shop, conversation);
+            var slot = Find(shop, conversation, hash);
+            if (slot < 0) slot = Open(shop, conversation, hash);
             p.Rank = (byte)EventOrder.Rank(p.Type, p.Sender, p.Action);
             Buffer(slot, ref p, id, facts);
             ref var c = ref At(slot);
@@ -329,12 +338,15 @@ internal sealed class StateFold
         Release(long.MaxValue, facts);
         Hand(facts, ref sink);
         _releasedBelow = long.MinValue;
+        // Every conversation closes, so the table empties at once afterwards instead of entry by entry (each removal a
+        // cache miss and a backward shift among the 1.4M open conversations of the wide shape).
         for (var slot = 0; slot < _slotsUsed; slot++)
         {
             if (!At(slot).Live) continue;
-            Close(slot, facts);
+            Close(slot, facts, unplace: false);
             Hand(facts, ref sink);
         }
+        _table = new long[2048];
         foreach (var list in _expiry.Values)
         {
             list.Clear();
@@ -390,9 +402,8 @@ internal sealed class StateFold
 
     private static long Entry(ulong hash, int slot) => (long)(hash & 0xFFFFFFFF00000000UL) | (uint)(slot + 1);
 
-    private int Find(int shop, ReadOnlySpan<char> conversation)
+    private int Find(int shop, ReadOnlySpan<char> conversation, ulong hash)
     {
-        var hash = KeyHash(shop, conversation);
         var tag = (long)(hash & 0xFFFFFFFF00000000UL);
         var table = _table;
         var mask = table.Length - 1;
@@ -415,7 +426,7 @@ internal sealed class StateFold
         return chars.AsSpan(0, length).SequenceEqual(conversation);
     }
 
-    private int Open(int shop, ReadOnlySpan<char> conversation)
+    private int Open(int shop, ReadOnlySpan<char> conversation, ulong hash)
     {
         int slot;
         if (_freeCount > 0) slot = _free[--_freeCount];
@@ -424,7 +435,6 @@ internal sealed class StateFold
             slot = _slotsUsed++;
             if ((slot & (PageSize - 1)) == 0) NewPage(slot >> PageBits);
         }
-        var hash = KeyHash(shop, conversation);
         ref var c = ref At(slot);
         c.HashLow = (uint)hash;
         c.Shop = shop;
@@ -509,11 +519,11 @@ internal sealed class StateFold
         table[i] = 0;
     }
 
-    private void Close(int slot, List<MetricFact> facts)
+    private void Close(int slot, List<MetricFact> facts, bool unplace = true)
     {
         ref var c = ref At(slot);
         c.State.Finish(Context(c.Shop), facts);
-        Unplace(slot);
+        if (unplace) Unplace(slot);
         c.Live = false;
         c.Slot = NotFiled;
         c.Generation++;

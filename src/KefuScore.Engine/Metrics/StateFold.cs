@@ -44,8 +44,6 @@ internal sealed class StateFold
         /// <summary>The low half of the key's hash (its high half is the slot's tag in the table).</summary>
         [FieldOffset(0)] public uint HashLow;
         [FieldOffset(4)] public int Shop;
-        /// <summary>Events of this conversation still in the reorder buffer.</summary>
-        [FieldOffset(8)] public int Unreleased;
         /// <summary>The expiry slot this conversation is filed under (<see cref="NotFiled"/>, <see cref="ParkedSlot"/>).</summary>
         [FieldOffset(12)] public int Slot;
         /// <summary>Bumped when the slot is closed, so an expiry filing of an earlier conversation is recognised as stale.</summary>
@@ -73,6 +71,8 @@ internal sealed class StateFold
     {
         public long Ticks;
         public int Conversation;
+        /// <summary>The conversation's shop, so that applying the event reads only the slot's analysis state.</summary>
+        public int Shop;
         public int IdStart, IdLength;
         public int Agent, Reason;
         public byte Rank;
@@ -263,13 +263,14 @@ internal sealed class StateFold
         Sse.Prefetch0((byte*)Unsafe.AsPointer(ref c) + 64);
     }
 
-    /// <summary>Every cache line of a slot (a hint: nothing is read).</summary>
-    private static unsafe void PrefetchWhole(ref Conversation c)
+    /// <summary>The cache lines of a slot's analysis state, its last 64 bytes (a hint: nothing is read).</summary>
+    private static unsafe void PrefetchState(ref Conversation c)
     {
         if (!Sse.IsSupported) return;
-        var at = (byte*)Unsafe.AsPointer(ref c);
-        for (var offset = 0; offset < Unsafe.SizeOf<Conversation>(); offset += 64) Sse.Prefetch0(at + offset);
-        Sse.Prefetch0(at + Unsafe.SizeOf<Conversation>() - 1);
+        var state = (byte*)Unsafe.AsPointer(ref c.State);
+        // Two lines: a slot page is not aligned to a line, so the state usually straddles two.
+        Sse.Prefetch0(state);
+        Sse.Prefetch0(state + Unsafe.SizeOf<ConversationCore>() - 1);
     }
 
     /// <summary>How many rows ahead a caller prefetches a row's slot (its table place twice as far; a power of two).</summary>
@@ -440,7 +441,6 @@ internal sealed class StateFold
         c.Shop = shop;
         c.Live = true;
         c.Waiting = false;
-        c.Unreleased = 0;
         c.LastTicks = c.LastMessage = long.MinValue;
         c.Slot = NotFiled;
         if (conversation.Length <= InlineKey && System.Text.Ascii.IsValid(conversation))
@@ -544,7 +544,7 @@ internal sealed class StateFold
             {
                 ref var c = ref At(slot);
                 if (!c.Live || c.Generation != generation || c.Slot != _oldestSlot) continue; // closed or filed again since
-                if (c.LastTicks + _idleClose < watermark && (c.Waiting || c.Unreleased > 0))
+                if (c.LastTicks + _idleClose < watermark && (c.Waiting || Unreleased(ref c)))
                 {
                     // A customer still waits: the reply may come days later and must be matched (SPEC §4). Parked
                     // until its next event; a conversation that never hears back is finished at Finish.
@@ -611,12 +611,20 @@ internal sealed class StateFold
         }
         id.CopyTo(b.Ids.AsSpan(b.Used));
         p.Conversation = slot;
+        p.Shop = At(slot).Shop;
         p.IdStart = b.Used;
         p.IdLength = id.Length;
         b.Items[b.Count++] = p;
         b.Used += id.Length;
-        At(slot).Unreleased++;
     }
+
+    /// <summary>
+    /// Whether some of the conversation's events are still in the reorder buffer: its newest event's minute has not been
+    /// released. An event is buffered exactly when its minute is not yet released (<see cref="Buffer"/>), and minutes are
+    /// released in order, so this is a count of its buffered events above zero without the count, which a released event
+    /// would have to update in the slot's first cache line (decisions §108).
+    /// </summary>
+    private bool Unreleased(ref Conversation c) => c.LastTicks / TimeSpan.TicksPerMinute >= _releasedBelow;
 
     /// <summary>Applies every buffered minute below <paramref name="limitMinute"/>, oldest first.</summary>
     private void Release(long limitMinute, List<MetricFact> facts)
@@ -646,16 +654,15 @@ internal sealed class StateFold
         var items = bucket.Items.AsSpan(0, bucket.Count);
         _order.Of(bucket.Ids);
         Sort(items, _order);
-        // The slot of the event PrefetchDistance on is asked of the processor while this one is applied, so the misses
-        // (a minute's slots are spread over the 1.4M open conversations of the wide shape) overlap the work between.
-        for (var i = 0; i < Math.Min(PrefetchDistance, items.Length); i++) PrefetchWhole(ref At(items[i].Conversation));
+        // The state of the event PrefetchDistance on is asked of the processor while this one is applied, so the misses
+        // (a minute's slots are spread over the 1.4M open conversations of the wide shape) overlap the work between. Only
+        // the state is read: the shop comes with the event.
+        for (var i = 0; i < Math.Min(PrefetchDistance, items.Length); i++) PrefetchState(ref At(items[i].Conversation));
         for (var i = 0; i < items.Length; i++)
         {
-            if (i + PrefetchDistance < items.Length) PrefetchWhole(ref At(items[i + PrefetchDistance].Conversation));
+            if (i + PrefetchDistance < items.Length) PrefetchState(ref At(items[i + PrefetchDistance].Conversation));
             ref readonly var p = ref items[i];
-            ref var c = ref At(p.Conversation);
-            c.Unreleased--;
-            c.State.Apply(Slim(p), Context(c.Shop), facts);
+            At(p.Conversation).State.Apply(Slim(p), Context(p.Shop), facts);
         }
         bucket.Count = 0;
         bucket.Used = 0;

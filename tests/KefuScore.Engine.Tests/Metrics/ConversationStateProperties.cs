@@ -53,6 +53,24 @@ public sealed class ConversationStateProperties
     }
 
     [Fact]
+    public void A_conversation_past_a_short_idle_close_with_events_still_buffered_is_kept_open_not_closed()
+    {
+        // A 10-second idle close, and one stretch of c whose last reply (21:10:02, so nobody waits) is still in the
+        // reorder buffer when d's event at 22:10:20 scans with the watermark at 21:10:20: c is past its idle close, but
+        // the minute 21:10 is not yet released. Closing c there would finish it with the 21:09:58 message unanswered,
+        // and apply its buffered reply to e, which takes c's slot.
+        var profile = TestProfiles.Incremental(TimeSpan.FromSeconds(10));
+        var events = Chat.On("2026-11-20", conversation: "c").Customer("21:09:45").Agent("21:09:52", agent: "a1").Customer("21:09:58").Agent("21:10:02", agent: "a1").Events
+            .Concat(Chat.On("2026-11-20", conversation: "d").Customer("22:10:20").Events)
+            .Concat(Chat.On("2026-11-20", conversation: "e").Customer("22:10:25").Events).ToList();
+        var streamed = Run.Fold(profile, events, FoldOptions.Streaming, out var fold);
+        Assert.Equal((0L, 3), (fold.TooLate, fold.PeakOpenConversations));
+        var unanswered = profile.MetricIndex["unanswered"];
+        Assert.Equal(2, streamed.Rows.Sum(r => r.Value[unanswered].Count)); // d's and e's, not c's
+        Assert.True(streamed.SameAs(Batch(profile, events)));
+    }
+
+    [Fact]
     public void Profiles_whose_metrics_need_a_whole_stretch_keep_the_buffered_analysis()
     {
         Assert.NotNull(IncrementalRules.For(Profile));

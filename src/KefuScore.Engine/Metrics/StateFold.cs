@@ -44,6 +44,7 @@ internal sealed class StateFold
         /// <summary>The low half of the key's hash (its high half is the slot's tag in the table).</summary>
         [FieldOffset(0)] public uint HashLow;
         [FieldOffset(4)] public int Shop;
+        // Bytes 8–11 are free (they held a count of the events still buffered: decisions §108).
         /// <summary>The expiry slot this conversation is filed under (<see cref="NotFiled"/>, <see cref="ParkedSlot"/>).</summary>
         [FieldOffset(12)] public int Slot;
         /// <summary>Bumped when the slot is closed, so an expiry filing of an earlier conversation is recognised as stale.</summary>
@@ -298,6 +299,7 @@ internal sealed class StateFold
             var slot = Find(shop, conversation, hash);
             if (slot < 0) slot = Open(shop, conversation, hash);
             p.Rank = (byte)EventOrder.Rank(p.Type, p.Sender, p.Action);
+            p.Shop = shop;
             Buffer(slot, ref p, id, facts);
             ref var c = ref At(slot);
             // Waiting: the newest customer message is later than the newest human reply. A later customer message
@@ -611,7 +613,6 @@ internal sealed class StateFold
         }
         id.CopyTo(b.Ids.AsSpan(b.Used));
         p.Conversation = slot;
-        p.Shop = At(slot).Shop;
         p.IdStart = b.Used;
         p.IdLength = id.Length;
         b.Items[b.Count++] = p;

@@ -8,28 +8,12 @@ namespace KefuScore.Engine.Metrics;
 /// What a <see cref="ConversationCore"/> needs besides its own state, the same for all of a fold's conversations (the
 /// shop and the explain recorder aside): passed per call, so the core itself is only the numbers that change.
 /// </summary>
-internal readonly struct CoreContext(IncrementalRules rules, LocalClock clock, string shop, AgentNumbers agents, ConversationDecisions? decisions = null)
+internal readonly struct CoreContext(IncrementalRules rules, LocalClock clock, string shop, ConversationDecisions? decisions = null)
 {
     public IncrementalRules Rules { get; } = rules;
     public LocalClock Clock { get; } = clock;
     public string Shop { get; } = shop;
-    /// <summary>The agents' numbers, as the core keeps its last replier (a name in the slot would be a reference).</summary>
-    public AgentNumbers Agents { get; } = agents;
     public ConversationDecisions? Decisions { get; } = decisions;
-}
-
-/// <summary>
-/// Agents as numbers for <see cref="ConversationCore"/> (0: none). The core keeps its last replier as a number, not a
-/// name: a reference written into a slot at every reply marks the slot pages for the collector, whose every collection
-/// then scans them (about a tenth of the wide shape's CPU when the write was left out, decisions §108).
-/// </summary>
-internal abstract class AgentNumbers
-{
-    /// <summary>The number of <paramref name="agent"/> (0 for null), stable for as long as <see cref="Name"/> is asked of it.</summary>
-    public abstract int Number(string? agent);
-
-    /// <summary>The agent numbered <paramref name="number"/> (null for 0).</summary>
-    public abstract string? Name(int number);
 }
 
 /// <summary>
@@ -66,8 +50,7 @@ internal struct ConversationCore
     /// <summary>The waiting customer messages' first two instants (the rest in <see cref="Overflow.Waiting"/>).</summary>
     [FieldOffset(8)] private long _first;
     [FieldOffset(16)] private long _second;
-    /// <summary>The last agent who replied, by <see cref="CoreContext.Agents"/>' number (0: none).</summary>
-    [FieldOffset(24)] internal int LastReplier;
+    [FieldOffset(24)] internal string? LastReplier;
     [FieldOffset(32)] private Overflow? _overflow;
     /// <summary>
     /// Customer messages waiting under each policy. Both lists get every customer message, a human reply clears both
@@ -142,7 +125,7 @@ internal struct ConversationCore
         _human = _assist = 0;
         LastTicks = long.MinValue;
         CustomerWaiting = false;
-        LastReplier = 0;
+        LastReplier = null;
     }
 
     /// <summary>Applies the conversation's next event (in <see cref="EventOrder"/>); final facts are appended.</summary>
@@ -155,7 +138,7 @@ internal struct ConversationCore
         {
             x.Decisions?.EndStretch();
             Days.Fill(NoDay);
-            LastReplier = 0;
+            LastReplier = null;
         }
         if (t > LastTicks) LastTicks = t;
         x.Decisions?.Arrived(e);
@@ -169,7 +152,7 @@ internal struct ConversationCore
         else if (e.IsHumanReply)
         {
             CustomerWaiting = false;
-            LastReplier = x.Agents.Number(e.Agent);
+            LastReplier = e.Agent;
             Resolve(IncrementalRules.Human, answered: true, t, e.Agent, x, facts);
             Resolve(IncrementalRules.Assist, answered: true, t, e.Agent, x, facts);
             _human = _assist = 0;
@@ -282,7 +265,7 @@ internal struct ConversationCore
             ref readonly var slot = ref slots[s];
             if (slot.Metric.Kind != MetricKind.RatingShare || !Counts(slot, local, rules)) continue;
             if (!ConversationAnalysis.RatingCounts(rules.Profile, slot.Metric, e, out var hit)) continue;
-            facts.Add(new MetricFact(x.Shop, e.Agent ?? x.Agents.Name(LastReplier), (int)(local / TimeSpan.TicksPerHour), slot.Index, hit ? 1 : 0, 1, 0, 0, -1));
+            facts.Add(new MetricFact(x.Shop, e.Agent ?? LastReplier, (int)(local / TimeSpan.TicksPerHour), slot.Index, hit ? 1 : 0, 1, 0, 0, -1));
         }
     }
 

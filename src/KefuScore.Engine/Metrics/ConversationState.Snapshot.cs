@@ -17,8 +17,8 @@ public sealed partial class ConversationState
     public byte[] Snapshot()
     {
         var dayOf = _rules.DayOf;
-        var w = new Writer(16 + dayOf.Length * 3 + (_core.HumanCount + _core.AssistCount) * 4 + (LastReplier?.Length ?? 0) * 3);
-        w.Byte((byte)((_core.CustomerWaiting ? Waiting : 0) | (_core.LastTicks != long.MinValue ? Seen : 0) | (LastReplier is not null ? Replier : 0)));
+        var w = new Writer(16 + dayOf.Length * 3 + (_core.HumanCount + _core.AssistCount) * 4 + (_core.LastReplier?.Length ?? 0) * 3);
+        w.Byte((byte)((_core.CustomerWaiting ? Waiting : 0) | (_core.LastTicks != long.MinValue ? Seen : 0) | (_core.LastReplier is not null ? Replier : 0)));
         if (_core.LastTicks != long.MinValue) w.Signed(_core.LastTicks);
         // One day per slot, as before the state kept days only for the slots that read them (the others: none).
         w.Unsigned((ulong)dayOf.Length);
@@ -29,7 +29,7 @@ public sealed partial class ConversationState
         }
         WriteList(ref w, _core, IncrementalRules.Human, _core.HumanCount);
         WriteList(ref w, _core, IncrementalRules.Assist, _core.AssistCount);
-        if (LastReplier is { } replier) w.Text(replier);
+        if (_core.LastReplier is not null) w.Text(_core.LastReplier);
         return w.ToArray();
     }
 
@@ -54,7 +54,7 @@ public sealed partial class ConversationState
         var human = ReadList(ref r);
         var assist = ReadList(ref r);
         state._core.RestoreWaiting(human, assist);
-        state._core.LastReplier = state._replier.Number((flags & Replier) != 0 ? r.Text() : null);
+        state._core.LastReplier = (flags & Replier) != 0 ? r.Text() : null;
         if (!r.AtEnd) throw new FormatException("a conversation state with bytes after its end");
         return state;
     }

@@ -109,26 +109,7 @@ public sealed partial class ConversationState
 
     private Span<int> Days => _core.Days;
 
-    private CoreContext Context => new(_rules, _clock, Shop, _replier, Decisions);
-
-    /// <summary>The core's numbering of its last replier: a state remembers one, so one name is kept, numbered 1.</summary>
-    private sealed class OneReplier : AgentNumbers
-    {
-        public string? Last;
-
-        public override int Number(string? agent)
-        {
-            Last = agent;
-            return agent is null ? 0 : 1;
-        }
-
-        public override string? Name(int number) => number == 0 ? null : Last;
-    }
-
-    private readonly OneReplier _replier = new();
-
-    /// <summary>The last agent who replied (null: none in this stretch).</summary>
-    private string? LastReplier => _replier.Name(_core.LastReplier);
+    private CoreContext Context => new(_rules, _clock, Shop, Decisions);
 
     /// <summary>Empties the state for another conversation of the same rules.</summary>
     public void Reset(string shop)

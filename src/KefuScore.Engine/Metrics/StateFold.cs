@@ -476,7 +476,7 @@ internal sealed class StateFold
         for (var i = 0; i < slots.Length; i++) slots[i].State = new ConversationCore(_rules);
     }
 
-    private CoreContext Context(int shop) => new(_rules, _clock, _shops[shop], _names);
+    private CoreContext Context(int shop) => new(_rules, _clock, _shops[shop]);
 
     private static void Place(long[] table, ulong hash, int slot)
     {
@@ -588,7 +588,6 @@ internal sealed class StateFold
         {
             // Behind the watermark, so counted too late: its order is lost and the caller replays without a watermark.
             ref var late = ref At(slot);
-            _names.Current = p.Agent;
             late.State.Apply(Slim(p), Context(late.Shop), facts);
             return;
         }
@@ -664,7 +663,6 @@ internal sealed class StateFold
         {
             if (i + PrefetchDistance < items.Length) PrefetchState(ref At(items[i + PrefetchDistance].Conversation));
             ref readonly var p = ref items[i];
-            _names.Current = p.Agent;
             At(p.Conversation).State.Apply(Slim(p), Context(p.Shop), facts);
         }
         bucket.Count = 0;
@@ -707,16 +705,8 @@ internal sealed class StateFold
     /// Agents and reasons as numbers (0: none). A row carries instances its reader interned for the run, so a small
     /// cache by reference answers almost every lookup without hashing characters; other instances go by value.
     /// </summary>
-    private sealed class Names : AgentNumbers
+    private sealed class Names
     {
-        /// <summary>The agent number of the event being applied, so the core's <see cref="Number"/> of its agent needs no lookup.</summary>
-        public int Current;
-
-        public override int Number(string? agent) =>
-            agent is null ? 0 : (uint)Current < (uint)_list.Count && ReferenceEquals(_list[Current], agent) ? Current : Of(agent);
-
-        public override string? Name(int number) => _list[number];
-
         /// <summary>The cache's largest size: grows with the names seen, so 20,000 shops' agents are not looked up by value each time.</summary>
         private const int MaxCache = 1 << 18;
         private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);

@@ -23,6 +23,28 @@ internal sealed class IdWindow(bool forgets = true)
 {
     /// <summary>A record's header in the arena: its shop (2 characters), length (2) and hour (4).</summary>
     private const int Header = 8;
+
+    /// <summary>A record in an arena, read where it starts: the one place its layout is read.</summary>
+    private readonly ref struct Record(ReadOnlySpan<char> at)
+    {
+        private readonly ReadOnlySpan<char> _at = at;
+
+        public int Shop => MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(_at[..2]));
+        public int Length => MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(_at.Slice(2, 2)));
+        public long Hour => MemoryMarshal.Read<long>(MemoryMarshal.AsBytes(_at.Slice(4, 4)));
+        public ReadOnlySpan<char> Id => _at.Slice(Header, Length);
+        /// <summary>Characters from this record's start to the next one's.</summary>
+        public int Size => Header + Length;
+
+        /// <summary>Writes a record of (<paramref name="shop"/>, <paramref name="id"/>, <paramref name="hour"/>) at the start of <paramref name="into"/>.</summary>
+        public static void Write(Span<char> into, int shop, ReadOnlySpan<char> id, long hour)
+        {
+            MemoryMarshal.Write(MemoryMarshal.AsBytes(into[..2]), shop);
+            MemoryMarshal.Write(MemoryMarshal.AsBytes(into.Slice(2, 2)), id.Length);
+            MemoryMarshal.Write(MemoryMarshal.AsBytes(into.Slice(4, 4)), hour);
+            id.CopyTo(into[Header..]);
+        }
+    }
     private const int FirstEntries = 1 << 12;
     /// <summary>Hours with a generation of their own; more go to the mixed one.</summary>
     private const int MaxHours = 4;
@@ -94,11 +116,7 @@ internal sealed class IdWindow(bool forgets = true)
         if ((into.Count + 1) * 2 > into.Entries.Length) Grow(into);
         var need = Header + id.Length;
         if (into.Used + need > into.Arena.Length) Array.Resize(ref into.Arena, Math.Max(into.Arena.Length * 2, into.Used + need));
-        var record = into.Arena.AsSpan(into.Used, need);
-        MemoryMarshal.Write(MemoryMarshal.AsBytes(record[..2]), shop);
-        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(2, 2)), id.Length);
-        MemoryMarshal.Write(MemoryMarshal.AsBytes(record.Slice(4, 4)), hour);
-        id.CopyTo(record[Header..]);
+        Record.Write(into.Arena.AsSpan(into.Used, need), shop, id, hour);
         Place(into.Entries, hash, into.Used);
         into.Used += need;
         into.Count++;
@@ -125,10 +143,8 @@ internal sealed class IdWindow(bool forgets = true)
 
     private static bool Same(char[] arena, int start, int shop, ReadOnlySpan<char> id)
     {
-        var record = arena.AsSpan(start);
-        return MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record[..2])) == shop
-            && MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(2, 2))) == id.Length
-            && record.Slice(Header, id.Length).SequenceEqual(id);
+        var record = new Record(arena.AsSpan(start));
+        return record.Shop == shop && record.Length == id.Length && record.Id.SequenceEqual(id);
     }
 
     private static void Place(long[] entries, ulong hash, int start)
@@ -182,11 +198,9 @@ internal sealed class IdWindow(bool forgets = true)
         var arena = generation.Arena;
         for (var at = 0; at < generation.Used;)
         {
-            var record = arena.AsSpan(at);
-            var shop = MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record[..2]));
-            var length = MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(2, 2)));
-            Place(entries, Hash(shop, record.Slice(Header, length)), at);
-            at += Header + length;
+            var record = new Record(arena.AsSpan(at));
+            Place(entries, Hash(record.Shop, record.Id), at);
+            at += record.Size;
         }
         generation.Entries = entries;
     }
@@ -220,13 +234,9 @@ internal sealed class IdWindow(bool forgets = true)
         var arena = generation.Arena;
         for (var at = 0; at < generation.Used;)
         {
-            var record = arena.AsSpan(at);
-            var shop = MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record[..2]));
-            var length = MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(record.Slice(2, 2)));
-            var hour = MemoryMarshal.Read<long>(MemoryMarshal.AsBytes(record.Slice(4, 4)));
-            var id = record.Slice(Header, length);
-            if (hour >= hourLimit) Keep(kept, Hash(shop, id), shop, id, hour);
-            at += Header + length;
+            var record = new Record(arena.AsSpan(at));
+            if (record.Hour >= hourLimit) Keep(kept, Hash(record.Shop, record.Id), record.Shop, record.Id, record.Hour);
+            at += record.Size;
         }
         Drop(generation);
         return kept;

@@ -202,8 +202,8 @@ public sealed class MetricFold
         const int d = StateFold.PrefetchDistance;
         // The hashes of the rows up to 2d ahead, by row number mod 2d: a row's id and key are hashed once, when their
         // table places are prefetched; its slot is prefetched d rows later, and the row applied d rows after that, with them.
+        // The first d rows are never prefetched: the stackalloc is zeroed (locals are initialised here), and 0 is "not computed".
         Span<StateFold.RowHashes> ahead = stackalloc StateFold.RowHashes[2 * d];
-        ahead.Clear();
         for (var r = d; r < Math.Min(2 * d, rows.Length); r++) ahead[r & (2 * d - 1)] = _state.PrefetchPlace(rows[r], chars);
         for (var i = 0; i < rows.Length; i++)
         {

@@ -537,7 +537,7 @@ internal sealed class StateFold
     /// <summary>Closes every conversation whose stretch ended more than the idle close before <paramref name="watermark"/>.</summary>
     private void FinaliseBefore(long watermark, List<MetricFact> facts)
     {
-        Release(watermark / TimeSpan.TicksPerMinute, facts);
+        Release(MinuteOf(watermark), facts);
         var due = watermark / ScanEvery;
         for (; _oldestSlot < due && _expiry.Count > 0; _oldestSlot++)
         {
@@ -583,7 +583,7 @@ internal sealed class StateFold
 
     private void Buffer(int slot, ref Pending p, ReadOnlySpan<char> id, List<MetricFact> facts)
     {
-        var minute = p.Ticks / TimeSpan.TicksPerMinute;
+        var minute = MinuteOf(p.Ticks);
         if (minute < _releasedBelow)
         {
             // Behind the watermark, so counted too late: its order is lost and the caller replays without a watermark.
@@ -625,7 +625,10 @@ internal sealed class StateFold
     /// released in order, so this is a count of its buffered events above zero without the count, which a released event
     /// would have to update in the slot's first cache line (decisions §108).
     /// </summary>
-    private bool Unreleased(ref Conversation c) => c.LastTicks / TimeSpan.TicksPerMinute >= _releasedBelow;
+    private bool Unreleased(ref Conversation c) => MinuteOf(c.LastTicks) >= _releasedBelow;
+
+    /// <summary>The reorder buffer's minute of an instant: buffering, releasing and <see cref="Unreleased"/> must agree on it.</summary>
+    private static long MinuteOf(long ticks) => ticks / TimeSpan.TicksPerMinute;
 
     /// <summary>Applies every buffered minute below <paramref name="limitMinute"/>, oldest first.</summary>
     private void Release(long limitMinute, List<MetricFact> facts)

@@ -116,7 +116,8 @@ public static class PeerCommand
         else
         {
             var profile = ProfileCatalog.Compile("douyin");
-            var run = ReportRunner.Run(profile, [file], null, o.Threads);
+            // As `kefu report` without --agents: the figures per shop only.
+            var run = ReportRunner.Run(profile, [file], null, o.Threads, agents: false);
             if (run.Rejected.Count > 0) throw new InvalidOperationException($"{run.Rejected.Count} lines rejected in {file}");
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fold done after {watch.Elapsed.TotalSeconds:F2} s"));
             using (var now = Process.GetCurrentProcess()) foldCpu = now.TotalProcessorTime;

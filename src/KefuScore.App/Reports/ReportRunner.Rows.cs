@@ -14,14 +14,16 @@ namespace KefuScore.App.Reports;
 /// </summary>
 public static partial class ReportRunner
 {
-    public static FoldRun Run(CompiledProfile profile, IReadOnlyList<string> files, ImportMapping? mapping, int threads, IProgress<long>? progress = null, CancellationToken ct = default)
+    /// <summary>The files' figures; without <paramref name="agents"/>, per shop only (<see cref="Rollup.Agents"/>).</summary>
+    public static FoldRun Run(CompiledProfile profile, IReadOnlyList<string> files, ImportMapping? mapping, int threads, bool agents = true,
+        IProgress<long>? progress = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         if (mapping is not null || IncrementalRules.For(profile) is null || files.Any(f => EventFiles.FormatOf(f) is not (EventFileFormat.Csv or EventFileFormat.JsonLines or EventFileFormat.Parquet)))
-            return Run(profile, () => files.SelectMany(f => EventFiles.Read(f, mapping, ct)), threads, progress, ct);
-        var run = RowPass(profile, files, FoldOptions.Streaming, threads, progress, ct, out var tooLate);
+            return Run(profile, () => files.SelectMany(f => EventFiles.Read(f, mapping, ct)), threads, agents, progress, ct);
+        var run = RowPass(profile, files, FoldOptions.Streaming, threads, agents, progress, ct, out var tooLate);
         if (tooLate == 0) return run;
-        var replay = RowPass(profile, files, FoldOptions.Unbounded, threads, progress, ct, out _);
+        var replay = RowPass(profile, files, FoldOptions.Unbounded, threads, agents, progress, ct, out _);
         replay.Replayed = true;
         return replay;
     }
@@ -31,9 +33,10 @@ public static partial class ReportRunner
     /// by its shop's hash to one of <paramref name="threads"/> fold workers; this thread hands the chunks out in file
     /// order, so every worker sees its shops' rows in file order and rejected lines keep theirs.
     /// </summary>
-    private static FoldRun RowPass(CompiledProfile profile, IReadOnlyList<string> files, FoldOptions options, int threads, IProgress<long>? progress, CancellationToken ct, out long tooLate)
+    private static FoldRun RowPass(CompiledProfile profile, IReadOnlyList<string> files, FoldOptions options, int threads, bool agents, IProgress<long>? progress,
+        CancellationToken ct, out long tooLate)
     {
-        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count));
+        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count, agents));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var chunks = new CsvChunks(new RunNames(), threads, threads, stop.Token);
         var queues = new BlockingCollection<RowChunk>[threads];
@@ -46,7 +49,7 @@ public static partial class ReportRunner
             {
                 try
                 {
-                    var folder = new RowFolder(profile, options);
+                    var folder = new RowFolder(profile, options, agents);
                     foreach (var chunk in queue.GetConsumingEnumerable(stop.Token))
                     {
                         folder.Fold(chunk.Parts[part]);
@@ -93,11 +96,11 @@ public static partial class ReportRunner
     }
 
     /// <summary>One fold over row batches into its rollup.</summary>
-    private sealed class RowFolder(CompiledProfile profile, FoldOptions options)
+    private sealed class RowFolder(CompiledProfile profile, FoldOptions options, bool agents)
     {
         private readonly MetricFold _fold = new(profile, options);
         // The fold's facts carry its interned shop and agent instances: summed by identity, added to a rollup at the end.
-        private readonly FactSums _sums = new(profile.Metrics.Count, hoursPerRow: 24);
+        private readonly FactSums _sums = new(profile.Metrics.Count, hoursPerRow: 24, agents);
         private readonly List<MetricFact> _facts = new(256);
 
         public void Fold(RowPart part)

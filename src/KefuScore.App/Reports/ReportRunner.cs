@@ -34,27 +34,34 @@ public static partial class ReportRunner
 
     /// <summary>Runs over any source of read items; <paramref name="source"/> may be called twice (replay).</summary>
     public static FoldRun Run(CompiledProfile profile, Func<IEnumerable<ReadItem>> source, IProgress<long>? progress = null, CancellationToken ct = default) =>
-        Run(profile, source, threads: 1, progress, ct);
+        Run(profile, source, threads: 1, progress: progress, ct: ct);
 
-    /// <summary>As above on <paramref name="threads"/> fold workers (1: the reader and one fold, as before).</summary>
-    public static FoldRun Run(CompiledProfile profile, Func<IEnumerable<ReadItem>> source, int threads, IProgress<long>? progress = null, CancellationToken ct = default)
+    /// <summary>
+    /// As above on <paramref name="threads"/> fold workers (1: the reader and one fold, as before). Without
+    /// <paramref name="agents"/> the rollup is kept per shop only (<see cref="Rollup.Agents"/>): all a report without its
+    /// agents reads, in less memory.
+    /// </summary>
+    public static FoldRun Run(CompiledProfile profile, Func<IEnumerable<ReadItem>> source, int threads, bool agents = true, IProgress<long>? progress = null,
+        CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        var run = Pass(profile, source, FoldOptions.Streaming, threads, progress, ct, out var tooLate);
+        var run = Pass(profile, source, FoldOptions.Streaming, threads, agents, progress, ct, out var tooLate);
         if (tooLate == 0) return run;
-        var replay = Pass(profile, source, FoldOptions.Unbounded, threads, progress, ct, out _);
+        var replay = Pass(profile, source, FoldOptions.Unbounded, threads, agents, progress, ct, out _);
         replay.Replayed = true;
         return replay;
     }
 
-    private static FoldRun Pass(CompiledProfile profile, Func<IEnumerable<ReadItem>> source, FoldOptions options, int threads, IProgress<long>? progress, CancellationToken ct, out long tooLate) =>
-        threads == 1 ? Once(profile, source, options, progress, ct, out tooLate) : Partitioned(profile, source, options, threads, progress, ct, out tooLate);
+    private static FoldRun Pass(CompiledProfile profile, Func<IEnumerable<ReadItem>> source, FoldOptions options, int threads, bool agents, IProgress<long>? progress,
+        CancellationToken ct, out long tooLate) =>
+        threads == 1 ? Once(profile, source, options, agents, progress, ct, out tooLate) : Partitioned(profile, source, options, threads, agents, progress, ct, out tooLate);
 
-    private static FoldRun Once(CompiledProfile profile, Func<IEnumerable<ReadItem>> source, FoldOptions options, IProgress<long>? progress, CancellationToken ct, out long tooLate)
+    private static FoldRun Once(CompiledProfile profile, Func<IEnumerable<ReadItem>> source, FoldOptions options, bool agents, IProgress<long>? progress, CancellationToken ct,
+        out long tooLate)
     {
         var fold = new MetricFold(profile, options);
         // Reports need days at most: daily rows keep memory proportional to days, not hours.
-        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count));
+        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count, agents));
         var facts = new List<MetricFact>(256);
         long items = 0;
         foreach (var item in Batches.ReadAhead(source(), ct))
@@ -90,7 +97,8 @@ public static partial class ReportRunner
     /// rollup. A worker's watermark follows its own shops, never ahead of the single fold's, so nothing is finalised
     /// earlier than it would be there and the figures are the same.
     /// </summary>
-    private static FoldRun Partitioned(CompiledProfile profile, Func<IEnumerable<ReadItem>> source, FoldOptions options, int threads, IProgress<long>? progress, CancellationToken ct, out long tooLate)
+    private static FoldRun Partitioned(CompiledProfile profile, Func<IEnumerable<ReadItem>> source, FoldOptions options, int threads, bool agents, IProgress<long>? progress,
+        CancellationToken ct, out long tooLate)
     {
         const int batchSize = 2048;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -101,11 +109,11 @@ public static partial class ReportRunner
             var queue = queues[w] = new BlockingCollection<ChatEvent[]>(boundedCapacity: 8);
             workers[w] = Task.Factory.StartNew(() =>
             {
-                try { return Worker(profile, options, queue, stop.Token); }
+                try { return Worker(profile, options, agents, queue, stop.Token); }
                 catch { stop.Cancel(); throw; }
             }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
-        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count));
+        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count, agents));
         var partOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var batches = new ChatEvent[threads][];
         var filled = new int[threads];
@@ -179,10 +187,10 @@ public static partial class ReportRunner
     private static void RethrowFirstFailure(Task[] workers) =>
         workers.FirstOrDefault(t => t.IsFaulted && t.Exception!.InnerException is not OperationCanceledException)?.GetAwaiter().GetResult();
 
-    private static (FoldRun, long) Worker(CompiledProfile profile, FoldOptions options, BlockingCollection<ChatEvent[]> queue, CancellationToken ct)
+    private static (FoldRun, long) Worker(CompiledProfile profile, FoldOptions options, bool agents, BlockingCollection<ChatEvent[]> queue, CancellationToken ct)
     {
         var fold = new MetricFold(profile, options);
-        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count));
+        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count, agents));
         var facts = new List<MetricFact>(256);
         foreach (var batch in queue.GetConsumingEnumerable(ct))
             foreach (var e in batch)

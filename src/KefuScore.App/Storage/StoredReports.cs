@@ -37,7 +37,7 @@ public static class StoredReports
         {
             run = ReportRunner.Run(profile, () => db.Events.AsNoTracking()
                 .Where(e => e.Shop == shop && e.AtTicks >= EarliestTicks && e.AtTicks < LatestTicks).OrderBy(e => e.AtTicks)
-                .AsEnumerable().Select(e => ReadItem.Of(e.ToEvent())), ct: ct);
+                .AsEnumerable().Select(e => ReadItem.Of(e.ToEvent())), threads: 1, ct: ct, agents: request.Agents);
         }
         var outside = await db.Events.AsNoTracking().LongCountAsync(e => e.Shop == shop && (e.AtTicks < EarliestTicks || e.AtTicks >= LatestTicks), ct);
         if (outside > 0)

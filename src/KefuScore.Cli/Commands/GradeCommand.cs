@@ -37,7 +37,7 @@ internal static class GradeCommand
             var mapping = Inputs.Mapping(parse.GetValue(map));
             var (fromDate, toDate) = (Inputs.Date(parse.GetValue(from), "--from"), Inputs.Date(parse.GetValue(to), "--to"));
             if (fromDate > toDate) throw new CliException("--from: must not be after --to");
-            var run = Inputs.Guard(() => Progress.Run(io, "读取事件 reading events", p => ReportRunner.Run(compiled, files, mapping, parse.GetValue(threads), p)));
+            var run = Inputs.Guard(() => Progress.Run(io, "读取事件 reading events", p => ReportRunner.Run(compiled, files, mapping, parse.GetValue(threads), progress: p)));
             var report = ReportBuilder.Build(compiled, run.Rollup, new ReportRequest(PeriodKind.Day, fromDate, toDate, Agents: true));
             // Complaints in the period, by the day of their time in the profile's zone.
             var complaints = Inputs.Guard(() => AgentFiguresBuilder.FromEvents(Inputs.Read(files, mapping).Where(i => i.Event is not null).Select(i => i.Event!)

@@ -10,10 +10,12 @@ namespace KefuScore.Engine.Metrics;
 /// identity hash, so adding a fact hashes no characters. Two instances of one name are two rows here; they become
 /// one in <see cref="AddTo"/>, which adds every row into a <see cref="Rollup"/> by value, so the sums are exactly those
 /// of <see cref="Rollup.Add(in MetricFact)"/>. Memory grows with distinct instances × rows, so facts whose names are
-/// fresh strings belong in a <see cref="Rollup"/> directly.
+/// fresh strings belong in a <see cref="Rollup"/> directly. Without <paramref name="agents"/>, facts are summed per shop
+/// (as <see cref="Rollup.Agents"/>): the agent is neither hashed nor kept.
 /// </summary>
-public sealed class FactSums(int metricCount, int hoursPerRow = 24)
+public sealed class FactSums(int metricCount, int hoursPerRow = 24, bool agents = true)
 {
+    private readonly bool _agents = agents;
     private static readonly object NoAgent = new();
     private readonly int _hoursPerRow = hoursPerRow is 1 or 24 ? hoursPerRow : throw new ArgumentOutOfRangeException(nameof(hoursPerRow), "1 or 24");
     /// <summary>A row's key in one struct (one cache line to confirm a row, where three arrays were three) with its hash, so growing the table reads no name.</summary>
@@ -75,14 +77,17 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
     /// </summary>
     private const int Ahead = 16;
 
-    private int HashOf(in MetricFact fact) => Hash(fact.Shop, fact.Agent ?? NoAgent, _hoursPerRow == 1 ? fact.Hour : fact.Hour - fact.Hour % 24);
+    private int HashOf(in MetricFact fact) => Hash(fact.Shop, AgentOf(fact), _hoursPerRow == 1 ? fact.Hour : fact.Hour - fact.Hour % 24);
 
     /// <summary>The line of each name's object header, which its identity hash reads (a hint: nothing is read).</summary>
-    private static unsafe void PrefetchNames(in MetricFact fact)
+    private unsafe void PrefetchNames(in MetricFact fact)
     {
         Sse.Prefetch0((byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(fact.Shop.AsSpan())) - 16);
-        if (fact.Agent is { } agent) Sse.Prefetch0((byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(agent.AsSpan())) - 16);
+        if (_agents && fact.Agent is { } agent) Sse.Prefetch0((byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(agent.AsSpan())) - 16);
     }
+
+    /// <summary>The agent a fact's row is keyed by: none when sums are kept per shop.</summary>
+    private object AgentOf(in MetricFact fact) => _agents ? fact.Agent ?? NoAgent : NoAgent;
 
     private unsafe void PrefetchPlace(int hash) => Sse.Prefetch0(Unsafe.AsPointer(ref _table[hash & (_table.Length - 1)]));
 
@@ -98,7 +103,7 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
     private void Add(in MetricFact fact, int hash)
     {
         var hour = _hoursPerRow == 1 ? fact.Hour : fact.Hour - fact.Hour % 24;
-        object agent = fact.Agent ?? NoAgent;
+        var agent = AgentOf(fact);
         var mask = _table.Length - 1;
         var i = hash & mask;
         int row;
@@ -126,6 +131,7 @@ public sealed class FactSums(int metricCount, int hoursPerRow = 24)
     {
         if (rollup.MetricCount != MetricCount) throw new ArgumentException("rollups of different profiles cannot merge", nameof(rollup));
         if (rollup.HoursPerRow != _hoursPerRow) throw new ArgumentException("hourly and daily rows cannot merge", nameof(rollup));
+        if (rollup.Agents && !_agents) throw new ArgumentException("sums kept per shop cannot go into a rollup kept per agent: its agents' rows would be short", nameof(rollup));
         for (var row = 0; row < _count; row++)
         {
             ref readonly var k = ref _keys[row];

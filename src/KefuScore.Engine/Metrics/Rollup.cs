@@ -7,16 +7,24 @@ public readonly record struct RollupKey(string Shop, string Agent, int Hour);
 /// 汇总: the engine's additive rollups per shop, agent and local hour, one <see cref="MetricCell"/> per metric.
 /// Days, ISO weeks, months and rolling windows are sums of hours; two rollups merge by adding.
 /// </summary>
-public sealed class Rollup(int metricCount, int hoursPerRow = 1)
+/// <param name="agents">
+/// False: every fact lands in its shop's row (agent ""), as if no agent had earned it. A shop's figures are the sum of
+/// its rows whatever their agent, so they are the same; a report without agents needs nothing more, and on 20,000 shops
+/// with 117,000 agents the rows are four times fewer.
+/// </param>
+public sealed class Rollup(int metricCount, int hoursPerRow = 1, bool agents = true)
 {
     /// <summary>
     /// A rollup with one row per local day instead of per hour: what a report needs, 24 times fewer rows, so a
     /// year of events costs a year of days, not of hours.
     /// </summary>
-    public static Rollup Daily(int metricCount) => new(metricCount, 24);
+    public static Rollup Daily(int metricCount, bool agents = true) => new(metricCount, 24, agents);
 
     /// <summary>1 (hourly rows) or 24 (daily rows, keyed by the day's first hour).</summary>
     public int HoursPerRow { get; } = hoursPerRow is 1 or 24 ? hoursPerRow : throw new ArgumentOutOfRangeException(nameof(hoursPerRow), "1 or 24");
+
+    /// <summary>Whether rows are kept per agent; false: per shop only (every key's agent is "").</summary>
+    public bool Agents { get; } = agents;
 
     private readonly Dictionary<RollupKey, MetricCell[]> _rows = [];
     private RollupKey _lastKey;
@@ -28,7 +36,7 @@ public sealed class Rollup(int metricCount, int hoursPerRow = 1)
 
     public void Add(in MetricFact fact)
     {
-        var key = new RollupKey(fact.Shop, fact.Agent ?? "", HoursPerRow == 1 ? fact.Hour : fact.Hour - fact.Hour % 24);
+        var key = KeyOf(new RollupKey(fact.Shop, fact.Agent ?? "", fact.Hour));
         // Facts come in runs for the same row; skip the hash lookup for those.
         if (_lastRow is null || !key.Equals(_lastKey))
         {
@@ -43,10 +51,17 @@ public sealed class Rollup(int metricCount, int hoursPerRow = 1)
         _lastRow[fact.Metric].Add(fact);
     }
 
+    /// <summary>The row a key's facts land in here: its day's first hour in daily rows, its shop's row without agents.</summary>
+    private RollupKey KeyOf(RollupKey key)
+    {
+        if (HoursPerRow != 1) key = key with { Hour = key.Hour - key.Hour % 24 };
+        return Agents || key.Agent.Length == 0 ? key : key with { Agent = "" };
+    }
+
     /// <summary>Adds an already summed cell (e.g. facts grouped by a database) to one metric of a row.</summary>
     public void Add(RollupKey key, int metric, in MetricCell cell)
     {
-        if (HoursPerRow != 1) key = key with { Hour = key.Hour - key.Hour % 24 };
+        key = KeyOf(key);
         if (!_rows.TryGetValue(key, out var row))
         {
             row = new MetricCell[MetricCount];
@@ -62,7 +77,7 @@ public sealed class Rollup(int metricCount, int hoursPerRow = 1)
     /// </summary>
     internal void AddTaken(RollupKey key, ReadOnlySpan<MetricCell> cells)
     {
-        if (HoursPerRow != 1) key = key with { Hour = key.Hour - key.Hour % 24 };
+        key = KeyOf(key);
         ref var row = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rows, key, out var exists);
         if (!exists) row = cells.ToArray();
         else for (var i = 0; i < cells.Length; i++) row![i].Add(cells[i]);
@@ -79,8 +94,10 @@ public sealed class Rollup(int metricCount, int hoursPerRow = 1)
     {
         if (other.MetricCount != MetricCount) throw new ArgumentException("rollups of different profiles cannot merge", nameof(other));
         if (other.HoursPerRow != HoursPerRow) throw new ArgumentException("hourly and daily rollups cannot merge", nameof(other));
-        foreach (var (key, cells) in other._rows)
+        if (Agents && !other.Agents) throw new ArgumentException("a rollup kept per shop cannot merge into one kept per agent: its agents' rows would be short", nameof(other));
+        foreach (var (otherKey, cells) in other._rows)
         {
+            var key = KeyOf(otherKey);
             if (!_rows.TryGetValue(key, out var row))
             {
                 row = new MetricCell[MetricCount];

@@ -30,6 +30,7 @@ public static class ReportBuilder
     public static Report Build(CompiledProfile profile, Rollup rollup, ReportRequest request, int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        if (request.Agents && !rollup.Agents) throw new ArgumentException("agents were asked for, but the rollup was summed per shop only", nameof(rollup));
         var by = request.By ?? (profile.Profile.Period == PeriodKind.Rolling ? PeriodKind.Day : profile.Profile.Period);
         var groups = rollup.Rows.GroupBy(r => r.Key.Shop, StringComparer.Ordinal)
             .Where(g => request.Shop is null || g.Key == request.Shop)

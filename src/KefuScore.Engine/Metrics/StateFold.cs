@@ -41,8 +41,11 @@ internal sealed class StateFold
     [StructLayout(LayoutKind.Explicit, Size = 128)]
     private struct Conversation
     {
-        /// <summary>The low half of the key's hash (its high half is the slot's tag in the table).</summary>
-        [FieldOffset(0)] public uint HashLow;
+        /// <summary>
+        /// The high half of the key's hash: the slot's tag in the table, which also gives its home place there
+        /// (<see cref="Home"/>), so the table moves and regrows its entries without reading their slots.
+        /// </summary>
+        [FieldOffset(0)] public uint HashHigh;
         [FieldOffset(4)] public int Shop;
         // Bytes 8–11 are free (they held a count of the events still buffered: decisions §108).
         /// <summary>The expiry slot this conversation is filed under (<see cref="NotFiled"/>, <see cref="ParkedSlot"/>).</summary>
@@ -241,7 +244,7 @@ internal sealed class StateFold
         var id = _ids.Prefetch(_shopOfRow[run].Shop, chars.Slice(e.IdStart, e.IdLength));
         if (e.ConversationLength < 0) return new RowHashes(id, 0);
         var hash = KeyHash(_shopOfRow[run].Shop, chars.Slice(e.ConversationStart, e.ConversationLength));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _table[(int)hash & (_table.Length - 1)]));
+        Sse.Prefetch0(Unsafe.AsPointer(ref _table[Home(hash, _table.Length - 1)]));
         return new RowHashes(id, hash);
     }
 
@@ -255,7 +258,7 @@ internal sealed class StateFold
     public unsafe void PrefetchSlot(ulong hash)
     {
         if (hash == 0) return;
-        var entry = _table[(int)hash & (_table.Length - 1)];
+        var entry = _table[Home(hash, _table.Length - 1)];
         if (entry == 0 || (entry & unchecked((long)0xFFFFFFFF00000000UL)) != (long)(hash & 0xFFFFFFFF00000000UL)) return;
         var at = (int)(uint)entry - 1;
         if (at >= _slotsUsed) return;
@@ -405,19 +408,25 @@ internal sealed class StateFold
 
     private static long Entry(ulong hash, int slot) => (long)(hash & 0xFFFFFFFF00000000UL) | (uint)(slot + 1);
 
+    /// <summary>
+    /// A key's first place in the table, from its hash's high half: the half an entry keeps as its tag, so an entry's
+    /// home is read off the entry itself (the low half stays with nobody: a 32-bit tag already tells keys apart).
+    /// </summary>
+    private static int Home(ulong hash, int mask) => (int)(hash >> 32) & mask;
+
     private int Find(int shop, ReadOnlySpan<char> conversation, ulong hash)
     {
         var tag = (long)(hash & 0xFFFFFFFF00000000UL);
         var table = _table;
         var mask = table.Length - 1;
-        for (var i = (int)hash & mask; ; i = (i + 1) & mask)
+        for (var i = Home(hash, mask); ; i = (i + 1) & mask)
         {
             var entry = table[i];
             if (entry == 0) return -1;
             if ((entry & unchecked((long)0xFFFFFFFF00000000UL)) != tag) continue;
             var slot = (int)(uint)entry - 1;
             ref var c = ref At(slot);
-            if (c.HashLow == (uint)hash && c.Shop == shop && SameKey(slot, ref c, conversation)) return slot;
+            if (c.Shop == shop && SameKey(slot, ref c, conversation)) return slot;
         }
     }
 
@@ -439,7 +448,7 @@ internal sealed class StateFold
             if ((slot & (PageSize - 1)) == 0) NewPage(slot >> PageBits);
         }
         ref var c = ref At(slot);
-        c.HashLow = (uint)hash;
+        c.HashHigh = (uint)(hash >> 32);
         c.Shop = shop;
         c.Live = true;
         c.Waiting = false;
@@ -481,7 +490,7 @@ internal sealed class StateFold
     private static void Place(long[] table, ulong hash, int slot)
     {
         var mask = table.Length - 1;
-        var i = (int)hash & mask;
+        var i = Home(hash, mask);
         while (table[i] != 0) i = (i + 1) & mask;
         table[i] = Entry(hash, slot);
     }
@@ -490,11 +499,7 @@ internal sealed class StateFold
     {
         var table = Tables.Fresh<long>(_table.Length * 2);
         foreach (var entry in _table)
-        {
-            if (entry == 0) continue;
-            var slot = (int)(uint)entry - 1;
-            Place(table, (ulong)entry & 0xFFFFFFFF00000000UL | At(slot).HashLow, slot);
-        }
+            if (entry != 0) Place(table, (ulong)entry, (int)(uint)entry - 1);
         _table = table;
     }
 
@@ -503,7 +508,7 @@ internal sealed class StateFold
     {
         var table = _table;
         var mask = table.Length - 1;
-        var i = (int)At(slot).HashLow & mask;
+        var i = Home((ulong)At(slot).HashHigh << 32, mask);
         while ((int)(uint)table[i] != slot + 1) i = (i + 1) & mask;
         var j = i;
         while (true)
@@ -511,7 +516,7 @@ internal sealed class StateFold
             j = (j + 1) & mask;
             var entry = table[j];
             if (entry == 0) break;
-            var home = (int)At((int)(uint)entry - 1).HashLow & mask;
+            var home = Home((ulong)entry, mask);
             // The entry at j may move to the hole at i unless its home lies cyclically in (i, j].
             var stays = i <= j ? home > i && home <= j : home > i || home <= j;
             if (stays) continue;

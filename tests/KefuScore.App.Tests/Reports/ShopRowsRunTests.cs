@@ -33,14 +33,10 @@ public sealed class ShopRowsRunTests : IDisposable
         var withAgents = ReportRunner.Run(Douyin, [path], mapping: null, threads);
         var rows = ReportRunner.Run(Douyin, [path], mapping: null, threads, agents: false);
         var fromEvents = ReportRunner.Run(Douyin, () => events.Select(ReadItem.Of), threads, agents: false);
-        var expected = Text(ReportBuilder.Build(Douyin, withAgents.Rollup, request));
+        var expected = ReportText.Of(ReportBuilder.Build(Douyin, withAgents.Rollup, request));
         return withAgents.Rollup.Agents && withAgents.Rollup.Rows.Any(r => r.Key.Agent.Length > 0)
             && !rows.Rollup.Agents && rows.Rollup.Rows.All(r => r.Key.Agent.Length == 0) && rows.Rollup.RowCount < withAgents.Rollup.RowCount
             && rows.Read == withAgents.Read && rows.Duplicates == withAgents.Duplicates && fromEvents.Rollup.SameAs(rows.Rollup)
-            && expected.Length > 0 && Text(ReportBuilder.Build(Douyin, rows.Rollup, request)) == expected;
+            && expected.Length > 0 && ReportText.Of(ReportBuilder.Build(Douyin, rows.Rollup, request)) == expected;
     }
-
-    private static string Text(Report report) => string.Join("\n", report.Shops.SelectMany(s => s.Periods.SelectMany(p =>
-        p.Metrics.Select(m => $"{s.Shop} {p.Period} {m.Metric.Id} {m.Cell.Numerator} {m.Cell.Denominator} {m.Cell.SumTicks} {m.Cell.Count} {string.Join(',', m.Cell.Buckets ?? [])}")
-            .Concat(p.Verdicts.Select(v => $"{s.Shop} {p.Period} {v.Rule} {v.Status} {v.Consequence} {v.Detail}")))));
 }

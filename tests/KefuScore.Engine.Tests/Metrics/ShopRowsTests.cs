@@ -28,16 +28,18 @@ public sealed class ShopRowsTests
         Reply("s2", "a1", Ten, 45, 3, inTime: true),
     ];
 
+    /// <summary><paramref name="rollup"/> with <see cref="Facts"/> added.</summary>
+    private static Rollup Of(Rollup rollup)
+    {
+        rollup.AddRange(Facts);
+        return rollup;
+    }
+
     [Fact]
     public void Facts_of_several_agents_land_in_their_shops_day_row()
     {
-        var byShop = Rollup.Daily(Metrics, agents: false);
-        var byAgent = Rollup.Daily(Metrics);
-        foreach (var f in Facts)
-        {
-            byShop.Add(f);
-            byAgent.Add(f);
-        }
+        var byShop = Of(Rollup.Daily(Metrics, agents: false));
+        var byAgent = Of(Rollup.Daily(Metrics));
 
         Assert.Equal(4, byAgent.RowCount); // s1/a1, s1/a2, s1/"", s2/a1
         Assert.Equal(2, byShop.RowCount);
@@ -55,12 +57,8 @@ public sealed class ShopRowsTests
     public void Sums_kept_per_shop_give_the_shop_rollup_and_cannot_fill_one_kept_per_agent()
     {
         var sums = new FactSums(Metrics, agents: false);
-        var rollup = Rollup.Daily(Metrics, agents: false);
-        foreach (var f in Facts)
-        {
-            sums.Add(f);
-            rollup.Add(f);
-        }
+        foreach (var f in Facts) sums.Add(f);
+        var rollup = Of(Rollup.Daily(Metrics, agents: false));
         var added = Rollup.Daily(Metrics, agents: false);
         sums.AddTo(added);
         Assert.True(added.SameAs(rollup));
@@ -75,13 +73,8 @@ public sealed class ShopRowsTests
     [Fact]
     public void A_rollup_kept_per_agent_merges_into_one_kept_per_shop_as_its_facts_would()
     {
-        var byAgent = Rollup.Daily(Metrics);
-        var direct = Rollup.Daily(Metrics, agents: false);
-        foreach (var f in Facts)
-        {
-            byAgent.Add(f);
-            direct.Add(f);
-        }
+        var byAgent = Of(Rollup.Daily(Metrics));
+        var direct = Of(Rollup.Daily(Metrics, agents: false));
         var merged = Rollup.Daily(Metrics, agents: false);
         merged.Merge(byAgent);
         Assert.True(merged.SameAs(direct));
@@ -131,14 +124,9 @@ public sealed class ShopRowsTests
         sums.AddTo(fromSums);
 
         var request = new ReportRequest(By: weekly ? PeriodKind.Week : PeriodKind.Day);
-        var expected = Text(ReportBuilder.Build(profile, byAgent, request));
+        var expected = ReportText.Of(ReportBuilder.Build(profile, byAgent, request));
         return expected.Length > 0 && byAgent.Rows.Any(r => r.Key.Agent.Length > 0) && byShop.Rows.All(r => r.Key.Agent.Length == 0)
             && byShop.RowCount < byAgent.RowCount && fromSums.SameAs(byShop)
-            && Text(ReportBuilder.Build(profile, byShop, request)) == expected && Text(ReportBuilder.Build(profile, fromSums, request)) == expected;
+            && ReportText.Of(ReportBuilder.Build(profile, byShop, request)) == expected && ReportText.Of(ReportBuilder.Build(profile, fromSums, request)) == expected;
     }
-
-    /// <summary>Every figure (buckets too) and verdict of a report, one line each, in the report's order.</summary>
-    private static string Text(Report report) => string.Join("\n", report.Shops.SelectMany(s => s.Periods.SelectMany(p =>
-        p.Metrics.Select(m => $"{s.Shop} {p.Period} {m.Metric.Id} {m.Cell.Numerator} {m.Cell.Denominator} {m.Cell.SumTicks} {m.Cell.Count} {string.Join(',', m.Cell.Buckets ?? [])}")
-            .Concat(p.Verdicts.Select(v => $"{s.Shop} {p.Period} {v.Rule} {v.Status} {v.Consequence} {v.Detail}")))));
 }

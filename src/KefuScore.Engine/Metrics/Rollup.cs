@@ -10,7 +10,7 @@ public readonly record struct RollupKey(string Shop, string Agent, int Hour);
 /// <param name="agents">
 /// False: every fact lands in its shop's row (agent ""), as if no agent had earned it. A shop's figures are the sum of
 /// its rows whatever their agent, so they are the same; a report without agents needs nothing more, and on 20,000 shops
-/// with 117,000 agents the rows are four times fewer.
+/// with 141,606 (shop, agent, day) triples the rows are about four times fewer.
 /// </param>
 public sealed class Rollup(int metricCount, int hoursPerRow = 1, bool agents = true)
 {

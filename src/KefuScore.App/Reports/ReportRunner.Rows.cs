@@ -36,7 +36,7 @@ public static partial class ReportRunner
     private static FoldRun RowPass(CompiledProfile profile, IReadOnlyList<string> files, FoldOptions options, int threads, bool agents, IProgress<long>? progress,
         CancellationToken ct, out long tooLate)
     {
-        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count, agents));
+        var run = NewRun(profile, agents);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var chunks = new CsvChunks(new RunNames(), threads, threads, stop.Token);
         var queues = new BlockingCollection<RowChunk>[threads];

@@ -60,8 +60,7 @@ public static partial class ReportRunner
         out long tooLate)
     {
         var fold = new MetricFold(profile, options);
-        // Reports need days at most: daily rows keep memory proportional to days, not hours.
-        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count, agents));
+        var run = NewRun(profile, agents);
         var facts = new List<MetricFact>(256);
         long items = 0;
         foreach (var item in Batches.ReadAhead(source(), ct))
@@ -113,7 +112,7 @@ public static partial class ReportRunner
                 catch { stop.Cancel(); throw; }
             }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
-        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count, agents));
+        var run = NewRun(profile, agents);
         var partOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var batches = new ChatEvent[threads][];
         var filled = new int[threads];
@@ -174,6 +173,12 @@ public static partial class ReportRunner
         return run;
     }
 
+    /// <summary>
+    /// An empty run for <paramref name="profile"/>'s facts. Reports need days at most: daily rows keep memory proportional
+    /// to days, not hours. Per shop only without <paramref name="agents"/> (<see cref="Rollup.Agents"/>).
+    /// </summary>
+    private static FoldRun NewRun(CompiledProfile profile, bool agents) => new(Rollup.Daily(profile.Metrics.Count, agents));
+
     /// <summary>Closes the workers' queues, waits for every worker (one stopped by another's failure is expected) and frees the queues.</summary>
     private static void EndWorkers<T>(BlockingCollection<T>[] queues, Task[] workers, CancellationTokenSource stop)
     {
@@ -190,7 +195,7 @@ public static partial class ReportRunner
     private static (FoldRun, long) Worker(CompiledProfile profile, FoldOptions options, bool agents, BlockingCollection<ChatEvent[]> queue, CancellationToken ct)
     {
         var fold = new MetricFold(profile, options);
-        var run = new FoldRun(Rollup.Daily(profile.Metrics.Count, agents));
+        var run = NewRun(profile, agents);
         var facts = new List<MetricFact>(256);
         foreach (var batch in queue.GetConsumingEnumerable(ct))
             foreach (var e in batch)

@@ -33,7 +33,7 @@ internal static class ReconcileCommand
             try
             {
                 var figures = PlatformFigures.Read(figuresPath);
-                var run = Inputs.Guard(() => Progress.Run(io, "读取事件 reading events", p => ReportRunner.Run(compiled, files, mapping, parse.GetValue(threads), agents: false, p)));
+                var run = Inputs.Guard(() => Progress.Run(io, "读取事件 reading events", p => ReportRunner.Run(compiled, files, mapping, parse.GetValue(threads), agents: false, progress: p)));
                 var shops = run.Rollup.Shops.ToList();
                 var s = parse.GetValue(shop) ?? figures.Select(f => f.Shop).FirstOrDefault(x => x is not null)
                     ?? (shops.Count == 1 ? shops[0] : throw new CliException(shops.Count == 0 ? "no events to compare" : $"the input holds several shops ({string.Join(", ", shops)}): name one with --shop"));

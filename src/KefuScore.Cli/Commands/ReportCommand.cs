@@ -35,7 +35,7 @@ internal static class ReportCommand
             var request = new ReportRequest(
                 parse.GetValue(by) switch { "day" => PeriodKind.Day, "week" => PeriodKind.Week, "month" => PeriodKind.Month, _ => null },
                 Inputs.Date(parse.GetValue(from), "--from"), Inputs.Date(parse.GetValue(to), "--to"), parse.GetValue(agents));
-            var run = Inputs.Guard(() => Progress.Run(io, "读取事件 reading events", p => ReportRunner.Run(compiled, files, mapping, parse.GetValue(threads), request.Agents, p)));
+            var run = Inputs.Guard(() => Progress.Run(io, "读取事件 reading events", p => ReportRunner.Run(compiled, files, mapping, parse.GetValue(threads), agents: request.Agents, progress: p)));
             if (run.Replayed) io.Error.WriteLine("kefu: input was far out of time order; read it a second time with every conversation kept open (exact, but more memory)");
             var report = ReportBuilder.Build(compiled, run.Rollup, request, parse.GetValue(threads));
             switch (Formats.Resolve(parse.GetValue(format), io))

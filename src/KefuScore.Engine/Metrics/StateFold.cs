@@ -259,7 +259,7 @@ internal sealed class StateFold
     {
         if (hash == 0) return;
         var entry = _table[Home(hash, _table.Length - 1)];
-        if (entry == 0 || (entry & unchecked((long)0xFFFFFFFF00000000UL)) != (long)(hash & 0xFFFFFFFF00000000UL)) return;
+        if (entry == 0 || TagOf((ulong)entry) != TagOf(hash)) return;
         var at = (int)(uint)entry - 1;
         if (at >= _slotsUsed) return;
         ref var c = ref At(at);
@@ -406,7 +406,10 @@ internal sealed class StateFold
         return h;
     }
 
-    private static long Entry(ulong hash, int slot) => (long)(hash & 0xFFFFFFFF00000000UL) | (uint)(slot + 1);
+    /// <summary>A hash's high half, in place: what an entry keeps of its key's hash (its tag, and so its <see cref="Home"/>).</summary>
+    private static long TagOf(ulong hash) => (long)(hash & 0xFFFFFFFF00000000UL);
+
+    private static long Entry(ulong hash, int slot) => TagOf(hash) | (uint)(slot + 1);
 
     /// <summary>
     /// A key's first place in the table, from its hash's high half: the half an entry keeps as its tag, so an entry's
@@ -416,14 +419,14 @@ internal sealed class StateFold
 
     private int Find(int shop, ReadOnlySpan<char> conversation, ulong hash)
     {
-        var tag = (long)(hash & 0xFFFFFFFF00000000UL);
+        var tag = TagOf(hash);
         var table = _table;
         var mask = table.Length - 1;
         for (var i = Home(hash, mask); ; i = (i + 1) & mask)
         {
             var entry = table[i];
             if (entry == 0) return -1;
-            if ((entry & unchecked((long)0xFFFFFFFF00000000UL)) != tag) continue;
+            if (TagOf((ulong)entry) != tag) continue;
             var slot = (int)(uint)entry - 1;
             ref var c = ref At(slot);
             if (c.Shop == shop && SameKey(slot, ref c, conversation)) return slot;
